@@ -1,0 +1,163 @@
+/**
+ * Byte helpers shared by every layer: hex, base64/base64url, concatenation,
+ * comparison, UTF-8. Internal: never exported from the package.
+ */
+
+const HEX = '0123456789abcdef';
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
+
+/** Lower-case hex of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!]!;
+  return s;
+}
+
+function hexNibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Parse hex (either case, no separators). Throws `TypeError` on bad input. */
+export function fromHex(hex: string): Uint8Array {
+  if (typeof hex !== 'string') throw new TypeError('hex must be a string');
+  if (hex.length % 2 !== 0) throw new TypeError('hex must have an even number of digits');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexNibble(hex.charCodeAt(2 * i));
+    const lo = hexNibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new TypeError(`hex has a non-hex digit at ${2 * i}`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_REV = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  B64_REV[B64.charCodeAt(i)] = i;
+  B64_REV[B64URL.charCodeAt(i)] = i;
+}
+
+function encode64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + (pad ? '==' : '');
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
+  }
+  return s;
+}
+
+/** Standard base64 with padding. */
+export function toBase64(bytes: Uint8Array): string {
+  return encode64(bytes, B64, true);
+}
+
+/** base64url without padding (RFC 4648 §5). */
+export function toBase64Url(bytes: Uint8Array): string {
+  return encode64(bytes, B64URL, false);
+}
+
+/**
+ * Decode base64 or base64url, with or without padding. Whitespace is not allowed.
+ * Throws `TypeError` on a character outside both alphabets or an impossible length.
+ */
+export function fromBase64(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError('base64 input must be a string');
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
+  if (text.length - end > 2) throw new TypeError('base64 has too much padding');
+  if (end % 4 === 1) throw new TypeError('base64 has an impossible length');
+  const out = new Uint8Array(Math.floor((end * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64_REV[c]! : -1;
+    if (v < 0) throw new TypeError(`base64 has an invalid character at ${i}`);
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** Concatenate byte arrays into a new array. */
+export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Byte-wise equality (not constant time). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Equality whose time depends only on the lengths, for MAC tags and secrets. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
+}
+
+/** Lexicographic byte-wise comparison: negative, zero or positive. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+const encoder = new TextEncoder();
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** UTF-8 encode a string. */
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Strict UTF-8 decode: throws `TypeError` on invalid UTF-8 (callers translate it). */
+export function utf8Decode(bytes: Uint8Array): string {
+  return fatalDecoder.decode(bytes);
+}
+
+/** A copy of `bytes` that owns its own buffer (never a view into caller memory). */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}
+
+/** Throw `TypeError` naming `name` unless `value` is a Uint8Array. */
+export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`${name} must be ${length} bytes, got ${value.length}`);
+  }
+}

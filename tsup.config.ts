@@ -1,0 +1,31 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: {
+      index: 'src/index.ts',
+      errors: 'src/errors.ts',
+      'cbor/index': 'src/cbor/index.ts',
+      'cose/index': 'src/cose/index.ts',
+      'crypto/index': 'src/crypto/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    splitting: true,
+    treeshake: true,
+    target: 'es2022',
+    outDir: 'dist',
+  },
+  {
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    outDir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    clean: false,
+    sourcemap: true,
+  },
+]);
