@@ -1,0 +1,523 @@
+/**
+ * Strict CBOR decoder (RFC 8949).
+ *
+ * One pass that both checks well-formedness (§3, Appendix F) and builds values, with
+ * per-call limits. Everything it rejects throws `CborError` with a stable code and the
+ * byte offset:
+ * - truncated input, reserved additional-information values (28–30), reserved two-byte
+ *   simple values, misplaced or missing breaks, wrong chunk types (`ERR_CBOR_MALFORMED`);
+ * - nesting deeper than `maxDepth`, more than `maxItems` items, input larger than
+ *   `maxBytes` (`ERR_CBOR_LIMIT`); every declared length is checked against the bytes
+ *   left before anything is allocated, so memory stays proportional to the input;
+ * - duplicate map keys (`ERR_CBOR_DUPLICATE_KEY`), invalid UTF-8 (`ERR_CBOR_UTF8`),
+ *   bytes after the item (`ERR_CBOR_TRAILING`);
+ * - when asked: indefinite lengths (`ERR_CBOR_INDEFINITE`) and anything that is not
+ *   core deterministic encoding per §4.2.1 (`ERR_CBOR_NOT_DETERMINISTIC`);
+ * - invalid content for tags 0, 2, 3, 24 and 1004 (`ERR_CBOR_INVALID`).
+ *
+ * Why not cbor-x underneath: its tag handlers live in one process-wide table with
+ * built-in meanings for tags 27, 28/29 (shared references, which can build cycles),
+ * 51, 258, 259 and others, so no private instance can give tags their generic meaning;
+ * a single strict pass is also faster than a well-formedness pass plus cbor-x
+ * (see docs/benchmarks.md).
+ */
+
+import { CborError } from '../errors.js';
+import { compareBytes, toHex } from '../internal/bytes.js';
+import { encode } from './encode.js';
+import { fitsFloat32, halfToNumber, numberToHalf, readFloat } from './float.js';
+import { type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
+
+/** Limits and strictness options for {@link decode}. */
+export interface DecodeOptions {
+  /** Maximum nesting of arrays, maps and tags (tag 24 content included). Default 32. */
+  readonly maxDepth?: number;
+  /** Maximum number of data items in the input (tag 24 content included). Default 1,000,000. */
+  readonly maxItems?: number;
+  /** Maximum input size in bytes. Default 64 MiB. */
+  readonly maxBytes?: number;
+  /** Accept indefinite-length strings, arrays and maps. Default true. */
+  readonly allowIndefinite?: boolean;
+  /** Require RFC 8949 §4.2.1 core deterministic encoding. Default false. */
+  readonly deterministic?: boolean;
+}
+
+const DEFAULTS = { maxDepth: 32, maxItems: 1_000_000, maxBytes: 64 * 1024 * 1024 };
+const TWO_32 = 0x1_0000_0000;
+const TWO_64 = 1n << 64n;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+const fcc = String.fromCharCode;
+
+/** Interned short ASCII strings (a pure cache: it never changes what decode returns). */
+const STRING_CACHE_SIZE = 1024;
+const stringCache: (string | undefined)[] = new Array(STRING_CACHE_SIZE);
+
+/** `n` (≤ 16) ASCII bytes at `i` as a string; direct calls beat apply() and concatenation. */
+function ascii(b: Uint8Array, i: number, n: number): string {
+  switch (n) {
+    case 0: return '';
+    case 1: return fcc(b[i]!);
+    case 2: return fcc(b[i]!, b[i + 1]!);
+    case 3: return fcc(b[i]!, b[i + 1]!, b[i + 2]!);
+    case 4: return fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!);
+    case 5: return fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!);
+    case 6: return fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!);
+    case 7: return fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!);
+    case 8: return fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+    default: {
+      let s = fcc(b[i]!, b[i + 1]!, b[i + 2]!, b[i + 3]!, b[i + 4]!, b[i + 5]!, b[i + 6]!, b[i + 7]!);
+      for (let j = i + 8; j < i + n; j++) s += fcc(b[j]!);
+      return s;
+    }
+  }
+}
+
+/**
+ * Small inputs are copied into a shared slab rather than each into a fresh ArrayBuffer:
+ * allocating a backing store costs far more than copying a few kilobytes (the technique
+ * of Node's Buffer pool). A slab is never written again where a copy lives, and is freed
+ * by the garbage collector once no view into it remains.
+ */
+const SLAB_SIZE = 64 * 1024;
+const SLAB_MAX_COPY = 8 * 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+function privateCopy(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n > SLAB_MAX_COPY) return bytes.slice();
+  if (slabUsed + n > slab.length) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const copy = slab.subarray(slabUsed, slabUsed + n);
+  copy.set(bytes);
+  slabUsed += (n + 7) & ~7;
+  return copy;
+}
+
+/** A chunk of an indefinite-length string, or a definite string's [start, end). */
+interface Range {
+  start: number;
+  end: number;
+}
+
+class Decoder {
+  readonly src: Uint8Array;
+  pos = 0;
+  end: number;
+  items = 0;
+  readonly maxDepth: number;
+  readonly maxItems: number;
+  readonly allowIndefinite: boolean;
+  readonly deterministic: boolean;
+  /** The additional information of the last head read (24–27 means a following argument). */
+  ai = 0;
+
+  constructor(src: Uint8Array, options: DecodeOptions, items = 0) {
+    this.src = src;
+    this.end = src.length;
+    this.items = items;
+    this.maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
+    this.maxItems = options.maxItems ?? DEFAULTS.maxItems;
+    this.allowIndefinite = options.allowIndefinite ?? true;
+    this.deterministic = options.deterministic ?? false;
+  }
+
+  fail(code: 'ERR_CBOR_MALFORMED' | 'ERR_CBOR_LIMIT' | 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY' | 'ERR_CBOR_TRAILING', message: string, offset: number): never {
+    throw new CborError(code, `${message} (at byte ${offset})`, { offset });
+  }
+
+  need(n: number, at: number): void {
+    if (n > this.end - this.pos) this.fail('ERR_CBOR_MALFORMED', 'unexpected end of input', at);
+  }
+
+  /**
+   * Read the argument of a head whose initial byte was `ib` (already consumed).
+   * Returns a number, or a bigint when an 8-byte argument exceeds 2^53 - 1;
+   * -1 means indefinite length (additional information 31).
+   */
+  arg(ib: number, at: number): number | bigint {
+    const ai = ib & 0x1f;
+    this.ai = ai;
+    if (ai < 24) return ai;
+    let v: number | bigint;
+    switch (ai) {
+      case 24:
+        this.need(1, at);
+        v = this.src[this.pos++]!;
+        if (this.deterministic && v < 24) this.notPreferred(at);
+        return v;
+      case 25:
+        this.need(2, at);
+        v = this.u16();
+        if (this.deterministic && v < 0x100) this.notPreferred(at);
+        return v;
+      case 26:
+        this.need(4, at);
+        v = this.u32();
+        if (this.deterministic && v < 0x10000) this.notPreferred(at);
+        return v;
+      case 27: {
+        this.need(8, at);
+        const hi = this.u32();
+        const lo = this.u32();
+        if (this.deterministic && hi === 0) this.notPreferred(at);
+        if (hi < 0x200000) return hi * TWO_32 + lo;
+        return (BigInt(hi) << 32n) | BigInt(lo);
+      }
+      case 31:
+        return -1;
+      default:
+        return this.fail('ERR_CBOR_MALFORMED', `reserved additional information ${ai}`, at);
+    }
+  }
+
+  u16(): number {
+    const s = this.src;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (s[p]! << 8) | s[p + 1]!;
+  }
+
+  u32(): number {
+    const s = this.src;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (s[p]! * 0x1000000 + ((s[p + 1]! << 16) | (s[p + 2]! << 8) | s[p + 3]!));
+  }
+
+  notPreferred(at: number): never {
+    return this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'argument not in preferred (shortest) form', at);
+  }
+
+  indefinite(at: number): void {
+    if (this.deterministic) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'indefinite length', at);
+    if (!this.allowIndefinite) this.fail('ERR_CBOR_INDEFINITE', 'indefinite length not allowed', at);
+  }
+
+  /** A definite length: must fit in the bytes left (each unit at least `unit` bytes). */
+  length(a: number | bigint, unit: number, at: number): number {
+    if (typeof a === 'bigint' || a * unit > this.end - this.pos) {
+      return this.fail('ERR_CBOR_MALFORMED', `declared length ${a} exceeds the ${this.end - this.pos} bytes left`, at);
+    }
+    return a;
+  }
+
+  item(depth: number): CborValue {
+    const at = this.pos;
+    if (at >= this.end) this.fail('ERR_CBOR_MALFORMED', 'unexpected end of input', at);
+    if (++this.items > this.maxItems) this.fail('ERR_CBOR_LIMIT', `more than ${this.maxItems} data items`, at);
+    const ib = this.src[this.pos++]!;
+    const major = ib >> 5;
+    if (major === 7) return this.simple(ib, at);
+    const a = this.arg(ib, at);
+    switch (major) {
+      case 0:
+        if (a === -1) this.fail('ERR_CBOR_MALFORMED', 'integer with additional information 31', at);
+        return a;
+      case 1:
+        if (a === -1) this.fail('ERR_CBOR_MALFORMED', 'integer with additional information 31', at);
+        return typeof a === 'number' && a < MAX_SAFE ? -1 - a : -1n - BigInt(a);
+      case 2:
+        return a === -1 ? this.chunks(2, at) : this.src.subarray(this.pos, (this.pos += this.length(a, 1, at)));
+      case 3: {
+        if (a === -1) return this.text(this.chunks(3, at), at);
+        const n = this.length(a, 1, at);
+        const start = this.pos;
+        this.pos += n;
+        return this.utf8(start, this.pos);
+      }
+      case 4:
+        return this.array(a, depth + 1, at);
+      case 5:
+        return this.map(a, depth + 1, at);
+      default:
+        return this.tag(a, depth + 1, at);
+    }
+  }
+
+  simple(ib: number, at: number): CborValue {
+    const ai = ib & 0x1f;
+    switch (ai) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      case 24: {
+        this.need(1, at);
+        const v = this.src[this.pos++]!;
+        if (v < 32) this.fail('ERR_CBOR_MALFORMED', `reserved two-byte simple value ${v}`, at);
+        return new Simple(v);
+      }
+      case 25: {
+        this.need(2, at);
+        const h = this.u16();
+        const v = halfToNumber(h);
+        if (this.deterministic && Number.isNaN(v) && h !== 0x7e00) {
+          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'NaN not encoded as f97e00', at);
+        }
+        return v;
+      }
+      case 26: {
+        this.need(4, at);
+        const v = readFloat(this.src, this.pos, 4);
+        this.pos += 4;
+        if (this.deterministic && numberToHalf(v) !== -1) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'float32 that fits in float16', at);
+        return v;
+      }
+      case 27: {
+        this.need(8, at);
+        const v = readFloat(this.src, this.pos, 8);
+        this.pos += 8;
+        if (this.deterministic && fitsFloat32(v)) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'float64 that fits in a shorter float', at);
+        return v;
+      }
+      case 31:
+        return this.fail('ERR_CBOR_MALFORMED', 'unexpected break', at);
+      default:
+        if (ai < 20) return new Simple(ai);
+        return this.fail('ERR_CBOR_MALFORMED', `reserved additional information ${ai}`, at);
+    }
+  }
+
+  /** True (and consumes it) when the next byte is a break. */
+  isBreak(at: number): boolean {
+    if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'indefinite-length item not closed by a break', at);
+    if (this.src[this.pos] !== 0xff) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** The chunks of an indefinite-length string of `major` type, concatenated. */
+  chunks(major: 2 | 3, at: number): Uint8Array {
+    this.indefinite(at);
+    const parts: Range[] = [];
+    let total = 0;
+    while (!this.isBreak(at)) {
+      const cat = this.pos;
+      if (++this.items > this.maxItems) this.fail('ERR_CBOR_LIMIT', `more than ${this.maxItems} data items`, cat);
+      const ib = this.src[this.pos++]!;
+      if (ib >> 5 !== major) this.fail('ERR_CBOR_MALFORMED', 'indefinite-length string chunk of the wrong major type', cat);
+      const a = this.arg(ib, cat);
+      if (a === -1) this.fail('ERR_CBOR_MALFORMED', 'nested indefinite-length string chunk', cat);
+      const n = this.length(a, 1, cat);
+      if (major === 3) this.utf8(this.pos, this.pos + n);
+      parts.push({ start: this.pos, end: this.pos + n });
+      this.pos += n;
+      total += n;
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(this.src.subarray(p.start, p.end), o);
+      o += p.end - p.start;
+    }
+    return out;
+  }
+
+  text(bytes: Uint8Array, at: number): string {
+    try {
+      return fatalUtf8.decode(bytes);
+    } catch {
+      return this.fail('ERR_CBOR_UTF8', 'invalid UTF-8 in text string', at);
+    }
+  }
+
+  utf8(start: number, end: number): string {
+    const src = this.src;
+    const n = end - start;
+    if (n <= 32) {
+      // Short strings (map keys, element identifiers, namespaces) repeat endlessly in
+      // identity data: intern ASCII ones in a small table so that the same string object,
+      // with its hash already computed, comes back each time.
+      let h = n;
+      for (let i = start; i < end; i++) {
+        const c = src[i]!;
+        if (c >= 0x80) return this.text(src.subarray(start, end), start);
+        h = (h * 31 + c) | 0;
+      }
+      const slot = h & (STRING_CACHE_SIZE - 1);
+      const cached = stringCache[slot];
+      if (cached !== undefined && cached.length === n) {
+        let same = true;
+        for (let i = 0; i < n; i++) {
+          if (cached.charCodeAt(i) !== src[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return cached;
+      }
+      let s = ascii(src, start, Math.min(16, n));
+      if (n > 16) s += ascii(src, start + 16, n - 16);
+      stringCache[slot] = s;
+      return s;
+    }
+    if (n <= 64) {
+      for (let i = start; i < end; i++) if (src[i]! >= 0x80) return this.text(src.subarray(start, end), start);
+      let s = '';
+      for (let i = start; i < end; i += 16) s += ascii(src, i, Math.min(16, end - i));
+      return s;
+    }
+    return this.text(src.subarray(start, end), start);
+  }
+
+  array(a: number | bigint, depth: number, at: number): CborValue[] {
+    if (depth > this.maxDepth) this.fail('ERR_CBOR_LIMIT', `nesting deeper than ${this.maxDepth}`, at);
+    if (a === -1) {
+      this.indefinite(at);
+      const out: CborValue[] = [];
+      while (!this.isBreak(at)) out.push(this.item(depth));
+      return out;
+    }
+    const n = this.length(a, 1, at);
+    const out: CborValue[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.item(depth);
+    return out;
+  }
+
+  map(a: number | bigint, depth: number, at: number): Map<CborValue, CborValue> {
+    if (depth > this.maxDepth) this.fail('ERR_CBOR_LIMIT', `nesting deeper than ${this.maxDepth}`, at);
+    const out = new Map<CborValue, CborValue>();
+    const indefinite = a === -1;
+    if (indefinite) this.indefinite(at);
+    const n = indefinite ? Number.POSITIVE_INFINITY : this.length(a, 2, at);
+    let fingerprints: Set<string> | undefined;
+    let prevKey = -1;
+    let prevKeyEnd = -1;
+    for (let i = 0; i < n; i++) {
+      if (indefinite && this.isBreak(at)) break;
+      const kat = this.pos;
+      const key = this.item(depth);
+      if (this.deterministic) {
+        if (prevKey >= 0 && compareBytes(this.src.subarray(prevKey, prevKeyEnd), this.src.subarray(kat, this.pos)) >= 0) {
+          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'map keys not in bytewise lexicographic order', kat);
+        }
+        prevKey = kat;
+        prevKeyEnd = this.pos;
+      }
+      if (typeof key === 'object' && key !== null) {
+        fingerprints ??= new Set();
+        const fp = toHex(encode(key));
+        if (fingerprints.has(fp)) this.fail('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
+        fingerprints.add(fp);
+      }
+      if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'map key without a value', kat);
+      if (this.src[this.pos] === 0xff) this.fail('ERR_CBOR_MALFORMED', 'break in the value position of a map', this.pos);
+      const size = out.size;
+      out.set(key, this.item(depth));
+      // One hash lookup instead of has() + set(): a repeated primitive key leaves the size unchanged.
+      if (out.size === size && (typeof key !== 'object' || key === null)) {
+        this.fail('ERR_CBOR_DUPLICATE_KEY', `duplicate map key ${typeof key === 'string' ? JSON.stringify(key) : String(key)}`, kat);
+      }
+    }
+    return out;
+  }
+
+  tag(a: number | bigint, depth: number, at: number): CborValue {
+    if (a === -1) this.fail('ERR_CBOR_MALFORMED', 'tag with additional information 31', at);
+    if (depth > this.maxDepth) this.fail('ERR_CBOR_LIMIT', `nesting deeper than ${this.maxDepth}`, at);
+    if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'tag without content', at);
+    switch (a) {
+      case 24:
+        return this.embedded(depth, at);
+      case 0: {
+        const v = this.item(depth);
+        if (typeof v !== 'string') this.fail('ERR_CBOR_INVALID', 'tag 0 content is not a text string', at);
+        return this.wrapInvalid(() => new TDate(v), at);
+      }
+      case 1004: {
+        const v = this.item(depth);
+        if (typeof v !== 'string') this.fail('ERR_CBOR_INVALID', 'tag 1004 content is not a text string', at);
+        return this.wrapInvalid(() => new FullDate(v), at);
+      }
+      case 2:
+      case 3: {
+        const v = this.item(depth);
+        if (!(v instanceof Uint8Array)) this.fail('ERR_CBOR_INVALID', `tag ${a} content is not a byte string`, at);
+        let n = 0n;
+        for (const b of v) n = (n << 8n) | BigInt(b);
+        if (this.deterministic && (n < TWO_64 || v[0] === 0)) {
+          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
+        }
+        return a === 2 ? n : -1n - n;
+      }
+      default:
+        return new Tag(a, this.item(depth));
+    }
+  }
+
+  wrapInvalid<T>(make: () => T, at: number): T {
+    try {
+      return make();
+    } catch (e) {
+      if (e instanceof CborError) this.fail(e.code === 'ERR_CBOR_INVALID' ? 'ERR_CBOR_INVALID' : 'ERR_CBOR_MALFORMED', e.message, at);
+      throw e;
+    }
+  }
+
+  /** Tag 24: a byte string holding one well-formed CBOR data item, decoded in place. */
+  embedded(depth: number, at: number): EncodedCbor {
+    const cat = this.pos;
+    const ib = this.src[this.pos]!;
+    if (ib >> 5 !== 2) this.fail('ERR_CBOR_INVALID', 'tag 24 content is not a byte string', cat);
+    this.pos++;
+    if (++this.items > this.maxItems) this.fail('ERR_CBOR_LIMIT', `more than ${this.maxItems} data items`, cat);
+    const a = this.arg(ib, cat);
+    if (a === -1) {
+      // Indefinite-length content: decode the joined chunks separately (offsets are relative).
+      const bytes = this.chunks(2, cat);
+      const inner = new Decoder(bytes, this, this.items);
+      const value = inner.top(depth);
+      this.items = inner.items;
+      return EncodedCbor.wrap(bytes, value);
+    }
+    const n = this.length(a, 1, cat);
+    const start = this.pos;
+    const end = start + n;
+    if (n === 0) this.fail('ERR_CBOR_INVALID', 'tag 24 content is empty', cat);
+    const savedEnd = this.end;
+    this.end = end;
+    const value = this.item(depth);
+    if (this.pos !== end) this.fail('ERR_CBOR_TRAILING', 'bytes after the data item embedded in tag 24', this.pos);
+    this.end = savedEnd;
+    return new EncodedCbor(this.src.subarray(at, end), start - at, value);
+  }
+
+  top(depth = 0): CborValue {
+    const v = this.item(depth);
+    if (this.pos !== this.end) this.fail('ERR_CBOR_TRAILING', `${this.end - this.pos} bytes after the data item`, this.pos);
+    return v;
+  }
+}
+
+/**
+ * Decode exactly one CBOR data item, strictly.
+ *
+ * @param bytes the encoded item; nothing may follow it.
+ * @param options limits and strictness (see {@link DecodeOptions}).
+ * @throws CborError with `code` and `offset` for anything that is not accepted.
+ * @throws TypeError when `bytes` is not a Uint8Array.
+ * @example
+ * ```ts
+ * decode(fromHex('a201020304')) // Map { 1 => 2, 3 => 4 }
+ * ```
+ */
+export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValue {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('bytes must be a Uint8Array');
+  const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
+  if (bytes.length > maxBytes) {
+    throw new CborError('ERR_CBOR_LIMIT', `input of ${bytes.length} bytes exceeds maxBytes ${maxBytes}`, { offset: 0 });
+  }
+  // One private copy of the input: every byte string and EncodedCbor returned is a view
+  // into it, so later changes to the caller's buffer cannot alter decoded or signed bytes.
+  return new Decoder(privateCopy(bytes), options).top();
+}

@@ -1,0 +1,237 @@
+/**
+ * The CBOR data model as shomei represents it (RFC 8949 §2, §3.4).
+ *
+ * | CBOR                         | JavaScript                                    |
+ * |------------------------------|-----------------------------------------------|
+ * | unsigned / negative integer  | `number` when safe, else `bigint`             |
+ * | bignum (tags 2, 3)           | `bigint`                                      |
+ * | byte string                  | `Uint8Array` (owned copy)                     |
+ * | text string                  | `string` (validated UTF-8)                    |
+ * | array                        | `CborValue[]`                                 |
+ * | map                          | `Map` (keys may be integers)                  |
+ * | float                        | `number` (`CborFloat` forces a float on encode)|
+ * | false, true, null, undefined | `false`, `true`, `null`, `undefined`          |
+ * | other simple values          | `Simple`                                      |
+ * | tag 24 (encoded CBOR)        | `EncodedCbor` (exact received bytes + value)  |
+ * | tag 0 (tdate)                | `TDate` (exact received text)                 |
+ * | tag 1004 (full-date)         | `FullDate` (RFC 8943)                         |
+ * | any other tag                | `Tag`                                         |
+ *
+ * These wrappers are small classes so that the encoder can recognise them; everything
+ * else is plain data.
+ */
+
+import { CborError } from '../errors.js';
+import { concat } from '../internal/bytes.js';
+
+/** A decoded CBOR data item. */
+export type CborValue =
+  | number
+  | bigint
+  | string
+  | boolean
+  | null
+  | undefined
+  | Uint8Array
+  | readonly CborValue[]
+  | CborMap
+  | Tag
+  | Simple
+  | EncodedCbor<CborValue>
+  | TDate
+  | FullDate
+  | CborFloat;
+
+/** A decoded CBOR map. */
+export type CborMap = ReadonlyMap<CborValue, CborValue>;
+
+/**
+ * What `encode` accepts: any {@link CborValue}, plus plain objects (maps with text keys,
+ * in the order deterministic encoding sorts them) and `Date` (as a tdate).
+ */
+export type CborEncodable =
+  | CborValue
+  | Date
+  | readonly CborEncodable[]
+  | ReadonlyMap<CborEncodable, CborEncodable>
+  | { readonly [key: string]: CborEncodable }
+  | Tag<CborEncodable>;
+
+/** A tagged data item whose tag shomei does not interpret (RFC 8949 §3.4). */
+export class Tag<T = CborValue> {
+  constructor(
+    /** The tag number. */
+    readonly tag: number | bigint,
+    /** The tag content. */
+    readonly value: T,
+  ) {}
+}
+
+/** A simple value other than false, true, null and undefined (RFC 8949 §3.3). */
+export class Simple {
+  constructor(readonly value: number) {
+    if (!Number.isInteger(value) || value < 0 || value > 255 || (value >= 20 && value <= 31)) {
+      throw new RangeError(`simple value must be 0..19 or 32..255, got ${value}`);
+    }
+  }
+}
+
+/** A number that `encode` writes as a float even when it is integral (e.g. `1.0`). */
+export class CborFloat {
+  constructor(readonly value: number) {
+    if (typeof value !== 'number') throw new TypeError('CborFloat value must be a number');
+  }
+}
+
+/** Encode the head of a byte string of `length` bytes with preferred serialisation. */
+function bstrHead(length: number): Uint8Array {
+  if (length < 24) return Uint8Array.of(0x40 | length);
+  if (length < 0x100) return Uint8Array.of(0x58, length);
+  if (length < 0x10000) return Uint8Array.of(0x59, length >> 8, length & 0xff);
+  return Uint8Array.of(0x5a, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
+}
+
+/**
+ * Tag 24, "encoded CBOR data item" (RFC 8949 §3.4.5.1): `#6.24(bstr .cbor T)`.
+ *
+ * Holds the exact bytes that were received, so that digests and signatures are always
+ * checked over them and never over a re-encoding; `encode` re-emits them byte for byte.
+ */
+export class EncodedCbor<T = CborValue> {
+  /** The whole data item as received: the tag 24 head, the bstr head and the content. */
+  readonly tagged: Uint8Array;
+  /** The embedded CBOR bytes (the bstr content). */
+  readonly bytes: Uint8Array;
+  /** The decoded content. */
+  readonly value: T;
+
+  /** @internal Use {@link EncodedCbor.wrap} or the decoder. */
+  constructor(tagged: Uint8Array, contentOffset: number, value: T) {
+    this.tagged = tagged;
+    this.bytes = tagged.subarray(contentOffset);
+    this.value = value;
+  }
+
+  /**
+   * Wrap already-encoded CBOR bytes (the caller vouches that `bytes` encodes `value`;
+   * the decoder and `encodeEmbedded` are the usual sources).
+   */
+  static wrap<T>(bytes: Uint8Array, value: T): EncodedCbor<T> {
+    const head = bstrHead(bytes.length);
+    return new EncodedCbor(concat(Uint8Array.of(0xd8, 0x18), head, bytes), 2 + head.length, value);
+  }
+}
+
+const TDATE_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/** The decimal number in `s` at [start, start + n), or -1 unless all are ASCII digits. */
+function digits(s: string, start: number, n: number): number {
+  let v = 0;
+  for (let i = start; i < start + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * Tag 0, a date/time string (RFC 8949 §3.4.1, RFC 3339 `date-time`).
+ * Keeps the received text so it re-encodes identically.
+ */
+export class TDate {
+  /** The RFC 3339 text exactly as received or built. */
+  readonly text: string;
+  /** The instant, as a JavaScript Date (millisecond precision). */
+  readonly date: Date;
+
+  /** Parse RFC 3339 `date-time` text; throws `CborError` (`ERR_CBOR_INVALID`) if it is not. */
+  constructor(text: string) {
+    const m = typeof text === 'string' ? TDATE_RE.exec(text) : null;
+    const ok =
+      m !== null &&
+      validDate(+m[1]!, +m[2]!, +m[3]!) &&
+      +m[4]! <= 23 &&
+      +m[5]! <= 59 &&
+      +m[6]! <= 60 &&
+      (m[9] === undefined || (+m[10]! <= 23 && +m[11]! <= 59));
+    const date = ok ? new Date(text.replace(/:60(?=[.Zz+-])/, ':59')) : null;
+    if (date === null || Number.isNaN(date.getTime())) {
+      throw new CborError('ERR_CBOR_INVALID', `not an RFC 3339 date-time: ${JSON.stringify(text)}`);
+    }
+    this.text = text;
+    this.date = date;
+  }
+
+  /**
+   * A tdate for `date` in UTC, `YYYY-MM-DDTHH:MM:SSZ`; fractional seconds only when the
+   * date has milliseconds (ISO 18013-5 forbids them in an MSO: pass whole seconds).
+   */
+  static fromDate(date: Date): TDate {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError('date must be a valid Date');
+    const iso = date.toISOString();
+    return new TDate(date.getUTCMilliseconds() === 0 ? `${iso.slice(0, 19)}Z` : iso);
+  }
+
+  /** The text. */
+  toString(): string {
+    return this.text;
+  }
+
+  /** JSON form: the text. */
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+/** Tag 1004, a calendar date `YYYY-MM-DD` (RFC 8943 full-date). */
+export class FullDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+
+  /** Parse `YYYY-MM-DD`; throws `CborError` (`ERR_CBOR_INVALID`) for anything else. */
+  constructor(readonly text: string) {
+    const year = typeof text === 'string' && text.length === 10 && text[4] === '-' && text[7] === '-' ? digits(text, 0, 4) : -1;
+    const month = digits(text, 5, 2);
+    const day = digits(text, 8, 2);
+    if (year < 0 || month < 0 || day < 0 || !validDate(year, month, day)) {
+      throw new CborError('ERR_CBOR_INVALID', `not an RFC 8943 full-date: ${JSON.stringify(text)}`);
+    }
+    this.year = year;
+    this.month = month;
+    this.day = day;
+  }
+
+  /** A full-date from numbers; throws `RangeError` for an impossible date. */
+  static of(year: number, month: number, day: number): FullDate {
+    if (!Number.isInteger(year) || year < 0 || year > 9999 || !validDate(year, month, day)) {
+      throw new RangeError(`not a calendar date: ${year}-${month}-${day}`);
+    }
+    return new FullDate(`${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`);
+  }
+
+  /** The text. */
+  toString(): string {
+    return this.text;
+  }
+
+  /** JSON form: the text. */
+  toJSON(): string {
+    return this.text;
+  }
+}

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { CborError, type CborErrorCode } from '../../src/errors.js';
+import { decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
+
+function fails(hex: string, code: CborErrorCode, options = {}, offset?: number): CborError {
+  let error: unknown;
+  try {
+    decode(fromHex(hex), options);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `${hex} should fail with ${code}`).toBeInstanceOf(CborError);
+  const e = error as CborError;
+  expect(e.code).toBe(code);
+  expect(typeof e.offset).toBe('number');
+  if (offset !== undefined) expect(e.offset).toBe(offset);
+  return e;
+}
+
+describe('decode: the data model', () => {
+  it('decodes integers as numbers when safe and bigints beyond', () => {
+    expect(decode(fromHex('00'))).toBe(0);
+    expect(decode(fromHex('1903e8'))).toBe(1000);
+    expect(decode(fromHex('3903e7'))).toBe(-1000);
+    expect(decode(fromHex('1b001fffffffffffff'))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(decode(fromHex('1b0020000000000000'))).toBe(2n ** 53n);
+    expect(decode(fromHex('1bffffffffffffffff'))).toBe(2n ** 64n - 1n);
+    expect(decode(fromHex('3bffffffffffffffff'))).toBe(-(2n ** 64n));
+    expect(decode(fromHex('3b001ffffffffffffe'))).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(decode(fromHex('c249010000000000000000'))).toBe(2n ** 64n);
+    expect(decode(fromHex('c349010000000000000000'))).toBe(-(2n ** 64n) - 1n);
+  });
+
+  it('decodes maps to Map with integer keys and byte strings to Uint8Array', () => {
+    const v = decode(fromHex('a201420102613163616263')) as Map<unknown, unknown>;
+    expect(v).toBeInstanceOf(Map);
+    expect(v.get(1)).toEqual(new Uint8Array([1, 2]));
+    expect(v.get('1')).toBe('abc');
+  });
+
+  it('decodes simple values and floats', () => {
+    expect(decode(fromHex('f4'))).toBe(false);
+    expect(decode(fromHex('f5'))).toBe(true);
+    expect(decode(fromHex('f6'))).toBe(null);
+    expect(decode(fromHex('f7'))).toBe(undefined);
+    expect(decode(fromHex('f0'))).toEqual(new Simple(16));
+    expect(decode(fromHex('f8ff'))).toEqual(new Simple(255));
+    expect(decode(fromHex('f93e00'))).toBe(1.5);
+    expect(Object.is(decode(fromHex('f98000')), -0)).toBe(true);
+    expect(decode(fromHex('f90001'))).toBe(2 ** -24);
+    expect(decode(fromHex('fa47c35000'))).toBe(100000);
+    expect(decode(fromHex('fb3ff199999999999a'))).toBe(1.1);
+    expect(Number.isNaN(decode(fromHex('f97e00')))).toBe(true);
+  });
+
+  it('keeps tag 24 content as EncodedCbor with the exact received bytes', () => {
+    // A non-preferred bstr head (59 0001) must survive: digests are over the received bytes.
+    const hex = 'd81859000101';
+    const v = decode(fromHex(hex)) as EncodedCbor;
+    expect(v).toBeInstanceOf(EncodedCbor);
+    expect(toHex(v.tagged)).toBe(hex);
+    expect(toHex(v.bytes)).toBe('01');
+    expect(v.value).toBe(1);
+    expect(toHex(encode(v))).toBe(hex);
+    expect(toHex(encode([v]))).toBe(`81${hex}`);
+  });
+
+  it('is not affected by later changes to the input buffer', () => {
+    const input = fromHex('82d81843820102420506');
+    const v = decode(input) as [EncodedCbor, Uint8Array];
+    input.fill(0);
+    expect(toHex(v[0].tagged)).toBe('d81843820102');
+    expect(v[0].value).toEqual([1, 2]);
+    expect(toHex(v[1])).toBe('0506');
+  });
+
+  it('decodes tdate and full-date to typed values that re-encode identically', () => {
+    const t = decode(fromHex('c074323031332d30332d32315432303a30343a30305a')) as TDate;
+    expect(t).toBeInstanceOf(TDate);
+    expect(t.text).toBe('2013-03-21T20:04:00Z');
+    expect(t.date.toISOString()).toBe('2013-03-21T20:04:00.000Z');
+    expect(toHex(encode(t))).toBe('c074323031332d30332d32315432303a30343a30305a');
+    const d = decode(fromHex('d903ec6a323031392d31302d3230')) as FullDate;
+    expect(d).toBeInstanceOf(FullDate);
+    expect([d.year, d.month, d.day]).toEqual([2019, 10, 20]);
+    expect(toHex(encode(d))).toBe('d903ec6a323031392d31302d3230');
+  });
+
+  it('keeps unknown tags as Tag', () => {
+    const v = decode(fromHex('d82076687474703a2f2f7777772e6578616d706c652e636f6d')) as Tag;
+    expect(v).toEqual(new Tag(32, 'http://www.example.com'));
+    // Tags that cbor-x interprets globally keep their generic meaning here.
+    expect(decode(fromHex('d81c01'))).toEqual(new Tag(28, 1));
+    expect(decode(fromHex('d81d00'))).toEqual(new Tag(29, 0));
+    expect(decode(fromHex('d9010280'))).toEqual(new Tag(258, []));
+  });
+
+  it('joins indefinite-length strings and reads indefinite arrays and maps', () => {
+    expect(decode(fromHex('5f42010243030405ff'))).toEqual(new Uint8Array([1, 2, 3, 4, 5]));
+    expect(decode(fromHex('7f657374726561646d696e67ff'))).toBe('streaming');
+    expect(decode(fromHex('9f018202039f0405ffff'))).toEqual([1, [2, 3], [4, 5]]);
+    expect(decode(fromHex('bf61610161629f0203ffff'))).toEqual(
+      new Map<unknown, unknown>([
+        ['a', 1],
+        ['b', [2, 3]],
+      ]),
+    );
+  });
+});
+
+describe('decode: every rejection has a code and an offset', () => {
+  it('ERR_CBOR_MALFORMED: truncation, reserved values, misplaced breaks', () => {
+    fails('', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('18', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('1b0000', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('43010203'.slice(0, 6), 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('8301', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('83011903', 'ERR_CBOR_MALFORMED', {}, 2);
+    fails('a20102031903', 'ERR_CBOR_MALFORMED', {}, 4);
+    fails('1c', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('5d', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('fe', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('f818', 'ERR_CBOR_MALFORMED', {}, 0); // reserved two-byte simple value
+    fails('ff', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('8201ff', 'ERR_CBOR_MALFORMED', {}, 2);
+    fails('bf01ff', 'ERR_CBOR_MALFORMED', {}, 2); // break in value position
+    fails('5f4101', 'ERR_CBOR_MALFORMED'); // not closed
+    fails('5f6161ff', 'ERR_CBOR_MALFORMED', {}, 1); // wrong chunk type
+    fails('5f5f4101ffff', 'ERR_CBOR_MALFORMED', {}, 1); // nested indefinite chunk
+    fails('1f', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('3f', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('df00', 'ERR_CBOR_MALFORMED', {}, 0);
+    fails('c6', 'ERR_CBOR_MALFORMED', {}, 0); // tag without content
+  });
+
+  it('ERR_CBOR_MALFORMED: a declared length beyond the input is refused before allocating', () => {
+    for (const hex of ['5bffffffffffffffff', '9bffffffffffffffff', 'bb7fffffffffffffff', '9a7fffffff', 'ba00100000']) {
+      fails(hex, 'ERR_CBOR_MALFORMED', {}, 0);
+    }
+    // A map of n pairs needs at least 2n bytes.
+    fails('a3010203040506'.slice(0, 12), 'ERR_CBOR_MALFORMED', {}, 0);
+  });
+
+  it('ERR_CBOR_LIMIT: depth, item count and input size', () => {
+    fails(`${'81'.repeat(33)}00`, 'ERR_CBOR_LIMIT', {}, 32);
+    expect(decode(fromHex(`${'81'.repeat(32)}00`))).toBeDefined();
+    fails(`${'81'.repeat(5)}00`, 'ERR_CBOR_LIMIT', { maxDepth: 4 }, 4);
+    fails('d81844d8184101', 'ERR_CBOR_LIMIT', { maxDepth: 1 }, 3);
+    fails(`${'9f'.repeat(100000)}`, 'ERR_CBOR_LIMIT');
+    fails('83010203', 'ERR_CBOR_LIMIT', { maxItems: 3 }, 3);
+    fails('83010203', 'ERR_CBOR_LIMIT', { maxBytes: 3 }, 0);
+    // Depth counts through tag 24 content.
+    fails('81d818428100', 'ERR_CBOR_LIMIT', { maxDepth: 2 });
+  });
+
+  it('ERR_CBOR_DUPLICATE_KEY for integer, text and structured keys', () => {
+    fails('a201000100', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
+    fails('a2616101616102', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
+    fails('a2820102008201020f', 'ERR_CBOR_DUPLICATE_KEY', {}, 5);
+    fails('a24101004101f5', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
+    fails('bf0100010fff', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
+    // 1 and 1 written in a longer head are the same key.
+    fails('a20100180101', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
+    // Distinct keys of different types are fine.
+    expect((decode(fromHex('a301006131004101f5')) as Map<unknown, unknown>).size).toBe(3);
+  });
+
+  it('ERR_CBOR_UTF8 for invalid UTF-8, short and long', () => {
+    fails('62c328', 'ERR_CBOR_UTF8', {}, 1);
+    fails('63eda080', 'ERR_CBOR_UTF8'); // a surrogate
+    fails(`7841${'61'.repeat(64)}ff`, 'ERR_CBOR_UTF8');
+    fails('7f6161' + '61ff' + 'ff', 'ERR_CBOR_UTF8');
+    expect(decode(fromHex('63e6b0b4'))).toBe('水');
+  });
+
+  it('ERR_CBOR_TRAILING for bytes after the item, also inside tag 24', () => {
+    fails('0000', 'ERR_CBOR_TRAILING', {}, 1);
+    fails('d818420000', 'ERR_CBOR_TRAILING', {}, 4);
+  });
+
+  it('ERR_CBOR_NOT_DETERMINISTIC when deterministic encoding is required', () => {
+    const strict = { deterministic: true };
+    fails('1817', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('190017', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('1a0000ffff', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('1b00000000ffffffff', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('a203040102', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 3);
+    fails('a2616201616102', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 4);
+    fails('fa3fc00000', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('fb3ff8000000000000', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('f97e01', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('9fff', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('c24101', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('c2490001000000000000000000'.slice(0, 24), 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    expect(decode(fromHex('a201020304'), strict)).toBeInstanceOf(Map);
+    expect(decode(fromHex('1903e8'), strict)).toBe(1000);
+  });
+
+  it('ERR_CBOR_INDEFINITE when indefinite lengths are not allowed', () => {
+    fails('9fff', 'ERR_CBOR_INDEFINITE', { allowIndefinite: false }, 0);
+    fails('5fff', 'ERR_CBOR_INDEFINITE', { allowIndefinite: false }, 0);
+    fails('a1019f01ff', 'ERR_CBOR_INDEFINITE', { allowIndefinite: false }, 2);
+  });
+
+  it('ERR_CBOR_INVALID for tag content that breaks the tag definition', () => {
+    fails('c001', 'ERR_CBOR_INVALID', {}, 0);
+    fails('c06a323031332d30332d3231', 'ERR_CBOR_INVALID', {}, 0);
+    fails('c074323031332d30322d33305432303a30343a30305a', 'ERR_CBOR_INVALID', {}, 0); // 30 February
+    fails('d903ec6a323031392d31332d3230', 'ERR_CBOR_INVALID', {}, 0); // month 13
+    fails('d903ec01', 'ERR_CBOR_INVALID', {}, 0);
+    fails('d81801', 'ERR_CBOR_INVALID', {}, 2);
+    fails('d81840', 'ERR_CBOR_INVALID', {}, 2);
+    fails('c26161', 'ERR_CBOR_INVALID', {}, 0);
+  });
+
+  it('throws TypeError for a non-Uint8Array argument (misuse, not data)', () => {
+    expect(() => decode('a0' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});

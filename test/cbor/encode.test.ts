@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { CborError } from '../../src/errors.js';
+import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
+
+const hex = (v: Parameters<typeof encode>[0]) => toHex(encode(v));
+
+describe('encode: core deterministic encoding (RFC 8949 §4.2.1)', () => {
+  it('uses the shortest heads', () => {
+    expect(hex(0)).toBe('00');
+    expect(hex(23)).toBe('17');
+    expect(hex(24)).toBe('1818');
+    expect(hex(255)).toBe('18ff');
+    expect(hex(256)).toBe('190100');
+    expect(hex(65536)).toBe('1a00010000');
+    expect(hex(2 ** 32)).toBe('1b0000000100000000');
+    expect(hex(-1)).toBe('20');
+    expect(hex(-25)).toBe('3818');
+    expect(hex(Number.MAX_SAFE_INTEGER)).toBe('1b001fffffffffffff');
+    expect(hex(2n ** 64n - 1n)).toBe('1bffffffffffffffff');
+    expect(hex(-(2n ** 64n))).toBe('3bffffffffffffffff');
+    expect(hex(5n)).toBe('05');
+    expect(hex(2n ** 64n)).toBe('c249010000000000000000');
+    expect(hex(-(2n ** 64n) - 1n)).toBe('c349010000000000000000');
+    expect(hex('a'.repeat(24))).toBe(`7818${'61'.repeat(24)}`);
+    expect(hex(new Uint8Array(300)).slice(0, 6)).toBe('59012c');
+  });
+
+  it('writes floats in the shortest exact width, NaN as f97e00', () => {
+    expect(hex(1.5)).toBe('f93e00');
+    expect(hex(-4.1)).toBe('fbc010666666666666');
+    expect(hex(100000.5)).toBe('fa47c35040');
+    expect(hex(1.1)).toBe('fb3ff199999999999a');
+    expect(hex(2 ** -24)).toBe('f90001');
+    expect(hex(0.00006103515625)).toBe('f90400');
+    expect(hex(Number.NaN)).toBe('f97e00');
+    expect(hex(Number.POSITIVE_INFINITY)).toBe('f97c00');
+    expect(hex(Number.NEGATIVE_INFINITY)).toBe('f9fc00');
+    expect(hex(-0)).toBe('f98000');
+    expect(hex(1e300)).toBe('fb7e37e43c8800759c');
+    expect(hex(new CborFloat(1))).toBe('f93c00');
+    expect(hex(new CborFloat(65504))).toBe('f97bff');
+    expect(hex(new CborFloat(100000))).toBe('fa47c35000');
+  });
+
+  it('sorts map keys bytewise by their encoding (the §4.2.1 example order)', () => {
+    const m = new Map<unknown, unknown>([
+      [false, 0],
+      [[-1], 0],
+      [[100], 0],
+      ['aa', 0],
+      ['z', 0],
+      [-1, 0],
+      [100, 0],
+      [10, 0],
+    ]);
+    const d = decode(encode(m as never)) as Map<unknown, unknown>;
+    expect([...d.keys()]).toEqual([10, 100, -1, 'z', 'aa', [100], [-1], false]);
+    expect(hex({ b: 1, a: 2 })).toBe('a2616102616201');
+  });
+
+  it('encodes the value types and re-emits EncodedCbor verbatim', () => {
+    expect(hex(null)).toBe('f6');
+    expect(hex(undefined)).toBe('f7');
+    expect(hex(true)).toBe('f5');
+    expect(hex(new Simple(16))).toBe('f0');
+    expect(hex(new Simple(255))).toBe('f8ff');
+    expect(hex(new Tag(32, 'a'))).toBe('d8206161');
+    expect(hex(new Tag(2n ** 64n - 1n, 0))).toBe('dbffffffffffffffff00');
+    expect(hex(FullDate.of(2019, 10, 20))).toBe('d903ec6a323031392d31302d3230');
+    expect(hex(new Date('2020-10-01T13:30:02Z'))).toBe('c074323032302d31302d30315431333a33303a30325a');
+    expect(TDate.fromDate(new Date('2020-10-01T13:30:02.250Z')).text).toBe('2020-10-01T13:30:02.250Z');
+    const e = encodeEmbedded(new Map([[1, 2]]));
+    expect(toHex(e.tagged)).toBe('d81843a10102');
+    expect(toHex(e.bytes)).toBe('a10102');
+    expect(hex([e])).toBe('81d81843a10102');
+    const odd = EncodedCbor.wrap(fromHex('a2020104'.replace('04', '03')), null);
+    expect(hex(odd)).toBe('d81844a2020103');
+  });
+
+  it('ERR_CBOR_UNSUPPORTED for what CBOR cannot represent', () => {
+    const bad: unknown[] = [() => 1, Symbol('x'), new Uint16Array(2), new ArrayBuffer(2), new (class Foo {})()];
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    bad.push(cyclic);
+    for (const v of bad) {
+      let error: unknown;
+      try {
+        encode(v as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CborError);
+      expect((error as CborError).code).toBe('ERR_CBOR_UNSUPPORTED');
+    }
+    // The same object twice (not a cycle) is fine.
+    const shared = [1];
+    expect(hex([shared, shared])).toBe('82810181' + '01');
+  });
+
+  it('rejects impossible values given by the programmer', () => {
+    expect(() => new Simple(24)).toThrow(RangeError);
+    expect(() => FullDate.of(2023, 2, 29)).toThrow(RangeError);
+    expect(() => encode(new Tag(-1, 0))).toThrow(RangeError);
+    expect(() => new TDate('yesterday')).toThrow(CborError);
+  });
+});

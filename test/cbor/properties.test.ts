@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type CborValue, decode, diagnose, encode, encodeEmbedded, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { CborError } from '../../src/errors.js';
+
+/** Arbitrary CBOR values in the form decode produces, so that decode(encode(x)) equals x. */
+const leaf: fc.Arbitrary<CborValue> = fc.oneof(
+  fc.integer(),
+  fc.maxSafeInteger(),
+  fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).filter((b) => b < -(2n ** 53n) || b >= 2n ** 53n),
+  fc.double().filter((d) => !Number.isSafeInteger(d) || Object.is(d, -0)),
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.uint8Array({ maxLength: 64 }),
+  fc.constantFrom(true, false, null, undefined),
+  fc.integer({ min: 32, max: 255 }).map((n) => new Simple(n)),
+  fc.date({ min: new Date(0), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => TDate.fromDate(d)),
+  fc
+    .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([y, m, d]) => FullDate.of(y, m, d)),
+);
+
+const { value } = fc.letrec<{ value: CborValue }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc
+      .uniqueArray(fc.tuple(fc.oneof(fc.integer(), fc.string()), tie('value')), { maxLength: 5, selector: ([k]) => k })
+      .map((entries) => new Map<CborValue, CborValue>(entries)),
+    fc
+      .tuple(fc.integer({ min: 4, max: 100000 }).filter((t) => t !== 24 && t !== 1004), tie('value'))
+      .map(([t, v]) => new Tag(t, v)),
+    tie('value').map((v) => encodeEmbedded(v) as CborValue),
+  ),
+}));
+
+const runs = Number(process.env.SHOMEI_FC_RUNS ?? 500);
+
+function onlyCborErrors(bytes: Uint8Array): void {
+  try {
+    decode(bytes);
+  } catch (e) {
+    if (!(e instanceof CborError)) throw e;
+  }
+}
+
+describe('CBOR properties (fast-check)', () => {
+  it('decode(encode(x)) equals x', () => {
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(decode(encode(x))).toEqual(x);
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('encode output is deterministic: accepted by the strict decoder and re-encoded byte for byte', () => {
+    fc.assert(
+      fc.property(value, (x) => {
+        const bytes = encode(x);
+        const again = encode(decode(bytes, { deterministic: true, allowIndefinite: false }));
+        expect(again).toEqual(bytes);
+        expect(typeof diagnose(bytes)).toBe('string');
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('random bytes give a value or a CborError, never anything else', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), onlyCborErrors), { numRuns: runs * 4 });
+  });
+
+  it('mutated encodings give a value or a CborError, never anything else', () => {
+    const mutation = fc.tuple(value, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'insert', 'delete')), { minLength: 1, maxLength: 4 }));
+    fc.assert(
+      fc.property(mutation, ([x, edits]) => {
+        const bytes = [...encode(x)];
+        for (const [at, b, op] of edits) {
+          const i = bytes.length === 0 ? 0 : at % bytes.length;
+          if (op === 'set') bytes[i] = b;
+          else if (op === 'insert') bytes.splice(i, 0, b);
+          else bytes.splice(i, 1);
+        }
+        onlyCborErrors(Uint8Array.from(bytes));
+        try {
+          diagnose(Uint8Array.from(bytes));
+        } catch (e) {
+          if (!(e instanceof CborError)) throw e;
+        }
+      }),
+      { numRuns: runs * 2 },
+    );
+  });
+
+  it('hostile nesting and lengths fail (the test timeout is the hang guard) with ERR_CBOR_LIMIT or ERR_CBOR_MALFORMED', () => {
+    const hostile = [
+      new Uint8Array(1_000_000).fill(0x81),
+      new Uint8Array(1_000_000).fill(0x9f),
+      new Uint8Array(1_000_000).fill(0xd8).map((b, i) => (i % 2 ? 0x18 : b)),
+      Uint8Array.of(0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+      Uint8Array.of(0x7b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff),
+    ];
+    for (const bytes of hostile) {
+      let error: unknown;
+      try {
+        decode(bytes);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CborError);
+      expect(['ERR_CBOR_LIMIT', 'ERR_CBOR_MALFORMED', 'ERR_CBOR_INVALID']).toContain((error as CborError).code);
+    }
+  });
+});
