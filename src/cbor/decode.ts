@@ -116,6 +116,8 @@ class Decoder {
   readonly deterministic: boolean;
   /** The additional information of the last head read (24–27 means a following argument). */
   ai = 0;
+  /** The first validity problem found (thrown after the item is read). */
+  invalid: CborError | undefined;
 
   constructor(src: Uint8Array, options: DecodeOptions, items = 0) {
     this.src = src;
@@ -129,6 +131,15 @@ class Decoder {
 
   fail(code: 'ERR_CBOR_MALFORMED' | 'ERR_CBOR_LIMIT' | 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY' | 'ERR_CBOR_TRAILING', message: string, offset: number): never {
     throw new CborError(code, `${message} (at byte ${offset})`, { offset });
+  }
+
+  /**
+   * Record a validity problem (RFC 8949 §5.3: well-formed but not valid, or not what the
+   * options require) and carry on, so that a malformed input is always reported as
+   * malformed; the first one recorded is thrown once the whole item has been read.
+   */
+  flag(code: 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY', message: string, offset: number): void {
+    this.invalid ??= new CborError(code, `${message} (at byte ${offset})`, { offset });
   }
 
   need(n: number, at: number): void {
@@ -190,13 +201,13 @@ class Decoder {
     return (s[p]! * 0x1000000 + ((s[p + 1]! << 16) | (s[p + 2]! << 8) | s[p + 3]!));
   }
 
-  notPreferred(at: number): never {
-    return this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'argument not in preferred (shortest) form', at);
+  notPreferred(at: number): void {
+    this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'argument not in preferred (shortest) form', at);
   }
 
   indefinite(at: number): void {
-    if (this.deterministic) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'indefinite length', at);
-    if (!this.allowIndefinite) this.fail('ERR_CBOR_INDEFINITE', 'indefinite length not allowed', at);
+    if (this.deterministic) this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'indefinite length', at);
+    if (!this.allowIndefinite) this.flag('ERR_CBOR_INDEFINITE', 'indefinite length not allowed', at);
   }
 
   /** A definite length: must fit in the bytes left (each unit at least `unit` bytes). */
@@ -262,7 +273,7 @@ class Decoder {
         const h = this.u16();
         const v = halfToNumber(h);
         if (this.deterministic && Number.isNaN(v) && h !== 0x7e00) {
-          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'NaN not encoded as f97e00', at);
+          this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'NaN not encoded as f97e00', at);
         }
         return v;
       }
@@ -270,14 +281,14 @@ class Decoder {
         this.need(4, at);
         const v = readFloat(this.src, this.pos, 4);
         this.pos += 4;
-        if (this.deterministic && numberToHalf(v) !== -1) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'float32 that fits in float16', at);
+        if (this.deterministic && numberToHalf(v) !== -1) this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'float32 that fits in float16', at);
         return v;
       }
       case 27: {
         this.need(8, at);
         const v = readFloat(this.src, this.pos, 8);
         this.pos += 8;
-        if (this.deterministic && fitsFloat32(v)) this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'float64 that fits in a shorter float', at);
+        if (this.deterministic && fitsFloat32(v)) this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'float64 that fits in a shorter float', at);
         return v;
       }
       case 31:
@@ -327,7 +338,8 @@ class Decoder {
     try {
       return fatalUtf8.decode(bytes);
     } catch {
-      return this.fail('ERR_CBOR_UTF8', 'invalid UTF-8 in text string', at);
+      this.flag('ERR_CBOR_UTF8', 'invalid UTF-8 in text string', at);
+      return '';
     }
   }
 
@@ -399,7 +411,7 @@ class Decoder {
       const key = this.item(depth);
       if (this.deterministic) {
         if (prevKey >= 0 && compareBytes(this.src.subarray(prevKey, prevKeyEnd), this.src.subarray(kat, this.pos)) >= 0) {
-          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'map keys not in bytewise lexicographic order', kat);
+          this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'map keys not in bytewise lexicographic order', kat);
         }
         prevKey = kat;
         prevKeyEnd = this.pos;
@@ -407,7 +419,7 @@ class Decoder {
       if (typeof key === 'object' && key !== null) {
         fingerprints ??= new Set();
         const fp = toHex(encode(key));
-        if (fingerprints.has(fp)) this.fail('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
+        if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
         fingerprints.add(fp);
       }
       if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'map key without a value', kat);
@@ -416,7 +428,7 @@ class Decoder {
       out.set(key, this.item(depth));
       // One hash lookup instead of has() + set(): a repeated primitive key leaves the size unchanged.
       if (out.size === size && (typeof key !== 'object' || key === null)) {
-        this.fail('ERR_CBOR_DUPLICATE_KEY', `duplicate map key ${typeof key === 'string' ? JSON.stringify(key) : String(key)}`, kat);
+        this.flag('ERR_CBOR_DUPLICATE_KEY', `duplicate map key ${typeof key === 'string' ? JSON.stringify(key) : String(key)}`, kat);
       }
     }
     return out;
@@ -429,24 +441,30 @@ class Decoder {
     switch (a) {
       case 24:
         return this.embedded(depth, at);
-      case 0: {
-        const v = this.item(depth);
-        if (typeof v !== 'string') this.fail('ERR_CBOR_INVALID', 'tag 0 content is not a text string', at);
-        return this.wrapInvalid(() => new TDate(v), at);
-      }
+      case 0:
       case 1004: {
         const v = this.item(depth);
-        if (typeof v !== 'string') this.fail('ERR_CBOR_INVALID', 'tag 1004 content is not a text string', at);
-        return this.wrapInvalid(() => new FullDate(v), at);
+        if (typeof v === 'string') {
+          try {
+            return a === 0 ? new TDate(v) : new FullDate(v);
+          } catch (e) {
+            if (!(e instanceof CborError)) throw e;
+          }
+        }
+        this.flag('ERR_CBOR_INVALID', `tag ${a} content is not ${a === 0 ? 'an RFC 3339 date-time' : 'an RFC 8943 full-date'}`, at);
+        return new Tag(a, v);
       }
       case 2:
       case 3: {
         const v = this.item(depth);
-        if (!(v instanceof Uint8Array)) this.fail('ERR_CBOR_INVALID', `tag ${a} content is not a byte string`, at);
+        if (!(v instanceof Uint8Array)) {
+          this.flag('ERR_CBOR_INVALID', `tag ${a} content is not a byte string`, at);
+          return new Tag(a, v);
+        }
         let n = 0n;
         for (const b of v) n = (n << 8n) | BigInt(b);
         if (this.deterministic && (n < TWO_64 || v[0] === 0)) {
-          this.fail('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
+          this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
         }
         return a === 2 ? n : -1n - n;
       }
@@ -455,20 +473,14 @@ class Decoder {
     }
   }
 
-  wrapInvalid<T>(make: () => T, at: number): T {
-    try {
-      return make();
-    } catch (e) {
-      if (e instanceof CborError) this.fail(e.code === 'ERR_CBOR_INVALID' ? 'ERR_CBOR_INVALID' : 'ERR_CBOR_MALFORMED', e.message, at);
-      throw e;
-    }
-  }
-
   /** Tag 24: a byte string holding one well-formed CBOR data item, decoded in place. */
   embedded(depth: number, at: number): EncodedCbor {
     const cat = this.pos;
     const ib = this.src[this.pos]!;
-    if (ib >> 5 !== 2) this.fail('ERR_CBOR_INVALID', 'tag 24 content is not a byte string', cat);
+    if (ib >> 5 !== 2) {
+      this.flag('ERR_CBOR_INVALID', 'tag 24 content is not a byte string', cat);
+      return new Tag(24, this.item(depth)) as never;
+    }
     this.pos++;
     if (++this.items > this.maxItems) this.fail('ERR_CBOR_LIMIT', `more than ${this.maxItems} data items`, cat);
     const a = this.arg(ib, cat);
@@ -483,7 +495,10 @@ class Decoder {
     const n = this.length(a, 1, cat);
     const start = this.pos;
     const end = start + n;
-    if (n === 0) this.fail('ERR_CBOR_INVALID', 'tag 24 content is empty', cat);
+    if (n === 0) {
+      this.flag('ERR_CBOR_INVALID', 'tag 24 content is empty', cat);
+      return new Tag(24, new Uint8Array(0)) as never;
+    }
     const savedEnd = this.end;
     this.end = end;
     const value = this.item(depth);
@@ -495,6 +510,7 @@ class Decoder {
   top(depth = 0): CborValue {
     const v = this.item(depth);
     if (this.pos !== this.end) this.fail('ERR_CBOR_TRAILING', `${this.end - this.pos} bytes after the data item`, this.pos);
+    if (this.invalid !== undefined) throw this.invalid;
     return v;
   }
 }

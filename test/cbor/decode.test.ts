@@ -192,7 +192,7 @@ describe('decode: every rejection has a code and an offset', () => {
     fails('f97e01', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
     fails('9fff', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
     fails('c24101', 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
-    fails('c2490001000000000000000000'.slice(0, 24), 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
+    fails('c249000100000000000000000000'.slice(0, 22), 'ERR_CBOR_NOT_DETERMINISTIC', strict, 0);
     expect(decode(fromHex('a201020304'), strict)).toBeInstanceOf(Map);
     expect(decode(fromHex('1903e8'), strict)).toBe(1000);
   });
