@@ -59,8 +59,13 @@ export type PrivateKey = EcPrivateKey | OkpPrivateKey;
 
 /**
  * Every cryptographic primitive shomei uses. All operations are async, all inputs and
- * outputs are Uint8Array. Failures on bad data throw `CryptoError`; a signature that
- * does not verify returns `false` (never throws).
+ * outputs are Uint8Array. Both backends follow the same rules:
+ * - a signature that does not verify, or is malformed, returns `false` (never throws);
+ * - an invalid public key, or a private key whose public part does not match `d`,
+ *   throws `CryptoError` `ERR_CRYPTO_KEY`;
+ * - SHA-1 is accepted only by `digest` and RSA verification (`ERR_CRYPTO_UNSUPPORTED`
+ *   elsewhere), as are unknown hash and curve names;
+ * - AES-GCM IVs must be at least 8 bytes (`RangeError`).
  */
 export interface CryptoBackend {
   /** A short name for reports and benchmarks: `'webcrypto'` or `'noble'`. */

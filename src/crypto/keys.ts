@@ -1,0 +1,193 @@
+/**
+ * Key helpers for the plain-data key types of `types.ts`.
+ *
+ * - NIST curves P-256, P-384, P-521 (FIPS 186-5, SP 800-186): SEC 1 v2 §2.3.3 / §2.3.4
+ *   point encoding and decoding with on-curve validation, private scalars in [1, n-1].
+ * - Ed25519 (RFC 8032 §5.1.5) and X25519 (RFC 7748 §6.1) public keys from 32-byte secrets.
+ *
+ * Bad key bytes throw `CryptoError('ERR_CRYPTO_KEY')`; an unknown curve name throws
+ * `CryptoError('ERR_CRYPTO_UNSUPPORTED')`.
+ */
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { CryptoError } from '../errors.js';
+import { assertBytes, concat, constantTimeEqual } from '../internal/bytes.js';
+import type {
+  EcCurve,
+  EcPrivateKey,
+  EcPublicKey,
+  OkpCurve,
+  OkpPrivateKey,
+  OkpPublicKey,
+  PrivateKey,
+  PublicKey,
+} from './types.js';
+
+const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+const FIELD_SIZE = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
+
+/** The noble implementation of a NIST curve. */
+export type NistCurve = (typeof NIST)[EcCurve];
+
+/** True when `value` names a NIST curve shomei supports (`'P-256'`, `'P-384'`, `'P-521'`). */
+export function isEcCurve(value: unknown): value is EcCurve {
+  return value === 'P-256' || value === 'P-384' || value === 'P-521';
+}
+
+/** True when `value` names an octet-key-pair curve (`'Ed25519'`, `'X25519'`). */
+export function isOkpCurve(value: unknown): value is OkpCurve {
+  return value === 'Ed25519' || value === 'X25519';
+}
+
+/** Byte length of a coordinate (and of `d`) on `crv`: 32, 48 or 66. Throws `ERR_CRYPTO_UNSUPPORTED`. */
+export function curveFieldSize(crv: EcCurve): number {
+  if (!isEcCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
+  return FIELD_SIZE[crv];
+}
+
+/** The noble curve for `crv` (internal). Throws `ERR_CRYPTO_UNSUPPORTED` for an unknown name. */
+export function nistCurve(crv: EcCurve): NistCurve {
+  if (!isEcCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
+  return NIST[crv];
+}
+
+function keyError(message: string, cause?: unknown): CryptoError {
+  return new CryptoError('ERR_CRYPTO_KEY', message, cause === undefined ? {} : { cause });
+}
+
+/**
+ * Decode a SEC 1 public point: `0x04 || x || y`, or compressed `0x02/0x03 || x`.
+ * Throws `ERR_CRYPTO_KEY` when the bytes are not a point on `crv` (or are the identity).
+ * @example ecPublicKeyFromRaw('P-256', fromHex('04...'))
+ */
+export function ecPublicKeyFromRaw(crv: EcCurve, bytes: Uint8Array): EcPublicKey {
+  assertBytes(bytes, 'bytes');
+  const curve = nistCurve(crv);
+  const size = FIELD_SIZE[crv];
+  const tag = bytes[0];
+  const ok = (bytes.length === 1 + 2 * size && tag === 4) || (bytes.length === 1 + size && (tag === 2 || tag === 3));
+  if (!ok) throw keyError(`not a SEC 1 ${crv} point encoding (${bytes.length} bytes)`);
+  let raw: Uint8Array;
+  try {
+    const point = curve.Point.fromBytes(bytes);
+    point.assertValidity();
+    if (point.is0()) throw new Error('identity');
+    raw = point.toBytes(false);
+  } catch (e) {
+    throw keyError(`not a point on ${crv}`, e);
+  }
+  return { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size) };
+}
+
+/** The uncompressed SEC 1 encoding `0x04 || x || y` (coordinates checked for length only). */
+export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
+  const size = curveFieldSize(key.crv);
+  if (!(key.x instanceof Uint8Array) || !(key.y instanceof Uint8Array) || key.x.length !== size || key.y.length !== size) {
+    throw keyError(`${key.crv} coordinates must be ${size} bytes each`);
+  }
+  return concat(Uint8Array.of(4), key.x, key.y);
+}
+
+/** Validate an EC public key object and return its uncompressed encoding (internal). Throws `ERR_CRYPTO_KEY`. */
+export function checkEcPublicKey(key: EcPublicKey): Uint8Array {
+  if (key?.kty !== 'EC') throw keyError('expected an EC key');
+  const raw = ecPublicKeyToRaw(key);
+  ecPublicKeyFromRaw(key.crv, raw);
+  return raw;
+}
+
+function scalarInRange(curve: NistCurve, d: Uint8Array): boolean {
+  let n = 0n;
+  for (const b of d) n = (n << 8n) | BigInt(b);
+  return n >= 1n && n < curve.Point.Fn.ORDER;
+}
+
+/**
+ * Private key objects already found consistent, with a copy of what was checked: deriving
+ * the public key costs a scalar multiplication, and a key object whose bytes were changed
+ * in place since is checked again.
+ */
+const checked = new WeakMap<object, { readonly d: Uint8Array; readonly pub: Uint8Array }>();
+
+function wasChecked(key: object, d: Uint8Array, pub: Uint8Array): boolean {
+  const seen = checked.get(key);
+  return seen !== undefined && constantTimeEqual(seen.d, d) && constantTimeEqual(seen.pub, pub);
+}
+
+/**
+ * An EC private key from the scalar `d` (exactly the field size, big-endian), with the
+ * public point derived. Throws `ERR_CRYPTO_KEY` unless 1 ≤ d < n.
+ */
+export function ecPrivateKeyFromScalar(crv: EcCurve, d: Uint8Array): EcPrivateKey {
+  assertBytes(d, 'd');
+  const curve = nistCurve(crv);
+  const size = FIELD_SIZE[crv];
+  if (d.length !== size) throw keyError(`${crv} private scalar must be ${size} bytes, got ${d.length}`);
+  if (!scalarInRange(curve, d)) throw keyError(`${crv} private scalar is not in [1, n-1]`);
+  const raw = curve.getPublicKey(d, false);
+  return { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size), d: d.slice() };
+}
+
+/**
+ * Validate an EC private key object (internal): scalar range, and the public point must be
+ * d·G (WebCrypto JWK import insists on it, so both backends do). Throws `ERR_CRYPTO_KEY`.
+ */
+export function checkEcPrivateKey(key: EcPrivateKey): NistCurve {
+  if (key?.kty !== 'EC' || !(key.d instanceof Uint8Array)) throw keyError('expected an EC private key');
+  const raw = ecPublicKeyToRaw(key);
+  if (!wasChecked(key, key.d, raw)) {
+    const derived = ecPrivateKeyFromScalar(key.crv, key.d);
+    if (!constantTimeEqual(raw, ecPublicKeyToRaw(derived))) throw keyError('EC private key: x, y do not match d');
+    checked.set(key, { d: key.d.slice(), pub: raw });
+  }
+  return NIST[key.crv];
+}
+
+/** An Ed25519 or X25519 private key from its 32-byte secret, with the public key derived. */
+export function okpPrivateKeyFromSeed(crv: OkpCurve, d: Uint8Array): OkpPrivateKey {
+  assertBytes(d, 'd');
+  if (!isOkpCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
+  if (d.length !== 32) throw keyError(`${crv} private key must be 32 bytes, got ${d.length}`);
+  const x = crv === 'Ed25519' ? ed25519.getPublicKey(d) : x25519.getPublicKey(d);
+  return { kty: 'OKP', crv, x, d: d.slice() };
+}
+
+/** Validate an OKP public key on `crv` (internal). Ed25519 points must decode (RFC 8032 §5.1.3). */
+export function checkOkpPublicKey(key: OkpPublicKey, crv: OkpCurve): Uint8Array {
+  if (key?.kty !== 'OKP' || key.crv !== crv) throw keyError(`expected an OKP ${crv} key`);
+  if (!(key.x instanceof Uint8Array) || key.x.length !== 32) throw keyError(`${crv} public key must be 32 bytes`);
+  if (crv === 'Ed25519') {
+    try {
+      ed25519.Point.fromBytes(key.x, false);
+    } catch (e) {
+      throw keyError('Ed25519 public key is not a point encoding', e);
+    }
+  }
+  return key.x;
+}
+
+/** Validate an OKP private key on `crv` (internal): 32-byte `d` whose public key is `x`. */
+export function checkOkpPrivateKey(key: OkpPrivateKey, crv: OkpCurve): Uint8Array {
+  if (key?.kty !== 'OKP' || key.crv !== crv || !(key.d instanceof Uint8Array)) {
+    throw keyError(`expected an OKP ${crv} private key`);
+  }
+  if (!(key.x instanceof Uint8Array) || !wasChecked(key, key.d, key.x)) {
+    const derived = okpPrivateKeyFromSeed(crv, key.d);
+    if (!(key.x instanceof Uint8Array) || !constantTimeEqual(key.x, derived.x)) {
+      throw keyError(`${crv} private key: x does not match d`);
+    }
+    checked.set(key, { d: key.d.slice(), pub: key.x.slice() });
+  }
+  return key.d;
+}
+
+/** The public half of a private key (a new object without `d`; nothing is re-derived). */
+export function publicKeyOf(privateKey: EcPrivateKey): EcPublicKey;
+export function publicKeyOf(privateKey: OkpPrivateKey): OkpPublicKey;
+export function publicKeyOf(privateKey: PrivateKey): PublicKey;
+export function publicKeyOf(privateKey: PrivateKey): PublicKey {
+  if (privateKey.kty === 'EC') {
+    return { kty: 'EC', crv: privateKey.crv, x: privateKey.x, y: privateKey.y };
+  }
+  return { kty: 'OKP', crv: privateKey.crv, x: privateKey.x };
+}

@@ -1,0 +1,123 @@
+/**
+ * Key helpers: SEC 1 point decoding (uncompressed and compressed, on-curve checks), scalar
+ * range checks, OKP key derivation, checked against node:crypto's independent implementation.
+ */
+import { createECDH } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  curveFieldSize,
+  ecPrivateKeyFromScalar,
+  ecPublicKeyFromRaw,
+  ecPublicKeyToRaw,
+  isEcCurve,
+  isOkpCurve,
+  okpPrivateKeyFromSeed,
+  publicKeyOf,
+} from '../../src/crypto/index.js';
+import type { EcCurve, OkpCurve } from '../../src/crypto/index.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
+
+const NODE_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
+/** Group orders n (FIPS 186-5 / SP 800-186). */
+const ORDER = {
+  'P-256': 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
+  'P-384':
+    'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+  'P-521':
+    '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+} as const;
+const keyError = expect.objectContaining({ code: 'ERR_CRYPTO_KEY' });
+
+describe.each(['P-256', 'P-384', 'P-521'] as const)('%s', (crv: EcCurve) => {
+  const size = curveFieldSize(crv);
+  const node = createECDH(NODE_CURVE[crv]);
+  node.generateKeys();
+  const uncompressed = new Uint8Array(node.getPublicKey());
+  const compressed = new Uint8Array(node.getPublicKey(undefined, 'compressed'));
+
+  it('decodes uncompressed and compressed points to the same key, and encodes back', () => {
+    const key = ecPublicKeyFromRaw(crv, uncompressed);
+    expect(key.x.length).toBe(size);
+    expect(ecPublicKeyFromRaw(crv, compressed)).toEqual(key);
+    expect(toHex(ecPublicKeyToRaw(key))).toBe(toHex(uncompressed));
+  });
+
+  it('rejects off-curve points, bad prefixes and bad lengths with ERR_CRYPTO_KEY', () => {
+    const offCurve = uncompressed.slice();
+    offCurve[offCurve.length - 1]! ^= 1;
+    const badPrefix = uncompressed.slice();
+    badPrefix[0] = 2;
+    const xTooBig = Uint8Array.of(2, ...new Uint8Array(size).fill(0xff));
+    const truncated = [uncompressed.subarray(1), uncompressed.subarray(0, -1), new Uint8Array(0), Uint8Array.of(0)];
+    for (const bytes of [offCurve, badPrefix, xTooBig, ...truncated]) {
+      expect(() => ecPublicKeyFromRaw(crv, bytes), toHex(bytes)).toThrow(keyError);
+    }
+    // A compressed x with no square root on the curve: try x = 0, 1, 2 … until one fails.
+    let rejected = 0;
+    for (let x = 0; x < 20; x++) {
+      const bytes = new Uint8Array(size + 1);
+      bytes[0] = 2;
+      bytes[size] = x;
+      try {
+        ecPublicKeyFromRaw(crv, bytes);
+      } catch (e) {
+        expect(e).toEqual(keyError);
+        rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
+  });
+
+  it('ecPublicKeyToRaw refuses coordinates of the wrong length', () => {
+    const key = ecPublicKeyFromRaw(crv, uncompressed);
+    expect(() => ecPublicKeyToRaw({ ...key, x: key.x.subarray(1) })).toThrow(keyError);
+  });
+
+  it('derives the public key of a scalar like node:crypto does', () => {
+    const key = ecPrivateKeyFromScalar(crv, fromHex(node.getPrivateKey('hex').padStart(2 * size, '0')));
+    expect(toHex(ecPublicKeyToRaw(key))).toBe(toHex(uncompressed));
+    expect(publicKeyOf(key)).toEqual({ kty: 'EC', crv, x: key.x, y: key.y });
+    expect('d' in publicKeyOf(key)).toBe(false);
+  });
+
+  it('accepts d = 1 and d = n - 1; rejects d = 0, d = n, d > n and a wrong length', () => {
+    const n = BigInt(`0x${ORDER[crv]}`);
+    const scalar = (v: bigint) => fromHex(v.toString(16).padStart(2 * size, '0'));
+    expect(ecPrivateKeyFromScalar(crv, scalar(1n)).x.length).toBe(size);
+    const last = ecPrivateKeyFromScalar(crv, scalar(n - 1n));
+    const one = ecPrivateKeyFromScalar(crv, scalar(1n));
+    expect(toHex(last.x)).toBe(toHex(one.x)); // (n-1)·G = -G
+    for (const d of [scalar(0n), scalar(n), scalar(n + 1n), new Uint8Array(size).fill(0xff), scalar(1n).subarray(1)]) {
+      expect(() => ecPrivateKeyFromScalar(crv, d)).toThrow(keyError);
+    }
+  });
+});
+
+describe('OKP keys', () => {
+  it.each(['Ed25519', 'X25519'] as const)('%s: 32-byte secrets only', (crv: OkpCurve) => {
+    const key = okpPrivateKeyFromSeed(crv, new Uint8Array(32).fill(7));
+    expect(key.x.length).toBe(32);
+    expect(publicKeyOf(key)).toEqual({ kty: 'OKP', crv, x: key.x });
+    expect(() => okpPrivateKeyFromSeed(crv, new Uint8Array(31))).toThrow(keyError);
+  });
+});
+
+describe('curve names', () => {
+  it('curveFieldSize, isEcCurve and isOkpCurve', () => {
+    expect(['P-256', 'P-384', 'P-521'].map((c) => curveFieldSize(c as EcCurve))).toEqual([32, 48, 66]);
+    expect(['P-256', 'P-384', 'P-521', 'P-224', 'Ed25519', 42].map(isEcCurve)).toEqual([true, true, true, false, false, false]);
+    expect(['Ed25519', 'X25519', 'Ed448', 'P-256'].map(isOkpCurve)).toEqual([true, true, false, false]);
+  });
+
+  it('an unknown curve is ERR_CRYPTO_UNSUPPORTED', () => {
+    const unsupported = expect.objectContaining({ code: 'ERR_CRYPTO_UNSUPPORTED' });
+    expect(() => curveFieldSize('secp256k1' as EcCurve)).toThrow(unsupported);
+    expect(() => ecPublicKeyFromRaw('P-224' as EcCurve, new Uint8Array(57))).toThrow(unsupported);
+    expect(() => okpPrivateKeyFromSeed('Ed448' as OkpCurve, new Uint8Array(32))).toThrow(unsupported);
+  });
+
+  it('non-Uint8Array arguments are TypeErrors', () => {
+    expect(() => ecPublicKeyFromRaw('P-256', [4, 1, 2] as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => ecPrivateKeyFromScalar('P-256', 'abc' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
