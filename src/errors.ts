@@ -70,18 +70,70 @@ export const CoseErrorCodes = [
   'ERR_COSE_PAYLOAD',
 ] as const;
 
+/** X.509 layer codes (`shomei/x509`). */
+export const X509ErrorCodes = [
+  /** Bytes that are not a DER/PEM certificate or CRL of the expected shape. */
+  'ERR_X509_PARSE',
+  /** No path from the certificate to a trust anchor could be built. */
+  'ERR_X509_UNTRUSTED',
+  /** A certificate or CRL signature does not verify. */
+  'ERR_X509_SIGNATURE',
+  /** A certificate is not valid at the validation time (expired or not yet valid). */
+  'ERR_X509_VALIDITY',
+  /** A named profile check (ISO 18013-5 Annex B, JPKI) failed. */
+  'ERR_X509_PROFILE',
+  /** A certificate is on a CRL. */
+  'ERR_X509_REVOKED',
+  /** A CRL that cannot be used (wrong issuer, bad signature, out of date). */
+  'ERR_X509_CRL',
+] as const;
+
+/** Smart card and APDU codes (`shomei/jpki`). */
+export const ApduErrorCodes = [
+  /** A response APDU that is too short or otherwise not a response. */
+  'ERR_APDU_MALFORMED',
+  /** The card answered with a status word other than success; `sw` holds it. */
+  'ERR_APDU_STATUS',
+  /** The transport failed (reader removed, card removed, I/O error). */
+  'ERR_APDU_TRANSPORT',
+] as const;
+
+/** JPKI and My Number Card application codes (`shomei/jpki`). */
+export const JpkiErrorCodes = [
+  /** A wrong PIN or password; `retriesLeft` holds what the card reported. */
+  'ERR_JPKI_PIN',
+  /** The PIN is blocked (no tries left). */
+  'ERR_JPKI_PIN_BLOCKED',
+  /** Refused to send a PIN because only one try is left and `allowLastTry` was not given. */
+  'ERR_JPKI_LAST_TRY',
+  /** A PIN or password that does not meet the applet's format, rejected before sending. */
+  'ERR_JPKI_PIN_FORMAT',
+  /** Card data (TLV, token, certificate file) that does not parse. */
+  'ERR_JPKI_DATA',
+  /** A card-info integrity check (digest or signature) failed. */
+  'ERR_JPKI_INTEGRITY',
+  /** Building or verifying a CMS SignedData failed. */
+  'ERR_JPKI_CMS',
+] as const;
+
 export type CborErrorCode = (typeof CborErrorCodes)[number];
 export type CryptoErrorCode = (typeof CryptoErrorCodes)[number];
 export type CoseErrorCode = (typeof CoseErrorCodes)[number];
+export type X509ErrorCode = (typeof X509ErrorCodes)[number];
+export type ApduErrorCode = (typeof ApduErrorCodes)[number];
+export type JpkiErrorCode = (typeof JpkiErrorCodes)[number];
 
 /** Every stable error code shomei throws: one closed union, so `switch (e.code)` narrows. */
-export type ShomeiErrorCode = CborErrorCode | CryptoErrorCode | CoseErrorCode;
+export type ShomeiErrorCode = CborErrorCode | CryptoErrorCode | CoseErrorCode | X509ErrorCode | ApduErrorCode | JpkiErrorCode;
 
 /** All codes, for documentation and exhaustiveness tests. */
 export const ShomeiErrorCodes: readonly ShomeiErrorCode[] = [
   ...CborErrorCodes,
   ...CryptoErrorCodes,
   ...CoseErrorCodes,
+  ...X509ErrorCodes,
+  ...ApduErrorCodes,
+  ...JpkiErrorCodes,
 ];
 
 /** Context fields an error may carry. */
@@ -92,6 +144,12 @@ export interface ShomeiErrorContext {
   readonly path?: string;
   /** The underlying cause, when one exists. */
   readonly cause?: unknown;
+  /** The card's status word (SW1 << 8 | SW2). */
+  readonly sw?: number;
+  /** PIN tries left, as the card reported them. */
+  readonly retriesLeft?: number;
+  /** The id of the check that failed. */
+  readonly check?: string;
 }
 
 /** Base class of every error shomei throws for bad input or a failed check. */
@@ -99,6 +157,9 @@ export class ShomeiError extends Error {
   readonly code: ShomeiErrorCode;
   readonly offset?: number;
   readonly path?: string;
+  readonly sw?: number;
+  readonly retriesLeft?: number;
+  readonly check?: string;
 
   constructor(code: ShomeiErrorCode, message: string, context: ShomeiErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
@@ -106,6 +167,9 @@ export class ShomeiError extends Error {
     this.code = code;
     if (context.offset !== undefined) this.offset = context.offset;
     if (context.path !== undefined) this.path = context.path;
+    if (context.sw !== undefined) this.sw = context.sw;
+    if (context.retriesLeft !== undefined) this.retriesLeft = context.retriesLeft;
+    if (context.check !== undefined) this.check = context.check;
   }
 }
 
@@ -129,6 +193,30 @@ export class CryptoError extends ShomeiError {
 export class CoseError extends ShomeiError {
   declare readonly code: CoseErrorCode;
   constructor(code: CoseErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** An X.509 parsing, path, validity, profile or revocation failure. */
+export class X509Error extends ShomeiError {
+  declare readonly code: X509ErrorCode;
+  constructor(code: X509ErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** A smart-card exchange failure; `sw` holds the status word for `ERR_APDU_STATUS`. */
+export class ApduError extends ShomeiError {
+  declare readonly code: ApduErrorCode;
+  constructor(code: ApduErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** A JPKI / My Number Card failure: PINs, card data, integrity, CMS. */
+export class JpkiError extends ShomeiError {
+  declare readonly code: JpkiErrorCode;
+  constructor(code: JpkiErrorCode, message: string, context: ShomeiErrorContext = {}) {
     super(code, message, context);
   }
 }
