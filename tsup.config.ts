@@ -24,7 +24,7 @@ export default defineConfig([
     platform: 'node',
     target: 'node20',
     outDir: 'dist',
-    banner: { js: '#!/usr/bin/env node' },
+    
     clean: false,
     sourcemap: true,
   },

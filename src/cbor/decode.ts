@@ -40,6 +40,13 @@ export interface DecodeOptions {
   readonly allowIndefinite?: boolean;
   /** Require RFC 8949 §4.2.1 core deterministic encoding. Default false. */
   readonly deterministic?: boolean;
+  /**
+   * When to decode tag 24 content. `'lazy'` (default) decodes it, with these same options
+   * and the remaining depth, the first time `EncodedCbor.value` is read, and throws the
+   * `CborError` then; `'eager'` decodes it at once, so that `decode` itself rejects bad
+   * embedded content. Either way the content is checked before any value is seen.
+   */
+  readonly embedded?: 'lazy' | 'eager';
 }
 
 const DEFAULTS = { maxDepth: 32, maxItems: 1_000_000, maxBytes: 64 * 1024 * 1024 };
@@ -119,10 +126,16 @@ class Decoder {
   /** The first validity problem found (thrown after the item is read). */
   invalid: CborError | undefined;
 
-  constructor(src: Uint8Array, options: DecodeOptions, items = 0) {
+  readonly options: DecodeOptions;
+  /** Offset of `src` in the outermost input, so that errors in tag 24 content point into it. */
+  readonly base: number;
+
+  constructor(src: Uint8Array, options: DecodeOptions, items = 0, base = 0) {
     this.src = src;
     this.end = src.length;
     this.items = items;
+    this.options = options;
+    this.base = base;
     this.maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
     this.maxItems = options.maxItems ?? DEFAULTS.maxItems;
     this.allowIndefinite = options.allowIndefinite ?? true;
@@ -130,7 +143,7 @@ class Decoder {
   }
 
   fail(code: 'ERR_CBOR_MALFORMED' | 'ERR_CBOR_LIMIT' | 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY' | 'ERR_CBOR_TRAILING', message: string, offset: number): never {
-    throw new CborError(code, `${message} (at byte ${offset})`, { offset });
+    throw new CborError(code, `${message} (at byte ${this.base + offset})`, { offset: this.base + offset });
   }
 
   /**
@@ -139,7 +152,7 @@ class Decoder {
    * malformed; the first one recorded is thrown once the whole item has been read.
    */
   flag(code: 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY', message: string, offset: number): void {
-    this.invalid ??= new CborError(code, `${message} (at byte ${offset})`, { offset });
+    this.invalid ??= new CborError(code, `${message} (at byte ${this.base + offset})`, { offset: this.base + offset });
   }
 
   need(n: number, at: number): void {
@@ -487,7 +500,7 @@ class Decoder {
     if (a === -1) {
       // Indefinite-length content: decode the joined chunks separately (offsets are relative).
       const bytes = this.chunks(2, cat);
-      const inner = new Decoder(bytes, this, this.items);
+      const inner = new Decoder(bytes, this.options, this.items);
       const value = inner.top(depth);
       this.items = inner.items;
       return EncodedCbor.wrap(bytes, value);
@@ -499,12 +512,18 @@ class Decoder {
       this.flag('ERR_CBOR_INVALID', 'tag 24 content is empty', cat);
       return new Tag(24, new Uint8Array(0)) as never;
     }
+    const tagged = this.src.subarray(at, end);
+    if (this.options.embedded !== 'eager') {
+      this.pos = end;
+      const { options, base } = this;
+      return EncodedCbor.lazy(tagged, start - at, (content) => new Decoder(content, options, 0, base + start).top(depth));
+    }
     const savedEnd = this.end;
     this.end = end;
     const value = this.item(depth);
     if (this.pos !== end) this.fail('ERR_CBOR_TRAILING', 'bytes after the data item embedded in tag 24', this.pos);
     this.end = savedEnd;
-    return new EncodedCbor(this.src.subarray(at, end), start - at, value);
+    return new EncodedCbor(tagged, start - at, value);
   }
 
   top(depth = 0): CborValue {

@@ -12,7 +12,7 @@ import { type DecodeOptions, decode } from './decode.js';
 import { halfToNumber } from './float.js';
 
 /** Options for {@link diagnose}. */
-export interface DiagnoseOptions extends DecodeOptions {
+export interface DiagnoseOptions extends Omit<DecodeOptions, 'embedded'> {
   /** Show tag 24 content decoded, as `24(<<…>>)`. Default true; false prints `24(h'…')`. */
   readonly embedded?: boolean;
   /** Indent nested arrays and maps by this many spaces per level; 0 prints one line. Default 0. */
@@ -171,6 +171,6 @@ function quote(s: string): string {
  * ```
  */
 export function diagnose(bytes: Uint8Array, options: DiagnoseOptions = {}): string {
-  decode(bytes, options);
+  decode(bytes, { ...options, embedded: 'eager' });
   return new Printer(bytes, options.embedded ?? true, options.indent ?? 0).item(0);
 }

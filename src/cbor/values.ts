@@ -100,16 +100,41 @@ function bstrHead(length: number): Uint8Array {
 export class EncodedCbor<T = CborValue> {
   /** The whole data item as received: the tag 24 head, the bstr head and the content. */
   readonly tagged: Uint8Array;
-  /** The embedded CBOR bytes (the bstr content). */
-  readonly bytes: Uint8Array;
-  /** The decoded content. */
-  readonly value: T;
+  readonly #contentOffset: number;
+  #bytes: Uint8Array | undefined;
+  #value: T | undefined;
+  #decode: ((content: Uint8Array) => T) | undefined;
 
-  /** @internal Use {@link EncodedCbor.wrap} or the decoder. */
+  /** @internal Use {@link EncodedCbor.wrap}, `encodeEmbedded` or the decoder. */
   constructor(tagged: Uint8Array, contentOffset: number, value: T) {
     this.tagged = tagged;
-    this.bytes = tagged.subarray(contentOffset);
-    this.value = value;
+    this.#contentOffset = contentOffset;
+    this.#value = value;
+  }
+
+  /** @internal An EncodedCbor whose value is decoded (strictly) from its content on first access. */
+  static lazy<T>(tagged: Uint8Array, contentOffset: number, decode: (content: Uint8Array) => T): EncodedCbor<T> {
+    const e = new EncodedCbor<T>(tagged, contentOffset, undefined as T);
+    e.#decode = decode;
+    return e;
+  }
+
+  /** The embedded CBOR bytes (the bstr content). */
+  get bytes(): Uint8Array {
+    this.#bytes ??= this.tagged.subarray(this.#contentOffset);
+    return this.#bytes;
+  }
+
+  /**
+   * The decoded content. Decoded from {@link bytes} on first access when it came from a
+   * lazy decode; throws `CborError` then if the content is not accepted.
+   */
+  get value(): T {
+    if (this.#decode !== undefined) {
+      this.#value = this.#decode(this.bytes);
+      this.#decode = undefined;
+    }
+    return this.#value as T;
   }
 
   /**

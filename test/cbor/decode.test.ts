@@ -146,12 +146,12 @@ describe('decode: every rejection has a code and an offset', () => {
     fails(`${'81'.repeat(33)}00`, 'ERR_CBOR_LIMIT', {}, 32);
     expect(decode(fromHex(`${'81'.repeat(32)}00`))).toBeDefined();
     fails(`${'81'.repeat(5)}00`, 'ERR_CBOR_LIMIT', { maxDepth: 4 }, 4);
-    fails('d81844d8184101', 'ERR_CBOR_LIMIT', { maxDepth: 1 }, 3);
+    fails('d81844d8184101', 'ERR_CBOR_LIMIT', { maxDepth: 1, embedded: 'eager' }, 3);
     fails(`${'9f'.repeat(100000)}`, 'ERR_CBOR_LIMIT');
     fails('83010203', 'ERR_CBOR_LIMIT', { maxItems: 3 }, 3);
     fails('83010203', 'ERR_CBOR_LIMIT', { maxBytes: 3 }, 0);
     // Depth counts through tag 24 content.
-    fails('81d818428100', 'ERR_CBOR_LIMIT', { maxDepth: 2 });
+    fails('81d818428100', 'ERR_CBOR_LIMIT', { maxDepth: 2, embedded: 'eager' });
   });
 
   it('ERR_CBOR_DUPLICATE_KEY for integer, text and structured keys', () => {
@@ -176,7 +176,30 @@ describe('decode: every rejection has a code and an offset', () => {
 
   it('ERR_CBOR_TRAILING for bytes after the item, also inside tag 24', () => {
     fails('0000', 'ERR_CBOR_TRAILING', {}, 1);
-    fails('d818420000', 'ERR_CBOR_TRAILING', {}, 4);
+    fails('d818420000', 'ERR_CBOR_TRAILING', { embedded: 'eager' }, 4);
+  });
+
+  it('decodes tag 24 content lazily by default, with the same checks and absolute offsets', () => {
+    const v = decode(fromHex('82f5d81843a20100')) as [boolean, EncodedCbor];
+    expect(toHex(v[1].bytes)).toBe('a20100');
+    let error: unknown;
+    try {
+      void v[1].value;
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CborError);
+    expect((error as CborError).code).toBe('ERR_CBOR_MALFORMED');
+    expect((error as CborError).offset).toBe(5);
+    // Limits carry into lazily decoded content: depth 2 at the tag, 3 inside.
+    const deep = decode(fromHex('81d818428100'), { maxDepth: 2 }) as [EncodedCbor];
+    expect(() => deep[0].value).toThrow(CborError);
+    // Duplicate keys inside, found on access; decoded once, then cached.
+    const dup = decode(fromHex('d81845a201000100')) as EncodedCbor;
+    expect(() => dup.value).toThrow(/duplicate map key 1 \(at byte 6\)/);
+    const ok = decode(fromHex('d81843a10102')) as EncodedCbor<Map<number, number>>;
+    expect(ok.value).toBe(ok.value);
+    expect(ok.value.get(1)).toBe(2);
   });
 
   it('ERR_CBOR_NOT_DETERMINISTIC when deterministic encoding is required', () => {

@@ -1,0 +1,41 @@
+/** `shomei inspect`: show any CBOR item in diagnostic notation or as JSON. */
+
+import { decode, diagnose } from '../cbor/index.js';
+import { type Command, flag, parse, readItem, str, UsageError } from './io.js';
+import { cborToJson } from './json.js';
+
+export const inspect: Command = {
+  summary: 'show a CBOR item in diagnostic notation or as JSON',
+  help: `
+Usage: shomei inspect [FILE | - | --hex HEX | --base64url B64] [--format diag|json]
+
+Decode one CBOR data item strictly and print it.
+
+  FILE               read the item from a binary file
+  -                  read it from standard input
+  --hex HEX          the item as hex
+  --base64url B64    the item as base64url (or base64)
+  --format diag      RFC 8949 diagnostic notation, tag 24 content shown as <<…>> (default)
+  --format json      JSON, with {"$bytes": …} and similar objects for what JSON lacks
+  --compact          diagnostic notation on one line
+
+Exit status: 0 printed, 1 the input is not accepted (the error code is printed), 2 usage.
+`,
+  async run(argv) {
+    const args = parse(argv, {
+      hex: { type: 'string' },
+      base64url: { type: 'string' },
+      format: { type: 'string', default: 'diag' },
+      compact: { type: 'boolean', default: false },
+    });
+    const format = str(args, 'format');
+    if (format !== 'diag' && format !== 'json') throw new UsageError(`unknown format ${format}`);
+    const bytes = readItem(args.positionals, { hex: str(args, 'hex'), base64url: str(args, 'base64url') });
+    if (format === 'json') {
+      process.stdout.write(`${JSON.stringify(cborToJson(decode(bytes)), null, 2)}\n`);
+    } else {
+      process.stdout.write(`${diagnose(bytes, { indent: flag(args, 'compact') ? 0 : 2 })}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * The `shomei` command's dispatcher: one subcommand per file, in the registry below.
+ * Errors print one line with their code; exit 1 for invalid input or a failed check,
+ * 2 for usage errors.
+ */
+
+import { inspect } from './inspect.js';
+import { type Command, runCommand } from './io.js';
+import { vectors } from './vectors-command.js';
+
+/** Every subcommand by name. */
+export const COMMANDS: Record<string, Command> = {
+  inspect,
+  vectors,
+};
+
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    'Usage: shomei <command> [options]',
+    '',
+    'Commands:',
+    ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
+    '',
+    "Run 'shomei <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+/** Run the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`shomei: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  return runCommand(name, command, rest);
+}

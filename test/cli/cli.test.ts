@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/run.js';
+import { annexDBytes } from '../helpers/annex-d.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('shomei (top level)', () => {
+  it('lists the commands on --help and exits 2 without a command', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('inspect');
+    expect(help.out).toContain('vectors');
+    expect((await run()).code).toBe(2);
+    const unknown = await run('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("unknown command 'frobnicate'");
+  });
+});
+
+describe('shomei inspect', () => {
+  it('prints diagnostic notation from --hex, --base64url, a file and a tag 24 item unwrapped', async () => {
+    expect((await run('inspect', '--hex', 'a10102', '--compact')).out).toBe('{1: 2}\n');
+    expect((await run('inspect', '--base64url', 'oQEC', '--compact')).out).toBe('{1: 2}\n');
+    const file = join(tmpdir(), `shomei-inspect-${process.pid}.cbor`);
+    writeFileSync(file, annexDBytes('device_engagement_qr'));
+    const r = await run('inspect', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('24(<<{');
+    expect(r.out).toContain("h'5a88d182");
+  });
+
+  it('prints JSON with typed objects for bytes, dates and integer-keyed maps', async () => {
+    const r = await run('inspect', '--format', 'json', '--hex', 'a201420102616bd903ec6a323031392d31302d3230');
+    expect(JSON.parse(r.out)).toEqual({ $map: [[1, { $bytes: 'AQI=' }], ['k', { $date: '2019-10-20' }]] });
+  });
+
+  it('prints one line with the code and exits 1 on bad input, 2 on usage errors', async () => {
+    const bad = await run('inspect', '--hex', 'a201000100');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('shomei inspect: ERR_CBOR_DUPLICATE_KEY: duplicate map key 1 (at byte 3)\n');
+    expect((await run('inspect')).code).toBe(2);
+    expect((await run('inspect', '--hex', 'zz')).code).toBe(2);
+    expect((await run('inspect', '--hex', '00', '--format', 'xml')).code).toBe(2);
+    expect((await run('inspect', '--nope')).code).toBe(2);
+    expect((await run('inspect', '/no/such/file')).code).toBe(2);
+    expect((await run('inspect', '--help')).out).toContain('Usage: shomei inspect');
+  });
+});
+
+describe('shomei vectors', () => {
+  it('runs every bundled suite with no failure and reports JSON', async () => {
+    const r = await run('vectors', '--json');
+    const report = JSON.parse(r.out) as { ok: boolean; passed: number; failed: number; suites: { name: string; failed: number }[] };
+    expect(r.code).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(report.failed).toBe(0);
+    expect(report.passed).toBeGreaterThan(3000);
+    expect(report.suites.map((s) => s.name)).toContain('RFC 8949 Appendix F (not well-formed: rejected)');
+  });
+});
