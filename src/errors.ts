@@ -88,6 +88,20 @@ export const X509ErrorCodes = [
   'ERR_X509_CRL',
 ] as const;
 
+/** mdoc layer codes (`shomei/mdoc`). */
+export const MdocErrorCodes = [
+  /** A structure that is not its CDDL shape; `path` says where (`documents[0].issuerSigned…`). */
+  'ERR_MDOC_STRUCTURE',
+  /** Something shomei does not support: a digest algorithm, a major version, a curve. */
+  'ERR_MDOC_UNSUPPORTED',
+  /** Inputs to issuance or presentation that cannot produce a valid mdoc (`path` says which). */
+  'ERR_MDOC_INPUT',
+  /** A verification that the caller asked to throw failed; `check` holds the failed check id. */
+  'ERR_MDOC_INVALID',
+  /** A data element value that does not fit its doctype profile (`path` says which). */
+  'ERR_MDOC_PROFILE',
+] as const;
+
 /** Smart card and APDU codes (`shomei/jpki`). */
 export const ApduErrorCodes = [
   /** A response APDU that is too short or otherwise not a response. */
@@ -120,11 +134,19 @@ export type CborErrorCode = (typeof CborErrorCodes)[number];
 export type CryptoErrorCode = (typeof CryptoErrorCodes)[number];
 export type CoseErrorCode = (typeof CoseErrorCodes)[number];
 export type X509ErrorCode = (typeof X509ErrorCodes)[number];
+export type MdocErrorCode = (typeof MdocErrorCodes)[number];
 export type ApduErrorCode = (typeof ApduErrorCodes)[number];
 export type JpkiErrorCode = (typeof JpkiErrorCodes)[number];
 
 /** Every stable error code shomei throws: one closed union, so `switch (e.code)` narrows. */
-export type ShomeiErrorCode = CborErrorCode | CryptoErrorCode | CoseErrorCode | X509ErrorCode | ApduErrorCode | JpkiErrorCode;
+export type ShomeiErrorCode =
+  | CborErrorCode
+  | CryptoErrorCode
+  | CoseErrorCode
+  | X509ErrorCode
+  | MdocErrorCode
+  | ApduErrorCode
+  | JpkiErrorCode;
 
 /** All codes, for documentation and exhaustiveness tests. */
 export const ShomeiErrorCodes: readonly ShomeiErrorCode[] = [
@@ -132,6 +154,7 @@ export const ShomeiErrorCodes: readonly ShomeiErrorCode[] = [
   ...CryptoErrorCodes,
   ...CoseErrorCodes,
   ...X509ErrorCodes,
+  ...MdocErrorCodes,
   ...ApduErrorCodes,
   ...JpkiErrorCodes,
 ];
@@ -201,6 +224,14 @@ export class CoseError extends ShomeiError {
 export class X509Error extends ShomeiError {
   declare readonly code: X509ErrorCode;
   constructor(code: X509ErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** An mdoc structure, input, profile or verification failure. */
+export class MdocError extends ShomeiError {
+  declare readonly code: MdocErrorCode;
+  constructor(code: MdocErrorCode, message: string, context: ShomeiErrorContext = {}) {
     super(code, message, context);
   }
 }

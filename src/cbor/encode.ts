@@ -13,7 +13,7 @@
 import { CborError } from '../errors.js';
 import { compareBytes, utf8Encode } from '../internal/bytes.js';
 import { fitsFloat32, numberToHalf } from './float.js';
-import { type CborEncodable, CborFloat, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
+import { type CborEncodable, CborFloat, EncodedCbor, FullDate, RawCbor, Simple, Tag, TDate } from './values.js';
 
 const TWO_64 = 1n << 64n;
 const MAX_DEPTH = 1000;
@@ -204,6 +204,10 @@ class Encoder {
     }
     if (v instanceof EncodedCbor) {
       w.bytes(v.tagged);
+      return;
+    }
+    if (v instanceof RawCbor) {
+      w.bytes(v.bytes);
       return;
     }
     if (v instanceof TDate) {

@@ -4,7 +4,8 @@
  * - {@link decode}: one data item, strictly checked, with limits.
  * - {@link encode}: core deterministic encoding (§4.2.1).
  * - {@link diagnose}: diagnostic notation (§8).
- * - Value types: {@link EncodedCbor} (tag 24, exact bytes kept), {@link TDate} (tag 0),
+ * - Value types: {@link EncodedCbor} (tag 24, exact bytes kept), {@link RawCbor} (spliced
+ *   verbatim), {@link TDate} (tag 0),
  *   {@link FullDate} (tag 1004), {@link Tag}, {@link Simple}, {@link CborFloat}.
  */
 
@@ -18,6 +19,7 @@ export {
   type CborValue,
   EncodedCbor,
   FullDate,
+  RawCbor,
   Simple,
   Tag,
   TDate,

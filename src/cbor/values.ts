@@ -40,7 +40,8 @@ export type CborValue =
   | EncodedCbor<CborValue>
   | TDate
   | FullDate
-  | CborFloat;
+  | CborFloat
+  | RawCbor;
 
 /** A decoded CBOR map. */
 export type CborMap = ReadonlyMap<CborValue, CborValue>;
@@ -80,6 +81,19 @@ export class Simple {
 export class CborFloat {
   constructor(readonly value: number) {
     if (typeof value !== 'number') throw new TypeError('CborFloat value must be a number');
+  }
+}
+
+/**
+ * An already-encoded data item that `encode` splices in verbatim (no tag added), so a
+ * structure can embed bytes exactly as received — for example the SessionTranscript
+ * inside DeviceAuthentication. The caller vouches that the bytes are one well-formed
+ * CBOR data item (decode them first when they come from outside). `decode` never
+ * produces a RawCbor.
+ */
+export class RawCbor {
+  constructor(readonly bytes: Uint8Array) {
+    if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new TypeError('RawCbor bytes must be a non-empty Uint8Array');
   }
 }
 

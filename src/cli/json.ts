@@ -3,12 +3,12 @@
  * everything CBOR can, so the other types use one-key objects:
  * `{"$bytes": base64}`, `{"$date": "YYYY-MM-DD"}`, `{"$tdate": text}`,
  * `{"$cbor": value}` (tag 24), `{"$tag": n, "value": v}`, `{"$bigint": "decimal"}`,
- * `{"$float": "NaN"}`, `{"$simple": n}`, `{"$undefined": true}`, and
+ * `{"$float": "NaN"}`, `{"$simple": n}`, `{"$undefined": true}`, `{"$raw": base64}`, and
  * `{"$map": [[key, value], …]}` for maps whose keys are not all text.
  */
 
 import { type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from '../cbor/index.js';
-import { CborFloat } from '../cbor/values.js';
+import { CborFloat, RawCbor } from '../cbor/values.js';
 import { toBase64 } from '../internal/bytes.js';
 
 /** A JSON-compatible value. */
@@ -27,6 +27,7 @@ export function cborToJson(v: CborValue): Json {
   if (v instanceof Tag) return { $tag: typeof v.tag === 'bigint' ? v.tag.toString() : v.tag, value: cborToJson(v.value) };
   if (v instanceof Simple) return { $simple: v.value };
   if (v instanceof CborFloat) return cborToJson(v.value);
+  if (v instanceof RawCbor) return { $raw: toBase64(v.bytes) };
   if (Array.isArray(v)) return v.map(cborToJson);
   const map = v as ReadonlyMap<CborValue, CborValue>;
   if ([...map.keys()].every((k) => typeof k === 'string')) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
-import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
 const hex = (v: Parameters<typeof encode>[0]) => toHex(encode(v));
@@ -103,5 +103,12 @@ describe('encode: core deterministic encoding (RFC 8949 §4.2.1)', () => {
     expect(() => FullDate.of(2023, 2, 29)).toThrow(RangeError);
     expect(() => encode(new Tag(-1, 0))).toThrow(RangeError);
     expect(() => new TDate('yesterday')).toThrow(CborError);
+  });
+});
+
+describe('RawCbor', () => {
+  it('is spliced verbatim, without a tag', () => {
+    expect(toHex(encode(['x', new RawCbor(fromHex('b900010102'))]))).toBe('826178b900010102');
+    expect(() => new RawCbor(new Uint8Array(0))).toThrow(TypeError);
   });
 });
