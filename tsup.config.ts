@@ -8,6 +8,8 @@ export default defineConfig([
       'cbor/index': 'src/cbor/index.ts',
       'cose/index': 'src/cose/index.ts',
       'crypto/index': 'src/crypto/index.ts',
+      'x509/index': 'src/x509/index.ts',
+      'mdoc/index': 'src/mdoc/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

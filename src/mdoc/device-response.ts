@@ -1,0 +1,191 @@
+/**
+ * DeviceResponse (ISO/IEC 18013-5:2021 §8.3.2.1.2.2) and DeviceSigned (§9.1.3).
+ *
+ * ```cddl
+ * DeviceResponse = {
+ *   "version" : tstr,                  ; "1.0"
+ *   ? "documents" : [+ Document],
+ *   ? "documentErrors" : [+ DocumentError],
+ *   "status" : uint
+ * }
+ * Document = {
+ *   "docType" : DocType,
+ *   "issuerSigned" : IssuerSigned,
+ *   "deviceSigned" : DeviceSigned,
+ *   ? "errors" : Errors
+ * }
+ * DeviceSigned = { "nameSpaces" : DeviceNameSpacesBytes, "deviceAuth" : DeviceAuth }
+ * DeviceNameSpacesBytes = #6.24(bstr .cbor DeviceNameSpaces)
+ * DeviceNameSpaces = { * NameSpace => DeviceSignedItems }
+ * DeviceSignedItems = { + DataElementIdentifier => DataElementValue }
+ * DeviceAuth = { "deviceSignature" : DeviceSignature // "deviceMac" : DeviceMac }
+ * Errors = { + NameSpace => ErrorItems }
+ * ErrorItems = { + DataElementIdentifier => ErrorCode }
+ * DocumentError = { DocType => ErrorCode }
+ * ErrorCode = int
+ * ```
+ */
+
+import { type CborValue, decode, type EncodedCbor, encode } from '../cbor/index.js';
+import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCoseMac0, decodeCoseSign1 } from '../cose/index.js';
+import { CborError, CoseError } from '../errors.js';
+import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
+import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, field, optional, structureError, textKeyed } from './structure.js';
+
+/** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
+export const DeviceResponseStatus = {
+  OK: 0,
+  GENERAL_ERROR: 10,
+  CBOR_DECODING_ERROR: 11,
+  CBOR_VALIDATION_ERROR: 12,
+} as const;
+export type DeviceResponseStatus = (typeof DeviceResponseStatus)[keyof typeof DeviceResponseStatus];
+
+/** Error code for an element or document not returned (§8.3.2.1.2.3: 0 = data not returned). */
+export const DATA_NOT_RETURNED = 0;
+
+/** Device-signed element values: namespace → element → value. */
+export type DeviceNameSpaces = ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
+
+/** Exactly one of a signature or a MAC. */
+export type DeviceAuth = { readonly deviceSignature: CoseSign1 } | { readonly deviceMac: CoseMac0 };
+
+/** A decoded DeviceSigned. */
+export interface DeviceSigned {
+  /** DeviceNameSpacesBytes as received (DeviceAuthentication covers these bytes). */
+  readonly nameSpaces: EncodedCbor<DeviceNameSpaces>;
+  readonly deviceAuth: DeviceAuth;
+}
+
+/** One document of a DeviceResponse. */
+export interface MdocDocument {
+  readonly docType: string;
+  readonly issuerSigned: IssuerSigned;
+  readonly deviceSigned: DeviceSigned;
+  /** Elements requested but not returned: namespace → element → error code. */
+  readonly errors?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/** A decoded DeviceResponse. */
+export interface DeviceResponse {
+  readonly version: string;
+  readonly documents: readonly MdocDocument[];
+  /** Documents requested but not returned: docType → error code. */
+  readonly documentErrors: readonly (readonly [string, number])[];
+  readonly status: number;
+}
+
+function decodeDeviceNameSpaces(value: CborValue, path: string): DeviceNameSpaces {
+  const out = new Map<string, Map<string, CborValue>>();
+  for (const [ns, items] of textKeyed(asMap(value, path), path)) {
+    const p = at(path, ns);
+    const entries = textKeyed(asMap(items, p), p);
+    if (entries.length === 0) structureError(p, 'expected at least one element');
+    out.set(ns, new Map(entries));
+  }
+  return out;
+}
+
+function decodeDeviceSigned(value: CborValue, path: string): DeviceSigned {
+  const m = asMap(value, path);
+  closed(m, ['nameSpaces', 'deviceAuth'], path);
+  const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces')));
+  const daPath = at(path, 'deviceAuth');
+  const da = asMap(field(m, 'deviceAuth', path), daPath);
+  const sig = optional(da, 'deviceSignature');
+  const mac = optional(da, 'deviceMac');
+  if ((sig === undefined) === (mac === undefined) || da.size !== 1) structureError(daPath, 'expected exactly one of deviceSignature or deviceMac');
+  try {
+    const deviceAuth: DeviceAuth = sig !== undefined ? { deviceSignature: decodeCoseSign1(sig) } : { deviceMac: decodeCoseMac0(mac) };
+    return { nameSpaces, deviceAuth };
+  } catch (e) {
+    if (e instanceof CoseError) structureError(daPath, e.message, e);
+    throw e;
+  }
+}
+
+function decodeErrors(value: CborValue, path: string): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [ns, items] of textKeyed(asMap(value, path), path)) {
+    const p = at(path, ns);
+    out.set(ns, new Map(textKeyed(asMap(items, p), p).map(([id, code]) => [id, asInt(code, at(p, id))])));
+  }
+  return out;
+}
+
+/** Read one Document. */
+export function decodeDocument(value: CborValue, path: string): MdocDocument {
+  const m = asMap(value, path);
+  closed(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path);
+  const errors = optional(m, 'errors');
+  return {
+    docType: asText(field(m, 'docType', path), at(path, 'docType')),
+    issuerSigned: decodeIssuerSigned(field(m, 'issuerSigned', path), at(path, 'issuerSigned')),
+    deviceSigned: decodeDeviceSigned(field(m, 'deviceSigned', path), at(path, 'deviceSigned')),
+    ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors')) }),
+  };
+}
+
+/**
+ * Read a DeviceResponse from bytes or its decoded map.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
+ */
+export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
+  let value: CborValue;
+  try {
+    value = input instanceof Uint8Array ? decode(input) : input;
+  } catch (e) {
+    if (e instanceof CborError) structureError(path, e.message, e);
+    throw e;
+  }
+  const m = asMap(value, path);
+  closed(m, ['version', 'documents', 'documentErrors', 'status'], path);
+  const docs = optional(m, 'documents');
+  const docErrors = optional(m, 'documentErrors');
+  const documents = docs === undefined ? [] : asArray(docs, at(path, 'documents'), true).map((d, i) => decodeDocument(d, `${at(path, 'documents')}[${i}]`));
+  const documentErrors =
+    docErrors === undefined
+      ? []
+      : asArray(docErrors, at(path, 'documentErrors'), true).map((e, i) => {
+          const p = `${at(path, 'documentErrors')}[${i}]`;
+          const entries = textKeyed(asMap(e, p), p);
+          if (entries.length !== 1) structureError(p, 'a DocumentError maps exactly one docType');
+          const [docType, code] = entries[0]!;
+          return [docType, asInt(code, at(p, docType))] as const;
+        });
+  return {
+    version: asText(field(m, 'version', path), at(path, 'version')),
+    documents,
+    documentErrors,
+    status: asUint(field(m, 'status', path), at(path, 'status')),
+  };
+}
+
+/** A Document as a CBOR map (received bytes re-emitted as they are). */
+export function documentValue(doc: MdocDocument): Map<string, CborValue> {
+  const auth = doc.deviceSigned.deviceAuth;
+  const deviceAuth =
+    'deviceSignature' in auth ? new Map([['deviceSignature', coseSign1Value(auth.deviceSignature)]]) : new Map([['deviceMac', coseMac0Value(auth.deviceMac)]]);
+  const m = new Map<string, CborValue>([
+    ['docType', doc.docType],
+    ['issuerSigned', issuerSignedValue(doc.issuerSigned)],
+    [
+      'deviceSigned',
+      new Map<string, CborValue>([
+        ['nameSpaces', doc.deviceSigned.nameSpaces as EncodedCbor],
+        ['deviceAuth', deviceAuth],
+      ]),
+    ],
+  ]);
+  if (doc.errors !== undefined && doc.errors.size > 0) m.set('errors', new Map([...doc.errors].map(([ns, e]) => [ns, new Map(e)])));
+  return m;
+}
+
+/** Encode a DeviceResponse. */
+export function encodeDeviceResponse(response: DeviceResponse): Uint8Array {
+  const m = new Map<string, CborValue>([['version', response.version]]);
+  if (response.documents.length > 0) m.set('documents', response.documents.map(documentValue));
+  if (response.documentErrors.length > 0) m.set('documentErrors', response.documentErrors.map(([d, c]) => new Map([[d, c]])));
+  m.set('status', response.status);
+  return encode(m);
+}

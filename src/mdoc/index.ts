@@ -1,0 +1,69 @@
+/**
+ * `shomei/mdoc`: ISO/IEC 18013-5 mdoc — the Mobile Security Object and IssuerSigned
+ * (issue and read), DeviceRequest (build, read, reader authentication), DeviceResponse
+ * (build with selective disclosure and device authentication; verify with a report of
+ * named checks), and the doctype profiles.
+ */
+
+export {
+  deriveEMacKey,
+  deviceAuthenticationBytes,
+  readerAuthenticationBytes,
+  readSessionTranscript,
+  type SessionTranscriptBytes,
+} from './device-auth.js';
+export {
+  buildDeviceRequest,
+  buildItemsRequest,
+  type DeviceRequest,
+  type DocRequest,
+  decodeDeviceRequest,
+  encodeDeviceRequest,
+  type ItemsRequest,
+  type ItemsRequestInput,
+  type ReaderAuthInput,
+  readerAuthCertificates,
+  verifyReaderAuthSignature,
+} from './device-request.js';
+export {
+  DATA_NOT_RETURNED,
+  type DeviceAuth,
+  type DeviceNameSpaces,
+  type DeviceResponse,
+  DeviceResponseStatus,
+  type DeviceSigned,
+  decodeDeviceResponse,
+  encodeDeviceResponse,
+  type MdocDocument,
+} from './device-response.js';
+export { type IssueMdocOptions, issueMdoc, type NameSpacesInput } from './issue.js';
+export {
+  decodeIssuerAuthPayload,
+  decodeIssuerSigned,
+  digestItem,
+  encodeIssuerSigned,
+  type IssuerSigned,
+  type IssuerSignedItem,
+  type IssuerSignedItemBytes,
+} from './issuer-signed.js';
+export {
+  DIGEST_ALGORITHMS,
+  type DeviceKeyInfo,
+  type DigestAlgorithm,
+  decodeMobileSecurityObject,
+  type KeyAuthorizations,
+  type MobileSecurityObject,
+  type MsoStatus,
+  type ValidityInfo,
+} from './mso.js';
+export { answerFor, type BuildDeviceResponseOptions, buildDeviceResponse, type ElementSelection, type HeldDocument } from './present.js';
+export {
+  type Check,
+  type CheckStatus,
+  type DisclosedElements,
+  MdocCheckId,
+  type VerifiedDocument,
+  type VerifyDeviceResponseResult,
+} from './report.js';
+export { assertValid, failedChecks, type VerifyDeviceResponseOptions, verifyDeviceResponse } from './verify.js';
+export { MdocError } from '../errors.js';

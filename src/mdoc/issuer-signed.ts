@@ -1,0 +1,144 @@
+/**
+ * IssuerSigned and IssuerSignedItem (ISO/IEC 18013-5:2021 §8.3.2.1.2.2, §9.1.2.4, §9.1.2.5).
+ *
+ * ```cddl
+ * IssuerSigned = { ? "nameSpaces" : IssuerNameSpaces, "issuerAuth" : IssuerAuth }
+ * IssuerNameSpaces = { + NameSpace => [ + IssuerSignedItemBytes ] }
+ * IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem)
+ * IssuerSignedItem = {
+ *   "digestID" : uint,
+ *   "random" : bstr,
+ *   "elementIdentifier" : DataElementIdentifier,
+ *   "elementValue" : DataElementValue
+ * }
+ * IssuerAuth = COSE_Sign1   ; payload: MobileSecurityObjectBytes
+ * ```
+ *
+ * Every IssuerSignedItemBytes keeps the bytes it was received as: the value digest is
+ * always computed over them (§9.1.2.5), never over a re-encoding.
+ */
+
+import { type CborValue, decode, EncodedCbor, encode } from '../cbor/index.js';
+import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/index.js';
+import { resolveBackend } from '../crypto/index.js';
+import type { BackendOptions } from '../crypto/types.js';
+import { CborError, CoseError } from '../errors.js';
+import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
+import { decodeMobileSecurityObject } from './mso.js';
+import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, closed, field, optional, structureError, textKeyed } from './structure.js';
+
+/** One issuer-signed data element. */
+export interface IssuerSignedItem {
+  readonly digestID: number;
+  readonly random: Uint8Array;
+  readonly elementIdentifier: string;
+  readonly elementValue: CborValue;
+}
+
+/** An IssuerSignedItem with the exact tag-24 bytes it came in. */
+export type IssuerSignedItemBytes = EncodedCbor<IssuerSignedItem>;
+
+/** Decoded IssuerSigned. */
+export interface IssuerSigned {
+  /** Namespace → items, in the order received. */
+  readonly nameSpaces: ReadonlyMap<string, readonly IssuerSignedItemBytes[]>;
+  readonly issuerAuth: CoseSign1;
+}
+
+/** Read an IssuerSignedItem from its decoded map. */
+export function decodeIssuerSignedItem(value: CborValue, path: string): IssuerSignedItem {
+  const m = asMap(value, path);
+  const digestID = asUint(field(m, 'digestID', path), at(path, 'digestID'));
+  if (digestID >= 2 ** 31) structureError(at(path, 'digestID'), 'digestID must be below 2^31');
+  return {
+    digestID,
+    random: asBytes(field(m, 'random', path), at(path, 'random')),
+    elementIdentifier: asText(field(m, 'elementIdentifier', path), at(path, 'elementIdentifier')),
+    elementValue: field(m, 'elementValue', path),
+  };
+}
+
+/** The IssuerSignedItem as a CBOR map. */
+export function encodeIssuerSignedItem(item: IssuerSignedItem): Map<string, CborValue> {
+  return new Map<string, CborValue>([
+    ['digestID', item.digestID],
+    ['random', item.random],
+    ['elementIdentifier', item.elementIdentifier],
+    ['elementValue', item.elementValue],
+  ]);
+}
+
+function coseStructure<T>(path: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof CoseError || e instanceof CborError) structureError(path, e.message, e);
+    throw e;
+  }
+}
+
+/**
+ * Read IssuerSigned from bytes or its decoded map.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
+ */
+export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuerSigned'): IssuerSigned {
+  const value = input instanceof Uint8Array ? coseStructure(path, () => decode(input)) : input;
+  const m = asMap(value, path);
+  closed(m, ['nameSpaces', 'issuerAuth'], path);
+  const nameSpaces = new Map<string, IssuerSignedItemBytes[]>();
+  const ns = optional(m, 'nameSpaces');
+  if (ns !== undefined) {
+    const nsPath = at(path, 'nameSpaces');
+    const entries = textKeyed(asMap(ns, nsPath), nsPath);
+    if (entries.length === 0) structureError(nsPath, 'expected at least one namespace');
+    for (const [namespace, items] of entries) {
+      const p = at(nsPath, namespace);
+      const seen = new Set<string>();
+      const list = asArray(items, p, true).map((raw, i) => {
+        const ip = `${p}[${i}]`;
+        const item = asEmbedded(raw, ip).map((v) => decodeIssuerSignedItem(v, ip));
+        if (seen.has(item.value.elementIdentifier)) structureError(ip, `element ${item.value.elementIdentifier} appears twice`);
+        seen.add(item.value.elementIdentifier);
+        return item;
+      });
+      nameSpaces.set(namespace, list);
+    }
+  }
+  const authPath = at(path, 'issuerAuth');
+  const issuerAuth = coseStructure(authPath, () => decodeCoseSign1(field(m, 'issuerAuth', path)));
+  return { nameSpaces, issuerAuth };
+}
+
+/** IssuerSigned as a CBOR map (items re-emitted as received). */
+export function issuerSignedValue(issuerSigned: IssuerSigned): Map<string, CborValue> {
+  const m = new Map<string, CborValue>();
+  if (issuerSigned.nameSpaces.size > 0) {
+    m.set('nameSpaces', new Map<string, CborValue>([...issuerSigned.nameSpaces].map(([ns, items]) => [ns, [...items] as CborValue[]])));
+  }
+  m.set('issuerAuth', coseSign1Value(issuerSigned.issuerAuth));
+  return m;
+}
+
+/** Encode IssuerSigned. */
+export function encodeIssuerSigned(issuerSigned: IssuerSigned): Uint8Array {
+  return encode(issuerSignedValue(issuerSigned));
+}
+
+/**
+ * The MSO carried in IssuerAuth: the payload must be `#6.24(bstr .cbor MobileSecurityObject)`.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` otherwise.
+ */
+export function decodeIssuerAuthPayload(issuerAuth: CoseSign1, path = 'issuerAuth'): MobileSecurityObject {
+  const payloadPath = `${path}.payload`;
+  if (issuerAuth.payload === null) structureError(payloadPath, 'IssuerAuth has a detached payload');
+  const embedded = asEmbedded(
+    coseStructure(payloadPath, () => decode(issuerAuth.payload!)),
+    payloadPath,
+  );
+  return decodeMobileSecurityObject(embedded.value, `${payloadPath}.mso`);
+}
+
+/** The digest of an IssuerSignedItemBytes: over the whole tag-24 item exactly as received. */
+export function digestItem(item: EncodedCbor<unknown>, algorithm: DigestAlgorithm, options: BackendOptions = {}): Promise<Uint8Array> {
+  return resolveBackend(options).digest(algorithm, item.tagged);
+}

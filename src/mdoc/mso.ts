@@ -1,0 +1,253 @@
+/**
+ * The Mobile Security Object (ISO/IEC 18013-5:2021 §9.1.2.4; the `status` member of the
+ * second edition §12.3.6), decoded strictly and encoded deterministically.
+ *
+ * ```cddl
+ * MobileSecurityObjectBytes = #6.24(bstr .cbor MobileSecurityObject)
+ * MobileSecurityObject = {
+ *   "version" : tstr,                  ; "1.0"
+ *   "digestAlgorithm" : tstr,          ; "SHA-256" / "SHA-384" / "SHA-512"
+ *   "valueDigests" : ValueDigests,
+ *   "deviceKeyInfo" : DeviceKeyInfo,
+ *   "docType" : tstr,
+ *   "validityInfo" : ValidityInfo,
+ *   ? "status" : Status                ; 2nd edition
+ * }
+ * DeviceKeyInfo = { "deviceKey" : DeviceKey, ? "keyAuthorizations" : KeyAuthorizations, ? "keyInfo" : KeyInfo }
+ * KeyAuthorizations = { ? "nameSpaces" : [+ NameSpace], ? "dataElements" : { + NameSpace => [+ DataElementIdentifier] } }
+ * KeyInfo = { * int => any }
+ * ValueDigests = { + NameSpace => DigestIDs }
+ * DigestIDs = { + DigestID => Digest }     ; DigestID = uint, Digest = bstr
+ * ValidityInfo = { "signed" : tdate, "validFrom" : tdate, "validUntil" : tdate, ? "expectedUpdate" : tdate }
+ * Status = { ? "status_list" : { "idx" : uint, "uri" : tstr, ? "certificate" : bstr },
+ *            ? "identifier_list" : { "id" : bstr, "uri" : tstr, ? "certificate" : bstr } }
+ * ```
+ */
+
+import { type CborMap, type CborValue, TDate } from '../cbor/index.js';
+import { decodeCoseKey } from '../cose/index.js';
+import type { PublicKey } from '../crypto/types.js';
+import { CoseError, MdocError } from '../errors.js';
+import {
+  asArray,
+  asBytes,
+  asInt,
+  asMap,
+  asTDate,
+  asText,
+  asUint,
+  at,
+  field,
+  optional,
+  structureError,
+  textKeyed,
+} from './structure.js';
+
+/** Digest algorithms an MSO may use (ISO 18013-5 §9.1.2.5). */
+export type DigestAlgorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/** The digest algorithms ISO 18013-5 allows. */
+export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256', 'SHA-384', 'SHA-512'];
+
+/** Which device-signed elements the device key may sign (§9.1.2.4). */
+export interface KeyAuthorizations {
+  readonly nameSpaces?: readonly string[];
+  readonly dataElements?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The device key and what it is authorized for. */
+export interface DeviceKeyInfo {
+  /** The device key, validated. */
+  readonly deviceKey: PublicKey;
+  /** The COSE_Key map as received. */
+  readonly deviceKeyCose: CborMap;
+  readonly keyAuthorizations?: KeyAuthorizations;
+  readonly keyInfo?: CborMap;
+}
+
+/** The MSO validity window. */
+export interface ValidityInfo {
+  readonly signed: TDate;
+  readonly validFrom: TDate;
+  readonly validUntil: TDate;
+  readonly expectedUpdate?: TDate;
+}
+
+/** The MSO status reference (ISO 18013-5 2nd edition §12.3.6), parsed but not fetched. */
+export interface MsoStatus {
+  readonly status_list?: { readonly idx: number; readonly uri: string; readonly certificate?: Uint8Array };
+  readonly identifier_list?: { readonly id: Uint8Array; readonly uri: string; readonly certificate?: Uint8Array };
+}
+
+/** A decoded Mobile Security Object. */
+export interface MobileSecurityObject {
+  readonly version: string;
+  readonly digestAlgorithm: string;
+  readonly valueDigests: ReadonlyMap<string, ReadonlyMap<number, Uint8Array>>;
+  readonly deviceKeyInfo: DeviceKeyInfo;
+  readonly docType: string;
+  readonly validityInfo: ValidityInfo;
+  readonly status?: MsoStatus;
+}
+
+function decodeKeyAuthorizations(v: CborValue, path: string): KeyAuthorizations {
+  const m = asMap(v, path);
+  const ns = optional(m, 'nameSpaces');
+  const de = optional(m, 'dataElements');
+  const nameSpaces = ns === undefined ? undefined : asArray(ns, at(path, 'nameSpaces'), true).map((n, i) => asText(n, `${at(path, 'nameSpaces')}[${i}]`));
+  let dataElements: Map<string, string[]> | undefined;
+  if (de !== undefined) {
+    dataElements = new Map();
+    for (const [namespace, ids] of textKeyed(asMap(de, at(path, 'dataElements')), at(path, 'dataElements'))) {
+      const p = at(at(path, 'dataElements'), namespace);
+      if (nameSpaces?.includes(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
+      dataElements.set(
+        namespace,
+        asArray(ids, p, true).map((id, i) => asText(id, `${p}[${i}]`)),
+      );
+    }
+  }
+  return { ...(nameSpaces === undefined ? {} : { nameSpaces }), ...(dataElements === undefined ? {} : { dataElements }) };
+}
+
+function decodeStatus(v: CborValue, path: string): MsoStatus {
+  const m = asMap(v, path);
+  const out: { -readonly [K in keyof MsoStatus]: MsoStatus[K] } = {};
+  const sl = optional(m, 'status_list');
+  if (sl !== undefined) {
+    const p = at(path, 'status_list');
+    const s = asMap(sl, p);
+    const cert = optional(s, 'certificate');
+    out.status_list = {
+      idx: asUint(field(s, 'idx', p), at(p, 'idx')),
+      uri: asText(field(s, 'uri', p), at(p, 'uri')),
+      ...(cert === undefined ? {} : { certificate: asBytes(cert, at(p, 'certificate')) }),
+    };
+  }
+  const il = optional(m, 'identifier_list');
+  if (il !== undefined) {
+    const p = at(path, 'identifier_list');
+    const s = asMap(il, p);
+    const cert = optional(s, 'certificate');
+    out.identifier_list = {
+      id: asBytes(field(s, 'id', p), at(p, 'id')),
+      uri: asText(field(s, 'uri', p), at(p, 'uri')),
+      ...(cert === undefined ? {} : { certificate: asBytes(cert, at(p, 'certificate')) }),
+    };
+  }
+  return out;
+}
+
+/**
+ * Read a MobileSecurityObject from its decoded map.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
+ */
+export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
+  const m = asMap(value, path);
+  const version = asText(field(m, 'version', path), at(path, 'version'));
+  const digestAlgorithm = asText(field(m, 'digestAlgorithm', path), at(path, 'digestAlgorithm'));
+  const docType = asText(field(m, 'docType', path), at(path, 'docType'));
+
+  const vdPath = at(path, 'valueDigests');
+  const valueDigests = new Map<string, Map<number, Uint8Array>>();
+  for (const [namespace, ids] of textKeyed(asMap(field(m, 'valueDigests', path), vdPath), vdPath)) {
+    const p = at(vdPath, namespace);
+    const digests = new Map<number, Uint8Array>();
+    for (const [id, digest] of asMap(ids, p)) {
+      const digestID = asUint(id as CborValue, `${p} key`);
+      digests.set(digestID, asBytes(digest, `${p}[${digestID}]`));
+    }
+    valueDigests.set(namespace, digests);
+  }
+
+  const dkPath = at(path, 'deviceKeyInfo');
+  const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);
+  const deviceKeyCose = asMap(field(dki, 'deviceKey', dkPath), at(dkPath, 'deviceKey'));
+  let deviceKey: PublicKey;
+  try {
+    const k = decodeCoseKey(deviceKeyCose).key;
+    if ('d' in k) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
+    deviceKey = k;
+  } catch (e) {
+    if (e instanceof CoseError) structureError(at(dkPath, 'deviceKey'), e.message, e);
+    throw e;
+  }
+  const ka = optional(dki, 'keyAuthorizations');
+  const ki = optional(dki, 'keyInfo');
+  if (ki !== undefined) for (const k of asMap(ki, at(dkPath, 'keyInfo')).keys()) asInt(k as CborValue, `${at(dkPath, 'keyInfo')} key`);
+
+  const viPath = at(path, 'validityInfo');
+  const vi = asMap(field(m, 'validityInfo', path), viPath);
+  const expectedUpdate = optional(vi, 'expectedUpdate');
+  const validityInfo: ValidityInfo = {
+    signed: asTDate(field(vi, 'signed', viPath), at(viPath, 'signed')),
+    validFrom: asTDate(field(vi, 'validFrom', viPath), at(viPath, 'validFrom')),
+    validUntil: asTDate(field(vi, 'validUntil', viPath), at(viPath, 'validUntil')),
+    ...(expectedUpdate === undefined ? {} : { expectedUpdate: asTDate(expectedUpdate, at(viPath, 'expectedUpdate')) }),
+  };
+  const status = optional(m, 'status');
+
+  return {
+    version,
+    digestAlgorithm,
+    valueDigests,
+    deviceKeyInfo: {
+      deviceKey,
+      deviceKeyCose,
+      ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations')) }),
+      ...(ki === undefined ? {} : { keyInfo: ki as CborMap }),
+    },
+    docType,
+    validityInfo,
+    ...(status === undefined ? {} : { status: decodeStatus(status, at(path, 'status')) }),
+  };
+}
+
+/** The MSO as a CBOR map, ready for `encodeEmbedded`. */
+export function encodeMobileSecurityObject(mso: MobileSecurityObject): Map<string, CborValue> {
+  const dki = new Map<string, CborValue>([['deviceKey', mso.deviceKeyInfo.deviceKeyCose]]);
+  const ka = mso.deviceKeyInfo.keyAuthorizations;
+  if (ka !== undefined) {
+    const m = new Map<string, CborValue>();
+    if (ka.nameSpaces !== undefined) m.set('nameSpaces', [...ka.nameSpaces]);
+    if (ka.dataElements !== undefined) m.set('dataElements', new Map([...ka.dataElements].map(([k, v]) => [k, [...v]])));
+    dki.set('keyAuthorizations', m);
+  }
+  if (mso.deviceKeyInfo.keyInfo !== undefined) dki.set('keyInfo', mso.deviceKeyInfo.keyInfo);
+  const vi = new Map<string, CborValue>([
+    ['signed', mso.validityInfo.signed],
+    ['validFrom', mso.validityInfo.validFrom],
+    ['validUntil', mso.validityInfo.validUntil],
+  ]);
+  if (mso.validityInfo.expectedUpdate !== undefined) vi.set('expectedUpdate', mso.validityInfo.expectedUpdate);
+  const m = new Map<string, CborValue>([
+    ['version', mso.version],
+    ['digestAlgorithm', mso.digestAlgorithm],
+    ['valueDigests', new Map([...mso.valueDigests].map(([ns, d]) => [ns, new Map(d)]))],
+    ['deviceKeyInfo', dki],
+    ['docType', mso.docType],
+    ['validityInfo', vi],
+  ]);
+  if (mso.status !== undefined) {
+    const s = new Map<string, CborValue>();
+    for (const [k, v] of Object.entries(mso.status)) if (v !== undefined) s.set(k, new Map(Object.entries(v) as [string, CborValue][]));
+    m.set('status', s);
+  }
+  return m;
+}
+
+/** True when `alg` is one of the digest algorithms ISO 18013-5 allows. */
+export function isDigestAlgorithm(alg: string): alg is DigestAlgorithm {
+  return (DIGEST_ALGORITHMS as readonly string[]).includes(alg);
+}
+
+/** Check a digest algorithm name, throwing `ERR_MDOC_UNSUPPORTED` otherwise. */
+export function checkDigestAlgorithm(alg: string): DigestAlgorithm {
+  if (!isDigestAlgorithm(alg)) throw new MdocError('ERR_MDOC_UNSUPPORTED', `unsupported digest algorithm ${JSON.stringify(alg)}`);
+  return alg;
+}
+
+/** A tdate for `date` with whole seconds, as the MSO requires. */
+export function msoDate(date: Date): TDate {
+  return TDate.fromDate(new Date(Math.floor(date.getTime() / 1000) * 1000));
+}

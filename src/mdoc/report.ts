@@ -1,0 +1,131 @@
+/**
+ * The verification report: every check a verifier makes, with a stable id, and `valid`
+ * true only when every required check passed (or was explicitly waived).
+ */
+
+import type { CborValue } from '../cbor/index.js';
+import type { Certificate } from '../x509/index.js';
+import type { MobileSecurityObject } from './mso.js';
+
+/** Ids of the checks `verifyDeviceResponse` reports (the DS chain's own checks appear as `DS_CHAIN.<id>`). */
+export const MdocCheckId = {
+  /** The DeviceResponse is its CDDL shape. */
+  RESPONSE_STRUCTURE: 'RESPONSE_STRUCTURE',
+  /** version is "1.x". */
+  RESPONSE_VERSION: 'RESPONSE_VERSION',
+  /** status is 0 (OK). */
+  RESPONSE_STATUS: 'RESPONSE_STATUS',
+  /** At least one document was returned. */
+  DOCUMENTS_PRESENT: 'DOCUMENTS_PRESENT',
+  /** The document was requested (when a request is given). */
+  REQUESTED_DOCTYPE: 'REQUESTED_DOCTYPE',
+  /** IssuerAuth carries a parsable document signer certificate. */
+  DS_CERTIFICATE: 'DS_CERTIFICATE',
+  /** The DS chains to a trust anchor and passes the Annex B profile (details in DS_CHAIN.*). */
+  DS_CHAIN: 'DS_CHAIN',
+  /** The IssuerAuth signature verifies with the DS key. */
+  ISSUER_SIGNATURE: 'ISSUER_SIGNATURE',
+  /** The MSO is its CDDL shape. */
+  MSO_STRUCTURE: 'MSO_STRUCTURE',
+  /** MSO version is "1.0". */
+  MSO_VERSION: 'MSO_VERSION',
+  /** MSO docType equals the document's docType. */
+  MSO_DOCTYPE: 'MSO_DOCTYPE',
+  /** signed ≤ now, validFrom ≤ now ≤ validUntil (within the clock skew), signed ≤ validFrom < validUntil. */
+  MSO_VALIDITY: 'MSO_VALIDITY',
+  /** signed lies within the DS certificate's validity. */
+  MSO_SIGNED_IN_DS_VALIDITY: 'MSO_SIGNED_IN_DS_VALIDITY',
+  /** digestAlgorithm is allowed. */
+  DIGEST_ALGORITHM: 'DIGEST_ALGORITHM',
+  /** One per returned element: its digest matches valueDigests. */
+  VALUE_DIGEST: 'VALUE_DIGEST',
+  /** deviceSignature or deviceMac verifies over DeviceAuthenticationBytes. */
+  DEVICE_AUTH: 'DEVICE_AUTH',
+  /** One per device-signed element: keyAuthorizations permit it. */
+  DEVICE_SIGNED_AUTHORIZED: 'DEVICE_SIGNED_AUTHORIZED',
+  /** No element is returned both issuer-signed and device-signed. */
+  ELEMENTS_UNIQUE: 'ELEMENTS_UNIQUE',
+  /** issuing_country, when returned, equals the DS certificate's countryName. */
+  ISSUING_COUNTRY: 'ISSUING_COUNTRY',
+  /** issuing_jurisdiction, when returned, equals the DS certificate's stateOrProvinceName. */
+  ISSUING_JURISDICTION: 'ISSUING_JURISDICTION',
+  /** One per returned element: it was requested (when a request is given). */
+  REQUESTED_ELEMENT: 'REQUESTED_ELEMENT',
+} as const;
+export type MdocCheckId = (typeof MdocCheckId)[keyof typeof MdocCheckId];
+
+/** The outcome of a check. */
+export type CheckStatus = 'passed' | 'failed' | 'waived' | 'skipped';
+
+/** One check in a report. */
+export interface Check {
+  /** A stable id: an {@link MdocCheckId}, `DS_CHAIN.<x509 check>` or `PROFILE.<doctype check>`. */
+  readonly id: string;
+  readonly status: CheckStatus;
+  /** False for informational checks (doctype profile checks) that do not affect `valid`. */
+  readonly required: boolean;
+  readonly detail?: string;
+  readonly namespace?: string;
+  readonly element?: string;
+}
+
+/** Disclosed values: namespace → element → value (dates as TDate / FullDate). */
+export type DisclosedElements = Readonly<Record<string, Readonly<Record<string, CborValue>>>>;
+
+/** The verification of one document. */
+export interface VerifiedDocument {
+  readonly docType: string;
+  readonly valid: boolean;
+  readonly checks: readonly Check[];
+  /** Issuer-signed elements returned (each also has a VALUE_DIGEST check). */
+  readonly issuerSigned: DisclosedElements;
+  /** Device-signed elements returned. */
+  readonly deviceSigned: DisclosedElements;
+  /** Elements requested but not returned, with their error codes. */
+  readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** The MSO, when it could be read. */
+  readonly mso?: MobileSecurityObject;
+  /** The document signer certificate, when it could be parsed. */
+  readonly documentSigner?: Certificate;
+  /** The trust anchor the DS chained to. */
+  readonly trustAnchor?: Certificate;
+}
+
+/** The verification of a whole DeviceResponse. */
+export interface VerifyDeviceResponseResult {
+  /** True only when every required check of the response and of every document passed. */
+  readonly valid: boolean;
+  readonly status: number | undefined;
+  readonly version: string | undefined;
+  /** Response-level checks. */
+  readonly checks: readonly Check[];
+  readonly documents: readonly VerifiedDocument[];
+  /** Documents requested but not returned: docType → error code. */
+  readonly documentErrors: Readonly<Record<string, number>>;
+}
+
+/** Collects checks as a verification proceeds. */
+export class CheckList {
+  readonly checks: Check[] = [];
+
+  add(id: string, ok: boolean, detail?: string, extra: Partial<Pick<Check, 'namespace' | 'element' | 'required'>> = {}): boolean {
+    this.checks.push({
+      id,
+      status: ok ? 'passed' : 'failed',
+      required: extra.required ?? true,
+      ...(detail === undefined ? {} : { detail }),
+      ...(extra.namespace === undefined ? {} : { namespace: extra.namespace }),
+      ...(extra.element === undefined ? {} : { element: extra.element }),
+    });
+    return ok;
+  }
+
+  push(check: Check): void {
+    this.checks.push(check);
+  }
+
+  /** True when no required check failed. */
+  get ok(): boolean {
+    return this.checks.every((c) => !c.required || c.status !== 'failed');
+  }
+}

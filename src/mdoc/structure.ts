@@ -1,0 +1,121 @@
+/**
+ * Reading CBOR structures against their CDDL shape, with a path for every error
+ * (`documents[0].issuerSigned.nameSpaces["org.iso.18013.5.1"][2]`), so that a malformed
+ * mdoc gives a typed `MdocError` (`ERR_MDOC_STRUCTURE`) and never a bare TypeError.
+ */
+
+import { type CborMap, type CborValue, EncodedCbor, TDate } from '../cbor/index.js';
+import { CborError, MdocError } from '../errors.js';
+
+/** Throw `ERR_MDOC_STRUCTURE` at `path`. */
+export function structureError(path: string, message: string, cause?: unknown): never {
+  throw new MdocError('ERR_MDOC_STRUCTURE', `${path}: ${message}`, cause === undefined ? { path } : { path, cause });
+}
+
+/** The path of a map field: `a.b` for identifiers, `a["x.y"]` otherwise. */
+export function at(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
+}
+
+function describe(v: CborValue): string {
+  if (v === null) return 'null';
+  if (v instanceof Uint8Array) return 'a byte string';
+  if (v instanceof Map) return 'a map';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof EncodedCbor) return 'tag 24';
+  if (typeof v === 'object') return `a ${v.constructor.name}`;
+  return `a ${typeof v}`;
+}
+
+/** A map (text or integer keys). */
+export function asMap(v: CborValue, path: string): CborMap {
+  if (!(v instanceof Map)) structureError(path, `expected a map, got ${describe(v)}`);
+  return v;
+}
+
+/** An array, optionally non-empty. */
+export function asArray(v: CborValue, path: string, nonEmpty = false): readonly CborValue[] {
+  if (!Array.isArray(v)) structureError(path, `expected an array, got ${describe(v)}`);
+  if (nonEmpty && v.length === 0) structureError(path, 'expected a non-empty array');
+  return v as readonly CborValue[];
+}
+
+/** A text string. */
+export function asText(v: CborValue, path: string): string {
+  if (typeof v !== 'string') structureError(path, `expected a text string, got ${describe(v)}`);
+  return v;
+}
+
+/** A byte string. */
+export function asBytes(v: CborValue, path: string): Uint8Array {
+  if (!(v instanceof Uint8Array)) structureError(path, `expected a byte string, got ${describe(v)}`);
+  return v;
+}
+
+/** An unsigned integer that fits in a JavaScript number. */
+export function asUint(v: CborValue, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) structureError(path, `expected an unsigned integer, got ${describe(v)}`);
+  return v;
+}
+
+/** An integer (either sign) that fits in a JavaScript number. */
+export function asInt(v: CborValue, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) structureError(path, `expected an integer, got ${describe(v)}`);
+  return v;
+}
+
+/** A boolean. */
+export function asBool(v: CborValue, path: string): boolean {
+  if (typeof v !== 'boolean') structureError(path, `expected a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** A tdate (tag 0). */
+export function asTDate(v: CborValue, path: string): TDate {
+  if (!(v instanceof TDate)) structureError(path, `expected a tdate (tag 0), got ${describe(v)}`);
+  return v;
+}
+
+/** Tag 24 content, decoded now (its lazy decode errors become structure errors at `path`). */
+export function asEmbedded(v: CborValue, path: string): EncodedCbor {
+  if (!(v instanceof EncodedCbor)) structureError(path, `expected tag 24 (embedded CBOR), got ${describe(v)}`);
+  try {
+    void v.value;
+  } catch (e) {
+    if (e instanceof CborError) structureError(path, `embedded CBOR: ${e.message}`, e);
+    throw e;
+  }
+  return v;
+}
+
+/** A required field of a text-keyed map. */
+export function field(map: CborMap, key: string, path: string): CborValue {
+  if (!map.has(key)) structureError(path, `missing "${key}"`);
+  return map.get(key);
+}
+
+/** An optional field (undefined when absent; a present `undefined` value counts as absent). */
+export function optional(map: CborMap, key: string): CborValue {
+  return map.get(key);
+}
+
+/** A map whose keys must all be text strings; returns its entries typed. */
+export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
+  const out: [string, CborValue][] = [];
+  for (const [k, v] of map) {
+    if (typeof k !== 'string') structureError(path, `expected text keys, got ${describe(k)}`);
+    out.push([k, v]);
+  }
+  return out;
+}
+
+/**
+ * Refuse keys outside `allowed` in a map whose CDDL has no extension point: in unsigned
+ * structures an unknown key is either damage or an attempt to hide a member.
+ */
+export function closed(map: CborMap, allowed: readonly string[], path: string): void {
+  for (const k of map.keys()) {
+    if (typeof k !== 'string' || !allowed.includes(k)) structureError(path, `unexpected member ${typeof k === 'string' ? JSON.stringify(k) : describe(k)}`);
+  }
+}

@@ -1,0 +1,483 @@
+/**
+ * Certification path building and validation, RFC 5280 §6.1 (basic path validation) and
+ * §6.3 (CRL processing), returning a report of named checks.
+ *
+ * - Paths are built from the leaf through the given intermediates to one of the caller's
+ *   trust anchors by issuer/subject name (byte-exact DER first, RFC 5280 §7.1 matching
+ *   second), preferring candidates whose subjectKeyIdentifier equals the child's
+ *   authorityKeyIdentifier. Several same-named anchors (JPKI roots) are told apart by
+ *   key identifier and then by signature: the first path whose checks all pass wins.
+ * - Every signature is verified over the received TBSCertificate bytes with the CryptoBackend.
+ * - The search is bounded: at most {@link MAX_PATH_LENGTH} certificates per path,
+ *   {@link MAX_CANDIDATE_PATHS} complete paths and a fixed number of search steps, so a
+ *   hostile set of intermediates cannot blow it up.
+ * - Chain checks (signature, validity, name chaining, basic constraints, key usage, path
+ *   length, critical extensions, revocation) can never be waived; only the checks of a
+ *   profile (ISO 18013-5 Annex B…) can, by id, and the report shows them as `waived`.
+ */
+import { resolveBackend } from '../crypto/index.js';
+import type { BackendOptions, CryptoBackend } from '../crypto/types.js';
+import { X509Error, type X509ErrorCode } from '../errors.js';
+import { equalBytes, toHex } from '../internal/bytes.js';
+import { type Certificate, toCertificate } from './certificate.js';
+import { type CertificateList, type CrlCheck, checkCrl, parseCrl } from './crl.js';
+import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
+import { namesMatch } from './name.js';
+import { verifySignedData, type X509PublicKey } from './signature.js';
+
+/** Ids of the chain checks: none of them can be waived. */
+export const ChainCheck = {
+  /** A path from the leaf to one of the trust anchors exists. `ERR_X509_UNTRUSTED`. */
+  TRUST_ANCHOR: 'TRUST_ANCHOR',
+  /** Each certificate's issuer name matches the next one's subject (RFC 5280 §6.1.3 (a)(4)). */
+  NAME_CHAINING: 'NAME_CHAINING',
+  /** Each signature verifies with the next certificate's key (§6.1.3 (a)(1)). `ERR_X509_SIGNATURE`. */
+  SIGNATURE: 'SIGNATURE',
+  /** Every certificate, the anchor included, is valid at the validation time (§6.1.3 (a)(2)). `ERR_X509_VALIDITY`. */
+  VALIDITY: 'VALIDITY',
+  /** Every issuer is a CA: basicConstraints cA = TRUE (§6.1.4 (k)). */
+  BASIC_CONSTRAINTS: 'BASIC_CONSTRAINTS',
+  /** Every issuer's keyUsage, when present, asserts keyCertSign (§6.1.4 (n)). */
+  KEY_USAGE: 'KEY_USAGE',
+  /** No pathLenConstraint is exceeded (§6.1.4 (l), (m)). */
+  PATH_LENGTH: 'PATH_LENGTH',
+  /** No certificate below the anchor has a critical extension shomei does not process (§6.1.4 (o)). */
+  CRITICAL_EXTENSIONS: 'CRITICAL_EXTENSIONS',
+  /** No certificate below the anchor is on a usable CRL (§6.3). `ERR_X509_REVOKED` / `ERR_X509_CRL`. */
+  REVOCATION: 'REVOCATION',
+} as const;
+export type ChainCheck = (typeof ChainCheck)[keyof typeof ChainCheck];
+
+const CHAIN_CHECK_IDS: ReadonlySet<string> = new Set(Object.values(ChainCheck));
+
+/** Most certificates in a path, leaf and anchor included. */
+export const MAX_PATH_LENGTH = 8;
+/** Most complete candidate paths evaluated. */
+export const MAX_CANDIDATE_PATHS = 8;
+/** Most intermediates considered (the rest are ignored). */
+export const MAX_INTERMEDIATES = 32;
+const MAX_SEARCH_STEPS = 512;
+const MAX_CRL_URIS_PER_CERT = 3;
+
+/** The outcome of one check. */
+export type CheckStatus = 'passed' | 'failed' | 'waived' | 'skipped';
+
+/** One named check in a report. `code` is the error a failure (or waived failure) maps to. */
+export interface X509Check {
+  readonly id: string;
+  readonly status: CheckStatus;
+  readonly detail?: string;
+  readonly code?: X509ErrorCode;
+}
+
+/** The result of a chain validation. `valid` is true only when no check failed. */
+export interface ChainReport {
+  readonly valid: boolean;
+  /** The path checked, leaf first and anchor last; just the leaf when no path was found. */
+  readonly path: readonly Certificate[];
+  /** The trust anchor the path ends at, or null. */
+  readonly anchor: Certificate | null;
+  readonly checks: readonly X509Check[];
+}
+
+/** What a profile's checks see. `issuer` is the leaf's direct issuer (the anchor in a two-certificate path). */
+export interface ProfileContext {
+  readonly leaf: Certificate;
+  readonly issuer: Certificate;
+  readonly anchor: Certificate;
+  readonly path: readonly Certificate[];
+  readonly now: Date;
+  readonly backend: CryptoBackend;
+}
+
+/** The result of one profile check. */
+export interface ProfileCheckResult {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+/** A named set of waivable checks run on a validated path (ISO 18013-5 Annex B, JPKI…). */
+export interface CertificateProfile {
+  readonly name: string;
+  /** Every id `run` may report, in report order. */
+  readonly checkIds: readonly string[];
+  run(context: ProfileContext): Promise<readonly ProfileCheckResult[]>;
+}
+
+/** Options of {@link verifyChain}. */
+export interface VerifyChainOptions extends BackendOptions {
+  /** The trust anchors: certificates (or their DER). Nothing is trusted implicitly. */
+  readonly anchors: readonly (Certificate | Uint8Array)[];
+  /** Untrusted certificates that may complete the path. A copy of an anchor among them is recognised and ignored. */
+  readonly intermediates?: readonly (Certificate | Uint8Array)[];
+  /** Validation time; defaults to now. */
+  readonly now?: Date;
+  /** Tolerance applied to every validity and CRL time comparison, in seconds (default 0). */
+  readonly clockSkewSeconds?: number;
+  /** CRLs to consult (parsed, or DER/PEM bytes). */
+  readonly crls?: readonly (CertificateList | Uint8Array)[];
+  /** Called with a certificate's cRLDistributionPoints URIs when no given CRL covers it; shomei never fetches itself. */
+  readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
+  /** When true, a certificate for which no CRL is available fails REVOCATION (`ERR_X509_CRL`) instead of skipping it. */
+  readonly requireRevocationCheck?: boolean;
+  /** Profile checks to run on the path found. */
+  readonly profile?: CertificateProfile;
+  /** Ids of profile checks to waive. Chain checks cannot be waived (`RangeError`). */
+  readonly waive?: readonly string[];
+  /** Throw the first failure as an X509Error instead of returning an invalid report. */
+  readonly strict?: boolean;
+}
+
+function validateOptions(options: VerifyChainOptions): { now: Date; skewMs: number; waive: ReadonlySet<string> } {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (!Array.isArray(options.anchors)) throw new TypeError('options.anchors must be an array of certificates');
+  if (options.intermediates !== undefined && !Array.isArray(options.intermediates)) throw new TypeError('options.intermediates must be an array');
+  if (options.crls !== undefined && !Array.isArray(options.crls)) throw new TypeError('options.crls must be an array');
+  if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new TypeError('options.fetchCrl must be a function');
+  const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('options.now must be a valid Date');
+  const skew = options.clockSkewSeconds ?? 0;
+  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new RangeError('options.clockSkewSeconds must be a non-negative number');
+  const waive = new Set<string>();
+  for (const id of options.waive ?? []) {
+    if (typeof id !== 'string') throw new TypeError('options.waive must list check ids');
+    if (CHAIN_CHECK_IDS.has(id)) throw new RangeError(`check ${id} is a chain check and cannot be waived`);
+    if (options.profile === undefined || !options.profile.checkIds.includes(id)) {
+      throw new RangeError(`check ${id} is not a check of ${options.profile ? `profile ${options.profile.name}` : 'this validation (no profile given)'}`);
+    }
+    waive.add(id);
+  }
+  return { now, skewMs: skew * 1000, waive };
+}
+
+function describe(cert: Certificate): string {
+  return cert.subject.text || `(empty subject, serial ${cert.serialNumber})`;
+}
+
+function isAnchor(cert: Certificate, anchors: readonly Certificate[]): boolean {
+  return anchors.some((a) => a === cert);
+}
+
+/** Issuer candidates for `cert`, best first (internal). */
+function issuerCandidates(cert: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[] {
+  const aki = cert.authorityKeyIdentifier?.keyIdentifier ?? null;
+  const scored: { c: Certificate; score: number; order: number }[] = [];
+  let order = 0;
+  for (const [list, anchorBonus] of [
+    [anchors, 0],
+    [intermediates, 1],
+  ] as const) {
+    for (const c of list) {
+      const exact = equalBytes(c.subject.der, cert.issuer.der);
+      if (!exact && !namesMatch(c.subject, cert.issuer)) continue;
+      const ski = c.subjectKeyIdentifier?.keyIdentifier ?? null;
+      const keyScore = aki === null || ski === null ? 1 : equalBytes(aki, ski) ? 0 : 2;
+      scored.push({ c, score: (exact ? 0 : 8) + keyScore * 2 + anchorBonus, order: order++ });
+    }
+  }
+  scored.sort((a, b) => a.score - b.score || a.order - b.order);
+  return scored.map((s) => s.c);
+}
+
+/** Complete candidate paths from `leaf` to an anchor, best first (internal, bounded). */
+function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[][] {
+  const same = anchors.find((a) => equalBytes(a.der, leaf.der));
+  if (same !== undefined) return [[same]];
+  const paths: Certificate[][] = [];
+  let steps = 0;
+  const walk = (path: Certificate[]): void => {
+    const cert = path[path.length - 1]!;
+    for (const cand of issuerCandidates(cert, anchors, intermediates)) {
+      if (paths.length >= MAX_CANDIDATE_PATHS || ++steps > MAX_SEARCH_STEPS) return;
+      if (path.includes(cand)) continue;
+      if (isAnchor(cand, anchors)) {
+        paths.push([...path, cand]);
+      } else if (path.length + 2 <= MAX_PATH_LENGTH) {
+        walk([...path, cand]);
+      }
+    }
+  };
+  walk([leaf]);
+  return paths;
+}
+
+type SignatureCache = Map<Certificate, Map<Certificate, Promise<boolean>>>;
+
+function signatureValid(child: Certificate, issuer: Certificate, backend: CryptoBackend, cache: SignatureCache): Promise<boolean> {
+  let inner = cache.get(child);
+  if (inner === undefined) cache.set(child, (inner = new Map()));
+  let p = inner.get(issuer);
+  if (p === undefined) {
+    p = equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)
+      ? verifySignedData(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend)
+      : Promise.resolve(false);
+    inner.set(issuer, p);
+  }
+  return p;
+}
+
+function check(id: string, failures: string[], code: X509ErrorCode, passDetail?: string): X509Check {
+  if (failures.length > 0) return { id, status: 'failed', detail: failures.join('; '), code };
+  return passDetail === undefined ? { id, status: 'passed' } : { id, status: 'passed', detail: passDetail };
+}
+
+/** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
+async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, cache: SignatureCache): Promise<X509Check[]> {
+  const n = path.length - 1;
+  const anchor = path[n]!;
+  const trust: X509Check = { id: ChainCheck.TRUST_ANCHOR, status: 'passed', detail: `anchor ${describe(anchor)}` };
+
+  const naming: string[] = [];
+  let normalized = false;
+  const sig: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const child = path[i]!;
+    const parent = path[i + 1]!;
+    if (!equalBytes(child.issuer.der, parent.subject.der)) {
+      if (namesMatch(child.issuer, parent.subject)) normalized = true;
+      else naming.push(`issuer of ${describe(child)} is not ${describe(parent)}`);
+    }
+    if (!equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)) {
+      sig.push(`signatureAlgorithm of ${describe(child)} differs from its TBSCertificate signature field`);
+    } else if (parent.publicKey === null) {
+      sig.push(`key of ${describe(parent)} (${parent.publicKeyAlgorithm}) is not supported`);
+    } else if (child.signatureAlgorithm.name === null) {
+      sig.push(`signature algorithm ${child.signatureAlgorithm.oid} of ${describe(child)} is not supported`);
+    } else if (!(await signatureValid(child, parent, backend, cache))) {
+      sig.push(`signature of ${describe(child)} does not verify with the key of ${describe(parent)}`);
+    }
+  }
+
+  const t = now.getTime();
+  const validity: string[] = [];
+  for (const c of path) {
+    if (c.notBefore.getTime() - skewMs > t) validity.push(`${describe(c)} is not valid before ${c.notBefore.toISOString()}`);
+    else if (c.notAfter.getTime() + skewMs < t) validity.push(`${describe(c)} expired at ${c.notAfter.toISOString()}`);
+  }
+
+  const bc: string[] = [];
+  const ku: string[] = [];
+  const pl: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const c = path[i]!;
+    const isAnchorCert = i === n;
+    if (c.basicConstraints === null ? !isAnchorCert : !c.basicConstraints.cA) bc.push(`${describe(c)} is not a CA (basicConstraints cA)`);
+    if (c.keyUsage !== null && !c.keyUsage.usages.includes('keyCertSign')) ku.push(`${describe(c)} keyUsage lacks keyCertSign`);
+    const limit = c.basicConstraints?.pathLen;
+    if (limit !== null && limit !== undefined) {
+      let below = 0;
+      for (let j = 1; j < i; j++) if (!path[j]!.selfIssued) below++;
+      if (below > limit) pl.push(`${describe(c)} allows ${limit} intermediate CA certificates below it, the path has ${below}`);
+    }
+  }
+
+  const crit: string[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const ext of path[i]!.extensions) {
+      if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) crit.push(`${describe(path[i]!)} has an unprocessed critical extension ${ext.oid}`);
+    }
+  }
+
+  return [
+    trust,
+    check(ChainCheck.NAME_CHAINING, naming, 'ERR_X509_UNTRUSTED', n === 0 ? 'the leaf is a trust anchor' : normalized ? 'names match under RFC 5280 §7.1 (not byte-exact)' : 'byte-exact'),
+    check(ChainCheck.SIGNATURE, sig, 'ERR_X509_SIGNATURE', n === 0 ? 'no signature to check: the leaf is a trust anchor' : undefined),
+    check(ChainCheck.VALIDITY, validity, 'ERR_X509_VALIDITY'),
+    check(ChainCheck.BASIC_CONSTRAINTS, bc, 'ERR_X509_UNTRUSTED'),
+    check(ChainCheck.KEY_USAGE, ku, 'ERR_X509_UNTRUSTED'),
+    check(ChainCheck.PATH_LENGTH, pl, 'ERR_X509_UNTRUSTED'),
+    check(ChainCheck.CRITICAL_EXTENSIONS, crit, 'ERR_X509_UNTRUSTED'),
+  ];
+}
+
+function rank(checks: readonly X509Check[]): number {
+  if (checks.every((c) => c.status !== 'failed')) return 0;
+  return checks.find((c) => c.id === ChainCheck.SIGNATURE)?.status === 'failed' ? 2 : 1;
+}
+
+/** Revocation of every certificate below the anchor (internal). */
+async function revocationCheck(path: readonly Certificate[], options: VerifyChainOptions, now: Date, skewMs: number, backend: CryptoBackend): Promise<X509Check> {
+  const id = ChainCheck.REVOCATION;
+  const required = options.requireRevocationCheck === true;
+  if (path.length < 2) return { id, status: 'skipped', detail: 'the leaf is a trust anchor' };
+  if ((options.crls === undefined || options.crls.length === 0) && options.fetchCrl === undefined) {
+    return required
+      ? { id, status: 'failed', detail: 'no CRLs given and no fetchCrl', code: 'ERR_X509_CRL' }
+      : { id, status: 'skipped', detail: 'no CRLs given and no fetchCrl' };
+  }
+  const given: CertificateList[] = [];
+  for (const c of options.crls ?? []) {
+    if (c instanceof Uint8Array) {
+      try {
+        given.push(parseCrl(c));
+      } catch (e) {
+        return { id, status: 'failed', detail: `a given CRL does not parse: ${(e as Error).message}`, code: 'ERR_X509_CRL' };
+      }
+    } else if (typeof c === 'object' && c !== null && c.tbs instanceof Uint8Array) {
+      given.push(c);
+    } else {
+      throw new TypeError('options.crls must hold CRLs (parsed or DER)');
+    }
+  }
+  const fetched = new Map<string, Promise<CertificateList | string | undefined>>();
+  const fetchOnce = (uri: string): Promise<CertificateList | string | undefined> => {
+    let p = fetched.get(uri);
+    if (p === undefined) {
+      p = (async () => {
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = await options.fetchCrl!(uri);
+        } catch (e) {
+          return `fetch of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        if (bytes === undefined) return undefined;
+        if (!(bytes instanceof Uint8Array)) return 'fetchCrl did not return bytes';
+        try {
+          return parseCrl(bytes);
+        } catch (e) {
+          return `CRL from ${uri} does not parse: ${(e as Error).message}`;
+        }
+      })();
+      fetched.set(uri, p);
+    }
+    return p;
+  };
+
+  const revoked: string[] = [];
+  const unusable: string[] = [];
+  const unknown: string[] = [];
+  let good = 0;
+  for (let i = 0; i < path.length - 1; i++) {
+    const cert = path[i]!;
+    const issuer = path[i + 1]!;
+    const results: CrlCheck[] = [];
+    for (const crl of given) results.push(await checkCrl(cert, issuer, crl, now, skewMs, backend));
+    const applicable = (): boolean => results.some((r) => r.status !== 'not-applicable');
+    const notes: string[] = [];
+    if (!applicable() && options.fetchCrl !== undefined) {
+      for (const uri of (cert.cRLDistributionPoints?.uris ?? []).slice(0, MAX_CRL_URIS_PER_CERT)) {
+        const got = await fetchOnce(uri);
+        if (got === undefined) continue;
+        if (typeof got === 'string') {
+          notes.push(got);
+          continue;
+        }
+        results.push(await checkCrl(cert, issuer, got, now, skewMs, backend));
+        if (results.some((r) => r.status === 'good' || r.status === 'revoked')) break;
+      }
+    }
+    const hit = results.find((r) => r.status === 'revoked');
+    if (hit?.status === 'revoked') {
+      revoked.push(`${describe(cert)} (serial ${cert.serialNumber}) was revoked at ${hit.entry.revocationDate.toISOString()}${hit.entry.reason === null ? '' : ` (reason ${hit.entry.reason})`}`);
+    } else if (results.some((r) => r.status === 'good')) {
+      good++;
+    } else if (results.some((r) => r.status === 'unusable')) {
+      unusable.push(`${describe(cert)}: ${results.flatMap((r) => (r.status === 'unusable' ? [r.reason] : [])).join(', ')}`);
+    } else {
+      unknown.push(`${describe(cert)}: no CRL${notes.length ? ` (${notes.join(', ')})` : ''}`);
+    }
+  }
+  if (revoked.length > 0) return { id, status: 'failed', detail: revoked.join('; '), code: 'ERR_X509_REVOKED' };
+  if (unusable.length > 0) return { id, status: 'failed', detail: unusable.join('; '), code: 'ERR_X509_CRL' };
+  if (unknown.length > 0) {
+    return required ? { id, status: 'failed', detail: unknown.join('; '), code: 'ERR_X509_CRL' } : { id, status: 'skipped', detail: unknown.join('; ') };
+  }
+  return { id, status: 'passed', detail: `${good} certificate(s) checked against CRLs` };
+}
+
+async function profileChecks(profile: CertificateProfile, path: readonly Certificate[], now: Date, backend: CryptoBackend, waive: ReadonlySet<string>): Promise<X509Check[]> {
+  const context: ProfileContext = { leaf: path[0]!, issuer: path[Math.min(1, path.length - 1)]!, anchor: path[path.length - 1]!, path, now, backend };
+  const results = await profile.run(context);
+  return results.map((r) => {
+    if (r.ok) return r.detail === undefined ? { id: r.id, status: 'passed' } : { id: r.id, status: 'passed', detail: r.detail };
+    const status = waive.has(r.id) ? 'waived' : 'failed';
+    return { id: r.id, status, detail: r.detail ?? 'failed', code: 'ERR_X509_PROFILE' };
+  });
+}
+
+/** Throw the first failed check of an invalid report as an X509Error (internal). */
+export function throwIfInvalid(report: ChainReport): ChainReport {
+  if (report.valid) return report;
+  const failed = report.checks.find((c) => c.status === 'failed')!;
+  throw new X509Error(failed.code ?? 'ERR_X509_UNTRUSTED', `${failed.id}: ${failed.detail ?? 'failed'}`, { check: failed.id });
+}
+
+/**
+ * Validate a certification path from `leaf` to one of `options.anchors` and return a report
+ * of named checks (see {@link ChainCheck}, plus the profile's). With `strict: true`, an
+ * invalid result throws instead: `ERR_X509_UNTRUSTED`, `ERR_X509_SIGNATURE`,
+ * `ERR_X509_VALIDITY`, `ERR_X509_REVOKED`, `ERR_X509_CRL` or `ERR_X509_PROFILE`, with `check`
+ * naming the failed check.
+ * @throws X509Error `ERR_X509_PARSE` when a given certificate does not parse.
+ * @throws TypeError / RangeError for bad options, or a waiver of a chain check.
+ * @example
+ * const report = await verifyChain(ds, { anchors: [iaca], now: new Date('2020-10-01T13:30:02Z') });
+ * report.valid; report.checks.find((c) => c.id === 'SIGNATURE')?.status // 'passed'
+ */
+export async function verifyChain(leaf: Certificate | Uint8Array, options: VerifyChainOptions): Promise<ChainReport> {
+  const { now, skewMs, waive } = validateOptions(options);
+  const backend = resolveBackend(options);
+  const leafCert = toCertificate(leaf, 'leaf');
+  const anchors = options.anchors.map((a) => toCertificate(a, 'anchor'));
+  const intermediates = (options.intermediates ?? [])
+    .slice(0, MAX_INTERMEDIATES)
+    .map((c) => toCertificate(c, 'intermediate'))
+    .filter((c) => !anchors.some((a) => equalBytes(a.der, c.der)) && !equalBytes(c.der, leafCert.der));
+
+  const paths = buildPaths(leafCert, anchors, intermediates);
+  const profileIds = options.profile?.checkIds ?? [];
+  if (paths.length === 0) {
+    const detail =
+      anchors.length === 0
+        ? 'no trust anchors given'
+        : `no path from ${describe(leafCert)} to a trust anchor (issuer ${leafCert.issuer.text || '(empty)'}${leafCert.authorityKeyIdentifier?.keyIdentifier ? `, key ${toHex(leafCert.authorityKeyIdentifier.keyIdentifier)}` : ''})`;
+    const checks: X509Check[] = [
+      { id: ChainCheck.TRUST_ANCHOR, status: 'failed', detail, code: 'ERR_X509_UNTRUSTED' },
+      ...[...CHAIN_CHECK_IDS].filter((id) => id !== ChainCheck.TRUST_ANCHOR).map((id): X509Check => ({ id, status: 'skipped', detail: 'no path' })),
+      ...profileIds.map((id): X509Check => ({ id, status: 'skipped', detail: 'no path' })),
+    ];
+    return finish({ valid: false, path: [leafCert], anchor: null, checks }, options);
+  }
+
+  const cache: SignatureCache = new Map();
+  let best: { path: Certificate[]; checks: X509Check[]; rank: number } | undefined;
+  for (const path of paths) {
+    const checks = await coreChecks(path, now, skewMs, backend, cache);
+    const r = rank(checks);
+    if (best === undefined || r < best.rank) best = { path, checks, rank: r };
+    if (r === 0) break;
+  }
+  const { path, checks } = best!;
+  checks.push(await revocationCheck(path, options, now, skewMs, backend));
+  if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
+  const report: ChainReport = {
+    valid: checks.every((c) => c.status !== 'failed'),
+    path,
+    anchor: path[path.length - 1]!,
+    checks,
+  };
+  return finish(report, options);
+}
+
+function finish(report: ChainReport, options: VerifyChainOptions): ChainReport {
+  const frozen: ChainReport = Object.freeze({
+    valid: report.valid,
+    path: Object.freeze([...report.path]),
+    anchor: report.anchor,
+    checks: Object.freeze(report.checks.map((c) => Object.freeze(c))),
+  });
+  return options.strict === true ? throwIfInvalid(frozen) : frozen;
+}
+
+/**
+ * Verify `cert`'s signature with `issuer`'s key (a certificate or a public key), over the
+ * received TBSCertificate. False when it does not verify, the algorithm or key is not
+ * supported, or the outer and inner signature algorithms differ; never throws for bad data.
+ */
+export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate | X509PublicKey, options: BackendOptions = {}): Promise<boolean> {
+  const c = toCertificate(cert, 'cert');
+  const key = 'kty' in issuer ? issuer : toCertificate(issuer, 'issuer').publicKey;
+  if (!equalBytes(c.signatureAlgorithm.der, c.tbsSignatureAlgorithm.der)) return false;
+  return verifySignedData(c.signatureAlgorithm, c.tbs, c.signature, key, resolveBackend(options));
+}

@@ -1,0 +1,102 @@
+/**
+ * `shomei/x509`: X.509 certificates and CRLs (RFC 5280), certification path validation with
+ * a report of named checks, the ISO/IEC 18013-5 Annex B profiles (IACA, document signer,
+ * mdoc reader authentication), certificate and CRL building, and opt-in J-LIS trust anchors.
+ *
+ * Parsing uses a strict DER reader that keeps the received bytes; every signature is checked
+ * over the received TBS bytes with a CryptoBackend. Nothing is fetched: CRLs are passed in
+ * or obtained through an injected `fetchCrl`.
+ *
+ * @example
+ * ```ts
+ * import { loadTrustAnchors, verifyIssuerChain, JLIS_MDOC_IACA } from 'shomei/x509';
+ * const report = await verifyIssuerChain(x5chain, { anchors: loadTrustAnchors(JLIS_MDOC_IACA) });
+ * if (!report.valid) console.log(report.checks.filter((c) => c.status === 'failed'));
+ * ```
+ */
+
+export {
+  JLIS_MDOC_IACA,
+  JPKI_AUTH_CA_2015,
+  JPKI_AUTH_CA_2019,
+  JPKI_AUTH_CA_2023,
+  JPKI_SIGN_CA_2015,
+  JPKI_SIGN_CA_2023,
+  loadTrustAnchors,
+  type TrustAnchorInput,
+} from './anchors.js';
+export {
+  type BuildCertificateOptions,
+  type BuildCrlOptions,
+  buildCertificate,
+  buildCrl,
+  type CertificateSigner,
+  type ExtensionInput,
+  type RevokedEntryInput,
+  type X509Signer,
+} from './build.js';
+export { type Certificate, clearCertificateCache, MAX_CERTIFICATE_SIZE, parseCertificate, parseCertificates } from './certificate.js';
+export {
+  type CertificateProfile,
+  type ChainReport,
+  ChainCheck,
+  type CheckStatus,
+  MAX_CANDIDATE_PATHS,
+  MAX_INTERMEDIATES,
+  MAX_PATH_LENGTH,
+  type ProfileCheckResult,
+  type ProfileContext,
+  type VerifyChainOptions,
+  verifyCertificateSignature,
+  verifyChain,
+  type X509Check,
+} from './chain.js';
+export {
+  type CertificateList,
+  CrlReason,
+  type IssuingDistributionPoint,
+  MAX_CRL_SIZE,
+  parseCrl,
+  type RevokedCertificate,
+} from './crl.js';
+export type {
+  AltName,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  CertificatePolicies,
+  CrlDistributionPoints,
+  DistributionPoint,
+  ExtKeyUsage,
+  Extension,
+  GeneralName,
+  GeneralNameInput,
+  KeyUsage,
+  KeyUsageName,
+  PolicyInformation,
+  SubjectKeyIdentifier,
+} from './extensions.js';
+export { KEY_USAGES } from './extensions.js';
+export { namesMatch, type NameAttribute, type NameInput, parseName, type X509Name } from './name.js';
+export { AlgorithmOid, AttributeOid, ExtensionOid, ExtKeyUsageOid } from './oids.js';
+export { derToPem, type PemBlock, parsePem, pemToDer } from './pem.js';
+export {
+  MdocCheck,
+  type MdocIssuerProfileOptions,
+  type MdocReaderProfileOptions,
+  mdocIssuerProfile,
+  mdocReaderProfile,
+  type VerifyX5ChainOptions,
+  verifyIssuerChain,
+  verifyReaderChain,
+} from './profiles/mdoc.js';
+export {
+  type BuildDocumentSignerOptions,
+  type BuildIacaOptions,
+  type BuildReaderAuthOptions,
+  buildDocumentSigner,
+  buildIaca,
+  buildReaderAuthCertificate,
+  type IssuerContact,
+  type Validity,
+} from './profiles/mdoc-build.js';
+export { ecdsaDerToRaw, ecdsaRawToDer, type SignatureAlgorithm, type SignatureAlgorithmName, type X509PublicKey } from './signature.js';

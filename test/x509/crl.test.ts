@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import { X509Error } from '../../src/errors.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
+import { buildCertificate, buildCrl, type ChainReport, CrlReason, derToPem, parseCrl, verifyChain, verifyIssuerChain } from '../../src/x509/index.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { days, issuerPki, key, NOW, T0 } from './pki.js';
+
+function revocation(report: ChainReport) {
+  return report.checks.find((c) => c.id === 'REVOCATION')!;
+}
+
+describe.each(BACKENDS)('CRLs (%s)', (_name, backend) => {
+  it('parses what buildCrl writes, and node:crypto reads the same CRL fields', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const crl = await buildCrl({
+      issuer: iaca,
+      signer: iacaKey,
+      thisUpdate: days(T0, 100),
+      nextUpdate: days(T0, 200),
+      revoked: [{ serialNumber: ds.serialNumber, revocationDate: days(T0, 90), reason: CrlReason.keyCompromise }, { serialNumber: 7n, revocationDate: days(T0, 91) }],
+      crlNumber: 42,
+      backend,
+    });
+    expect(crl.version).toBe(2);
+    expect(crl.issuer.text).toBe(iaca.subject.text);
+    expect(crl.crlNumber).toBe('2a');
+    expect(crl.revoked.map((r) => [r.serialNumber, r.reason])).toEqual([
+      [ds.serialNumber, 1],
+      ['07', null],
+    ]);
+    expect(toHex(crl.authorityKeyIdentifier!.keyIdentifier!)).toBe(toHex(iaca.subjectKeyIdentifier!.keyIdentifier));
+    expect(toHex(parseCrl(derToPem(crl.der, 'X509 CRL')).der)).toBe(toHex(crl.der));
+    expect(() => parseCrl(crl.der.subarray(1))).toThrow(X509Error);
+  });
+
+  it('not revoked, revoked, stale, not yet valid, wrong signature, no nextUpdate', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const base = { issuer: iaca, signer: iacaKey, thisUpdate: days(T0, 100), nextUpdate: days(NOW, 10), backend } as const;
+    const opts = { anchors: [iaca], now: NOW, backend } as const;
+
+    const good = await buildCrl({ ...base, revoked: [{ serialNumber: 'abcdef', revocationDate: days(T0, 1) }] });
+    const r1 = await verifyIssuerChain([ds], { ...opts, crls: [good.der] });
+    expect(r1.valid).toBe(true);
+    expect(revocation(r1)).toMatchObject({ status: 'passed' });
+
+    const revoked = await buildCrl({ ...base, revoked: [{ serialNumber: ds.serialNumber, revocationDate: days(T0, 50), reason: 1 }] });
+    const r2 = await verifyIssuerChain([ds], { ...opts, crls: [revoked] });
+    expect(revocation(r2)).toMatchObject({ status: 'failed', code: 'ERR_X509_REVOKED' });
+    await expect(verifyIssuerChain([ds], { ...opts, crls: [revoked], strict: true })).rejects.toMatchObject({ code: 'ERR_X509_REVOKED', check: 'REVOCATION' });
+    // a revoked entry with removeFromCRL (delta-CRL semantics) is not a revocation
+    const removed = await buildCrl({ ...base, revoked: [{ serialNumber: ds.serialNumber, revocationDate: days(T0, 50), reason: CrlReason.removeFromCRL }] });
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [removed] })).status).toBe('passed');
+
+    const stale = await buildCrl({ ...base, nextUpdate: days(NOW, -1) });
+    const r3 = await verifyIssuerChain([ds], { ...opts, crls: [stale] });
+    expect(revocation(r3)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(revocation(r3).detail).toMatch(/stale/);
+    await expect(verifyIssuerChain([ds], { ...opts, crls: [stale], strict: true })).rejects.toMatchObject({ code: 'ERR_X509_CRL' });
+    // a fresh CRL next to the stale one is used
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [stale, good] })).status).toBe('passed');
+    // the stale CRL is fine with enough clock skew
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [stale], clockSkewSeconds: 2 * 86400 })).status).toBe('passed');
+
+    const future = await buildCrl({ ...base, thisUpdate: days(NOW, 1) });
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [future] })).detail).toMatch(/future/);
+
+    const forged = await buildCrl({ ...base, signer: await key(backend, 'P-256', 8) });
+    const r4 = await verifyIssuerChain([ds], { ...opts, crls: [forged] });
+    expect(revocation(r4)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(revocation(r4).detail).toMatch(/signature/);
+
+    const open = await buildCrl({ ...base, nextUpdate: null });
+    expect(open.nextUpdate).toBeNull();
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [open] })).detail).toMatch(/nextUpdate/);
+
+    // a CRL from another issuer does not apply: skipped, or failed when a check is required
+    const other = await issuerPki(backend, 'P-384');
+    const foreign = await buildCrl({ ...base, issuer: other.iaca, signer: other.iacaKey });
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [foreign] })).status).toBe('skipped');
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [foreign], requireRevocationCheck: true }))).toMatchObject({
+      status: 'failed',
+      code: 'ERR_X509_CRL',
+    });
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, requireRevocationCheck: true }))).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    // bytes that are not a CRL
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [fromHex('3000')] }))).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+  });
+
+  it('calls the injected fetchCrl with the CRL distribution point URI, once per URI', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const crl = await buildCrl({ issuer: iaca, signer: iacaKey, thisUpdate: days(T0, 100), nextUpdate: days(NOW, 10), backend });
+    const calls: string[] = [];
+    const report = await verifyIssuerChain([ds], {
+      anchors: [iaca],
+      now: NOW,
+      backend,
+      fetchCrl: async (uri) => {
+        calls.push(uri);
+        return crl.der;
+      },
+    });
+    expect(calls).toEqual(['https://iaca.example.jp/iaca.crl']);
+    expect(revocation(report).status).toBe('passed');
+
+    const missing = await verifyIssuerChain([ds], { anchors: [iaca], now: NOW, backend, fetchCrl: async () => undefined });
+    expect(revocation(missing).status).toBe('skipped');
+    const failing = await verifyIssuerChain([ds], {
+      anchors: [iaca],
+      now: NOW,
+      backend,
+      requireRevocationCheck: true,
+      fetchCrl: async () => {
+        throw new Error('offline');
+      },
+    });
+    expect(revocation(failing)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(revocation(failing).detail).toMatch(/offline/);
+    const garbage = await verifyIssuerChain([ds], { anchors: [iaca], now: NOW, backend, fetchCrl: async () => fromHex('01') });
+    expect(revocation(garbage).status).toBe('skipped');
+    expect(revocation(garbage).detail).toMatch(/does not parse/);
+  });
+
+  it('a CRL signed by an issuer whose keyUsage lacks cRLSign is unusable', async () => {
+    const k = await key(backend, 'P-256', 0);
+    const ca = await buildCertificate({
+      subject: { C: 'JP', CN: 'no cRLSign' },
+      notBefore: T0,
+      notAfter: days(T0, 1000),
+      publicKey: publicKeyOf(k),
+      signer: k,
+      basicConstraints: { cA: true },
+      keyUsage: ['keyCertSign'],
+      backend,
+    });
+    const leaf = await buildCertificate({ subject: { CN: 'leaf' }, issuer: ca, notBefore: T0, notAfter: days(T0, 100), publicKey: publicKeyOf(await key(backend, 'P-256', 1)), signer: k, backend });
+    const crl = await buildCrl({ issuer: ca, signer: k, thisUpdate: days(T0, 100), nextUpdate: days(NOW, 10), backend });
+    const report = await verifyChain(leaf, { anchors: [ca], now: NOW, crls: [crl], backend });
+    expect(revocation(report)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(revocation(report).detail).toMatch(/cRLSign/);
+  });
+});
