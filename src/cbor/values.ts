@@ -56,7 +56,8 @@ export type CborEncodable =
   | readonly CborEncodable[]
   | ReadonlyMap<CborEncodable, CborEncodable>
   | { readonly [key: string]: CborEncodable }
-  | Tag<CborEncodable>;
+  | Tag<CborEncodable>
+  | EncodedCbor<unknown>;
 
 /** A tagged data item whose tag shomei does not interpret (RFC 8949 §3.4). */
 export class Tag<T = CborValue> {
@@ -149,6 +150,14 @@ export class EncodedCbor<T = CborValue> {
       this.#decode = undefined;
     }
     return this.#value as T;
+  }
+
+  /**
+   * The same received bytes with a value derived from this one (for example a typed view
+   * of the decoded map). `fn` runs now, on the decoded value.
+   */
+  map<U>(fn: (value: T) => U): EncodedCbor<U> {
+    return new EncodedCbor(this.tagged, this.#contentOffset, fn(this.value));
   }
 
   /**

@@ -18,7 +18,7 @@
  * always computed over them (§9.1.2.5), never over a re-encoding.
  */
 
-import { type CborValue, decode, EncodedCbor, encode } from '../cbor/index.js';
+import { type CborValue, decode, type EncodedCbor, encode } from '../cbor/index.js';
 import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/index.js';
 import { resolveBackend } from '../crypto/index.js';
 import type { BackendOptions } from '../crypto/types.js';
