@@ -2,7 +2,8 @@
 
 import { decode, diagnose } from '../cbor/index.js';
 import { type Command, flag, parse, readItem, str, UsageError } from './io.js';
-import { cborToJson } from './json.js';
+import { cborToJson } from '../mdoc/index.js';
+import { explain } from './explain.js';
 
 export const inspect: Command = {
   summary: 'show a CBOR item in diagnostic notation or as JSON',
@@ -17,7 +18,10 @@ Decode one CBOR data item strictly and print it.
   --base64url B64    the item as base64url (or base64)
   --format diag      RFC 8949 diagnostic notation, tag 24 content shown as <<…>> (default)
   --format json      JSON, with {"$bytes": …} and similar objects for what JSON lacks
-  --compact          diagnostic notation on one line
+  --compact          diagnostic notation on one line, without the summary
+
+A DeviceResponse, DeviceRequest, IssuerSigned or MSO is recognised and summarised first
+(elements, MSO, certificates), then printed in full.
 
 Exit status: 0 printed, 1 the input is not accepted (the error code is printed), 2 usage.
 `,
@@ -34,7 +38,9 @@ Exit status: 0 printed, 1 the input is not accepted (the error code is printed),
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify(cborToJson(decode(bytes)), null, 2)}\n`);
     } else {
-      process.stdout.write(`${diagnose(bytes, { indent: flag(args, 'compact') ? 0 : 2 })}\n`);
+      const text = diagnose(bytes, { indent: flag(args, 'compact') ? 0 : 2 });
+      const summary = flag(args, 'compact') ? undefined : explain(decode(bytes));
+      process.stdout.write(summary === undefined ? `${text}\n` : `${summary.join('\n')}\n\n${text}\n`);
     }
     return 0;
   },

@@ -6,11 +6,19 @@
 
 import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
+import { issue } from './issue.js';
+import { pki } from './pki.js';
+import { present } from './present.js';
+import { verify } from './verify.js';
 import { vectors } from './vectors-command.js';
 
 /** Every subcommand by name. */
 export const COMMANDS: Record<string, Command> = {
   inspect,
+  issue,
+  present,
+  verify,
+  pki,
   vectors,
 };
 

@@ -66,4 +66,5 @@ export {
   type VerifyDeviceResponseResult,
 } from './report.js';
 export { assertValid, failedChecks, type VerifyDeviceResponseOptions, verifyDeviceResponse } from './verify.js';
+export * from './doctypes/index.js';
 export { MdocError } from '../errors.js';

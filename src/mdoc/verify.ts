@@ -26,6 +26,7 @@ import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
 import { type DeviceResponse, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { decodeIssuerAuthPayload, digestItem } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
+import { checkDocumentProfile, type DoctypeRegistry, defaultRegistry } from './doctypes/index.js';
 import { answerFor } from './present.js';
 import { type Check, CheckList, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
 
@@ -55,6 +56,13 @@ export interface VerifyDeviceResponseOptions extends BackendOptions {
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
   /** Fail when no CRL is available for a certificate. Default false (reported as skipped). */
   readonly requireRevocationCheck?: boolean;
+  /**
+   * Doctype profiles for the element type checks, reported as `PROFILE.*` checks that do
+   * not affect `valid` (unless `strictProfiles`); default the built-in profiles, `false` for none.
+   */
+  readonly profiles?: DoctypeRegistry | false;
+  /** Make profile checks required: a value of the wrong type, or an unknown element, fails. Default false. */
+  readonly strictProfiles?: boolean;
 }
 
 const AGE_OVER = /^age_over_\d{2}$/;
@@ -248,6 +256,24 @@ function countryChecks(issuerSigned: Record<string, Record<string, CborValue>>, 
   }
 }
 
+function profileChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
+  if (ctx.options.profiles === false) return;
+  const strict = ctx.options.strictProfiles ?? false;
+  const values = new Map<string, Map<string, CborValue>>();
+  for (const [ns, items] of doc.issuerSigned.nameSpaces) values.set(ns, new Map(items.map((i) => [i.value.elementIdentifier, i.value.elementValue])));
+  for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const [id, v] of items) (values.get(ns) ?? values.set(ns, new Map()).get(ns)!).set(id, v);
+  for (const c of checkDocumentProfile(ctx.options.profiles ?? defaultRegistry(), doc.docType, values, { strict })) {
+    list.push({
+      id: `PROFILE.${c.id}`,
+      status: c.status,
+      required: strict,
+      detail: c.detail,
+      ...(c.namespace === undefined ? {} : { namespace: c.namespace }),
+      ...(c.element === undefined ? {} : { element: c.element }),
+    });
+  }
+}
+
 async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<VerifiedDocument> {
   const list = new CheckList();
   requestChecks(doc, ctx, list);
@@ -281,6 +307,7 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
     list.add(C.DEVICE_AUTH, false, 'no MSO: the device key is unknown');
   }
   if (ds !== undefined) countryChecks(issuerSigned, ds, list);
+  profileChecks(doc, ctx, list);
 
   return {
     docType: doc.docType,

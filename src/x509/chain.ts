@@ -182,8 +182,9 @@ function issuerCandidates(cert: Certificate, anchors: readonly Certificate[], in
 
 /** Complete candidate paths from `leaf` to an anchor, best first (internal, bounded). */
 function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[][] {
+  // A leaf that is itself an anchor is a path of one, tried after any path through an issuer:
+  // a trust list that also holds leaf certificates must not hide the real chain.
   const same = anchors.find((a) => equalBytes(a.der, leaf.der));
-  if (same !== undefined) return [[same]];
   const paths: Certificate[][] = [];
   let steps = 0;
   const walk = (path: Certificate[]): void => {
@@ -199,6 +200,7 @@ function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermed
     }
   };
   walk([leaf]);
+  if (same !== undefined) paths.push([same]);
   return paths;
 }
 

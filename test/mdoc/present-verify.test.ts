@@ -159,6 +159,24 @@ describe('verifier: strict about what it was given', () => {
     expect(result.valid).toBe(false);
   });
 
+  it('reports doctype profile problems as PROFILE.* checks, required only with strictProfiles', async () => {
+    const odd = await issueMdoc({
+      docType: MDL,
+      nameSpaces: { [NS]: { birth_date: '1990-04-01', family_name: 'X' } },
+      deviceKey: publicKeyOf(device),
+      validity,
+      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+      backend,
+    });
+    const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: odd, deviceKey: device }], elements: { [NS]: ['birth_date', 'family_name'] }, sessionTranscript, backend }));
+    const lenient = await verify(bytes);
+    expect(lenient.valid).toBe(true);
+    const profile = lenient.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed');
+    expect(profile.map((c) => [c.id, c.element, c.required])).toEqual([['PROFILE.PROFILE_ELEMENT_TYPE', 'birth_date', false]]);
+    expect((await verify(bytes, { strictProfiles: true })).valid).toBe(false);
+    expect((await verify(bytes, { profiles: false })).documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.'))).toBe(false);
+  });
+
   it('reports a malformed response as RESPONSE_STRUCTURE with the path, never throwing', async () => {
     const response = decode(encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: mdl, deviceKey: device }], elements: { [NS]: ['family_name'] }, sessionTranscript, backend }))) as Map<string, unknown>;
     ((response.get('documents') as Map<string, unknown>[])[0]!.get('issuerSigned') as Map<string, unknown>).delete('issuerAuth');

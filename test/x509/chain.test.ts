@@ -214,6 +214,13 @@ describe.each(BACKENDS)('path building and RFC 5280 checks (%s)', (_name, backen
     expect(report.path).toHaveLength(1);
   });
 
+  it('prefers a path through the IACA when the anchors also hold the DS itself', async () => {
+    const pki = await issuerPki(backend);
+    const report = await verifyIssuerChain([pki.ds], { anchors: [pki.ds, pki.iaca], now: NOW, backend });
+    expect(report.valid).toBe(true);
+    expect(report.path.map((c) => c.subject.text)).toEqual([pki.ds.subject.text, pki.iaca.subject.text]);
+  });
+
   it('stays bounded with a hostile pile of same-named, self-issued intermediates', async () => {
     const root = await ca({ CN: 'Root' }, 4);
     const loopKey = 6;

@@ -1,0 +1,105 @@
+/** `shomei verify`: verify a DeviceResponse and print the report. */
+
+import type { CborValue } from '../cbor/index.js';
+import { type Check, verifyDeviceResponse, type VerifyDeviceResponseResult } from '../mdoc/index.js';
+import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
+import { cborToJson } from '../mdoc/index.js';
+import { readPrivateKey, readTrust } from './keys.js';
+
+function show(value: CborValue): string {
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  const json = cborToJson(value);
+  return typeof json === 'string' ? json : JSON.stringify(json);
+}
+
+function line(c: Check): string {
+  const mark = c.status === 'passed' ? 'ok  ' : c.status === 'failed' ? 'FAIL' : c.status === 'waived' ? 'waiv' : 'skip';
+  const where = c.element === undefined ? '' : ` ${c.namespace}/${c.element}`;
+  return `  ${mark} ${c.id}${where}${c.detail === undefined ? '' : `  (${c.detail})`}`;
+}
+
+/** A readable report. */
+export function formatReport(result: VerifyDeviceResponseResult): string {
+  const out: string[] = [`DeviceResponse ${result.version ?? '?'} status ${result.status ?? '?'}: ${result.valid ? 'VALID' : 'NOT VALID'}`];
+  out.push(...result.checks.map(line));
+  for (const doc of result.documents) {
+    out.push('', `${doc.docType}: ${doc.valid ? 'valid' : 'NOT VALID'}${doc.documentSigner === undefined ? '' : `, signed by ${doc.documentSigner.subject.text}`}`);
+    for (const [kind, ns] of [
+      ['issuer-signed', doc.issuerSigned],
+      ['device-signed', doc.deviceSigned],
+    ] as const) {
+      for (const [namespace, elements] of Object.entries(ns)) {
+        out.push(`  ${namespace} (${kind})`);
+        for (const [id, value] of Object.entries(elements)) out.push(`    ${id}: ${show(value)}`);
+      }
+    }
+    for (const [namespace, errors] of Object.entries(doc.errors)) {
+      for (const [id, code] of Object.entries(errors)) out.push(`  not returned: ${namespace}/${id} (error ${code})`);
+    }
+    out.push('  checks:', ...doc.checks.map(line));
+  }
+  for (const [docType, code] of Object.entries(result.documentErrors)) out.push(`document not returned: ${docType} (error ${code})`);
+  return out.join('\n');
+}
+
+export const verify: Command = {
+  summary: 'verify a DeviceResponse against trusted IACAs and print the report',
+  help: `
+Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
+                     [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK] [--json]
+
+  --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
+  --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
+                       authentication fails
+  --reader-key PRIV    your ephemeral private key, to verify a deviceMac
+  --request FILE       the DeviceRequest you sent: anything not asked for fails
+  --at ISO-8601        verify as of this time (default now)
+  --waive CHECK        waive a named Annex B profile check (repeatable); shown as waived
+  --json               print the result as JSON
+
+Exit status: 0 valid, 1 not valid, 2 usage.
+`,
+  async run(argv) {
+    const args = parse(argv, {
+      trust: { type: 'string', multiple: true },
+      transcript: { type: 'string' },
+      'reader-key': { type: 'string' },
+      request: { type: 'string' },
+      at: { type: 'string' },
+      waive: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+    });
+    if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
+    const trust = strs(args, 'trust');
+    if (trust.length === 0) throw new UsageError('--trust is required: nothing is trusted implicitly');
+    const at = str(args, 'at');
+    const now = at === undefined ? new Date() : new Date(at);
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--at: not an ISO 8601 time: ${at}`);
+    const transcript = str(args, 'transcript');
+    const readerKey = str(args, 'reader-key');
+    const request = str(args, 'request');
+    const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
+      trustAnchors: readTrust(trust),
+      now,
+      waive: strs(args, 'waive'),
+      ...(transcript === undefined ? {} : { sessionTranscript: readInput(transcript) }),
+      ...(readerKey === undefined ? {} : { eReaderKey: readPrivateKey(readerKey) }),
+      ...(request === undefined ? {} : { request: readInput(request) }),
+    });
+    if (flag(args, 'json')) {
+      const documents = result.documents.map((d) => ({
+        docType: d.docType,
+        valid: d.valid,
+        issuerSigned: cborToJson(new Map(Object.entries(d.issuerSigned).map(([ns, e]) => [ns, new Map(Object.entries(e))]))),
+        deviceSigned: cborToJson(new Map(Object.entries(d.deviceSigned).map(([ns, e]) => [ns, new Map(Object.entries(e))]))),
+        errors: d.errors,
+        documentSigner: d.documentSigner?.subject.text ?? null,
+        checks: d.checks,
+      }));
+      process.stdout.write(`${JSON.stringify({ valid: result.valid, version: result.version, status: result.status, checks: result.checks, documents, documentErrors: result.documentErrors }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatReport(result)}\n`);
+    }
+    return result.valid ? 0 : 1;
+  },
+};

@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/run.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err += String(c);
+    return true;
+  });
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const DATA = {
+  'org.iso.18013.5.1': {
+    family_name: 'Yamada',
+    given_name: 'Taro',
+    birth_date: '1990-04-01',
+    issue_date: '2025-04-01',
+    expiry_date: '2030-04-01',
+    issuing_country: 'JP',
+    issuing_authority: 'Tokyo',
+    document_number: '123456',
+    portrait: '/9j/4AAQSkZJRg==',
+    driving_privileges: [{ vehicle_category_code: 'B', issue_date: '2020-01-01' }],
+    un_distinguishing_sign: 'J',
+    age_over_18: true,
+  },
+};
+
+describe('shomei pki → issue → present → verify', () => {
+  it('round-trips with deviceSignature and deviceMac, and verify exits 1 when a check fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-'));
+    const f = (name: string) => join(dir, name);
+    expect((await run('pki', '--out', dir)).code).toBe(0);
+    writeFileSync(f('data.json'), JSON.stringify(DATA));
+    const issued = await run('issue', '--doctype', 'org.iso.18013.5.1.mDL', '--data', f('data.json'), '--issuer-key', f('ds-key.pem'), '--issuer-cert', f('ds.pem'), '--device-key', f('device.pub.pem'), '-o', f('is.cbor'));
+    expect(issued.err).toBe('');
+    expect(issued.code).toBe(0);
+
+    const elements = 'org.iso.18013.5.1/family_name,org.iso.18013.5.1/birth_date,org.iso.18013.5.1/age_over_18';
+    expect((await run('present', '--mdoc', f('is.cbor'), '--elements', elements, '--device-key', f('device-key.pem'), '--transcript', f('session-transcript.cbor'), '-o', f('sig.cbor'))).code).toBe(0);
+    const verified = await run('verify', f('sig.cbor'), '--trust', f('iaca.pem'), '--transcript', f('session-transcript.cbor'), '--json');
+    expect(verified.code).toBe(0);
+    const report = JSON.parse(verified.out) as { valid: boolean; documents: { issuerSigned: Record<string, Record<string, unknown>> }[] };
+    expect(report.valid).toBe(true);
+    expect(report.documents[0]!.issuerSigned['org.iso.18013.5.1']).toEqual({ family_name: 'Yamada', birth_date: '1990-04-01', age_over_18: true });
+
+    const macArgs = ['--mac', '--reader-key', f('reader-ephemeral.pub.pem')];
+    expect((await run('present', '--mdoc', f('is.cbor'), '--elements', elements, '--device-key', f('device-key.pem'), '--transcript', f('session-transcript.cbor'), ...macArgs, '-o', f('mac.cbor'))).code).toBe(0);
+    const mac = await run('verify', f('mac.cbor'), '--trust', dir, '--transcript', f('session-transcript.cbor'), '--reader-key', f('reader-ephemeral-key.pem'));
+    expect(mac.code).toBe(0);
+    expect(mac.out).toContain('DEVICE_AUTH  (deviceMac)');
+    // Without the reader key the MAC cannot be checked: not valid, exit 1.
+    const noKey = await run('verify', f('mac.cbor'), '--trust', f('iaca.pem'), '--transcript', f('session-transcript.cbor'));
+    expect(noKey.code).toBe(1);
+    expect(noKey.out).toContain('FAIL DEVICE_AUTH');
+    // The wrong anchor: exit 1.
+    expect((await run('verify', f('sig.cbor'), '--trust', f('reader-root.pem'), '--transcript', f('session-transcript.cbor'))).code).toBe(1);
+    // inspect recognises the structures.
+    expect((await run('inspect', f('sig.cbor'))).out).toContain('"documents"');
+  });
+
+  it('gives usage errors exit 2', async () => {
+    expect((await run('verify')).code).toBe(2);
+    expect((await run('verify', 'x.cbor')).code).toBe(2);
+    expect((await run('issue', '--doctype', 'x')).code).toBe(2);
+    expect((await run('present', '--mdoc', 'a', '--elements', 'nodelimiter', '--device-key', 'k', '--transcript', 't', '-o', 'o')).code).toBe(2);
+  });
+});
