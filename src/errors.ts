@@ -102,6 +102,24 @@ export const MdocErrorCodes = [
   'ERR_MDOC_PROFILE',
 ] as const;
 
+/** Proximity session codes (`shomei/session`). */
+export const SessionErrorCodes = [
+  /** A DeviceEngagement or `mdoc:` URI that cannot be used. */
+  'ERR_SESSION_ENGAGEMENT',
+  /** An NDEF message or record that does not parse. */
+  'ERR_SESSION_NDEF',
+  /** A SessionEstablishment or SessionData that is not its CDDL shape. */
+  'ERR_SESSION_MESSAGE',
+  /** A session message that does not decrypt with the expected key and counter (status 10). */
+  'ERR_SESSION_DECRYPT',
+  /** A message that does not fit the session's state (misordered, repeated, after termination). */
+  'ERR_SESSION_STATE',
+  /** The message counter would pass its limit: the session must end. */
+  'ERR_SESSION_COUNTER',
+  /** The peer ended the session (status 20) or reported an error status. */
+  'ERR_SESSION_TERMINATED',
+] as const;
+
 /** Smart card and APDU codes (`shomei/jpki`). */
 export const ApduErrorCodes = [
   /** A response APDU that is too short or otherwise not a response. */
@@ -135,6 +153,7 @@ export type CryptoErrorCode = (typeof CryptoErrorCodes)[number];
 export type CoseErrorCode = (typeof CoseErrorCodes)[number];
 export type X509ErrorCode = (typeof X509ErrorCodes)[number];
 export type MdocErrorCode = (typeof MdocErrorCodes)[number];
+export type SessionErrorCode = (typeof SessionErrorCodes)[number];
 export type ApduErrorCode = (typeof ApduErrorCodes)[number];
 export type JpkiErrorCode = (typeof JpkiErrorCodes)[number];
 
@@ -145,6 +164,7 @@ export type ShomeiErrorCode =
   | CoseErrorCode
   | X509ErrorCode
   | MdocErrorCode
+  | SessionErrorCode
   | ApduErrorCode
   | JpkiErrorCode;
 
@@ -155,6 +175,7 @@ export const ShomeiErrorCodes: readonly ShomeiErrorCode[] = [
   ...CoseErrorCodes,
   ...X509ErrorCodes,
   ...MdocErrorCodes,
+  ...SessionErrorCodes,
   ...ApduErrorCodes,
   ...JpkiErrorCodes,
 ];
@@ -232,6 +253,14 @@ export class X509Error extends ShomeiError {
 export class MdocError extends ShomeiError {
   declare readonly code: MdocErrorCode;
   constructor(code: MdocErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** A proximity session failure: engagement, NDEF, messages, encryption, state. */
+export class SessionError extends ShomeiError {
+  declare readonly code: SessionErrorCode;
+  constructor(code: SessionErrorCode, message: string, context: ShomeiErrorContext = {}) {
     super(code, message, context);
   }
 }
