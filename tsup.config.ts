@@ -10,6 +10,7 @@ export default defineConfig([
       'crypto/index': 'src/crypto/index.ts',
       'x509/index': 'src/x509/index.ts',
       'mdoc/index': 'src/mdoc/index.ts',
+      'session/index': 'src/session/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

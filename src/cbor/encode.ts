@@ -306,3 +306,18 @@ export function encode(value: CborEncodable): Uint8Array {
 export function encodeEmbedded<T extends CborEncodable>(value: T): EncodedCbor<T> {
   return EncodedCbor.wrap(encode(value), value);
 }
+
+/**
+ * A map with its entries in the given order (each key and value in deterministic
+ * encoding). This is not core deterministic encoding: use it only where a specification's
+ * published bytes put keys in CDDL order (ISO 18013-5 SessionEstablishment, for example).
+ */
+export function encodeOrderedMap(entries: readonly (readonly [CborEncodable, CborEncodable])[]): Uint8Array {
+  const w = new Writer();
+  w.head(5, entries.length);
+  for (const [k, v] of entries) {
+    w.bytes(encode(k));
+    w.bytes(encode(v));
+  }
+  return w.result();
+}

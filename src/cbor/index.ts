@@ -11,7 +11,7 @@
 
 export { type DecodeOptions, decode } from './decode.js';
 export { type DiagnoseOptions, diagnose } from './diagnose.js';
-export { encode, encodeEmbedded } from './encode.js';
+export { encode, encodeEmbedded, encodeOrderedMap } from './encode.js';
 export {
   type CborEncodable,
   CborFloat,

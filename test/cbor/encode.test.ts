@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
-import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, encodeOrderedMap, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
 const hex = (v: Parameters<typeof encode>[0]) => toHex(encode(v));
@@ -103,6 +103,13 @@ describe('encode: core deterministic encoding (RFC 8949 §4.2.1)', () => {
     expect(() => FullDate.of(2023, 2, 29)).toThrow(RangeError);
     expect(() => encode(new Tag(-1, 0))).toThrow(RangeError);
     expect(() => new TDate('yesterday')).toThrow(CborError);
+  });
+});
+
+describe('encodeOrderedMap', () => {
+  it('keeps the given key order (not deterministic encoding, on purpose)', () => {
+    expect(toHex(encodeOrderedMap([['b', 1], ['a', 2]]))).toBe('a2616201616102');
+    expect(toHex(encode(new Map([['b', 1], ['a', 2]])))).toBe('a2616102616201');
   });
 });
 

@@ -1,0 +1,263 @@
+/**
+ * The mdoc (holder) side of a proximity session (ISO/IEC 18013-5:2021 §9.1.1, §8.3.2.1):
+ * make a DeviceEngagement with a fresh ephemeral key, accept SessionEstablishment, decrypt
+ * the DeviceRequest, check ReaderAuth when present, ask the consent callback what to
+ * release, build the DeviceResponse and send it encrypted, and handle termination.
+ *
+ * Transport-agnostic: bytes in, bytes out. A message that does not decrypt gets the
+ * status 10 reply, a message that is not CBOR the status 11 reply, and the session ends.
+ */
+
+import type { Certificate } from '../x509/index.js';
+import { parseCertificate, verifyReaderChain } from '../x509/index.js';
+import { resolveBackend } from '../crypto/index.js';
+import { publicKeyOf } from '../crypto/keys.js';
+import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPublicKey } from '../crypto/types.js';
+import { isShomeiError, SessionError } from '../errors.js';
+import {
+  buildDeviceResponse,
+  type DeviceRequest,
+  DeviceResponseStatus,
+  type DocRequest,
+  decodeDeviceRequest,
+  type ElementSelection,
+  encodeDeviceResponse,
+  type HeldDocument,
+  readerAuthCertificates,
+  type SessionTranscriptBytes,
+  verifyReaderAuthSignature,
+} from '../mdoc/index.js';
+import { SessionCipher } from './cipher.js';
+import { type DeviceRetrievalMethod, encodeDeviceEngagement, engagementToQrUri } from './engagement.js';
+import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus } from './messages.js';
+import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
+
+/** What the consent callback learns about a reader. */
+export interface ReaderIdentity {
+  /** The reader certificate, when ReaderAuth was present and its certificate parsed. */
+  readonly certificate?: Certificate;
+  /** ReaderAuth's signature verified over this session's transcript. */
+  readonly signatureValid: boolean;
+  /** The reader certificate chained to one of `readerTrust` (false without trust anchors). */
+  readonly trusted: boolean;
+  readonly detail?: string;
+}
+
+/** One document request, as the consent callback sees it. */
+export interface ConsentRequest {
+  readonly docType: string;
+  /** Namespace → element → intent to retain. */
+  readonly requested: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
+  /** What the holder could release (held and requested). */
+  readonly available: ElementSelection;
+  /** Who asks: undefined without ReaderAuth. */
+  readonly reader?: ReaderIdentity;
+}
+
+/** Decide what to release for one document; return the elements to send (a subset of `available`). */
+export type ConsentCallback = (request: ConsentRequest) => ElementSelection | Promise<ElementSelection>;
+
+/** How to create a holder session. */
+export interface HolderSessionOptions extends BackendOptions {
+  readonly documents: readonly HeldDocument[];
+  /** Decides what to release; default: everything available. */
+  readonly consent?: ConsentCallback;
+  /** Reader CA certificates to check ReaderAuth against; without them readers are never "trusted". */
+  readonly readerTrust?: readonly (Certificate | Uint8Array)[];
+  /** Curve of the ephemeral key; default the first document's device key curve (for deviceMac), else P-256. */
+  readonly curve?: 'P-256' | 'P-384' | 'P-521' | 'X25519';
+  /** Retrieval methods to advertise in the engagement. */
+  readonly retrievalMethods?: readonly DeviceRetrievalMethod[];
+  /**
+   * Authenticate with deviceMac (default) or deviceSignature. deviceMac needs the device
+   * key and the reader's ephemeral key on the same curve; when they differ (or the device
+   * key is an external signer) the response is signed instead.
+   */
+  readonly deviceAuth?: 'mac' | 'signature';
+  /** Validation time for ReaderAuth certificates; default now. */
+  readonly now?: Date;
+}
+
+/** What the holder did with an incoming message. */
+export type HolderReceiveResult =
+  | {
+      readonly kind: 'request';
+      readonly request: DeviceRequest;
+      /** SessionData carrying the encrypted DeviceResponse, to send back. */
+      readonly reply: Uint8Array;
+      /** Per document request, what consent was asked and what was released. */
+      readonly decisions: readonly { readonly consent: ConsentRequest; readonly released: ElementSelection }[];
+    }
+  | { readonly kind: 'terminated'; readonly status: number }
+  | { readonly kind: 'error'; readonly error: SessionError; readonly reply: Uint8Array | undefined };
+
+type HolderState = 'engaged' | 'established' | 'ended';
+
+/** A holder session. Create it with {@link HolderSession.create}. */
+export class HolderSession {
+  /** The DeviceEngagement bytes to show (QR) or put in an NFC Handover Select. */
+  readonly deviceEngagement: Uint8Array;
+  readonly #eDeviceKey: EcPrivateKey | OkpPrivateKey;
+  readonly #options: HolderSessionOptions;
+  #handover: Handover = { kind: 'qr' };
+  #state: HolderState = 'engaged';
+  #cipher: SessionCipher | undefined;
+  #transcript: SessionTranscriptBytes | undefined;
+  #eReaderKey: EcPublicKey | OkpPublicKey | undefined;
+
+  private constructor(deviceEngagement: Uint8Array, key: EcPrivateKey | OkpPrivateKey, options: HolderSessionOptions) {
+    this.deviceEngagement = deviceEngagement;
+    this.#eDeviceKey = key;
+    this.#options = options;
+  }
+
+  /** A new session with a fresh ephemeral key and DeviceEngagement. */
+  static async create(options: HolderSessionOptions): Promise<HolderSession> {
+    const backend = resolveBackend(options);
+    if (options.documents.length === 0) throw new RangeError('a holder session needs at least one document');
+    const first = options.documents[0]!.deviceKey;
+    const curve = options.curve ?? ('kty' in first && first.crv !== 'Ed25519' ? first.crv : 'P-256');
+    const key = (await backend.generateKeyPair(curve)) as EcPrivateKey | OkpPrivateKey;
+    const engagement = encodeDeviceEngagement({
+      eDeviceKey: publicKeyOf(key),
+      ...(options.retrievalMethods === undefined ? {} : { deviceRetrievalMethods: options.retrievalMethods }),
+    });
+    return new HolderSession(engagement, key, { ...options, backend });
+  }
+
+  /** The `mdoc:` URI for the QR code. */
+  get qrUri(): string {
+    return engagementToQrUri(this.deviceEngagement);
+  }
+
+  /** The session's state. */
+  get state(): HolderState {
+    return this.#state;
+  }
+
+  /** The SessionTranscript, once the reader's key is known. */
+  get transcript(): SessionTranscriptBytes | undefined {
+    return this.#transcript;
+  }
+
+  /** Use an NFC handover (the Handover Select / Request exchanged) instead of QR; before the first message. */
+  setHandover(handover: Handover): void {
+    if (this.#state !== 'engaged') throw new SessionError('ERR_SESSION_STATE', 'the handover is fixed once the session is established');
+    this.#handover = handover;
+  }
+
+  /** Handle SessionEstablishment (first) or SessionData (later) from the reader. */
+  async receive(bytes: Uint8Array): Promise<HolderReceiveResult> {
+    if (this.#state === 'ended') return this.#fail(new SessionError('ERR_SESSION_STATE', 'the session has ended'));
+    let ciphertext: Uint8Array;
+    let terminate = false;
+    try {
+      if (this.#state === 'engaged') {
+        const establishment = decodeSessionEstablishment(bytes);
+        if (establishment.eReaderKey.crv !== this.#eDeviceKey.crv) {
+          return this.#fail(new SessionError('ERR_SESSION_MESSAGE', `EReaderKey is on ${establishment.eReaderKey.crv}, the session on ${this.#eDeviceKey.crv}`), SessionStatus.ENCRYPTION_ERROR);
+        }
+        const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+        this.#transcript = buildSessionTranscript({ deviceEngagement: this.deviceEngagement, eReaderKey: establishment.eReaderKeyBytes.bytes, handover: this.#handover });
+        this.#eReaderKey = establishment.eReaderKey;
+        this.#cipher = new SessionCipher('mdoc', await deriveSessionKeys(this.#eDeviceKey, establishment.eReaderKey, this.#transcript, backend), backend);
+        this.#state = 'established';
+        ciphertext = establishment.data;
+      } else {
+        const data = decodeSessionData(bytes);
+        terminate = data.status === SessionStatus.TERMINATION;
+        if (data.data === undefined) {
+          this.#state = 'ended';
+          return { kind: 'terminated', status: data.status! };
+        }
+        ciphertext = data.data;
+      }
+    } catch (e) {
+      if (e instanceof SessionError) return this.#fail(e, SessionStatus.DECODING_ERROR);
+      throw e;
+    }
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await this.#cipher!.decrypt(ciphertext);
+    } catch (e) {
+      if (e instanceof SessionError) return this.#fail(e, SessionStatus.ENCRYPTION_ERROR);
+      throw e;
+    }
+    const result = await this.#answer(plaintext);
+    if (terminate) this.#state = 'ended';
+    return result;
+  }
+
+  /** End the session: the SessionData with status 20 to send. */
+  terminate(): Uint8Array {
+    this.#state = 'ended';
+    return encodeSessionData({ status: SessionStatus.TERMINATION });
+  }
+
+  async #reader(dr: DocRequest): Promise<ReaderIdentity | undefined> {
+    if (dr.readerAuth === undefined) return undefined;
+    const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+    try {
+      const chain = readerAuthCertificates(dr.readerAuth);
+      if (chain.length === 0) return { signatureValid: false, trusted: false, detail: 'ReaderAuth has no x5chain' };
+      const certificate = parseCertificate(chain[0]!);
+      const key = certificate.publicKey;
+      const signatureValid = key !== null && key.kty !== 'RSA' && (await verifyReaderAuthSignature(dr, this.#transcript!, key, backend));
+      let trusted = false;
+      let detail: string | undefined;
+      if (this.#options.readerTrust !== undefined && this.#options.readerTrust.length > 0) {
+        const report = await verifyReaderChain(chain, { anchors: this.#options.readerTrust, ...(this.#options.now === undefined ? {} : { now: this.#options.now }), ...backend });
+        trusted = report.valid;
+        if (!report.valid) detail = report.checks.filter((c) => c.status === 'failed').map((c) => c.id).join(', ');
+      }
+      return { certificate, signatureValid, trusted, ...(detail === undefined ? {} : { detail }) };
+    } catch (e) {
+      if (isShomeiError(e)) return { signatureValid: false, trusted: false, detail: e.message };
+      throw e;
+    }
+  }
+
+  async #answer(plaintext: Uint8Array): Promise<HolderReceiveResult> {
+    const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+    let request: DeviceRequest;
+    try {
+      request = decodeDeviceRequest(plaintext);
+    } catch (e) {
+      if (!isShomeiError(e)) throw e;
+      // The request does not parse: answer with a DeviceResponse status (§8.3.2.1.2.3), encrypted.
+      const status = e.code === 'ERR_MDOC_STRUCTURE' && e.message.includes('not valid CBOR') ? DeviceResponseStatus.CBOR_DECODING_ERROR : DeviceResponseStatus.CBOR_VALIDATION_ERROR;
+      const reply = encodeSessionData({ data: await this.#cipher!.encrypt(encodeDeviceResponse({ version: '1.0', documents: [], documentErrors: [], status })) });
+      return { kind: 'error', error: new SessionError('ERR_SESSION_MESSAGE', `DeviceRequest: ${e.message}`, { cause: e }), reply };
+    }
+    const decisions: { consent: ConsentRequest; released: ElementSelection }[] = [];
+    const identities = new Map<string, ReaderIdentity | undefined>();
+    for (const dr of request.docRequests) identities.set(dr.itemsRequest.value.docType, await this.#reader(dr));
+    // deviceMac needs the device key and EReaderKey on one curve (ECDH); otherwise sign.
+    const macPossible = this.#options.documents.every((d) => 'kty' in d.deviceKey && d.deviceKey.crv === this.#eReaderKey!.crv);
+    const response = await buildDeviceResponse({
+      documents: this.#options.documents,
+      request,
+      sessionTranscript: this.#transcript!.tagged,
+      ...(this.#options.deviceAuth === 'signature' || !macPossible ? {} : { mac: { eReaderKey: this.#eReaderKey! } }),
+      consent: async (docType, available) => {
+        const dr = request.docRequests.find((r) => r.itemsRequest.value.docType === docType)!;
+        const requested: Record<string, Record<string, boolean>> = {};
+        for (const [ns, els] of dr.itemsRequest.value.nameSpaces) requested[ns] = Object.fromEntries(els);
+        const reader = identities.get(docType);
+        const consent: ConsentRequest = { docType, requested, available, ...(reader === undefined ? {} : { reader }) };
+        const released = this.#options.consent === undefined ? available : await this.#options.consent(consent);
+        decisions.push({ consent, released });
+        return released;
+      },
+      ...backend,
+    });
+    const reply = encodeSessionData({ data: await this.#cipher!.encrypt(encodeDeviceResponse(response)) });
+    return { kind: 'request', request, reply, decisions };
+  }
+
+  #fail(error: SessionError, status?: number): HolderReceiveResult {
+    const reply = this.#state === 'ended' || status === undefined ? undefined : encodeSessionData({ status });
+    this.#state = 'ended';
+    return { kind: 'error', error, reply };
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The reader side of a proximity session (ISO/IEC 18013-5:2021 §9.1.1): from the mdoc's
+ * DeviceEngagement, generate an ephemeral key on the same curve, build the
+ * SessionTranscript, send the DeviceRequest in SessionEstablishment, decrypt the
+ * SessionData and verify the DeviceResponse against this very transcript (a deviceMac is
+ * checked with the reader's ephemeral key automatically), then end the session.
+ *
+ * Transport-agnostic: bytes in, bytes out. Every message out of order, every message that
+ * does not decrypt, and every status from the mdoc ends the session with a typed result.
+ */
+
+import { type EncodedCbor, encodeEmbedded } from '../cbor/index.js';
+import { encodeCoseKey } from '../cose/index.js';
+import { resolveBackend } from '../crypto/index.js';
+import { publicKeyOf } from '../crypto/keys.js';
+import type { BackendOptions, EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
+import { isShomeiError, SessionError } from '../errors.js';
+import {
+  buildDeviceRequest,
+  type DeviceRequest,
+  type DeviceResponse,
+  decodeDeviceRequest,
+  decodeDeviceResponse,
+  encodeDeviceRequest,
+  type ItemsRequestInput,
+  type ReaderAuthInput,
+  type SessionTranscriptBytes,
+  type VerifyDeviceResponseOptions,
+  type VerifyDeviceResponseResult,
+  verifyDeviceResponse,
+} from '../mdoc/index.js';
+import { SessionCipher } from './cipher.js';
+import { type DeviceEngagement, decodeDeviceEngagement, qrUriToEngagement } from './engagement.js';
+import { decodeSessionData, encodeSessionData, encodeSessionEstablishment, SessionStatus } from './messages.js';
+import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
+
+/** How the reader verifies and authenticates itself. */
+export interface ReaderSessionOptions extends BackendOptions {
+  /** Verification options for the DeviceResponse (trust anchors, time, waivers…). */
+  readonly verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'eReaderKey' | 'request' | 'backend'>;
+  /** Sign requests with reader authentication. */
+  readonly readerAuth?: Omit<ReaderAuthInput, 'sessionTranscript'>;
+  /**
+   * Use this ephemeral key instead of a fresh one. Only for conformance tests that replay
+   * published sessions (ISO 18013-5 Annex D): a real reader never reuses an ephemeral key.
+   */
+  readonly eReaderKey?: EcPrivateKey | OkpPrivateKey;
+}
+
+/** The reader's view of what came back. */
+export type ReaderReceiveResult =
+  | {
+      readonly kind: 'response';
+      readonly response: DeviceResponse;
+      readonly verification: VerifyDeviceResponseResult;
+      /** True when the mdoc also ended the session (status 20). */
+      readonly terminated: boolean;
+    }
+  | { readonly kind: 'terminated'; readonly status: number }
+  | { readonly kind: 'error'; readonly error: SessionError; readonly reply: Uint8Array | undefined };
+
+type ReaderState = 'idle' | 'awaiting-response' | 'ended';
+
+/** A reader session. Create it with {@link ReaderSession.fromQrUri} or {@link ReaderSession.fromEngagement}. */
+export class ReaderSession {
+  readonly engagement: DeviceEngagement;
+  readonly transcript: SessionTranscriptBytes;
+  readonly #eReaderKey: EcPrivateKey | OkpPrivateKey;
+  readonly #eReaderKeyBytes: EncodedCbor;
+  readonly #cipher: SessionCipher;
+  readonly #options: ReaderSessionOptions;
+  #state: ReaderState = 'idle';
+  #established = false;
+  #lastRequest: DeviceRequest | undefined;
+
+  private constructor(
+    engagement: DeviceEngagement,
+    transcript: SessionTranscriptBytes,
+    key: EcPrivateKey | OkpPrivateKey,
+    keyBytes: EncodedCbor,
+    cipher: SessionCipher,
+    options: ReaderSessionOptions,
+  ) {
+    this.engagement = engagement;
+    this.transcript = transcript;
+    this.#eReaderKey = key;
+    this.#eReaderKeyBytes = keyBytes;
+    this.#cipher = cipher;
+    this.#options = options;
+  }
+
+  /** Start from a scanned `mdoc:` URI (QR handover). */
+  static fromQrUri(uri: string, options: ReaderSessionOptions): Promise<ReaderSession> {
+    return ReaderSession.fromEngagement(qrUriToEngagement(uri), { kind: 'qr' }, options);
+  }
+
+  /**
+   * Start from DeviceEngagement bytes as received, and the handover they came in (QR, or
+   * the NFC Handover Select / Request messages).
+   * @throws SessionError `ERR_SESSION_ENGAGEMENT` for an unusable engagement.
+   */
+  static async fromEngagement(deviceEngagement: Uint8Array, handover: Handover, options: ReaderSessionOptions): Promise<ReaderSession> {
+    const backend = resolveBackend(options);
+    const engagement = decodeDeviceEngagement(deviceEngagement);
+    const eReaderKey = options.eReaderKey ?? ((await backend.generateKeyPair(engagement.eDeviceKey.crv)) as EcPrivateKey | OkpPrivateKey);
+    if (eReaderKey.crv !== engagement.eDeviceKey.crv) throw new SessionError('ERR_SESSION_ENGAGEMENT', `the reader key is on ${eReaderKey.crv}, EDeviceKey on ${engagement.eDeviceKey.crv}`);
+    const eReaderKeyBytes = encodeEmbedded(encodeCoseKey(publicKeyOf(eReaderKey))) as EncodedCbor;
+    const transcript = buildSessionTranscript({ deviceEngagement, eReaderKey: eReaderKeyBytes.bytes, handover });
+    const keys = await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend });
+    return new ReaderSession(engagement, transcript, eReaderKey, eReaderKeyBytes, new SessionCipher('reader', keys, { backend }), { ...options, backend });
+  }
+
+  /** The session's state. */
+  get state(): ReaderState {
+    return this.#state;
+  }
+
+  /**
+   * Encrypt a request: the first one as SessionEstablishment, later ones as SessionData.
+   * Give the documents to ask for (signed with `readerAuth` when configured), a
+   * DeviceRequest, or an encoded DeviceRequest to send byte for byte.
+   * @throws SessionError `ERR_SESSION_STATE` while a response is awaited or after the end.
+   */
+  async request(request: DeviceRequest | readonly ItemsRequestInput[] | Uint8Array): Promise<Uint8Array> {
+    if (this.#state !== 'idle') throw new SessionError('ERR_SESSION_STATE', `cannot send a request while ${this.#state}`);
+    const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+    let deviceRequest: DeviceRequest;
+    let encoded: Uint8Array;
+    if (request instanceof Uint8Array) {
+      deviceRequest = decodeDeviceRequest(request);
+      encoded = request;
+    } else {
+      deviceRequest = Array.isArray(request)
+        ? await buildDeviceRequest(request as readonly ItemsRequestInput[], {
+            ...backend,
+            ...(this.#options.readerAuth === undefined ? {} : { readerAuth: { ...this.#options.readerAuth, sessionTranscript: this.transcript } }),
+          })
+        : (request as DeviceRequest);
+      encoded = encodeDeviceRequest(deviceRequest);
+    }
+    const ciphertext = await this.#cipher.encrypt(encoded);
+    const message = this.#established ? encodeSessionData({ data: ciphertext }) : encodeSessionEstablishment(this.#eReaderKeyBytes, ciphertext);
+    this.#established = true;
+    this.#lastRequest = deviceRequest;
+    this.#state = 'awaiting-response';
+    return message;
+  }
+
+  /** Handle a SessionData from the mdoc: decrypt and verify the DeviceResponse, or take its status. */
+  async receive(bytes: Uint8Array): Promise<ReaderReceiveResult> {
+    if (this.#state !== 'awaiting-response') {
+      return this.#fail(new SessionError('ERR_SESSION_STATE', `no response was expected (${this.#state})`));
+    }
+    let message: ReturnType<typeof decodeSessionData>;
+    try {
+      message = decodeSessionData(bytes);
+    } catch (e) {
+      if (e instanceof SessionError) return this.#fail(e, SessionStatus.DECODING_ERROR);
+      throw e;
+    }
+    if (message.data === undefined) {
+      this.#state = 'ended';
+      return { kind: 'terminated', status: message.status! };
+    }
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await this.#cipher.decrypt(message.data);
+    } catch (e) {
+      if (e instanceof SessionError) return this.#fail(e, SessionStatus.ENCRYPTION_ERROR);
+      throw e;
+    }
+    let response: DeviceResponse;
+    try {
+      response = decodeDeviceResponse(plaintext);
+    } catch (e) {
+      if (isShomeiError(e)) return this.#fail(new SessionError('ERR_SESSION_MESSAGE', `DeviceResponse: ${e.message}`, { cause: e }), SessionStatus.DECODING_ERROR);
+      throw e;
+    }
+    const verification = await verifyDeviceResponse(response, {
+      ...this.#options.verify,
+      sessionTranscript: this.transcript.tagged,
+      eReaderKey: this.#eReaderKey,
+      ...(this.#lastRequest === undefined ? {} : { request: this.#lastRequest }),
+      ...(this.#options.backend === undefined ? {} : { backend: this.#options.backend }),
+    });
+    const terminated = message.status === SessionStatus.TERMINATION;
+    this.#state = terminated ? 'ended' : 'idle';
+    return { kind: 'response', response, verification, terminated };
+  }
+
+  /** End the session: the SessionData with status 20 to send. */
+  terminate(): Uint8Array {
+    this.#state = 'ended';
+    return encodeSessionData({ status: SessionStatus.TERMINATION });
+  }
+
+  #fail(error: SessionError, status?: number): ReaderReceiveResult {
+    const reply = this.#state === 'ended' || status === undefined ? undefined : encodeSessionData({ status });
+    this.#state = 'ended';
+    return { kind: 'error', error, reply };
+  }
+}

@@ -1,0 +1,249 @@
+/** Reader and holder sessions against each other: curves, engagements, device auth, reader auth, hostile messages. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
+import type { SessionError } from '../../src/errors.js';
+import { fromHex } from '../../src/internal/bytes.js';
+import { type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
+import {
+  decodeSessionData,
+  encodeSessionData,
+  HolderSession,
+  type HolderSessionOptions,
+  ReaderSession,
+  type ReaderSessionOptions,
+  SessionCipher,
+} from '../../src/session/index.js';
+import { buildIaca, buildReaderAuthCertificate } from '../../src/x509/index.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../mdoc/fixtures.js';
+
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const REQUEST = [{ docType: MDL, nameSpaces: { [NS]: { family_name: false, age_over_18: false, portrait: true } } }];
+
+describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
+  let issuer: TestIssuer;
+  let device: PrivateKey;
+  let mdl: IssuerSigned;
+  beforeAll(async () => {
+    issuer = await testIssuer(backend);
+    device = await deviceKey(backend);
+    mdl = await issueMdoc({
+      docType: MDL,
+      nameSpaces: MDL_DATA,
+      deviceKey: publicKeyOf(device),
+      validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * 86_400_000) },
+      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+      backend,
+    });
+  });
+  const readerOptions = (): ReaderSessionOptions => ({ verify: { trustAnchors: [issuer.iaca], now: NOW }, backend });
+  const holderOptions = (extra: Partial<HolderSessionOptions> = {}): HolderSessionOptions => ({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend, ...extra });
+
+  it.each([
+    ['P-256', 'mac'],
+    ['P-384', 'mac'],
+    ['P-521', 'signature'],
+    ['X25519', 'mac'],
+    ['X25519', 'signature'],
+  ] as const)('QR engagement, ephemeral keys on %s, device %s', async (curve, deviceAuth) => {
+    const holder = await HolderSession.create(holderOptions({ curve, deviceAuth }));
+    expect(holder.qrUri).toMatch(/^mdoc:[A-Za-z0-9_-]+$/);
+    const reader = await ReaderSession.fromQrUri(holder.qrUri, readerOptions());
+    const establishment = await reader.request(REQUEST);
+    const answered = await holder.receive(establishment);
+    if (answered.kind !== 'request') throw new Error(`holder: ${answered.kind}`);
+    expect(answered.decisions[0]!.consent.requested).toEqual({ [NS]: { family_name: false, age_over_18: false, portrait: true } });
+    const result = await reader.receive(answered.reply);
+    if (result.kind !== 'response') throw new Error(`reader: ${result.kind}`);
+    expect(result.verification.documents[0]!.checks.filter((c) => c.status === 'failed')).toEqual([]);
+    expect(result.verification.valid).toBe(true);
+    expect(Object.keys(result.verification.documents[0]!.issuerSigned[NS]!).sort()).toEqual(['age_over_18', 'family_name', 'portrait']);
+    // The device key is P-256: a MAC is possible only when the ephemeral keys are on P-256 too.
+    const expected = deviceAuth === 'mac' && curve === 'P-256' ? 'deviceMac' : 'deviceSignature';
+    expect(result.verification.documents[0]!.checks.find((c) => c.id === 'DEVICE_AUTH')?.detail).toBe(expected);
+    expect(holder.transcript!.tagged).toEqual(reader.transcript.tagged);
+    // A second request in the same session, then termination from the reader.
+    const again = await holder.receive(await reader.request([{ docType: MDL, nameSpaces: { [NS]: { given_name: false } } }]));
+    expect(again.kind).toBe('request');
+    const second = await reader.receive((again as { reply: Uint8Array }).reply);
+    expect(second.kind === 'response' && second.verification.valid).toBe(true);
+    expect(await holder.receive(reader.terminate())).toEqual({ kind: 'terminated', status: 20 });
+    expect(holder.state).toBe('ended');
+  });
+
+  it('NFC engagement: the handover messages go into both transcripts', async () => {
+    const handover = { kind: 'nfc', handoverSelect: fromHex('91020f487315d10209616301013001046d646f63'), handoverRequest: null } as const;
+    const holder = await HolderSession.create(holderOptions());
+    holder.setHandover(handover);
+    const reader = await ReaderSession.fromEngagement(holder.deviceEngagement, handover, readerOptions());
+    const answered = await holder.receive(await reader.request(REQUEST));
+    const result = await reader.receive((answered as { reply: Uint8Array }).reply);
+    expect(result.kind === 'response' && result.verification.valid).toBe(true);
+    // A reader that thinks it was QR builds another transcript: device authentication fails.
+    const holder2 = await HolderSession.create(holderOptions());
+    holder2.setHandover(handover);
+    const qrReader = await ReaderSession.fromEngagement(holder2.deviceEngagement, { kind: 'qr' }, readerOptions());
+    const reply = await holder2.receive(await qrReader.request(REQUEST));
+    // The session keys differ too, so the holder cannot even decrypt.
+    expect(reply.kind).toBe('error');
+    expect((reply as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
+    expect(decodeSessionData((reply as { reply: Uint8Array }).reply)).toEqual({ status: 10 });
+  });
+
+  it('shows the consent callback the verified reader identity and releases only what it allows', async () => {
+    const rootKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const readerKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const validity = { notBefore: new Date(NOW.getTime() - 86_400_000), notAfter: new Date(NOW.getTime() + 300 * 86_400_000) };
+    const root = await buildIaca({ country: 'JP', commonName: 'Reader CA', key: rootKey, validity, issuerAltName: { uri: 'https://r.example/' }, backend });
+    const cert = await buildReaderAuthCertificate({ issuer: root, issuerKey: rootKey, commonName: 'Shop reader', publicKey: publicKeyOf(readerKey), validity, crlUri: 'https://r.example/crl', backend });
+    const seen: unknown[] = [];
+    const holder = await HolderSession.create(
+      holderOptions({
+        readerTrust: [root],
+        now: NOW,
+        consent: (c) => {
+          seen.push({ trusted: c.reader?.trusted, signatureValid: c.reader?.signatureValid, subject: c.reader?.certificate?.subject.text });
+          return { [NS]: (c.available[NS] ?? []).filter((id) => id !== 'portrait') };
+        },
+      }),
+    );
+    const reader = await ReaderSession.fromQrUri(holder.qrUri, { ...readerOptions(), readerAuth: { signer: readerKey, certificates: [cert.der] } });
+    const answered = await holder.receive(await reader.request(REQUEST));
+    expect(seen).toEqual([{ trusted: true, signatureValid: true, subject: 'CN=Shop reader' }]);
+    const result = await reader.receive((answered as { reply: Uint8Array }).reply);
+    if (result.kind !== 'response') throw new Error(result.kind);
+    expect(result.verification.valid).toBe(true);
+    expect(Object.keys(result.verification.documents[0]!.issuerSigned[NS]!).sort()).toEqual(['age_over_18', 'family_name']);
+    expect(result.verification.documents[0]!.errors).toEqual({ [NS]: { portrait: 0 } });
+    // Without trust anchors the same reader is not trusted, though its signature verifies.
+    const untrusting = await HolderSession.create(
+      holderOptions({
+        consent: (c) => {
+          seen.push(c.reader?.trusted);
+          return c.available;
+        },
+      }),
+    );
+    const r2 = await ReaderSession.fromQrUri(untrusting.qrUri, { ...readerOptions(), readerAuth: { signer: readerKey, certificates: [cert.der] } });
+    await untrusting.receive(await r2.request(REQUEST));
+    expect(seen.at(-1)).toBe(false);
+  });
+});
+
+describe('hostile and misordered messages', () => {
+  const backend = BACKENDS[0]![1];
+  let setup: () => Promise<{ holder: HolderSession; reader: ReaderSession }>;
+  beforeAll(async () => {
+    const issuer = await testIssuer(backend);
+    const device = await deviceKey(backend);
+    const mdl = await issueMdoc({
+      docType: MDL,
+      nameSpaces: MDL_DATA,
+      deviceKey: publicKeyOf(device),
+      validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * 86_400_000) },
+      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+      backend,
+    });
+    setup = async () => {
+      const holder = await HolderSession.create({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
+      const reader = await ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [issuer.iaca], now: NOW }, backend });
+      return { holder, reader };
+    };
+  });
+
+  const statusOf = (r: { reply?: Uint8Array | undefined }) => (r.reply === undefined ? undefined : decodeSessionData(r.reply).status);
+
+  it('holder, before establishment: garbage → ERR_SESSION_MESSAGE and status 11', async () => {
+    for (const bad of [fromHex('ff'), fromHex('a0'), fromHex('a1646461746140'), new Uint8Array(0)]) {
+      const { holder } = await setup();
+      const r = await holder.receive(bad);
+      expect(r.kind).toBe('error');
+      expect((r as { error: SessionError }).error.code).toBe('ERR_SESSION_MESSAGE');
+      expect(statusOf(r as never)).toBe(11);
+      expect(holder.state).toBe('ended');
+    }
+  });
+
+  it('holder: a tampered ciphertext → ERR_SESSION_DECRYPT, status 10, and the session ends', async () => {
+    const { holder, reader } = await setup();
+    const establishment = await reader.request(REQUEST);
+    const tampered = establishment.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    const r = await holder.receive(tampered);
+    expect((r as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
+    expect(statusOf(r as never)).toBe(10);
+    // Nothing more is accepted.
+    const after = await holder.receive(establishment);
+    expect((after as { error: SessionError }).error.code).toBe('ERR_SESSION_STATE');
+    expect(statusOf(after as never)).toBe(undefined);
+  });
+
+  it('holder: a replayed establishment after the session started is not SessionData → status 11', async () => {
+    const { holder, reader } = await setup();
+    const establishment = await reader.request(REQUEST);
+    expect((await holder.receive(establishment)).kind).toBe('request');
+    const r = await holder.receive(establishment);
+    expect((r as { error: SessionError }).error.code).toBe('ERR_SESSION_MESSAGE');
+    expect(statusOf(r as never)).toBe(11);
+  });
+
+  it('holder: a replayed SessionData (old counter) does not decrypt → status 10', async () => {
+    const { holder, reader } = await setup();
+    const first = await holder.receive(await reader.request(REQUEST));
+    await reader.receive((first as { reply: Uint8Array }).reply);
+    const second = await reader.request(REQUEST);
+    expect((await holder.receive(second)).kind).toBe('request');
+    const replay = await holder.receive(second);
+    expect((replay as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
+    expect(statusOf(replay as never)).toBe(10);
+  });
+
+  it('holder: a request that does not parse gets an encrypted DeviceResponse with status 12', async () => {
+    const { holder, reader } = await setup();
+    const first = await holder.receive(await reader.request(REQUEST));
+    await reader.receive((first as { reply: Uint8Array }).reply);
+    // A second request of a shape the holder refuses (no document requests).
+    const bogus = await reader.request({ version: '1.0', docRequests: [] } as never);
+    const r = await holder.receive(bogus);
+    expect(r.kind).toBe('error');
+    const back = await reader.receive((r as { reply: Uint8Array }).reply);
+    expect(back.kind).toBe('response');
+    expect((back as { response: { status: number } }).response.status).toBe(12);
+    expect((back as { verification: { valid: boolean } }).verification.valid).toBe(false);
+  });
+
+  it('reader: misordered, garbage, tampered and status messages', async () => {
+    const { holder, reader } = await setup();
+    const early = await reader.receive(encodeSessionData({ status: 20 }));
+    expect((early as { error: SessionError }).error.code).toBe('ERR_SESSION_STATE');
+    const { holder: h2, reader: r2 } = await setup();
+    await expect(r2.request(REQUEST)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(r2.request(REQUEST)).rejects.toMatchObject({ code: 'ERR_SESSION_STATE' });
+    const garbage = await r2.receive(fromHex('00'));
+    expect((garbage as { error: SessionError }).error.code).toBe('ERR_SESSION_MESSAGE');
+    expect(statusOf(garbage as never)).toBe(11);
+    const { holder: h3, reader: r3 } = await setup();
+    const answered = await h3.receive(await r3.request(REQUEST));
+    const tampered = (answered as { reply: Uint8Array }).reply.slice();
+    tampered[20]! ^= 1;
+    const t = await r3.receive(tampered);
+    expect((t as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
+    expect(statusOf(t as never)).toBe(10);
+    const { holder: h4, reader: r4 } = await setup();
+    await r4.request(REQUEST);
+    expect(await r4.receive(h4.terminate())).toEqual({ kind: 'terminated', status: 20 });
+    void holder;
+    void h2;
+  });
+
+  it('refuses to encrypt or decrypt past the counter limit', async () => {
+    const keys = { skReader: new Uint8Array(32).fill(1), skDevice: new Uint8Array(32).fill(2) };
+    const c = new SessionCipher('reader', keys, { backend });
+    c._setCounters(0xffff_ffff, 0xffff_ffff);
+    await expect(c.encrypt(new Uint8Array(1))).rejects.toMatchObject({ code: 'ERR_SESSION_COUNTER' });
+    await expect(c.decrypt(new Uint8Array(17))).rejects.toMatchObject({ code: 'ERR_SESSION_COUNTER' });
+    expect(() => new SessionCipher('other' as never, keys)).toThrow(TypeError);
+  });
+});
