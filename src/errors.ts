@@ -106,8 +106,13 @@ export const MdocErrorCodes = [
 export const SessionErrorCodes = [
   /** A DeviceEngagement or `mdoc:` URI that cannot be used. */
   'ERR_SESSION_ENGAGEMENT',
-  /** An NDEF message or record that does not parse. */
+  /**
+   * An NDEF message or record that does not parse, or a Connection Handover message, NFC
+   * carrier record or Type 4 Tag capability container / NDEF file that is not its layout.
+   */
   'ERR_SESSION_NDEF',
+  /** A BLE transport value that is not its 18013-5 layout: a bad chunk, an oversize message, a State value. */
+  'ERR_SESSION_BLE',
   /** A SessionEstablishment or SessionData that is not its CDDL shape. */
   'ERR_SESSION_MESSAGE',
   /** A session message that does not decrypt with the expected key and counter (status 10). */
@@ -118,6 +123,18 @@ export const SessionErrorCodes = [
   'ERR_SESSION_COUNTER',
   /** The peer ended the session (status 20) or reported an error status. */
   'ERR_SESSION_TERMINATED',
+] as const;
+
+/** Online presentation codes (`shomei/online`). */
+export const OnlineErrorCodes = [
+  /** A Digital Credentials API / OpenID4VP / Apple message that is not its shape. */
+  'ERR_ONLINE_MESSAGE',
+  /** A response bound to another transcript than the request's (origin, nonce, key). */
+  'ERR_ONLINE_TRANSCRIPT',
+  /** HPKE open failed (one generic error: which check failed is not said). */
+  'ERR_HPKE_OPEN',
+  /** An HPKE recipient key that is not a valid key for the suite. */
+  'ERR_HPKE_KEY',
 ] as const;
 
 /** Smart card and APDU codes (`shomei/jpki`). */
@@ -154,6 +171,7 @@ export type CoseErrorCode = (typeof CoseErrorCodes)[number];
 export type X509ErrorCode = (typeof X509ErrorCodes)[number];
 export type MdocErrorCode = (typeof MdocErrorCodes)[number];
 export type SessionErrorCode = (typeof SessionErrorCodes)[number];
+export type OnlineErrorCode = (typeof OnlineErrorCodes)[number];
 export type ApduErrorCode = (typeof ApduErrorCodes)[number];
 export type JpkiErrorCode = (typeof JpkiErrorCodes)[number];
 
@@ -165,6 +183,7 @@ export type ShomeiErrorCode =
   | X509ErrorCode
   | MdocErrorCode
   | SessionErrorCode
+  | OnlineErrorCode
   | ApduErrorCode
   | JpkiErrorCode;
 
@@ -176,6 +195,7 @@ export const ShomeiErrorCodes: readonly ShomeiErrorCode[] = [
   ...X509ErrorCodes,
   ...MdocErrorCodes,
   ...SessionErrorCodes,
+  ...OnlineErrorCodes,
   ...ApduErrorCodes,
   ...JpkiErrorCodes,
 ];
@@ -261,6 +281,14 @@ export class MdocError extends ShomeiError {
 export class SessionError extends ShomeiError {
   declare readonly code: SessionErrorCode;
   constructor(code: SessionErrorCode, message: string, context: ShomeiErrorContext = {}) {
+    super(code, message, context);
+  }
+}
+
+/** An online presentation failure: message shape, transcript binding, HPKE. */
+export class OnlineError extends ShomeiError {
+  declare readonly code: OnlineErrorCode;
+  constructor(code: OnlineErrorCode, message: string, context: ShomeiErrorContext = {}) {
     super(code, message, context);
   }
 }

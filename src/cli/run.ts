@@ -4,6 +4,7 @@
  * 2 for usage errors.
  */
 
+import { demo } from './demo.js';
 import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
 import { issue } from './issue.js';
@@ -14,6 +15,7 @@ import { vectors } from './vectors-command.js';
 
 /** Every subcommand by name. */
 export const COMMANDS: Record<string, Command> = {
+  demo,
   inspect,
   issue,
   present,

@@ -30,6 +30,7 @@ import {
 import { SessionCipher } from './cipher.js';
 import { type DeviceRetrievalMethod, encodeDeviceEngagement, engagementToQrUri } from './engagement.js';
 import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus } from './messages.js';
+import { buildHandoverSelect, type CarrierConfiguration, encodeHandoverSelect } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
 /** What the consent callback learns about a reader. */
@@ -138,6 +139,17 @@ export class HolderSession {
   /** The SessionTranscript, once the reader's key is known. */
   get transcript(): SessionTranscriptBytes | undefined {
     return this.#transcript;
+  }
+
+  /**
+   * Engage over NFC with a static handover: the Handover Select message (carrying this
+   * session's DeviceEngagement and the given carriers) to serve as the NDEF message of an
+   * NFC Forum Type 4 Tag. The session's transcript then uses `[HandoverSelect, null]`.
+   */
+  nfcStaticHandover(carriers: readonly CarrierConfiguration[] = []): Uint8Array {
+    const handoverSelect = encodeHandoverSelect(buildHandoverSelect({ deviceEngagement: this.deviceEngagement, carriers }));
+    this.setHandover({ kind: 'nfc', handoverSelect, handoverRequest: null });
+    return handoverSelect;
   }
 
   /** Use an NFC handover (the Handover Select / Request exchanged) instead of QR; before the first message. */

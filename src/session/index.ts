@@ -4,6 +4,7 @@
  * the BLE and NFC transport helpers.
  */
 
+export * from './ble.js';
 export { SessionCipher, type SessionRole } from './cipher.js';
 export {
   type BleOptions,
@@ -28,6 +29,8 @@ export {
   SessionStatus,
 } from './messages.js';
 export { buildSessionTranscript, deriveSessionKeys, type Handover, type SessionKeys, type SessionTranscriptInput } from './transcript.js';
+export * from './ndef.js';
+export * from './nfc.js';
 export { SessionError } from '../errors.js';
 export {
   type ConsentCallback,

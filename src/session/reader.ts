@@ -32,6 +32,7 @@ import {
 import { SessionCipher } from './cipher.js';
 import { type DeviceEngagement, decodeDeviceEngagement, qrUriToEngagement } from './engagement.js';
 import { decodeSessionData, encodeSessionData, encodeSessionEstablishment, SessionStatus } from './messages.js';
+import { extractDeviceEngagement } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
 /** How the reader verifies and authenticates itself. */
@@ -92,6 +93,15 @@ export class ReaderSession {
   /** Start from a scanned `mdoc:` URI (QR handover). */
   static fromQrUri(uri: string, options: ReaderSessionOptions): Promise<ReaderSession> {
     return ReaderSession.fromEngagement(qrUriToEngagement(uri), { kind: 'qr' }, options);
+  }
+
+  /**
+   * Start from an NFC engagement: the Handover Select message read from the mdoc (and the
+   * Handover Request sent, for a negotiated handover).
+   * @throws SessionError `ERR_SESSION_NDEF` / `ERR_SESSION_ENGAGEMENT` for unusable messages.
+   */
+  static fromNfcHandover(handoverSelect: Uint8Array, handoverRequest: Uint8Array | null, options: ReaderSessionOptions): Promise<ReaderSession> {
+    return ReaderSession.fromEngagement(extractDeviceEngagement(handoverSelect), { kind: 'nfc', handoverSelect, handoverRequest }, options);
   }
 
   /**

@@ -12,7 +12,9 @@ import {
   type HolderSessionOptions,
   ReaderSession,
   type ReaderSessionOptions,
+  readType4TagNdef,
   SessionCipher,
+  Type4TagResponder,
 } from '../../src/session/index.js';
 import { buildIaca, buildReaderAuthCertificate } from '../../src/x509/index.js';
 import { BACKENDS } from '../helpers/backends.js';
@@ -73,20 +75,23 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
     expect(holder.state).toBe('ended');
   });
 
-  it('NFC engagement: the handover messages go into both transcripts', async () => {
-    const handover = { kind: 'nfc', handoverSelect: fromHex('91020f487315d10209616301013001046d646f63'), handoverRequest: null } as const;
+  it('NFC static handover: the reader reads the Handover Select from a Type 4 Tag and both transcripts hold it', async () => {
     const holder = await HolderSession.create(holderOptions());
-    holder.setHandover(handover);
-    const reader = await ReaderSession.fromEngagement(holder.deviceEngagement, handover, readerOptions());
+    const ndef = holder.nfcStaticHandover([{ kind: 'nfc', maxCommandDataLength: 255, maxResponseDataLength: 256 }]);
+    // The reader reads the NDEF message from the mdoc acting as a Type 4 Tag.
+    const tag = new Type4TagResponder(ndef);
+    const { ndefMessage } = await readType4TagNdef(async (apdu) => tag.respond(apdu));
+    expect(ndefMessage).toEqual(ndef);
+    const reader = await ReaderSession.fromNfcHandover(ndefMessage, null, readerOptions());
     const answered = await holder.receive(await reader.request(REQUEST));
     const result = await reader.receive((answered as { reply: Uint8Array }).reply);
     expect(result.kind === 'response' && result.verification.valid).toBe(true);
-    // A reader that thinks it was QR builds another transcript: device authentication fails.
+    expect(holder.transcript!.value[2]).toEqual([ndef, null]);
+    // A reader that thinks it was QR builds another transcript: the keys differ, nothing decrypts.
     const holder2 = await HolderSession.create(holderOptions());
-    holder2.setHandover(handover);
+    holder2.nfcStaticHandover();
     const qrReader = await ReaderSession.fromEngagement(holder2.deviceEngagement, { kind: 'qr' }, readerOptions());
     const reply = await holder2.receive(await qrReader.request(REQUEST));
-    // The session keys differ too, so the holder cannot even decrypt.
     expect(reply.kind).toBe('error');
     expect((reply as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
     expect(decodeSessionData((reply as { reply: Uint8Array }).reply)).toEqual({ status: 10 });
