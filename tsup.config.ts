@@ -11,6 +11,7 @@ export default defineConfig([
       'x509/index': 'src/x509/index.ts',
       'mdoc/index': 'src/mdoc/index.ts',
       'session/index': 'src/session/index.ts',
+      'online/index': 'src/online/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

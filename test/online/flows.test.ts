@@ -1,0 +1,94 @@
+/** Both ends of the Annex C DC API flow and of Apple's in-app envelope, on both backends. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
+import { OnlineError } from '../../src/errors.js';
+import { fromHex, toBase64Url } from '../../src/internal/bytes.js';
+import { buildDeviceRequest, buildDeviceResponse, decodeDeviceRequest, encodeDeviceRequest, type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
+import {
+  appleSessionTranscript,
+  createDcApiRequest,
+  createDcApiResponse,
+  openAppleIdentityResponse,
+  openDcApiResponse,
+  readDcApiRequest,
+  sealAppleIdentityResponse,
+} from '../../src/online/index.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { loadVector } from '../helpers/vectors.js';
+import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../mdoc/fixtures.js';
+
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const ORIGIN = 'https://verifier.example';
+
+describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
+  let issuer: TestIssuer;
+  let device: PrivateKey;
+  let mdl: IssuerSigned;
+  beforeAll(async () => {
+    issuer = await testIssuer(backend);
+    device = await deviceKey(backend);
+    mdl = await issueMdoc({
+      docType: MDL,
+      nameSpaces: MDL_DATA,
+      deviceKey: publicKeyOf(device),
+      validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * 86_400_000) },
+      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+      backend,
+    });
+  });
+
+  it('Annex C: verifier request → wallet answer → verifier opens and verifies', async () => {
+    const { request, state } = await createDcApiRequest({ origin: ORIGIN, docRequests: [{ docType: MDL, nameSpaces: { [NS]: { age_over_18: false, family_name: false } } }], backend });
+    expect(request.protocol).toBe('org-iso-mdoc');
+    const walletView = await readDcApiRequest(request.data, ORIGIN, { backend });
+    expect(walletView.deviceRequest.docRequests[0]!.itemsRequest.value.docType).toBe(MDL);
+    const answer = await createDcApiResponse(walletView, { documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
+    const { verification } = await openDcApiResponse(answer, state, { trustAnchors: [issuer.iaca], now: NOW, backend });
+    expect(verification.valid).toBe(true);
+    expect(Object.keys(verification.documents[0]!.issuerSigned[NS]!).sort()).toEqual(['age_over_18', 'family_name']);
+  });
+
+  it('Annex C: an answer made for another origin or another request does not open (ERR_HPKE_OPEN)', async () => {
+    const { request, state } = await createDcApiRequest({ origin: ORIGIN, docRequests: [{ docType: MDL, nameSpaces: { [NS]: { family_name: false } } }], backend });
+    const phishing = await readDcApiRequest(request.data, 'https://evil.example', { backend });
+    const answer = await createDcApiResponse(phishing, { documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
+    await expect(openDcApiResponse(answer, state, { trustAnchors: [issuer.iaca], now: NOW, backend })).rejects.toMatchObject({ code: 'ERR_HPKE_OPEN' });
+    const other = await createDcApiRequest({ origin: ORIGIN, docRequests: [{ docType: MDL, nameSpaces: { [NS]: { family_name: false } } }], backend });
+    const good = await createDcApiResponse(await readDcApiRequest(request.data, ORIGIN, { backend }), { documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
+    await expect(openDcApiResponse(good, other.state, { trustAnchors: [issuer.iaca], now: NOW, backend })).rejects.toMatchObject({ code: 'ERR_HPKE_OPEN' });
+    await expect(openDcApiResponse({ response: 'AAAA' }, state, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    await expect(readDcApiRequest({ deviceRequest: request.data.deviceRequest, encryptionInfo: toBase64Url(fromHex('82656463617069a0')) }, ORIGIN)).rejects.toBeInstanceOf(OnlineError);
+  });
+
+  it("Annex C: reads Apple's published sample request (DeviceRequest 1.1 with readerAuthAll)", async () => {
+    const v = loadVector('online/online-presentation.json') as Record<string, { hex: string }>;
+    const data = { deviceRequest: toBase64Url(fromHex(v['apple_dcapi_sample.device_request']!.hex)), encryptionInfo: toBase64Url(fromHex(v['apple_dcapi_sample.encryption_info']!.hex)) };
+    const read = await readDcApiRequest(data, 'https://example.com', { backend });
+    expect(read.deviceRequest.version).toBe('1.1');
+    expect([...(read.deviceRequest.extensions?.keys() ?? [])].sort()).toEqual(['deviceRequestInfo', 'readerAuthAll']);
+    expect(read.nonce.length).toBe(32);
+    // The 1.1 members survive a re-encode unchanged.
+    const again = decodeDeviceRequest(encodeDeviceRequest(read.deviceRequest));
+    expect(again.extensions).toEqual(read.deviceRequest.extensions);
+  });
+
+  it('Apple in-app: seal → open, and a wrong nonce or key is ERR_ONLINE_TRANSCRIPT before decrypting', async () => {
+    const merchantKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const context = { nonce: backend.randomBytes(16), merchantId: 'merchant.com.example', teamId: 'ABCDE12345' };
+    const transcript = await appleSessionTranscript(publicKeyOf(merchantKey), context, { backend });
+    const request = await buildDeviceRequest([{ docType: MDL, nameSpaces: { [NS]: { age_over_21: false } } }]);
+    const response = await buildDeviceResponse({ documents: [{ issuerSigned: mdl, deviceKey: device }], request, sessionTranscript: transcript, backend });
+    const envelope = await sealAppleIdentityResponse(response, publicKeyOf(merchantKey), context, { backend });
+    const { verification } = await openAppleIdentityResponse(envelope, merchantKey, context, { trustAnchors: [issuer.iaca], now: NOW, request, backend });
+    expect(verification.valid).toBe(true);
+    await expect(openAppleIdentityResponse(envelope, merchantKey, { ...context, nonce: backend.randomBytes(16) }, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({
+      code: 'ERR_ONLINE_TRANSCRIPT',
+      check: 'APPLE_INFO_HASH',
+    });
+    const otherKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    await expect(openAppleIdentityResponse(envelope, otherKey, context, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_TRANSCRIPT', check: 'APPLE_PKR_HASH' });
+    await expect(openAppleIdentityResponse(fromHex('a0'), merchantKey, context, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+  });
+});
