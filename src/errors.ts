@@ -121,8 +121,6 @@ export const SessionErrorCodes = [
   'ERR_SESSION_STATE',
   /** The message counter would pass its limit: the session must end. */
   'ERR_SESSION_COUNTER',
-  /** The peer ended the session (status 20) or reported an error status. */
-  'ERR_SESSION_TERMINATED',
 ] as const;
 
 /** Online presentation codes (`shomei/online`). */

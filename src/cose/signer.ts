@@ -5,6 +5,7 @@
  */
 
 import { resolveBackend } from '../crypto/index.js';
+import { ecdsaDerToRaw as derToRaw } from '../crypto/ecdsa-der.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PrivateKey } from '../crypto/types.js';
 import { CoseError } from '../errors.js';
@@ -62,37 +63,12 @@ export async function signWith(signer: Signer, toBeSigned: Uint8Array, options: 
 }
 
 /**
- * Convert a DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, RFC 3279 §2.2.3)
- * to the raw r || s form of `crv`. Throws `RangeError` on malformed DER.
+ * Convert a DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, RFC 3279 §2.2.3), as
+ * many KMS and HSM APIs return it, to the raw r || s form COSE uses for `crv`.
+ * Throws `RangeError` on anything that is not strict DER for that curve.
  */
 export function ecdsaDerToRaw(der: Uint8Array, crv: EcCurve): Uint8Array {
-  const size = curveFieldSize(crv);
-  let p = 0;
-  const fail = (): never => {
-    throw new RangeError('not a DER ECDSA signature');
-  };
-  const length = (): number => {
-    let n = der[p++] ?? fail();
-    if (n < 0x80) return n;
-    const count = n & 0x7f;
-    if (count === 0 || count > 2) fail();
-    n = 0;
-    for (let i = 0; i < count; i++) n = (n << 8) | (der[p++] ?? fail());
-    return n;
-  };
-  if (der[p++] !== 0x30) fail();
-  if (length() !== der.length - p) fail();
-  const out = new Uint8Array(2 * size);
-  for (let k = 0; k < 2; k++) {
-    if (der[p++] !== 0x02) fail();
-    const n = length();
-    let int = der.subarray(p, p + n);
-    p += n;
-    if (int.length !== n || n === 0) fail();
-    while (int.length > 1 && int[0] === 0) int = int.subarray(1);
-    if (int.length > size) fail();
-    out.set(int, (k + 1) * size - int.length);
-  }
-  if (p !== der.length) fail();
-  return out;
+  const raw = derToRaw(der, curveFieldSize(crv));
+  if (raw === null) throw new RangeError('not a DER ECDSA signature for this curve');
+  return raw;
 }

@@ -91,7 +91,7 @@ export class ReaderSession {
   }
 
   /** Start from a scanned `mdoc:` URI (QR handover). */
-  static fromQrUri(uri: string, options: ReaderSessionOptions): Promise<ReaderSession> {
+  static async fromQrUri(uri: string, options: ReaderSessionOptions): Promise<ReaderSession> {
     return ReaderSession.fromEngagement(qrUriToEngagement(uri), { kind: 'qr' }, options);
   }
 
@@ -100,7 +100,7 @@ export class ReaderSession {
    * Handover Request sent, for a negotiated handover).
    * @throws SessionError `ERR_SESSION_NDEF` / `ERR_SESSION_ENGAGEMENT` for unusable messages.
    */
-  static fromNfcHandover(handoverSelect: Uint8Array, handoverRequest: Uint8Array | null, options: ReaderSessionOptions): Promise<ReaderSession> {
+  static async fromNfcHandover(handoverSelect: Uint8Array, handoverRequest: Uint8Array | null, options: ReaderSessionOptions): Promise<ReaderSession> {
     return ReaderSession.fromEngagement(extractDeviceEngagement(handoverSelect), { kind: 'nfc', handoverSelect, handoverRequest }, options);
   }
 

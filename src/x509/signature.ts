@@ -13,6 +13,7 @@
  * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
  * ```
  */
+import { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
 import { curveFieldSize, ecPublicKeyFromRaw } from '../crypto/keys.js';
 import { checkRsaPublicKey } from '../crypto/rsa.js';
 import type { CryptoBackend, EcCurve, EcPublicKey, HashAlg, OkpPublicKey, RsaPublicKey } from '../crypto/types.js';
@@ -161,35 +162,7 @@ export function parseSpki(t: Tlv): ParsedSpki {
   return { algorithm: oid, curveOid, subjectPublicKey: key, publicKey };
 }
 
-/** Convert a DER ECDSA-Sig-Value into raw r||s of `size`-byte halves; null when malformed. */
-export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
-  try {
-    const seq = DerReader.inside(readSingleTagged(der, Tag.SEQUENCE, 'ECDSA-Sig-Value'), 'ECDSA-Sig-Value');
-    const r = integerBytes(seq.expect(Tag.INTEGER, 'r'), 'r');
-    const s = integerBytes(seq.expect(Tag.INTEGER, 's'), 's');
-    seq.finish('ECDSA-Sig-Value');
-    const out = new Uint8Array(2 * size);
-    for (const [v, at] of [
-      [r, 0],
-      [s, size],
-    ] as const) {
-      if (v[0]! >= 0x80) return null;
-      const mag = v[0] === 0 ? v.subarray(1) : v;
-      if (mag.length > size) return null;
-      out.set(mag, at + size - mag.length);
-    }
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/** Convert raw r||s into a DER ECDSA-Sig-Value. Throws `RangeError` for an odd length. */
-export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
-  if (!(raw instanceof Uint8Array) || raw.length === 0 || raw.length % 2 !== 0) throw new RangeError('raw ECDSA signature must be r||s of equal halves');
-  const half = raw.length / 2;
-  return encodeSequence(encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half)));
-}
+export { ecdsaDerToRaw, ecdsaRawToDer } from '../crypto/ecdsa-der.js';
 
 /**
  * Verify `signature` over `data` with `key` for the algorithm `alg`. False for any

@@ -243,6 +243,17 @@ describe('hostile and misordered messages', () => {
     void h2;
   });
 
+  it('ERR_SESSION_ENGAGEMENT for an unusable engagement or mdoc: URI', async () => {
+    for (const bad of ['https://example.com', 'mdoc:', 'mdoc:!!!!', 'mdoc:oQ']) {
+      await expect(ReaderSession.fromQrUri(bad, { verify: { trustAnchors: [] }, backend })).rejects.toMatchObject({ code: 'ERR_SESSION_ENGAGEMENT' });
+    }
+    // A map with the wrong cipher suite, and one whose key is a signing key.
+    const { holder } = await setup();
+    const wrongSuite = holder.deviceEngagement.slice();
+    wrongSuite[wrongSuite.indexOf(0x82) + 1] = 0x02;
+    await expect(ReaderSession.fromEngagement(wrongSuite, { kind: 'qr' }, { verify: { trustAnchors: [] }, backend })).rejects.toMatchObject({ code: 'ERR_SESSION_ENGAGEMENT' });
+  });
+
   it('refuses to encrypt or decrypt past the counter limit', async () => {
     const keys = { skReader: new Uint8Array(32).fill(1), skDevice: new Uint8Array(32).fill(2) };
     const c = new SessionCipher('reader', keys, { backend });
