@@ -12,6 +12,7 @@ export default defineConfig([
       'mdoc/index': 'src/mdoc/index.ts',
       'session/index': 'src/session/index.ts',
       'online/index': 'src/online/index.ts',
+      'jpki/index': 'src/jpki/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -4,10 +4,12 @@
  * 2 for usage errors.
  */
 
+import { cardInfo } from './card-info.js';
 import { demo } from './demo.js';
 import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
 import { issue } from './issue.js';
+import { jpki } from './jpki.js';
 import { pki } from './pki.js';
 import { present } from './present.js';
 import { verify } from './verify.js';
@@ -21,6 +23,8 @@ export const COMMANDS: Record<string, Command> = {
   present,
   verify,
   pki,
+  jpki,
+  'card-info': cardInfo,
   vectors,
 };
 

@@ -139,3 +139,126 @@ export async function rsaPkcs1Verify(
   hashInfo(hash);
   return rsaPkcs1VerifyDigest(key, hash, await digestFn(hash, data), signature);
 }
+
+// ---------------------------------------------------------------------------------------
+// Private-key operations (RFC 8017 §5.2.1 RSASP1 with the CRT, §9.2 EMSA-PKCS1-v1_5).
+//
+// For simulators, tests and software tokens. The arithmetic is plain BigInt and NOT
+// constant time: do not use it where the private key must be protected from timing
+// attacks. Every signature is checked with the public key before it is returned, so a
+// wrong CRT parameter can never leak a factor through a faulty signature.
+// ---------------------------------------------------------------------------------------
+
+/**
+ * An RSA private key with its CRT parameters (RFC 8017 §3.2, second representation),
+ * big-endian bytes without leading zeros, as in a JWK.
+ */
+export interface RsaPrivateKey extends RsaPublicKey {
+  readonly d: Uint8Array;
+  readonly p: Uint8Array;
+  readonly q: Uint8Array;
+  readonly dp: Uint8Array;
+  readonly dq: Uint8Array;
+  readonly qi: Uint8Array;
+}
+
+interface RsaPrivateParams extends RsaKeyParams {
+  readonly p: bigint;
+  readonly q: bigint;
+  readonly dp: bigint;
+  readonly dq: bigint;
+  readonly qi: bigint;
+}
+
+function checkRsaPrivateKey(key: RsaPrivateKey): RsaPrivateParams {
+  const pub = checkRsaPublicKey(key);
+  for (const name of ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const) {
+    if (!((key as unknown as Record<string, unknown>)[name] instanceof Uint8Array)) {
+      throw new CryptoError('ERR_CRYPTO_KEY', `RSA private key lacks ${name}`);
+    }
+  }
+  const p = toBigInt(key.p);
+  const q = toBigInt(key.q);
+  if (p < 3n || q < 3n || p * q !== pub.n) throw new CryptoError('ERR_CRYPTO_KEY', 'RSA private key: p·q is not n');
+  return { ...pub, p, q, dp: toBigInt(key.dp), dq: toBigInt(key.dq), qi: toBigInt(key.qi) };
+}
+
+/** The public half of an RSA private key. */
+export function rsaPublicKeyOf(key: RsaPrivateKey): RsaPublicKey {
+  return { kty: 'RSA', n: key.n.slice(), e: key.e.slice() };
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 signature over an encoded `payload` T, as a JPKI card computes it for
+ * `80 2A 00 80`: `EM = 00 01 FF…FF 00 || T` (at least 8 bytes of FF), then RSASP1 with the CRT.
+ * For a standard signature T is a DER DigestInfo ({@link encodeDigestInfo}).
+ *
+ * @throws `ERR_CRYPTO_KEY` for a key outside the policy or with inconsistent CRT parameters;
+ *   `RangeError` when T is longer than k − 11 bytes.
+ */
+export function rsaPkcs1SignPayload(key: RsaPrivateKey, payload: Uint8Array): Uint8Array {
+  assertBytes(payload, 'payload');
+  const params = checkRsaPrivateKey(key);
+  if (payload.length > params.k - 11) {
+    throw new RangeError(`payload must be at most ${params.k - 11} bytes for this key, got ${payload.length}`);
+  }
+  const em = new Uint8Array(params.k);
+  em[1] = 1;
+  em.fill(0xff, 2, params.k - payload.length - 1);
+  em.set(payload, params.k - payload.length);
+  const m = toBigInt(em);
+  // RSASP1 with the CRT (RFC 8017 §5.2.1 step 2b).
+  const m1 = modPow(m, params.dp, params.p);
+  const m2 = modPow(m, params.dq, params.q);
+  const h = (((m1 - m2) % params.p) + params.p) % params.p;
+  const s = m2 + params.q * ((params.qi * h) % params.p);
+  if (modPow(s, params.e, params.n) !== m) throw new CryptoError('ERR_CRYPTO_KEY', 'RSA private key: inconsistent CRT parameters');
+  return toBytes(s, params.k);
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 signature over an already computed `digest` of `hash`
+ * (RFC 8017 §8.2.1 with the DigestInfo of §9.2). Throws as {@link rsaPkcs1SignPayload}.
+ */
+export function rsaPkcs1SignDigest(key: RsaPrivateKey, hash: HashAlg, digest: Uint8Array): Uint8Array {
+  return rsaPkcs1SignPayload(key, encodeDigestInfo(hash, digest));
+}
+
+/**
+ * Decode an RSA private key from JSON-friendly lower-case hex fields
+ * (`{ n, e, d, p, q, dp, dq, qi }`), e.g. fixed test keys shipped as data.
+ * Throws `TypeError` for non-hex input; the key is checked when it is first used.
+ */
+export function rsaPrivateKeyFromHex(fields: Readonly<Record<'n' | 'e' | 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi', string>>): RsaPrivateKey {
+  return {
+    kty: 'RSA',
+    n: fromHex(fields.n),
+    e: fromHex(fields.e),
+    d: fromHex(fields.d),
+    p: fromHex(fields.p),
+    q: fromHex(fields.q),
+    dp: fromHex(fields.dp),
+    dq: fromHex(fields.dq),
+    qi: fromHex(fields.qi),
+  };
+}
+
+/**
+ * Verify an RSASSA-PKCS1-v1_5 signature whose encoded payload T is not a standard
+ * DigestInfo (e.g. the 券面事項確認AP face signature, a DigestInfo with a 96-byte octet
+ * string): rebuilds `00 01 FF…FF 00 || payload` and compares. Returns false for any
+ * signature that does not verify; throws `ERR_CRYPTO_KEY` for a key outside the policy.
+ */
+export function rsaPkcs1VerifyPayload(key: RsaPublicKey, payload: Uint8Array, signature: Uint8Array): boolean {
+  assertBytes(payload, 'payload');
+  assertBytes(signature, 'signature');
+  const params = checkRsaPublicKey(key);
+  if (!rsaSignatureInRange(params, signature)) return false;
+  const psLength = params.k - payload.length - 3;
+  if (psLength < 8) return false;
+  const expected = new Uint8Array(params.k);
+  expected[1] = 1;
+  expected.fill(0xff, 2, 2 + psLength);
+  expected.set(payload, params.k - payload.length);
+  return constantTimeEqual(toBytes(modPow(toBigInt(signature), params.e, params.n), params.k), expected);
+}

@@ -1,0 +1,282 @@
+/**
+ * `MyNumberCard`: the high-level API over a {@link CardTransport} — certificates, PIN
+ * status, signing with either JPKI key, changing PINs, My Number and the basic four with
+ * their integrity verified, the card face and My Number image.
+ *
+ * Safety rules, all enforced before anything is sent:
+ * - PINs are validated (auth PIN 4 digits; sign password 6–16 of A–Z0–9; …) and never
+ *   appear in an error message;
+ * - a PIN is not sent when the card reports one try left unless `{ allowLastTry: true }`
+ *   (locking someone's card is the worst thing a library can do), nor when it is blocked.
+ *
+ * @example
+ * ```ts
+ * const card = new MyNumberCard(await openPcscTransport());
+ * const der = await card.readAuthCertificate();
+ * const signature = await card.signWithAuthKey(challenge, pin);
+ * ```
+ */
+import { resolveBackend } from '../crypto/index.js';
+import type { BackendOptions, HashAlg } from '../crypto/types.js';
+import { JpkiError } from '../errors.js';
+import { assertBytes } from '../internal/bytes.js';
+import type { BasicFour } from './basic-four.js';
+import { buildDetachedCms } from './cms.js';
+import { CardChannel, type PinOptions, type PinRetryStatus } from './channel.js';
+import type { CvcTrustAnchor } from './cvc.js';
+import { type IntegrityReport, verifySupportApIntegrity } from './integrity.js';
+import {
+  changeJpkiPin,
+  jpkiPinStatus,
+  jpkiSignDigest,
+  jpkiSignPayload,
+  type JpkiKey,
+  readCertificateAvailability,
+  readJpkiCertificate,
+  readJpkiToken,
+  verifyJpkiPin,
+} from './jpki-ap.js';
+import { jukiPinStatus } from './juki-ap.js';
+import {
+  openSupportAp,
+  readBasicFourFile,
+  readIntegrityRecord,
+  readMyNumberFile,
+  readSupportApCvc,
+  type SupportApCredential,
+  supportApPinStatus,
+} from './support-ap.js';
+import { openSurfaceAp, readCardFace, readMyNumberImage, readSurfaceApCvc, type SurfaceApCredential } from './surface-ap.js';
+import { type CardFace, type MyNumberImage, verifySurfaceApIntegrity } from './surface.js';
+import type { CertificateAvailability, TokenInfo } from './token.js';
+import type { CardTransport } from './transport.js';
+
+/** Options of {@link MyNumberCard}. */
+export interface MyNumberCardOptions extends BackendOptions {
+  /** CA keys trusted to issue the card-info APs' CVCs; none by default (integrity then `unverifiable`). */
+  readonly cvcAnchors?: readonly CvcTrustAnchor[];
+}
+
+/** Options of the signing methods. */
+export interface SignOptions extends PinOptions {
+  /** The hash for the DigestInfo the card signs (default SHA-256). */
+  readonly hash?: HashAlg;
+}
+
+/** The retry counters the card reports, without spending any try. */
+export interface PinStatusReport {
+  /** 利用者証明用PIN (JPKI-AP 0018; 3 tries when full). */
+  readonly auth: PinRetryStatus;
+  /** 署名用パスワード (JPKI-AP 001B; 5 tries when full). */
+  readonly sign: PinRetryStatus;
+  /** 券面事項入力補助用PIN (0011; 3 tries), when that AP answered. */
+  readonly support?: PinRetryStatus;
+  /** 住基 PIN (001C of the 住基AP; 3 tries), when that AP answered. */
+  readonly juki?: PinRetryStatus;
+}
+
+/** Options of {@link MyNumberCard.cmsSign}. */
+export interface CmsSignOptions extends PinOptions {
+  /** Digest algorithm (default SHA-256). */
+  readonly hash?: 'SHA-256' | 'SHA-384' | 'SHA-512';
+  /** signing-time attribute (default now). */
+  readonly signingTime?: Date;
+  /** Also embed the 署名用CA certificate read from the card (default false). */
+  readonly includeCaCertificate?: boolean;
+}
+
+/** A card-info value with the report of its integrity checks. */
+export type WithIntegrity<T> = T & { readonly integrity: IntegrityReport };
+
+function throwIfInvalid(report: IntegrityReport, what: string): void {
+  if (report.status !== 'invalid') return;
+  const failed = report.checks.find((c) => c.status === 'failed');
+  throw new JpkiError('ERR_JPKI_INTEGRITY', `${what}: integrity check ${failed?.id ?? '?'} failed`, { check: failed?.id ?? 'UNKNOWN' });
+}
+
+const credentialOf = (c: string | SupportApCredential): SupportApCredential => (typeof c === 'string' ? { pin: c } : c);
+
+/** A My Number Card (or a JPKI smartphone token) behind a transport. One operation at a time. */
+export class MyNumberCard {
+  readonly channel: CardChannel;
+  readonly #options: MyNumberCardOptions;
+
+  constructor(transport: CardTransport, options: MyNumberCardOptions = {}) {
+    if (typeof transport?.transmit !== 'function') throw new TypeError('transport must have a transmit function');
+    this.channel = new CardChannel(transport);
+    this.#options = options;
+  }
+
+  /**
+   * Start an operation: forget the cached AP selection, so the first command re-selects it
+   * (another PC/SC client may have used the card in between).
+   */
+  #begin(): CardChannel {
+    this.channel.reset();
+    return this.channel;
+  }
+
+  /** The JPKI-AP token label and what it says the device is (card, Android, iPhone). */
+  readTokenInfo(): Promise<TokenInfo> {
+    return readJpkiToken(this.#begin());
+  }
+
+  /** Which JPKI certificates the card holds (EF 0008; meaning uncertain). */
+  readCertificateAvailability(): Promise<CertificateAvailability> {
+    return readCertificateAvailability(this.#begin());
+  }
+
+  /** The 利用者証明用電子証明書 (DER). No PIN on a card (a smartphone token needs it). */
+  readAuthCertificate(): Promise<Uint8Array> {
+    return readJpkiCertificate(this.#begin(), 'auth');
+  }
+
+  /** The 利用者証明用CA certificate (DER). */
+  readAuthCaCertificate(): Promise<Uint8Array> {
+    return readJpkiCertificate(this.#begin(), 'auth-ca');
+  }
+
+  /** The 署名用CA certificate (DER). */
+  readSignCaCertificate(): Promise<Uint8Array> {
+    return readJpkiCertificate(this.#begin(), 'sign-ca');
+  }
+
+  /** The 署名用電子証明書 (DER): verifies the sign password first, as the card requires. */
+  async readSignCertificate(password: string, options: PinOptions = {}): Promise<Uint8Array> {
+    await verifyJpkiPin(this.#begin(), 'sign', password, options);
+    return readJpkiCertificate(this.channel, 'sign');
+  }
+
+  /** Every retry counter, without spending a try. */
+  async pinStatus(): Promise<PinStatusReport> {
+    const auth = await jpkiPinStatus(this.#begin(), 'auth');
+    const sign = await jpkiPinStatus(this.channel, 'sign');
+    const optional = async (f: () => Promise<PinRetryStatus>) => {
+      try {
+        return await f();
+      } catch (e) {
+        if (e instanceof JpkiError) throw e;
+        return undefined;
+      }
+    };
+    const support = await optional(() => supportApPinStatus(this.channel));
+    const juki = await optional(() => jukiPinStatus(this.channel));
+    return { auth, sign, ...(support === undefined ? {} : { support }), ...(juki === undefined ? {} : { juki }) };
+  }
+
+  async #sign(key: JpkiKey, hash: HashAlg, digest: Uint8Array, pin: string, options: PinOptions): Promise<Uint8Array> {
+    await verifyJpkiPin(this.#begin(), key, pin, options);
+    return jpkiSignDigest(this.channel, key, hash, digest);
+  }
+
+  async #digest(data: Uint8Array, hash: HashAlg): Promise<Uint8Array> {
+    assertBytes(data, 'data');
+    return resolveBackend(this.#options).digest(hash, data);
+  }
+
+  /** Sign `data` with the 利用者証明用 key (RSASSA-PKCS1-v1_5 over DigestInfo(hash(data))). */
+  async signWithAuthKey(data: Uint8Array, pin: string, options: SignOptions = {}): Promise<Uint8Array> {
+    const hash = options.hash ?? 'SHA-256';
+    return this.#sign('auth', hash, await this.#digest(data, hash), pin, options);
+  }
+
+  /** Sign `data` with the 署名用 key. */
+  async signWithSignKey(data: Uint8Array, password: string, options: SignOptions = {}): Promise<Uint8Array> {
+    const hash = options.hash ?? 'SHA-256';
+    return this.#sign('sign', hash, await this.#digest(data, hash), password, options);
+  }
+
+  /** Sign an already computed digest with either key (the card signs its DigestInfo). */
+  signDigest(key: JpkiKey, hash: HashAlg, digest: Uint8Array, pin: string, options: PinOptions = {}): Promise<Uint8Array> {
+    assertBytes(digest, 'digest');
+    return this.#sign(key, hash, digest, pin, options);
+  }
+
+  /**
+   * A detached CMS SignedData (`.p7s`) over `content`, signed on the card with the 署名用
+   * key: VERIFY the password, read the sign certificate, have the card sign the signed
+   * attributes' DigestInfo. Verifiable with `openssl cms -verify` against the J-LIS root.
+   */
+  async cmsSign(content: Uint8Array, password: string, options: CmsSignOptions = {}): Promise<Uint8Array> {
+    assertBytes(content, 'content');
+    const certificate = await this.readSignCertificate(password, options);
+    const extra = options.includeCaCertificate === true ? [await readJpkiCertificate(this.channel, 'sign-ca')] : [];
+    return buildDetachedCms({
+      ...this.#options,
+      content,
+      certificate,
+      extraCertificates: extra,
+      ...(options.hash ? { hash: options.hash } : {}),
+      ...(options.signingTime ? { signingTime: options.signingTime } : {}),
+      sign: (digestInfo) => jpkiSignPayload(this.channel, 'sign', digestInfo),
+    });
+  }
+
+  /** Change the 利用者証明用PIN (VERIFY the old one, then CHANGE REFERENCE DATA). */
+  changeAuthPin(oldPin: string, newPin: string, options: PinOptions = {}): Promise<void> {
+    return changeJpkiPin(this.#begin(), 'auth', oldPin, newPin, options);
+  }
+
+  /** Change the 署名用パスワード (the new one must mix letters and digits). */
+  changeSignPassword(oldPassword: string, newPassword: string, options: PinOptions = {}): Promise<void> {
+    return changeJpkiPin(this.#begin(), 'sign', oldPassword, newPassword, options);
+  }
+
+  /**
+   * The My Number, with its integrity checked (DF31 digest, record signature, CVC).
+   * Opens the 券面事項入力補助AP with its PIN (a string) or 照合番号A.
+   * Throws `ERR_JPKI_INTEGRITY` when a check fails; an unverifiable CVC is reported, not thrown.
+   */
+  async readMyNumber(credential: string | { readonly pin: string } | { readonly codeA: string }, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string }>> {
+    await openSupportAp(this.#begin(), credentialOf(credential), options);
+    const { file, raw } = await readMyNumberFile(this.channel);
+    const record = await readIntegrityRecord(this.channel);
+    const cvc = await readSupportApCvc(this.channel);
+    const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw }, this.#options);
+    throwIfInvalid(integrity, 'My Number');
+    return { myNumber: file.myNumber, integrity };
+  }
+
+  /** The basic four (name, address, birth date, sex), integrity checked like {@link readMyNumber}. */
+  async readBasicFour(credential: string | { readonly pin: string } | { readonly codeB: string }, options: PinOptions = {}): Promise<WithIntegrity<BasicFour>> {
+    await openSupportAp(this.#begin(), credentialOf(credential), options);
+    const file = await readBasicFourFile(this.channel);
+    const record = await readIntegrityRecord(this.channel);
+    const cvc = await readSupportApCvc(this.channel);
+    const integrity = await verifySupportApIntegrity({ record, cvc, basicFourDigestSource: file.digestSource }, this.#options);
+    throwIfInvalid(integrity, 'basic four');
+    return { name: file.name, address: file.address, birthDate: file.birthDate, sex: file.sex, integrity };
+  }
+
+  /** My Number and the basic four in one session with the support-AP PIN, both digests checked. */
+  async readCardInfo(pin: string, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string; basicFour: BasicFour }>> {
+    await openSupportAp(this.#begin(), { pin }, options);
+    const { file, raw } = await readMyNumberFile(this.channel);
+    const b = await readBasicFourFile(this.channel);
+    const record = await readIntegrityRecord(this.channel);
+    const cvc = await readSupportApCvc(this.channel);
+    const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw, basicFourDigestSource: b.digestSource }, this.#options);
+    throwIfInvalid(integrity, 'card info');
+    return { myNumber: file.myNumber, basicFour: { name: b.name, address: b.address, birthDate: b.birthDate, sex: b.sex }, integrity };
+  }
+
+  /** The card face of the 券面事項確認AP (images, photo), its DF28 signature checked. */
+  async readCardFace(credential: SurfaceApCredential, options: PinOptions = {}): Promise<WithIntegrity<{ face: CardFace }>> {
+    await openSurfaceAp(this.#begin(), credential, options);
+    const face = await readCardFace(this.channel);
+    const cvc = await readSurfaceApCvc(this.channel);
+    const integrity = await verifySurfaceApIntegrity({ cvc, face }, this.#options);
+    throwIfInvalid(integrity, 'card face');
+    return { face, integrity };
+  }
+
+  /** The rendered My Number of the 券面事項確認AP (照合番号A only), its signature checked. */
+  async readMyNumberImage(codeA: string, options: PinOptions = {}): Promise<WithIntegrity<{ image: MyNumberImage }>> {
+    await openSurfaceAp(this.#begin(), { codeA }, options);
+    const image = await readMyNumberImage(this.channel);
+    const cvc = await readSurfaceApCvc(this.channel);
+    const integrity = await verifySurfaceApIntegrity({ cvc, myNumberImage: image }, this.#options);
+    throwIfInvalid(integrity, 'My Number image');
+    return { image, integrity };
+  }
+}
