@@ -76,6 +76,11 @@ function checkValueTypes(bucket: HeaderMap, where: string): void {
         }
         break;
       case CoseHeader.kid:
+        // kid is a hint shomei never uses; an unprotected kid of the wrong type (some
+        // issuers write text or undefined there) is not covered by the signature and is
+        // ignored rather than failing the message. A protected one must be a bstr.
+        if (where === 'protected' && !(value instanceof Uint8Array)) throw structure('protected kid is not a byte string');
+        break;
       case CoseHeader.iv:
       case CoseHeader.partialIv:
         if (!(value instanceof Uint8Array)) throw structure(`${where} header ${label} is not a byte string`);

@@ -160,20 +160,20 @@ async function digestChecks(doc: MdocDocument, mso: MobileSecurityObject, ctx: C
   const allowed = ctx.options.digestAlgorithms ?? DIGEST_ALGORITHMS;
   const algOk = isDigestAlgorithm(mso.digestAlgorithm) && allowed.includes(mso.digestAlgorithm);
   list.add(C.DIGEST_ALGORITHM, algOk, mso.digestAlgorithm);
-  for (const [ns, items] of doc.issuerSigned.nameSpaces) {
-    const digests = mso.valueDigests.get(ns);
-    for (const item of items) {
-      const { digestID, elementIdentifier } = item.value;
-      const where = { namespace: ns, element: elementIdentifier };
-      const expected = digests?.get(digestID);
-      if (!algOk) list.add(C.VALUE_DIGEST, false, 'digest algorithm not allowed', where);
-      else if (expected === undefined) list.add(C.VALUE_DIGEST, false, `no digest ${digestID} in valueDigests[${ns}]`, where);
-      else {
-        const actual = await digestItem(item, mso.digestAlgorithm as DigestAlgorithm, ctx.options);
-        list.add(C.VALUE_DIGEST, equalBytes(actual, expected), equalBytes(actual, expected) ? undefined : 'digest mismatch', where);
-      }
+  const items = [...doc.issuerSigned.nameSpaces].flatMap(([ns, list]) => list.map((item) => [ns, item] as const));
+  // The digests are independent: compute them together, report them in order.
+  const actual = algOk ? await Promise.all(items.map(([, item]) => digestItem(item, mso.digestAlgorithm as DigestAlgorithm, ctx.options))) : [];
+  items.forEach(([ns, item], i) => {
+    const { digestID, elementIdentifier } = item.value;
+    const where = { namespace: ns, element: elementIdentifier };
+    const expected = mso.valueDigests.get(ns)?.get(digestID);
+    if (!algOk) list.add(C.VALUE_DIGEST, false, 'digest algorithm not allowed', where);
+    else if (expected === undefined) list.add(C.VALUE_DIGEST, false, `no digest ${digestID} in valueDigests[${ns}]`, where);
+    else {
+      const same = equalBytes(actual[i]!, expected);
+      list.add(C.VALUE_DIGEST, same, same ? undefined : 'digest mismatch', where);
     }
-  }
+  });
 }
 
 async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject, ctx: Context, list: CheckList): Promise<void> {
@@ -256,13 +256,17 @@ function countryChecks(issuerSigned: Record<string, Record<string, CborValue>>, 
   }
 }
 
+/** The built-in profiles, made once; never handed out, so never changed. */
+let builtinRegistry: DoctypeRegistry | undefined;
+
 function profileChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
   if (ctx.options.profiles === false) return;
   const strict = ctx.options.strictProfiles ?? false;
   const values = new Map<string, Map<string, CborValue>>();
   for (const [ns, items] of doc.issuerSigned.nameSpaces) values.set(ns, new Map(items.map((i) => [i.value.elementIdentifier, i.value.elementValue])));
   for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const [id, v] of items) (values.get(ns) ?? values.set(ns, new Map()).get(ns)!).set(id, v);
-  for (const c of checkDocumentProfile(ctx.options.profiles ?? defaultRegistry(), doc.docType, values, { strict })) {
+  const registry = ctx.options.profiles ?? (builtinRegistry ??= defaultRegistry());
+  for (const c of checkDocumentProfile(registry, doc.docType, values, { strict })) {
     list.push({
       id: `PROFILE.${c.id}`,
       status: c.status,
@@ -282,15 +286,28 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
   const errors: Record<string, Record<string, number>> = {};
   for (const [ns, e] of doc.errors ?? []) errors[ns] = Object.fromEntries(e);
 
-  const { ds, anchor } = await issuerChecks(doc, ctx, list);
+  // The issuer checks (chain, signature) and the MSO-based checks are independent: run them
+  // together and report them in a fixed order.
+  const issuerList = new CheckList();
+  const msoList = new CheckList();
+  const issuerWork = issuerChecks(doc, ctx, issuerList);
   let mso: MobileSecurityObject | undefined;
   try {
     mso = decodeIssuerAuthPayload(doc.issuerSigned.issuerAuth);
-    list.add(C.MSO_STRUCTURE, true);
+    msoList.add(C.MSO_STRUCTURE, true);
   } catch (e) {
     if (!isShomeiError(e)) throw e;
-    list.add(C.MSO_STRUCTURE, false, errorText(e));
+    msoList.add(C.MSO_STRUCTURE, false, errorText(e));
   }
+  const deviceList = new CheckList();
+  const msoWork =
+    mso === undefined
+      ? Promise.resolve(deviceList.add(C.DEVICE_AUTH, false, 'no MSO: the device key is unknown'))
+      : Promise.all([digestChecks(doc, mso, ctx, msoList), deviceChecks(doc, mso, ctx, deviceList)]);
+  const [{ ds, anchor }] = await Promise.all([issuerWork, msoWork]);
+  for (const c of issuerList.checks) list.push(c);
+  const [structure, ...digests] = msoList.checks;
+  list.push(structure!);
   if (mso !== undefined) {
     list.add(C.MSO_VERSION, mso.version === '1.0', mso.version);
     list.add(C.MSO_DOCTYPE, mso.docType === doc.docType, mso.docType === doc.docType ? undefined : `MSO says ${mso.docType}, the document ${doc.docType}`);
@@ -301,11 +318,9 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
       const within = s >= ds.notBefore && s <= ds.notAfter;
       list.add(C.MSO_SIGNED_IN_DS_VALIDITY, within, within ? undefined : `signed ${mso.validityInfo.signed.text} outside the DS validity`);
     }
-    await digestChecks(doc, mso, ctx, list);
-    await deviceChecks(doc, mso, ctx, list);
-  } else {
-    list.add(C.DEVICE_AUTH, false, 'no MSO: the device key is unknown');
   }
+  for (const c of digests) list.push(c);
+  for (const c of deviceList.checks) list.push(c);
   if (ds !== undefined) countryChecks(issuerSigned, ds, list);
   profileChecks(doc, ctx, list);
 

@@ -204,19 +204,25 @@ function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermed
   return paths;
 }
 
-type SignatureCache = Map<Certificate, Map<Certificate, Promise<boolean>>>;
+/**
+ * Certificate signature results, kept across calls: a server verifying many responses from
+ * one issuer checks the DS and IACA signatures once. Keyed by the parsed certificates
+ * (the parse cache hands out one object per certificate bytes), held weakly, so entries
+ * go when the certificates do. The result depends only on the two certificates' bytes.
+ */
+const SIGNATURES = new WeakMap<Certificate, WeakMap<Certificate, { signed: Uint8Array; key: Uint8Array; result: Promise<boolean> }>>();
 
-function signatureValid(child: Certificate, issuer: Certificate, backend: CryptoBackend, cache: SignatureCache): Promise<boolean> {
-  let inner = cache.get(child);
-  if (inner === undefined) cache.set(child, (inner = new Map()));
-  let p = inner.get(issuer);
-  if (p === undefined) {
-    p = equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)
-      ? verifySignedData(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend)
-      : Promise.resolve(false);
-    inner.set(issuer, p);
-  }
-  return p;
+function signatureValid(child: Certificate, issuer: Certificate, backend: CryptoBackend): Promise<boolean> {
+  let inner = SIGNATURES.get(child);
+  if (inner === undefined) SIGNATURES.set(child, (inner = new WeakMap()));
+  const hit = inner.get(issuer);
+  // Reuse a result only while the bytes it was computed over are unchanged.
+  if (hit !== undefined && equalBytes(hit.signed, child.der) && equalBytes(hit.key, issuer.spki)) return hit.result;
+  const result = equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)
+    ? verifySignedData(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend)
+    : Promise.resolve(false);
+  inner.set(issuer, { signed: child.der.slice(), key: issuer.spki.slice(), result });
+  return result;
 }
 
 function check(id: string, failures: string[], code: X509ErrorCode, passDetail?: string): X509Check {
@@ -225,7 +231,7 @@ function check(id: string, failures: string[], code: X509ErrorCode, passDetail?:
 }
 
 /** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
-async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, cache: SignatureCache): Promise<X509Check[]> {
+async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend): Promise<X509Check[]> {
   const n = path.length - 1;
   const anchor = path[n]!;
   const trust: X509Check = { id: ChainCheck.TRUST_ANCHOR, status: 'passed', detail: `anchor ${describe(anchor)}` };
@@ -246,7 +252,7 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
       sig.push(`key of ${describe(parent)} (${parent.publicKeyAlgorithm}) is not supported`);
     } else if (child.signatureAlgorithm.name === null) {
       sig.push(`signature algorithm ${child.signatureAlgorithm.oid} of ${describe(child)} is not supported`);
-    } else if (!(await signatureValid(child, parent, backend, cache))) {
+    } else if (!(await signatureValid(child, parent, backend))) {
       sig.push(`signature of ${describe(child)} does not verify with the key of ${describe(parent)}`);
     }
   }
@@ -442,10 +448,9 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
     return finish({ valid: false, path: [leafCert], anchor: null, checks }, options);
   }
 
-  const cache: SignatureCache = new Map();
   let best: { path: Certificate[]; checks: X509Check[]; rank: number } | undefined;
   for (const path of paths) {
-    const checks = await coreChecks(path, now, skewMs, backend, cache);
+    const checks = await coreChecks(path, now, skewMs, backend);
     const r = rank(checks);
     if (best === undefined || r < best.rank) best = { path, checks, rank: r };
     if (r === 0) break;
@@ -479,7 +484,7 @@ function finish(report: ChainReport, options: VerifyChainOptions): ChainReport {
  */
 export async function verifyCertificateSignature(cert: Certificate, issuer: Certificate | X509PublicKey, options: BackendOptions = {}): Promise<boolean> {
   const c = toCertificate(cert, 'cert');
-  const key = 'kty' in issuer ? issuer : toCertificate(issuer, 'issuer').publicKey;
+  if (!('kty' in issuer)) return signatureValid(c, toCertificate(issuer, 'issuer'), resolveBackend(options));
   if (!equalBytes(c.signatureAlgorithm.der, c.tbsSignatureAlgorithm.der)) return false;
-  return verifySignedData(c.signatureAlgorithm, c.tbs, c.signature, key, resolveBackend(options));
+  return verifySignedData(c.signatureAlgorithm, c.tbs, c.signature, issuer, resolveBackend(options));
 }

@@ -106,8 +106,10 @@ describe('COSE_Sign1 errors, each with its code', () => {
         expect((e as CoseError).code).toBe('ERR_COSE_STRUCTURE');
       }
     }
-    const kidText = { ...good, unprotectedHeaders: new Map([[CoseHeader.kid, 'text']]) };
+    const kidText = { ...good, protectedHeaders: new Map<unknown, unknown>([[CoseHeader.alg, -7], [CoseHeader.kid, 'text']]) as never };
     await rejects(verifyCoseSign1(kidText, { key: publicKeyOf(key), backend }), 'ERR_COSE_STRUCTURE');
+    // An unprotected kid of the wrong type is ignored (it is not signed and shomei does not use it).
+    await verifyCoseSign1({ ...good, unprotectedHeaders: new Map([[CoseHeader.kid, 'text']]) }, { key: publicKeyOf(key), backend });
     const both = { ...good, unprotectedHeaders: new Map([[CoseHeader.alg, -7]]) };
     await rejects(verifyCoseSign1(both, { key: publicKeyOf(key), backend }), 'ERR_COSE_STRUCTURE');
   });

@@ -198,21 +198,17 @@ describe('@auth0/mdl 3.0.1 issues and presents, shomei verifies', () => {
       expect(failedIds(await auth0Verify(derToPem(issuer.iaca.der), map16, { transcript }))).toEqual([]);
     });
 
-    it('without a kid, auth0 writes `kid: undefined` (0xf7) in both unprotected headers: shomei fails ISSUER_SIGNATURE and DEVICE_AUTH', async () => {
+    it('without a kid, auth0 writes `kid: undefined` (0xf7) in both unprotected headers: shomei ignores it and verifies', async () => {
       // auth0 sets the unprotected `kid` header from the JWK's kid even when there is none,
       // and cbor-x encodes the JS undefined as simple value 23 (reference §6, "COSE header
-      // hygiene"). RFC 9052 §3.1 makes kid a bstr; shomei checks header value types before
-      // it checks a signature (COSE `checkHeaders`), so both signatures are refused with
-      // ERR_COSE_STRUCTURE, although neither signature covers the unprotected bucket.
-      // Everything else (chain, digests, MSO) passes.
+      // hygiene"). RFC 9052 §3.1 makes kid a bstr, but the unprotected bucket is not signed
+      // and shomei does not use kid, so an unprotected kid of the wrong type is ignored.
       const doc = decodeDeviceResponse(noKid).documents[0]!;
       expect(doc.issuerSigned.issuerAuth.unprotectedHeaders.get(4)).toBeUndefined();
       expect(doc.issuerSigned.issuerAuth.unprotectedHeaders.has(4)).toBe(true);
       const result = await verifyDeviceResponse(noKid, { trustAnchors: [issuer.iaca], sessionTranscript: transcript, now, backend });
-      expect(result.valid).toBe(false);
-      expect(notPassed(result)).toEqual([REVOCATION_SKIPPED, 'ISSUER_SIGNATURE:failed', 'DEVICE_AUTH:failed']);
-      expect(checksWithId(result, 'ISSUER_SIGNATURE')[0]?.detail).toBe('unprotected header 4 is not a byte string');
-      expect(checksWithId(result, 'DEVICE_AUTH')[0]?.detail).toBe('unprotected header 4 is not a byte string');
+      expect(notPassed(result)).toEqual([REVOCATION_SKIPPED]);
+      expect(result.valid).toBe(true);
       // auth0 accepts its own output.
       expect(failedIds(await auth0Verify(derToPem(issuer.iaca.der), noKid, { transcript }))).toEqual([]);
     });

@@ -154,31 +154,30 @@ describe('@owf/mdoc 0.6.0 issues and presents, shomei verifies', () => {
       expect(checksWithId(result, 'REQUESTED_ELEMENT').every((c) => c.status === 'passed')).toBe(true);
     });
 
-    it('digestIDs ≥ 2^31, as 0.6.0 draws them: shomei refuses the response structure (RESPONSE_STRUCTURE)', async () => {
+    it('digestIDs ≥ 2^31, as 0.6.0 draws them: shomei accepts them (the CDDL says uint) and verifies', async () => {
       // owf 0.6.0 draws each digestID from 32 random bits (`randomUnsignedInteger`), so about
-      // half of them are ≥ 2^31 and a 10-element mdoc almost always has one. ISO 18013-5
-      // interop profiles cap digestIDs below 2^31 (mdoc-ts#171, fixed in 0.7.0; reference §2,
-      // "MSO creation"); shomei's decoder enforces the cap, which rejects the whole response.
+      // half of them are ≥ 2^31. Interop profiles ask issuers to stay below 2^31 (mdoc-ts#171,
+      // fixed in 0.7.0; reference §2, "MSO creation") and shomei issues them so, but the
+      // CDDL type is uint, so a verifier accepts larger ones.
       const owfDoc = OwfDeviceResponse.decode(highIds).documents![0]!;
       const ids = [...owfDoc.issuerSigned.issuerAuth.mobileSecurityObject.valueDigests.valueDigests.get(NS)!.keys()];
       expect(ids.every((id) => id >= 2 ** 31)).toBe(true);
       const result = await verifyDeviceResponse(highIds, { trustAnchors: [issuer.iaca], sessionTranscript: transcript, now, backend });
-      expect(result.valid).toBe(false);
-      expect(notPassed(result)).toEqual(['RESPONSE_STRUCTURE:failed']);
-      expect(checksWithId(result, 'RESPONSE_STRUCTURE')[0]?.detail).toMatch(/digestID: digestID must be below 2\^31$/);
+      expect(notPassed(result)).toEqual([REVOCATION_SKIPPED]);
+      expect(result.valid).toBe(true);
       // owf accepts its own output.
       expect(failed(await owfVerify(highIds, { trusted: issuer.iaca.der, transcript, now }))).toEqual([]);
     });
 
-    it('kid as a text string (0.6.0): shomei fails ISSUER_SIGNATURE and DEVICE_AUTH', async () => {
+    it('kid as a text string (0.6.0), unprotected: shomei ignores it and verifies', async () => {
       // owf 0.6.0 writes the COSE `kid` header as a tstr (reference §2, "MSO creation"; fixed
-      // to bstr in 0.7.0). RFC 9052 §3.1 makes it a bstr; shomei checks header value types
-      // before a signature, so both are refused with ERR_COSE_STRUCTURE.
+      // to bstr in 0.7.0). RFC 9052 §3.1 makes it a bstr, but it sits in the unprotected
+      // bucket, which is not signed, and shomei does not use kid.
       const doc = decodeDeviceResponse(withKid).documents[0]!;
       expect(doc.issuerSigned.issuerAuth.unprotectedHeaders.get(4)).toBe('ds-1');
       const result = await verifyDeviceResponse(withKid, { trustAnchors: [issuer.iaca], sessionTranscript: transcript, now, backend });
-      expect(notPassed(result)).toEqual([REVOCATION_SKIPPED, 'ISSUER_SIGNATURE:failed', 'DEVICE_AUTH:failed']);
-      expect(checksWithId(result, 'ISSUER_SIGNATURE')[0]?.detail).toBe('unprotected header 4 is not a byte string');
+      expect(notPassed(result)).toEqual([REVOCATION_SKIPPED]);
+      expect(result.valid).toBe(true);
     });
 
     it('deviceMac: owf puts the device key’s alg (ES256, -7) in the protected header and leaves external_aad out of MAC_structure; shomei fails DEVICE_AUTH', async () => {
