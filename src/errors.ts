@@ -133,6 +133,8 @@ export const OnlineErrorCodes = [
   'ERR_HPKE_OPEN',
   /** An HPKE recipient key that is not a valid key for the suite. */
   'ERR_HPKE_KEY',
+  /** A JWE (ECDH-ES) did not decrypt (one generic error: which check failed is not said). */
+  'ERR_JWE_DECRYPT',
 ] as const;
 
 /** Smart card and APDU codes (`shomei/jpki`). */

@@ -1,7 +1,8 @@
 /**
  * `shomei/online`: online presentation — the OpenID4VP and ISO/IEC 18013-7 handovers,
- * mdoc over the W3C Digital Credentials API (Annex C, `org-iso-mdoc`) for verifiers and
- * wallets, Apple Verify with Wallet's APPLE-HPKE-v1 envelope, and HPKE (RFC 9180).
+ * mdoc over the W3C Digital Credentials API (Annex C, `org-iso-mdoc`, and OpenID4VP 1.0
+ * `openid4vp-v1-unsigned` with DCQL) for verifiers and wallets, Apple Verify with Wallet's
+ * APPLE-HPKE-v1 envelope, HPKE (RFC 9180), and JWE with ECDH-ES (RFC 7516 / 7518).
  */
 
 export { APPLE_HPKE_ALGORITHM, type AppleRequestContext, appleSessionTranscript, openAppleIdentityResponse, sealAppleIdentityResponse } from './apple.js';
@@ -26,4 +27,40 @@ export {
   openId4VpHandover,
 } from './handovers.js';
 export * from './hpke.js';
+export {
+  concatKdf,
+  type DecryptJweOptions,
+  decodeJweHeader,
+  decryptJwe,
+  type EncryptJweOptions,
+  encryptJwe,
+  JWE_ALG_ECDH_ES,
+  JweEnc,
+  type JweHeader,
+} from './jwe.js';
+export {
+  createOpenId4VpDcApiRequest,
+  createOpenId4VpDcApiResponse,
+  type DcqlClaimsQuery,
+  type DcqlCredentialQuery,
+  type DcqlCredentialSetQuery,
+  type DcqlQuery,
+  MSO_MDOC_FORMAT,
+  type MdocClaimQuery,
+  type MdocCredentialQuery,
+  OPENID4VP_DC_API_PROTOCOL,
+  type OpenId4VpClientMetadata,
+  OpenId4VpCheckId,
+  type OpenId4VpDcApiRequest,
+  type OpenId4VpDcApiRequestData,
+  type OpenId4VpDcApiResponseData,
+  type OpenId4VpDcApiResult,
+  type OpenId4VpDcApiVerifierState,
+  type OpenId4VpDcApiWalletRequest,
+  type OpenId4VpDocRequest,
+  type OpenId4VpPresentation,
+  type OpenId4VpResponseMode,
+  openOpenId4VpDcApiResponse,
+  readOpenId4VpDcApiRequest,
+} from './openid4vp.js';
 export { OnlineError } from '../errors.js';

@@ -1,0 +1,801 @@
+/**
+ * OpenID for Verifiable Presentations 1.0 over the W3C Digital Credentials API (Appendix A),
+ * for ISO mdocs (Appendix B.2): unsigned requests (`openid4vp-v1-unsigned`) with a DCQL
+ * query (§6) for `mso_mdoc` credentials, answered in response mode `dc_api` (plain) or
+ * `dc_api.jwt` (a JWE, §8.3, to a key the verifier puts in `client_metadata.jwks`). The
+ * verifier side (build the request, keep its secrets, open and verify the answer) and the
+ * wallet side (read the request, answer it), mirroring `dcapi.ts` (ISO 18013-7 Annex C).
+ *
+ * ```
+ * request  = { protocol: "openid4vp-v1-unsigned",
+ *              data: { response_type: "vp_token", response_mode: "dc_api" / "dc_api.jwt",
+ *                      nonce, client_metadata: { vp_formats_supported, ? jwks,
+ *                      ? encrypted_response_enc_values_supported }, dcql_query } }
+ * dcql_query = { credentials: [ { id, format: "mso_mdoc", meta: { doctype_value },
+ *                ? multiple, ? claims: [ { ? id, path: [namespace, element], ? intent_to_retain, ? values } ],
+ *                ? claim_sets } ], ? credential_sets: [ { options: [[id…]…], ? required } ] }
+ * response = { vp_token: { <credential id>: [ b64url(DeviceResponse), … ] } }          ; dc_api
+ *          / { response: JWE(ECDH-ES, A128GCM / A256GCM){ vp_token: {…} } }          ; dc_api.jwt
+ * SessionTranscript = [ null, null, ["OpenID4VPDCAPIHandover",
+ *                       SHA-256(CBOR([origin, nonce, jwkThumbprint / null]))] ]     ; B.2.6.2
+ * ```
+ *
+ * Device authentication is over that transcript, so an answer made for another origin, nonce
+ * or encryption key fails the `OID4VP_TRANSCRIPT` check (and `DEVICE_AUTH` in the mdoc
+ * report); an answer encrypted to another key does not decrypt (`ERR_JWE_DECRYPT`).
+ */
+
+import type { CborValue } from '../cbor/index.js';
+import { FullDate, TDate } from '../cbor/index.js';
+import { resolveBackend } from '../crypto/index.js';
+import { ecPublicKeyFromRaw, publicKeyOf } from '../crypto/keys.js';
+import type { BackendOptions, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
+import { isShomeiError, MdocError, OnlineError } from '../errors.js';
+import { concat, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';
+import {
+  answerFor,
+  buildDeviceRequest,
+  buildDeviceResponse,
+  type Check,
+  type DeviceRequest,
+  type DeviceResponse,
+  decodeDeviceResponse,
+  decodeIssuerAuthPayload,
+  decodeIssuerSigned,
+  type ElementSelection,
+  encodeDeviceResponse,
+  type HeldDocument,
+  type IssuerSignedItemBytes,
+  type ItemsRequestInput,
+  MdocCheckId,
+  type VerifyDeviceResponseOptions,
+  type VerifyDeviceResponseResult,
+  verifyDeviceResponse,
+} from '../mdoc/index.js';
+import { jwkThumbprint, type OnlineTranscript, openId4VpDcApiHandover } from './handovers.js';
+import {
+  decodeJweHeader,
+  decryptJwe,
+  encryptJwe,
+  fromBase64UrlStrict,
+  JWE_ALG_ECDH_ES,
+  JweEnc,
+  type JweHeader,
+  p256PublicJwk,
+} from './jwe.js';
+
+/** The Digital Credentials API protocol identifier for unsigned OpenID4VP 1.0 requests (A.1). */
+export const OPENID4VP_DC_API_PROTOCOL = 'openid4vp-v1-unsigned';
+
+/** The Credential Format Identifier of ISO mdocs (B.2). */
+export const MSO_MDOC_FORMAT = 'mso_mdoc';
+
+/** Response modes over the DC API (A.2): plain, or encrypted to the verifier (§8.3). */
+export type OpenId4VpResponseMode = 'dc_api' | 'dc_api.jwt';
+
+/** COSE algorithms shomei verifies for IssuerAuth and DeviceSignature: ES256, ES384, ES512, EdDSA. */
+const COSE_SIGNATURE_ALGS = [-7, -35, -36, -8] as const;
+
+/** A DCQL Claims Query (§6.3). */
+export interface DcqlClaimsQuery {
+  readonly id?: string;
+  /** For mdocs exactly `[namespace, elementIdentifier]` (§7.2). */
+  readonly path: readonly (string | number | null)[];
+  readonly values?: readonly (string | number | boolean)[];
+  /** mdoc only (B.2.4): IntentToRetain of ISO/IEC 18013-5 §8.3.2.1.2.1. */
+  readonly intent_to_retain?: boolean;
+}
+
+/** A DCQL Credential Query (§6.1). */
+export interface DcqlCredentialQuery {
+  readonly id: string;
+  readonly format: string;
+  readonly multiple?: boolean;
+  /** For `mso_mdoc`: `{ doctype_value }` (B.2.3). */
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly claims?: readonly DcqlClaimsQuery[];
+  readonly claim_sets?: readonly (readonly string[])[];
+  readonly require_cryptographic_holder_binding?: boolean;
+}
+
+/** A DCQL Credential Set Query (§6.2). */
+export interface DcqlCredentialSetQuery {
+  readonly options: readonly (readonly string[])[];
+  readonly required?: boolean;
+}
+
+/** A DCQL query (§6). */
+export interface DcqlQuery {
+  readonly credentials: readonly DcqlCredentialQuery[];
+  readonly credential_sets?: readonly DcqlCredentialSetQuery[];
+}
+
+/** One claim of an mdoc credential query, read from DCQL. */
+export interface MdocClaimQuery {
+  readonly id?: string;
+  readonly namespace: string;
+  readonly element: string;
+  readonly intentToRetain: boolean;
+  readonly values?: readonly (string | number | boolean)[];
+}
+
+/** An `mso_mdoc` credential query, read from DCQL: what to present for one credential id. */
+export interface MdocCredentialQuery {
+  readonly id: string;
+  readonly docType: string;
+  readonly multiple: boolean;
+  readonly claims: readonly MdocClaimQuery[];
+  /** Alternative claim combinations, by claim id, in the verifier's order of preference; absent: all claims. */
+  readonly claimSets?: readonly (readonly string[])[];
+  /** namespace → element → intent to retain, over all claims (for display). */
+  readonly nameSpaces: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
+}
+
+/** The verifier metadata sent in the request (§5.1). */
+export interface OpenId4VpClientMetadata {
+  readonly vp_formats_supported?: Readonly<Record<string, unknown>>;
+  readonly jwks?: { readonly keys: readonly Readonly<Record<string, unknown>>[] };
+  readonly encrypted_response_enc_values_supported?: readonly string[];
+}
+
+/** The `data` of an unsigned OpenID4VP request over the DC API (A.2). */
+export interface OpenId4VpDcApiRequestData {
+  readonly response_type: 'vp_token';
+  readonly response_mode: OpenId4VpResponseMode;
+  readonly nonce: string;
+  readonly client_metadata?: OpenId4VpClientMetadata;
+  readonly dcql_query: DcqlQuery;
+}
+
+/** The request to hand to `navigator.credentials.get({ digital: { requests: [request] } })`. */
+export interface OpenId4VpDcApiRequest {
+  readonly protocol: typeof OPENID4VP_DC_API_PROTOCOL;
+  readonly data: OpenId4VpDcApiRequestData;
+}
+
+/** The `data` of the wallet's answer: the VP Token, or a JWE carrying it. */
+export type OpenId4VpDcApiResponseData = { readonly vp_token: Readonly<Record<string, readonly string[]>> } | { readonly response: string };
+
+/** What the verifier keeps until the answer comes back (keep it secret and use it once). */
+export interface OpenId4VpDcApiVerifierState {
+  readonly origin: string;
+  readonly nonce: string;
+  readonly responseMode: OpenId4VpResponseMode;
+  readonly dcqlQuery: DcqlQuery;
+  /** For `dc_api.jwt`: the response decryption key, its `kid`, and the `enc` values offered. */
+  readonly encryption?: { readonly key: EcPrivateKey; readonly kid: string; readonly encValues: readonly JweEnc[] };
+  readonly transcript: OnlineTranscript;
+}
+
+/** One document to ask for: like the mdoc `ItemsRequestInput` (namespace → element → intent to retain). */
+export interface OpenId4VpDocRequest {
+  /** The DCQL credential id (`[A-Za-z0-9_-]+`); default derived from the docType. */
+  readonly id?: string;
+  readonly docType: string;
+  readonly nameSpaces: ItemsRequestInput['nameSpaces'];
+  /** Accept several credentials of this docType. */
+  readonly multiple?: boolean;
+}
+
+/** Ids of the checks `openOpenId4VpDcApiResponse` adds to the mdoc verification. */
+export const OpenId4VpCheckId = {
+  /** The credentials returned satisfy the query: every credential, or every required credential set. */
+  CREDENTIALS: 'OID4VP_CREDENTIALS',
+  /** One presentation for the credential id, unless the query allows `multiple`. */
+  PRESENTATION_COUNT: 'OID4VP_PRESENTATION_COUNT',
+  /** The DeviceResponse holds exactly one document, of the queried `doctype_value`. */
+  DOCUMENT: 'OID4VP_DOCUMENT',
+  /** The disclosed elements include every queried claim (or one of the `claim_sets`). */
+  CLAIMS: 'OID4VP_CLAIMS',
+  /** Device authentication verified over this request's transcript (origin, nonce, encryption key). */
+  TRANSCRIPT: 'OID4VP_TRANSCRIPT',
+} as const;
+export type OpenId4VpCheckId = (typeof OpenId4VpCheckId)[keyof typeof OpenId4VpCheckId];
+
+/** One presentation (one DeviceResponse) in the VP Token, verified. */
+export interface OpenId4VpPresentation {
+  readonly credentialId: string;
+  readonly response: DeviceResponse;
+  /** The mdoc report (issuer data authentication, device authentication, requested elements…). */
+  readonly verification: VerifyDeviceResponseResult;
+  /** `OID4VP_DOCUMENT`, `OID4VP_CLAIMS`, `OID4VP_TRANSCRIPT`. */
+  readonly checks: readonly Check[];
+  /** True when the mdoc report and these checks all passed. */
+  readonly valid: boolean;
+}
+
+/** The verified answer. */
+export interface OpenId4VpDcApiResult {
+  /** True only when every presentation is valid and the query is satisfied. */
+  readonly valid: boolean;
+  /** `OID4VP_CREDENTIALS` and one `OID4VP_PRESENTATION_COUNT` per credential id returned. */
+  readonly checks: readonly Check[];
+  /** Credential id → its presentations, in the order received. */
+  readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
+  /** For `dc_api.jwt`, the decrypted JWE's protected header. */
+  readonly jweHeader?: JweHeader;
+}
+
+function bad(message: string, cause?: unknown): never {
+  throw new OnlineError('ERR_ONLINE_MESSAGE', message, cause === undefined ? {} : { cause });
+}
+
+function check(id: string, ok: boolean, detail?: string): Check {
+  return { id, status: ok ? 'passed' : 'failed', required: true, ...(detail === undefined ? {} : { detail }) };
+}
+
+const ID = /^[A-Za-z0-9_-]+$/;
+const NONCE = /^[A-Za-z0-9._~-]+$/;
+
+/** An Origin as the platform asserts it (§2): a web origin without path, or an opaque app origin such as `android:apk-key-hash:…`. */
+function checkOrigin(origin: string): void {
+  const ok =
+    typeof origin === 'string' &&
+    !origin.startsWith('origin:') &&
+    (/^https?:/i.test(origin) ? /^https?:\/\/[^/\s?#]+$/i.test(origin) : /^[a-z][a-z0-9+.-]*:\S+$/i.test(origin));
+  if (!ok) throw new TypeError(`origin must be the platform-asserted origin, such as https://verifier.example, without an origin: prefix (got ${JSON.stringify(origin)})`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsonObject(data: unknown, what: string): Record<string, unknown> {
+  let value = data;
+  if (typeof data === 'string') {
+    try {
+      value = JSON.parse(data);
+    } catch (e) {
+      bad(`${what} is not JSON`, e);
+    }
+  }
+  if (!isObject(value)) bad(`${what} is not a JSON object`);
+  return value;
+}
+
+function nonEmptyArray(value: unknown, what: string): readonly unknown[] {
+  if (!Array.isArray(value) || value.length === 0) bad(`${what} must be a non-empty array`);
+  return value;
+}
+
+/** Read a DCQL query (§6): its shape, ids and references; the `mso_mdoc` queries read into {@link MdocCredentialQuery}. */
+function readDcqlQuery(value: unknown): { query: DcqlQuery; mdoc: MdocCredentialQuery[]; other: string[] } {
+  if (!isObject(value)) bad('dcql_query is not a JSON object');
+  const credentials = nonEmptyArray(value.credentials, 'dcql_query.credentials');
+  const ids = new Set<string>();
+  const mdoc: MdocCredentialQuery[] = [];
+  const other: string[] = [];
+  credentials.forEach((c, i) => {
+    const at = `dcql_query.credentials[${i}]`;
+    if (!isObject(c)) bad(`${at} is not an object`);
+    if (typeof c.id !== 'string' || !ID.test(c.id)) bad(`${at}.id must be a non-empty string of [A-Za-z0-9_-]`);
+    if (ids.has(c.id)) bad(`${at}.id ${c.id} is used twice`);
+    ids.add(c.id);
+    if (typeof c.format !== 'string') bad(`${at}.format must be a string`);
+    if (!isObject(c.meta)) bad(`${at}.meta must be an object`);
+    if (c.multiple !== undefined && typeof c.multiple !== 'boolean') bad(`${at}.multiple must be a boolean`);
+    if (c.format !== MSO_MDOC_FORMAT) {
+      other.push(c.id);
+      return;
+    }
+    const docType = c.meta.doctype_value;
+    if (typeof docType !== 'string' || docType === '') bad(`${at}.meta.doctype_value must be a doctype string`);
+    const claims: MdocClaimQuery[] = [];
+    const claimIds = new Set<string>();
+    if (c.claims !== undefined) {
+      nonEmptyArray(c.claims, `${at}.claims`).forEach((q, j) => {
+        const cat = `${at}.claims[${j}]`;
+        if (!isObject(q)) bad(`${cat} is not an object`);
+        if (q.id !== undefined) {
+          if (typeof q.id !== 'string' || !ID.test(q.id)) bad(`${cat}.id must be a non-empty string of [A-Za-z0-9_-]`);
+          if (claimIds.has(q.id)) bad(`${cat}.id ${q.id} is used twice`);
+          claimIds.add(q.id);
+        }
+        const path = q.path;
+        if (!Array.isArray(path) || path.length !== 2 || typeof path[0] !== 'string' || typeof path[1] !== 'string') {
+          bad(`${cat}.path must be [namespace, element] for mso_mdoc`);
+        }
+        if (q.intent_to_retain !== undefined && typeof q.intent_to_retain !== 'boolean') bad(`${cat}.intent_to_retain must be a boolean`);
+        let values: (string | number | boolean)[] | undefined;
+        if (q.values !== undefined) {
+          values = nonEmptyArray(q.values, `${cat}.values`) as (string | number | boolean)[];
+          if (!values.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v)))) {
+            bad(`${cat}.values must hold strings, integers or booleans`);
+          }
+        }
+        claims.push({
+          ...(q.id === undefined ? {} : { id: q.id as string }),
+          namespace: path[0] as string,
+          element: path[1] as string,
+          intentToRetain: q.intent_to_retain === true,
+          ...(values === undefined ? {} : { values }),
+        });
+      });
+    }
+    let claimSets: string[][] | undefined;
+    if (c.claim_sets !== undefined) {
+      if (c.claims === undefined) bad(`${at}.claim_sets needs claims`);
+      if (claims.some((q) => q.id === undefined)) bad(`${at}: every claim needs an id when claim_sets is present`);
+      claimSets = nonEmptyArray(c.claim_sets, `${at}.claim_sets`).map((set, k) => {
+        const s = nonEmptyArray(set, `${at}.claim_sets[${k}]`);
+        if (!s.every((id) => typeof id === 'string' && claimIds.has(id))) bad(`${at}.claim_sets[${k}] names a claim id that is not in claims`);
+        return s as string[];
+      });
+    }
+    const nameSpaces: Record<string, Record<string, boolean>> = Object.create(null);
+    for (const q of claims) {
+      nameSpaces[q.namespace] ??= Object.create(null);
+      nameSpaces[q.namespace]![q.element] = (nameSpaces[q.namespace]![q.element] ?? false) || q.intentToRetain;
+    }
+    mdoc.push({ id: c.id, docType, multiple: c.multiple === true, claims, ...(claimSets === undefined ? {} : { claimSets }), nameSpaces });
+  });
+  if (value.credential_sets !== undefined) {
+    nonEmptyArray(value.credential_sets, 'dcql_query.credential_sets').forEach((set, i) => {
+      const at = `dcql_query.credential_sets[${i}]`;
+      if (!isObject(set)) bad(`${at} is not an object`);
+      if (set.required !== undefined && typeof set.required !== 'boolean') bad(`${at}.required must be a boolean`);
+      nonEmptyArray(set.options, `${at}.options`).forEach((option, j) => {
+        const o = nonEmptyArray(option, `${at}.options[${j}]`);
+        if (!o.every((id) => typeof id === 'string' && ids.has(id))) bad(`${at}.options[${j}] names a credential id that is not in credentials`);
+      });
+    });
+  }
+  return { query: value as unknown as DcqlQuery, mdoc, other };
+}
+
+/** Whether a set of returned credential ids satisfies the query (§6.4.2); `missing` says what is lacking. */
+function credentialsSatisfied(query: DcqlQuery, have: ReadonlySet<string>): { ok: boolean; missing: string[] } {
+  if (query.credential_sets === undefined) {
+    const missing = query.credentials.map((c) => c.id).filter((id) => !have.has(id));
+    return { ok: missing.length === 0, missing };
+  }
+  const missing: string[] = [];
+  for (const set of query.credential_sets) {
+    if (set.required === false) continue;
+    if (!set.options.some((option) => option.every((id) => have.has(id)))) missing.push(`one of ${set.options.map((o) => `[${o.join(', ')}]`).join(' or ')}`);
+  }
+  return { ok: missing.length === 0, missing };
+}
+
+function entriesOf(nameSpaces: ItemsRequestInput['nameSpaces']): [string, [string, boolean][]][] {
+  const outer = nameSpaces instanceof Map ? [...nameSpaces] : Object.entries(nameSpaces);
+  return outer.map(([ns, els]) => [ns, els instanceof Map ? [...els] : Object.entries(els as Record<string, boolean>)]);
+}
+
+/**
+ * Verifier side: build an unsigned OpenID4VP request for the DC API and the secrets to
+ * keep: a fresh 256-bit nonce and, for `dc_api.jwt`, a fresh P-256 encryption key.
+ * @throws TypeError for a malformed origin, credential id or document request.
+ * @example
+ * const { request, state } = await createOpenId4VpDcApiRequest({ origin: location.origin, responseMode: 'dc_api.jwt',
+ *   docRequests: [{ docType: 'org.iso.18013.5.1.mDL', nameSpaces: { 'org.iso.18013.5.1': { age_over_18: false } } }] })
+ * const credential = await navigator.credentials.get({ mediation: 'required', digital: { requests: [request] } })
+ * const result = await openOpenId4VpDcApiResponse(credential.data, state, { trustAnchors })
+ */
+export async function createOpenId4VpDcApiRequest(
+  options: BackendOptions & {
+    /** The verifier page's origin, as the platform will report it to the wallet. */
+    readonly origin: string;
+    readonly docRequests: readonly OpenId4VpDocRequest[];
+    readonly responseMode: OpenId4VpResponseMode;
+    /** For `dc_api.jwt`, the content encryption algorithms offered; default A128GCM and A256GCM. */
+    readonly encValues?: readonly JweEnc[];
+  },
+): Promise<{ request: OpenId4VpDcApiRequest; state: OpenId4VpDcApiVerifierState }> {
+  checkOrigin(options.origin);
+  const mode = options.responseMode;
+  if (mode !== 'dc_api' && mode !== 'dc_api.jwt') throw new TypeError(`responseMode must be dc_api or dc_api.jwt (got ${String(mode)})`);
+  if (!Array.isArray(options.docRequests) || options.docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
+  const backend = resolveBackend(options);
+  const used = new Set<string>();
+  const credentials: DcqlCredentialQuery[] = options.docRequests.map((r, i) => {
+    if (typeof r?.docType !== 'string' || r.docType === '') throw new TypeError(`docRequests[${i}].docType must be a non-empty string`);
+    let id = r.id ?? r.docType.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (r.id === undefined && used.has(id)) id = `${id}_${i}`;
+    if (!ID.test(id)) throw new TypeError(`docRequests[${i}].id must be a non-empty string of [A-Za-z0-9_-] (got ${JSON.stringify(id)})`);
+    if (used.has(id)) throw new TypeError(`docRequests[${i}].id ${id} is used twice`);
+    used.add(id);
+    const claims: DcqlClaimsQuery[] = entriesOf(r.nameSpaces).flatMap(([ns, els]) => els.map(([el, retain]) => ({ path: [ns, el], intent_to_retain: retain === true })));
+    return {
+      id,
+      format: MSO_MDOC_FORMAT,
+      ...(r.multiple === true ? { multiple: true } : {}),
+      meta: { doctype_value: r.docType },
+      ...(claims.length === 0 ? {} : { claims }),
+    };
+  });
+  const dcqlQuery: DcqlQuery = { credentials };
+  const nonce = toBase64Url(backend.randomBytes(32));
+  const vpFormats = { [MSO_MDOC_FORMAT]: { issuerauth_alg_values: [...COSE_SIGNATURE_ALGS], deviceauth_alg_values: [...COSE_SIGNATURE_ALGS] } };
+  let encryption: OpenId4VpDcApiVerifierState['encryption'];
+  let clientMetadata: OpenId4VpClientMetadata = { vp_formats_supported: vpFormats };
+  let thumbprint: Uint8Array | null = null;
+  if (mode === 'dc_api.jwt') {
+    const encValues = options.encValues ?? [JweEnc.A128GCM, JweEnc.A256GCM];
+    if (encValues.length === 0 || !encValues.every((e) => e === JweEnc.A128GCM || e === JweEnc.A256GCM)) throw new TypeError('encValues must list A128GCM and/or A256GCM');
+    const key = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    thumbprint = await jwkThumbprint(publicKeyOf(key), { backend });
+    const kid = toBase64Url(thumbprint);
+    encryption = { key, kid, encValues: [...encValues] };
+    clientMetadata = {
+      ...clientMetadata,
+      jwks: { keys: [{ ...p256PublicJwk(key), use: 'enc', alg: JWE_ALG_ECDH_ES, kid }] },
+      encrypted_response_enc_values_supported: [...encValues],
+    };
+  }
+  const transcript = await openId4VpDcApiHandover({ origin: options.origin, nonce, jwkThumbprint: thumbprint }, { backend });
+  return {
+    request: {
+      protocol: OPENID4VP_DC_API_PROTOCOL,
+      data: { response_type: 'vp_token', response_mode: mode, nonce, client_metadata: clientMetadata, dcql_query: dcqlQuery },
+    },
+    state: { origin: options.origin, nonce, responseMode: mode, dcqlQuery, ...(encryption === undefined ? {} : { encryption }), transcript },
+  };
+}
+
+function rejectError(payload: Record<string, unknown>): void {
+  if (payload.error !== undefined) {
+    const description = typeof payload.error_description === 'string' ? ` (${payload.error_description})` : '';
+    bad(`the wallet answered with the error ${JSON.stringify(payload.error)}${description}`);
+  }
+}
+
+function decodePresentation(text: unknown, at: string): DeviceResponse {
+  const bytes = fromBase64UrlStrict(text);
+  if (bytes === undefined || bytes.length === 0) bad(`${at} is not a base64url-encoded DeviceResponse`);
+  try {
+    return decodeDeviceResponse(bytes);
+  } catch (e) {
+    if (isShomeiError(e)) bad(`${at}: DeviceResponse: ${e.message}`, e);
+    throw e;
+  }
+}
+
+const AGE_OVER = /^age_over_\d{2}$/;
+
+/** Which of the query's claims a set of disclosed elements answers (age_over_NN by any age_over_MM, ISO 18013-5 §7.2.5). */
+function claimsAnswered(q: MdocCredentialQuery, has: (ns: string, element: string) => boolean): { ok: boolean; missing: string[] } {
+  const answered = (c: MdocClaimQuery) => has(c.namespace, c.element);
+  const name = (c: MdocClaimQuery) => `${c.namespace}/${c.element}`;
+  if (q.claimSets === undefined) {
+    const missing = q.claims.filter((c) => !answered(c)).map(name);
+    return { ok: missing.length === 0, missing };
+  }
+  const byId = new Map(q.claims.map((c) => [c.id!, c]));
+  const ok = q.claimSets.some((set) => set.every((id) => answered(byId.get(id)!)));
+  return { ok, missing: ok ? [] : [`one of the claim_sets ${q.claimSets.map((s) => `[${s.join(', ')}]`).join(', ')}`] };
+}
+
+async function verifyPresentation(
+  credentialId: string,
+  response: DeviceResponse,
+  q: MdocCredentialQuery,
+  request: DeviceRequest,
+  state: OpenId4VpDcApiVerifierState,
+  verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>,
+): Promise<OpenId4VpPresentation> {
+  const verification = await verifyDeviceResponse(response, { ...verify, sessionTranscript: state.transcript.sessionTranscript.tagged, request });
+  const docs = verification.documents;
+  const checks: Check[] = [];
+  const oneDoc = docs.length === 1 && docs[0]!.docType === q.docType;
+  checks.push(check(OpenId4VpCheckId.DOCUMENT, oneDoc, oneDoc ? undefined : `expected one ${q.docType} document, got [${docs.map((d) => d.docType).join(', ')}]`));
+  const doc = docs[0];
+  const disclosed = (ns: string, element: string): boolean => {
+    if (doc === undefined) return false;
+    const has = (id: string) => doc.issuerSigned[ns]?.[id] !== undefined || doc.deviceSigned[ns]?.[id] !== undefined;
+    if (has(element)) return true;
+    return AGE_OVER.test(element) && Object.keys({ ...doc.issuerSigned[ns], ...doc.deviceSigned[ns] }).some((id) => AGE_OVER.test(id));
+  };
+  const claims = claimsAnswered(q, disclosed);
+  checks.push(check(OpenId4VpCheckId.CLAIMS, claims.ok, claims.ok ? undefined : `not disclosed: ${claims.missing.join(', ')}`));
+  // The transcript only enters through device authentication: it is bound when every document's DEVICE_AUTH passed.
+  const deviceAuth = (d: (typeof docs)[number]) => d.checks.filter((c) => c.id === MdocCheckId.DEVICE_AUTH);
+  const bound = docs.length > 0 && docs.every((d) => deviceAuth(d).length > 0 && deviceAuth(d).every((c) => c.status === 'passed'));
+  const key = state.responseMode === 'dc_api.jwt' ? ', nonce and encryption key' : ' and nonce';
+  checks.push(
+    check(
+      OpenId4VpCheckId.TRANSCRIPT,
+      bound,
+      bound
+        ? undefined
+        : `device authentication over the OpenID4VPDCAPIHandover of this request (origin ${state.origin}${key}) failed: the presentation was made for another origin, nonce or key, or its device signature is bad`,
+    ),
+  );
+  return { credentialId, response, verification, checks, valid: verification.valid && checks.every((c) => c.status === 'passed') };
+}
+
+/**
+ * Verifier side: open the wallet's answer with the kept state (decrypting it for
+ * `dc_api.jwt`) and verify every presentation: the mdoc checks of `verifyDeviceResponse`
+ * over this request's SessionTranscript, plus the OpenID4VP checks ({@link OpenId4VpCheckId}).
+ * `data` is the `data` of the DigitalCredential (an object, or its JSON text).
+ * @throws OnlineError `ERR_JWE_DECRYPT` when a `dc_api.jwt` answer does not decrypt with this
+ *   request's key (for example one encrypted to another key); `ERR_ONLINE_MESSAGE` when the
+ *   answer is not an OpenID4VP response to this request (wrong shape, the wrong response
+ *   mode, an unknown credential id, an undecodable DeviceResponse) or is an error response.
+ */
+export async function openOpenId4VpDcApiResponse(
+  data: OpenId4VpDcApiResponseData | Readonly<Record<string, unknown>> | string,
+  state: OpenId4VpDcApiVerifierState,
+  verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>,
+): Promise<OpenId4VpDcApiResult> {
+  const backend = verify.backend === undefined ? {} : { backend: verify.backend };
+  let payload = jsonObject(data, 'the answer');
+  rejectError(payload);
+  let jweHeader: JweHeader | undefined;
+  if (state.responseMode === 'dc_api.jwt') {
+    if (state.encryption === undefined) throw new TypeError('state has no encryption key for dc_api.jwt');
+    if (typeof payload.response !== 'string') bad('a dc_api.jwt answer must carry the encrypted "response" (and no plain vp_token)');
+    const header = decodeJweHeader(payload.response);
+    if (header.kid !== undefined && header.kid !== state.encryption.kid) throw new OnlineError('ERR_JWE_DECRYPT', 'the JWE does not decrypt with this key');
+    const opened = await decryptJwe(payload.response, { recipientKey: state.encryption.key, encValues: state.encryption.encValues, ...backend });
+    jweHeader = opened.header;
+    let text: string;
+    try {
+      text = utf8Decode(opened.plaintext);
+    } catch (e) {
+      bad('the decrypted response is not UTF-8', e);
+    }
+    payload = jsonObject(text, 'the decrypted response');
+    rejectError(payload);
+  } else if (payload.response !== undefined) {
+    bad('an encrypted "response" answers a dc_api request, which asked for a plain vp_token');
+  }
+  const vpToken = jsonObject(payload.vp_token, 'vp_token');
+  const parsed = readDcqlQuery(state.dcqlQuery);
+  const queries = new Map(parsed.mdoc.map((q) => [q.id, q]));
+  const presentations: [string, OpenId4VpPresentation[]][] = [];
+  const checks: Check[] = [];
+  for (const id of Object.keys(vpToken)) {
+    const q = queries.get(id);
+    if (q === undefined) bad(`vp_token has an entry for ${JSON.stringify(id)}, which was not asked for`);
+    const items = nonEmptyArray(vpToken[id], `vp_token.${id}`);
+    const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: q.nameSpaces }]);
+    const list: OpenId4VpPresentation[] = [];
+    for (const [i, item] of items.entries()) {
+      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, request, state, verify));
+    }
+    const countOk = q.multiple || list.length === 1;
+    checks.push(check(OpenId4VpCheckId.PRESENTATION_COUNT, countOk, `${id}: ${list.length} presentation(s)${countOk ? '' : ', but multiple was not allowed'}`));
+    presentations.push([id, list]);
+  }
+  const returned = new Set(presentations.filter(([, list]) => list.length > 0 && list.every((p) => p.valid)).map(([id]) => id));
+  const satisfied = credentialsSatisfied(state.dcqlQuery, returned);
+  checks.unshift(check(OpenId4VpCheckId.CREDENTIALS, satisfied.ok, satisfied.ok ? undefined : `no valid presentation of ${satisfied.missing.join('; ')}`));
+  const valid = checks.every((c) => c.status === 'passed') && presentations.every(([, list]) => list.every((p) => p.valid));
+  return { valid, checks, presentations: Object.fromEntries(presentations), ...(jweHeader === undefined ? {} : { jweHeader }) };
+}
+
+/** What a wallet reads from an OpenID4VP DC API request. */
+export interface OpenId4VpDcApiWalletRequest {
+  /** The origin the platform reported for the caller. */
+  readonly origin: string;
+  readonly nonce: string;
+  readonly responseMode: OpenId4VpResponseMode;
+  readonly dcqlQuery: DcqlQuery;
+  /** The `mso_mdoc` credential queries: what may be presented. */
+  readonly credentials: readonly MdocCredentialQuery[];
+  /** Ids of credential queries in other formats (never answered by this wallet). */
+  readonly otherFormats: readonly string[];
+  /** For `dc_api.jwt`: the verifier key chosen from `client_metadata.jwks`, its kid, and the `enc` chosen. */
+  readonly encryption?: { readonly key: EcPublicKey; readonly kid: string; readonly enc: JweEnc };
+  readonly transcript: OnlineTranscript;
+}
+
+function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
+  if (!isObject(metadata)) bad('a dc_api.jwt request needs client_metadata');
+  const jwks = metadata.jwks;
+  if (!isObject(jwks)) bad('a dc_api.jwt request needs client_metadata.jwks');
+  const keys = nonEmptyArray(jwks.keys, 'client_metadata.jwks.keys');
+  let chosen: { key: EcPublicKey; kid: string } | undefined;
+  for (const [i, jwk] of keys.entries()) {
+    if (!isObject(jwk)) bad(`client_metadata.jwks.keys[${i}] is not a JWK`);
+    if (typeof jwk.kid !== 'string' || jwk.kid === '') bad(`client_metadata.jwks.keys[${i}] has no kid`);
+    if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.alg !== JWE_ALG_ECDH_ES || (jwk.use !== undefined && jwk.use !== 'enc')) continue;
+    if ('d' in jwk) bad(`client_metadata.jwks.keys[${i}] holds a private key`);
+    const x = fromBase64UrlStrict(jwk.x);
+    const y = fromBase64UrlStrict(jwk.y);
+    if (x === undefined || y === undefined || x.length !== 32 || y.length !== 32) bad(`client_metadata.jwks.keys[${i}]: x and y must be 32-byte base64url coordinates`);
+    try {
+      chosen = { key: ecPublicKeyFromRaw('P-256', concat(Uint8Array.of(4), x, y)), kid: jwk.kid };
+    } catch (e) {
+      if (isShomeiError(e)) bad(`client_metadata.jwks.keys[${i}] is not a point on P-256`, e);
+      throw e;
+    }
+    break;
+  }
+  if (chosen === undefined) bad('client_metadata.jwks has no EC P-256 key with alg ECDH-ES for encryption');
+  const offered = metadata.encrypted_response_enc_values_supported === undefined ? [JweEnc.A128GCM] : nonEmptyArray(metadata.encrypted_response_enc_values_supported, 'client_metadata.encrypted_response_enc_values_supported');
+  const enc = offered.find((e): e is JweEnc => e === JweEnc.A128GCM || e === JweEnc.A256GCM);
+  if (enc === undefined) bad(`none of the offered enc values ${JSON.stringify(offered)} is supported (A128GCM, A256GCM)`);
+  return { ...chosen, enc };
+}
+
+/**
+ * Wallet side: read an unsigned OpenID4VP request's `data` (an object or its JSON text),
+ * with the origin the platform reports for the caller, and compute the transcript to sign.
+ * Unknown parameters are ignored, as are `client_id` and `expected_origins` (A.2).
+ * @throws OnlineError `ERR_ONLINE_MESSAGE` for a malformed request, a signed request
+ *   (`request`), `transaction_data` (not supported), or a `dc_api.jwt` request without a
+ *   usable P-256 ECDH-ES key or `enc` value.
+ */
+export async function readOpenId4VpDcApiRequest(
+  data: OpenId4VpDcApiRequestData | Readonly<Record<string, unknown>> | string,
+  origin: string,
+  options: BackendOptions = {},
+): Promise<OpenId4VpDcApiWalletRequest> {
+  checkOrigin(origin);
+  const d = jsonObject(data, 'the request');
+  if (d.request !== undefined) bad('signed requests (openid4vp-v1-signed) are not supported');
+  if (d.response_type !== 'vp_token') bad(`response_type must be vp_token (got ${JSON.stringify(d.response_type)})`);
+  const mode = d.response_mode;
+  if (mode !== 'dc_api' && mode !== 'dc_api.jwt') bad(`response_mode must be dc_api or dc_api.jwt (got ${JSON.stringify(mode)})`);
+  if (typeof d.nonce !== 'string' || !NONCE.test(d.nonce)) bad('nonce must be a non-empty string of URL-safe characters');
+  if (d.transaction_data !== undefined) bad('transaction_data is not supported');
+  if (d.client_metadata !== undefined && !isObject(d.client_metadata)) bad('client_metadata is not a JSON object');
+  const { query, mdoc, other } = readDcqlQuery(d.dcql_query);
+  const encryption = mode === 'dc_api.jwt' ? chooseEncryption(d.client_metadata) : undefined;
+  const thumbprint = encryption === undefined ? null : await jwkThumbprint(encryption.key, options);
+  const transcript = await openId4VpDcApiHandover({ origin, nonce: d.nonce, jwkThumbprint: thumbprint }, options);
+  return {
+    origin,
+    nonce: d.nonce,
+    responseMode: mode,
+    dcqlQuery: query,
+    credentials: mdoc,
+    otherFormats: other,
+    ...(encryption === undefined ? {} : { encryption }),
+    transcript,
+  };
+}
+
+interface Held {
+  readonly held: HeldDocument;
+  readonly docType: string;
+  readonly items: ReadonlyMap<string, ReadonlyMap<string, IssuerSignedItemBytes>>;
+}
+
+function holdings(documents: readonly HeldDocument[]): Held[] {
+  return documents.map((held, i) => {
+    const issuerSigned = held.issuerSigned instanceof Uint8Array ? decodeIssuerSigned(held.issuerSigned, `documents[${i}]`) : held.issuerSigned;
+    const mso = decodeIssuerAuthPayload(issuerSigned.issuerAuth, `documents[${i}].issuerAuth`);
+    const items = new Map([...issuerSigned.nameSpaces].map(([ns, list]) => [ns, new Map(list.map((it) => [it.value.elementIdentifier, it] as const))] as const));
+    return { held, docType: mso.docType, items };
+  });
+}
+
+/** RFC 8949 §6.1-style JSON view of a CBOR element value, for DCQL `values` matching (primitives and dates only). */
+function jsonValue(v: CborValue): string | number | boolean | undefined {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+  if (v instanceof TDate || v instanceof FullDate) return v.text;
+  return undefined;
+}
+
+function available(h: Held, c: MdocClaimQuery): boolean {
+  const item = answerFor(c.element, h.items.get(c.namespace) ?? new Map());
+  const value: CborValue | undefined = item !== undefined ? item.value.elementValue : (h.held.deviceSigned?.[c.namespace]?.[c.element] as CborValue | undefined);
+  if (value === undefined) return false;
+  if (c.values === undefined) return true;
+  const json = jsonValue(value);
+  return json !== undefined && c.values.includes(json);
+}
+
+/** The elements to disclose from `h` for query `q`, or undefined when `h` cannot answer it (§6.4.1). */
+function selectionFor(h: Held, q: MdocCredentialQuery): ElementSelection | undefined {
+  if (h.docType !== q.docType) return undefined;
+  let chosen: readonly MdocClaimQuery[] | undefined;
+  if (q.claimSets === undefined) {
+    chosen = q.claims.every((c) => available(h, c)) ? q.claims : undefined;
+  } else {
+    const byId = new Map(q.claims.map((c) => [c.id!, c]));
+    const set = q.claimSets.find((s) => s.every((id) => available(h, byId.get(id)!)));
+    chosen = set?.map((id) => byId.get(id)!);
+  }
+  if (chosen === undefined) return undefined;
+  const out: Record<string, string[]> = Object.create(null);
+  for (const c of chosen) {
+    out[c.namespace] ??= [];
+    if (!out[c.namespace]!.includes(c.element)) out[c.namespace]!.push(c.element);
+  }
+  return out;
+}
+
+function covers(kept: ElementSelection, wanted: ElementSelection): boolean {
+  return Object.entries(wanted).every(([ns, els]) => els.every((el) => kept[ns]?.includes(el) ?? false));
+}
+
+/** Which credential ids to answer, given those that can be: all of them, or an option of every credential set (§6.4.2). */
+function chooseCredentials(query: DcqlQuery, can: ReadonlySet<string>): string[] | undefined {
+  if (query.credential_sets === undefined) return query.credentials.every((c) => can.has(c.id)) ? query.credentials.map((c) => c.id) : undefined;
+  const out = new Set<string>();
+  for (const set of query.credential_sets) {
+    const option = set.options.find((o) => o.every((id) => can.has(id)));
+    if (option === undefined) {
+      if (set.required === false) continue;
+      return undefined;
+    }
+    for (const id of option) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * Wallet side: answer a request with the held documents. For each credential query chosen
+ * (all of them, or per `credential_sets` the first option that can be answered), the
+ * matching documents (the first, or all with `multiple`) are presented, each as one
+ * DeviceResponse device-signed over the OpenID4VP DC API transcript, disclosing exactly
+ * the queried claims (or the first `claim_sets` option held). For `dc_api.jwt` the answer
+ * is encrypted to the verifier's key. Returns the `data` to give back to the API.
+ *
+ * `consent` is asked once per presentation with the elements about to be disclosed; a
+ * presentation whose elements are not all kept is withdrawn, as DCQL does not allow a
+ * credential to be returned with fewer claims than asked (§6.4.1).
+ * @throws MdocError `ERR_MDOC_INPUT` when the held documents (after consent) cannot satisfy
+ *   the query, or a device key does not match its MSO; `ERR_MDOC_STRUCTURE` for a malformed
+ *   held document.
+ */
+export async function createOpenId4VpDcApiResponse(
+  request: OpenId4VpDcApiWalletRequest,
+  options: BackendOptions & {
+    readonly documents: readonly HeldDocument[];
+    readonly consent?: (docType: string, proposed: ElementSelection, credentialId: string) => ElementSelection | Promise<ElementSelection>;
+  },
+): Promise<OpenId4VpDcApiResponseData> {
+  const backend = options.backend === undefined ? {} : { backend: options.backend };
+  const held = holdings(options.documents);
+  const matches = new Map<string, { h: Held; selection: ElementSelection }[]>();
+  for (const q of request.credentials) {
+    const found = held.flatMap((h) => {
+      const selection = selectionFor(h, q);
+      return selection === undefined ? [] : [{ h, selection }];
+    });
+    if (found.length > 0) matches.set(q.id, q.multiple ? found : found.slice(0, 1));
+  }
+  // Ask for consent only for what would be sent; a refusal withdraws that credential and the choice is made again.
+  const asked = new Set<string>();
+  let chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
+  while (chosen !== undefined && options.consent !== undefined && chosen.some((id) => !asked.has(id))) {
+    for (const id of chosen.filter((i) => !asked.has(i))) {
+      asked.add(id);
+      const kept: { h: Held; selection: ElementSelection }[] = [];
+      for (const m of matches.get(id)!) if (covers(await options.consent(m.h.docType, m.selection, id), m.selection)) kept.push(m);
+      if (kept.length > 0) matches.set(id, kept);
+      else matches.delete(id);
+    }
+    chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
+  }
+  if (chosen === undefined) {
+    const can = [...matches.keys()];
+    throw new MdocError('ERR_MDOC_INPUT', `documents: the held documents${options.consent === undefined ? '' : ' consented to'} cannot satisfy the query (can answer: [${can.join(', ')}])`, {
+      path: 'documents',
+    });
+  }
+  const vpToken: [string, string[]][] = [];
+  for (const id of chosen) {
+    const list: string[] = [];
+    for (const m of matches.get(id)!) {
+      const response = await buildDeviceResponse({
+        documents: [m.h.held],
+        elements: m.selection,
+        sessionTranscript: request.transcript.sessionTranscript.tagged,
+        ...backend,
+      });
+      list.push(toBase64Url(encodeDeviceResponse(response)));
+    }
+    vpToken.push([id, list]);
+  }
+  const vp_token = Object.fromEntries(vpToken);
+  if (request.responseMode === 'dc_api') return { vp_token };
+  const enc = request.encryption;
+  if (enc === undefined) throw new TypeError('a dc_api.jwt request needs its encryption key');
+  const response = await encryptJwe({
+    recipientKey: enc.key,
+    kid: enc.kid,
+    enc: enc.enc,
+    plaintext: utf8Encode(JSON.stringify({ vp_token })),
+    ...backend,
+  });
+  return { response };
+}
