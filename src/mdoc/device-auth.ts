@@ -74,6 +74,16 @@ export function readerAuthenticationBytes(transcript: SessionTranscriptBytes, it
   return EncodedCbor.wrap(inner, null).tagged;
 }
 
+/** ReaderAuthenticationAllBytes (second edition §12.5.4): the detached payload of ReaderAuthAll. */
+export function readerAuthenticationAllBytes(
+  transcript: SessionTranscriptBytes,
+  itemsRequests: readonly EncodedCbor<unknown>[],
+  deviceRequestInfo: EncodedCbor<unknown> | null,
+): Uint8Array {
+  const inner = encode(['ReaderAuthenticationAll', new RawCbor(transcript.transcript), [...itemsRequests], deviceRequestInfo]);
+  return EncodedCbor.wrap(inner, null).tagged;
+}
+
 /**
  * EMacKey (§9.1.3.5): HKDF-SHA-256 over the ECDH shared secret of one party's private key
  * and the other's public key, salted with SHA-256(SessionTranscriptBytes).

@@ -1,7 +1,8 @@
 /**
  * DeviceRequest (ISO/IEC 18013-5:2021 §8.3.2.1.2.1) with reader authentication (§9.1.4),
- * and the version 1.1 additions of the second edition (DeviceRequestInfo, DocRequestInfo,
- * ReaderAuthAll) kept as received.
+ * and the version 1.1 additions of the second edition (§10.2): DeviceRequestInfo with its
+ * use cases, DocRequestInfo in ItemsRequest's `requestInfo`, and ReaderAuthAll, each read
+ * into typed fields and re-emitted as received.
  *
  * ```cddl
  * DeviceRequest = {
@@ -16,6 +17,15 @@
  * NameSpaces = { + NameSpace => DataElements }
  * DataElements = { + DataElementIdentifier => IntentToRetain }     ; IntentToRetain = bool
  * ReaderAuth = COSE_Sign1     ; detached payload: ReaderAuthenticationBytes
+ *
+ * ; version 1.1 (second edition)
+ * DeviceRequestInfo = { ? "useCases" : [+ UseCase], * tstr => any }
+ * UseCase = { "mandatory" : bool, "documentSets" : [+ [+ uint]], ? "purposeHints" : { + tstr => int } }
+ * DocRequestInfo = { ? "alternativeDataElements" : [+ any], ? "issuerIdentifiers" : [+ bstr],
+ *                    ? "uniqueDocSetRequired" : bool, ? "maximumResponseSize" : uint, * tstr => any }
+ * ReaderAuthAll = COSE_Sign1  ; detached payload: ReaderAuthenticationAllBytes
+ * ReaderAuthenticationAll = [ "ReaderAuthenticationAll", SessionTranscript, [* ItemsRequestBytes],
+ *                             DeviceRequestInfoBytes / null ]
  * ```
  */
 
@@ -33,15 +43,39 @@ import {
 } from '../cose/index.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CborError, CoseError, isShomeiError } from '../errors.js';
-import { type SessionTranscriptBytes, readerAuthenticationBytes } from './device-auth.js';
-import { asArray, asBool, asEmbedded, asMap, asText, at, field, optional, structureError, textKeyed } from './structure.js';
+import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';
+import { asArray, asBool, asBytes, asEmbedded, asInt, asMap, asText, asUint, at, field, optional, structureError, textKeyed } from './structure.js';
+
+/** DocRequestInfo (version 1.1): what the reader says about one document request. */
+export interface DocRequestInfo {
+  readonly alternativeDataElements?: readonly CborValue[];
+  /** AKI keyIdentifier values of the issuers the reader accepts. */
+  readonly issuerIdentifiers?: readonly Uint8Array[];
+  readonly uniqueDocSetRequired?: boolean;
+  readonly maximumResponseSize?: number;
+}
 
 /** What a reader asks for in one document. */
 export interface ItemsRequest {
   readonly docType: string;
   /** Namespace → element → intent to retain. */
   readonly nameSpaces: ReadonlyMap<string, ReadonlyMap<string, boolean>>;
+  /** `requestInfo` as received (DocRequestInfo in version 1.1). */
   readonly requestInfo?: CborMap;
+  /** The DocRequestInfo members shomei knows, read from `requestInfo`. */
+  readonly docRequestInfo?: DocRequestInfo;
+}
+
+/** One use case of a version 1.1 request (§10.2.8): sets of DocRequest indexes, any one of which satisfies it. */
+export interface UseCase {
+  readonly mandatory: boolean;
+  readonly documentSets: readonly (readonly number[])[];
+  readonly purposeHints?: ReadonlyMap<string, number>;
+}
+
+/** DeviceRequestInfo (version 1.1). */
+export interface DeviceRequestInfo {
+  readonly useCases?: readonly UseCase[];
 }
 
 /** One document request, with the exact ItemsRequestBytes received. */
@@ -56,8 +90,46 @@ export interface DocRequest {
 export interface DeviceRequest {
   readonly version: string;
   readonly docRequests: readonly DocRequest[];
-  /** Other members (deviceRequestInfo, readerAuthAll of version 1.1 …), kept as received. */
+  /** DeviceRequestInfoBytes (version 1.1), as received. */
+  readonly deviceRequestInfo?: EncodedCbor<DeviceRequestInfo>;
+  /** ReaderAuthAll signatures (version 1.1). */
+  readonly readerAuthAll?: readonly CoseSign1[];
+  /** Other members, kept as received. */
   readonly extensions?: CborMap;
+}
+
+function decodeDocRequestInfo(m: CborMap, path: string): DocRequestInfo {
+  const out: { -readonly [K in keyof DocRequestInfo]: DocRequestInfo[K] } = {};
+  const alt = optional(m, 'alternativeDataElements');
+  if (alt !== undefined) out.alternativeDataElements = asArray(alt, at(path, 'alternativeDataElements'), true);
+  const ids = optional(m, 'issuerIdentifiers');
+  if (ids !== undefined) out.issuerIdentifiers = asArray(ids, at(path, 'issuerIdentifiers'), true).map((v, i) => asBytes(v, `${at(path, 'issuerIdentifiers')}[${i}]`));
+  const unique = optional(m, 'uniqueDocSetRequired');
+  if (unique !== undefined) out.uniqueDocSetRequired = asBool(unique, at(path, 'uniqueDocSetRequired'));
+  const max = optional(m, 'maximumResponseSize');
+  if (max !== undefined) out.maximumResponseSize = asUint(max, at(path, 'maximumResponseSize'));
+  return out;
+}
+
+function decodeDeviceRequestInfo(value: CborValue, path: string): DeviceRequestInfo {
+  const m = asMap(value, path);
+  const useCases = optional(m, 'useCases');
+  if (useCases === undefined) return {};
+  const ucPath = at(path, 'useCases');
+  return {
+    useCases: asArray(useCases, ucPath, true).map((u, i): UseCase => {
+      const p = `${ucPath}[${i}]`;
+      const um = asMap(u, p);
+      const hints = optional(um, 'purposeHints');
+      return {
+        mandatory: asBool(field(um, 'mandatory', p), at(p, 'mandatory')),
+        documentSets: asArray(field(um, 'documentSets', p), at(p, 'documentSets'), true).map((set, j) =>
+          asArray(set, `${at(p, 'documentSets')}[${j}]`, true).map((n, k) => asUint(n, `${at(p, 'documentSets')}[${j}][${k}]`)),
+        ),
+        ...(hints === undefined ? {} : { purposeHints: new Map(textKeyed(asMap(hints, at(p, 'purposeHints')), at(p, 'purposeHints')).map(([k, v]) => [k, asInt(v, at(at(p, 'purposeHints'), k))])) }),
+      };
+    }),
+  };
 }
 
 function decodeItemsRequest(value: CborValue, path: string): ItemsRequest {
@@ -71,10 +143,11 @@ function decodeItemsRequest(value: CborValue, path: string): ItemsRequest {
     nameSpaces.set(ns, map);
   }
   const requestInfo = optional(m, 'requestInfo');
+  const info = requestInfo === undefined ? undefined : asMap(requestInfo, at(path, 'requestInfo'));
   return {
     docType: asText(field(m, 'docType', path), at(path, 'docType')),
     nameSpaces,
-    ...(requestInfo === undefined ? {} : { requestInfo: asMap(requestInfo, at(path, 'requestInfo')) }),
+    ...(info === undefined ? {} : { requestInfo: info, docRequestInfo: decodeDocRequestInfo(info, at(path, 'requestInfo')) }),
   };
 }
 
@@ -115,8 +188,30 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
     const extensions = rest(dr, ['itemsRequest', 'readerAuth']);
     return { itemsRequest, ...(readerAuth === undefined ? {} : { readerAuth }), ...(extensions === undefined ? {} : { extensions }) };
   });
-  const extensions = rest(m, ['version', 'docRequests']);
-  return { version, docRequests, ...(extensions === undefined ? {} : { extensions }) };
+  const dri = optional(m, 'deviceRequestInfo');
+  const deviceRequestInfo = dri === undefined ? undefined : asEmbedded(dri, at(path, 'deviceRequestInfo')).map((v) => decodeDeviceRequestInfo(v, at(path, 'deviceRequestInfo')));
+  const raa = optional(m, 'readerAuthAll');
+  let readerAuthAll: CoseSign1[] | undefined;
+  if (raa !== undefined) {
+    // An array of COSE_Sign1 (second edition); a single COSE_Sign1 is tolerated.
+    const list = Array.isArray(raa) && raa.length > 0 && Array.isArray(raa[0]) ? raa : [raa];
+    readerAuthAll = list.map((r, i) => {
+      try {
+        return decodeCoseSign1(r);
+      } catch (e) {
+        if (e instanceof CoseError) structureError(`${at(path, 'readerAuthAll')}[${i}]`, e.message, e);
+        throw e;
+      }
+    });
+  }
+  const extensions = rest(m, ['version', 'docRequests', 'deviceRequestInfo', 'readerAuthAll']);
+  return {
+    version,
+    docRequests,
+    ...(deviceRequestInfo === undefined ? {} : { deviceRequestInfo }),
+    ...(readerAuthAll === undefined ? {} : { readerAuthAll }),
+    ...(extensions === undefined ? {} : { extensions }),
+  };
 }
 
 /** Encode a DeviceRequest (ItemsRequestBytes and ReaderAuth re-emitted as they are). */
@@ -131,6 +226,8 @@ export function encodeDeviceRequest(request: DeviceRequest): Uint8Array {
     ['version', request.version],
     ['docRequests', docRequests],
   ]);
+  if (request.deviceRequestInfo !== undefined) m.set('deviceRequestInfo', request.deviceRequestInfo);
+  if (request.readerAuthAll !== undefined) m.set('readerAuthAll', request.readerAuthAll.map((r) => coseSign1Value(r)));
   for (const [k, v] of request.extensions ?? []) m.set(k as string, v);
   return encode(m);
 }
@@ -170,32 +267,76 @@ export function buildItemsRequest(input: ItemsRequestInput): EncodedCbor<ItemsRe
   return encodeEmbedded(m).map(() => itemsRequest);
 }
 
+/** Options of {@link buildDeviceRequest}. */
+export interface BuildDeviceRequestOptions extends BackendOptions {
+  /** Sign each DocRequest (ReaderAuth). */
+  readonly readerAuth?: ReaderAuthInput;
+  /** Sign the whole request once (ReaderAuthAll, version 1.1). */
+  readonly readerAuthAll?: ReaderAuthInput;
+  /** DeviceRequestInfo (version 1.1), e.g. use cases. */
+  readonly deviceRequestInfo?: DeviceRequestInfo;
+}
+
+function deviceRequestInfoValue(info: DeviceRequestInfo): Map<string, CborValue> {
+  const m = new Map<string, CborValue>();
+  if (info.useCases !== undefined) {
+    m.set(
+      'useCases',
+      info.useCases.map((u) => {
+        const um = new Map<string, CborValue>([
+          ['mandatory', u.mandatory],
+          ['documentSets', u.documentSets.map((set) => [...set])],
+        ]);
+        if (u.purposeHints !== undefined) um.set('purposeHints', new Map(u.purposeHints));
+        return um;
+      }),
+    );
+  }
+  return m;
+}
+
+async function signReaderAuth(payload: Uint8Array, input: ReaderAuthInput, options: BackendOptions): Promise<CoseSign1> {
+  return signCoseSign1({
+    payload,
+    detached: true,
+    signer: input.signer,
+    unprotectedHeaders: new Map([[CoseHeader.x5chain, x5chainValue(input.certificates)]]),
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+  });
+}
+
 /**
- * Build a DeviceRequest (version 1.0) for one or more documents, each optionally signed
- * with reader authentication over `readerAuth.sessionTranscript`.
+ * Build a DeviceRequest for one or more documents, optionally signed per document
+ * (ReaderAuth) or as a whole (ReaderAuthAll). The version is "1.1" when
+ * DeviceRequestInfo or ReaderAuthAll is present, "1.0" otherwise (second edition §10.2.2).
  */
-export async function buildDeviceRequest(
-  docRequests: readonly ItemsRequestInput[],
-  options: BackendOptions & { readonly readerAuth?: ReaderAuthInput } = {},
-): Promise<DeviceRequest> {
+export async function buildDeviceRequest(docRequests: readonly ItemsRequestInput[], options: BuildDeviceRequestOptions = {}): Promise<DeviceRequest> {
+  if (docRequests.length === 0) throw new RangeError('a DeviceRequest needs at least one document request');
   const out: DocRequest[] = [];
   for (const input of docRequests) {
     const itemsRequest = buildItemsRequest(input);
-    let readerAuth: CoseSign1 | undefined;
-    if (options.readerAuth !== undefined) {
-      const ra = options.readerAuth;
-      readerAuth = await signCoseSign1({
-        payload: readerAuthenticationBytes(ra.sessionTranscript, itemsRequest),
-        detached: true,
-        signer: ra.signer,
-        unprotectedHeaders: new Map([[CoseHeader.x5chain, x5chainValue(ra.certificates)]]),
-        ...(options.backend === undefined ? {} : { backend: options.backend }),
-      });
-    }
+    const readerAuth =
+      options.readerAuth === undefined ? undefined : await signReaderAuth(readerAuthenticationBytes(options.readerAuth.sessionTranscript, itemsRequest), options.readerAuth, options);
     out.push({ itemsRequest, ...(readerAuth === undefined ? {} : { readerAuth }) });
   }
-  if (out.length === 0) throw new RangeError('a DeviceRequest needs at least one document request');
-  return { version: '1.0', docRequests: out };
+  const info = options.deviceRequestInfo;
+  const deviceRequestInfo = info === undefined ? undefined : encodeEmbedded(deviceRequestInfoValue(info) as CborValue).map(() => info);
+  let readerAuthAll: CoseSign1[] | undefined;
+  if (options.readerAuthAll !== undefined) {
+    const payload = readerAuthenticationAllBytes(
+      options.readerAuthAll.sessionTranscript,
+      out.map((d) => d.itemsRequest),
+      deviceRequestInfo ?? null,
+    );
+    readerAuthAll = [await signReaderAuth(payload, options.readerAuthAll, options)];
+  }
+  const v11 = deviceRequestInfo !== undefined || readerAuthAll !== undefined;
+  return {
+    version: v11 ? '1.1' : '1.0',
+    docRequests: out,
+    ...(deviceRequestInfo === undefined ? {} : { deviceRequestInfo }),
+    ...(readerAuthAll === undefined ? {} : { readerAuthAll }),
+  };
 }
 
 /** The reader certificate chain of a ReaderAuth (leaf first). */
@@ -221,6 +362,33 @@ export async function verifyReaderAuthSignature(
       detachedPayload: readerAuthenticationBytes(transcript, docRequest.itemsRequest),
       ...(options.backend === undefined ? {} : { backend: options.backend }),
     });
+    return true;
+  } catch (e) {
+    if (isShomeiError(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Verify a ReaderAuthAll signature (version 1.1) with the reader's public key over
+ * ReaderAuthenticationAllBytes built from this request and `transcript`. False (never
+ * throws) when absent or not valid.
+ */
+export async function verifyReaderAuthAllSignature(
+  request: DeviceRequest,
+  transcript: SessionTranscriptBytes,
+  key: Parameters<typeof verifyCoseSign1>[1]['key'],
+  options: BackendOptions = {},
+): Promise<boolean> {
+  const signature = request.readerAuthAll?.[0];
+  if (signature === undefined) return false;
+  const payload = readerAuthenticationAllBytes(
+    transcript,
+    request.docRequests.map((d) => d.itemsRequest),
+    request.deviceRequestInfo ?? null,
+  );
+  try {
+    await verifyCoseSign1(signature, { key, detachedPayload: payload, ...(options.backend === undefined ? {} : { backend: options.backend }) });
     return true;
   } catch (e) {
     if (isShomeiError(e)) return false;

@@ -8,21 +8,27 @@
 export {
   deriveEMacKey,
   deviceAuthenticationBytes,
+  readerAuthenticationAllBytes,
   readerAuthenticationBytes,
   readSessionTranscript,
   type SessionTranscriptBytes,
 } from './device-auth.js';
 export {
+  type BuildDeviceRequestOptions,
   buildDeviceRequest,
   buildItemsRequest,
   type DeviceRequest,
+  type DeviceRequestInfo,
   type DocRequest,
+  type DocRequestInfo,
   decodeDeviceRequest,
   encodeDeviceRequest,
   type ItemsRequest,
   type ItemsRequestInput,
   type ReaderAuthInput,
   readerAuthCertificates,
+  type UseCase,
+  verifyReaderAuthAllSignature,
   verifyReaderAuthSignature,
 } from './device-request.js';
 export {
