@@ -75,5 +75,7 @@ describe('shomei vectors', () => {
     expect(report.failed).toBe(0);
     expect(report.passed).toBeGreaterThan(3000);
     expect(report.suites.map((s) => s.name)).toContain('RFC 8949 Appendix F (not well-formed: rejected)');
+    expect(report.suites.map((s) => s.name)).toContain('ISO/IEC 18013-5 Annex D (COSE, mdoc, session)');
+    expect(report.suites.filter((s) => s.name.startsWith('ISO')).every((s) => s.failed === 0)).toBe(true);
   });
 });
