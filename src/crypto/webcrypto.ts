@@ -12,8 +12,9 @@
  *   bytes in Node, zero-length HMAC keys) and the fallback backend (noble) answers instead.
  * - Imported public keys are kept in a small LRU keyed by algorithm and key bytes (so a
  *   key decoded afresh from a COSE_Key or certificate still hits); imported private keys
- *   in a WeakMap on the key object, re-imported if its bytes change in place. AES and HMAC
- *   keys are never cached.
+ *   and AES keys in a WeakMap on the key object (the Uint8Array for AES), re-imported if its
+ *   bytes change in place, so a session's SKDevice/SKReader is imported once. HMAC keys are
+ *   never cached (each MAC key is used once).
  * - RSASSA-PKCS1-v1_5 hashes with SubtleCrypto and verifies with `./rsa.ts`: BigInt
  *   exponentiation with e = 65537 is as fast as SubtleCrypto's verify on V8 and keeps one
  *   implementation of the encoding check.
@@ -108,7 +109,7 @@ const SMALL_DIGEST = 1024;
 
 export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBackend = nobleBackend): CryptoBackend {
   const publicKeys = new Lru<Imported>(PUBLIC_KEY_CACHE_SIZE);
-  const privateKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly imported: Imported }>>();
+  const secretKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly imported: Imported }>>();
 
   function getSubtle(): SubtleCrypto {
     const s = subtle ?? globalThis.crypto?.subtle;
@@ -139,13 +140,22 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     importer: () => Promise<CryptoKey>,
   ): Imported {
     validate();
-    let byUsage = privateKeys.get(key);
-    if (byUsage === undefined) privateKeys.set(key, (byUsage = new Map()));
+    return importSecret(key, key.d, usage, importer);
+  }
+
+  /** Import secret bytes once per (owner object, usage); re-import when they changed in place. */
+  function importSecret(owner: object, secret: Uint8Array, usage: string, importer: () => Promise<CryptoKey>): Imported {
+    let byUsage = secretKeys.get(owner);
+    if (byUsage === undefined) secretKeys.set(owner, (byUsage = new Map()));
     const hit = byUsage.get(usage);
-    if (hit !== undefined && constantTimeEqual(hit.d, key.d)) return hit.imported;
+    if (hit !== undefined && constantTimeEqual(hit.d, secret)) return hit.imported;
     const imported = importer().catch(() => null);
-    byUsage.set(usage, { d: key.d.slice(), imported });
+    byUsage.set(usage, { d: secret.slice(), imported });
     return imported;
+  }
+
+  function importAes(key: Uint8Array): Imported {
+    return importSecret(key, key, 'AES-GCM', () => getSubtle().importKey('raw', buf(key), 'AES-GCM', false, ['encrypt', 'decrypt']));
   }
 
   function gcmParams(iv: Uint8Array, aad: Uint8Array | undefined): AesGcmParams {
@@ -337,8 +347,9 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     async aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array) {
       const s = getSubtle();
       checkAesGcm(key, iv, plaintext, aad);
+      const k = await importAes(key);
+      if (k === null) return fallback.aesGcmEncrypt(key, iv, plaintext, aad);
       try {
-        const k = await s.importKey('raw', buf(key), 'AES-GCM', false, ['encrypt']);
         return new Uint8Array(await s.encrypt(gcmParams(iv, aad), k, buf(plaintext)));
       } catch {
         return fallback.aesGcmEncrypt(key, iv, plaintext, aad);
@@ -349,12 +360,8 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       const s = getSubtle();
       checkAesGcm(key, iv, ciphertext, aad);
       if (ciphertext.length < 16) throw new CryptoError('ERR_CRYPTO_DECRYPT', 'AES-GCM ciphertext is shorter than the tag');
-      let k: CryptoKey;
-      try {
-        k = await s.importKey('raw', buf(key), 'AES-GCM', false, ['decrypt']);
-      } catch {
-        return fallback.aesGcmDecrypt(key, iv, ciphertext, aad);
-      }
+      const k = await importAes(key);
+      if (k === null) return fallback.aesGcmDecrypt(key, iv, ciphertext, aad);
       try {
         return new Uint8Array(await s.decrypt(gcmParams(iv, aad), k, buf(ciphertext)));
       } catch (e) {

@@ -77,6 +77,18 @@ describe.each([nobleBackend, webCryptoBackend])('$name', (backend: CryptoBackend
     expect(await backend.ecdsaVerify(publicKeyOf(other), 'SHA-256', message, sig)).toBe(true);
   });
 
+  it('an AES key changed in place after use is imported again (the key object is cached)', async () => {
+    const key = backend.randomBytes(32);
+    const iv = backend.randomBytes(12);
+    const sealedBefore = await backend.aesGcmEncrypt(key, iv, message);
+    key[0]! ^= 1;
+    const sealedAfter = await backend.aesGcmEncrypt(key, iv, message);
+    expect(toHex(sealedAfter)).not.toBe(toHex(sealedBefore));
+    expect(toHex(sealedAfter)).toBe(toHex(await nobleBackend.aesGcmEncrypt(key.slice(), iv, message)));
+    await expect(backend.aesGcmDecrypt(key, iv, sealedBefore)).rejects.toEqual(code('ERR_CRYPTO_DECRYPT'));
+    expect(toHex(await backend.aesGcmDecrypt(key, iv, sealedAfter))).toBe(toHex(message));
+  });
+
   it('ERR_CRYPTO_DECRYPT: any change to tag, ciphertext, AAD, IV or key', async () => {
     const key = backend.randomBytes(16);
     for (const iv of [backend.randomBytes(12), backend.randomBytes(16)]) {
