@@ -44,12 +44,16 @@ export interface BleOptions {
   readonly peripheralServerUuid?: Uint8Array;
   readonly centralClientUuid?: Uint8Array;
   readonly deviceAddress?: Uint8Array;
+  /** Options with other keys, kept as received and written back by {@link encodeDeviceEngagement}. */
+  readonly extensions?: ReadonlyMap<CborValue, CborValue>;
 }
 
 /** NFC options of a device retrieval method. */
 export interface NfcOptions {
   readonly maxCommandDataLength: number;
   readonly maxResponseDataLength: number;
+  /** Options with other keys, kept as received and written back by {@link encodeDeviceEngagement}. */
+  readonly extensions?: ReadonlyMap<CborValue, CborValue>;
 }
 
 /** Wi-Fi Aware options of a device retrieval method. */
@@ -58,6 +62,8 @@ export interface WifiAwareOptions {
   readonly channelInfoOperatingClass?: number;
   readonly channelInfoChannelNumber?: number;
   readonly bandInfo?: Uint8Array;
+  /** Options with other keys, kept as received and written back by {@link encodeDeviceEngagement}. */
+  readonly extensions?: ReadonlyMap<CborValue, CborValue>;
 }
 
 /** One device retrieval method; unknown types keep their options as received. */
@@ -86,6 +92,7 @@ export interface DeviceEngagement {
 }
 
 const BLE_KEYS = { peripheralServerMode: 0, centralClientMode: 1, peripheralServerUuid: 10, centralClientUuid: 11, deviceAddress: 20 } as const;
+const NFC_KEYS = { maxCommandDataLength: 0, maxResponseDataLength: 1 } as const;
 const WIFI_KEYS = { passphrase: 0, channelInfoOperatingClass: 1, channelInfoChannelNumber: 2, bandInfo: 3 } as const;
 const KNOWN = new Set<CborValue>([0, 1, 2, 3, 4, 5, 6]);
 
@@ -99,13 +106,16 @@ function optionsFrom<K extends Record<string, number>>(
   check: Record<keyof K, (v: CborValue) => boolean>,
   what: string,
 ): Record<string, CborValue> {
-  const out: Record<string, CborValue> = {};
+  const out: Record<string, CborValue | ReadonlyMap<CborValue, CborValue>> = {};
   for (const [name, label] of Object.entries(keys)) {
     const v = m.get(label);
     if (v === undefined) continue;
     if (!check[name as keyof K](v)) fail(`${what} option ${label} has the wrong type`);
     out[name] = v;
   }
+  const known = new Set<CborValue>(Object.values(keys));
+  const extensions = new Map([...m].filter(([k]) => !known.has(k)));
+  if (extensions.size > 0) out.extensions = extensions;
   return out;
 }
 
@@ -123,16 +133,15 @@ function decodeRetrievalMethod(v: CborValue, i: number): DeviceRetrievalMethod {
     if (!(options instanceof Map)) fail(`DeviceRetrievalMethod ${i} options must be a map`);
     if (t === RetrievalType.BLE) {
       const o = optionsFrom(BLE_KEYS, options, { peripheralServerMode: isBool, centralClientMode: isBool, peripheralServerUuid: isBytes, centralClientUuid: isBytes, deviceAddress: isBytes }, 'BLE');
-      return { type: 'ble', version: ver, options: o as BleOptions };
+      return { type: 'ble', version: ver, options: o as unknown as BleOptions };
     }
     if (t === RetrievalType.NFC) {
-      const cmd = options.get(0);
-      const rsp = options.get(1);
-      if (!isUint(cmd as CborValue) || !isUint(rsp as CborValue)) fail('NFC options need max command and response data lengths');
-      return { type: 'nfc', version: ver, options: { maxCommandDataLength: cmd as number, maxResponseDataLength: rsp as number } };
+      const o = optionsFrom(NFC_KEYS, options, { maxCommandDataLength: isUint, maxResponseDataLength: isUint }, 'NFC');
+      if (o.maxCommandDataLength === undefined || o.maxResponseDataLength === undefined) fail('NFC options need max command and response data lengths');
+      return { type: 'nfc', version: ver, options: o as unknown as NfcOptions };
     }
     const o = optionsFrom(WIFI_KEYS, options, { passphrase: (x) => typeof x === 'string', channelInfoOperatingClass: isUint, channelInfoChannelNumber: isUint, bandInfo: isBytes }, 'Wi-Fi Aware');
-    return { type: 'wifiAware', version: ver, options: o as WifiAwareOptions };
+    return { type: 'wifiAware', version: ver, options: o as unknown as WifiAwareOptions };
   }
   return { type: t, version: ver, options: options as CborValue };
 }
@@ -193,35 +202,51 @@ export interface DeviceEngagementInput {
   readonly deviceRetrievalMethods?: readonly DeviceRetrievalMethod[];
   /** Default "1.0". */
   readonly version?: string;
+  readonly serverRetrievalMethods?: CborValue;
   readonly protocolInfo?: CborValue;
+  readonly originInfos?: CborValue;
+  readonly capabilities?: CborValue;
+  /** Further members (keys other than 0…6), written as given. */
+  readonly extensions?: ReadonlyMap<CborValue, CborValue>;
 }
 
+const METHOD_KEYS = { ble: [RetrievalType.BLE, BLE_KEYS], nfc: [RetrievalType.NFC, NFC_KEYS], wifiAware: [RetrievalType.WIFI_AWARE, WIFI_KEYS] } as const;
+
 function methodValue(m: DeviceRetrievalMethod): CborValue {
-  if (m.type === 'ble' || m.type === 'wifiAware') {
-    const keys = (m.type === 'ble' ? BLE_KEYS : WIFI_KEYS) as Record<string, number>;
-    const opts = new Map<number, CborValue>();
-    for (const [name, value] of Object.entries(m.options as Record<string, CborValue>)) {
-      const label = keys[name];
-      if (label === undefined) throw new TypeError(`unknown ${m.type} option ${name}`);
-      if (value !== undefined) opts.set(label, value);
-    }
-    return [m.type === 'ble' ? RetrievalType.BLE : RetrievalType.WIFI_AWARE, m.version, opts];
+  if (typeof m.type === 'number') return [m.type, m.version, m.options as CborValue];
+  const [type, keys] = METHOD_KEYS[m.type] as readonly [number, Record<string, number>];
+  const opts = new Map<CborValue, CborValue>();
+  for (const [name, value] of Object.entries(m.options)) {
+    if (name === 'extensions' || value === undefined) continue;
+    const label = keys[name];
+    if (label === undefined) throw new TypeError(`unknown ${m.type} option ${name}`);
+    opts.set(label, value as CborValue);
   }
-  if (m.type === 'nfc') {
-    const o = m.options as NfcOptions;
-    return [RetrievalType.NFC, m.version, new Map([[0, o.maxCommandDataLength], [1, o.maxResponseDataLength]])];
+  for (const [k, v] of m.options.extensions ?? []) {
+    if (opts.has(k)) throw new TypeError(`${m.type} option extension ${String(k)} repeats a known option`);
+    opts.set(k, v);
   }
-  return [m.type, m.version, m.options as CborValue];
+  return [type, m.version, opts];
 }
 
 /** Encode a new DeviceEngagement (deterministic encoding). */
 export function encodeDeviceEngagement(input: DeviceEngagementInput): Uint8Array {
-  const m = new Map<number, CborValue>([
+  const m = new Map<CborValue, CborValue>([
     [0, input.version ?? '1.0'],
     [1, [1, encodeEmbedded(encodeCoseKey(input.eDeviceKey)) as EncodedCbor]],
   ]);
   if (input.deviceRetrievalMethods !== undefined && input.deviceRetrievalMethods.length > 0) m.set(2, input.deviceRetrievalMethods.map(methodValue));
-  if (input.protocolInfo !== undefined) m.set(4, input.protocolInfo);
+  const optional = [
+    [3, input.serverRetrievalMethods],
+    [4, input.protocolInfo],
+    [5, input.originInfos],
+    [6, input.capabilities],
+  ] as const;
+  for (const [key, value] of optional) if (value !== undefined) m.set(key, value);
+  for (const [k, v] of input.extensions ?? []) {
+    if (KNOWN.has(k)) throw new TypeError(`DeviceEngagement extension ${String(k)} uses a key 18013-5 defines`);
+    m.set(k, v);
+  }
   return encode(m);
 }
 

@@ -29,7 +29,7 @@ import {
 } from '../mdoc/index.js';
 import { SessionCipher } from './cipher.js';
 import { type DeviceRetrievalMethod, encodeDeviceEngagement, engagementToQrUri } from './engagement.js';
-import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus } from './messages.js';
+import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus, type SessionTerminated, terminationReason } from './messages.js';
 import { buildHandoverSelect, type CarrierConfiguration, encodeHandoverSelect } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
@@ -89,7 +89,7 @@ export type HolderReceiveResult =
       /** Per document request, what consent was asked and what was released. */
       readonly decisions: readonly { readonly consent: ConsentRequest; readonly released: ElementSelection }[];
     }
-  | { readonly kind: 'terminated'; readonly status: number }
+  | SessionTerminated
   | { readonly kind: 'error'; readonly error: SessionError; readonly reply: Uint8Array | undefined };
 
 type HolderState = 'engaged' | 'established' | 'ended';
@@ -180,7 +180,7 @@ export class HolderSession {
         terminate = data.status === SessionStatus.TERMINATION;
         if (data.data === undefined) {
           this.#state = 'ended';
-          return { kind: 'terminated', status: data.status! };
+          return { kind: 'terminated', status: data.status!, reason: terminationReason(data.status!) };
         }
         ciphertext = data.data;
       }

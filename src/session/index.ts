@@ -27,6 +27,9 @@ export {
   type SessionData,
   type SessionEstablishment,
   SessionStatus,
+  type SessionTerminated,
+  type TerminationReason,
+  terminationReason,
 } from './messages.js';
 export { buildSessionTranscript, deriveSessionKeys, type Handover, type SessionKeys, type SessionTranscriptInput } from './transcript.js';
 export * from './ndef.js';

@@ -24,6 +24,24 @@ export const SessionStatus = {
 } as const;
 export type SessionStatus = (typeof SessionStatus)[keyof typeof SessionStatus];
 
+/** Why the other side ended a session: a plain termination, one of its two errors, or a status 18013-5 does not define. */
+export type TerminationReason = 'termination' | 'encryption-error' | 'decoding-error' | 'unknown';
+
+/** The {@link TerminationReason} for a received status. */
+export function terminationReason(status: number): TerminationReason {
+  if (status === SessionStatus.TERMINATION) return 'termination';
+  if (status === SessionStatus.ENCRYPTION_ERROR) return 'encryption-error';
+  if (status === SessionStatus.DECODING_ERROR) return 'decoding-error';
+  return 'unknown';
+}
+
+/** A status-only SessionData ended the session; `reason` tells an error from a plain end. */
+export interface SessionTerminated {
+  readonly kind: 'terminated';
+  readonly status: number;
+  readonly reason: TerminationReason;
+}
+
 /** A decoded SessionEstablishment. */
 export interface SessionEstablishment {
   /** EReaderKeyBytes as received. */

@@ -31,7 +31,7 @@ import {
 } from '../mdoc/index.js';
 import { SessionCipher } from './cipher.js';
 import { type DeviceEngagement, decodeDeviceEngagement, qrUriToEngagement } from './engagement.js';
-import { decodeSessionData, encodeSessionData, encodeSessionEstablishment, SessionStatus } from './messages.js';
+import { decodeSessionData, encodeSessionData, encodeSessionEstablishment, SessionStatus, type SessionTerminated, terminationReason } from './messages.js';
 import { extractDeviceEngagement } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
@@ -53,11 +53,13 @@ export type ReaderReceiveResult =
   | {
       readonly kind: 'response';
       readonly response: DeviceResponse;
+      /** The decrypted DeviceResponse exactly as the mdoc encoded it (for logs, audits, re-verification). */
+      readonly responseBytes: Uint8Array;
       readonly verification: VerifyDeviceResponseResult;
       /** True when the mdoc also ended the session (status 20). */
       readonly terminated: boolean;
     }
-  | { readonly kind: 'terminated'; readonly status: number }
+  | SessionTerminated
   | { readonly kind: 'error'; readonly error: SessionError; readonly reply: Uint8Array | undefined };
 
 type ReaderState = 'idle' | 'awaiting-response' | 'ended';
@@ -130,6 +132,7 @@ export class ReaderSession {
    * Give the documents to ask for (signed with `readerAuth` when configured), a
    * DeviceRequest, or an encoded DeviceRequest to send byte for byte.
    * @throws SessionError `ERR_SESSION_STATE` while a response is awaited or after the end.
+   * @throws MdocError when given bytes that are not a DeviceRequest (nothing is sent).
    */
   async request(request: DeviceRequest | readonly ItemsRequestInput[] | Uint8Array): Promise<Uint8Array> {
     if (this.#state !== 'idle') throw new SessionError('ERR_SESSION_STATE', `cannot send a request while ${this.#state}`);
@@ -170,7 +173,7 @@ export class ReaderSession {
     }
     if (message.data === undefined) {
       this.#state = 'ended';
-      return { kind: 'terminated', status: message.status! };
+      return { kind: 'terminated', status: message.status!, reason: terminationReason(message.status!) };
     }
     let plaintext: Uint8Array;
     try {
@@ -195,7 +198,7 @@ export class ReaderSession {
     });
     const terminated = message.status === SessionStatus.TERMINATION;
     this.#state = terminated ? 'ended' : 'idle';
-    return { kind: 'response', response, verification, terminated };
+    return { kind: 'response', response, responseBytes: plaintext, verification, terminated };
   }
 
   /** End the session: the SessionData with status 20 to send. */

@@ -4,10 +4,11 @@ import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import type { SessionError } from '../../src/errors.js';
 import { fromHex } from '../../src/internal/bytes.js';
-import { type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
+import { decodeDeviceResponse, type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
 import {
   decodeSessionData,
   encodeSessionData,
+  terminationReason,
   HolderSession,
   type HolderSessionOptions,
   ReaderSession,
@@ -62,6 +63,8 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
     expect(result.verification.documents[0]!.checks.filter((c) => c.status === 'failed')).toEqual([]);
     expect(result.verification.valid).toBe(true);
     expect(Object.keys(result.verification.documents[0]!.issuerSigned[NS]!).sort()).toEqual(['age_over_18', 'family_name', 'portrait']);
+    // The exact decrypted bytes come back too, and they are the response that was verified.
+    expect(decodeDeviceResponse(result.responseBytes)).toEqual(result.response);
     // The device key is P-256: a MAC is possible only when the ephemeral keys are on P-256 too.
     const expected = deviceAuth === 'mac' && curve === 'P-256' ? 'deviceMac' : 'deviceSignature';
     expect(result.verification.documents[0]!.checks.find((c) => c.id === 'DEVICE_AUTH')?.detail).toBe(expected);
@@ -71,7 +74,7 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
     expect(again.kind).toBe('request');
     const second = await reader.receive((again as { reply: Uint8Array }).reply);
     expect(second.kind === 'response' && second.verification.valid).toBe(true);
-    expect(await holder.receive(reader.terminate())).toEqual({ kind: 'terminated', status: 20 });
+    expect(await holder.receive(reader.terminate())).toEqual({ kind: 'terminated', status: 20, reason: 'termination' });
     expect(holder.state).toBe('ended');
   });
 
@@ -95,6 +98,13 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
     expect(reply.kind).toBe('error');
     expect((reply as { error: SessionError }).error.code).toBe('ERR_SESSION_DECRYPT');
     expect(decodeSessionData((reply as { reply: Uint8Array }).reply)).toEqual({ status: 10 });
+    // The reader is told the mdoc ended the session with an error, not a plain termination.
+    expect(await qrReader.receive((reply as { reply: Uint8Array }).reply)).toEqual({ kind: 'terminated', status: 10, reason: 'encryption-error' });
+    expect(qrReader.state).toBe('ended');
+  });
+
+  it('names the reason for every termination status, undefined ones included', () => {
+    expect([20, 10, 11, 0, 99].map(terminationReason)).toEqual(['termination', 'encryption-error', 'decoding-error', 'unknown', 'unknown']);
   });
 
   it('shows the consent callback the verified reader identity and releases only what it allows', async () => {
@@ -238,7 +248,7 @@ describe('hostile and misordered messages', () => {
     expect(statusOf(t as never)).toBe(10);
     const { holder: h4, reader: r4 } = await setup();
     await r4.request(REQUEST);
-    expect(await r4.receive(h4.terminate())).toEqual({ kind: 'terminated', status: 20 });
+    expect(await r4.receive(h4.terminate())).toEqual({ kind: 'terminated', status: 20, reason: 'termination' });
     void holder;
     void h2;
   });
