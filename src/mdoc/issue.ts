@@ -26,7 +26,10 @@ export interface IssueMdocOptions extends BackendOptions {
   /** The holder's device key (its public part). */
   readonly deviceKey: PublicKey;
   readonly validity: {
-    /** When the MSO is signed; default now. */
+    /**
+     * When the MSO is signed. Default: now, or `validFrom` when that is at most a minute
+     * earlier (so `validFrom: new Date()` taken a moment before the call always works).
+     */
     readonly signed?: Date;
     readonly validFrom: Date;
     readonly validUntil: Date;
@@ -81,13 +84,20 @@ function randomDigestIds(count: number, random: (n: number) => Uint8Array): numb
  *   certificate whose key is not the signer's; `ERR_MDOC_UNSUPPORTED` for a digest
  *   algorithm 18013-5 does not allow.
  */
+/** Now, or `validFrom` when it is a little earlier: a `validFrom` read from the clock just before. */
+function defaultSigned(validFrom: Date): Date {
+  const now = Date.now();
+  const from = validFrom instanceof Date ? validFrom.getTime() : Number.NaN;
+  return from < now && now - from <= 60_000 ? new Date(from) : new Date(now);
+}
+
 export async function issueMdoc(options: IssueMdocOptions): Promise<IssuerSigned> {
   const backend = resolveBackend(options);
   const digestAlgorithm = checkDigestAlgorithm(options.digestAlgorithm ?? 'SHA-256');
   const saltLength = options.saltLength ?? 32;
   if (!Number.isInteger(saltLength) || saltLength < 16) throw inputError('saltLength', 'salts must be at least 16 bytes');
   const { validity } = options;
-  const signed = msoDate(validity.signed ?? new Date());
+  const signed = msoDate(validity.signed ?? defaultSigned(validity.validFrom));
   const validFrom = msoDate(validity.validFrom);
   const validUntil = msoDate(validity.validUntil);
   if (validFrom.date < signed.date) throw inputError('validity.validFrom', 'must not be before signed (§9.1.2.4)');

@@ -73,6 +73,29 @@ describe.each(BACKENDS)('issue → present → verify (%s)', (_name, backend) =>
     expect(doc.checks.find((c) => c.id === MdocCheckId.DEVICE_AUTH)?.detail).toBe(auth === 'mac' ? 'deviceMac' : 'deviceSignature');
   });
 
+  it('validity: signed ≤ validFrom ≤ validUntil (§9.1.2.4); signed defaults to a validFrom read from the clock just before', async () => {
+    const issuer = await testIssuer(backend);
+    const device = await deviceKey(backend);
+    const issue = (v: { signed?: Date; validFrom: Date; validUntil: Date }) =>
+      issueMdoc({ docType: MDL, nameSpaces: MDL_DATA, deviceKey: publicKeyOf(device), validity: v, issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] }, backend });
+    const year = 365 * 86_400_000;
+    // validFrom taken from the clock 30 s ago (a slow caller, or a second boundary crossed): signed is validFrom.
+    const from = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000);
+    const mso = decodeIssuerAuthPayload((await issue({ validFrom: from, validUntil: new Date(from.getTime() + year) })).issuerAuth);
+    expect(mso.validityInfo.signed.date).toEqual(from);
+    expect(mso.validityInfo.validFrom.date).toEqual(from);
+    // An hour in the past is not "just before": signed is now, which is after validFrom.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await expect(issue({ validFrom: hourAgo, validUntil: new Date(Date.now() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+    // Explicit values are checked as given.
+    await expect(issue({ signed: NOW, validFrom: new Date(NOW.getTime() - 1000), validUntil: new Date(NOW.getTime() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+    await expect(issue({ signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() - 1000) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+    // A future validFrom keeps signed at now.
+    const later = new Date(Date.now() + 86_400_000);
+    const future = decodeIssuerAuthPayload((await issue({ validFrom: later, validUntil: new Date(later.getTime() + year) })).issuerAuth);
+    expect(Math.abs(future.validityInfo.signed.date.getTime() - Date.now())).toBeLessThan(5_000);
+  });
+
   it('issues random digestIDs below 2^31, fresh 32-byte salts, and no IACA in the x5chain', async () => {
     const issuer = await testIssuer(backend);
     const device = await deviceKey(backend);
