@@ -3,7 +3,7 @@
 import { decode, diagnose } from '../cbor/index.js';
 import { type Command, flag, parse, readItem, str, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
-import { explain } from './explain.js';
+import { explain, explainNdef } from './explain.js';
 
 export const inspect: Command = {
   summary: 'show a CBOR item in diagnostic notation or as JSON',
@@ -21,7 +21,10 @@ Decode one CBOR data item strictly and print it.
   --compact          diagnostic notation on one line, without the summary
 
 A DeviceResponse, DeviceRequest, IssuerSigned or MSO is recognised and summarised first
-(elements, MSO, certificates), then printed in full.
+(elements, MSO, certificates), then printed in full; so are the proximity session
+structures: DeviceEngagement, SessionEstablishment, SessionData and SessionTranscript (or
+SessionTranscriptBytes, with its handover named). An NFC Handover Select or Request (an
+NDEF message, not CBOR) is summarised instead: carriers and the DeviceEngagement.
 
 Exit status: 0 printed, 1 the input is not accepted (the error code is printed), 2 usage.
 `,
@@ -35,6 +38,11 @@ Exit status: 0 printed, 1 the input is not accepted (the error code is printed),
     const format = str(args, 'format');
     if (format !== 'diag' && format !== 'json') throw new UsageError(`unknown format ${format}`);
     const bytes = readItem(args.positionals, { hex: str(args, 'hex'), base64url: str(args, 'base64url') });
+    const ndef = explainNdef(bytes);
+    if (ndef !== undefined) {
+      process.stdout.write(format === 'json' ? `${JSON.stringify(ndef.json, null, 2)}\n` : `${ndef.lines.join('\n')}\n`);
+      return 0;
+    }
     if (format === 'json') {
       process.stdout.write(`${JSON.stringify(cborToJson(decode(bytes)), null, 2)}\n`);
     } else {

@@ -6,6 +6,7 @@
 
 import { cardInfo } from './card-info.js';
 import { demo } from './demo.js';
+import { engagement } from './engagement.js';
 import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
 import { issue } from './issue.js';
@@ -18,6 +19,7 @@ import { vectors } from './vectors-command.js';
 /** Every subcommand by name. */
 export const COMMANDS: Record<string, Command> = {
   demo,
+  engagement,
   inspect,
   issue,
   present,

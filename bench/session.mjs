@@ -1,0 +1,259 @@
+// `node bench/session.mjs` (after `npm run build`): a proximity session (ISO/IEC 18013-5
+// §9.1.1) per backend, in one process, in interleaved rounds (bench/harness.mjs):
+//
+//   one mDL, 10 elements (a 10 KiB portrait among them), all 10 requested and disclosed,
+//   deviceMac, an IACA → document signer chain (ES256 / P-256 throughout), QR engagement.
+//
+// 1. Reader: decrypt a SessionData and verify the DeviceResponse it carries (the reader's
+//    step once the mdoc answers), and its two parts. A session's counters only move
+//    forward, so the SessionData messages are made beforehand by a peer cipher with the
+//    same session keys (counters 1…256), and the measured reader cipher is replaced by a
+//    fresh one with the same keys each time it has read all 256.
+// 2. Holder: HolderSession.receive on a fresh SessionEstablishment (ECDH and HKDF, decrypt
+//    the DeviceRequest, build the DeviceResponse with its deviceMac, encrypt it). A holder
+//    session takes one establishment, so the (session, establishment) pairs are made
+//    beforehand, enough for every call the rounds make.
+// 3. The whole exchange with both sessions created each time: holder session and
+//    engagement, reader session from the mdoc: URI, request, holder answer, reader verify.
+// 4. AES-256-GCM encrypt + decrypt of 64 KiB per backend and through SessionCipher, next to
+//    the primitive limits: raw crypto.subtle calls with an imported CryptoKey, and
+//    @noble/ciphers' gcm with the raw key.
+import os from 'node:os';
+import { gcm } from '@noble/ciphers/aes.js';
+import { FullDate } from 'shomei';
+import { nobleBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
+import { buildDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
+import { decodeSessionData, deriveSessionKeys, encodeSessionData, HolderSession, ReaderSession, SessionCipher } from 'shomei/session';
+import { buildDocumentSigner, buildIaca } from 'shomei/x509';
+import { compare, fmt, report } from './harness.mjs';
+
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const DAY = 86_400_000;
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+const BACKENDS = { webcrypto: webCryptoBackend, noble: nobleBackend };
+const TIMING = { rounds: 11, ms: 150, warmup: 300 };
+
+// ---- The PKI and the mDL (made once) ----
+
+const setup = webCryptoBackend;
+const iacaKey = await setup.generateKeyPair('P-256');
+const dsKey = await setup.generateKeyPair('P-256');
+const deviceKey = await setup.generateKeyPair('P-256');
+const iaca = await buildIaca({
+  country: 'JP',
+  commonName: 'bench IACA',
+  key: iacaKey,
+  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 1000 * DAY) },
+  issuerAltName: { uri: 'https://iaca.example.jp/' },
+  crlUri: 'https://iaca.example.jp/crl',
+});
+const ds = await buildDocumentSigner({
+  iaca,
+  iacaKey,
+  commonName: 'bench DS',
+  publicKey: publicKeyOf(dsKey),
+  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) },
+});
+const portrait = new Uint8Array(10 * 1024);
+portrait.set([0xff, 0xd8, 0xff, 0xe0]);
+for (let i = 4; i < portrait.length; i++) portrait[i] = (i * 31) & 0xff;
+const elements = {
+  family_name: 'Yamada',
+  given_name: 'Taro',
+  birth_date: FullDate.of(1990, 4, 1),
+  issue_date: FullDate.of(2025, 4, 1),
+  expiry_date: FullDate.of(2030, 4, 1),
+  issuing_country: 'JP',
+  issuing_authority: 'Tokyo Metropolitan Police',
+  document_number: '123456789012',
+  portrait,
+  age_over_18: true,
+};
+const mdl = await issueMdoc({
+  docType: MDL,
+  nameSpaces: { [NS]: elements },
+  deviceKey: publicKeyOf(deviceKey),
+  validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) },
+  issuer: { signer: dsKey, certificates: [ds.der] },
+});
+const items = [{ docType: MDL, nameSpaces: { [NS]: Object.fromEntries(Object.keys(elements).map((e) => [e, false])) } }];
+const deviceRequest = await buildDeviceRequest(items);
+const documents = [{ issuerSigned: mdl, deviceKey }];
+const verify = { trustAnchors: [iaca] };
+
+function check(condition, what) {
+  if (!condition) throw new Error(`bench fixture broken: ${what}`);
+}
+
+// ---- 1. Reader: decrypt SessionData + verify ----
+
+const POOL = 256;
+const reader = {};
+let responseBytes;
+for (const [name, backend] of Object.entries(BACKENDS)) {
+  // One real exchange, with a known reader key so the session keys can be derived again here.
+  const holder = await HolderSession.create({ documents, backend });
+  const eReaderKey = await backend.generateKeyPair('P-256');
+  const session = await ReaderSession.fromQrUri(holder.qrUri, { verify, backend, eReaderKey });
+  const answered = await holder.receive(await session.request(deviceRequest));
+  check(answered.kind === 'request', `${name}: holder answered ${answered.kind}`);
+  const result = await session.receive(answered.reply);
+  check(result.kind === 'response' && result.verification.valid, `${name}: the exchange does not verify`);
+  const keys = await deriveSessionKeys(eReaderKey, session.engagement.eDeviceKey, session.transcript, { backend });
+  const plaintext = await new SessionCipher('reader', keys, { backend }).decrypt(decodeSessionData(answered.reply).data);
+  responseBytes ??= plaintext;
+  const peer = new SessionCipher('mdoc', keys, { backend });
+  const messages = [];
+  for (let i = 0; i < POOL; i++) messages.push(encodeSessionData({ data: await peer.encrypt(plaintext) }));
+  const options = { ...verify, sessionTranscript: session.transcript.tagged, eReaderKey, request: deviceRequest, backend };
+  /** Decrypt the SessionData messages in order, with a fresh reader cipher after the last. */
+  const reading = () => {
+    let cipher;
+    let i = POOL;
+    return async () => {
+      if (i === POOL) {
+        cipher = new SessionCipher('reader', keys, { backend });
+        i = 0;
+      }
+      return cipher.decrypt(decodeSessionData(messages[i++]).data);
+    };
+  };
+  const decryptAndVerify = reading();
+  const decryptOnly = reading();
+  reader[`${name}: decrypt SessionData + verify DeviceResponse`] = async () => {
+    const v = await verifyDeviceResponse(await decryptAndVerify(), options);
+    if (!v.valid) throw new Error('not valid');
+  };
+  reader[`${name}: SessionCipher.decrypt only`] = decryptOnly;
+  reader[`${name}: verifyDeviceResponse only`] = async () => {
+    const v = await verifyDeviceResponse(plaintext, options);
+    if (!v.valid) throw new Error('not valid');
+  };
+}
+
+console.log(`# Proximity session benchmarks\n\n${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `DeviceResponse: ${responseBytes.length.toLocaleString('en')} bytes (one mDL, 10 elements incl. a 10 KiB portrait, all disclosed, deviceMac, IACA → DS, P-256), QR engagement.`,
+);
+console.log('Medians of interleaved rounds; ratios are what to read, absolute numbers vary with the machine.');
+
+const readerResults = await compare(
+  Object.fromEntries(
+    ['decrypt SessionData + verify DeviceResponse', 'SessionCipher.decrypt only', 'verifyDeviceResponse only'].flatMap((step) =>
+      Object.keys(BACKENDS).map((b) => [`${b}: ${step}`, reader[`${b}: ${step}`]]),
+    ),
+  ),
+  TIMING,
+);
+report('Reader: decrypt SessionData and verify the DeviceResponse', readerResults, 'webcrypto: decrypt SessionData + verify DeviceResponse');
+
+// ---- 2. Holder: receive a fresh SessionEstablishment ----
+
+/** A fresh holder session and the SessionEstablishment a reader sent it. */
+async function freshPair(backend) {
+  const holder = await HolderSession.create({ documents, backend });
+  // The reader side only makes the message: WebCrypto makes it fastest.
+  const session = await ReaderSession.fromQrUri(holder.qrUri, { verify, backend: webCryptoBackend });
+  return { holder, establishment: await session.request(deviceRequest) };
+}
+
+async function answer({ holder, establishment }) {
+  const r = await holder.receive(establishment);
+  if (r.kind !== 'request') throw new Error(`holder: ${r.kind}`);
+}
+
+/** Pairs for every call the rounds can make: measure the rate on a few, then make 2× what it implies. */
+async function pairsFor(backend) {
+  const trial = [];
+  for (let i = 0; i < 32; i++) trial.push(await freshPair(backend));
+  const t0 = performance.now();
+  for (const p of trial) await answer(p);
+  const rate = (trial.length * 1000) / (performance.now() - t0);
+  const calls = Math.ceil((rate * (TIMING.warmup + TIMING.rounds * TIMING.ms)) / 1000);
+  const pairs = [];
+  for (let i = 0; i < 2 * calls + 64; i++) pairs.push(await freshPair(backend));
+  return pairs;
+}
+
+const holderContenders = {};
+for (const [name, backend] of Object.entries(BACKENDS)) {
+  const pairs = await pairsFor(backend);
+  let i = 0;
+  holderContenders[`${name}: HolderSession.receive(SessionEstablishment)`] = () => {
+    if (i === pairs.length) throw new Error(`${name}: out of fresh holder sessions (${pairs.length})`);
+    const p = pairs[i];
+    pairs[i++] = undefined;
+    return answer(p);
+  };
+}
+report(
+  'Holder: decrypt the request, build and encrypt the response (fresh SessionEstablishment each time)',
+  await compare(holderContenders, TIMING),
+  'webcrypto: HolderSession.receive(SessionEstablishment)',
+);
+
+// ---- 3. The whole exchange, sessions created each time ----
+
+const exchange = {};
+for (const [name, backend] of Object.entries(BACKENDS)) {
+  exchange[`${name}: engagement → request → response → verified`] = async () => {
+    const holder = await HolderSession.create({ documents, backend });
+    const session = await ReaderSession.fromQrUri(holder.qrUri, { verify, backend });
+    const answered = await holder.receive(await session.request(deviceRequest));
+    const result = await session.receive(answered.reply);
+    if (result.kind !== 'response' || !result.verification.valid) throw new Error('not valid');
+  };
+}
+report('Whole exchange, both sessions created each time (QR engagement, ECDH on both sides)', await compare(exchange, TIMING), 'webcrypto: engagement → request → response → verified');
+
+// ---- 4. AES-256-GCM, 64 KiB ----
+
+const KIB64 = new Uint8Array(64 * 1024).map((_, i) => i & 0xff);
+const key = setup.randomBytes(32);
+const iv = new Uint8Array(12);
+iv[11] = 1;
+const subtle = globalThis.crypto.subtle;
+const cryptoKey = await subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']);
+const keys = { skReader: setup.randomBytes(32), skDevice: setup.randomBytes(32) };
+const aes = {
+  'crypto.subtle, imported CryptoKey (primitive limit)': async () => {
+    const ct = await subtle.encrypt({ name: 'AES-GCM', iv }, cryptoKey, KIB64);
+    await subtle.decrypt({ name: 'AES-GCM', iv }, cryptoKey, ct);
+  },
+  'webcrypto backend aesGcmEncrypt + aesGcmDecrypt': async () => {
+    const ct = await webCryptoBackend.aesGcmEncrypt(key, iv, KIB64);
+    await webCryptoBackend.aesGcmDecrypt(key, iv, ct);
+  },
+  'webcrypto SessionCipher encrypt + decrypt': null,
+  '@noble/ciphers gcm (pure JS primitive limit)': async () => {
+    const ct = gcm(key, iv).encrypt(KIB64);
+    gcm(key, iv).decrypt(ct);
+  },
+  'noble backend aesGcmEncrypt + aesGcmDecrypt': async () => {
+    const ct = await nobleBackend.aesGcmEncrypt(key, iv, KIB64);
+    await nobleBackend.aesGcmDecrypt(key, iv, ct);
+  },
+  'noble SessionCipher encrypt + decrypt': null,
+};
+for (const [name, backend] of Object.entries(BACKENDS)) {
+  // The mdoc encrypts, the reader decrypts: both counters advance together.
+  const mdoc = new SessionCipher('mdoc', keys, { backend });
+  const readerCipher = new SessionCipher('reader', keys, { backend });
+  aes[`${name} SessionCipher encrypt + decrypt`] = async () => readerCipher.decrypt(await mdoc.encrypt(KIB64));
+}
+const aesResults = await compare(aes, TIMING);
+report('AES-256-GCM: encrypt + decrypt 64 KiB', aesResults, 'crypto.subtle, imported CryptoKey (primitive limit)');
+
+const time = (name) => 1 / aesResults[name];
+const overhead = (name, limit) => `${(time(name) / time(limit)).toFixed(2)}×`;
+const SUBTLE = 'crypto.subtle, imported CryptoKey (primitive limit)';
+const NOBLE = '@noble/ciphers gcm (pure JS primitive limit)';
+console.log('\nTime per 64 KiB round trip relative to the primitive limit of the same engine:\n');
+console.log('| path | overhead |\n|---|---:|');
+console.log(`| webcrypto backend (imports the raw key on every call) vs crypto.subtle | ${overhead('webcrypto backend aesGcmEncrypt + aesGcmDecrypt', SUBTLE)} |`);
+console.log(`| webcrypto SessionCipher vs crypto.subtle | ${overhead('webcrypto SessionCipher encrypt + decrypt', SUBTLE)} |`);
+console.log(`| noble backend vs @noble/ciphers gcm | ${overhead('noble backend aesGcmEncrypt + aesGcmDecrypt', NOBLE)} |`);
+console.log(`| noble SessionCipher vs @noble/ciphers gcm | ${overhead('noble SessionCipher encrypt + decrypt', NOBLE)} |`);
+console.log(`| @noble/ciphers gcm vs crypto.subtle | ${overhead(NOBLE, SUBTLE)} |`);
+console.log(`\nThroughput at the primitive limit: ${((aesResults[SUBTLE] * 2 * 64) / 1024).toFixed(0)} MiB/s (crypto.subtle), ${((aesResults[NOBLE] * 2 * 64) / 1024).toFixed(0)} MiB/s (@noble/ciphers); ${fmt(aesResults[SUBTLE])} round trips.`);
