@@ -1,20 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/run.js';
+import { runCli as run } from '../helpers/cli.js';
 
 afterEach(() => vi.restoreAllMocks());
 
-async function run(...argv: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    out += String(c);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('shomei demo', () => {
   it('--json: the whole face-to-face exchange verifies, with both documents and every step timed', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CborValue, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
-import { main } from '../../src/cli/run.js';
+import { runCli as run } from '../helpers/cli.js';
 import { encodeCoseKey } from '../../src/cose/index.js';
 import { nobleBackend, publicKeyOf } from '../../src/crypto/index.js';
 import { toHex } from '../../src/internal/bytes.js';
@@ -17,23 +17,6 @@ import {
 } from '../../src/session/index.js';
 import { annexDBytes } from '../helpers/annex-d.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CborValue, decode, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
 import { explain, explainNdef, handoverLines } from '../../src/cli/explain.js';
-import { main } from '../../src/cli/run.js';
+import { runCli as run } from '../helpers/cli.js';
 import { encodeCoseKey } from '../../src/cose/index.js';
 import { nobleBackend, publicKeyOf } from '../../src/crypto/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
@@ -18,23 +18,6 @@ import {
 import { annexDBytes } from '../helpers/annex-d.js';
 import { loadVector } from '../helpers/vectors.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 
