@@ -251,7 +251,7 @@ const SUBTLE = 'crypto.subtle, imported CryptoKey (primitive limit)';
 const NOBLE = '@noble/ciphers gcm (pure JS primitive limit)';
 console.log('\nTime per 64 KiB round trip relative to the primitive limit of the same engine:\n');
 console.log('| path | overhead |\n|---|---:|');
-console.log(`| webcrypto backend (imports the raw key on every call) vs crypto.subtle | ${overhead('webcrypto backend aesGcmEncrypt + aesGcmDecrypt', SUBTLE)} |`);
+console.log(`| webcrypto backend vs crypto.subtle | ${overhead('webcrypto backend aesGcmEncrypt + aesGcmDecrypt', SUBTLE)} |`);
 console.log(`| webcrypto SessionCipher vs crypto.subtle | ${overhead('webcrypto SessionCipher encrypt + decrypt', SUBTLE)} |`);
 console.log(`| noble backend vs @noble/ciphers gcm | ${overhead('noble backend aesGcmEncrypt + aesGcmDecrypt', NOBLE)} |`);
 console.log(`| noble SessionCipher vs @noble/ciphers gcm | ${overhead('noble SessionCipher encrypt + decrypt', NOBLE)} |`);
