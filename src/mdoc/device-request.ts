@@ -29,7 +29,7 @@
  * ```
  */
 
-import { type CborEncodable, type CborMap, type CborValue, decode, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
+import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
 import {
   CoseHeader,
   type CoseSign1,
@@ -42,9 +42,9 @@ import {
   x5chainValue,
 } from '../cose/index.js';
 import type { BackendOptions } from '../crypto/types.js';
-import { CborError, CoseError, isShomeiError } from '../errors.js';
+import { CoseError, isShomeiError } from '../errors.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';
-import { asArray, asBool, asBytes, asEmbedded, asInt, asMap, asText, asUint, at, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asBool, asBytes, asEmbedded, asInt, asMap, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
 
 /** DocRequestInfo (version 1.1): what the reader says about one document request. */
 export interface DocRequestInfo {
@@ -161,14 +161,7 @@ function rest(m: CborMap, known: readonly string[]): CborMap | undefined {
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'deviceRequest'): DeviceRequest {
-  let value: CborValue;
-  try {
-    value = input instanceof Uint8Array ? decode(input) : input;
-  } catch (e) {
-    if (e instanceof CborError) structureError(path, e.message, e);
-    throw e;
-  }
-  const m = asMap(value, path);
+  const m = asMap(decodeInput(input, path), path);
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const drPath = at(path, 'docRequests');
   const docRequests = asArray(field(m, 'docRequests', path), drPath, true).map((raw, i): DocRequest => {

@@ -26,11 +26,11 @@
  * ```
  */
 
-import { type CborValue, decode, type EncodedCbor, encode } from '../cbor/index.js';
+import { type CborValue, type EncodedCbor, encode } from '../cbor/index.js';
 import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCoseMac0, decodeCoseSign1 } from '../cose/index.js';
-import { CborError, CoseError } from '../errors.js';
+import { CoseError } from '../errors.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -131,14 +131,7 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
-  let value: CborValue;
-  try {
-    value = input instanceof Uint8Array ? decode(input) : input;
-  } catch (e) {
-    if (e instanceof CborError) structureError(path, e.message, e);
-    throw e;
-  }
-  const m = asMap(value, path);
+  const m = asMap(decodeInput(input, path), path);
   closed(m, ['version', 'documents', 'documentErrors', 'status'], path);
   const docs = optional(m, 'documents');
   const docErrors = optional(m, 'documentErrors');

@@ -4,12 +4,23 @@
  * mdoc gives a typed `MdocError` (`ERR_MDOC_STRUCTURE`) and never a bare TypeError.
  */
 
-import { type CborMap, type CborValue, EncodedCbor, TDate } from '../cbor/index.js';
+import { type CborMap, type CborValue, decode, EncodedCbor, TDate } from '../cbor/index.js';
 import { CborError, MdocError } from '../errors.js';
 
 /** Throw `ERR_MDOC_STRUCTURE` at `path`. */
 export function structureError(path: string, message: string, cause?: unknown): never {
   throw new MdocError('ERR_MDOC_STRUCTURE', `${path}: ${message}`, cause === undefined ? { path } : { path, cause });
+}
+
+/** Decode bytes (or take an already decoded value); a CBOR error becomes `ERR_MDOC_STRUCTURE` at `path`. */
+export function decodeInput(input: Uint8Array | CborValue, path: string): CborValue {
+  if (!(input instanceof Uint8Array)) return input;
+  try {
+    return decode(input);
+  } catch (e) {
+    if (e instanceof CborError) structureError(path, e.message, e);
+    throw e;
+  }
 }
 
 /** The path of a map field: `a.b` for identifiers, `a["x.y"]` otherwise. */
