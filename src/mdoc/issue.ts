@@ -76,6 +76,13 @@ function randomDigestIds(count: number, random: (n: number) => Uint8Array): numb
   return [...ids];
 }
 
+/** Now, or `validFrom` when it is a little earlier: a `validFrom` read from the clock just before. */
+function defaultSigned(validFrom: Date): Date {
+  const now = Date.now();
+  const from = validFrom instanceof Date ? validFrom.getTime() : Number.NaN;
+  return from < now && now - from <= 60_000 ? new Date(from) : new Date(now);
+}
+
 /**
  * Issue an mdoc: returns IssuerSigned with every element, ready to store in a wallet.
  *
@@ -84,13 +91,6 @@ function randomDigestIds(count: number, random: (n: number) => Uint8Array): numb
  *   certificate whose key is not the signer's; `ERR_MDOC_UNSUPPORTED` for a digest
  *   algorithm 18013-5 does not allow.
  */
-/** Now, or `validFrom` when it is a little earlier: a `validFrom` read from the clock just before. */
-function defaultSigned(validFrom: Date): Date {
-  const now = Date.now();
-  const from = validFrom instanceof Date ? validFrom.getTime() : Number.NaN;
-  return from < now && now - from <= 60_000 ? new Date(from) : new Date(now);
-}
-
 export async function issueMdoc(options: IssueMdocOptions): Promise<IssuerSigned> {
   const backend = resolveBackend(options);
   const digestAlgorithm = checkDigestAlgorithm(options.digestAlgorithm ?? 'SHA-256');
