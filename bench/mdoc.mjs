@@ -33,42 +33,23 @@ import {
   issueMdoc,
   verifyDeviceResponse,
 } from 'shomei/mdoc';
-import { buildDocumentSigner, buildIaca, derToPem } from 'shomei/x509';
+import { derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
+import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
 import { compare, fmt, report } from './harness.mjs';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
-const DAY = 86_400_000;
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const validity = { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) };
 
 // ---- The PKI, keys and data (shared by every library) ----
 
-const iacaKey = await webCryptoBackend.generateKeyPair('P-256');
-const dsKey = await webCryptoBackend.generateKeyPair('P-256');
-const deviceKey = await webCryptoBackend.generateKeyPair('P-256');
-const iaca = await buildIaca({
-  country: 'JP',
-  commonName: 'bench IACA',
-  key: iacaKey,
-  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 1000 * DAY) },
-  issuerAltName: { uri: 'https://iaca.example.jp/' },
-  crlUri: 'https://iaca.example.jp/crl',
-});
-const ds = await buildDocumentSigner({
-  iaca,
-  iacaKey,
-  commonName: 'bench DS',
-  publicKey: publicKeyOf(dsKey),
-  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) },
-});
+const { dsKey, deviceKey, iaca, ds } = await benchPki(now);
 const iacaPem = derToPem(iaca.der);
 const dsPem = derToPem(ds.der);
 
-const portrait = new Uint8Array(10 * 1024);
-portrait.set([0xff, 0xd8, 0xff, 0xe0]);
-for (let i = 4; i < portrait.length; i++) portrait[i] = (i * 31) & 0xff;
+const portrait = benchPortrait();
 const DATES = { birth_date: '1990-04-01', issue_date: '2025-04-01', expiry_date: '2030-04-01' };
 const OTHERS = {
   family_name: 'Yamada',

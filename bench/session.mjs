@@ -24,12 +24,11 @@ import { FullDate } from 'shomei';
 import { nobleBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
 import { decodeSessionData, deriveSessionKeys, encodeSessionData, HolderSession, ReaderSession, SessionCipher } from 'shomei/session';
-import { buildDocumentSigner, buildIaca } from 'shomei/x509';
+import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
 import { compare, fmt, report } from './harness.mjs';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
-const DAY = 86_400_000;
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const BACKENDS = { webcrypto: webCryptoBackend, noble: nobleBackend };
 const TIMING = { rounds: 11, ms: 150, warmup: 300 };
@@ -37,27 +36,8 @@ const TIMING = { rounds: 11, ms: 150, warmup: 300 };
 // ---- The PKI and the mDL (made once) ----
 
 const setup = webCryptoBackend;
-const iacaKey = await setup.generateKeyPair('P-256');
-const dsKey = await setup.generateKeyPair('P-256');
-const deviceKey = await setup.generateKeyPair('P-256');
-const iaca = await buildIaca({
-  country: 'JP',
-  commonName: 'bench IACA',
-  key: iacaKey,
-  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 1000 * DAY) },
-  issuerAltName: { uri: 'https://iaca.example.jp/' },
-  crlUri: 'https://iaca.example.jp/crl',
-});
-const ds = await buildDocumentSigner({
-  iaca,
-  iacaKey,
-  commonName: 'bench DS',
-  publicKey: publicKeyOf(dsKey),
-  validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) },
-});
-const portrait = new Uint8Array(10 * 1024);
-portrait.set([0xff, 0xd8, 0xff, 0xe0]);
-for (let i = 4; i < portrait.length; i++) portrait[i] = (i * 31) & 0xff;
+const { dsKey, deviceKey, iaca, ds } = await benchPki(now);
+const portrait = benchPortrait();
 const elements = {
   family_name: 'Yamada',
   given_name: 'Taro',

@@ -1,0 +1,37 @@
+// The issuer side the mdoc and session benchmarks share: an IACA → document signer chain
+// and a device key (ES256 / P-256), and a 10 KiB JPEG-like portrait.
+import { publicKeyOf, webCryptoBackend } from 'shomei/crypto';
+import { buildDocumentSigner, buildIaca } from 'shomei/x509';
+
+export const DAY = 86_400_000;
+
+/** IACA, DS and device keys, with certificates valid around `now`. */
+export async function benchPki(now) {
+  const iacaKey = await webCryptoBackend.generateKeyPair('P-256');
+  const dsKey = await webCryptoBackend.generateKeyPair('P-256');
+  const deviceKey = await webCryptoBackend.generateKeyPair('P-256');
+  const iaca = await buildIaca({
+    country: 'JP',
+    commonName: 'bench IACA',
+    key: iacaKey,
+    validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 1000 * DAY) },
+    issuerAltName: { uri: 'https://iaca.example.jp/' },
+    crlUri: 'https://iaca.example.jp/crl',
+  });
+  const ds = await buildDocumentSigner({
+    iaca,
+    iacaKey,
+    commonName: 'bench DS',
+    publicKey: publicKeyOf(dsKey),
+    validity: { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) },
+  });
+  return { iacaKey, dsKey, deviceKey, iaca, ds };
+}
+
+/** 10 KiB starting with a JPEG SOI/APP0 marker, the rest a fixed pattern. */
+export function benchPortrait() {
+  const portrait = new Uint8Array(10 * 1024);
+  portrait.set([0xff, 0xd8, 0xff, 0xe0]);
+  for (let i = 4; i < portrait.length; i++) portrait[i] = (i * 31) & 0xff;
+  return portrait;
+}
