@@ -55,10 +55,13 @@ describe('transcripts', () => {
   });
 
   it('a redacted PIN byte matches any PIN of the same length on replay', async () => {
-    const card = new MyNumberCard(new ReplayTransport(STORED));
+    const replay = new ReplayTransport(STORED);
+    const card = new MyNumberCard(replay);
     await card.readTokenInfo();
     await card.readAuthCertificate();
-    await card.signWithAuthKey(MESSAGE, '9999');
+    const signature = await card.signWithAuthKey(MESSAGE, '9999');
+    expect(replay.remaining).toBe(0);
+    expect(signature).toEqual(await session(new MyNumberCard(new ReplayTransport(STORED))));
   });
 
   it('fails on an unexpected command, and after the end', async () => {
