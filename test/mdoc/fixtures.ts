@@ -2,6 +2,8 @@
 import type { Curve, CryptoBackend, EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import { FullDate } from '../../src/cbor/index.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import { type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
 import { buildDocumentSigner, buildIaca, type Certificate } from '../../src/x509/index.js';
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
@@ -63,3 +65,18 @@ export const MDL_DATA = {
     age_over_65: false,
   },
 } as const;
+
+/** A test issuer, a P-256 device key and an mDL of {@link MDL_DATA} signed at NOW, valid 30 days. */
+export async function testMdl(backend: CryptoBackend): Promise<{ issuer: TestIssuer; device: PrivateKey; mdl: IssuerSigned }> {
+  const issuer = await testIssuer(backend);
+  const device = await deviceKey(backend);
+  const mdl = await issueMdoc({
+    docType: 'org.iso.18013.5.1.mDL',
+    nameSpaces: MDL_DATA,
+    deviceKey: publicKeyOf(device),
+    validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * DAY) },
+    issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+    backend,
+  });
+  return { issuer, device, mdl };
+}

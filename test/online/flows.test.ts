@@ -4,7 +4,7 @@ import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import { OnlineError } from '../../src/errors.js';
 import { fromHex, toBase64Url } from '../../src/internal/bytes.js';
-import { buildDeviceRequest, buildDeviceResponse, decodeDeviceRequest, encodeDeviceRequest, type IssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
+import { buildDeviceRequest, buildDeviceResponse, decodeDeviceRequest, encodeDeviceRequest, type IssuerSigned, } from '../../src/mdoc/index.js';
 import {
   appleSessionTranscript,
   createDcApiRequest,
@@ -16,7 +16,7 @@ import {
 } from '../../src/online/index.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { loadVector } from '../helpers/vectors.js';
-import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../mdoc/fixtures.js';
+import { NOW, type TestIssuer, testMdl } from '../mdoc/fixtures.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -27,16 +27,7 @@ describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
   let device: PrivateKey;
   let mdl: IssuerSigned;
   beforeAll(async () => {
-    issuer = await testIssuer(backend);
-    device = await deviceKey(backend);
-    mdl = await issueMdoc({
-      docType: MDL,
-      nameSpaces: MDL_DATA,
-      deviceKey: publicKeyOf(device),
-      validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * 86_400_000) },
-      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
-      backend,
-    });
+    ({ issuer, device, mdl } = await testMdl(backend));
   });
 
   it('Annex C: verifier request → wallet answer → verifier opens and verifies', async () => {

@@ -19,7 +19,7 @@ import {
 } from '../../src/session/index.js';
 import { buildIaca, buildReaderAuthCertificate } from '../../src/x509/index.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../mdoc/fixtures.js';
+import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer, testMdl } from '../mdoc/fixtures.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -30,16 +30,7 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
   let device: PrivateKey;
   let mdl: IssuerSigned;
   beforeAll(async () => {
-    issuer = await testIssuer(backend);
-    device = await deviceKey(backend);
-    mdl = await issueMdoc({
-      docType: MDL,
-      nameSpaces: MDL_DATA,
-      deviceKey: publicKeyOf(device),
-      validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * 86_400_000) },
-      issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
-      backend,
-    });
+    ({ issuer, device, mdl } = await testMdl(backend));
   });
   const readerOptions = (): ReaderSessionOptions => ({ verify: { trustAnchors: [issuer.iaca], now: NOW }, backend });
   const holderOptions = (extra: Partial<HolderSessionOptions> = {}): HolderSessionOptions => ({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend, ...extra });
