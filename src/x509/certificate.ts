@@ -23,13 +23,11 @@ import { equalBytes } from '../internal/bytes.js';
 import {
   contextTag,
   DerReader,
-  decodeOctetAlignedBitString,
   decodeSmallInteger,
   decodeTime,
   integerBytes,
   integerHex,
   parseError,
-  readSingleTagged,
   Tag,
 } from './der.js';
 import {
@@ -55,7 +53,7 @@ import {
 import { parseNameTlv, type X509Name } from './name.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
-import { parseSignatureAlgorithm, parseSpki, type SignatureAlgorithm, type X509PublicKey } from './signature.js';
+import { parseSignatureAlgorithm, parseSignedEnvelope, parseSpki, type SignatureAlgorithm, type X509PublicKey } from './signature.js';
 
 /** A parsed X.509 certificate. Every byte array is a view of `der`, except `publicKey`'s fields. */
 export interface Certificate {
@@ -114,13 +112,7 @@ function cacheKey(der: Uint8Array): string {
 }
 
 function parseDer(input: Uint8Array): Certificate {
-  if (input.length > MAX_CERTIFICATE_SIZE) throw new X509Error('ERR_X509_PARSE', `certificate larger than ${MAX_CERTIFICATE_SIZE} bytes`);
-  const der = input.slice();
-  const top = DerReader.inside(readSingleTagged(der, Tag.SEQUENCE, 'Certificate'), 'Certificate');
-  const tbsTlv = top.expect(Tag.SEQUENCE, 'TBSCertificate');
-  const signatureAlgorithm = parseSignatureAlgorithm(top.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
-  const signature = decodeOctetAlignedBitString(top.expect(Tag.BIT_STRING, 'signatureValue'), 'signatureValue');
-  top.finish('Certificate');
+  const { der, tbs: tbsTlv, signatureAlgorithm, signature } = parseSignedEnvelope(input, MAX_CERTIFICATE_SIZE, 'certificate', 'Certificate', 'TBSCertificate');
 
   const r = DerReader.inside(tbsTlv, 'TBSCertificate');
   let version: 1 | 2 | 3 = 1;

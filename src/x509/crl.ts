@@ -24,7 +24,6 @@ import {
   contextTag,
   DerReader,
   decodeBoolean,
-  decodeOctetAlignedBitString,
   decodeSmallInteger,
   decodeTime,
   integerBytes,
@@ -38,7 +37,7 @@ import { type AuthorityKeyIdentifier, type Extension, parseAuthorityKeyIdentifie
 import { parseNameTlv, type X509Name } from './name.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
-import { parseSignatureAlgorithm, type SignatureAlgorithm, verifySignedData } from './signature.js';
+import { parseSignatureAlgorithm, parseSignedEnvelope, type SignatureAlgorithm, verifySignedData } from './signature.js';
 
 /** CRLReason (RFC 5280 §5.3.1). */
 export const CrlReason = {
@@ -152,13 +151,7 @@ function parseEntry(t: Tlv): RevokedCertificate {
 }
 
 function parseCrlDer(input: Uint8Array): CertificateList {
-  if (input.length > MAX_CRL_SIZE) throw new X509Error('ERR_X509_PARSE', `CRL larger than ${MAX_CRL_SIZE} bytes`);
-  const der = input.slice();
-  const top = DerReader.inside(readSingleTagged(der, Tag.SEQUENCE, 'CertificateList'), 'CertificateList');
-  const tbsTlv = top.expect(Tag.SEQUENCE, 'TBSCertList');
-  const signatureAlgorithm = parseSignatureAlgorithm(top.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
-  const signature = decodeOctetAlignedBitString(top.expect(Tag.BIT_STRING, 'signatureValue'), 'signatureValue');
-  top.finish('CertificateList');
+  const { der, tbs: tbsTlv, signatureAlgorithm, signature } = parseSignedEnvelope(input, MAX_CRL_SIZE, 'CRL', 'CertificateList', 'TBSCertList');
 
   const r = DerReader.inside(tbsTlv, 'TBSCertList');
   let version: 1 | 2 = 1;

@@ -109,6 +109,28 @@ export interface ParsedSpki {
   readonly publicKey: X509PublicKey | null;
 }
 
+/**
+ * The envelope RFC 5280 gives certificates and CRLs alike: SEQUENCE { tbs, signatureAlgorithm,
+ * signatureValue } and nothing after it. `der` is a private copy of the input, at most `maxSize`
+ * bytes; `tbs` is the to-be-signed TLV inside it.
+ */
+export function parseSignedEnvelope(
+  input: Uint8Array,
+  maxSize: number,
+  label: string,
+  outer: string,
+  tbsName: string,
+): { der: Uint8Array; tbs: Tlv; signatureAlgorithm: SignatureAlgorithm; signature: Uint8Array } {
+  if (input.length > maxSize) throw new X509Error('ERR_X509_PARSE', `${label} larger than ${maxSize} bytes`);
+  const der = input.slice();
+  const top = DerReader.inside(readSingleTagged(der, Tag.SEQUENCE, outer), outer);
+  const tbs = top.expect(Tag.SEQUENCE, tbsName);
+  const signatureAlgorithm = parseSignatureAlgorithm(top.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
+  const signature = decodeOctetAlignedBitString(top.expect(Tag.BIT_STRING, 'signatureValue'), 'signatureValue');
+  top.finish(outer);
+  return { der, tbs, signatureAlgorithm, signature };
+}
+
 function stripZeros(bytes: Uint8Array): Uint8Array {
   let s = 0;
   while (s < bytes.length - 1 && bytes[s] === 0) s++;
