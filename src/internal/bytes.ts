@@ -149,11 +149,6 @@ export function utf8Decode(bytes: Uint8Array): string {
   return fatalDecoder.decode(bytes);
 }
 
-/** A copy of `bytes` that owns its own buffer (never a view into caller memory). */
-export function copyBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.slice();
-}
-
 /** Throw `TypeError` naming `name` unless `value` is a Uint8Array. */
 export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);

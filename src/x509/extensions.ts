@@ -11,7 +11,6 @@
  * AnotherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY DEFINED BY type-id }
  * ```
  */
-import { toHex } from '../internal/bytes.js';
 import {
   type BitString,
   bitSet,
@@ -467,9 +466,4 @@ export function encodeCrlDistributionPoints(points: readonly (string | readonly 
 export function encodeCertificatePolicies(oids: readonly string[]): Uint8Array {
   if (!Array.isArray(oids) || oids.length === 0) throw new TypeError('certificatePolicies needs at least one OID');
   return encodeSequence(...oids.map((o) => encodeSequence(encodeOid(o))));
-}
-
-/** Hex of a key identifier, for reports. */
-export function keyIdHex(id: Uint8Array | null | undefined): string {
-  return id ? toHex(id) : '(none)';
 }

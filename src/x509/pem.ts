@@ -64,12 +64,3 @@ export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-const PEM_PREFIX = [0x2d, 0x2d, 0x2d, 0x2d, 0x2d]; // "-----"
-
-/** True when `bytes` look like PEM text rather than DER (start with `-----` after whitespace). */
-export function looksLikePem(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  for (let j = 0; j < PEM_PREFIX.length; j++) if (bytes[i + j] !== PEM_PREFIX[j]) return false;
-  return true;
-}

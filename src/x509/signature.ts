@@ -213,11 +213,6 @@ export async function verifySignedData(
   }
 }
 
-/** The hash a signature algorithm uses (null for EdDSA or unknown). */
-export function signatureHash(alg: SignatureAlgorithm): HashAlg | null {
-  return SIG_ALGS.get(alg.oid)?.hash ?? null;
-}
-
 /** The DER AlgorithmIdentifier for a signature algorithm name (RSA with NULL parameters). */
 export function encodeSignatureAlgorithm(name: SignatureAlgorithmName): Uint8Array {
   const oid = NAME_TO_OID.get(name);
