@@ -21,7 +21,7 @@
  */
 
 import { SessionError } from '../errors.js';
-import { assertBytes } from '../internal/bytes.js';
+import { assertBytes, concat } from '../internal/bytes.js';
 
 /** Type Name Format values (NDEF 1.0 §3.2.6). */
 export const TNF = {
@@ -196,7 +196,6 @@ function checkField(value: Uint8Array, name: string, max: number): void {
 export function encodeNdefMessage(records: readonly NdefRecord[]): Uint8Array {
   if (!Array.isArray(records) || records.length === 0) throw new RangeError('an NDEF message needs at least one record');
   const parts: Uint8Array[] = [];
-  let total = 0;
   records.forEach((r, i) => {
     const name = `records[${i}]`;
     if (!Number.isInteger(r.tnf) || r.tnf < 0 || r.tnf > TNF.Unknown) throw new RangeError(`${name}.tnf must be 0..5, got ${r.tnf}`);
@@ -223,15 +222,8 @@ export function encodeNdefMessage(records: readonly NdefRecord[]): Uint8Array {
     parts.push(headBytes, r.type);
     if (r.id !== undefined) parts.push(r.id);
     parts.push(r.payload);
-    total += headBytes.length + r.type.length + (r.id?.length ?? 0) + r.payload.length;
   });
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 /**
