@@ -1,5 +1,5 @@
 /** issue → request → present → verify, on both backends, every curve, signature and MAC. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { Curve, EcPublicKey } from '../../src/crypto/types.js';
 import { encode, EncodedCbor } from '../../src/cbor/index.js';
@@ -79,21 +79,29 @@ describe.each(BACKENDS)('issue → present → verify (%s)', (_name, backend) =>
     const issue = (v: { signed?: Date; validFrom: Date; validUntil: Date }) =>
       issueMdoc({ docType: MDL, nameSpaces: MDL_DATA, deviceKey: publicKeyOf(device), validity: v, issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] }, backend });
     const year = 365 * 86_400_000;
-    // validFrom taken from the clock 30 s ago (a slow caller, or a second boundary crossed): signed is validFrom.
-    const from = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000);
-    const mso = decodeIssuerAuthPayload((await issue({ validFrom: from, validUntil: new Date(from.getTime() + year) })).issuerAuth);
-    expect(mso.validityInfo.signed.date).toEqual(from);
-    expect(mso.validityInfo.validFrom.date).toEqual(from);
-    // An hour in the past is not "just before": signed is now, which is after validFrom.
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    await expect(issue({ validFrom: hourAgo, validUntil: new Date(Date.now() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
-    // Explicit values are checked as given.
-    await expect(issue({ signed: NOW, validFrom: new Date(NOW.getTime() - 1000), validUntil: new Date(NOW.getTime() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
-    await expect(issue({ signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() - 1000) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
-    // A future validFrom keeps signed at now.
-    const later = new Date(Date.now() + 86_400_000);
-    const future = decodeIssuerAuthPayload((await issue({ validFrom: later, validUntil: new Date(later.getTime() + year) })).issuerAuth);
-    expect(Math.abs(future.validityInfo.signed.date.getTime() - Date.now())).toBeLessThan(5_000);
+    // The clock is pinned (only Date is faked: promises and crypto run as usual), so the
+    // "just before" window is tested exactly, whatever the machine's load.
+    const clock = new Date('2026-03-01T12:00:00.400Z');
+    vi.useFakeTimers({ toFake: ['Date'], now: clock });
+    try {
+      // validFrom taken from the clock 30 s ago (a slow caller, or a second boundary crossed): signed is validFrom.
+      const from = new Date(Math.floor(clock.getTime() / 1000) * 1000 - 30_000);
+      const mso = decodeIssuerAuthPayload((await issue({ validFrom: from, validUntil: new Date(from.getTime() + year) })).issuerAuth);
+      expect(mso.validityInfo.signed.date).toEqual(from);
+      expect(mso.validityInfo.validFrom.date).toEqual(from);
+      // 61 s before is no longer "just before": signed is now, which is after validFrom.
+      const justOutside = new Date(clock.getTime() - 61_000);
+      await expect(issue({ validFrom: justOutside, validUntil: new Date(clock.getTime() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+      // Explicit values are checked as given.
+      await expect(issue({ signed: NOW, validFrom: new Date(NOW.getTime() - 1000), validUntil: new Date(NOW.getTime() + year) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+      await expect(issue({ signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() - 1000) })).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT' });
+      // A future validFrom keeps signed at now (MSO dates are whole seconds).
+      const later = new Date(clock.getTime() + 86_400_000);
+      const future = decodeIssuerAuthPayload((await issue({ validFrom: later, validUntil: new Date(later.getTime() + year) })).issuerAuth);
+      expect(future.validityInfo.signed.date).toEqual(new Date('2026-03-01T12:00:00Z'));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('issues random digestIDs below 2^31, fresh 32-byte salts, and no IACA in the x5chain', async () => {
