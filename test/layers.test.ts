@@ -48,6 +48,29 @@ describe('layering', () => {
     expect(violations).toEqual([]);
   });
 
+  it('no module imports itself through a circle (type-only imports included: they bind the files just as tightly)', () => {
+    const graph = new Map<string, string[]>();
+    for (const file of files(SRC)) {
+      const targets = [...readFileSync(file, 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)].map((m) => join(file, '..', m[1]!.replace(/\.js$/, '.ts')));
+      graph.set(file, targets);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, 'open');
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => relative(SRC, f)).join(' → '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+
   it('library code does no I/O and uses no Node built-ins (the CLI may)', () => {
     const offenders = files(SRC)
       .filter((f) => !relative(SRC, f).startsWith('cli/'))

@@ -62,7 +62,8 @@ export {
   photoIdView,
 } from './photoid.js';
 export { assertDoctypeProfile, defineProfile } from './profile.js';
-export { BUILTIN_PROFILES, DoctypeRegistry, defaultRegistry, type RegisterOptions } from './registry.js';
+export { BUILTIN_PROFILES, defaultRegistry } from './builtins.js';
+export { DoctypeRegistry, type RegisterOptions } from './registry.js';
 export type {
   ArrayType,
   DoctypeProfile,

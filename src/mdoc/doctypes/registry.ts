@@ -3,24 +3,12 @@
  * or alias. Doctypes are an open set (ISO/IEC 18013-5:2021 §7.1 lets any issuer define
  * its own), so users register their own profiles next to the built-ins.
  *
- * There is no shared global registry: {@link defaultRegistry} returns a fresh one each
+ * There is no shared global registry: `defaultRegistry` (builtins.ts) returns a fresh one each
  * call, so registering in one place never changes another.
  */
 
-import { PID_PROFILE } from './eupid.js';
-import { MNC_PROFILE } from './jp-mnc.js';
-import { MDL_PROFILE } from './mdl.js';
-import { PHOTOID_PROFILE } from './photoid.js';
 import { assertDoctypeProfile } from './profile.js';
 import type { DoctypeProfile } from './types.js';
-
-/** The built-in profiles: mDL (+ AAMVA), PhotoID, EU PID, Japanese My Number Card. */
-export const BUILTIN_PROFILES: readonly DoctypeProfile[] = /*#__PURE__*/ Object.freeze([
-  MDL_PROFILE,
-  PHOTOID_PROFILE,
-  PID_PROFILE,
-  MNC_PROFILE,
-]);
 
 /** Options for {@link DoctypeRegistry.register}. */
 export interface RegisterOptions {
@@ -95,18 +83,4 @@ export class DoctypeRegistry {
   list(): readonly DoctypeProfile[] {
     return [...this.#profiles];
   }
-}
-
-/**
- * A new registry with the built-in profiles. Each call returns a fresh registry, so
- * registering your own doctypes in it affects nobody else.
- *
- * @example
- * ```ts
- * const registry = defaultRegistry().register(myLoyaltyProfile)
- * registry.get('org.iso.23220.photoID.1')?.docType // 'org.iso.23220.photoid.1'
- * ```
- */
-export function defaultRegistry(): DoctypeRegistry {
-  return new DoctypeRegistry(BUILTIN_PROFILES);
 }
