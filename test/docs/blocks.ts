@@ -1,0 +1,104 @@
+/**
+ * Turns the TypeScript and JavaScript blocks of the docs into modules: type-checked
+ * together with the TypeScript compiler API (`shomei` and `shomei/<layer>` mapped to
+ * the sources, so no build is needed), and rewritten to import the sources for running.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ts from 'typescript';
+import type { CodeBlock } from './markdown.js';
+
+/** The languages whose blocks are checked and run. */
+export const CODE_LANGS: ReadonlySet<string> = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs']);
+
+/** A block written to disk: the file to type-check and the file to import. */
+export interface BlockModule {
+  readonly block: CodeBlock;
+  readonly checkFile: string;
+  readonly runFile: string;
+}
+
+const isJs = (lang: string): boolean => lang === 'js' || lang === 'javascript' || lang === 'mjs';
+
+/** `shomei` → src/index.ts, `shomei/errors` → src/errors.ts, `shomei/<layer>` → src/<layer>/index.ts. */
+export function sourceOf(root: string, specifier: string): string | undefined {
+  if (specifier === 'shomei') return join(root, 'src/index.ts');
+  if (specifier === 'shomei/errors') return join(root, 'src/errors.ts');
+  const layer = /^shomei\/([a-z0-9-]+)$/.exec(specifier)?.[1];
+  return layer === undefined ? undefined : join(root, 'src', layer, 'index.ts');
+}
+
+/** `code` with every `'shomei…'` module specifier replaced by the absolute path of its source. */
+export function toSourceImports(root: string, code: string): string {
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(shomei(?:\/[a-z0-9-]+)?)\2/g, (all, head: string, quote: string, spec: string) => {
+    const file = sourceOf(root, spec);
+    return file === undefined ? all : `${head}${quote}${file}${quote}`;
+  });
+}
+
+/** Write each block twice under `dir` (as written, for the type check; with source imports, for running). */
+export function writeBlocks(root: string, dir: string, blocks: readonly CodeBlock[]): BlockModule[] {
+  mkdirSync(join(dir, 'check'), { recursive: true });
+  mkdirSync(join(dir, 'run'), { recursive: true });
+  return blocks.map((block, i) => {
+    const name = `${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}_${i}.${isJs(block.lang) ? 'mjs' : 'ts'}`;
+    // The trailing `export {}` makes every block a module of its own (names never clash).
+    const checkFile = join(dir, 'check', name);
+    writeFileSync(checkFile, `${block.code}\nexport {};\n`);
+    const runFile = join(dir, 'run', name);
+    writeFileSync(runFile, `${toSourceImports(root, block.code)}\nexport {};\n`);
+    return { block, checkFile, runFile };
+  });
+}
+
+/**
+ * Type-check `modules` as one program with the project's compiler options. Returns the
+ * diagnostics per module as `FILE.md:LINE:COL message` lines.
+ */
+export function typeCheck(root: string, modules: readonly BlockModule[]): Map<BlockModule, string[]> {
+  const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
+  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+  const shims = join(root, 'test/docs/shims');
+  const paths: Record<string, string[]> = {
+    shomei: [join(root, 'src/index.ts')],
+    'shomei/errors': [join(root, 'src/errors.ts')],
+    'shomei/*': [join(root, 'src/*/index.ts')],
+  };
+  // Modules a block needs that are not dependencies of shomei (a React Native NFC library): typed stand-ins.
+  for (const f of readdirSync(shims)) {
+    if (f.endsWith('.d.ts')) paths[f.slice(0, -5).replace(/__/g, '/')] = [join(shims, f)];
+  }
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    noEmit: true,
+    allowJs: true,
+    checkJs: true,
+    baseUrl: root,
+    paths,
+    typeRoots: [join(root, 'node_modules/@types')],
+  };
+  const program = ts.createProgram(
+    modules.map((m) => m.checkFile),
+    options,
+  );
+  const result = new Map<BlockModule, string[]>();
+  for (const m of modules) {
+    const source = program.getSourceFile(m.checkFile);
+    const diagnostics = source ? [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)] : [];
+    result.set(
+      m,
+      diagnostics.map((d) => {
+        const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+        if (d.file === undefined || d.start === undefined) return `${m.block.file}:${m.block.line} TS${d.code}: ${text}`;
+        const pos = d.file.getLineAndCharacterOfPosition(d.start);
+        // Line 1 of the module is the line after the opening fence.
+        return `${m.block.file}:${m.block.line + pos.line + 1}:${pos.character + 1} TS${d.code}: ${text}`;
+      }),
+    );
+  }
+  return result;
+}
+
+/** The repository root (two levels above this file). */
+export const ROOT = resolve(import.meta.dirname, '../..');
