@@ -16,6 +16,8 @@ export interface BlockModule {
   readonly block: CodeBlock;
   readonly checkFile: string;
   readonly runFile: string;
+  /** Lines of prelude code before the block's own first line in both files. */
+  readonly offset: number;
 }
 
 const isJs = (lang: string): boolean => lang === 'js' || lang === 'javascript' || lang === 'mjs';
@@ -40,14 +42,19 @@ export function toSourceImports(root: string, code: string): string {
 export function writeBlocks(root: string, dir: string, blocks: readonly CodeBlock[]): BlockModule[] {
   mkdirSync(join(dir, 'check'), { recursive: true });
   mkdirSync(join(dir, 'run'), { recursive: true });
+  const preludes = new Map<string, CodeBlock>();
   return blocks.map((block, i) => {
+    const prelude = preludes.get(block.file);
+    if (block.prelude) preludes.set(block.file, block);
+    const head = prelude === undefined ? '' : `${prelude.code}\n`;
+    const offset = prelude === undefined ? 0 : prelude.code.split('\n').length;
     const name = `${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}_${i}.${isJs(block.lang) ? 'mjs' : 'ts'}`;
     // The trailing `export {}` makes every block a module of its own (names never clash).
     const checkFile = join(dir, 'check', name);
-    writeFileSync(checkFile, `${block.code}\nexport {};\n`);
+    writeFileSync(checkFile, `${head}${block.code}\nexport {};\n`);
     const runFile = join(dir, 'run', name);
-    writeFileSync(runFile, `${toSourceImports(root, block.code)}\nexport {};\n`);
-    return { block, checkFile, runFile };
+    writeFileSync(runFile, `${toSourceImports(root, head + block.code)}\nexport {};\n`);
+    return { block, checkFile, runFile, offset };
   });
 }
 
@@ -86,16 +93,21 @@ export function typeCheck(root: string, modules: readonly BlockModule[]): Map<Bl
   for (const m of modules) {
     const source = program.getSourceFile(m.checkFile);
     const diagnostics = source ? [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)] : [];
-    result.set(
-      m,
-      diagnostics.map((d) => {
-        const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-        if (d.file === undefined || d.start === undefined) return `${m.block.file}:${m.block.line} TS${d.code}: ${text}`;
-        const pos = d.file.getLineAndCharacterOfPosition(d.start);
-        // Line 1 of the module is the line after the opening fence.
-        return `${m.block.file}:${m.block.line + pos.line + 1}:${pos.character + 1} TS${d.code}: ${text}`;
-      }),
-    );
+    const messages: string[] = [];
+    for (const d of diagnostics) {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (d.file === undefined || d.start === undefined) {
+        messages.push(`${m.block.file}:${m.block.line} TS${d.code}: ${text}`);
+        continue;
+      }
+      const pos = d.file.getLineAndCharacterOfPosition(d.start);
+      const line = pos.line - m.offset;
+      // A problem inside the prelude is reported by the prelude's own test.
+      if (line < 0) continue;
+      // Line 0 of the block's code is the line after the opening fence.
+      messages.push(`${m.block.file}:${m.block.line + line + 1}:${pos.character + 1} TS${d.code}: ${text}`);
+    }
+    result.set(m, messages);
   }
   return result;
 }

@@ -11,6 +11,8 @@ export interface CodeBlock {
   readonly code: string;
   /** The reason from a `<!-- not run: REASON -->` comment on the line before the fence. */
   readonly notRun?: string;
+  /** Marked `<!-- prelude: … -->`: every later block of the same file starts with this one's code. */
+  readonly prelude?: boolean;
 }
 
 /** An inline link `[text](target)` outside code, with its 1-based line. */
@@ -22,6 +24,7 @@ export interface Link {
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/;
 const NOT_RUN = /^\s*<!--\s*not run:\s*(.+?)\s*-->\s*$/;
+const PRELUDE = /^\s*<!--\s*prelude\b.*-->\s*$/;
 
 /** Every fenced code block of `markdown` (an unclosed fence runs to the end, as in CommonMark). */
 export function codeBlocks(markdown: string, file: string): CodeBlock[] {
@@ -40,8 +43,17 @@ export function codeBlocks(markdown: string, file: string): CodeBlock[] {
       if (close && close[1]?.[0] === fence[0] && (close[1]?.length ?? 0) >= fence.length) break;
       body.push(line);
     }
-    const notRun = NOT_RUN.exec(lines[start - 1] ?? '')?.[1];
-    blocks.push({ file, line: start + 1, lang, code: body.join('\n'), ...(notRun === undefined ? {} : { notRun }) });
+    // The markers sit on the lines right before the fence, in any order.
+    let notRun: string | undefined;
+    let prelude = false;
+    for (let j = start - 1; j >= 0; j--) {
+      const marker = lines[j] ?? '';
+      const reason = NOT_RUN.exec(marker)?.[1];
+      if (reason !== undefined) notRun = reason;
+      else if (PRELUDE.test(marker)) prelude = true;
+      else break;
+    }
+    blocks.push({ file, line: start + 1, lang, code: body.join('\n'), ...(notRun === undefined ? {} : { notRun }), ...(prelude ? { prelude } : {}) });
   }
   return blocks;
 }
