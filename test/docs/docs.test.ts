@@ -51,7 +51,8 @@ describe('docs code blocks', () => {
     const block = codeOnly[i]!;
     it.skipIf(block.notRun !== undefined)(`runs${block.notRun ? ` (not run: ${block.notRun})` : ''}`, async () => {
       const m = modules[i]!;
-      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      // The examples print what they show; SHOMEI_DOCS_LOG=1 lets it through to compare with the comments.
+      const log = process.env.SHOMEI_DOCS_LOG ? vi.spyOn(console, 'log') : vi.spyOn(console, 'log').mockImplementation(() => {});
       try {
         await expect(import(/* @vite-ignore */ m.runFile), `${m.block.file}:${m.block.line} throws`).resolves.toBeDefined();
       } finally {
