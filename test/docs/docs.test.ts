@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BlockModule, CODE_LANGS, ROOT, typeCheck, writeBlocks } from './blocks.js';
-import { type CodeBlock, codeBlocks } from './markdown.js';
+import { brokenLinks } from './links.js';
+import { type CodeBlock, codeBlocks, links } from './markdown.js';
 
 /** README.md and every docs/*.md, as repository-relative paths. */
-export const DOC_FILES: readonly string[] = [
+const DOC_FILES: readonly string[] = [
   'README.md',
   ...readdirSync(join(ROOT, 'docs'))
     .filter((f) => f.endsWith('.md'))
@@ -65,5 +66,16 @@ describe('docs code blocks', () => {
 describe('docs json blocks', () => {
   it.each(blocks.filter((b) => b.lang === 'json').map((b) => [`${b.file}:${b.line}`, b] as const))('%s parses', (_where, b) => {
     expect(() => JSON.parse(b.code)).not.toThrow();
+  });
+});
+
+describe('docs links', () => {
+  it('README.md links to the guides', () => {
+    const targets = links(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md').map((l) => l.target);
+    expect(targets).toContain('docs/verifier.md');
+  });
+
+  it.each(DOC_FILES)('%s: every relative link and anchor resolves', (file) => {
+    expect(brokenLinks(ROOT, file)).toEqual([]);
   });
 });
