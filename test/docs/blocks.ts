@@ -1,9 +1,9 @@
 /**
  * Turns the TypeScript and JavaScript blocks of the docs into modules: type-checked
- * together with the TypeScript compiler API (`shomei` and `shomei/<layer>` mapped to
+ * together with the TypeScript compiler API (`shomei` and its subpath exports mapped to
  * the sources, so no build is needed), and rewritten to import the sources for running.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import type { CodeBlock } from './markdown.js';
@@ -22,12 +22,25 @@ export interface BlockModule {
 
 const isJs = (lang: string): boolean => lang === 'js' || lang === 'javascript' || lang === 'mjs';
 
-/** `shomei` → src/index.ts, `shomei/errors` → src/errors.ts, `shomei/<layer>` → src/<layer>/index.ts. */
+/**
+ * The package's subpath exports mapped to their sources: `shomei` → src/index.ts,
+ * `shomei/cbor` → src/cbor/index.ts … read from package.json (`./dist/X.js` is built from
+ * `src/X.ts`), so a block importing a subpath the package does not export fails.
+ */
+export function subpathSources(root: string): Map<string, string> {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
+  const map = new Map<string, string>();
+  for (const [key, target] of Object.entries(pkg.exports)) {
+    const built = target.import?.default;
+    if (built === undefined || !built.startsWith('./dist/')) continue;
+    map.set(key === '.' ? 'shomei' : `shomei/${key.slice(2)}`, join(root, 'src', built.slice('./dist/'.length).replace(/\.js$/, '.ts')));
+  }
+  return map;
+}
+
+/** The source file of `specifier`, when it is one of the package's subpaths. */
 export function sourceOf(root: string, specifier: string): string | undefined {
-  if (specifier === 'shomei') return join(root, 'src/index.ts');
-  if (specifier === 'shomei/errors') return join(root, 'src/errors.ts');
-  const layer = /^shomei\/([a-z0-9-]+)$/.exec(specifier)?.[1];
-  return layer === undefined ? undefined : join(root, 'src', layer, 'index.ts');
+  return subpathSources(root).get(specifier);
 }
 
 /** `code` with every `'shomei…'` module specifier replaced by the absolute path of its source. */
@@ -67,11 +80,8 @@ export function typeCheck(root: string, modules: readonly BlockModule[]): Map<Bl
   if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const shims = join(root, 'test/docs/shims');
-  const paths: Record<string, string[]> = {
-    shomei: [join(root, 'src/index.ts')],
-    'shomei/errors': [join(root, 'src/errors.ts')],
-    'shomei/*': [join(root, 'src/*/index.ts')],
-  };
+  const paths: Record<string, string[]> = {};
+  for (const [specifier, file] of subpathSources(root)) paths[specifier] = [file];
   // Modules a block needs that are not dependencies of shomei (a React Native NFC library): typed stand-ins.
   for (const f of readdirSync(shims)) {
     if (f.endsWith('.d.ts')) paths[f.slice(0, -5).replace(/__/g, '/')] = [join(shims, f)];

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, toSourceImports, typeCheck, writeBlocks } from './blocks.js';
+import { ROOT, subpathSources, toSourceImports, typeCheck, writeBlocks } from './blocks.js';
 import { brokenLinks } from './links.js';
 import { codeBlocks, headingAnchors, links } from './markdown.js';
 
@@ -71,18 +71,25 @@ describe('links and anchors', () => {
 });
 
 describe('blocks as modules', () => {
-  it('maps shomei specifiers to the sources for running', () => {
-    expect(toSourceImports('/r', "import { a } from 'shomei/cbor';\nimport b from \"shomei\";\nawait import('shomei/errors');\nimport 'shomeix';")).toBe(
-      "import { a } from '/r/src/cbor/index.ts';\nimport b from \"/r/src/index.ts\";\nawait import('/r/src/errors.ts');\nimport 'shomeix';",
+  it('maps the package subpaths (and only those) to the sources for running', () => {
+    const code = "import { a } from 'shomei/cbor';\nimport b from \"shomei\";\nawait import('shomei/errors');\nimport 'shomeix';\nimport 'shomei/internal';";
+    expect(toSourceImports(ROOT, code)).toBe(
+      `import { a } from '${ROOT}/src/cbor/index.ts';\nimport b from "${ROOT}/src/index.ts";\nawait import('${ROOT}/src/errors.ts');\nimport 'shomeix';\nimport 'shomei/internal';`,
     );
+    expect([...subpathSources(ROOT).keys()]).toContain('shomei/jpki');
   });
 
   it('reports a type error at its line in the Markdown, after a prelude', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shomei-blocks-'));
     dirs.push(dir);
-    const modules = writeBlocks(ROOT, dir, codeBlocks(PAGE, 'page.md').slice(0, 2));
+    const other = { file: 'other.md', line: 3, lang: 'ts', code: "import { decode } from 'shomei/cbor';\nimport { concat } from 'shomei/internal';\ndecode(concat());" };
+    const modules = writeBlocks(ROOT, dir, [...codeBlocks(PAGE, 'page.md').slice(0, 2), other]);
     const diagnostics = typeCheck(ROOT, modules);
     expect(diagnostics.get(modules[0]!)).toEqual([]);
     expect(diagnostics.get(modules[1]!)).toEqual(["page.md:10:7 TS2322: Type 'number' is not assignable to type 'string'."]);
+    // Only the package's subpath exports resolve.
+    expect(diagnostics.get(modules[2]!)).toEqual([
+      "other.md:5:24 TS2307: Cannot find module 'shomei/internal' or its corresponding type declarations.",
+    ]);
   }, 120_000);
 });
