@@ -65,6 +65,27 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const fcc = String.fromCharCode;
 
+/**
+ * The unsigned big-endian integer in `b`. Halves are converted separately and joined, so
+ * time is O(n log n) and no string longer than 2 KiB is built (a shift per byte would be
+ * quadratic, and one hex string of the whole would cost 2 bytes of heap per byte).
+ */
+export function bigUint(b: Uint8Array): bigint {
+  if (b.length <= 1024) return b.length === 0 ? 0n : BigInt(`0x${toHex(b)}`);
+  const mid = b.length >> 1;
+  return (bigUint(b.subarray(0, mid)) << BigInt(8 * (b.length - mid))) | bigUint(b.subarray(mid));
+}
+
+/**
+ * `b` as a string of one character per byte, built 4 KiB at a time: a compact, exact
+ * fingerprint (appending per byte would build a rope of one heap object per byte).
+ */
+function byteString(b: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 4096) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]));
+  return parts.join('');
+}
+
 /** Interned short ASCII strings (a pure cache: it never changes what decode returns). */
 const STRING_CACHE_SIZE = 1024;
 const stringCache: (string | undefined)[] = new Array(STRING_CACHE_SIZE);
@@ -428,7 +449,7 @@ class Decoder {
       }
       if (typeof key === 'object' && key !== null) {
         fingerprints ??= new Set();
-        const fp = toHex(encode(key));
+        const fp = byteString(encode(key));
         if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
         fingerprints.add(fp);
       }
@@ -471,8 +492,7 @@ class Decoder {
           this.flag('ERR_CBOR_INVALID', `tag ${a} content is not a byte string`, at);
           return new Tag(a, v);
         }
-        // One conversion from hex, linear in the length (a shift per byte is quadratic).
-        const n = v.length === 0 ? 0n : BigInt(`0x${toHex(v)}`);
+        const n = bigUint(v);
         if (this.deterministic && (n < TWO_64 || v[0] === 0)) {
           this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
         }

@@ -9,7 +9,7 @@
  */
 
 import { toHex } from '../internal/bytes.js';
-import { type DecodeOptions, decode } from './decode.js';
+import { bigUint, type DecodeOptions, decode } from './decode.js';
 import { halfToNumber } from './float.js';
 
 /** Options for {@link diagnose}. */
@@ -112,7 +112,7 @@ class Printer {
         return `${tag}(${this.item(level)})`;
       }
       const bytes = this.src.subarray(this.pos, (this.pos += n));
-      const v = n === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
+      const v = bigUint(bytes);
       return String(tag === 2 ? v : -1n - v);
     }
     if (tag === 24 && this.embedded && this.src[this.pos] !== 0x5f) {
