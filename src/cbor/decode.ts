@@ -433,6 +433,7 @@ class Decoder {
     const indefinite = a === -1;
     if (indefinite) this.indefinite(at);
     const n = indefinite ? Number.POSITIVE_INFINITY : this.length(a, 2, at);
+    let firstObjectKey: object | undefined;
     let fingerprints: Set<string> | undefined;
     let prevKey = -1;
     let prevKeyEnd = -1;
@@ -448,10 +449,20 @@ class Decoder {
         prevKeyEnd = this.pos;
       }
       if (typeof key === 'object' && key !== null) {
-        fingerprints ??= new Set();
-        const fp = byteString(encode(key));
-        if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
-        fingerprints.add(fp);
+        // Structured keys are compared by their deterministic encoding, computed only once a
+        // map has two of them: a chain of maps each keyed by the next is not re-encoded at
+        // every level.
+        if (fingerprints === undefined && firstObjectKey === undefined) {
+          firstObjectKey = key;
+        } else {
+          if (fingerprints === undefined) {
+            fingerprints = new Set([byteString(encode(firstObjectKey as CborValue))]);
+            firstObjectKey = undefined;
+          }
+          const fp = byteString(encode(key));
+          if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
+          fingerprints.add(fp);
+        }
       }
       if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'map key without a value', kat);
       if (this.src[this.pos] === 0xff) this.fail('ERR_CBOR_MALFORMED', 'break in the value position of a map', this.pos);

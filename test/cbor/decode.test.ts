@@ -184,6 +184,10 @@ describe('decode: every rejection has a code and an offset', () => {
     fails('a2616101616102', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
     fails('a2820102008201020f', 'ERR_CBOR_DUPLICATE_KEY', {}, 5);
     fails('a24101004101f5', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
+    // The third structured key repeats the first, with a primitive key between.
+    fails('a48101000100810200810100', 'ERR_CBOR_DUPLICATE_KEY', {}, 9);
+    // The same key in a longer head, one level down: keys compare as data, not as bytes.
+    fails('a2a18101f500a1811801f500', 'ERR_CBOR_DUPLICATE_KEY', {}, 6);
     fails('bf0100010fff', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
     // 1 and 1 written in a longer head are the same key.
     fails('a20100180101', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
