@@ -66,7 +66,7 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const fcc = String.fromCharCode;
 
 /**
- * The unsigned big-endian integer in `b`. Halves are converted separately and joined, so
+ * @internal The unsigned big-endian integer in `b` (tags 2 and 3; diagnose uses it too). Halves are converted separately and joined, so
  * time is O(n log n) and no string longer than 2 KiB is built (a shift per byte would be
  * quadratic, and one hex string of the whole would cost 2 bytes of heap per byte).
  */
