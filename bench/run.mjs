@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Decoder, Encoder, Tag } from 'cbor-x';
-import { decode, decodeCoseSign1, EncodedCbor, encode, nobleBackend, verifyCoseSign1, webCryptoBackend } from 'shomei';
-import { compare, report } from './harness.mjs';
+import { decode, decodeCoseSign1, EncodedCbor, encode, encodeEmbedded, nobleBackend, verifyCoseSign1, webCryptoBackend } from 'shomei';
+import { compare, fmt, report } from './harness.mjs';
 
 const annexD = JSON.parse(readFileSync(new URL('../vectors/iso18013-5/annex-d.json', import.meta.url), 'utf8'));
 const hex = (name) => Uint8Array.from(Buffer.from(annexD[name].hex, 'hex'));
@@ -40,6 +40,39 @@ report(
   }),
   'cbor-x decode (lenient; tag 24 content left as bytes)',
 );
+
+// 1b. Top-level decode by input size, shomei (strict, in place) vs bare cbor-x.
+// - small: the Annex D device engagement (QR), 116 bytes;
+// - medium: the Annex D DeviceResponse, 3,562 bytes;
+// - 15 KB: the same DeviceResponse with one more IssuerSignedItemBytes holding a 12 KiB
+//   portrait (tag 24 around the item, as in a real response);
+// - large: that response's document 64 times over in `documents` (about 1 MB).
+const portraitItem = encodeEmbedded(
+  new Map([
+    ['digestID', 99],
+    ['random', new Uint8Array(16).fill(0x11)],
+    ['elementIdentifier', 'portrait'],
+    ['elementValue', new Uint8Array(12 * 1024).map((_, i) => (i * 31) & 0xff)],
+  ]),
+);
+const withPortrait = decode(response);
+const document = withPortrait.get('documents')[0];
+const nameSpaces = document.get('issuerSigned').get('nameSpaces');
+nameSpaces.get([...nameSpaces.keys()][0]).push(portraitItem);
+const response15k = encode(withPortrait);
+const large = encode(new Map([...withPortrait, ['documents', Array.from({ length: 64 }, () => document)]]));
+const sizes = [
+  ['small: Annex D device engagement', hex('device_engagement_qr')],
+  ['medium: Annex D DeviceResponse', response],
+  ['15 KB: DeviceResponse with a 12 KiB portrait', response15k],
+  ['large: 64 documents with a 12 KiB portrait each', large],
+];
+const rows = ['\n### Decode by input size (top level, tag 24 content left lazy / as bytes)\n', '| input | bytes | cbor-x | shomei | shomei speed / cbor-x |', '|---|---:|---:|---:|---:|'];
+for (const [name, bytes] of sizes) {
+  const r = await compare({ cborx: () => cborx.decode(bytes), shomei: () => decode(bytes) });
+  rows.push(`| ${name} | ${bytes.length.toLocaleString('en')} | ${fmt(r.cborx)} | ${fmt(r.shomei)} | ${(r.shomei / r.cborx).toFixed(2)}× |`);
+}
+console.log(rows.join('\n'));
 
 // 2. Encode the same value: shomei's deterministic encoder vs cbor-x (insertion order).
 const value = decode(response);

@@ -7,13 +7,20 @@
  * - truncated input, reserved additional-information values (28–30), reserved two-byte
  *   simple values, misplaced or missing breaks, wrong chunk types (`ERR_CBOR_MALFORMED`);
  * - nesting deeper than `maxDepth`, more than `maxItems` items, input larger than
- *   `maxBytes` (`ERR_CBOR_LIMIT`); every declared length is checked against the bytes
- *   left before anything is allocated, so memory stays proportional to the input;
+ *   `maxBytes` (`ERR_CBOR_LIMIT`), each checked before anything is allocated for the item;
  * - duplicate map keys (`ERR_CBOR_DUPLICATE_KEY`), invalid UTF-8 (`ERR_CBOR_UTF8`),
  *   bytes after the item (`ERR_CBOR_TRAILING`);
  * - when asked: indefinite lengths (`ERR_CBOR_INDEFINITE`) and anything that is not
  *   core deterministic encoding per §4.2.1 (`ERR_CBOR_NOT_DETERMINISTIC`);
- * - invalid content for tags 0, 2, 3, 24 and 1004 (`ERR_CBOR_INVALID`).
+ * - invalid content for tags 0, 2, 3, 24 and 1004 (`ERR_CBOR_INVALID`), including tag 24
+ *   around an indefinite-length byte string (it has no single received span to digest).
+ *
+ * Memory: nothing is sized from a declared length or count. Arrays and maps grow as their
+ * items are read, and every item takes at least one byte of input, so what `decode` holds
+ * is proportional to the items actually read, at most min(input length, `maxItems`) of
+ * them, whatever the nesting: about 200 bytes of heap per item at worst (an empty map),
+ * so at most about 200 × min(input bytes, maxItems) bytes plus a constant
+ * (test/cbor/hostile-memory.test.ts). The input is not copied.
  *
  * Why not cbor-x underneath: its tag handlers live in one process-wide table with
  * built-in meanings for tags 27, 28/29 (shared references, which can build cycles),
@@ -58,6 +65,27 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const fcc = String.fromCharCode;
 
+/**
+ * @internal The unsigned big-endian integer in `b` (tags 2 and 3; diagnose uses it too). Halves are converted separately and joined, so
+ * time is O(n log n) and no string longer than 2 KiB is built (a shift per byte would be
+ * quadratic, and one hex string of the whole would cost 2 bytes of heap per byte).
+ */
+export function bigUint(b: Uint8Array): bigint {
+  if (b.length <= 1024) return b.length === 0 ? 0n : BigInt(`0x${toHex(b)}`);
+  const mid = b.length >> 1;
+  return (bigUint(b.subarray(0, mid)) << BigInt(8 * (b.length - mid))) | bigUint(b.subarray(mid));
+}
+
+/**
+ * `b` as a string of one character per byte, built 4 KiB at a time: a compact, exact
+ * fingerprint (appending per byte would build a rope of one heap object per byte).
+ */
+function byteString(b: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 4096) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]));
+  return parts.join('');
+}
+
 /** Interned short ASCII strings (a pure cache: it never changes what decode returns). */
 const STRING_CACHE_SIZE = 1024;
 const stringCache: (string | undefined)[] = new Array(STRING_CACHE_SIZE);
@@ -80,36 +108,6 @@ function ascii(b: Uint8Array, i: number, n: number): string {
       return s;
     }
   }
-}
-
-/**
- * Small inputs are copied into a shared slab rather than each into a fresh ArrayBuffer:
- * allocating a backing store costs far more than copying a few kilobytes (the technique
- * of Node's Buffer pool). A slab is never written again where a copy lives, and is freed
- * by the garbage collector once no view into it remains.
- */
-const SLAB_SIZE = 64 * 1024;
-const SLAB_MAX_COPY = 8 * 1024;
-let slab = new Uint8Array(0);
-let slabUsed = 0;
-
-function privateCopy(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  if (n > SLAB_MAX_COPY) return bytes.slice();
-  if (slabUsed + n > slab.length) {
-    slab = new Uint8Array(SLAB_SIZE);
-    slabUsed = 0;
-  }
-  const copy = slab.subarray(slabUsed, slabUsed + n);
-  copy.set(bytes);
-  slabUsed += (n + 7) & ~7;
-  return copy;
-}
-
-/** A chunk of an indefinite-length string, or a definite string's [start, end). */
-interface Range {
-  start: number;
-  end: number;
 }
 
 class Decoder {
@@ -223,10 +221,15 @@ class Decoder {
     if (!this.allowIndefinite) this.flag('ERR_CBOR_INDEFINITE', 'indefinite length not allowed', at);
   }
 
-  /** A definite length: must fit in the bytes left (each unit at least `unit` bytes). */
-  length(a: number | bigint, unit: number, at: number): number {
-    if (typeof a === 'bigint' || a * unit > this.end - this.pos) {
-      return this.fail('ERR_CBOR_MALFORMED', `declared length ${a} exceeds the ${this.end - this.pos} bytes left`, at);
+  /**
+   * A definite length: its items must fit in the bytes left, at `unit` bytes or more each
+   * (1 for a string's bytes or an array's items, 2 for a map's pairs).
+   */
+  length(a: number | bigint, unit: 1 | 2, at: number): number {
+    const left = this.end - this.pos;
+    if (typeof a === 'bigint' || a * unit > left) {
+      const what = unit === 1 ? `declared length ${a}` : `${a} declared map pairs (at least ${typeof a === 'bigint' ? 2n * a : 2 * a} bytes)`;
+      return this.fail('ERR_CBOR_MALFORMED', `${what} exceed${unit === 1 ? 's' : ''} the ${left} byte${left === 1 ? '' : 's'} left`, at);
     }
     return a;
   }
@@ -320,10 +323,14 @@ class Decoder {
     return true;
   }
 
-  /** The chunks of an indefinite-length string of `major` type, concatenated. */
+  /**
+   * The chunks of an indefinite-length string of `major` type, concatenated. Two passes
+   * over the chunks, the first to check them and add up their lengths, the second to copy:
+   * nothing is kept per chunk, so a run of empty chunks costs no memory.
+   */
   chunks(major: 2 | 3, at: number): Uint8Array {
     this.indefinite(at);
-    const parts: Range[] = [];
+    const first = this.pos;
     let total = 0;
     while (!this.isBreak(at)) {
       const cat = this.pos;
@@ -334,15 +341,24 @@ class Decoder {
       if (a === -1) this.fail('ERR_CBOR_MALFORMED', 'nested indefinite-length string chunk', cat);
       const n = this.length(a, 1, cat);
       if (major === 3) this.utf8(this.pos, this.pos + n);
-      parts.push({ start: this.pos, end: this.pos + n });
       this.pos += n;
       total += n;
     }
     const out = new Uint8Array(total);
+    const src = this.src;
     let o = 0;
-    for (const p of parts) {
-      out.set(this.src.subarray(p.start, p.end), o);
-      o += p.end - p.start;
+    for (let p = first; o < total; ) {
+      // Every chunk head was checked above: a definite-length head of the right type.
+      const ai = src[p++]! & 0x1f;
+      let n = ai;
+      if (ai >= 24) {
+        const w = 1 << (ai - 24);
+        n = 0;
+        for (let i = 0; i < w; i++) n = n * 256 + src[p++]!;
+      }
+      out.set(src.subarray(p, p + n), o);
+      p += n;
+      o += n;
     }
     return out;
   }
@@ -403,9 +419,11 @@ class Decoder {
       while (!this.isBreak(at)) out.push(this.item(depth));
       return out;
     }
+    // Never sized from the declared count: arrays nested in arrays can each declare as many
+    // items as there are bytes left, and memory must follow the items actually read.
     const n = this.length(a, 1, at);
-    const out: CborValue[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.item(depth);
+    const out: CborValue[] = [];
+    for (let i = 0; i < n; i++) out.push(this.item(depth));
     return out;
   }
 
@@ -415,6 +433,7 @@ class Decoder {
     const indefinite = a === -1;
     if (indefinite) this.indefinite(at);
     const n = indefinite ? Number.POSITIVE_INFINITY : this.length(a, 2, at);
+    let firstObjectKey: object | undefined;
     let fingerprints: Set<string> | undefined;
     let prevKey = -1;
     let prevKeyEnd = -1;
@@ -430,10 +449,20 @@ class Decoder {
         prevKeyEnd = this.pos;
       }
       if (typeof key === 'object' && key !== null) {
-        fingerprints ??= new Set();
-        const fp = toHex(encode(key));
-        if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
-        fingerprints.add(fp);
+        // Structured keys are compared by their deterministic encoding, computed only once a
+        // map has two of them: a chain of maps each keyed by the next is not re-encoded at
+        // every level.
+        if (fingerprints === undefined && firstObjectKey === undefined) {
+          firstObjectKey = key;
+        } else {
+          if (fingerprints === undefined) {
+            fingerprints = new Set([byteString(encode(firstObjectKey as CborValue))]);
+            firstObjectKey = undefined;
+          }
+          const fp = byteString(encode(key));
+          if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
+          fingerprints.add(fp);
+        }
       }
       if (this.pos >= this.end) this.fail('ERR_CBOR_MALFORMED', 'map key without a value', kat);
       if (this.src[this.pos] === 0xff) this.fail('ERR_CBOR_MALFORMED', 'break in the value position of a map', this.pos);
@@ -474,8 +503,7 @@ class Decoder {
           this.flag('ERR_CBOR_INVALID', `tag ${a} content is not a byte string`, at);
           return new Tag(a, v);
         }
-        let n = 0n;
-        for (const b of v) n = (n << 8n) | BigInt(b);
+        const n = bigUint(v);
         if (this.deterministic && (n < TWO_64 || v[0] === 0)) {
           this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
         }
@@ -498,12 +526,10 @@ class Decoder {
     if (++this.items > this.maxItems) this.fail('ERR_CBOR_LIMIT', `more than ${this.maxItems} data items`, cat);
     const a = this.arg(ib, cat);
     if (a === -1) {
-      // Indefinite-length content: decode the joined chunks separately (offsets are relative).
-      const bytes = this.chunks(2, cat);
-      const inner = new Decoder(bytes, this.options, this.items);
-      const value = inner.top(depth);
-      this.items = inner.items;
-      return EncodedCbor.wrap(bytes, value);
+      // No received span holds the content in one piece, so no digest could be taken over
+      // the received bytes (ISO/IEC 18013-5 digests and signs the whole tag 24 item).
+      this.flag('ERR_CBOR_INVALID', 'tag 24 content is an indefinite-length byte string', cat);
+      return new Tag(24, this.chunks(2, cat)) as never;
     }
     const n = this.length(a, 1, cat);
     const start = this.pos;
@@ -512,18 +538,20 @@ class Decoder {
       this.flag('ERR_CBOR_INVALID', 'tag 24 content is empty', cat);
       return new Tag(24, new Uint8Array(0)) as never;
     }
+    // The whole item (tag head, bstr head, content): a view of exactly the received bytes.
     const tagged = this.src.subarray(at, end);
-    if (this.options.embedded !== 'eager') {
-      this.pos = end;
-      const { options, base } = this;
-      return EncodedCbor.lazy(tagged, start - at, (content) => new Decoder(content, options, 0, base + start).top(depth));
+    const offset = start - at;
+    this.pos = end;
+    const { options, base } = this;
+    if (options.embedded !== 'eager') {
+      return EncodedCbor.lazy(tagged, offset, (content) => new Decoder(content, options, 0, base + start).top(depth));
     }
-    const savedEnd = this.end;
-    this.end = end;
-    const value = this.item(depth);
-    if (this.pos !== end) this.fail('ERR_CBOR_TRAILING', 'bytes after the data item embedded in tag 24', this.pos);
-    this.end = savedEnd;
-    return new EncodedCbor(tagged, start - at, value);
+    const inner = new Decoder(tagged.subarray(offset), options, this.items, base + start);
+    const value = inner.item(depth);
+    if (inner.pos !== inner.end) inner.fail('ERR_CBOR_TRAILING', 'bytes after the data item embedded in tag 24', inner.pos);
+    this.items = inner.items;
+    this.invalid ??= inner.invalid;
+    return new EncodedCbor(tagged, offset, value);
   }
 
   top(depth = 0): CborValue {
@@ -536,6 +564,11 @@ class Decoder {
 
 /**
  * Decode exactly one CBOR data item, strictly.
+ *
+ * The input is decoded in place: byte strings and the bytes of `EncodedCbor` (tag 24) in
+ * the result are views into `bytes`, exactly the received bytes, so digests and signatures
+ * are checked over them. Do not modify `bytes` while the result is in use; pass
+ * `bytes.slice()` if the buffer is going to be reused.
  *
  * @param bytes the encoded item; nothing may follow it.
  * @param options limits and strictness (see {@link DecodeOptions}).
@@ -552,7 +585,8 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
   if (bytes.length > maxBytes) {
     throw new CborError('ERR_CBOR_LIMIT', `input of ${bytes.length} bytes exceeds maxBytes ${maxBytes}`, { offset: 0 });
   }
-  // One private copy of the input: every byte string and EncodedCbor returned is a view
-  // into it, so later changes to the caller's buffer cannot alter decoded or signed bytes.
-  return new Decoder(privateCopy(bytes), options).top();
+  // Decoded in place, without a copy: byte strings and tag 24 items are views into the
+  // caller's buffer (as plain Uint8Arrays, also when given a Node.js Buffer).
+  const src = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new Decoder(src, options).top();
 }

@@ -4,11 +4,12 @@
  *
  * The input is first checked by the strict decoder, so `diagnose` accepts exactly what
  * `decode` accepts and prints the encoding as it is (indefinite lengths as `[_ …]`,
- * floats with their value, bignums as integers as RFC 8949 Appendix A does).
+ * floats with their value, bignums as integers as RFC 8949 Appendix A does, or as
+ * `2(h'…')` beyond 1,024 bytes).
  */
 
 import { toHex } from '../internal/bytes.js';
-import { type DecodeOptions, decode } from './decode.js';
+import { bigUint, type DecodeOptions, decode } from './decode.js';
 import { halfToNumber } from './float.js';
 
 /** Options for {@link diagnose}. */
@@ -18,6 +19,9 @@ export interface DiagnoseOptions extends Omit<DecodeOptions, 'embedded'> {
   /** Indent nested arrays and maps by this many spaces per level; 0 prints one line. Default 0. */
   readonly indent?: number;
 }
+
+/** Bignums up to this many bytes (about 2,500 decimal digits) are printed as integers. */
+const MAX_DECIMAL_BIGNUM = 1024;
 
 class Printer {
   pos = 0;
@@ -98,9 +102,17 @@ class Printer {
 
   tag(tag: number | bigint, level: number): string {
     if ((tag === 2 || tag === 3) && this.src[this.pos]! >> 5 === 2 && this.src[this.pos] !== 0x5f) {
+      const start = this.pos;
       const [, , len] = this.head();
-      let v = 0n;
-      for (const b of this.src.subarray(this.pos, (this.pos += Number(len)))) v = (v << 8n) | BigInt(b);
+      const n = Number(len);
+      // Decimal conversion costs more than linear time in the number's size: beyond
+      // MAX_DECIMAL_BIGNUM bytes the bignum is shown as its tag and byte string instead.
+      if (n > MAX_DECIMAL_BIGNUM) {
+        this.pos = start;
+        return `${tag}(${this.item(level)})`;
+      }
+      const bytes = this.src.subarray(this.pos, (this.pos += n));
+      const v = bigUint(bytes);
       return String(tag === 2 ? v : -1n - v);
     }
     if (tag === 24 && this.embedded && this.src[this.pos] !== 0x5f) {

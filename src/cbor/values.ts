@@ -5,7 +5,7 @@
  * |------------------------------|-----------------------------------------------|
  * | unsigned / negative integer  | `number` when safe, else `bigint`             |
  * | bignum (tags 2, 3)           | `bigint`                                      |
- * | byte string                  | `Uint8Array` (owned copy)                     |
+ * | byte string                  | `Uint8Array` (a view into the input)          |
  * | text string                  | `string` (validated UTF-8)                    |
  * | array                        | `CborValue[]`                                 |
  * | map                          | `Map` (keys may be integers)                  |

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CborError, type CborErrorCode } from '../../src/errors.js';
 import { decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { nobleBackend } from '../../src/crypto/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
 function fails(hex: string, code: CborErrorCode, options = {}, offset?: number): CborError {
@@ -66,12 +67,36 @@ describe('decode: the data model', () => {
     expect(toHex(encode([v]))).toBe(`81${hex}`);
   });
 
-  it('is not affected by later changes to the input buffer', () => {
-    const input = fromHex('82d81843820102420506');
-    const v = decode(input) as [EncodedCbor, Uint8Array];
-    input.fill(0);
-    expect(toHex(v[0].tagged)).toBe('d81843820102');
+  it('decodes in place: byte strings and tag 24 items are views of exactly the received bytes', () => {
+    // Non-preferred heads (59 0004, 18 01) that any re-encoding would shorten.
+    const input = fromHex('83d8185900048218010242050640');
+    const v = decode(input) as [EncodedCbor, Uint8Array, Uint8Array];
+    expect(v[0].tagged.buffer).toBe(input.buffer);
+    expect(v[0].tagged.byteOffset).toBe(input.byteOffset + 1);
+    expect(toHex(v[0].tagged)).toBe(toHex(input.subarray(1, 10)));
+    expect(toHex(v[0].bytes)).toBe('82180102');
     expect(v[0].value).toEqual([1, 2]);
+    expect(toHex(encode(v[0]))).toBe('d81859000482180102');
+    expect(toHex(encode(v[0].value))).toBe('820102');
+    expect(v[1].buffer).toBe(input.buffer);
+    expect(v[1].byteOffset).toBe(input.byteOffset + 11);
+    expect(v[2].length).toBe(0);
+  });
+
+  it('digests a tag 24 item over the received bytes, not over a re-encoding', async () => {
+    const input = fromHex('a1616dd81859000482180102');
+    const item = (decode(input) as Map<string, EncodedCbor>).get('m')!;
+    const sha256 = async (b: Uint8Array) => toHex(await nobleBackend.digest('SHA-256', b));
+    expect(await sha256(item.tagged)).toBe(await sha256(input.subarray(3, 12)));
+    expect(await sha256(item.tagged)).not.toBe(await sha256(encode(new Tag(24, encode(item.value)))));
+  });
+
+  it('returns plain Uint8Array views also for a Node.js Buffer input', () => {
+    const input = Buffer.from('82d81843820102420506', 'hex');
+    const v = decode(input) as [EncodedCbor, Uint8Array];
+    expect(Object.getPrototypeOf(v[1])).toBe(Uint8Array.prototype);
+    expect(Object.getPrototypeOf(v[0].tagged)).toBe(Uint8Array.prototype);
+    expect(v[1].buffer).toBe(input.buffer);
     expect(toHex(v[1])).toBe('0506');
   });
 
@@ -159,6 +184,10 @@ describe('decode: every rejection has a code and an offset', () => {
     fails('a2616101616102', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
     fails('a2820102008201020f', 'ERR_CBOR_DUPLICATE_KEY', {}, 5);
     fails('a24101004101f5', 'ERR_CBOR_DUPLICATE_KEY', {}, 4);
+    // The third structured key repeats the first, with a primitive key between.
+    fails('a48101000100810200810100', 'ERR_CBOR_DUPLICATE_KEY', {}, 9);
+    // The same key in a longer head, one level down: keys compare as data, not as bytes.
+    fails('a2a18101f500a1811801f500', 'ERR_CBOR_DUPLICATE_KEY', {}, 6);
     fails('bf0100010fff', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
     // 1 and 1 written in a longer head are the same key.
     fails('a20100180101', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
@@ -172,6 +201,24 @@ describe('decode: every rejection has a code and an offset', () => {
     fails(`7841${'61'.repeat(64)}ff`, 'ERR_CBOR_UTF8');
     fails('7f6161' + '61ff' + 'ff', 'ERR_CBOR_UTF8');
     expect(decode(fromHex('63e6b0b4'))).toBe('水');
+  });
+
+  it('ERR_CBOR_MALFORMED messages say what was declared and what is left', () => {
+    // A map of 3 pairs needs at least 6 bytes; 5 are left.
+    expect(fails('a30102030405', 'ERR_CBOR_MALFORMED', {}, 0).message).toBe('3 declared map pairs (at least 6 bytes) exceed the 5 bytes left (at byte 0)');
+    expect(fails('83010203'.slice(0, 6), 'ERR_CBOR_MALFORMED', {}, 0).message).toBe('declared length 3 exceeds the 2 bytes left (at byte 0)');
+    expect(fails('4201', 'ERR_CBOR_MALFORMED', {}, 0).message).toBe('declared length 2 exceeds the 1 byte left (at byte 0)');
+  });
+
+  it('ERR_CBOR_INVALID for tag 24 around an indefinite-length byte string (no received span to digest)', () => {
+    // 24(_ h'82', h'0102') would otherwise be digested over a re-encoding of the joined chunks.
+    for (const embedded of ['lazy', 'eager'] as const) {
+      const e = fails('d8185f41824201 02ff'.replace(' ', ''), 'ERR_CBOR_INVALID', { embedded }, 2);
+      expect(e.message).toMatch(/indefinite-length byte string/);
+    }
+    fails('81d8185f4101ff', 'ERR_CBOR_INVALID', {}, 3);
+    // Still malformed first when the chunks are.
+    fails('d8185f4101', 'ERR_CBOR_MALFORMED');
   });
 
   it('ERR_CBOR_TRAILING for bytes after the item, also inside tag 24', () => {
@@ -235,6 +282,17 @@ describe('decode: every rejection has a code and an offset', () => {
     fails('d81801', 'ERR_CBOR_INVALID', {}, 2);
     fails('d81840', 'ERR_CBOR_INVALID', {}, 2);
     fails('c26161', 'ERR_CBOR_INVALID', {}, 0);
+  });
+
+  it('converts a 512 KiB bignum without quadratic work (a shift per byte ran for minutes here)', () => {
+    const content = new Uint8Array(512 * 1024).map((_, i) => (i * 7 + 1) & 0xff);
+    const input = new Uint8Array(6 + content.length);
+    input.set([0xc2, 0x5a, 0x00, 0x08, 0x00, 0x00]);
+    input.set(content, 6);
+    const expected = BigInt(`0x${toHex(content)}`);
+    expect(decode(input)).toBe(expected);
+    input[0] = 0xc3;
+    expect(decode(input)).toBe(-1n - expected);
   });
 
   it('throws TypeError for a non-Uint8Array argument (misuse, not data)', () => {

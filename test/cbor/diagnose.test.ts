@@ -26,6 +26,15 @@ describe('diagnose (RFC 8949 §8)', () => {
     expect(diagnose(fromHex('a1616182f401'), { indent: 2 })).toBe('{\n  "a": [\n    false,\n    1\n  ]\n}');
   });
 
+  it('prints bignums as integers up to 1 KiB and as tag and byte string beyond (decimal conversion is super-linear)', () => {
+    expect(diagnose(fromHex('c249010000000000000000'))).toBe('18446744073709551616');
+    expect(diagnose(fromHex('c349010000000000000000'))).toBe('-18446744073709551617');
+    const kib = `c2590400${'ff'.repeat(1024)}`;
+    expect(diagnose(fromHex(kib))).toBe(String(2n ** 8192n - 1n));
+    const more = `c2590401${'ff'.repeat(1025)}`;
+    expect(diagnose(fromHex(more))).toBe(`2(h'${'ff'.repeat(1025)}')`);
+  });
+
   it('refuses what decode refuses', () => {
     expect(() => diagnose(fromHex('a201000100'))).toThrow(CborError);
   });

@@ -36,6 +36,8 @@ const { value } = fc.letrec<{ value: CborValue }>((tie) => ({
 }));
 
 const runs = Number(process.env.SHOMEI_FC_RUNS ?? 500);
+/** A fixed seed, so that every run checks the same cases (SHOMEI_FC_SEED picks another). */
+const seed = Number(process.env.SHOMEI_FC_SEED ?? 20261206);
 
 /** Read every value, so that lazily decoded tag 24 content is decoded too. */
 function touch(v: unknown): void {
@@ -73,7 +75,7 @@ describe('CBOR properties (fast-check)', () => {
       fc.property(value, (x) => {
         expect(plain(decode(encode(x)))).toEqual(plain(x));
       }),
-      { numRuns: runs },
+      { numRuns: runs, seed },
     );
   });
 
@@ -85,12 +87,12 @@ describe('CBOR properties (fast-check)', () => {
         expect(again).toEqual(bytes);
         expect(typeof diagnose(bytes)).toBe('string');
       }),
-      { numRuns: runs },
+      { numRuns: runs, seed },
     );
   });
 
   it('random bytes give a value or a CborError, never anything else', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), onlyCborErrors), { numRuns: runs * 4 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), onlyCborErrors), { numRuns: runs * 4, seed });
   });
 
   it('mutated encodings give a value or a CborError, never anything else', () => {
@@ -111,7 +113,61 @@ describe('CBOR properties (fast-check)', () => {
           if (!(e instanceof CborError)) throw e;
         }
       }),
-      { numRuns: runs * 2 },
+      { numRuns: runs * 2, seed },
+    );
+  });
+
+  it('small versions of the hostile-memory shapes end in ERR_CBOR_LIMIT or ERR_CBOR_MALFORMED', () => {
+    const head = (major: number, n: number) => [(major << 5) | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+    // Heads that each declare as many items (or map pairs, or bstr bytes) as there are bytes left.
+    const declaring = fc.record({
+      kind: fc.constant('declaring' as const),
+      heads: fc.array(fc.constantFrom('array', 'map', 'tag', 'tag24', 'indefinite'), { minLength: 1, maxLength: 6 }),
+      size: fc.integer({ min: 16, max: 3000 }),
+    });
+    // A run of one short item to the end, after a head that cannot be satisfied.
+    const run = fc.record({
+      kind: fc.constant('run' as const),
+      prefix: fc.constantFrom('array+1', 'indefinite-array', 'indefinite-bstr', 'indefinite-text'),
+      unit: fc.constantFrom([0xa0], [0x40], [0x80], [0x60], [0x00], [0xe0], [0xc6, 0x00], [0xd8, 0x18, 0x41, 0x00], [0xa1, 0x80, 0x00], [0x9f], [0xbf], [0xc6]),
+      size: fc.integer({ min: 16, max: 3000 }),
+    });
+    const limits = fc.record({ maxItems: fc.integer({ min: 1, max: 5000 }), maxDepth: fc.integer({ min: 1, max: 40 }) });
+    type Shape = { kind: 'declaring'; heads: string[]; size: number } | { kind: 'run'; prefix: string; unit: readonly number[]; size: number };
+    const build = (shape: Shape): Uint8Array => {
+      const b: number[] = [];
+      if (shape.kind === 'declaring') {
+        for (let i = 0; b.length + 8 <= shape.size; i++) {
+          const left = shape.size - b.length - 5;
+          const h = shape.heads[i % shape.heads.length]!;
+          if (h === 'array') b.push(...head(4, left));
+          else if (h === 'map') b.push(...head(5, Math.floor(left / 2)));
+          else if (h === 'tag') b.push(...head(6, 1000));
+          else if (h === 'tag24') b.push(0xd8, 0x18, ...head(2, left - 2));
+          else b.push(0x9f);
+        }
+        while (b.length < shape.size) b.push(0x9f);
+        return Uint8Array.from(b);
+      }
+      if (shape.prefix === 'array+1') b.push(...head(4, shape.size - 5 + 1));
+      else if (shape.prefix === 'indefinite-array') b.push(0x9f);
+      else if (shape.prefix === 'indefinite-bstr') b.push(0x5f);
+      else b.push(0x7f);
+      while (b.length < shape.size) b.push(...shape.unit);
+      return Uint8Array.from(b.slice(0, shape.size));
+    };
+    fc.assert(
+      fc.property(fc.oneof(declaring, run as fc.Arbitrary<Shape>), limits, fc.constantFrom('lazy' as const, 'eager' as const), (shape, limit, embedded) => {
+        let error: unknown;
+        try {
+          touch(decode(build(shape), { ...limit, embedded }));
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(CborError);
+        expect(['ERR_CBOR_LIMIT', 'ERR_CBOR_MALFORMED']).toContain((error as CborError).code);
+      }),
+      { numRuns: runs, seed },
     );
   });
 

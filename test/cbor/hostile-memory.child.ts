@@ -1,0 +1,98 @@
+/**
+ * Child process of hostile-memory.test.ts (RFC 8949 §10, resource exhaustion): decodes
+ * 16 MiB adversarial inputs one after another under the small V8 heap the parent gives
+ * it, and prints one JSON line per input with the CborError code it ended in.
+ * Run as `node --max-old-space-size=96 --expose-gc --import tsx <this file>`.
+ */
+
+import { decode, EncodedCbor, Tag } from '../../src/cbor/index.js';
+import { CborError } from '../../src/errors.js';
+
+const SIZE = 16 * 1024 * 1024;
+
+/** A head with a 4-byte argument: major type `major`, argument `n`. */
+function head(major: number, n: number): number[] {
+  return [(major << 5) | 26, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+/** SIZE bytes: `prefix`, then `unit` repeated to the end (the last one may be cut short). */
+function run(prefix: readonly number[], unit: readonly number[]): Uint8Array {
+  const b = new Uint8Array(SIZE);
+  b.set(prefix);
+  const p = prefix.length;
+  b.set(unit.slice(0, SIZE - p), p);
+  for (let n = unit.length; p + n < SIZE; n *= 2) b.copyWithin(p + n, p, p + n);
+  return b;
+}
+
+/**
+ * Heads of the given major types in turn, to the end, each declaring `count(bytes left
+ * after it)`; `prefix` goes before each head (d8 18 makes a chain of tag 24 byte strings).
+ */
+function declaring(heads: readonly (readonly [number, (left: number) => number])[], prefix: readonly number[] = []): Uint8Array {
+  const b = new Uint8Array(SIZE);
+  let p = 0;
+  for (let i = 0; p + 16 <= SIZE; i++) {
+    const [major, count] = heads[i % heads.length]!;
+    b.set(prefix, p);
+    p += prefix.length;
+    b.set(head(major, count(SIZE - p - 5)), p);
+    p += 5;
+  }
+  return b;
+}
+
+/** Four bignums (tag 2) of a quarter of the input each, in an array declaring five. */
+function bignums(): Uint8Array {
+  const b = run([], [0x5a]);
+  const quarter = SIZE / 4;
+  b.set([0x85], 0);
+  for (let i = 0; i < 4; i++) b.set([0xc2, ...head(2, quarter - (i === 0 ? 7 : 6))], i === 0 ? 1 : i * quarter);
+  return b;
+}
+
+/** Read every value, so that lazily decoded tag 24 content is decoded too. */
+function touch(v: unknown): void {
+  if (v instanceof EncodedCbor) touch(v.value);
+  else if (v instanceof Tag) touch(v.value);
+  else if (Array.isArray(v)) v.forEach(touch);
+  else if (v instanceof Map) v.forEach(touch);
+}
+
+const all = (left: number) => left;
+const half = (left: number) => Math.floor(left / 2);
+const costly = { maxItems: 250_000 };
+
+const shapes: [string, () => Uint8Array, object?][] = [
+  ['arrays, each declaring the bytes left', () => declaring([[4, all]])],
+  ['maps, each declaring half the bytes left', () => declaring([[5, half]])],
+  ['arrays, maps (as keys) and tags, each declaring the bytes left', () => declaring([[4, all], [5, half], [6, () => 1000]])],
+  ['tag 24 byte strings, each declaring the bytes left', () => declaring([[2, all]], [0xd8, 0x18])],
+  ['indefinite-length arrays nested', () => run([], [0x9f])],
+  ['indefinite-length maps nested (as keys)', () => run([], [0xbf])],
+  ['a tag chain', () => run([], [0xc6])],
+  ['empty text strings in an array declaring the bytes left', () => run(head(4, SIZE - 5), [0x60])],
+  ['integers in an indefinite-length array', () => run([0x9f], [0x00])],
+  ['empty chunks of an indefinite-length byte string', () => run([0x5f], [0x40])],
+  ['empty chunks of an indefinite-length text string', () => run([0x7f], [0x60])],
+  ['a byte string declaring 2^64 - 1 bytes', () => run([0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0])],
+  ['a byte string declaring one byte more than there is', () => run(head(2, SIZE - 4), [0])],
+  ['a 16 MiB byte string as a map key, without a value', () => run([0xa1, ...head(2, SIZE - 6)], [0x61])],
+  ['four 4 MiB bignums in an array declaring five', bignums],
+  ['empty maps (maxItems 250,000)', () => run(head(4, SIZE - 5), [0xa0]), costly],
+  ['empty byte strings (maxItems 250,000)', () => run(head(4, SIZE - 5), [0x40]), costly],
+  ['empty arrays (maxItems 250,000)', () => run([0x9f], [0x80]), costly],
+  ['maps with an array key (maxItems 250,000)', () => run([0x9f], [0xa1, 0x80, 0x00]), costly],
+  ['tag 24 items (maxItems 250,000)', () => run([0x9f], [0xd8, 0x18, 0x41, 0x00]), costly],
+];
+
+for (const [name, build, options] of shapes) {
+  let code = 'no error';
+  try {
+    touch(decode(build(), options));
+  } catch (e) {
+    code = e instanceof CborError ? e.code : `not a CborError: ${String(e)}`;
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  process.stdout.write(`${JSON.stringify({ name, code, heapUsed: process.memoryUsage().heapUsed })}\n`);
+}

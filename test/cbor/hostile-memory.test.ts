@@ -1,0 +1,68 @@
+/**
+ * Bounded memory on hostile CBOR (RFC 8949 §10; issue 10 §1): 16 MiB inputs shaped to
+ * make a decoder allocate from declared counts (cbor-x PR #142: nested heads that each
+ * declare as many items as there are bytes left), long runs of one-byte items, indefinite
+ * nesting, tag chains and huge declared lengths, decoded in a child process whose V8 heap
+ * is capped at 96 MiB. Each input must end in the expected CborError and the child must
+ * exit normally; before decode stopped pre-sizing arrays, the first input alone needed
+ * about 4 GiB. The child's timeout only guards against a hang: no duration is asserted.
+ */
+
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const child = fileURLToPath(new URL('./hostile-memory.child.ts', import.meta.url));
+
+interface Outcome {
+  readonly name: string;
+  readonly code: string;
+}
+
+function runChild(): Promise<{ exitCode: number | null; signal: string | null; stderr: string; outcomes: Outcome[] }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--max-old-space-size=96', '--expose-gc', '--import', 'tsx', child],
+      { cwd: root, timeout: 600_000, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        const outcomes = stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Outcome);
+        resolve({ exitCode, signal: error?.signal ?? null, stderr, outcomes });
+      },
+    );
+  });
+}
+
+describe('decode under a 96 MiB heap, 16 MiB hostile inputs', () => {
+  it('ends every input in a typed CborError and the process survives', { timeout: 660_000 }, async () => {
+    const { exitCode, signal, stderr, outcomes } = await runChild();
+    expect({ exitCode, signal }, stderr.slice(-2000)).toEqual({ exitCode: 0, signal: null });
+    expect(Object.fromEntries(outcomes.map((o) => [o.name, o.code]))).toEqual({
+      'arrays, each declaring the bytes left': 'ERR_CBOR_LIMIT',
+      'maps, each declaring half the bytes left': 'ERR_CBOR_LIMIT',
+      'arrays, maps (as keys) and tags, each declaring the bytes left': 'ERR_CBOR_LIMIT',
+      'tag 24 byte strings, each declaring the bytes left': 'ERR_CBOR_LIMIT',
+      'indefinite-length arrays nested': 'ERR_CBOR_LIMIT',
+      'indefinite-length maps nested (as keys)': 'ERR_CBOR_LIMIT',
+      'a tag chain': 'ERR_CBOR_LIMIT',
+      'empty text strings in an array declaring the bytes left': 'ERR_CBOR_LIMIT',
+      'integers in an indefinite-length array': 'ERR_CBOR_LIMIT',
+      'empty chunks of an indefinite-length byte string': 'ERR_CBOR_LIMIT',
+      'empty chunks of an indefinite-length text string': 'ERR_CBOR_LIMIT',
+      'a byte string declaring 2^64 - 1 bytes': 'ERR_CBOR_MALFORMED',
+      'a byte string declaring one byte more than there is': 'ERR_CBOR_MALFORMED',
+      'a 16 MiB byte string as a map key, without a value': 'ERR_CBOR_MALFORMED',
+      'four 4 MiB bignums in an array declaring five': 'ERR_CBOR_MALFORMED',
+      'empty maps (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+      'empty byte strings (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+      'empty arrays (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+      'maps with an array key (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+      'tag 24 items (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+    });
+  });
+});
