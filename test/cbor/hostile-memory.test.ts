@@ -24,7 +24,7 @@ function runChild(): Promise<{ exitCode: number | null; signal: string | null; s
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--max-old-space-size=96', '--expose-gc', '--import', 'tsx', child],
+      ['--max-old-space-size=64', '--expose-gc', '--import', 'tsx', child],
       { cwd: root, timeout: 600_000, maxBuffer: 1024 * 1024 },
       (error, stdout, stderr) => {
         const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
@@ -38,7 +38,7 @@ function runChild(): Promise<{ exitCode: number | null; signal: string | null; s
   });
 }
 
-describe('decode under a 96 MiB heap, 16 MiB hostile inputs', () => {
+describe('decode under a 64 MiB heap, 16 MiB hostile inputs', () => {
   it('ends every input in a typed CborError and the process survives', { timeout: 660_000 }, async () => {
     const { exitCode, signal, stderr, outcomes } = await runChild();
     expect({ exitCode, signal }, stderr.slice(-2000)).toEqual({ exitCode: 0, signal: null });
@@ -58,11 +58,12 @@ describe('decode under a 96 MiB heap, 16 MiB hostile inputs', () => {
       'a byte string declaring one byte more than there is': 'ERR_CBOR_MALFORMED',
       'a 16 MiB byte string as a map key, without a value': 'ERR_CBOR_MALFORMED',
       'four 4 MiB bignums in an array declaring five': 'ERR_CBOR_MALFORMED',
-      'empty maps (maxItems 250,000)': 'ERR_CBOR_LIMIT',
-      'empty byte strings (maxItems 250,000)': 'ERR_CBOR_LIMIT',
-      'empty arrays (maxItems 250,000)': 'ERR_CBOR_LIMIT',
-      'maps with an array key (maxItems 250,000)': 'ERR_CBOR_LIMIT',
-      'tag 24 items (maxItems 250,000)': 'ERR_CBOR_LIMIT',
+      'empty maps': 'ERR_CBOR_LIMIT',
+      'empty byte strings': 'ERR_CBOR_LIMIT',
+      'empty arrays': 'ERR_CBOR_LIMIT',
+      'maps with an array key': 'ERR_CBOR_LIMIT',
+      'tag 24 items': 'ERR_CBOR_LIMIT',
+      'verifyDeviceResponse of 16 MiB of empty maps': 'valid false, RESPONSE_STRUCTURE failed',
     });
   });
 });
