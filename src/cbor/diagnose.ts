@@ -7,7 +7,7 @@
  * floats with their value, bignums as integers as RFC 8949 Appendix A does).
  */
 
-import { toHex } from '../internal/bytes.js';
+import { toHex, utf8Decode } from '../internal/bytes.js';
 import { type DecodeOptions, decode } from './decode.js';
 import { halfToNumber } from './float.js';
 
@@ -74,7 +74,7 @@ class Printer {
           return `(_ ${chunks.join(', ')})`;
         }
         const bytes = this.src.subarray(this.pos, (this.pos += n));
-        return major === 2 ? `h'${toHex(bytes)}'` : quote(new TextDecoder().decode(bytes));
+        return major === 2 ? `h'${toHex(bytes)}'` : quote(utf8Decode(bytes));
       }
       case 4: {
         const parts: string[] = [];
