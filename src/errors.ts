@@ -222,7 +222,7 @@ export interface ShomeiErrorContext {
  * one process (the dual-package hazard), or two installed versions, recognise each other's
  * errors in {@link isShomeiError} and `instanceof ShomeiError`.
  */
-const SHOMEI_ERROR: unique symbol = Symbol.for('shomei.error');
+const SHOMEI_ERROR: unique symbol = /* @__PURE__ */ Symbol.for('shomei.error');
 
 /** True when `e` carries the ShomeiError brand and a string `code`. */
 function branded(e: unknown): e is ShomeiError {
