@@ -216,8 +216,35 @@ export interface ShomeiErrorContext {
   readonly check?: string;
 }
 
+/**
+ * The brand every ShomeiError carries on its prototype. `Symbol.for` gives one symbol per
+ * realm whichever copy of shomei made the error, so the ESM and CommonJS builds loaded in
+ * one process (the dual-package hazard), or two installed versions, recognise each other's
+ * errors in {@link isShomeiError} and `instanceof ShomeiError`.
+ */
+const SHOMEI_ERROR: unique symbol = /* @__PURE__ */ Symbol.for('shomei.error');
+
+/** True when `e` carries the ShomeiError brand and a string `code`. */
+function branded(e: unknown): e is ShomeiError {
+  return typeof e === 'object' && e !== null && (e as { [SHOMEI_ERROR]?: unknown })[SHOMEI_ERROR] === true && typeof (e as { code?: unknown }).code === 'string';
+}
+
 /** Base class of every error shomei throws for bad input or a failed check. */
 export class ShomeiError extends Error {
+  /**
+   * `e instanceof ShomeiError` holds for an error from any build of shomei (see the brand
+   * above); `instanceof` a subclass (`CborError`…) is the ordinary, per-build check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (a subclass too)
+    return this === ShomeiError ? branded(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  /** The cross-build brand; see {@link isShomeiError}. */
+  get [SHOMEI_ERROR](): true {
+    return true;
+  }
+
   readonly code: ShomeiErrorCode;
   readonly offset?: number;
   readonly path?: string;
@@ -309,7 +336,10 @@ export class JpkiError extends ShomeiError {
   }
 }
 
-/** True when `e` is a ShomeiError, optionally with the given code. */
+/**
+ * True when `e` is a ShomeiError, optionally with the given code. Recognises errors from
+ * every build of shomei loaded in the realm (ESM and CommonJS, or two versions), by brand.
+ */
 export function isShomeiError(e: unknown, code?: ShomeiErrorCode): e is ShomeiError {
-  return e instanceof ShomeiError && (code === undefined || e.code === code);
+  return branded(e) && (code === undefined || e.code === code);
 }

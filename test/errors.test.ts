@@ -46,6 +46,29 @@ describe('errors', () => {
     }
   });
 
+  it('a ShomeiError is recognised by its Symbol.for brand, not by class identity', () => {
+    const e = new CborError('ERR_CBOR_MALFORMED', 'bad');
+    const brand = Symbol.for('shomei.error');
+    expect((e as unknown as Record<symbol, unknown>)[brand]).toBe(true);
+    expect(Object.keys(e)).not.toContain(brand);
+    // An error from another copy of the library: a different class with the same brand.
+    class Foreign extends Error {
+      readonly code = 'ERR_CBOR_LIMIT';
+      get [brand]() {
+        return true;
+      }
+    }
+    const foreign = new Foreign('other build');
+    expect(isShomeiError(foreign)).toBe(true);
+    expect(isShomeiError(foreign, 'ERR_CBOR_LIMIT')).toBe(true);
+    expect(foreign instanceof ShomeiError).toBe(true);
+    expect(foreign instanceof CborError).toBe(false);
+    expect(isShomeiError({ code: 'ERR_CBOR_LIMIT' })).toBe(false);
+    expect(isShomeiError(Object.assign(new Error('x'), { [brand]: true }))).toBe(false);
+    expect(new TypeError('t') instanceof ShomeiError).toBe(false);
+    expect(e instanceof CoseError).toBe(false);
+  });
+
   it('codes are unique and in one closed list', () => {
     expect(new Set(ShomeiErrorCodes).size).toBe(ShomeiErrorCodes.length);
     for (const code of ShomeiErrorCodes) expect(code).toMatch(/^ERR_[A-Z0-9]+_[A-Z0-9_]+$/);

@@ -32,7 +32,7 @@
  */
 
 import { CborError } from '../errors.js';
-import { compareBytes, toHex } from '../internal/bytes.js';
+import { compareBytes, toHex, utf8Decode } from '../internal/bytes.js';
 import { encode } from './encode.js';
 import { fitsFloat32, halfToNumber, numberToHalf, readFloat } from './float.js';
 import { type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
@@ -67,7 +67,7 @@ const TWO_32 = 0x1_0000_0000;
 const TWO_64 = 1n << 64n;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const fatalUtf8 = { decode: utf8Decode };
 
 const fcc = String.fromCharCode;
 

@@ -8,7 +8,7 @@
  * `2(h'…')` beyond 1,024 bytes).
  */
 
-import { toHex } from '../internal/bytes.js';
+import { toHex, utf8Decode } from '../internal/bytes.js';
 import { bigUint, type DecodeOptions, decode } from './decode.js';
 import { halfToNumber } from './float.js';
 
@@ -78,7 +78,7 @@ class Printer {
           return `(_ ${chunks.join(', ')})`;
         }
         const bytes = this.src.subarray(this.pos, (this.pos += n));
-        return major === 2 ? `h'${toHex(bytes)}'` : quote(new TextDecoder().decode(bytes));
+        return major === 2 ? `h'${toHex(bytes)}'` : quote(utf8Decode(bytes));
       }
       case 4: {
         const parts: string[] = [];

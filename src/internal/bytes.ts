@@ -3,6 +3,8 @@
  * comparison, UTF-8. Internal: never exported from the package.
  */
 
+import { decodeUtf8, encodeUtf8 } from './utf8.js';
+
 const HEX = '0123456789abcdef';
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
 
@@ -136,16 +138,57 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const encoder = new TextEncoder();
-const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// The platform's codec where it behaves (TextEncoder, and a TextDecoder that honours
+// `fatal` and `ignoreBOM`), else ours (./utf8.ts): QuickJS and Hermes have neither, and a
+// common polyfill ignores `fatal`. Chosen at first use, never at import.
+let encoder: { encode(text: string): Uint8Array } | undefined;
+let fatalDecoder: { decode(bytes: Uint8Array): string } | undefined;
 
-/** UTF-8 encode a string. */
+/** The bytes `probe` must encode to: ASCII, two, three and four bytes, a lone surrogate. */
+const ENCODE_PROBE = 'a\u00e9\u3042\u{1f600}\ud800';
+const ENCODE_PROBE_HEX = '61c3a9e38182f09f9880efbfbd';
+
+function platformEncoder(): { encode(text: string): Uint8Array } | undefined {
+  try {
+    if (typeof TextEncoder !== 'function') return undefined;
+    const e = new TextEncoder();
+    const out = e.encode(ENCODE_PROBE);
+    return out instanceof Uint8Array && toHex(out) === ENCODE_PROBE_HEX ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inputs WHATWG's fatal decoder rejects: overlong, surrogate, above U+10FFFF, truncated, stray continuation. */
+const DECODE_REJECTS = ['c080', 'eda080', 'f4908080', 'e381', '80'];
+
+function platformFatalDecoder(): { decode(bytes: Uint8Array): string } | undefined {
+  try {
+    if (typeof TextDecoder !== 'function') return undefined;
+    const d = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (const hex of DECODE_REJECTS) {
+      try {
+        d.decode(fromHex(hex));
+        return undefined;
+      } catch {
+        // rejected, as it must be
+      }
+    }
+    return d.decode(fromHex('efbbbf61f09f9880')) === '\ufeffa\u{1f600}' ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** UTF-8 encode a string (a lone surrogate becomes U+FFFD, as `TextEncoder` does). */
 export function utf8Encode(text: string): Uint8Array {
+  encoder ??= platformEncoder() ?? { encode: encodeUtf8 };
   return encoder.encode(text);
 }
 
-/** Strict UTF-8 decode: throws `TypeError` on invalid UTF-8 (callers translate it). */
+/** Strict UTF-8 decode, BOM kept: throws `TypeError` on invalid UTF-8 (callers translate it). */
 export function utf8Decode(bytes: Uint8Array): string {
+  fatalDecoder ??= platformFatalDecoder() ?? { decode: (b) => decodeUtf8(b, true) };
   return fatalDecoder.decode(bytes);
 }
 
