@@ -22,8 +22,8 @@ import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, toCertificate } from './certificate.js';
 import { type CertificateList, type CrlCheck, checkCrl, parseCrl } from './crl.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
-import { namesMatch } from './name.js';
-import { verifySignedData, type X509PublicKey } from './signature.js';
+import { namesMatch, nameKey } from './name.js';
+import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
 /** Ids of the chain checks: none of them can be waived. */
 export const ChainCheck = {
@@ -49,6 +49,8 @@ export const ChainCheck = {
 export type ChainCheck = (typeof ChainCheck)[keyof typeof ChainCheck];
 
 const CHAIN_CHECK_IDS: ReadonlySet<string> = new Set(Object.values(ChainCheck));
+/** The chain checks a path must pass before anything is done with what its certificates say (CRL URIs, profiles). */
+const SOUNDNESS_CHECKS: ReadonlySet<string> = new Set([ChainCheck.TRUST_ANCHOR, ChainCheck.NAME_CHAINING, ChainCheck.SIGNATURE, ChainCheck.VALIDITY]);
 
 /** Most certificates in a path, leaf and anchor included. */
 export const MAX_PATH_LENGTH = 8;
@@ -155,44 +157,67 @@ function describe(cert: Certificate): string {
   return cert.subject.text || `(empty subject, serial ${cert.serialNumber})`;
 }
 
-function isAnchor(cert: Certificate, anchors: readonly Certificate[]): boolean {
-  return anchors.some((a) => a === cert);
-}
+/**
+ * The issuer-name index of one path search (internal): every anchor and intermediate by the
+ * RFC 5280 §7.1 key of its subject, so finding the candidates for a certificate is one map
+ * lookup, and each certificate's candidate list is computed once per search.
+ */
+class IssuerIndex {
+  readonly #bySubject = new Map<string, { c: Certificate; anchor: boolean; order: number }[]>();
+  readonly #memo = new Map<Certificate, Certificate[]>();
 
-/** Issuer candidates for `cert`, best first (internal). */
-function issuerCandidates(cert: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[] {
-  const aki = cert.authorityKeyIdentifier?.keyIdentifier ?? null;
-  const scored: { c: Certificate; score: number; order: number }[] = [];
-  let order = 0;
-  for (const [list, anchorBonus] of [
-    [anchors, 0],
-    [intermediates, 1],
-  ] as const) {
-    for (const c of list) {
-      const exact = equalBytes(c.subject.der, cert.issuer.der);
-      if (!exact && !namesMatch(c.subject, cert.issuer)) continue;
-      const ski = c.subjectKeyIdentifier?.keyIdentifier ?? null;
-      const keyScore = aki === null || ski === null ? 1 : equalBytes(aki, ski) ? 0 : 2;
-      scored.push({ c, score: (exact ? 0 : 8) + keyScore * 2 + anchorBonus, order: order++ });
+  constructor(anchors: readonly Certificate[], intermediates: readonly Certificate[]) {
+    let order = 0;
+    for (const [list, anchor] of [
+      [anchors, true],
+      [intermediates, false],
+    ] as const) {
+      for (const c of list) {
+        const key = nameKey(c.subject);
+        let bucket = this.#bySubject.get(key);
+        if (bucket === undefined) this.#bySubject.set(key, (bucket = []));
+        bucket.push({ c, anchor, order: order++ });
+      }
     }
   }
-  scored.sort((a, b) => a.score - b.score || a.order - b.order);
-  return scored.map((s) => s.c);
+
+  /** Issuer candidates for `cert`, best first: exact names, then matching key identifiers, then anchors. */
+  candidates(cert: Certificate): Certificate[] {
+    const hit = this.#memo.get(cert);
+    if (hit !== undefined) return hit;
+    const aki = cert.authorityKeyIdentifier?.keyIdentifier ?? null;
+    const scored = (this.#bySubject.get(nameKey(cert.issuer)) ?? []).map(({ c, anchor, order }) => {
+      const exact = equalBytes(c.subject.der, cert.issuer.der);
+      const ski = c.subjectKeyIdentifier?.keyIdentifier ?? null;
+      const keyScore = aki === null || ski === null ? 1 : equalBytes(aki, ski) ? 0 : 2;
+      return { c, score: (exact ? 0 : 8) + keyScore * 2 + (anchor ? 0 : 1), order };
+    });
+    scored.sort((a, b) => a.score - b.score || a.order - b.order);
+    const out = scored.map((s) => s.c);
+    this.#memo.set(cert, out);
+    return out;
+  }
 }
 
-/** Complete candidate paths from `leaf` to an anchor, best first (internal, bounded). */
+/**
+ * Complete candidate paths from `leaf` to an anchor, best first (internal, bounded): at most
+ * {@link MAX_CANDIDATE_PATHS} paths of at most {@link MAX_PATH_LENGTH} certificates, and
+ * at most `MAX_SEARCH_STEPS` candidate visits in all.
+ */
 function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[][] {
   // A leaf that is itself an anchor is a path of one, tried after any path through an issuer:
   // a trust list that also holds leaf certificates must not hide the real chain.
   const same = anchors.find((a) => equalBytes(a.der, leaf.der));
+  const anchorSet = new Set(anchors);
+  const index = new IssuerIndex(anchors, intermediates);
   const paths: Certificate[][] = [];
   let steps = 0;
   const walk = (path: Certificate[]): void => {
     const cert = path[path.length - 1]!;
-    for (const cand of issuerCandidates(cert, anchors, intermediates)) {
+    for (const cand of index.candidates(cert)) {
       if (paths.length >= MAX_CANDIDATE_PATHS || ++steps > MAX_SEARCH_STEPS) return;
       if (path.includes(cand)) continue;
-      if (isAnchor(cand, anchors)) {
+      if (anchorSet.has(cand)) {
         paths.push([...path, cand]);
       } else if (path.length + 2 <= MAX_PATH_LENGTH) {
         walk([...path, cand]);
@@ -206,22 +231,36 @@ function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermed
 
 /**
  * Certificate signature results, kept across calls: a server verifying many responses from
- * one issuer checks the DS and IACA signatures once. Keyed by the parsed certificates
- * (the parse cache hands out one object per certificate bytes), held weakly, so entries
- * go when the certificates do. The result depends only on the two certificates' bytes.
+ * one issuer checks the DS and IACA signatures once. Keyed by the parsed certificates (the
+ * parse cache hands out one object per certificate bytes) and by the backend that computed
+ * the result, all held weakly, so the cache is bounded by the certificates and backends alive
+ * and entries go when they do. Concurrent calls share one verification (single flight). A
+ * verification the backend threw in is never kept: the next call tries again.
  */
-const SIGNATURES = new WeakMap<Certificate, WeakMap<Certificate, { signed: Uint8Array; key: Uint8Array; result: Promise<boolean> }>>();
+const SIGNATURES = new WeakMap<Certificate, WeakMap<Certificate, WeakMap<CryptoBackend, SignatureEntry>>>();
+
+interface SignatureEntry {
+  readonly signed: Uint8Array;
+  readonly key: Uint8Array;
+  readonly result: Promise<boolean>;
+}
 
 function signatureValid(child: Certificate, issuer: Certificate, backend: CryptoBackend): Promise<boolean> {
-  let inner = SIGNATURES.get(child);
-  if (inner === undefined) SIGNATURES.set(child, (inner = new WeakMap()));
-  const hit = inner.get(issuer);
+  let byIssuer = SIGNATURES.get(child);
+  if (byIssuer === undefined) SIGNATURES.set(child, (byIssuer = new WeakMap()));
+  let byBackend = byIssuer.get(issuer);
+  if (byBackend === undefined) byIssuer.set(issuer, (byBackend = new WeakMap()));
+  const hit = byBackend.get(backend);
   // Reuse a result only while the bytes it was computed over are unchanged.
   if (hit !== undefined && equalBytes(hit.signed, child.der) && equalBytes(hit.key, issuer.spki)) return hit.result;
-  const result = equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)
-    ? verifySignedData(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend)
-    : Promise.resolve(false);
-  inner.set(issuer, { signed: child.der.slice(), key: issuer.spki.slice(), result });
+  if (!equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)) return Promise.resolve(false);
+  const cache = byBackend;
+  const result: Promise<boolean> = verifySignedDataOrThrow(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend).catch(() => {
+    // The backend failed (not the signature): forget this attempt, report it as not verified.
+    if (cache.get(backend)?.result === result) cache.delete(backend);
+    return false;
+  });
+  cache.set(backend, { signed: child.der.slice(), key: issuer.spki.slice(), result });
   return result;
 }
 
@@ -456,8 +495,17 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
     if (r === 0) break;
   }
   const { path, checks } = best!;
-  checks.push(await revocationCheck(path, options, now, skewMs, backend));
-  if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
+  // Revocation and profile checks run only on a path whose names, signatures and validity
+  // hold: a certificate nobody trusted signed must not make the verifier fetch its CRL URIs.
+  const unproven = checks.filter((c) => SOUNDNESS_CHECKS.has(c.id) && c.status === 'failed').map((c) => c.id);
+  if (unproven.length > 0) {
+    const detail = `not run: the path failed ${unproven.join(', ')}`;
+    checks.push({ id: ChainCheck.REVOCATION, status: 'skipped', detail });
+    for (const id of profileIds) checks.push({ id, status: 'skipped', detail });
+  } else {
+    checks.push(await revocationCheck(path, options, now, skewMs, backend));
+    if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
+  }
   const report: ChainReport = {
     valid: checks.every((c) => c.status !== 'failed'),
     path,
