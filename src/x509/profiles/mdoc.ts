@@ -104,6 +104,9 @@ export const MdocCheck = {
 } as const;
 export type MdocCheck = (typeof MdocCheck)[keyof typeof MdocCheck];
 
+/** Most certificates accepted in an x5chain: the leaf and {@link MAX_INTERMEDIATES} others. */
+export const MAX_X5CHAIN_LENGTH = MAX_INTERMEDIATES + 1;
+
 const DAY_MS = 86_400_000;
 const ECDSA_SIGNATURES: ReadonlySet<string> = new Set([AlgorithmOid.ecdsaWithSha256, AlgorithmOid.ecdsaWithSha384, AlgorithmOid.ecdsaWithSha512]);
 const NIST_CURVES: ReadonlySet<string> = new Set([AlgorithmOid.p256, AlgorithmOid.p384, AlgorithmOid.p521]);
@@ -352,8 +355,10 @@ export type VerifyX5ChainOptions = Omit<VerifyChainOptions, 'intermediates' | 'p
 function splitChain(x5chain: readonly (Certificate | Uint8Array)[]): { leaf: Certificate; rest: Certificate[] } {
   if (!Array.isArray(x5chain)) throw new TypeError('x5chain must be an array of certificates');
   if (x5chain.length === 0) throw new X509Error('ERR_X509_PARSE', 'x5chain is empty');
-  // Only as many certificates as path building could use are parsed.
-  const certs = x5chain.slice(0, MAX_INTERMEDIATES + 1).map((c, i) => toCertificate(c, `x5chain[${i}]`));
+  // The x5chain arrives unauthenticated (IssuerAuth's unprotected header): refuse one longer
+  // than path building could use before parsing any of it.
+  if (x5chain.length > MAX_X5CHAIN_LENGTH) throw new X509Error('ERR_X509_PARSE', `x5chain holds ${x5chain.length} certificates, more than ${MAX_X5CHAIN_LENGTH}`);
+  const certs = x5chain.map((c, i) => toCertificate(c, `x5chain[${i}]`));
   return { leaf: certs[0]!, rest: certs.slice(1) };
 }
 
@@ -366,8 +371,8 @@ function splitChain(x5chain: readonly (Certificate | Uint8Array)[]): { leaf: Cer
  * is tolerated but never trusted from the chain (trust comes only from `anchors`). A
  * conformant IACA has pathLenConstraint 0, so any real intermediate fails PATH_LENGTH: per
  * B.1.1 NOTE 1 a reader needs only the DS and the IACA.
- * @throws X509Error `ERR_X509_PARSE` for an empty x5chain or a certificate that does not parse;
- *   with `strict: true`, the first failure.
+ * @throws X509Error `ERR_X509_PARSE` for an empty x5chain, one longer than
+ *   {@link MAX_X5CHAIN_LENGTH}, or a certificate that does not parse; with `strict: true`, the first failure.
  */
 export async function verifyIssuerChain(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
   const { leaf, rest } = splitChain(x5chain);
