@@ -138,3 +138,34 @@ describe('a hostile x5chain costs bounded work', () => {
     expect(report.checks.find((c) => c.id === 'NAME_CHAINING')?.detail).toMatch(/not byte-exact/);
   });
 });
+
+describe('PEM scanning is one forward pass', () => {
+  /** Characters scanned by String.prototype.indexOf during `fn` (its whole search range, an upper bound). */
+  function scanned(fn: () => unknown): number {
+    let total = 0;
+    const original = String.prototype.indexOf;
+    vi.spyOn(String.prototype, 'indexOf').mockImplementation(function (this: string, search: string, from?: number) {
+      total += this.length - Math.max(0, from ?? 0);
+      const found = original.call(this, search, from);
+      if (found >= 0) total -= this.length - found - search.length;
+      return found;
+    });
+    try {
+      fn();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return total;
+  }
+
+  it.each([
+    ['many BEGIN lines and no END', '-----BEGIN A-----'.repeat(20_000)],
+    ['many BEGIN lines and a bad END', `${'-----BEGIN A-----'.repeat(20_000)}-----END a-----`],
+    ['one BEGIN and many bad END lines', `-----BEGIN A-----${'-----END a-----'.repeat(20_000)}`],
+  ])('%s: at most a few passes over the text, no block', (_name, text) => {
+    // bytes holding PEM text reach the PEM parser too (an x5chain entry is such bytes)
+    const work = scanned(() => expect(() => parseCertificate(new TextEncoder().encode(text))).toThrow(X509Error));
+    expect(work).toBeGreaterThan(0);
+    expect(work).toBeLessThanOrEqual(4 * text.length);
+  });
+});
