@@ -22,7 +22,9 @@ import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, toCertificate } from './certificate.js';
 import { type CertificateList, type CrlCheck, checkCrl, parseCrl } from './crl.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
+import { malformedFinding } from './findings.js';
 import { namesMatch, nameKey } from './name.js';
+import { ExtensionOid } from './oids.js';
 import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
 /** Ids of the chain checks: none of them can be waived. */
@@ -41,7 +43,7 @@ export const ChainCheck = {
   KEY_USAGE: 'KEY_USAGE',
   /** No pathLenConstraint is exceeded (§6.1.4 (l), (m)). */
   PATH_LENGTH: 'PATH_LENGTH',
-  /** No certificate below the anchor has a critical extension shomei does not process (§6.1.4 (o)). */
+  /** No certificate below the anchor has a critical extension shomei does not process, or one whose value does not decode (§6.1.4 (o)). */
   CRITICAL_EXTENSIONS: 'CRITICAL_EXTENSIONS',
   /** No certificate below the anchor is on a usable CRL (§6.3). `ERR_X509_REVOKED` / `ERR_X509_CRL`. */
   REVOCATION: 'REVOCATION',
@@ -309,8 +311,11 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
   for (let i = 1; i <= n; i++) {
     const c = path[i]!;
     const isAnchorCert = i === n;
-    if (c.basicConstraints === null ? !isAnchorCert : !c.basicConstraints.cA) bc.push(`${describe(c)} is not a CA (basicConstraints cA)`);
-    if (c.keyUsage !== null && !c.keyUsage.usages.includes('keyCertSign')) ku.push(`${describe(c)} keyUsage lacks keyCertSign`);
+    // An issuer's basicConstraints or keyUsage that does not decode cannot show it may sign certificates.
+    if (malformedFinding(c.findings, ExtensionOid.basicConstraints) !== undefined) bc.push(`${describe(c)} basicConstraints does not decode`);
+    else if (c.basicConstraints === null ? !isAnchorCert : !c.basicConstraints.cA) bc.push(`${describe(c)} is not a CA (basicConstraints cA)`);
+    if (malformedFinding(c.findings, ExtensionOid.keyUsage) !== undefined) ku.push(`${describe(c)} keyUsage does not decode`);
+    else if (c.keyUsage !== null && !c.keyUsage.usages.includes('keyCertSign')) ku.push(`${describe(c)} keyUsage lacks keyCertSign`);
     const limit = c.basicConstraints?.pathLen;
     if (limit !== null && limit !== undefined) {
       let below = 0;
@@ -322,7 +327,9 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
   const crit: string[] = [];
   for (let i = 0; i < n; i++) {
     for (const ext of path[i]!.extensions) {
-      if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) crit.push(`${describe(path[i]!)} has an unprocessed critical extension ${ext.oid}`);
+      if (!ext.critical) continue;
+      if (!UNDERSTOOD_EXTENSIONS.has(ext.oid)) crit.push(`${describe(path[i]!)} has an unprocessed critical extension ${ext.oid}`);
+      else if (malformedFinding(path[i]!.findings, ext.oid) !== undefined) crit.push(`${describe(path[i]!)} has a critical extension ${ext.oid} that does not decode`);
     }
   }
 
