@@ -8,9 +8,16 @@
  *   authorityKeyIdentifier. Several same-named anchors (JPKI roots) are told apart by
  *   key identifier and then by signature: the first path whose checks all pass wins.
  * - Every signature is verified over the received TBSCertificate bytes with the CryptoBackend.
- * - The search is bounded: at most {@link MAX_PATH_LENGTH} certificates per path,
- *   {@link MAX_CANDIDATE_PATHS} complete paths and a fixed number of search steps, so a
- *   hostile set of intermediates cannot blow it up.
+ * - The search is bounded: at most {@link MAX_INTERMEDIATES} intermediates are considered,
+ *   at most {@link MAX_PATH_LENGTH} certificates per path, {@link MAX_CANDIDATE_PATHS}
+ *   complete paths and 512 candidate visits, so a hostile set of intermediates cannot blow
+ *   it up. Issuers are found through an index keyed by each subject's RFC 5280 §7.1 name key
+ *   (each name normalised once, at most 64 attributes per name: see `name.ts`), and each
+ *   certificate's candidate list is computed once per search: name work is linear in the
+ *   names given, and at most (intermediates + anchors) lookups are made.
+ * - Revocation (which may call the caller's `fetchCrl` with a certificate's URIs) and profile
+ *   checks run only on a path whose names, signatures and validity passed; otherwise they
+ *   are reported as `skipped`.
  * - Chain checks (signature, validity, name chaining, basic constraints, key usage, path
  *   length, critical extensions, revocation) can never be waived; only the checks of a
  *   profile (ISO 18013-5 Annex B…) can, by id, and the report shows them as `waived`.

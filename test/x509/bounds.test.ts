@@ -20,6 +20,7 @@ import {
   parseName,
   verifyChain,
   verifyIssuerChain,
+  verifyReaderChain,
 } from '../../src/x509/index.js';
 import { AttributeOid } from '../../src/x509/oids.js';
 import { days, issuerPki, key, NOW, T0 } from './pki.js';
@@ -167,5 +168,16 @@ describe('PEM scanning is one forward pass', () => {
     const work = scanned(() => expect(() => parseCertificate(new TextEncoder().encode(text))).toThrow(X509Error));
     expect(work).toBeGreaterThan(0);
     expect(work).toBeLessThanOrEqual(4 * text.length);
+  });
+});
+
+describe('the same caps on the reader-authentication path', () => {
+  it(`a ReaderAuth x5chain longer than ${MAX_X5CHAIN_LENGTH} certificates is refused`, async () => {
+    const { iaca, ds } = await issuerPki(backend);
+    const error = await verifyReaderChain(
+      Array.from({ length: MAX_X5CHAIN_LENGTH + 1 }, () => ds.der),
+      { anchors: [iaca], now: NOW, backend },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_X509_PARSE' });
   });
 });
