@@ -298,7 +298,10 @@ export function parseCertificates(derOrPem: Uint8Array | string): Certificate[] 
 /** A certificate given as parsed or as bytes (internal): parse when needed. */
 export function toCertificate(value: Certificate | Uint8Array, what: string): Certificate {
   if (value instanceof Uint8Array) return parseCertificate(value);
-  if (typeof value === 'object' && value !== null && value.der instanceof Uint8Array && value.tbs instanceof Uint8Array && value.spki instanceof Uint8Array) return value;
+  if (typeof value === 'object' && value !== null && value.der instanceof Uint8Array && value.tbs instanceof Uint8Array && value.spki instanceof Uint8Array) {
+    // An object of another shape (made by hand, or by an older version without `findings`) is parsed from its DER.
+    return Array.isArray(value.findings) ? value : parseCertificate(value.der);
+  }
   throw new TypeError(`${what} must be a Certificate or DER bytes`);
 }
 

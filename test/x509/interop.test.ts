@@ -198,3 +198,11 @@ describe('end to end: a response signed under the empty-CRL-DP IACA', () => {
     expect(waived.code).toBe(0);
   });
 });
+
+describe('certificates handed over as objects', () => {
+  it('an object without findings (made by hand, or by an older version) is parsed from its DER', async () => {
+    const { findings: _f, ...old } = cert('iaca-empty-crldp');
+    const report = await verifyIssuerChain([cert('ds-under-iaca-empty-crldp')], { anchors: [old as unknown as Certificate], now, backend });
+    expect(failed(report)).toEqual(['IACA_EXTENSION_EMPTY']);
+  });
+});
