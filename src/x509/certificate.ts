@@ -3,6 +3,11 @@
  * keeps the exact received bytes (`der`, `tbs`, names' `der`), with the §4.2.1 extensions
  * shomei understands parsed and every extension also listed raw.
  *
+ * Well-formed is not conformant: a certificate whose DER and signed structure are
+ * well-formed parses, and what its extensions get wrong (an empty cRLDistributionPoints, a
+ * keyUsage with trailing zero bits, a value that does not decode at all) is listed in
+ * `findings` for profiles and chain validation to judge (see `findings.ts`).
+ *
  * ```asn1
  * Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
  * TBSCertificate ::= SEQUENCE {
@@ -37,6 +42,7 @@ import {
   type CertificatePolicies,
   type CrlDistributionPoints,
   type ExtKeyUsage,
+  EXTENSION_NAMES,
   type Extension,
   type KeyUsage,
   parseAltName,
@@ -50,6 +56,7 @@ import {
   parseSubjectKeyIdentifier,
   type SubjectKeyIdentifier,
 } from './extensions.js';
+import { collectFindings, type Note, type X509Finding, X509FindingId } from './findings.js';
 import { parseNameTlv, type X509Name } from './name.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
@@ -97,10 +104,30 @@ export interface Certificate {
   readonly issuerAltName: AltName | null;
   readonly cRLDistributionPoints: CrlDistributionPoints | null;
   readonly certificatePolicies: CertificatePolicies | null;
+  /**
+   * What is odd about the extensions (see {@link X509FindingId}): a well-formed certificate
+   * parses whatever its extensions hold, and each problem is listed here. An extension with an
+   * `EXTENSION_MALFORMED` finding has a null field above.
+   */
+  readonly findings: readonly X509Finding[];
 }
 
 /** Largest certificate accepted, in bytes. */
 export const MAX_CERTIFICATE_SIZE = 64 * 1024;
+
+type Decoder = (ext: Extension, offset: number, note: Note) => unknown;
+/** The extensions shomei decodes, by OID; the key in `parsed` is the extension's name. */
+const DECODERS: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
+  [ExtensionOid.basicConstraints, parseBasicConstraints],
+  [ExtensionOid.keyUsage, parseKeyUsage],
+  [ExtensionOid.extKeyUsage, parseExtKeyUsage],
+  [ExtensionOid.subjectKeyIdentifier, parseSubjectKeyIdentifier],
+  [ExtensionOid.authorityKeyIdentifier, parseAuthorityKeyIdentifier],
+  [ExtensionOid.subjectAltName, (e, o, n) => parseAltName(e, o, 'subjectAltName', n)],
+  [ExtensionOid.issuerAltName, (e, o, n) => parseAltName(e, o, 'issuerAltName', n)],
+  [ExtensionOid.cRLDistributionPoints, parseCrlDistributionPoints],
+  [ExtensionOid.certificatePolicies, parseCertificatePolicies],
+]);
 const CACHE_SIZE = 256;
 const cache = new Map<string, Certificate>();
 const times = new WeakMap<Certificate, string>();
@@ -143,42 +170,26 @@ function parseDer(input: Uint8Array): Certificate {
 
   let extensions: Extension[] = [];
   const parsed: Record<string, unknown> = {};
+  const findings: X509Finding[] = [];
   if (extTlv !== undefined) {
     if (version !== 3) parseError('extensions need version 3', extTlv.offset);
     const er = DerReader.inside(extTlv, 'extensions');
-    const list = parseExtensionList(er.expect(Tag.SEQUENCE, 'Extensions'));
+    const list = parseExtensionList(er.expect(Tag.SEQUENCE, 'Extensions'), (oid, critical) =>
+      collectFindings(oid === '' ? 'extensions' : (EXTENSION_NAMES.get(oid) ?? oid), { oid, critical }, findings),
+    );
     er.finish('extensions');
     extensions = list.extensions;
     list.extensions.forEach((ext, i) => {
-      const at = list.offsets[i]!;
-      switch (ext.oid) {
-        case ExtensionOid.basicConstraints:
-          parsed.basicConstraints = parseBasicConstraints(ext, at);
-          break;
-        case ExtensionOid.keyUsage:
-          parsed.keyUsage = parseKeyUsage(ext, at);
-          break;
-        case ExtensionOid.extKeyUsage:
-          parsed.extKeyUsage = parseExtKeyUsage(ext, at);
-          break;
-        case ExtensionOid.subjectKeyIdentifier:
-          parsed.subjectKeyIdentifier = parseSubjectKeyIdentifier(ext, at);
-          break;
-        case ExtensionOid.authorityKeyIdentifier:
-          parsed.authorityKeyIdentifier = parseAuthorityKeyIdentifier(ext, at);
-          break;
-        case ExtensionOid.subjectAltName:
-          parsed.subjectAltName = parseAltName(ext, at, 'subjectAltName');
-          break;
-        case ExtensionOid.issuerAltName:
-          parsed.issuerAltName = parseAltName(ext, at, 'issuerAltName');
-          break;
-        case ExtensionOid.cRLDistributionPoints:
-          parsed.cRLDistributionPoints = parseCrlDistributionPoints(ext, at);
-          break;
-        case ExtensionOid.certificatePolicies:
-          parsed.certificatePolicies = parseCertificatePolicies(ext, at);
-          break;
+      const decoder = DECODERS.get(ext.oid);
+      if (decoder === undefined) return;
+      const name = EXTENSION_NAMES.get(ext.oid)!;
+      const note = collectFindings(name, ext, findings);
+      try {
+        parsed[name] = decoder(ext, list.offsets[i]!, note);
+      } catch (e) {
+        // Well-formed certificate, unreadable extension: a finding, never a parse failure.
+        if (!(e instanceof X509Error)) throw e;
+        note(X509FindingId.EXTENSION_MALFORMED, `${name} does not decode: ${e.message}`, e.offset);
       }
     });
   }
@@ -211,6 +222,7 @@ function parseDer(input: Uint8Array): Certificate {
     issuerAltName: (parsed.issuerAltName as AltName | undefined) ?? null,
     cRLDistributionPoints: (parsed.cRLDistributionPoints as CrlDistributionPoints | undefined) ?? null,
     certificatePolicies: (parsed.certificatePolicies as CertificatePolicies | undefined) ?? null,
+    findings: Object.freeze(findings),
   };
   return Object.freeze(cert);
 }
@@ -286,7 +298,10 @@ export function parseCertificates(derOrPem: Uint8Array | string): Certificate[] 
 /** A certificate given as parsed or as bytes (internal): parse when needed. */
 export function toCertificate(value: Certificate | Uint8Array, what: string): Certificate {
   if (value instanceof Uint8Array) return parseCertificate(value);
-  if (typeof value === 'object' && value !== null && value.der instanceof Uint8Array && value.tbs instanceof Uint8Array && value.spki instanceof Uint8Array) return value;
+  if (typeof value === 'object' && value !== null && value.der instanceof Uint8Array && value.tbs instanceof Uint8Array && value.spki instanceof Uint8Array) {
+    // An object of another shape (made by hand, or by an older version without `findings`) is parsed from its DER.
+    return Array.isArray(value.findings) ? value : parseCertificate(value.der);
+  }
   throw new TypeError(`${what} must be a Certificate or DER bytes`);
 }
 

@@ -8,9 +8,16 @@
  *   authorityKeyIdentifier. Several same-named anchors (JPKI roots) are told apart by
  *   key identifier and then by signature: the first path whose checks all pass wins.
  * - Every signature is verified over the received TBSCertificate bytes with the CryptoBackend.
- * - The search is bounded: at most {@link MAX_PATH_LENGTH} certificates per path,
- *   {@link MAX_CANDIDATE_PATHS} complete paths and a fixed number of search steps, so a
- *   hostile set of intermediates cannot blow it up.
+ * - The search is bounded: at most {@link MAX_INTERMEDIATES} intermediates are considered,
+ *   at most {@link MAX_PATH_LENGTH} certificates per path, {@link MAX_CANDIDATE_PATHS}
+ *   complete paths and 512 candidate visits, so a hostile set of intermediates cannot blow
+ *   it up. Issuers are found through an index keyed by each subject's RFC 5280 §7.1 name key
+ *   (each name normalised once, at most 64 attributes per name: see `name.ts`), and each
+ *   certificate's candidate list is computed once per search: name work is linear in the
+ *   names given, and at most (intermediates + anchors) lookups are made.
+ * - Revocation (which may call the caller's `fetchCrl` with a certificate's URIs) and profile
+ *   checks run only on a path whose names, signatures and validity passed; otherwise they
+ *   are reported as `skipped`.
  * - Chain checks (signature, validity, name chaining, basic constraints, key usage, path
  *   length, critical extensions, revocation) can never be waived; only the checks of a
  *   profile (ISO 18013-5 Annex B…) can, by id, and the report shows them as `waived`.
@@ -22,8 +29,10 @@ import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, toCertificate } from './certificate.js';
 import { type CertificateList, type CrlCheck, checkCrl, parseCrl } from './crl.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
-import { namesMatch } from './name.js';
-import { verifySignedData, type X509PublicKey } from './signature.js';
+import { malformedFinding } from './findings.js';
+import { namesMatch, nameKey } from './name.js';
+import { ExtensionOid } from './oids.js';
+import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
 /** Ids of the chain checks: none of them can be waived. */
 export const ChainCheck = {
@@ -41,7 +50,7 @@ export const ChainCheck = {
   KEY_USAGE: 'KEY_USAGE',
   /** No pathLenConstraint is exceeded (§6.1.4 (l), (m)). */
   PATH_LENGTH: 'PATH_LENGTH',
-  /** No certificate below the anchor has a critical extension shomei does not process (§6.1.4 (o)). */
+  /** No certificate below the anchor has a critical extension shomei does not process, or one whose value does not decode (§6.1.4 (o)). */
   CRITICAL_EXTENSIONS: 'CRITICAL_EXTENSIONS',
   /** No certificate below the anchor is on a usable CRL (§6.3). `ERR_X509_REVOKED` / `ERR_X509_CRL`. */
   REVOCATION: 'REVOCATION',
@@ -49,6 +58,8 @@ export const ChainCheck = {
 export type ChainCheck = (typeof ChainCheck)[keyof typeof ChainCheck];
 
 const CHAIN_CHECK_IDS: ReadonlySet<string> = new Set(Object.values(ChainCheck));
+/** The chain checks a path must pass before anything is done with what its certificates say (CRL URIs, profiles). */
+const SOUNDNESS_CHECKS: ReadonlySet<string> = new Set([ChainCheck.TRUST_ANCHOR, ChainCheck.NAME_CHAINING, ChainCheck.SIGNATURE, ChainCheck.VALIDITY]);
 
 /** Most certificates in a path, leaf and anchor included. */
 export const MAX_PATH_LENGTH = 8;
@@ -155,44 +166,67 @@ function describe(cert: Certificate): string {
   return cert.subject.text || `(empty subject, serial ${cert.serialNumber})`;
 }
 
-function isAnchor(cert: Certificate, anchors: readonly Certificate[]): boolean {
-  return anchors.some((a) => a === cert);
-}
+/**
+ * The issuer-name index of one path search (internal): every anchor and intermediate by the
+ * RFC 5280 §7.1 key of its subject, so finding the candidates for a certificate is one map
+ * lookup, and each certificate's candidate list is computed once per search.
+ */
+class IssuerIndex {
+  readonly #bySubject = new Map<string, { c: Certificate; anchor: boolean; order: number }[]>();
+  readonly #memo = new Map<Certificate, Certificate[]>();
 
-/** Issuer candidates for `cert`, best first (internal). */
-function issuerCandidates(cert: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[] {
-  const aki = cert.authorityKeyIdentifier?.keyIdentifier ?? null;
-  const scored: { c: Certificate; score: number; order: number }[] = [];
-  let order = 0;
-  for (const [list, anchorBonus] of [
-    [anchors, 0],
-    [intermediates, 1],
-  ] as const) {
-    for (const c of list) {
-      const exact = equalBytes(c.subject.der, cert.issuer.der);
-      if (!exact && !namesMatch(c.subject, cert.issuer)) continue;
-      const ski = c.subjectKeyIdentifier?.keyIdentifier ?? null;
-      const keyScore = aki === null || ski === null ? 1 : equalBytes(aki, ski) ? 0 : 2;
-      scored.push({ c, score: (exact ? 0 : 8) + keyScore * 2 + anchorBonus, order: order++ });
+  constructor(anchors: readonly Certificate[], intermediates: readonly Certificate[]) {
+    let order = 0;
+    for (const [list, anchor] of [
+      [anchors, true],
+      [intermediates, false],
+    ] as const) {
+      for (const c of list) {
+        const key = nameKey(c.subject);
+        let bucket = this.#bySubject.get(key);
+        if (bucket === undefined) this.#bySubject.set(key, (bucket = []));
+        bucket.push({ c, anchor, order: order++ });
+      }
     }
   }
-  scored.sort((a, b) => a.score - b.score || a.order - b.order);
-  return scored.map((s) => s.c);
+
+  /** Issuer candidates for `cert`, best first: exact names, then matching key identifiers, then anchors. */
+  candidates(cert: Certificate): Certificate[] {
+    const hit = this.#memo.get(cert);
+    if (hit !== undefined) return hit;
+    const aki = cert.authorityKeyIdentifier?.keyIdentifier ?? null;
+    const scored = (this.#bySubject.get(nameKey(cert.issuer)) ?? []).map(({ c, anchor, order }) => {
+      const exact = equalBytes(c.subject.der, cert.issuer.der);
+      const ski = c.subjectKeyIdentifier?.keyIdentifier ?? null;
+      const keyScore = aki === null || ski === null ? 1 : equalBytes(aki, ski) ? 0 : 2;
+      return { c, score: (exact ? 0 : 8) + keyScore * 2 + (anchor ? 0 : 1), order };
+    });
+    scored.sort((a, b) => a.score - b.score || a.order - b.order);
+    const out = scored.map((s) => s.c);
+    this.#memo.set(cert, out);
+    return out;
+  }
 }
 
-/** Complete candidate paths from `leaf` to an anchor, best first (internal, bounded). */
+/**
+ * Complete candidate paths from `leaf` to an anchor, best first (internal, bounded): at most
+ * {@link MAX_CANDIDATE_PATHS} paths of at most {@link MAX_PATH_LENGTH} certificates, and
+ * at most `MAX_SEARCH_STEPS` candidate visits in all.
+ */
 function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermediates: readonly Certificate[]): Certificate[][] {
   // A leaf that is itself an anchor is a path of one, tried after any path through an issuer:
   // a trust list that also holds leaf certificates must not hide the real chain.
   const same = anchors.find((a) => equalBytes(a.der, leaf.der));
+  const anchorSet = new Set(anchors);
+  const index = new IssuerIndex(anchors, intermediates);
   const paths: Certificate[][] = [];
   let steps = 0;
   const walk = (path: Certificate[]): void => {
     const cert = path[path.length - 1]!;
-    for (const cand of issuerCandidates(cert, anchors, intermediates)) {
+    for (const cand of index.candidates(cert)) {
       if (paths.length >= MAX_CANDIDATE_PATHS || ++steps > MAX_SEARCH_STEPS) return;
       if (path.includes(cand)) continue;
-      if (isAnchor(cand, anchors)) {
+      if (anchorSet.has(cand)) {
         paths.push([...path, cand]);
       } else if (path.length + 2 <= MAX_PATH_LENGTH) {
         walk([...path, cand]);
@@ -206,22 +240,36 @@ function buildPaths(leaf: Certificate, anchors: readonly Certificate[], intermed
 
 /**
  * Certificate signature results, kept across calls: a server verifying many responses from
- * one issuer checks the DS and IACA signatures once. Keyed by the parsed certificates
- * (the parse cache hands out one object per certificate bytes), held weakly, so entries
- * go when the certificates do. The result depends only on the two certificates' bytes.
+ * one issuer checks the DS and IACA signatures once. Keyed by the parsed certificates (the
+ * parse cache hands out one object per certificate bytes) and by the backend that computed
+ * the result, all held weakly, so the cache is bounded by the certificates and backends alive
+ * and entries go when they do. Concurrent calls share one verification (single flight). A
+ * verification the backend threw in is never kept: the next call tries again.
  */
-const SIGNATURES = new WeakMap<Certificate, WeakMap<Certificate, { signed: Uint8Array; key: Uint8Array; result: Promise<boolean> }>>();
+const SIGNATURES = new WeakMap<Certificate, WeakMap<Certificate, WeakMap<CryptoBackend, SignatureEntry>>>();
+
+interface SignatureEntry {
+  readonly signed: Uint8Array;
+  readonly key: Uint8Array;
+  readonly result: Promise<boolean>;
+}
 
 function signatureValid(child: Certificate, issuer: Certificate, backend: CryptoBackend): Promise<boolean> {
-  let inner = SIGNATURES.get(child);
-  if (inner === undefined) SIGNATURES.set(child, (inner = new WeakMap()));
-  const hit = inner.get(issuer);
+  let byIssuer = SIGNATURES.get(child);
+  if (byIssuer === undefined) SIGNATURES.set(child, (byIssuer = new WeakMap()));
+  let byBackend = byIssuer.get(issuer);
+  if (byBackend === undefined) byIssuer.set(issuer, (byBackend = new WeakMap()));
+  const hit = byBackend.get(backend);
   // Reuse a result only while the bytes it was computed over are unchanged.
   if (hit !== undefined && equalBytes(hit.signed, child.der) && equalBytes(hit.key, issuer.spki)) return hit.result;
-  const result = equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)
-    ? verifySignedData(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend)
-    : Promise.resolve(false);
-  inner.set(issuer, { signed: child.der.slice(), key: issuer.spki.slice(), result });
+  if (!equalBytes(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)) return Promise.resolve(false);
+  const cache = byBackend;
+  const result: Promise<boolean> = verifySignedDataOrThrow(child.signatureAlgorithm, child.tbs, child.signature, issuer.publicKey, backend).catch(() => {
+    // The backend failed (not the signature): forget this attempt, report it as not verified.
+    if (cache.get(backend)?.result === result) cache.delete(backend);
+    return false;
+  });
+  cache.set(backend, { signed: child.der.slice(), key: issuer.spki.slice(), result });
   return result;
 }
 
@@ -270,8 +318,11 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
   for (let i = 1; i <= n; i++) {
     const c = path[i]!;
     const isAnchorCert = i === n;
-    if (c.basicConstraints === null ? !isAnchorCert : !c.basicConstraints.cA) bc.push(`${describe(c)} is not a CA (basicConstraints cA)`);
-    if (c.keyUsage !== null && !c.keyUsage.usages.includes('keyCertSign')) ku.push(`${describe(c)} keyUsage lacks keyCertSign`);
+    // An issuer's basicConstraints or keyUsage that does not decode cannot show it may sign certificates.
+    if (malformedFinding(c.findings, ExtensionOid.basicConstraints) !== undefined) bc.push(`${describe(c)} basicConstraints does not decode`);
+    else if (c.basicConstraints === null ? !isAnchorCert : !c.basicConstraints.cA) bc.push(`${describe(c)} is not a CA (basicConstraints cA)`);
+    if (malformedFinding(c.findings, ExtensionOid.keyUsage) !== undefined) ku.push(`${describe(c)} keyUsage does not decode`);
+    else if (c.keyUsage !== null && !c.keyUsage.usages.includes('keyCertSign')) ku.push(`${describe(c)} keyUsage lacks keyCertSign`);
     const limit = c.basicConstraints?.pathLen;
     if (limit !== null && limit !== undefined) {
       let below = 0;
@@ -283,7 +334,9 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
   const crit: string[] = [];
   for (let i = 0; i < n; i++) {
     for (const ext of path[i]!.extensions) {
-      if (ext.critical && !UNDERSTOOD_EXTENSIONS.has(ext.oid)) crit.push(`${describe(path[i]!)} has an unprocessed critical extension ${ext.oid}`);
+      if (!ext.critical) continue;
+      if (!UNDERSTOOD_EXTENSIONS.has(ext.oid)) crit.push(`${describe(path[i]!)} has an unprocessed critical extension ${ext.oid}`);
+      else if (malformedFinding(path[i]!.findings, ext.oid) !== undefined) crit.push(`${describe(path[i]!)} has a critical extension ${ext.oid} that does not decode`);
     }
   }
 
@@ -456,8 +509,17 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
     if (r === 0) break;
   }
   const { path, checks } = best!;
-  checks.push(await revocationCheck(path, options, now, skewMs, backend));
-  if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
+  // Revocation and profile checks run only on a path whose names, signatures and validity
+  // hold: a certificate nobody trusted signed must not make the verifier fetch its CRL URIs.
+  const unproven = checks.filter((c) => SOUNDNESS_CHECKS.has(c.id) && c.status === 'failed').map((c) => c.id);
+  if (unproven.length > 0) {
+    const detail = `not run: the path failed ${unproven.join(', ')}`;
+    checks.push({ id: ChainCheck.REVOCATION, status: 'skipped', detail });
+    for (const id of profileIds) checks.push({ id, status: 'skipped', detail });
+  } else {
+    checks.push(await revocationCheck(path, options, now, skewMs, backend));
+    if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
+  }
   const report: ChainReport = {
     valid: checks.every((c) => c.status !== 'failed'),
     path,

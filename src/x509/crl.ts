@@ -35,6 +35,7 @@ import {
 } from './der.js';
 import { type AuthorityKeyIdentifier, type Extension, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
 import { parseNameTlv, type X509Name } from './name.js';
+import { ignoreFindings, malformedFinding } from './findings.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
 import { parseSignatureAlgorithm, parseSignedEnvelope, type SignatureAlgorithm, verifySignedData } from './signature.js';
@@ -109,7 +110,7 @@ const UNDERSTOOD_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([ExtensionOid.r
 function parseIdp(ext: Extension, offset: number): IssuingDistributionPoint {
   const r = DerReader.inside(readSingleTagged(ext.value, Tag.SEQUENCE, 'issuingDistributionPoint', offset), 'issuingDistributionPoint');
   const dp = r.optional(contextTag(0, true), 'distributionPoint');
-  if (dp !== undefined) parseDistributionPointName(dp);
+  if (dp !== undefined) parseDistributionPointName(dp, ignoreFindings);
   const flag = (n: number, what: string): boolean => {
     const t = r.optional(contextTag(n, false), what);
     return t === undefined ? false : decodeBoolean({ ...t, tag: Tag.BOOLEAN }, what);
@@ -139,7 +140,7 @@ function parseEntry(t: Tlv): RevokedCertificate {
   let reason: number | null = null;
   let extensions: readonly Extension[] = [];
   if (extTlv !== undefined) {
-    const list = parseExtensionList(extTlv);
+    const list = parseExtensionList(extTlv, () => ignoreFindings);
     extensions = Object.freeze(list.extensions);
     list.extensions.forEach((ext, i) => {
       if (ext.oid === ExtensionOid.reasonCode) {
@@ -180,13 +181,13 @@ function parseCrlDer(input: Uint8Array): CertificateList {
   if (extWrap !== undefined) {
     if (version !== 2) parseError('CRL extensions need version 2', extWrap.offset);
     const er = DerReader.inside(extWrap, 'crlExtensions');
-    const parsed = parseExtensionList(er.expect(Tag.SEQUENCE, 'Extensions'));
+    const parsed = parseExtensionList(er.expect(Tag.SEQUENCE, 'Extensions'), () => ignoreFindings);
     er.finish('crlExtensions');
     extensions = Object.freeze(parsed.extensions);
     parsed.extensions.forEach((ext, i) => {
       const at = parsed.offsets[i]!;
       if (ext.oid === ExtensionOid.cRLNumber) crlNumber = integerHex(integerBytes(readSingleTagged(ext.value, Tag.INTEGER, 'cRLNumber', at), 'cRLNumber'));
-      else if (ext.oid === ExtensionOid.authorityKeyIdentifier) authorityKeyIdentifier = parseAuthorityKeyIdentifier(ext, at);
+      else if (ext.oid === ExtensionOid.authorityKeyIdentifier) authorityKeyIdentifier = parseAuthorityKeyIdentifier(ext, at, ignoreFindings);
       else if (ext.oid === ExtensionOid.issuingDistributionPoint) issuingDistributionPoint = parseIdp(ext, at);
     });
   }
@@ -280,6 +281,7 @@ export async function checkCrl(
   for (const ext of crl.extensions) {
     if (ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) return { status: 'unusable', reason: `CRL has an unsupported critical extension ${ext.oid}` };
   }
+  if (malformedFinding(issuer.findings, ExtensionOid.keyUsage) !== undefined) return { status: 'unusable', reason: 'the CRL issuer keyUsage does not decode' };
   if (issuer.keyUsage !== null && !issuer.keyUsage.usages.includes('cRLSign')) {
     return { status: 'unusable', reason: 'the CRL issuer key usage does not include cRLSign' };
   }

@@ -18,7 +18,6 @@ import {
   DerReader,
   decodeBitString,
   decodeBoolean,
-  decodeIa5,
   decodeOid,
   decodeSmallInteger,
   decodeString,
@@ -40,6 +39,7 @@ import {
   type Tlv,
 } from './der.js';
 import { encodeName, type NameInput, parseNameTlv, type X509Name } from './name.js';
+import { type Note, X509FindingId } from './findings.js';
 import { ExtensionOid, ID_QT_CPS } from './oids.js';
 
 /** One extension as received. */
@@ -164,8 +164,23 @@ const GN_TYPES = [
   'registeredID',
 ] as const;
 
-/** Parse one GeneralName TLV (internal). */
-export function parseGeneralName(t: Tlv): GeneralName {
+/** Text of an IA5String whose octets may not all be ASCII: as Latin-1, with a finding (internal). */
+function lenientIa5(t: Tlv, what: string, note: Note): string {
+  let s = '';
+  let ascii = true;
+  for (const b of t.content) {
+    if (b >= 0x80) ascii = false;
+    s += String.fromCharCode(b);
+  }
+  if (!ascii) note(X509FindingId.EXTENSION_NONCONFORMANT, `${what} holds non-ASCII octets (read as Latin-1)`, t.offset);
+  return s;
+}
+
+/**
+ * Parse one GeneralName TLV (internal). A choice that does not exist, or a form its type
+ * cannot have, throws `ERR_X509_PARSE`; readable oddities go to `note`.
+ */
+export function parseGeneralName(t: Tlv, note: Note): GeneralName {
   if ((t.tag & 0xc0) !== 0x80) parseError('GeneralName: expected a context-specific tag', t.offset);
   const n = t.tag & 0x1f;
   const constructed = (t.tag & 0x20) !== 0;
@@ -179,14 +194,21 @@ export function parseGeneralName(t: Tlv): GeneralName {
       const wrapper = r.expect(contextTag(0, true), 'otherName value');
       r.finish('otherName');
       const inner = readSingle(wrapper.content, 'otherName value', wrapper.contentOffset);
-      const text = isStringTag(inner.tag) ? decodeString(inner, 'otherName value') : null;
+      let text: string | null = null;
+      if (isStringTag(inner.tag)) {
+        try {
+          text = decodeString(inner, 'otherName value');
+        } catch {
+          note(X509FindingId.EXTENSION_NONCONFORMANT, `otherName ${typeId} value is not a valid character string`, inner.offset);
+        }
+      }
       return Object.freeze({ type, typeId, value: inner.der, text });
     }
     case 'rfc822Name':
     case 'dNSName':
     case 'uniformResourceIdentifier':
       if (constructed) parseError(`${type} must be primitive`, t.offset);
-      return Object.freeze({ type, value: decodeIa5(t, type, t.tag) });
+      return Object.freeze({ type, value: lenientIa5(t, type, note) });
     case 'directoryName': {
       if (!constructed) parseError('directoryName must be constructed', t.offset);
       const r = DerReader.inside(t, 'directoryName');
@@ -195,9 +217,11 @@ export function parseGeneralName(t: Tlv): GeneralName {
       return Object.freeze({ type, value: name });
     }
     case 'iPAddress':
-      if (constructed || (t.content.length !== 4 && t.content.length !== 16)) parseError('iPAddress must be 4 or 16 octets', t.offset);
+      if (constructed) parseError('iPAddress must be primitive', t.offset);
+      if (t.content.length !== 4 && t.content.length !== 16) note(X509FindingId.EXTENSION_NONCONFORMANT, `iPAddress of ${t.content.length} octets (expected 4 or 16)`, t.offset);
       return Object.freeze({ type, value: t.content });
     case 'registeredID':
+      if (constructed) parseError('registeredID must be primitive', t.offset);
       return Object.freeze({ type, value: decodeOid({ ...t, tag: Tag.OID }, 'registeredID') });
     default:
       if (!constructed) parseError(`${type} must be constructed`, t.offset);
@@ -205,12 +229,12 @@ export function parseGeneralName(t: Tlv): GeneralName {
   }
 }
 
-/** Parse a GeneralNames SEQUENCE (or the implicitly tagged content of one) (internal). */
-export function parseGeneralNames(t: Tlv, what: string, allowEmpty = false): GeneralName[] {
+/** Parse a GeneralNames SEQUENCE (or the implicitly tagged content of one) (internal); an empty one is a finding. */
+export function parseGeneralNames(t: Tlv, what: string, note: Note): GeneralName[] {
   const r = DerReader.inside(t, what);
   const names: GeneralName[] = [];
-  while (!r.atEnd()) names.push(parseGeneralName(r.next(what)));
-  if (names.length === 0 && !allowEmpty) parseError(`${what}: GeneralNames must not be empty`, t.offset);
+  while (!r.atEnd()) names.push(parseGeneralName(r.next(what), note));
+  if (names.length === 0) note(X509FindingId.EXTENSION_EMPTY, `${what} is empty (GeneralNames needs at least one name)`, t.offset);
   return names;
 }
 
@@ -219,81 +243,106 @@ function valueTlv(ext: Extension, offset: number, tag: number, what: string): Tl
 }
 
 /** basicConstraints: `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }`. */
-export function parseBasicConstraints(ext: Extension, offset: number): BasicConstraints {
+export function parseBasicConstraints(ext: Extension, offset: number, note: Note): BasicConstraints {
   const r = DerReader.inside(valueTlv(ext, offset, Tag.SEQUENCE, 'basicConstraints'), 'basicConstraints');
   const ca = r.optional(Tag.BOOLEAN, 'cA');
   const cA = ca === undefined ? false : decodeBoolean(ca, 'cA');
+  if (ca !== undefined && !cA) note(X509FindingId.EXTENSION_NONCONFORMANT, 'basicConstraints encodes cA FALSE (DER leaves a DEFAULT value out)', ca.offset);
   const pl = r.optional(Tag.INTEGER, 'pathLenConstraint');
   const pathLen = pl === undefined ? null : decodeSmallInteger(pl, 'pathLenConstraint');
   r.finish('basicConstraints');
+  if (pl !== undefined && !cA) note(X509FindingId.EXTENSION_NONCONFORMANT, 'basicConstraints has a pathLenConstraint without cA (RFC 5280 §4.2.1.9)', pl.offset);
   return Object.freeze({ critical: ext.critical, cA, pathLen });
 }
 
 /** keyUsage: `BIT STRING { digitalSignature (0), … decipherOnly (8) }`. */
-export function parseKeyUsage(ext: Extension, offset: number): KeyUsage {
-  const bs: BitString = decodeBitString(valueTlv(ext, offset, Tag.BIT_STRING, 'keyUsage'), 'keyUsage');
+export function parseKeyUsage(ext: Extension, offset: number, note: Note): KeyUsage {
+  const t = valueTlv(ext, offset, Tag.BIT_STRING, 'keyUsage');
+  const bs: BitString = decodeBitString(t, 'keyUsage');
   const usages = KEY_USAGES.filter((_, i) => bitSet(bs, i));
+  const last = bs.bytes[bs.bytes.length - 1];
+  if (last !== undefined && (last & ((1 << bs.unusedBits) - 1)) !== 0) note(X509FindingId.EXTENSION_NONCONFORMANT, 'keyUsage sets unused bits (X.690 §11.2.1)', t.offset);
+  let unnamed = false;
+  for (let i = KEY_USAGES.length; i < bs.bytes.length * 8 - bs.unusedBits; i++) unnamed ||= bitSet(bs, i);
+  if (unnamed) note(X509FindingId.EXTENSION_NONCONFORMANT, 'keyUsage asserts bits KeyUsage does not name', t.offset);
+  if (usages.length === 0 && !unnamed) {
+    note(X509FindingId.EXTENSION_EMPTY, 'keyUsage asserts no bit (RFC 5280 §4.2.1.3: at least one)', t.offset);
+  } else if (last !== undefined && (last & (1 << bs.unusedBits)) === 0) {
+    note(X509FindingId.EXTENSION_NONCONFORMANT, 'keyUsage has trailing zero bits (DER removes them, X.690 §11.2.2)', t.offset);
+  }
   return Object.freeze({ critical: ext.critical, usages: Object.freeze(usages) });
 }
 
 /** extKeyUsage: `SEQUENCE SIZE (1..MAX) OF KeyPurposeId`. */
-export function parseExtKeyUsage(ext: Extension, offset: number): ExtKeyUsage {
-  const r = DerReader.inside(valueTlv(ext, offset, Tag.SEQUENCE, 'extKeyUsage'), 'extKeyUsage');
+export function parseExtKeyUsage(ext: Extension, offset: number, note: Note): ExtKeyUsage {
+  const t = valueTlv(ext, offset, Tag.SEQUENCE, 'extKeyUsage');
+  const r = DerReader.inside(t, 'extKeyUsage');
   const oids: string[] = [];
   while (!r.atEnd()) oids.push(decodeOid(r.expect(Tag.OID, 'KeyPurposeId'), 'KeyPurposeId'));
-  if (oids.length === 0) parseError('extKeyUsage is empty', offset);
+  if (oids.length === 0) note(X509FindingId.EXTENSION_EMPTY, 'extKeyUsage is empty', t.offset);
   return Object.freeze({ critical: ext.critical, oids: Object.freeze(oids) });
 }
 
 /** subjectKeyIdentifier: `OCTET STRING`. */
-export function parseSubjectKeyIdentifier(ext: Extension, offset: number): SubjectKeyIdentifier {
+export function parseSubjectKeyIdentifier(ext: Extension, offset: number, note: Note): SubjectKeyIdentifier {
   const t = valueTlv(ext, offset, Tag.OCTET_STRING, 'subjectKeyIdentifier');
+  if (t.content.length === 0) note(X509FindingId.EXTENSION_EMPTY, 'subjectKeyIdentifier is empty', t.offset);
   return Object.freeze({ critical: ext.critical, keyIdentifier: t.content });
 }
 
 /** authorityKeyIdentifier: `SEQUENCE { keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2] }`. */
-export function parseAuthorityKeyIdentifier(ext: Extension, offset: number): AuthorityKeyIdentifier {
-  const r = DerReader.inside(valueTlv(ext, offset, Tag.SEQUENCE, 'authorityKeyIdentifier'), 'authorityKeyIdentifier');
+export function parseAuthorityKeyIdentifier(ext: Extension, offset: number, note: Note): AuthorityKeyIdentifier {
+  const t = valueTlv(ext, offset, Tag.SEQUENCE, 'authorityKeyIdentifier');
+  const r = DerReader.inside(t, 'authorityKeyIdentifier');
   const ki = r.optional(contextTag(0, false), 'keyIdentifier');
   const issuer = r.optional(contextTag(1, true), 'authorityCertIssuer');
   const serial = r.optional(contextTag(2, false), 'authorityCertSerialNumber');
   r.finish('authorityKeyIdentifier');
+  if (ki === undefined && issuer === undefined && serial === undefined) note(X509FindingId.EXTENSION_EMPTY, 'authorityKeyIdentifier holds none of its fields', t.offset);
+  if ((issuer === undefined) !== (serial === undefined)) {
+    note(X509FindingId.EXTENSION_NONCONFORMANT, 'authorityKeyIdentifier has one of authorityCertIssuer and authorityCertSerialNumber without the other', t.offset);
+  }
   return Object.freeze({
     critical: ext.critical,
     keyIdentifier: ki === undefined ? null : ki.content,
-    authorityCertIssuer: issuer === undefined ? null : Object.freeze(parseGeneralNames(issuer, 'authorityCertIssuer')),
+    authorityCertIssuer: issuer === undefined ? null : Object.freeze(parseGeneralNames(issuer, 'authorityCertIssuer', note)),
     authorityCertSerialNumber: serial === undefined ? null : integerHex(integerBytes(serial, 'authorityCertSerialNumber', serial.tag)),
   });
 }
 
 /** subjectAltName / issuerAltName: `GeneralNames`. */
-export function parseAltName(ext: Extension, offset: number, what: string): AltName {
-  const names = parseGeneralNames(valueTlv(ext, offset, Tag.SEQUENCE, what), what);
+export function parseAltName(ext: Extension, offset: number, what: string, note: Note): AltName {
+  const names = parseGeneralNames(valueTlv(ext, offset, Tag.SEQUENCE, what), what, note);
   return Object.freeze({ critical: ext.critical, names: Object.freeze(names) });
 }
 
 /** Parse one DistributionPoint or the IssuingDistributionPoint's distributionPoint field (internal). */
-export function parseDistributionPointName(t: Tlv): { fullName: GeneralName[] | null; nameRelativeToCRLIssuer: Uint8Array | null } {
+export function parseDistributionPointName(t: Tlv, note: Note): { fullName: GeneralName[] | null; nameRelativeToCRLIssuer: Uint8Array | null } {
   const r = DerReader.inside(t, 'distributionPoint');
   const choice = r.next('DistributionPointName');
   r.finish('distributionPoint');
-  if (choice.tag === contextTag(0, true)) return { fullName: parseGeneralNames(choice, 'fullName'), nameRelativeToCRLIssuer: null };
+  if (choice.tag === contextTag(0, true)) return { fullName: parseGeneralNames(choice, 'fullName', note), nameRelativeToCRLIssuer: null };
   if (choice.tag === contextTag(1, true)) return { fullName: null, nameRelativeToCRLIssuer: choice.der };
   return parseError('DistributionPointName: unknown choice', choice.offset);
 }
 
 /** cRLDistributionPoints: `SEQUENCE SIZE (1..MAX) OF DistributionPoint`. */
-export function parseCrlDistributionPoints(ext: Extension, offset: number): CrlDistributionPoints {
-  const r = DerReader.inside(valueTlv(ext, offset, Tag.SEQUENCE, 'cRLDistributionPoints'), 'cRLDistributionPoints');
+export function parseCrlDistributionPoints(ext: Extension, offset: number, note: Note): CrlDistributionPoints {
+  const t = valueTlv(ext, offset, Tag.SEQUENCE, 'cRLDistributionPoints');
+  const r = DerReader.inside(t, 'cRLDistributionPoints');
   const points: DistributionPoint[] = [];
   const uris: string[] = [];
   while (!r.atEnd()) {
-    const dp = DerReader.inside(r.expect(Tag.SEQUENCE, 'DistributionPoint'), 'DistributionPoint');
+    const dpTlv = r.expect(Tag.SEQUENCE, 'DistributionPoint');
+    const dp = DerReader.inside(dpTlv, 'DistributionPoint');
     const name = dp.optional(contextTag(0, true), 'distributionPoint');
     const reasons = dp.optional(contextTag(1, false), 'reasons');
     const issuer = dp.optional(contextTag(2, true), 'cRLIssuer');
     dp.finish('DistributionPoint');
-    const parsed = name === undefined ? { fullName: null, nameRelativeToCRLIssuer: null } : parseDistributionPointName(name);
+    if (name === undefined && issuer === undefined) {
+      note(X509FindingId.EXTENSION_NONCONFORMANT, `DistributionPoint ${points.length} has neither distributionPoint nor cRLIssuer (RFC 5280 §4.2.1.13)`, dpTlv.offset);
+    }
+    const parsed = name === undefined ? { fullName: null, nameRelativeToCRLIssuer: null } : parseDistributionPointName(name, note);
     if (reasons !== undefined) decodeBitString({ ...reasons, tag: Tag.BIT_STRING }, 'reasons');
     for (const gn of parsed.fullName ?? []) if (gn.type === 'uniformResourceIdentifier') uris.push(gn.value);
     points.push(
@@ -301,42 +350,61 @@ export function parseCrlDistributionPoints(ext: Extension, offset: number): CrlD
         fullName: parsed.fullName === null ? null : Object.freeze(parsed.fullName),
         nameRelativeToCRLIssuer: parsed.nameRelativeToCRLIssuer,
         reasons: reasons === undefined ? null : reasons.content,
-        cRLIssuer: issuer === undefined ? null : Object.freeze(parseGeneralNames(issuer, 'cRLIssuer')),
+        cRLIssuer: issuer === undefined ? null : Object.freeze(parseGeneralNames(issuer, 'cRLIssuer', note)),
       }),
     );
   }
-  if (points.length === 0) parseError('cRLDistributionPoints is empty', offset);
+  if (points.length === 0) note(X509FindingId.EXTENSION_EMPTY, 'cRLDistributionPoints is empty', t.offset);
   return Object.freeze({ critical: ext.critical, points: Object.freeze(points), uris: Object.freeze(uris) });
 }
 
+/** The policy qualifiers RFC 5280 §4.2.1.4 defines. */
+const ID_QT_UNOTICE = '1.3.6.1.5.5.7.2.2';
+
 /** certificatePolicies: `SEQUENCE SIZE (1..MAX) OF PolicyInformation`. */
-export function parseCertificatePolicies(ext: Extension, offset: number): CertificatePolicies {
-  const r = DerReader.inside(valueTlv(ext, offset, Tag.SEQUENCE, 'certificatePolicies'), 'certificatePolicies');
+export function parseCertificatePolicies(ext: Extension, offset: number, note: Note): CertificatePolicies {
+  const t = valueTlv(ext, offset, Tag.SEQUENCE, 'certificatePolicies');
+  const r = DerReader.inside(t, 'certificatePolicies');
   const policies: PolicyInformation[] = [];
+  const seen = new Set<string>();
   while (!r.atEnd()) {
     const pi = DerReader.inside(r.expect(Tag.SEQUENCE, 'PolicyInformation'), 'PolicyInformation');
-    const oid = decodeOid(pi.expect(Tag.OID, 'policyIdentifier'), 'policyIdentifier');
+    const oidTlv = pi.expect(Tag.OID, 'policyIdentifier');
+    const oid = decodeOid(oidTlv, 'policyIdentifier');
+    if (seen.has(oid)) note(X509FindingId.EXTENSION_NONCONFORMANT, `policy ${oid} appears more than once (RFC 5280 §4.2.1.4)`, oidTlv.offset);
+    seen.add(oid);
     const cpsUris: string[] = [];
     const quals = pi.optional(Tag.SEQUENCE, 'policyQualifiers');
     pi.finish('PolicyInformation');
     if (quals !== undefined) {
       const qr = DerReader.inside(quals, 'policyQualifiers');
+      if (qr.atEnd()) note(X509FindingId.EXTENSION_EMPTY, `policyQualifiers of ${oid} is empty`, quals.offset);
       while (!qr.atEnd()) {
         const q = DerReader.inside(qr.expect(Tag.SEQUENCE, 'PolicyQualifierInfo'), 'PolicyQualifierInfo');
-        const qid = decodeOid(q.expect(Tag.OID, 'policyQualifierId'), 'policyQualifierId');
+        const qidTlv = q.expect(Tag.OID, 'policyQualifierId');
+        const qid = decodeOid(qidTlv, 'policyQualifierId');
         const qv = q.next('qualifier');
         q.finish('PolicyQualifierInfo');
-        if (qid === ID_QT_CPS && qv.tag === Tag.IA5_STRING) cpsUris.push(decodeIa5(qv, 'cPSuri'));
+        if (qid === ID_QT_CPS) {
+          if (qv.tag === Tag.IA5_STRING) cpsUris.push(lenientIa5(qv, 'cPSuri', note));
+          else note(X509FindingId.EXTENSION_NONCONFORMANT, `CPS qualifier of ${oid} is not an IA5String`, qv.offset);
+        } else if (qid !== ID_QT_UNOTICE) {
+          note(X509FindingId.EXTENSION_NONCONFORMANT, `unknown policy qualifier ${qid} in ${oid}`, qidTlv.offset);
+        }
       }
     }
     policies.push(Object.freeze({ oid, cpsUris: Object.freeze(cpsUris) }));
   }
-  if (policies.length === 0) parseError('certificatePolicies is empty', offset);
+  if (policies.length === 0) note(X509FindingId.EXTENSION_EMPTY, 'certificatePolicies is empty', t.offset);
   return Object.freeze({ critical: ext.critical, policies: Object.freeze(policies), oids: Object.freeze(policies.map((p) => p.oid)) });
 }
 
-/** Parse `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` (internal); duplicates are an error (§4.2). */
-export function parseExtensionList(t: Tlv): { extensions: Extension[]; offsets: number[] } {
+/**
+ * Parse `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` (internal). A duplicate is an
+ * error (§4.2: which instance would apply is ambiguous); an empty list and an encoded
+ * `critical FALSE` are findings, reported to `note(oid)`.
+ */
+export function parseExtensionList(t: Tlv, note: (oid: string, critical: boolean) => Note): { extensions: Extension[]; offsets: number[] } {
   const r = DerReader.inside(t, 'Extensions');
   const extensions: Extension[] = [];
   const offsets: number[] = [];
@@ -351,12 +419,16 @@ export function parseExtensionList(t: Tlv): { extensions: Extension[]; offsets: 
     e.finish('Extension');
     if (seen.has(oid)) parseError(`extension ${oid} appears more than once`, oidTlv.offset);
     seen.add(oid);
+    if (c !== undefined && !critical) note(oid, false)(X509FindingId.EXTENSION_NONCONFORMANT, `extension ${oid} encodes critical FALSE (DER leaves a DEFAULT value out)`, c.offset);
     extensions.push(Object.freeze({ oid, critical, value: value.content }));
     offsets.push(value.contentOffset);
   }
-  if (extensions.length === 0) parseError('Extensions must not be empty', t.offset);
+  if (extensions.length === 0) note('', false)(X509FindingId.EXTENSION_EMPTY, 'Extensions is empty (SIZE (1..MAX))', t.offset);
   return { extensions, offsets };
 }
+
+/** Names of the extensions shomei knows, by OID (for findings). */
+export const EXTENSION_NAMES: ReadonlyMap<string, string> = new Map(Object.entries(ExtensionOid).map(([name, oid]) => [oid, name]));
 
 /** The extensions a certificate path validation understands (RFC 5280 §4.2, §6.1.4 (o)). */
 export const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([

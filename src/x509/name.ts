@@ -11,6 +11,13 @@
  *
  * A parsed name keeps its exact DER (`der`) for byte-exact comparison, the attributes in
  * order, a map from short names to values, and the RFC 4514 string.
+ *
+ * Bounds (hostile names arrive in unauthenticated x5chain headers, before any signature is
+ * checked): a name holds at most {@link MAX_NAME_ATTRIBUTES} attributes and an RDN at most
+ * {@link MAX_RDN_ATTRIBUTES}, else parsing throws `ERR_X509_PARSE`. Each name is normalised
+ * once (its RFC 5280 §7.1 comparison key is cached on the parsed object), so comparing two
+ * names costs one byte comparison and one string comparison: linear in the names' size,
+ * after an n·log n sort of each RDN when the key is first built.
  */
 import { equalBytes, toHex } from '../internal/bytes.js';
 import {
@@ -85,6 +92,11 @@ function escapeValue(value: string): string {
   return out;
 }
 
+/** Most AttributeTypeAndValues in one Name (real names hold fewer than 20). */
+export const MAX_NAME_ATTRIBUTES = 64;
+/** Most AttributeTypeAndValues in one RelativeDistinguishedName (real RDNs hold 1 to 3). */
+export const MAX_RDN_ATTRIBUTES = 16;
+
 function parseAttribute(t: Tlv): NameAttribute {
   const r = DerReader.inside(t, 'AttributeTypeAndValue');
   const oid = decodeOid(r.expect(Tag.OID, 'attribute type'), 'attribute type');
@@ -101,11 +113,16 @@ export function parseNameTlv(t: Tlv): X509Name {
   const r = DerReader.inside(t, 'Name');
   const rdns: NameAttribute[][] = [];
   const attributes: Record<string, string[]> = Object.create(null);
+  let count = 0;
   while (!r.atEnd()) {
     const set = r.expect(Tag.SET, 'RelativeDistinguishedName');
     const sr = DerReader.inside(set, 'RelativeDistinguishedName');
     const rdn: NameAttribute[] = [];
-    while (!sr.atEnd()) rdn.push(Object.freeze(parseAttribute(sr.expect(Tag.SEQUENCE, 'AttributeTypeAndValue'))));
+    while (!sr.atEnd()) {
+      if (rdn.length >= MAX_RDN_ATTRIBUTES) parseError(`RelativeDistinguishedName holds more than ${MAX_RDN_ATTRIBUTES} attributes`, set.offset);
+      if (++count > MAX_NAME_ATTRIBUTES) parseError(`Name holds more than ${MAX_NAME_ATTRIBUTES} attributes`, t.offset);
+      rdn.push(Object.freeze(parseAttribute(sr.expect(Tag.SEQUENCE, 'AttributeTypeAndValue'))));
+    }
     if (rdn.length === 0) parseError('RelativeDistinguishedName is empty', set.offset);
     for (const a of rdn) (attributes[a.type] ??= []).push(a.value);
     rdns.push(rdn);
@@ -133,37 +150,47 @@ function normalizeValue(a: NameAttribute): string | null {
   return a.value.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
 }
 
+/** Comparison keys of parsed (frozen) names, computed once per name object. */
+const KEYS = new WeakMap<X509Name, string>();
+
+function computeKey(name: X509Name): string {
+  // One entry per attribute: character strings by type and normalised text, other values by
+  // type and DER; each RDN sorted, so that RDNs compare as sets. JSON keeps it injective.
+  return JSON.stringify(
+    name.rdns.map((rdn) =>
+      rdn
+        .map((a) => {
+          const n = normalizeValue(a);
+          return JSON.stringify(n === null ? [a.oid, 'b', toHex(a.valueDer)] : [a.oid, 's', n]);
+        })
+        .sort(),
+    ),
+  );
+}
+
+/**
+ * The RFC 5280 §7.1 comparison key of a name (internal): two names match exactly when their
+ * keys are equal. Cached for frozen (parsed) names, so each is normalised once.
+ */
+export function nameKey(name: X509Name): string {
+  let key = KEYS.get(name);
+  if (key === undefined) {
+    key = computeKey(name);
+    if (Object.isFrozen(name) && Object.isFrozen(name.rdns)) KEYS.set(name, key);
+  }
+  return key;
+}
+
 /**
  * True when two names match: byte-identical DER, or equal under the RFC 5280 §7.1 rules
  * (same RDN structure and types; character strings compared case-insensitively with
- * insignificant spaces removed, other values byte for byte).
+ * insignificant spaces removed, other values byte for byte). Linear in the names' size:
+ * each parsed name is normalised once and its comparison key cached.
  */
 export function namesMatch(a: X509Name, b: X509Name): boolean {
   if (equalBytes(a.der, b.der)) return true;
   if (a.rdns.length !== b.rdns.length) return false;
-  for (let i = 0; i < a.rdns.length; i++) {
-    const x = a.rdns[i]!;
-    const y = b.rdns[i]!;
-    if (x.length !== y.length) return false;
-    const used = new Array<boolean>(y.length).fill(false);
-    for (const ax of x) {
-      const nx = normalizeValue(ax);
-      let found = false;
-      for (let j = 0; j < y.length; j++) {
-        const by = y[j]!;
-        if (used[j] || by.oid !== ax.oid) continue;
-        const ny = normalizeValue(by);
-        const same = nx !== null && ny !== null ? nx === ny : equalBytes(ax.valueDer, by.valueDer);
-        if (same) {
-          used[j] = true;
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
-    }
-  }
-  return true;
+  return nameKey(a) === nameKey(b);
 }
 
 const IA5_ATTRIBUTES: ReadonlySet<string> = new Set([AttributeOid.E, AttributeOid.DC]);

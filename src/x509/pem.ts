@@ -12,31 +12,67 @@ export interface PemBlock {
   readonly der: Uint8Array;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/g;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+const LABEL = /^[A-Z0-9 ]+$/;
 const MAX_PEM_LENGTH = 16 * 1024 * 1024;
 
 /**
- * Every PEM block in `text`, in order.
+ * Every PEM block in `text`, in order. One forward scan: linear in the text, whatever it
+ * holds (a text of many BEGIN lines and no END costs one pass, not one per BEGIN).
  * @throws X509Error `ERR_X509_PARSE` for mismatched labels or bad base64; TypeError when `text` is not a string.
  */
 export function parsePem(text: string): PemBlock[] {
   if (typeof text !== 'string') throw new TypeError('PEM text must be a string');
   if (text.length > MAX_PEM_LENGTH) throw new X509Error('ERR_X509_PARSE', 'PEM text too long');
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const [, begin, body, end] = m;
-    if (begin !== end) throw new X509Error('ERR_X509_PARSE', `PEM block BEGIN ${begin} ends with END ${end}`);
-    const b64 = body!.replace(/[\s]+/g, '');
+  // The next complete END line at or after a position; bodies only move forward, so the
+  // search resumes where it stopped and every character is scanned once.
+  let endScan = 0;
+  let found: { end: number; label: string; after: number } | null = null;
+  const nextEnd = (from: number): { end: number; label: string; after: number } | null => {
+    if (found !== null && found.end >= from) return found;
+    endScan = Math.max(endScan, from);
+    for (;;) {
+      const end = text.indexOf(END, endScan);
+      if (end < 0) return (found = null);
+      const labelStart = end + END.length;
+      const labelEnd = text.indexOf(DASHES, labelStart);
+      if (labelEnd < 0) return (found = null);
+      const label = text.slice(labelStart, labelEnd);
+      endScan = labelStart;
+      if (LABEL.test(label)) return (found = { end, label, after: labelEnd + DASHES.length });
+    }
+  };
+  let at = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN, at);
+    if (begin < 0) break;
+    const labelStart = begin + BEGIN.length;
+    const labelEnd = text.indexOf(DASHES, labelStart);
+    if (labelEnd < 0) break;
+    const label = text.slice(labelStart, labelEnd);
+    if (!LABEL.test(label)) {
+      at = labelStart;
+      continue;
+    }
+    const bodyStart = labelEnd + DASHES.length;
+    const close = nextEnd(bodyStart);
+    if (close === null) break;
+    if (label !== close.label) throw new X509Error('ERR_X509_PARSE', `PEM block BEGIN ${label} ends with END ${close.label}`);
+    const b64 = text.slice(bodyStart, close.end).replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
-      throw new X509Error('ERR_X509_PARSE', `PEM block ${begin} does not hold valid base64`);
+      throw new X509Error('ERR_X509_PARSE', `PEM block ${label} does not hold valid base64`);
     }
     let der: Uint8Array;
     try {
       der = fromBase64(b64);
     } catch (e) {
-      throw new X509Error('ERR_X509_PARSE', `PEM block ${begin} does not hold valid base64`, { cause: e });
+      throw new X509Error('ERR_X509_PARSE', `PEM block ${label} does not hold valid base64`, { cause: e });
     }
-    blocks.push({ label: begin!, der });
+    blocks.push({ label, der });
+    at = close.after;
   }
   return blocks;
 }

@@ -198,19 +198,33 @@ export async function verifySignedData(
   key: X509PublicKey | null,
   backend: CryptoBackend,
 ): Promise<boolean> {
-  const info = SIG_ALGS.get(alg.oid);
-  if (info === undefined || key === null) return false;
   try {
-    if (info.kind === 'ecdsa' && key.kty === 'EC') {
-      const raw = ecdsaDerToRaw(signature, curveFieldSize(key.crv));
-      return raw !== null && (await backend.ecdsaVerify(key, info.hash!, data, raw));
-    }
-    if (info.kind === 'rsa' && key.kty === 'RSA') return await backend.rsaPkcs1Verify(key, info.hash!, data, signature);
-    if (info.kind === 'eddsa' && key.kty === 'OKP' && key.crv === 'Ed25519') return await backend.ed25519Verify(key, data, signature);
-    return false;
+    return await verifySignedDataOrThrow(alg, data, signature, key, backend);
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link verifySignedData}, but what the backend throws is passed on (internal): a caller that
+ * caches results must not remember a backend failure as an invalid signature.
+ */
+export async function verifySignedDataOrThrow(
+  alg: SignatureAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+  key: X509PublicKey | null,
+  backend: CryptoBackend,
+): Promise<boolean> {
+  const info = SIG_ALGS.get(alg.oid);
+  if (info === undefined || key === null) return false;
+  if (info.kind === 'ecdsa' && key.kty === 'EC') {
+    const raw = ecdsaDerToRaw(signature, curveFieldSize(key.crv));
+    return raw !== null && (await backend.ecdsaVerify(key, info.hash!, data, raw));
+  }
+  if (info.kind === 'rsa' && key.kty === 'RSA') return await backend.rsaPkcs1Verify(key, info.hash!, data, signature);
+  if (info.kind === 'eddsa' && key.kty === 'OKP' && key.crv === 'Ed25519') return await backend.ed25519Verify(key, data, signature);
+  return false;
 }
 
 /** The DER AlgorithmIdentifier for a signature algorithm name (RSA with NULL parameters). */

@@ -133,7 +133,7 @@ describe.each(BACKENDS)('CRLs (%s)', (_name, backend) => {
       keyUsage: ['keyCertSign'],
       backend,
     });
-    const leaf = await buildCertificate({ subject: { CN: 'leaf' }, issuer: ca, notBefore: T0, notAfter: days(T0, 100), publicKey: publicKeyOf(await key(backend, 'P-256', 1)), signer: k, backend });
+    const leaf = await buildCertificate({ subject: { CN: 'leaf' }, issuer: ca, notBefore: T0, notAfter: days(T0, 300), publicKey: publicKeyOf(await key(backend, 'P-256', 1)), signer: k, backend });
     const crl = await buildCrl({ issuer: ca, signer: k, thisUpdate: days(T0, 100), nextUpdate: days(NOW, 10), backend });
     const report = await verifyChain(leaf, { anchors: [ca], now: NOW, crls: [crl], backend });
     expect(revocation(report)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });

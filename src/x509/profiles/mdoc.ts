@@ -11,6 +11,12 @@
  * checks, spruceid/isomdl, walt.id, the shomei reference notes) and from the Annex D
  * certificates, not from the standard's text itself. Where the 2nd edition differs it is
  * noted. Checks that fail on a deployed PKI can be waived by id.
+ *
+ * Extension findings (see `findings.ts`): a finding on an extension that has a check of its
+ * own (keyUsage → DS_KEY_USAGE, cRLDistributionPoints → DS_CRL_DP…) fails that check; the
+ * other extensions' findings fail `<ROLE>_EXTENSION_MALFORMED`, `<ROLE>_EXTENSION_EMPTY` or
+ * `<ROLE>_EXTENSION_NONCONFORMANT` (ROLE = IACA, DS, READER), each waivable by id. Annex B
+ * requires RFC 5280 conformance, so every finding fails a check by default.
  */
 import type { CryptoBackend } from '../../crypto/types.js';
 import { X509Error } from '../../errors.js';
@@ -28,6 +34,7 @@ import {
 } from '../chain.js';
 import { Tag } from '../der.js';
 import type { Extension } from '../extensions.js';
+import { type X509Finding, X509FindingId } from '../findings.js';
 import { AlgorithmOid, AttributeOid, ExtensionOid, ExtKeyUsageOid } from '../oids.js';
 
 /** Check ids of the ISO 18013-5 Annex B profiles. */
@@ -53,6 +60,12 @@ export const MdocCheck = {
   IACA_SIGNATURE_ALGORITHM: 'IACA_SIGNATURE_ALGORITHM',
   /** None of the extensions B.1.1 forbids. */
   IACA_FORBIDDEN_EXTENSIONS: 'IACA_FORBIDDEN_EXTENSIONS',
+  /** No extension without a check of its own (cRLDistributionPoints, certificatePolicies…) fails to decode (finding EXTENSION_MALFORMED). */
+  IACA_EXTENSION_MALFORMED: 'IACA_EXTENSION_MALFORMED',
+  /** No such extension is an empty list (finding EXTENSION_EMPTY: e.g. an empty cRLDistributionPoints SEQUENCE). */
+  IACA_EXTENSION_EMPTY: 'IACA_EXTENSION_EMPTY',
+  /** No such extension breaks DER or an RFC 5280 content rule (finding EXTENSION_NONCONFORMANT). */
+  IACA_EXTENSION_NONCONFORMANT: 'IACA_EXTENSION_NONCONFORMANT',
   // B.1.4 / Table B.3, on the document signer (the leaf)
   /** extKeyUsage present, critical, containing id-mdl-kp-mdlDS 1.0.18013.5.1.2 (or a configured EKU). */
   DS_EKU: 'DS_EKU',
@@ -82,6 +95,12 @@ export const MdocCheck = {
   DS_SIGNATURE_ALGORITHM: 'DS_SIGNATURE_ALGORITHM',
   /** None of the extensions B.1.1 forbids. */
   DS_FORBIDDEN_EXTENSIONS: 'DS_FORBIDDEN_EXTENSIONS',
+  /** No extension without a check of its own (subjectAltName, certificatePolicies…) fails to decode (finding EXTENSION_MALFORMED). */
+  DS_EXTENSION_MALFORMED: 'DS_EXTENSION_MALFORMED',
+  /** No such extension is an empty list (finding EXTENSION_EMPTY). */
+  DS_EXTENSION_EMPTY: 'DS_EXTENSION_EMPTY',
+  /** No such extension breaks DER or an RFC 5280 content rule (finding EXTENSION_NONCONFORMANT). */
+  DS_EXTENSION_NONCONFORMANT: 'DS_EXTENSION_NONCONFORMANT',
   // B.1.7 / Table B.6, on the mdoc reader authentication certificate (the leaf)
   /** extKeyUsage present, critical, containing id-mdl-kp-mdlReaderAuth 1.0.18013.5.1.6 (or a configured EKU). */
   READER_EKU: 'READER_EKU',
@@ -101,8 +120,17 @@ export const MdocCheck = {
   READER_SIGNATURE_ALGORITHM: 'READER_SIGNATURE_ALGORITHM',
   /** None of the extensions B.1.1 forbids. */
   READER_FORBIDDEN_EXTENSIONS: 'READER_FORBIDDEN_EXTENSIONS',
+  /** No extension without a check of its own fails to decode (finding EXTENSION_MALFORMED). */
+  READER_EXTENSION_MALFORMED: 'READER_EXTENSION_MALFORMED',
+  /** No such extension is an empty list (finding EXTENSION_EMPTY). */
+  READER_EXTENSION_EMPTY: 'READER_EXTENSION_EMPTY',
+  /** No such extension breaks DER or an RFC 5280 content rule (finding EXTENSION_NONCONFORMANT). */
+  READER_EXTENSION_NONCONFORMANT: 'READER_EXTENSION_NONCONFORMANT',
 } as const;
 export type MdocCheck = (typeof MdocCheck)[keyof typeof MdocCheck];
+
+/** Most certificates accepted in an x5chain: the leaf and {@link MAX_INTERMEDIATES} others. */
+export const MAX_X5CHAIN_LENGTH = MAX_INTERMEDIATES + 1;
 
 const DAY_MS = 86_400_000;
 const ECDSA_SIGNATURES: ReadonlySet<string> = new Set([AlgorithmOid.ecdsaWithSha256, AlgorithmOid.ecdsaWithSha384, AlgorithmOid.ecdsaWithSha512]);
@@ -218,6 +246,59 @@ function attributeValues(cert: Certificate, oid: string): { value: string; tag: 
   return cert.subject.rdns.flat().filter((a) => a.oid === oid).map((a) => ({ value: a.value, tag: a.tag }));
 }
 
+/** Which check of a role reports the findings of which extension (the others go to the role's EXTENSION_* checks). */
+type Covered = ReadonlyMap<string, string>;
+
+const IACA_COVERED: Covered = new Map([
+  [ExtensionOid.basicConstraints, MdocCheck.IACA_BASIC_CONSTRAINTS],
+  [ExtensionOid.keyUsage, MdocCheck.IACA_KEY_USAGE],
+  [ExtensionOid.subjectKeyIdentifier, MdocCheck.IACA_SKI],
+  [ExtensionOid.issuerAltName, MdocCheck.IACA_ISSUER_ALT_NAME],
+]);
+const DS_COVERED: Covered = new Map([
+  [ExtensionOid.extKeyUsage, MdocCheck.DS_EKU],
+  [ExtensionOid.keyUsage, MdocCheck.DS_KEY_USAGE],
+  [ExtensionOid.basicConstraints, MdocCheck.DS_NOT_CA],
+  [ExtensionOid.subjectKeyIdentifier, MdocCheck.DS_SKI],
+  [ExtensionOid.authorityKeyIdentifier, MdocCheck.DS_AKI_MATCHES_IACA_SKI],
+  [ExtensionOid.issuerAltName, MdocCheck.DS_ISSUER_ALT_NAME],
+  [ExtensionOid.cRLDistributionPoints, MdocCheck.DS_CRL_DP],
+]);
+const READER_COVERED: Covered = new Map([
+  [ExtensionOid.extKeyUsage, MdocCheck.READER_EKU],
+  [ExtensionOid.keyUsage, MdocCheck.READER_KEY_USAGE],
+  [ExtensionOid.subjectKeyIdentifier, MdocCheck.READER_SKI],
+  [ExtensionOid.authorityKeyIdentifier, MdocCheck.READER_AKI_MATCHES_ISSUER_SKI],
+  [ExtensionOid.cRLDistributionPoints, MdocCheck.READER_CRL_DP],
+]);
+
+function findingText(f: X509Finding): string {
+  return `${f.extension}: ${f.detail} (${f.id})`;
+}
+
+/**
+ * Fold a role's extension findings into its checks: a check covering an extension fails with
+ * that extension's findings (a malformed one replaces the check's own verdict, made on a
+ * null field); the rest become the role's three EXTENSION_* checks.
+ */
+function withFindings(role: 'IACA' | 'DS' | 'READER', cert: Certificate, covered: Covered, checks: readonly Result[]): Result[] {
+  const byCheck = new Map<string, X509Finding[]>();
+  const rest = new Map<string, X509Finding[]>(Object.values(X509FindingId).map((id) => [id, []]));
+  for (const f of cert.findings) {
+    const id = covered.get(f.oid);
+    if (id === undefined) rest.get(f.id)!.push(f);
+    else byCheck.set(id, [...(byCheck.get(id) ?? []), f]);
+  }
+  const out = checks.map((r): Result => {
+    const found = byCheck.get(r.id);
+    if (found === undefined) return r;
+    const own = found.some((f) => f.id === X509FindingId.EXTENSION_MALFORMED) ? [] : r.ok ? [] : [r.detail ?? 'failed'];
+    return result(r.id, [...found.map(findingText), ...own]);
+  });
+  for (const [id, found] of rest) out.push(result(`${role}_${id}`, found.map(findingText)));
+  return out;
+}
+
 async function iacaChecks(iaca: Certificate, backend: CryptoBackend): Promise<Result[]> {
   const out: Result[] = [];
   const selfSigned = equalBytes(iaca.subject.der, iaca.issuer.der) && (await verifyCertificateSignature(iaca, iaca, { backend }));
@@ -251,7 +332,7 @@ async function iacaChecks(iaca: Certificate, backend: CryptoBackend): Promise<Re
   out.push(publicKeyCheck(MdocCheck.IACA_PUBLIC_KEY, iaca, false));
   out.push(signatureAlgorithmCheck(MdocCheck.IACA_SIGNATURE_ALGORITHM, iaca));
   out.push(forbiddenCheck(MdocCheck.IACA_FORBIDDEN_EXTENSIONS, iaca));
-  return out;
+  return withFindings('IACA', iaca, IACA_COVERED, out);
 }
 
 async function dsChecks(ds: Certificate, issuer: Certificate, iaca: Certificate, backend: CryptoBackend, ekus: readonly string[]): Promise<Result[]> {
@@ -287,11 +368,11 @@ async function dsChecks(ds: Certificate, issuer: Certificate, iaca: Certificate,
   out.push(publicKeyCheck(MdocCheck.DS_PUBLIC_KEY, ds, true));
   out.push(signatureAlgorithmCheck(MdocCheck.DS_SIGNATURE_ALGORITHM, ds));
   out.push(forbiddenCheck(MdocCheck.DS_FORBIDDEN_EXTENSIONS, ds));
-  return out;
+  return withFindings('DS', ds, DS_COVERED, out);
 }
 
 async function readerChecks(reader: Certificate, issuer: Certificate, backend: CryptoBackend, ekus: readonly string[]): Promise<Result[]> {
-  return [
+  return withFindings('READER', reader, READER_COVERED, [
     ekuCheck(MdocCheck.READER_EKU, reader, ekus),
     keyUsageExactly(MdocCheck.READER_KEY_USAGE, reader, ['digitalSignature']),
     await skiCheck(MdocCheck.READER_SKI, reader, backend),
@@ -301,7 +382,7 @@ async function readerChecks(reader: Certificate, issuer: Certificate, backend: C
     publicKeyCheck(MdocCheck.READER_PUBLIC_KEY, reader, false),
     signatureAlgorithmCheck(MdocCheck.READER_SIGNATURE_ALGORITHM, reader),
     forbiddenCheck(MdocCheck.READER_FORBIDDEN_EXTENSIONS, reader),
-  ];
+  ]);
 }
 
 const IACA_IDS = Object.values(MdocCheck).filter((id) => id.startsWith('IACA_'));
@@ -352,8 +433,10 @@ export type VerifyX5ChainOptions = Omit<VerifyChainOptions, 'intermediates' | 'p
 function splitChain(x5chain: readonly (Certificate | Uint8Array)[]): { leaf: Certificate; rest: Certificate[] } {
   if (!Array.isArray(x5chain)) throw new TypeError('x5chain must be an array of certificates');
   if (x5chain.length === 0) throw new X509Error('ERR_X509_PARSE', 'x5chain is empty');
-  // Only as many certificates as path building could use are parsed.
-  const certs = x5chain.slice(0, MAX_INTERMEDIATES + 1).map((c, i) => toCertificate(c, `x5chain[${i}]`));
+  // The x5chain arrives unauthenticated (IssuerAuth's unprotected header): refuse one longer
+  // than path building could use before parsing any of it.
+  if (x5chain.length > MAX_X5CHAIN_LENGTH) throw new X509Error('ERR_X509_PARSE', `x5chain holds ${x5chain.length} certificates, more than ${MAX_X5CHAIN_LENGTH}`);
+  const certs = x5chain.map((c, i) => toCertificate(c, `x5chain[${i}]`));
   return { leaf: certs[0]!, rest: certs.slice(1) };
 }
 
@@ -366,8 +449,8 @@ function splitChain(x5chain: readonly (Certificate | Uint8Array)[]): { leaf: Cer
  * is tolerated but never trusted from the chain (trust comes only from `anchors`). A
  * conformant IACA has pathLenConstraint 0, so any real intermediate fails PATH_LENGTH: per
  * B.1.1 NOTE 1 a reader needs only the DS and the IACA.
- * @throws X509Error `ERR_X509_PARSE` for an empty x5chain or a certificate that does not parse;
- *   with `strict: true`, the first failure.
+ * @throws X509Error `ERR_X509_PARSE` for an empty x5chain, one longer than
+ *   {@link MAX_X5CHAIN_LENGTH}, or a certificate that does not parse; with `strict: true`, the first failure.
  */
 export async function verifyIssuerChain(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
   const { leaf, rest } = splitChain(x5chain);
