@@ -6,7 +6,7 @@
  * Clause numbers are those the session layer cites.
  */
 
-import { type CborValue, decode, diagnose, EncodedCbor, encode } from '../cbor/index.js';
+import { type CborValue, decode, EncodedCbor } from '../cbor/index.js';
 import { ShomeiError } from '../errors.js';
 import { toHex, utf8Decode, utf8Encode } from '../internal/bytes.js';
 import { cborToJson, type JsonValue } from '../mdoc/index.js';
@@ -36,15 +36,12 @@ import {
   uuidToString,
 } from '../session/index.js';
 import type { EcPublicKey, OkpPublicKey } from '../crypto/types.js';
+import { diag } from './diagnostic.js';
 import { type Command, flag, parse, readItem, str } from './io.js';
 
 // ---------------------------------------------------------------------------
 // Descriptions (shared with `shomei inspect`)
 
-/** Compact diagnostic notation of a decoded value. */
-export function diag(value: CborValue): string {
-  return diagnose(encode(value), { indent: 0 });
-}
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
 

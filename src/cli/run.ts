@@ -4,6 +4,7 @@
  * 2 for usage errors.
  */
 
+import { version } from '../../package.json';
 import { cardInfo } from './card-info.js';
 import { demo } from './demo.js';
 import { engagement } from './engagement.js';
@@ -16,8 +17,11 @@ import { present } from './present.js';
 import { verify } from './verify.js';
 import { vectors } from './vectors-command.js';
 
+/** The package version (inlined from package.json when the CLI is built). */
+export const VERSION: string = version;
+
 /** Every subcommand by name. */
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Readonly<Record<string, Command>> = {
   demo,
   engagement,
   inspect,
@@ -35,6 +39,7 @@ function usage(): string {
   const width = Math.max(...names.map((n) => n.length));
   return [
     'Usage: shomei <command> [options]',
+    '       shomei --version',
     '',
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
@@ -50,7 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`shomei ${VERSION}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     process.stderr.write(`shomei: unknown command '${name}'\n${usage()}\n`);
     return 2;

@@ -257,7 +257,7 @@ describe('shomei engagement: errors', () => {
   it('exits 2 on usage errors and prints help', async () => {
     expect((await run('engagement')).code).toBe(2);
     expect((await run('engagement', '--hex', '00', 'file')).code).toBe(2);
-    expect((await run('engagement', '--hex', 'zz')).code).toBe(2);
+    expect((await run('engagement', '--hex', 'zz')).code).toBe(1); // bad hex is invalid input
     expect((await run('engagement', '--nope')).code).toBe(2);
     const missing = await run('engagement', '/no/such/file');
     expect(missing.code).toBe(2);
