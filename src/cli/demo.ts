@@ -14,7 +14,7 @@ import type { CborValue } from '../cbor/index.js';
 import { type Check, cborToJson, type ElementSelection, issueMdoc, type IssuerSigned, MDL_DOCTYPE, MNC_DOCTYPE, type VerifyDeviceResponseResult } from '../mdoc/index.js';
 import { type ConsentRequest, HolderSession, ReaderSession } from '../session/index.js';
 import { buildDocumentSigner, buildIaca, type Certificate } from '../x509/index.js';
-import { type Command, flag, parse } from './io.js';
+import { type Command, colorTerminal, flag, parse } from './io.js';
 import { renderQrTerminal } from './qr.js';
 import { formatReport } from './verify.js';
 
@@ -121,11 +121,6 @@ function interactiveConsent(): (c: ConsentRequest) => Promise<ElementSelection> 
       rl.close();
     }
   };
-}
-
-/** Whether to colour the QR code: standard output is a terminal and NO_COLOR is not set (https://no-color.org). */
-function colorTerminal(): boolean {
-  return process.stdout.isTTY === true && (process.env.NO_COLOR ?? '') === '';
 }
 
 export const demo: Command = {

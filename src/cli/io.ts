@@ -65,6 +65,11 @@ export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
 
+/** Whether to colour output (the QR code): standard output is a terminal and NO_COLOR is not set (https://no-color.org). */
+export function colorTerminal(): boolean {
+  return process.stdout.isTTY === true && (process.env.NO_COLOR ?? '') === '';
+}
+
 /** Read all of standard input. */
 export function readStdin(): Uint8Array {
   return new Uint8Array(readFileSync(0));

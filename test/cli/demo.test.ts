@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli as run } from '../helpers/cli.js';
+import { scanOutput } from './qr-screen.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -22,8 +23,11 @@ describe('shomei demo', () => {
   it('prints a short summary by default: the QR engagement, what was asked, what was disclosed, VALID, timings', async () => {
     const { code, out } = await run('demo');
     expect(code).toBe(0);
-    expect(out).toMatch(/mdoc:[A-Za-z0-9_-]+/);
-    expect(out).toContain('█');
+    const uri = /mdoc:[A-Za-z0-9_-]+/.exec(out)?.[0];
+    expect(uri).toBeDefined();
+    // The drawn code scans to exactly the printed URI (on a dark terminal as drawn; reversed on a light one).
+    expect(scanOutput(out, 'dark')).toBe(uri);
+    expect(scanOutput(out, 'light')).toBe(uri);
     expect(out).toContain('The reader asked for:\n  org.iso.18013.5.1.mDL\n    org.iso.18013.5.1: family_name, given_name, age_over_18, portrait');
     expect(out).toContain('      full_name_unicode: 山田　花子');
     expect(out).toContain('      portrait: <14 bytes>');
@@ -50,7 +54,11 @@ describe('shomei demo', () => {
     try {
       Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
       delete process.env.NO_COLOR;
-      expect((await run('demo')).out).toContain('\u001b[30;107m');
+      const colored = (await run('demo')).out;
+      expect(colored).toContain('\u001b[30;107m');
+      const uri = /mdoc:[A-Za-z0-9_-]+/.exec(colored)?.[0];
+      expect(scanOutput(colored, 'dark')).toBe(uri);
+      expect(scanOutput(colored, 'light')).toBe(uri);
       process.env.NO_COLOR = '1';
       expect((await run('demo')).out).not.toContain('\u001b[');
       Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
