@@ -8,7 +8,8 @@ import { readPrivateKey, readPublicKey } from './keys.js';
 
 /** `ns/element,ns/element` → { ns: [element…] } (the namespace is everything before the last `/`). */
 export function parseElements(spec: string): ElementSelection {
-  const out: Record<string, string[]> = {};
+  // Null prototype: a namespace named __proto__ is a key like any other.
+  const out = Object.create(null) as Record<string, string[]>;
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const slash = part.lastIndexOf('/');
     if (slash <= 0 || slash === part.length - 1) throw new UsageError(`--elements: expected namespace/element, got ${part}`);

@@ -111,6 +111,9 @@ describe('shomei present --elements', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe('shomei present: --elements: no document (org.iso.18013.5.1.mDL) holds org.iso.18013.5.1/nonexistent, org.example/x\n');
     expect(existsSync(f('out.cbor'))).toBe(false);
+    const proto = await run('present', ...presentArgs('__proto__/x'));
+    expect(proto.code).toBe(1);
+    expect(proto.err).toContain('holds __proto__/x');
   });
 
   it('names that match are disclosed as before', async () => {
