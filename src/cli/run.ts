@@ -4,7 +4,7 @@
  * 2 for usage errors.
  */
 
-import { version } from '../../package.json';
+import { readFileSync } from 'node:fs';
 import { cardInfo } from './card-info.js';
 import { demo } from './demo.js';
 import { engagement } from './engagement.js';
@@ -17,8 +17,15 @@ import { present } from './present.js';
 import { verify } from './verify.js';
 import { vectors } from './vectors-command.js';
 
-/** The package version (inlined from package.json when the CLI is built). */
-export const VERSION: string = version;
+/**
+ * The package version, from the package.json two folders up: the same path from
+ * src/cli/run.ts (tests, tsx) and from the built dist/cli/main.js.
+ */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string') throw new Error('package.json has no version');
+  return pkg.version;
+}
 
 /** Every subcommand by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -56,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
-    process.stdout.write(`shomei ${VERSION}\n`);
+    process.stdout.write(`shomei ${packageVersion()}\n`);
     return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
