@@ -10,11 +10,12 @@ import { FullDate } from '../cbor/index.js';
 import { defaultBackend } from '../crypto/index.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import type { EcPrivateKey } from '../crypto/types.js';
-import { cborToJson, type ElementSelection, issueMdoc, type IssuerSigned, MDL_DOCTYPE, MNC_DOCTYPE, type VerifyDeviceResponseResult } from '../mdoc/index.js';
+import type { CborValue } from '../cbor/index.js';
+import { type Check, cborToJson, type ElementSelection, issueMdoc, type IssuerSigned, MDL_DOCTYPE, MNC_DOCTYPE, type VerifyDeviceResponseResult } from '../mdoc/index.js';
 import { type ConsentRequest, HolderSession, ReaderSession } from '../session/index.js';
 import { buildDocumentSigner, buildIaca, type Certificate } from '../x509/index.js';
-import { type Command, flag, parse } from './io.js';
-import { encodeQr, renderQrTerminal } from './qr.js';
+import { type Command, colorTerminal, flag, parse } from './io.js';
+import { renderQrTerminal } from './qr.js';
 import { formatReport } from './verify.js';
 
 const DAY = 86_400_000;
@@ -27,14 +28,56 @@ const PORTRAIT = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46
 
 interface Step {
   readonly step: string;
+  /** A one- or two-word name for the summary line. */
+  readonly short: string;
   readonly ms: number;
 }
 
-async function timed<T>(steps: Step[], step: string, f: () => Promise<T> | T): Promise<T> {
+async function timed<T>(steps: Step[], short: string, step: string, f: () => Promise<T> | T): Promise<T> {
   const t = performance.now();
   const v = await f();
-  steps.push({ step, ms: Math.round((performance.now() - t) * 100) / 100 });
+  steps.push({ step, short, ms: Math.round((performance.now() - t) * 100) / 100 });
   return v;
+}
+
+/** What the reader asks for: intentToRetain false everywhere. */
+const REQUEST = [
+  { docType: MDL_DOCTYPE, nameSpaces: { [MDL_NS]: { family_name: false, given_name: false, age_over_18: false, portrait: false } } },
+  { docType: MNC_DOCTYPE, nameSpaces: { [MNC_JP]: { full_name_unicode: false, resident_address_unicode: false }, [ISO_23220]: { age_over_20: false } } },
+];
+
+/** A disclosed value on one line: bytes by their length, the rest as JSON (strings bare). */
+function show(value: CborValue): string {
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  const json = cborToJson(value);
+  return typeof json === 'string' ? json : JSON.stringify(json);
+}
+
+/** The short default output: what was asked, what was disclosed, the verdict and the timings. */
+function summary(result: VerifyDeviceResponseResult, steps: readonly Step[]): string[] {
+  const out = ['', 'The reader asked for:'];
+  for (const r of REQUEST) {
+    out.push(`  ${r.docType}`);
+    for (const [ns, ids] of Object.entries(r.nameSpaces)) out.push(`    ${ns}: ${Object.keys(ids).join(', ')}`);
+  }
+  out.push('', 'The holder disclosed (each value checked against the issuer-signed digest):');
+  for (const d of result.documents) {
+    out.push(`  ${d.docType}${d.documentSigner === undefined ? '' : `, signed by ${d.documentSigner.subject.text}`}`);
+    for (const elements of [d.issuerSigned, d.deviceSigned]) {
+      for (const [ns, values] of Object.entries(elements)) {
+        out.push(`    ${ns}`);
+        for (const [id, value] of Object.entries(values)) out.push(`      ${id}: ${show(value)}`);
+      }
+    }
+  }
+  const checks: Check[] = [...result.checks, ...result.documents.flatMap((d) => d.checks)];
+  const count = (status: Check['status']) => checks.filter((c) => c.status === status).length;
+  out.push('', `Result: ${result.valid ? 'VALID' : 'NOT VALID'} (${count('passed')} checks passed, ${count('failed')} failed${count('waived') > 0 ? `, ${count('waived')} waived` : ''})`);
+  for (const c of checks.filter((c) => c.status === 'failed')) out.push(`  FAIL ${c.id}${c.element === undefined ? '' : ` ${c.namespace}/${c.element}`}${c.detail === undefined ? '' : `  (${c.detail})`}`);
+  const total = steps.reduce((n, s) => n + s.ms, 0);
+  out.push(`Timings: ${steps.map((s) => `${s.short} ${s.ms.toFixed(1)} ms`).join(', ')}; total ${total.toFixed(1)} ms`);
+  out.push('', "Run 'shomei demo --verbose' for every check and step.");
+  return out;
 }
 
 async function issuerPki(now: number): Promise<{ iaca: Certificate; ds: Certificate; dsKey: EcPrivateKey }> {
@@ -83,21 +126,31 @@ function interactiveConsent(): (c: ConsentRequest) => Promise<ElementSelection> 
 export const demo: Command = {
   summary: 'a face-to-face presentation end to end: QR engagement, consent, encrypted exchange, verification',
   help: `
-Usage: shomei demo [--interactive] [--json] [--no-qr]
+Usage: shomei demo [--verbose] [--interactive] [--json] [--no-qr]
 
 Runs everything on this machine, with no network and no setup: creates an IACA and a
 document signer, issues an mDL and a My Number Card mdoc (test data), starts a holder
 session and shows its QR engagement, runs a reader session against it (as if it had
 scanned the code), asks the holder's consent (approved automatically unless
 --interactive), exchanges the encrypted request and response, and prints the verified
-result: disclosed elements, every check, and the time each step took.
+result: what was asked, what was disclosed, whether it verified, and the time each step
+took.
 
+  --verbose       print every check of the verification report and every step
   --interactive   ask on the terminal which elements to release
   --json          print one JSON object; its "valid" is true only when the exchange verified
   --no-qr         do not draw the QR code
+
+The QR code is drawn black on white when standard output is a terminal (unless NO_COLOR is
+set), so it reads on light and dark terminals alike.
 `,
   async run(argv) {
-    const args = parse(argv, { interactive: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, 'no-qr': { type: 'boolean', default: false } }, false);
+    const args = parse(
+      argv,
+      { verbose: { type: 'boolean', default: false }, interactive: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, 'no-qr': { type: 'boolean', default: false } },
+      false,
+    );
+    const verbose = flag(args, 'verbose');
     const json = flag(args, 'json');
     const say = (text: string) => {
       if (!json) process.stdout.write(`${text}\n`);
@@ -106,12 +159,12 @@ result: disclosed elements, every check, and the time each step took.
     const now = Date.now();
     const backend = defaultBackend();
 
-    const pki = await timed(steps, 'create the issuer PKI (IACA + document signer)', () => issuerPki(now));
+    const pki = await timed(steps, 'PKI', 'create the issuer PKI (IACA + document signer)', () => issuerPki(now));
     say(`Issuer: ${pki.ds.subject.text}, under ${pki.iaca.subject.text}`);
     const deviceKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
     const validity = { validFrom: new Date(now), validUntil: new Date(now + 365 * DAY) };
     const issuer = { signer: pki.dsKey, certificates: [pki.ds.der] };
-    const [mdl, mnc] = await timed(steps, 'issue an mDL and a My Number Card mdoc', () =>
+    const [mdl, mnc] = await timed(steps, 'issuance', 'issue an mDL and a My Number Card mdoc', () =>
       Promise.all([
         issueMdoc({
           docType: MDL_DOCTYPE,
@@ -155,7 +208,7 @@ result: disclosed elements, every check, and the time each step took.
       ] as Promise<IssuerSigned>[]),
     );
 
-    const holder = await timed(steps, 'holder: create the session and its engagement', () =>
+    const holder = await timed(steps, 'engagement', 'holder: create the session and its engagement', () =>
       HolderSession.create({
         documents: [
           { issuerSigned: mdl!, deviceKey },
@@ -165,28 +218,25 @@ result: disclosed elements, every check, and the time each step took.
       }),
     );
     say(`\nHolder engagement (QR, ${holder.qrUri.length} characters):\n${holder.qrUri}`);
-    if (!json && !flag(args, 'no-qr')) say(renderQrTerminal(encodeQr(holder.qrUri, { ecc: 'L' })));
+    if (!json && !flag(args, 'no-qr')) say(renderQrTerminal(holder.qrUri, { ecc: 'L', color: colorTerminal() }));
 
-    const reader = await timed(steps, 'reader: scan the QR code, make the ephemeral key and transcript', () =>
+    const reader = await timed(steps, 'scan', 'reader: scan the QR code, make the ephemeral key and transcript', () =>
       ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [pki.iaca] } }),
     );
-    const establishment = await timed(steps, 'reader: encrypt the DeviceRequest (SessionEstablishment)', () =>
-      reader.request([
-        { docType: MDL_DOCTYPE, nameSpaces: { [MDL_NS]: { family_name: false, given_name: false, age_over_18: false, portrait: false } } },
-        { docType: MNC_DOCTYPE, nameSpaces: { [MNC_JP]: { full_name_unicode: false, resident_address_unicode: false }, [ISO_23220]: { age_over_20: false } } },
-      ]),
+    const establishment = await timed(steps, 'request', 'reader: encrypt the DeviceRequest (SessionEstablishment)', () =>
+      reader.request(REQUEST),
     );
-    say(`\nReader → holder: SessionEstablishment, ${establishment.length} bytes (encrypted)`);
-    const answered = await timed(steps, 'holder: decrypt the request, consent, build and encrypt the DeviceResponse', () => holder.receive(establishment));
+    if (verbose) say(`\nReader → holder: SessionEstablishment, ${establishment.length} bytes (encrypted)`);
+    const answered = await timed(steps, 'response', 'holder: decrypt the request, consent, build and encrypt the DeviceResponse', () => holder.receive(establishment));
     if (answered.kind !== 'request') throw new Error(`the holder could not answer: ${answered.kind === 'error' ? answered.error.message : answered.kind}`);
     for (const d of answered.decisions) {
-      say(`Consent for ${d.consent.docType}: released ${Object.entries(d.released).map(([ns, ids]) => ids.map((id) => `${ns}/${id}`).join(', ')).join(', ') || 'nothing'}`);
+      if (verbose) say(`Consent for ${d.consent.docType}: released ${Object.entries(d.released).map(([ns, ids]) => ids.map((id) => `${ns}/${id}`).join(', ')).join(', ') || 'nothing'}`);
     }
-    say(`Holder → reader: SessionData, ${answered.reply.length} bytes (encrypted)`);
-    const received = await timed(steps, 'reader: decrypt and verify the DeviceResponse', () => reader.receive(answered.reply));
+    if (verbose) say(`Holder → reader: SessionData, ${answered.reply.length} bytes (encrypted)`);
+    const received = await timed(steps, 'verification', 'reader: decrypt and verify the DeviceResponse', () => reader.receive(answered.reply));
     if (received.kind !== 'response') throw new Error(`the reader got no response: ${received.kind}`);
     const termination = reader.terminate();
-    await timed(steps, 'holder: end the session', () => holder.receive(termination));
+    await timed(steps, 'end', 'holder: end the session', () => holder.receive(termination));
     const result: VerifyDeviceResponseResult = received.verification;
 
     if (json) {
@@ -197,11 +247,13 @@ result: disclosed elements, every check, and the time each step took.
         errors: d.errors,
         checks: d.checks,
       }));
-      process.stdout.write(`${JSON.stringify({ valid: result.valid, documents, checks: result.checks, steps }, null, 2)}\n`);
-    } else {
+      process.stdout.write(`${JSON.stringify({ valid: result.valid, documents, checks: result.checks, steps: steps.map(({ step, ms }) => ({ step, ms })) }, null, 2)}\n`);
+    } else if (verbose) {
       say(`\n${formatReport(result)}\n\nSteps:`);
       for (const s of steps) say(`  ${String(s.ms.toFixed(1)).padStart(8)} ms  ${s.step}`);
       say(`\nThe exchange ${result.valid ? 'VERIFIED' : 'DID NOT VERIFY'}.`);
+    } else {
+      say(summary(result, steps).join('\n'));
     }
     return result.valid ? 0 : 1;
   },

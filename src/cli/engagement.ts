@@ -6,7 +6,7 @@
  * Clause numbers are those the session layer cites.
  */
 
-import { type CborValue, decode, diagnose, EncodedCbor, encode } from '../cbor/index.js';
+import { type CborValue, decode, EncodedCbor } from '../cbor/index.js';
 import { ShomeiError } from '../errors.js';
 import { toHex, utf8Decode, utf8Encode } from '../internal/bytes.js';
 import { cborToJson, type JsonValue } from '../mdoc/index.js';
@@ -36,15 +36,13 @@ import {
   uuidToString,
 } from '../session/index.js';
 import type { EcPublicKey, OkpPublicKey } from '../crypto/types.js';
-import { type Command, flag, parse, readItem, str } from './io.js';
+import { diag } from './diagnostic.js';
+import { type Command, colorTerminal, flag, parse, readItem, str, UsageError } from './io.js';
+import { renderQrTerminal } from './qr.js';
 
 // ---------------------------------------------------------------------------
 // Descriptions (shared with `shomei inspect`)
 
-/** Compact diagnostic notation of a decoded value. */
-export function diag(value: CborValue): string {
-  return diagnose(encode(value), { indent: 0 });
-}
 
 const yesNo = (b: boolean | undefined) => (b === undefined ? undefined : b ? 'yes' : 'no');
 
@@ -426,7 +424,7 @@ const SOURCE_NAMES: Record<Source, string> = {
 export const engagement: Command = {
   summary: 'decode a device engagement: mdoc: URI, DeviceEngagement bytes or NFC Handover Select',
   help: `
-Usage: shomei engagement <mdoc:URI | FILE | - | --hex HEX | --base64url B64> [--json]
+Usage: shomei engagement <mdoc:URI | FILE | - | --hex HEX | --base64url B64> [--json | --qr]
 
 Decode an ISO/IEC 18013-5 device engagement as a reader receives it and print its
 version, cipher suite, the mdoc's ephemeral key (EDeviceKey), each device retrieval
@@ -441,11 +439,14 @@ Wi-Fi Aware), server retrieval methods, protocol info and unknown members.
   --hex HEX          the bytes as hex
   --base64url B64    the bytes as base64url (or base64)
   --json             print one JSON object instead
+  --qr               also draw the engagement's QR code (its mdoc: URI), black on white on a
+                     terminal so that it reads on light and dark themes
 
 Exit status: 0 decoded, 1 not an engagement (the error code is printed), 2 usage.
 `,
   async run(argv) {
-    const args = parse(argv, { hex: { type: 'string' }, base64url: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const args = parse(argv, { hex: { type: 'string' }, base64url: { type: 'string' }, json: { type: 'boolean', default: false }, qr: { type: 'boolean', default: false } });
+    if (flag(args, 'json') && flag(args, 'qr')) throw new UsageError('--qr draws on the terminal; it does not go with --json');
     const first = args.positionals[0];
     const viaUri = args.positionals.length === 1 && first !== undefined && /^mdoc:/i.test(first) && str(args, 'hex') === undefined && str(args, 'base64url') === undefined;
     const bytes = viaUri ? utf8Encode(first) : readItem(args.positionals, { hex: str(args, 'hex'), base64url: str(args, 'base64url') });
@@ -477,6 +478,10 @@ Exit status: 0 decoded, 1 not an engagement (the error code is printed), 2 usage
       lines.push(`NFC Handover Select (Connection Handover ${versionText(d.nfc.message.version)}), ${d.handoverSize} bytes`, ...carriersBlock(d.nfc.carriers, 'mdoc', '  '));
     }
     if (d.source === 'bytes' || d.source === 'tag24') lines.push(`QR form: ${engagementToQrUri(d.deviceEngagement)}`);
+    if (flag(args, 'qr')) {
+      if (d.source === 'nfc') throw new UsageError('--qr: an NFC handover engagement is not shown as a QR code');
+      lines.push('', renderQrTerminal(engagementToQrUri(d.deviceEngagement), { color: colorTerminal() }).trimEnd());
+    }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },

@@ -12,7 +12,7 @@
  *   {@link explainNdef}.
  */
 
-import { type CborMap, type CborValue, CborError, decode, diagnose, EncodedCbor, encode } from '../cbor/index.js';
+import { type CborMap, type CborValue, CborError, decode, EncodedCbor, encode } from '../cbor/index.js';
 import { type CoseSign1, decodeCoseKey, getX5Chain } from '../cose/index.js';
 import { isShomeiError } from '../errors.js';
 import { toHex } from '../internal/bytes.js';
@@ -27,7 +27,8 @@ import {
 } from '../mdoc/index.js';
 import { decodeDeviceEngagement, decodeNdefMessage, decodeSessionData, decodeSessionEstablishment, SessionStatus } from '../session/index.js';
 import { parseCertificate } from '../x509/index.js';
-import { describeNdef, diag, engagementLines, keyLines, looksLikeNdef, ndefJson, ndefLines } from './engagement.js';
+import { diag, diagnoseText } from './diagnostic.js';
+import { describeNdef, engagementLines, keyLines, looksLikeNdef, ndefJson, ndefLines } from './engagement.js';
 
 function has(v: CborValue, ...keys: string[]): v is CborMap {
   return v instanceof Map && keys.every((k) => v.has(k));
@@ -43,13 +44,13 @@ function certLine(der: Uint8Array): string {
 }
 
 function issuerAuthLines(auth: CoseSign1, indent: string): string[] {
-  const out = [`${indent}IssuerAuth: COSE_Sign1, protected ${diagnose(auth.protectedBytes.length === 0 ? Uint8Array.of(0xa0) : auth.protectedBytes)}`];
+  const out = [`${indent}IssuerAuth: COSE_Sign1, protected ${diagnoseText(auth.protectedBytes.length === 0 ? Uint8Array.of(0xa0) : auth.protectedBytes)}`];
   for (const der of getX5Chain(auth.protectedHeaders, auth.unprotectedHeaders)) out.push(`${indent}  x5chain: ${certLine(der)}`);
   const mso = decodeIssuerAuthPayload(auth);
   out.push(
     `${indent}  MSO: ${mso.docType}, ${mso.digestAlgorithm}, signed ${mso.validityInfo.signed.text}, valid ${mso.validityInfo.validFrom.text} … ${mso.validityInfo.validUntil.text}`,
     `${indent}  device key: ${mso.deviceKeyInfo.deviceKey.kty} ${mso.deviceKeyInfo.deviceKey.crv}`,
-    `${indent}  payload: ${diagnose(auth.payload!, { indent: 0 })}`,
+    `${indent}  payload: ${diagnoseText(auth.payload!)}`,
   );
   return out;
 }
@@ -60,7 +61,7 @@ function issuerSignedLines(is: IssuerSigned, indent: string): string[] {
     out.push(`${indent}${ns}:`);
     for (const it of items) {
       const v = it.value.elementValue;
-      const shown = v instanceof Uint8Array ? `<${v.length} bytes>` : diagnose(encode(v));
+      const shown = v instanceof Uint8Array ? `<${v.length} bytes>` : diag(v);
       out.push(`${indent}  ${it.value.elementIdentifier} = ${shown}  (digestID ${it.value.digestID})`);
     }
   }

@@ -54,13 +54,15 @@ Usage: shomei issue --doctype T --data data.json --issuer-key KEY --issuer-cert 
     if (certs.length === 0) throw new UsageError('--issuer-cert is required');
     const validFrom = date(str(args, 'valid-from'), '--valid-from', new Date());
     const validUntil = date(str(args, 'valid-until'), '--valid-until', new Date(validFrom.getTime() + 365 * 86_400_000));
+    const digest = str(args, 'digest');
+    if (digest !== 'SHA-256' && digest !== 'SHA-384' && digest !== 'SHA-512') throw new UsageError(`--digest must be SHA-256, SHA-384 or SHA-512, got ${digest}`);
     const nameSpaces = jsonToNameSpaces(defaultRegistry(), docType, readJson(need('data')));
     const issuerSigned = await issueMdoc({
       docType,
       nameSpaces,
       deviceKey: readPublicKey(need('device-key')),
       validity: { signed: new Date(), validFrom, validUntil },
-      digestAlgorithm: str(args, 'digest') as DigestAlgorithm,
+      digestAlgorithm: digest satisfies DigestAlgorithm,
       issuer: { signer: readPrivateKey(need('issuer-key')), certificates: certs },
     });
     writeFileSync(out, encodeIssuerSigned(issuerSigned));

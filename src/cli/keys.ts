@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { type Jwk, keyFromJwk } from '../cose/index.js';
 import type { PrivateKey, PublicKey } from '../crypto/types.js';
 import { toBase64Url } from '../internal/bytes.js';
+import { ShomeiError } from '../errors.js';
 import { type Certificate, parseCertificates } from '../x509/index.js';
-import { readInput, UsageError } from './io.js';
+import { denoPermission, InputError, readInput, UsageError } from './io.js';
 
 function text(path: string): string {
   return new TextDecoder().decode(readInput(path));
@@ -24,13 +25,14 @@ function fromKeyObject(key: KeyObject): PrivateKey | PublicKey {
 /** A private key from a PEM (PKCS#8 or SEC 1) or JWK file. */
 export function readPrivateKey(path: string): PrivateKey {
   const t = text(path).trim();
+  if (/^-----BEGIN PUBLIC KEY-----/.test(t)) throw new InputError(`${path} holds a public key; a private key is needed`);
   try {
     const key = t.startsWith('{') ? keyFromJwk(JSON.parse(t) as Jwk) : fromKeyObject(createPrivateKey(t));
-    if (!('d' in key)) throw new UsageError(`${path} holds a public key; a private key is needed`);
+    if (!('d' in key)) throw new InputError(`${path} holds a public key; a private key is needed`);
     return key as PrivateKey;
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: not a supported private key (${(e as Error).message})`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: not a supported private key (${(e as Error).message})`);
   }
 }
 
@@ -45,17 +47,17 @@ export function readPublicKey(path: string): PublicKey {
     }
     return key;
   } catch (e) {
-    throw new UsageError(`${path}: not a supported public key (${(e as Error).message})`);
+    throw new InputError(`${path}: not a supported public key (${(e as Error).message})`);
   }
 }
 
 /** Certificates from a PEM bundle or a DER file. */
 export function readCertificates(path: string): Certificate[] {
+  const bytes = readInput(path);
   try {
-    return parseCertificates(readInput(path));
+    return parseCertificates(bytes);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: not a certificate (${(e as Error).message})`);
+    throw new InputError(`${path}: not a certificate (${(e as Error).message})`, e instanceof ShomeiError ? e.code : undefined);
   }
 }
 
@@ -66,13 +68,14 @@ export function readTrust(paths: readonly string[]): Certificate[] {
     let isDir = false;
     try {
       isDir = statSync(p).isDirectory();
-    } catch {
-      throw new UsageError(`cannot read ${p}`);
+    } catch (e) {
+      if (denoPermission(e) !== undefined) throw e;
+      throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     if (!isDir) out.push(...readCertificates(p));
     else for (const f of readdirSync(p).sort()) if (/\.(pem|crt|der|cer)$/i.test(f)) out.push(...readCertificates(join(p, f)));
   }
-  if (out.length === 0) throw new UsageError('no trust anchor certificates found');
+  if (out.length === 0) throw new InputError(`no trust anchor certificates found in ${paths.join(', ')}`);
   return out;
 }
 
@@ -89,11 +92,11 @@ export function keyToPem(key: PrivateKey | PublicKey): string {
 
 /** The bytes of a JSON or text file, parsed as JSON. */
 export function readJson(path: string): unknown {
+  const t = text(path);
   try {
-    return JSON.parse(text(path));
+    return JSON.parse(t);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: not JSON (${(e as Error).message})`);
+    throw new InputError(`${path}: not JSON (${(e as Error).message})`);
   }
 }
 

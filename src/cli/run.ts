@@ -4,6 +4,7 @@
  * 2 for usage errors.
  */
 
+import { readFileSync } from 'node:fs';
 import { cardInfo } from './card-info.js';
 import { demo } from './demo.js';
 import { engagement } from './engagement.js';
@@ -16,8 +17,18 @@ import { present } from './present.js';
 import { verify } from './verify.js';
 import { vectors } from './vectors-command.js';
 
+/**
+ * The package version, from the package.json two folders up: the same path from
+ * src/cli/run.ts (tests, tsx) and from the built dist/cli/main.js.
+ */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string') throw new Error('package.json has no version');
+  return pkg.version;
+}
+
 /** Every subcommand by name. */
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Readonly<Record<string, Command>> = {
   demo,
   engagement,
   inspect,
@@ -35,6 +46,7 @@ function usage(): string {
   const width = Math.max(...names.map((n) => n.length));
   return [
     'Usage: shomei <command> [options]',
+    '       shomei --version',
     '',
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`),
@@ -50,7 +62,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`shomei ${packageVersion()}\n`);
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     process.stderr.write(`shomei: unknown command '${name}'\n${usage()}\n`);
     return 2;

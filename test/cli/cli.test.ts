@@ -43,7 +43,8 @@ describe('shomei inspect', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toBe('shomei inspect: ERR_CBOR_DUPLICATE_KEY: duplicate map key 1 (at byte 3)\n');
     expect((await run('inspect')).code).toBe(2);
-    expect((await run('inspect', '--hex', 'zz')).code).toBe(2);
+    // Bad hex is invalid input, not a usage error.
+    expect((await run('inspect', '--hex', 'zz')).code).toBe(1);
     expect((await run('inspect', '--hex', '00', '--format', 'xml')).code).toBe(2);
     expect((await run('inspect', '--nope')).code).toBe(2);
     expect((await run('inspect', '/no/such/file')).code).toBe(2);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli as run } from '../helpers/cli.js';
+import { scanOutput } from './qr-screen.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -19,12 +20,55 @@ describe('shomei demo', () => {
     expect(report.steps.every((s) => typeof s.ms === 'number' && s.ms >= 0)).toBe(true);
   });
 
-  it('prints the QR engagement as blocks and the verified report', async () => {
+  it('prints a short summary by default: the QR engagement, what was asked, what was disclosed, VALID, timings', async () => {
     const { code, out } = await run('demo');
     expect(code).toBe(0);
-    expect(out).toMatch(/mdoc:[A-Za-z0-9_-]+/);
-    expect(out).toContain('█');
+    const uri = /mdoc:[A-Za-z0-9_-]+/.exec(out)?.[0];
+    expect(uri).toBeDefined();
+    // The drawn code scans to exactly the printed URI (on a dark terminal as drawn; reversed on a light one).
+    expect(scanOutput(out, 'dark')).toBe(uri);
+    expect(scanOutput(out, 'light')).toBe(uri);
+    expect(out).toContain('The reader asked for:\n  org.iso.18013.5.1.mDL\n    org.iso.18013.5.1: family_name, given_name, age_over_18, portrait');
+    expect(out).toContain('      full_name_unicode: 山田　花子');
+    expect(out).toContain('      portrait: <14 bytes>');
+    expect(out).toMatch(/Result: VALID \(\d+ checks passed, 0 failed\)/);
+    expect(out).toMatch(/Timings: PKI [\d.]+ ms, issuance [\d.]+ ms, .*; total [\d.]+ ms/);
+    // Not every check: those are for --verbose.
+    expect(out).not.toContain('VALUE_DIGEST');
+    expect(out.split('\n').length).toBeLessThan(75);
+  });
+
+  it('--verbose prints every check and every step', async () => {
+    const { code, out } = await run('demo', '--verbose', '--no-qr');
+    expect(code).toBe(0);
+    expect(out).not.toContain('█');
     expect(out).toContain('DeviceResponse 1.0 status 0: VALID');
+    expect(out).toMatch(/ok {3}VALUE_DIGEST org\.iso\.18013\.5\.1\/family_name/);
+    expect(out).toMatch(/ms {2}reader: decrypt and verify the DeviceResponse/);
     expect(out).toContain('The exchange VERIFIED.');
+  });
+
+  it('colours the QR code black on white on a terminal, and not when NO_COLOR is set or output is piped', async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    const noColor = process.env.NO_COLOR;
+    try {
+      Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+      delete process.env.NO_COLOR;
+      const colored = (await run('demo')).out;
+      expect(colored).toContain('\u001b[30;107m');
+      const uri = /mdoc:[A-Za-z0-9_-]+/.exec(colored)?.[0];
+      expect(scanOutput(colored, 'dark')).toBe(uri);
+      expect(scanOutput(colored, 'light')).toBe(uri);
+      process.env.NO_COLOR = '1';
+      expect((await run('demo')).out).not.toContain('\u001b[');
+      Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true });
+      delete process.env.NO_COLOR;
+      expect((await run('demo')).out).not.toContain('\u001b[');
+    } finally {
+      if (tty === undefined) delete (process.stdout as { isTTY?: boolean }).isTTY;
+      else Object.defineProperty(process.stdout, 'isTTY', tty);
+      if (noColor === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = noColor;
+    }
   });
 });

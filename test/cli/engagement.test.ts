@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CborValue, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
 import { runCli as run } from '../helpers/cli.js';
+import { scanOutput } from './qr-screen.js';
 import { encodeCoseKey } from '../../src/cose/index.js';
 import { nobleBackend, publicKeyOf } from '../../src/crypto/index.js';
 import { toHex } from '../../src/internal/bytes.js';
@@ -62,6 +63,15 @@ describe('shomei engagement: Annex D', () => {
       ].join('\n'),
     );
     expect(r.out).toContain(`QR form: ${engagementToQrUri(QR)}`);
+  });
+
+  it('--qr draws the engagement as a QR code that scans to its exact mdoc: URI', async () => {
+    const r = await run('engagement', '--hex', toHex(QR), '--qr');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('central client UUID: 45efef74-2b2c-4837-a9a3-b0e1d05a6917');
+    expect(scanOutput(r.out, 'dark')).toBe(engagementToQrUri(QR));
+    expect(scanOutput(r.out, 'light')).toBe(engagementToQrUri(QR));
+    expect((await run('engagement', '--hex', toHex(QR), '--qr', '--json')).code).toBe(2);
   });
 
   it('reads the same from a binary file and from DeviceEngagementBytes (tag 24)', async () => {
@@ -257,7 +267,7 @@ describe('shomei engagement: errors', () => {
   it('exits 2 on usage errors and prints help', async () => {
     expect((await run('engagement')).code).toBe(2);
     expect((await run('engagement', '--hex', '00', 'file')).code).toBe(2);
-    expect((await run('engagement', '--hex', 'zz')).code).toBe(2);
+    expect((await run('engagement', '--hex', 'zz')).code).toBe(1); // bad hex is invalid input
     expect((await run('engagement', '--nope')).code).toBe(2);
     const missing = await run('engagement', '/no/such/file');
     expect(missing.code).toBe(2);
