@@ -18,6 +18,12 @@ export interface DiagnoseOptions extends Omit<DecodeOptions, 'embedded'> {
   readonly embedded?: boolean;
   /** Indent nested arrays and maps by this many spaces per level; 0 prints one line. Default 0. */
   readonly indent?: number;
+  /**
+   * Print text strings as the characters they hold (山田　花子), escaping only what would
+   * break the quotes or a terminal: `"`, `\`, C0 and C1 controls, DEL, U+2028/U+2029 and
+   * the bidirectional controls. Default false: everything outside printable ASCII as `\uXXXX`.
+   */
+  readonly unicode?: boolean;
 }
 
 /** Bignums up to this many bytes (about 2,500 decimal digits) are printed as integers. */
@@ -31,6 +37,7 @@ class Printer {
     readonly src: Uint8Array,
     readonly embedded: boolean,
     readonly indent: number,
+    readonly unicode: boolean,
   ) {
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   }
@@ -78,7 +85,7 @@ class Printer {
           return `(_ ${chunks.join(', ')})`;
         }
         const bytes = this.src.subarray(this.pos, (this.pos += n));
-        return major === 2 ? `h'${toHex(bytes)}'` : quote(utf8Decode(bytes));
+        return major === 2 ? `h'${toHex(bytes)}'` : quote(utf8Decode(bytes), this.unicode);
       }
       case 4: {
         const parts: string[] = [];
@@ -160,13 +167,18 @@ export function formatFloat(v: number): string {
   return s.includes('.') ? s : `${s}.0`;
 }
 
-function quote(s: string): string {
+/** Characters escaped even in `unicode` mode: controls, separators, bidirectional controls. */
+function unsafe(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+function quote(s: string, unicode: boolean): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += '\\\\';
-    else if (c < 0x20 || c >= 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else if (unicode ? unsafe(c) : c < 0x20 || c >= 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
     else out += s[i];
   }
   return `${out}"`;
@@ -184,5 +196,5 @@ function quote(s: string): string {
  */
 export function diagnose(bytes: Uint8Array, options: DiagnoseOptions = {}): string {
   decode(bytes, { ...options, embedded: 'eager' });
-  return new Printer(bytes, options.embedded ?? true, options.indent ?? 0).item(0);
+  return new Printer(bytes, options.embedded ?? true, options.indent ?? 0, options.unicode ?? false).item(0);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
-import { diagnose } from '../../src/cbor/index.js';
+import { diagnose, encode } from '../../src/cbor/index.js';
 import { fromHex } from '../../src/internal/bytes.js';
 
 describe('diagnose (RFC 8949 §8)', () => {
@@ -20,6 +20,13 @@ describe('diagnose (RFC 8949 §8)', () => {
     expect(diagnose(fromHex('fb7e37e43c8800759c'))).toBe('1.0e+300');
     expect(diagnose(fromHex('f9fc00'))).toBe('-Infinity');
     expect(diagnose(fromHex('62c3bc'))).toBe('"\\u00fc"');
+  });
+
+  it('unicode: text as the characters it holds, controls, separators and bidirectional overrides still escaped', () => {
+    const text = (s: string) => encode(s);
+    expect(diagnose(text('山田　花子'), { unicode: true })).toBe('"山田　花子"');
+    expect(diagnose(text('山田'))).toBe('"\\u5c71\\u7530"');
+    expect(diagnose(text('a"\\b\n\u007f\u0085\u2028\u202e\u2066ü'), { unicode: true })).toBe('"a\\"\\\\b\\u000a\\u007f\\u0085\\u2028\\u202e\\u2066ü"');
   });
 
   it('indents nested structures when asked', () => {

@@ -154,7 +154,7 @@ describe('shomei inspect: --json and UTF-8', () => {
   // Needs `DiagnoseOptions.unicode` in src/cbor/diagnose.ts (the cbor branch): until it
   // lands, diagnose escapes every non-ASCII character and this test fails as expected.
   // Once it lands, remove `.fails`.
-  it.fails('diagnostic notation prints text as UTF-8, 山田　花子 not \\u5c71\\u7530…', async () => {
+  it('diagnostic notation prints text as UTF-8, 山田　花子 not \\u5c71\\u7530…', async () => {
     const r = await run('inspect', '--compact', '--hex', Buffer.from(item).toString('hex'));
     expect(r.out).toBe(`{"full_name_unicode": "${name}"}\n`);
   });
