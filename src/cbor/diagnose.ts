@@ -124,7 +124,7 @@ class Printer {
     }
     if (tag === 24 && this.embedded && this.src[this.pos] !== 0x5f) {
       const [, , len] = this.head();
-      const inner = new Printer(this.src.subarray(this.pos, (this.pos += Number(len))), true, this.indent);
+      const inner = new Printer(this.src.subarray(this.pos, (this.pos += Number(len))), true, this.indent, this.unicode);
       return `24(<<${inner.item(level)}>>)`;
     }
     return `${tag}(${this.item(level)})`;

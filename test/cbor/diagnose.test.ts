@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
-import { diagnose, encode } from '../../src/cbor/index.js';
+import { diagnose, EncodedCbor, encode } from '../../src/cbor/index.js';
 import { fromHex } from '../../src/internal/bytes.js';
 
 describe('diagnose (RFC 8949 §8)', () => {
@@ -25,6 +25,7 @@ describe('diagnose (RFC 8949 §8)', () => {
   it('unicode: text as the characters it holds, controls, separators and bidirectional overrides still escaped', () => {
     const text = (s: string) => encode(s);
     expect(diagnose(text('山田　花子'), { unicode: true })).toBe('"山田　花子"');
+    expect(diagnose(encode(EncodedCbor.wrap(encode('花子'), '花子')), { unicode: true })).toBe('24(<<"花子">>)');
     expect(diagnose(text('山田'))).toBe('"\\u5c71\\u7530"');
     expect(diagnose(text('a"\\b\n\u007f\u0085\u2028\u202e\u2066ü'), { unicode: true })).toBe('"a\\"\\\\b\\u000a\\u007f\\u0085\\u2028\\u202e\\u2066ü"');
   });
