@@ -30,7 +30,9 @@ import {
 import { SessionCipher } from './cipher.js';
 import { type DeviceRetrievalMethod, encodeDeviceEngagement, engagementToQrUri } from './engagement.js';
 import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus, type SessionTerminated, terminationReason } from './messages.js';
-import { buildHandoverSelect, type CarrierConfiguration, encodeHandoverSelect } from './nfc.js';
+import type { CarrierConfiguration } from './carriers.js';
+import { encodeHandoverSelect } from './handover.js';
+import { buildHandoverSelect } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
 /** What the consent callback learns about a reader. */

@@ -1,7 +1,7 @@
 /**
  * NDEF records and messages (NFC Forum NFC Data Exchange Format, NDEF 1.0 §3), the
  * container ISO/IEC 18013-5 uses for NFC device engagement (Connection Handover, see
- * `nfc.ts`).
+ * `handover.ts`).
  *
  * ```
  * record  = header TYPE_LENGTH PAYLOAD_LENGTH [ID_LENGTH] TYPE [ID] PAYLOAD

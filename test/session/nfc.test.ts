@@ -37,7 +37,7 @@ import {
   T4tStatus,
   type Transceive,
   Type4TagResponder,
-} from '../../src/session/nfc.js';
+} from '../../src/session/index.js';
 import { annexDBytes } from '../helpers/annex-d.js';
 
 const runs = Number(process.env.SHOMEI_FC_RUNS ?? 300);
