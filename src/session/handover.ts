@@ -16,6 +16,7 @@
  */
 
 import { SessionError } from '../errors.js';
+import { recordsById } from './record-ids.js';
 import { decodeNdefMessage, encodeNdefMessage, isNdefRecord, latin1Bytes, latin1Text, type NdefRecord, ndefRecord, TNF } from './ndef.js';
 
 /** Connection Handover version written by the builders: 1.5 (major in the high nibble), as 18013-5 requires. */
@@ -105,10 +106,11 @@ function encodeAlternativeCarrier(ac: AlternativeCarrier, name: string): NdefRec
 
 /** Each reference of each ac record must name exactly one record of the message. */
 function checkReferences(acs: readonly AlternativeCarrier[], records: readonly NdefRecord[], kind: string): void {
+  const byId = recordsById(records);
   const find = (ref: string, path: string) => {
-    const hits = records.filter((r) => r.id !== undefined && latin1Text(r.id) === ref);
-    if (hits.length === 0) ndefFail(`no record has the ID "${ref}"`, path);
-    if (hits.length > 1) ndefFail(`${hits.length} records have the ID "${ref}"`, path);
+    const hits = byId.get(ref)?.length ?? 0;
+    if (hits === 0) ndefFail(`no record has the ID "${ref}"`, path);
+    if (hits > 1) ndefFail(`${hits} records have the ID "${ref}"`, path);
   };
   acs.forEach((ac, i) => {
     find(ac.carrierDataReference, `${kind}.ac[${i}].carrierDataReference`);

@@ -20,6 +20,7 @@ import { SessionError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
 import { type CarrierConfiguration, decodeCarrierRecord, encodeCarrierRecord, MdocNdef } from './carriers.js';
 import { CarrierPowerState, decodeHandoverSelect, HANDOVER_VERSION, type HandoverRequest, type HandoverSelect } from './handover.js';
+import { recordsById } from './record-ids.js';
 import { isNdefRecord, latin1Text, type NdefRecord, ndefRecord, TNF } from './ndef.js';
 
 function ndefFail(message: string, path: string): never {
@@ -36,12 +37,20 @@ export interface Carrier {
 
 /** The carriers of a decoded Handover Select or Request, in ac order, with typed configurations. */
 export function carriersOf(message: HandoverSelect | HandoverRequest): Carrier[] {
-  const byId = (ref: string) => message.records.find((r) => r.id !== undefined && latin1Text(r.id) === ref);
+  // One pass over the records, and each configuration record decoded once however many ac records name it.
+  const index = recordsById(message.records);
+  const byId = (ref: string) => index.get(ref)?.[0];
+  const decoded = new Map<NdefRecord, CarrierConfiguration>();
   return message.alternativeCarriers.map((ac, i) => {
     const record = byId(ac.carrierDataReference);
     if (record === undefined) ndefFail(`no record has the ID "${ac.carrierDataReference}"`, `ac[${i}]`);
     const aux = ac.auxiliaryDataReferences.map((a, j) => byId(a) ?? ndefFail(`no record has the ID "${a}"`, `ac[${i}].auxiliaryDataReferences[${j}]`));
-    return { cps: ac.cps, configuration: decodeCarrierRecord(record, `ac[${i}]`), record, auxiliaryRecords: aux };
+    let configuration = decoded.get(record);
+    if (configuration === undefined) {
+      configuration = decodeCarrierRecord(record, `ac[${i}]`);
+      decoded.set(record, configuration);
+    }
+    return { cps: ac.cps, configuration, record, auxiliaryRecords: aux };
   });
 }
 
