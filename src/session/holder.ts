@@ -16,11 +16,14 @@ import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPubli
 import { isShomeiError, SessionError } from '../errors.js';
 import {
   buildDeviceResponse,
+  DATA_NOT_RETURNED,
   type DeviceRequest,
   type DeviceResponse,
   DeviceResponseStatus,
   type DocRequest,
   decodeDeviceRequest,
+  decodeIssuerAuthPayload,
+  decodeIssuerSigned,
   type ElementSelection,
   encodeDeviceResponse,
   type HeldDocument,
@@ -117,6 +120,8 @@ export class HolderSession {
   readonly deviceEngagement: Uint8Array;
   readonly #eDeviceKey: EcPrivateKey | OkpPrivateKey;
   readonly #options: HolderSessionOptions;
+  /** The held documents, decoded once, with their docType. */
+  readonly #held: readonly { readonly docType: string; readonly document: HeldDocument }[];
   #handover: Handover = { kind: 'qr' };
   #handoverFixed = false;
   #state: HolderState = 'engaged';
@@ -128,9 +133,16 @@ export class HolderSession {
     this.deviceEngagement = deviceEngagement;
     this.#eDeviceKey = key;
     this.#options = options;
+    this.#held = options.documents.map((d, i) => {
+      const issuerSigned = d.issuerSigned instanceof Uint8Array ? decodeIssuerSigned(d.issuerSigned, `documents[${i}].issuerSigned`) : d.issuerSigned;
+      return { docType: decodeIssuerAuthPayload(issuerSigned.issuerAuth, `documents[${i}].issuerAuth`).docType, document: { ...d, issuerSigned } };
+    });
   }
 
-  /** A new session with a fresh ephemeral key and DeviceEngagement. */
+  /**
+   * A new session with a fresh ephemeral key and DeviceEngagement.
+   * @throws MdocError when a held document does not decode.
+   */
   static async create(options: HolderSessionOptions): Promise<HolderSession> {
     const backend = resolveBackend(options);
     if (options.documents.length === 0) throw new RangeError('a holder session needs at least one document');
@@ -307,6 +319,13 @@ export class HolderSession {
     const documentErrors: (readonly [string, number])[] = [];
     // One DocRequest at a time: the consent callback sees the reader identity and the items of the same DocRequest.
     for (const dr of request.docRequests) {
+      const docType = dr.itemsRequest.value.docType;
+      const held = this.#held.filter((h) => h.docType === docType).map((h) => h.document);
+      if (held.length === 0) {
+        // Not held: no reader check, no consent, no signature (a request naming many unheld documents costs nothing).
+        documentErrors.push([docType, DATA_NOT_RETURNED]);
+        continue;
+      }
       const reader = await this.#reader(dr, session.transcript);
       const requested: Record<string, Record<string, boolean>> = Object.create(null);
       for (const [ns, els] of dr.itemsRequest.value.nameSpaces) {
@@ -315,7 +334,7 @@ export class HolderSession {
         requested[ns] = items;
       }
       const part = await buildDeviceResponse({
-        documents: this.#options.documents,
+        documents: held,
         request: { ...request, docRequests: [dr] },
         sessionTranscript: session.transcript.tagged,
         ...(this.#options.deviceAuth === 'signature' || !macPossible ? {} : { mac: { eReaderKey: session.eReaderKey } }),

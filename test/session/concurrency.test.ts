@@ -190,6 +190,37 @@ describe('consent and reader identity per DocRequest', () => {
     expect(result.verification.documents.map((d) => Object.keys(d.issuerSigned[NS] ?? {}))).toEqual([[], ['age_over_18']]);
   });
 
+  it('DocRequests for documents not held cost no work per request: the held documents are decoded once', async () => {
+    let reads = 0;
+    const held = {
+      get issuerSigned() {
+        reads++;
+        return mdl;
+      },
+      deviceKey: device,
+    };
+    const seen: string[] = [];
+    const holder = await HolderSession.create({
+      documents: [held],
+      backend,
+      consent: (c) => {
+        seen.push(c.docType);
+        return c.available;
+      },
+    });
+    const readsAtCreate = reads;
+    const reader = await ReaderSession.fromQrUri(holder.qrUri, readerOptions());
+    const unheld = Array.from({ length: 500 }, (_, i) => ({ docType: `org.example.unheld.${i}`, nameSpaces: { [NS]: { family_name: false } } }));
+    const answer = await holder.receive(await reader.request([...unheld, ...REQUEST_A]));
+    if (answer.kind !== 'request') throw new Error(answer.kind);
+    expect(seen).toEqual([MDL]);
+    expect(reads).toBe(readsAtCreate);
+    const result = await reader.receive(answer.reply);
+    if (result.kind !== 'response') throw new Error(result.kind);
+    expect(result.response.documentErrors).toHaveLength(500);
+    expect(result.response.documents.map((d) => d.docType)).toEqual([MDL]);
+  });
+
   it('namespace and element names from the request do not reach the prototype of what consent sees', async () => {
     const seen: ConsentRequest[] = [];
     const holder = await HolderSession.create(holderOptions({ consent: (c) => {
