@@ -12,6 +12,9 @@
  * LE OOB payload   = AD structures: length (1) type (1) data (length − 1)
  * nfc payload      = version (0x01) ( length (1) type (1) value (length − 1) )*
  * ```
+ *
+ * Clause numbers in the comments below are carried over from the former `nfc.ts`, as
+ * implementations cite them; they were not checked against the standards' text.
  */
 
 import { SessionError } from '../errors.js';

@@ -13,6 +13,9 @@
  * ac payload       = CPS (low 2 bits) | ref length (1) ref | aux count (1) ( aux length (1) aux )*
  * cr payload       = random number (2 bytes, big-endian)
  * ```
+ *
+ * Clause numbers in the comments below are carried over from the former `nfc.ts`, as
+ * implementations cite them; they were not checked against the standards' text.
  */
 
 import { SessionError } from '../errors.js';

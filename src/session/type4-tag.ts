@@ -15,6 +15,9 @@
  * Not implemented: negotiated handover's TNEP exchange over UPDATE BINARY (Service
  * Parameter / Service Select / TNEP Status records; the responder answers UPDATE BINARY
  * with 6D00), the T4T 3.0 extended NDEF file (TLV 06, ENLEN) and offsets above 7FFF.
+ *
+ * Clause numbers in the comments below are carried over from the former `nfc.ts`, as
+ * implementations cite them; they were not checked against the standards' text.
  */
 
 import { ApduError, SessionError } from '../errors.js';
