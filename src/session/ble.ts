@@ -125,7 +125,9 @@ export interface BleReassemblerOptions {
 }
 
 /**
- * Reassembles one message from the characteristic values a peer writes or notifies.
+ * Reassembles one message from the characteristic values a peer writes or notifies, in
+ * time and memory linear in the message (the buffer doubles; at most `maxMessageSize` + 1
+ * chunks, since every chunk but the last must carry a byte).
  * `push` returns the message when its last chunk (continuation 0x00) arrives; after
  * that the reassembler refuses further chunks until `reset()` (18013-5 alternates one
  * message each way, so the transport code resets once it has handled a message).
@@ -174,8 +176,8 @@ export class BleMessageReassembler {
    * Take one characteristic value; the whole message when it was the last chunk.
    *
    * @throws SessionError `ERR_SESSION_BLE` for an empty value, a continuation byte other
-   *   than 00/01, a chunk longer than the MTU allows, a message over `maxMessageSize`, or
-   *   any chunk after the last one. The reassembler then stays failed until `reset()`.
+   *   than 00/01, a chunk with more to follow but no message bytes, a chunk longer than
+   *   the MTU allows, a message over `maxMessageSize`, or any chunk after the last one. The reassembler then stays failed until `reset()`.
    */
   push(chunk: Uint8Array): Uint8Array | undefined {
     assertBytes(chunk, 'chunk');
@@ -187,6 +189,8 @@ export class BleMessageReassembler {
     const flag = chunk[0]!;
     if (flag !== BleContinuation.More && flag !== BleContinuation.Last) this.#fail(`continuation byte ${flag} is not 00 or 01`, path);
     const n = chunk.length - 1;
+    // Every chunk but the last carries at least one byte, so a message has at most maxMessageSize + 1 chunks.
+    if (n === 0 && flag === BleContinuation.More) this.#fail('a chunk with more to follow carries no message bytes', path);
     if (this.#length + n > this.maxMessageSize) this.#fail(`the message exceeds ${this.maxMessageSize} bytes`, path);
     if (this.#length + n > this.#buffer.length) {
       const grown = new Uint8Array(Math.min(this.maxMessageSize, Math.max(this.#buffer.length * 2, this.#length + n)));

@@ -218,7 +218,7 @@ function methodValue(m: DeviceRetrievalMethod): CborValue {
   const opts = new Map<CborValue, CborValue>();
   for (const [name, value] of Object.entries(m.options)) {
     if (name === 'extensions' || value === undefined) continue;
-    const label = keys[name];
+    const label = Object.hasOwn(keys, name) ? keys[name] : undefined;
     if (label === undefined) throw new TypeError(`unknown ${m.type} option ${name}`);
     opts.set(label, value as CborValue);
   }

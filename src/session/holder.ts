@@ -16,13 +16,18 @@ import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPubli
 import { isShomeiError, SessionError } from '../errors.js';
 import {
   buildDeviceResponse,
+  DATA_NOT_RETURNED,
   type DeviceRequest,
+  type DeviceResponse,
   DeviceResponseStatus,
   type DocRequest,
   decodeDeviceRequest,
+  decodeIssuerAuthPayload,
+  decodeIssuerSigned,
   type ElementSelection,
   encodeDeviceResponse,
   type HeldDocument,
+  type MdocDocument,
   readerAuthCertificates,
   type SessionTranscriptBytes,
   verifyReaderAuthSignature,
@@ -30,7 +35,9 @@ import {
 import { SessionCipher } from './cipher.js';
 import { type DeviceRetrievalMethod, encodeDeviceEngagement, engagementToQrUri } from './engagement.js';
 import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, SessionStatus, type SessionTerminated, terminationReason } from './messages.js';
-import { buildHandoverSelect, type CarrierConfiguration, encodeHandoverSelect } from './nfc.js';
+import type { CarrierConfiguration } from './carriers.js';
+import { encodeHandoverSelect } from './handover.js';
+import { buildHandoverSelect } from './nfc.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
 /** What the consent callback learns about a reader. */
@@ -94,25 +101,48 @@ export type HolderReceiveResult =
 
 type HolderState = 'engaged' | 'established' | 'ended';
 
-/** A holder session. Create it with {@link HolderSession.create}. */
+/** What one established session answers with: fixed by the SessionEstablishment that created it. */
+interface Established {
+  readonly transcript: SessionTranscriptBytes;
+  readonly eReaderKey: EcPublicKey | OkpPublicKey;
+  readonly cipher: SessionCipher;
+}
+
+/**
+ * A holder session. Create it with {@link HolderSession.create}.
+ *
+ * `receive` handles one message at a time, in call order: a message given while an
+ * earlier one is still being answered (waiting for consent, signing…) waits for it. The
+ * session is established by the first SessionEstablishment only; another one is refused.
+ */
 export class HolderSession {
   /** The DeviceEngagement bytes to show (QR) or put in an NFC Handover Select. */
   readonly deviceEngagement: Uint8Array;
   readonly #eDeviceKey: EcPrivateKey | OkpPrivateKey;
   readonly #options: HolderSessionOptions;
+  /** The held documents, decoded once, with their docType. */
+  readonly #held: readonly { readonly docType: string; readonly document: HeldDocument }[];
   #handover: Handover = { kind: 'qr' };
+  #handoverFixed = false;
   #state: HolderState = 'engaged';
-  #cipher: SessionCipher | undefined;
+  #session: Established | undefined;
   #transcript: SessionTranscriptBytes | undefined;
-  #eReaderKey: EcPublicKey | OkpPublicKey | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(deviceEngagement: Uint8Array, key: EcPrivateKey | OkpPrivateKey, options: HolderSessionOptions) {
     this.deviceEngagement = deviceEngagement;
     this.#eDeviceKey = key;
     this.#options = options;
+    this.#held = options.documents.map((d, i) => {
+      const issuerSigned = d.issuerSigned instanceof Uint8Array ? decodeIssuerSigned(d.issuerSigned, `documents[${i}].issuerSigned`) : d.issuerSigned;
+      return { docType: decodeIssuerAuthPayload(issuerSigned.issuerAuth, `documents[${i}].issuerAuth`).docType, document: { ...d, issuerSigned } };
+    });
   }
 
-  /** A new session with a fresh ephemeral key and DeviceEngagement. */
+  /**
+   * A new session with a fresh ephemeral key and DeviceEngagement.
+   * @throws MdocError when a held document does not decode.
+   */
   static async create(options: HolderSessionOptions): Promise<HolderSession> {
     const backend = resolveBackend(options);
     if (options.documents.length === 0) throw new RangeError('a holder session needs at least one document');
@@ -152,52 +182,27 @@ export class HolderSession {
     return handoverSelect;
   }
 
-  /** Use an NFC handover (the Handover Select / Request exchanged) instead of QR; before the first message. */
+  /**
+   * Use an NFC handover (the Handover Select / Request exchanged) instead of QR; before the first message.
+   * @throws SessionError `ERR_SESSION_STATE` once a message has been given to `receive`.
+   */
   setHandover(handover: Handover): void {
-    if (this.#state !== 'engaged') throw new SessionError('ERR_SESSION_STATE', 'the handover is fixed once the session is established');
+    if (this.#state !== 'engaged' || this.#handoverFixed) throw new SessionError('ERR_SESSION_STATE', 'the handover is fixed once the session is established');
     this.#handover = handover;
   }
 
-  /** Handle SessionEstablishment (first) or SessionData (later) from the reader. */
-  async receive(bytes: Uint8Array): Promise<HolderReceiveResult> {
-    if (this.#state === 'ended') return this.#fail(new SessionError('ERR_SESSION_STATE', 'the session has ended'));
-    let ciphertext: Uint8Array;
-    let terminate = false;
-    try {
-      if (this.#state === 'engaged') {
-        const establishment = decodeSessionEstablishment(bytes);
-        if (establishment.eReaderKey.crv !== this.#eDeviceKey.crv) {
-          return this.#fail(new SessionError('ERR_SESSION_MESSAGE', `EReaderKey is on ${establishment.eReaderKey.crv}, the session on ${this.#eDeviceKey.crv}`), SessionStatus.ENCRYPTION_ERROR);
-        }
-        const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
-        this.#transcript = buildSessionTranscript({ deviceEngagement: this.deviceEngagement, eReaderKey: establishment.eReaderKeyBytes.bytes, handover: this.#handover });
-        this.#eReaderKey = establishment.eReaderKey;
-        this.#cipher = new SessionCipher('mdoc', await deriveSessionKeys(this.#eDeviceKey, establishment.eReaderKey, this.#transcript, backend), backend);
-        this.#state = 'established';
-        ciphertext = establishment.data;
-      } else {
-        const data = decodeSessionData(bytes);
-        terminate = data.status === SessionStatus.TERMINATION;
-        if (data.data === undefined) {
-          this.#state = 'ended';
-          return { kind: 'terminated', status: data.status!, reason: terminationReason(data.status!) };
-        }
-        ciphertext = data.data;
-      }
-    } catch (e) {
-      if (e instanceof SessionError) return this.#fail(e, SessionStatus.DECODING_ERROR);
-      throw e;
-    }
-    let plaintext: Uint8Array;
-    try {
-      plaintext = await this.#cipher!.decrypt(ciphertext);
-    } catch (e) {
-      if (e instanceof SessionError) return this.#fail(e, SessionStatus.ENCRYPTION_ERROR);
-      throw e;
-    }
-    const result = await this.#answer(plaintext);
-    if (terminate) this.#state = 'ended';
-    return result;
+  /**
+   * Handle SessionEstablishment (first) or SessionData (later) from the reader, after
+   * every earlier `receive` call has been answered. A second SessionEstablishment is
+   * refused with `ERR_SESSION_STATE` (and the status 11 reply), and the session ends.
+   */
+  receive(bytes: Uint8Array): Promise<HolderReceiveResult> {
+    // The transcript uses the handover as it is now: it cannot change under a queued message.
+    this.#handoverFixed = true;
+    const run = () => this.#receive(bytes);
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
   }
 
   /** End the session: the SessionData with status 20 to send. */
@@ -206,7 +211,73 @@ export class HolderSession {
     return encodeSessionData({ status: SessionStatus.TERMINATION });
   }
 
-  async #reader(dr: DocRequest): Promise<ReaderIdentity | undefined> {
+  async #receive(bytes: Uint8Array): Promise<HolderReceiveResult> {
+    if (this.#state === 'ended') return this.#fail(new SessionError('ERR_SESSION_STATE', 'the session has ended'));
+    let session: Established;
+    let ciphertext: Uint8Array;
+    let terminate = false;
+    if (this.#state === 'engaged') {
+      let establishment: ReturnType<typeof decodeSessionEstablishment>;
+      try {
+        establishment = decodeSessionEstablishment(bytes);
+      } catch (e) {
+        if (e instanceof SessionError) return this.#fail(e, SessionStatus.DECODING_ERROR);
+        throw e;
+      }
+      if (establishment.eReaderKey.crv !== this.#eDeviceKey.crv) {
+        return this.#fail(new SessionError('ERR_SESSION_MESSAGE', `EReaderKey is on ${establishment.eReaderKey.crv}, the session on ${this.#eDeviceKey.crv}`), SessionStatus.ENCRYPTION_ERROR);
+      }
+      // Established from here on, before anything is awaited: no other SessionEstablishment is taken.
+      this.#state = 'established';
+      const transcript = buildSessionTranscript({ deviceEngagement: this.deviceEngagement, eReaderKey: establishment.eReaderKeyBytes.bytes, handover: this.#handover });
+      this.#transcript = transcript;
+      const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+      let keys: Awaited<ReturnType<typeof deriveSessionKeys>>;
+      try {
+        keys = await deriveSessionKeys(this.#eDeviceKey, establishment.eReaderKey, transcript, backend);
+      } catch (e) {
+        if (isShomeiError(e)) return this.#fail(new SessionError('ERR_SESSION_MESSAGE', `EReaderKey: ${e.message}`, { cause: e }), SessionStatus.ENCRYPTION_ERROR);
+        this.#state = 'ended';
+        throw e;
+      }
+      session = { transcript, eReaderKey: establishment.eReaderKey, cipher: new SessionCipher('mdoc', keys, backend) };
+      this.#session = session;
+      ciphertext = establishment.data;
+    } else {
+      session = this.#session!;
+      let data: ReturnType<typeof decodeSessionData>;
+      try {
+        data = decodeSessionData(bytes);
+      } catch (e) {
+        if (!(e instanceof SessionError)) throw e;
+        if (isSessionEstablishment(bytes)) {
+          return this.#fail(new SessionError('ERR_SESSION_STATE', 'a second SessionEstablishment: the session is already established', { cause: e }), SessionStatus.DECODING_ERROR);
+        }
+        return this.#fail(e, SessionStatus.DECODING_ERROR);
+      }
+      terminate = data.status === SessionStatus.TERMINATION;
+      if (data.data === undefined) {
+        this.#state = 'ended';
+        return { kind: 'terminated', status: data.status!, reason: terminationReason(data.status!) };
+      }
+      ciphertext = data.data;
+    }
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await session.cipher.decrypt(ciphertext);
+    } catch (e) {
+      if (e instanceof SessionError) return this.#fail(e, SessionStatus.ENCRYPTION_ERROR);
+      throw e;
+    }
+    if (this.#ended()) return this.#fail(new SessionError('ERR_SESSION_STATE', 'the session was terminated while the message was handled'));
+    const result = await this.#answer(plaintext, session);
+    // terminate() while the answer was built (consent refused, user cancelled): send nothing.
+    if (this.#ended()) return this.#fail(new SessionError('ERR_SESSION_STATE', 'the session was terminated while the request was answered'));
+    if (terminate) this.#state = 'ended';
+    return result;
+  }
+
+  async #reader(dr: DocRequest, transcript: SessionTranscriptBytes): Promise<ReaderIdentity | undefined> {
     if (dr.readerAuth === undefined) return undefined;
     const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
     try {
@@ -214,7 +285,7 @@ export class HolderSession {
       if (chain.length === 0) return { signatureValid: false, trusted: false, detail: 'ReaderAuth has no x5chain' };
       const certificate = parseCertificate(chain[0]!);
       const key = certificate.publicKey;
-      const signatureValid = key !== null && key.kty !== 'RSA' && (await verifyReaderAuthSignature(dr, this.#transcript!, key, backend));
+      const signatureValid = key !== null && key.kty !== 'RSA' && (await verifyReaderAuthSignature(dr, transcript, key, backend));
       let trusted = false;
       let detail: string | undefined;
       if (this.#options.readerTrust !== undefined && this.#options.readerTrust.length > 0) {
@@ -229,7 +300,7 @@ export class HolderSession {
     }
   }
 
-  async #answer(plaintext: Uint8Array): Promise<HolderReceiveResult> {
+  async #answer(plaintext: Uint8Array, session: Established): Promise<HolderReceiveResult> {
     const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
     let request: DeviceRequest;
     try {
@@ -238,38 +309,70 @@ export class HolderSession {
       if (!isShomeiError(e)) throw e;
       // The request does not parse: answer with a DeviceResponse status (§8.3.2.1.2.3), encrypted.
       const status = e.code === 'ERR_MDOC_STRUCTURE' && e.message.includes('not valid CBOR') ? DeviceResponseStatus.CBOR_DECODING_ERROR : DeviceResponseStatus.CBOR_VALIDATION_ERROR;
-      const reply = encodeSessionData({ data: await this.#cipher!.encrypt(encodeDeviceResponse({ version: '1.0', documents: [], documentErrors: [], status })) });
+      const reply = encodeSessionData({ data: await session.cipher.encrypt(encodeDeviceResponse({ version: '1.0', documents: [], documentErrors: [], status })) });
       return { kind: 'error', error: new SessionError('ERR_SESSION_MESSAGE', `DeviceRequest: ${e.message}`, { cause: e }), reply };
     }
     const decisions: { consent: ConsentRequest; released: ElementSelection }[] = [];
-    const identities = new Map<string, ReaderIdentity | undefined>();
-    for (const dr of request.docRequests) identities.set(dr.itemsRequest.value.docType, await this.#reader(dr));
     // deviceMac needs the device key and EReaderKey on one curve (ECDH); otherwise sign.
-    const macPossible = this.#options.documents.every((d) => 'kty' in d.deviceKey && d.deviceKey.crv === this.#eReaderKey!.crv);
-    const response = await buildDeviceResponse({
-      documents: this.#options.documents,
-      request,
-      sessionTranscript: this.#transcript!.tagged,
-      ...(this.#options.deviceAuth === 'signature' || !macPossible ? {} : { mac: { eReaderKey: this.#eReaderKey! } }),
-      consent: async (docType, available) => {
-        const dr = request.docRequests.find((r) => r.itemsRequest.value.docType === docType)!;
-        const requested: Record<string, Record<string, boolean>> = {};
-        for (const [ns, els] of dr.itemsRequest.value.nameSpaces) requested[ns] = Object.fromEntries(els);
-        const reader = identities.get(docType);
-        const consent: ConsentRequest = { docType, requested, available, ...(reader === undefined ? {} : { reader }) };
-        const released = this.#options.consent === undefined ? available : await this.#options.consent(consent);
-        decisions.push({ consent, released });
-        return released;
-      },
-      ...backend,
-    });
-    const reply = encodeSessionData({ data: await this.#cipher!.encrypt(encodeDeviceResponse(response)) });
+    const macPossible = this.#options.documents.every((d) => 'kty' in d.deviceKey && d.deviceKey.crv === session.eReaderKey.crv);
+    const documents: MdocDocument[] = [];
+    const documentErrors: (readonly [string, number])[] = [];
+    // One DocRequest at a time: the consent callback sees the reader identity and the items of the same DocRequest.
+    for (const dr of request.docRequests) {
+      const docType = dr.itemsRequest.value.docType;
+      const held = this.#held.filter((h) => h.docType === docType).map((h) => h.document);
+      if (held.length === 0) {
+        // Not held: no reader check, no consent, no signature (a request naming many unheld documents costs nothing).
+        documentErrors.push([docType, DATA_NOT_RETURNED]);
+        continue;
+      }
+      const reader = await this.#reader(dr, session.transcript);
+      const requested: Record<string, Record<string, boolean>> = Object.create(null);
+      for (const [ns, els] of dr.itemsRequest.value.nameSpaces) {
+        const items: Record<string, boolean> = Object.create(null);
+        for (const [id, intent] of els) items[id] = intent;
+        requested[ns] = items;
+      }
+      const part = await buildDeviceResponse({
+        documents: held,
+        request: { ...request, docRequests: [dr] },
+        sessionTranscript: session.transcript.tagged,
+        ...(this.#options.deviceAuth === 'signature' || !macPossible ? {} : { mac: { eReaderKey: session.eReaderKey } }),
+        consent: async (docType, available) => {
+          const consent: ConsentRequest = { docType, requested, available, ...(reader === undefined ? {} : { reader }) };
+          const released = this.#options.consent === undefined ? available : await this.#options.consent(consent);
+          decisions.push({ consent, released });
+          return released;
+        },
+        ...backend,
+      });
+      documents.push(...part.documents);
+      documentErrors.push(...part.documentErrors);
+    }
+    const response: DeviceResponse = { version: '1.0', documents, documentErrors, status: DeviceResponseStatus.OK };
+    const reply = encodeSessionData({ data: await session.cipher.encrypt(encodeDeviceResponse(response)) });
     return { kind: 'request', request, reply, decisions };
+  }
+
+  /** Read the state afresh (terminate() may have run during an await). */
+  #ended(): boolean {
+    return this.#state === 'ended';
   }
 
   #fail(error: SessionError, status?: number): HolderReceiveResult {
     const reply = this.#state === 'ended' || status === undefined ? undefined : encodeSessionData({ status });
     this.#state = 'ended';
     return { kind: 'error', error, reply };
+  }
+}
+
+/** True when the bytes decode as a SessionEstablishment (to name a second one as such). */
+function isSessionEstablishment(bytes: Uint8Array): boolean {
+  try {
+    decodeSessionEstablishment(bytes);
+    return true;
+  } catch (e) {
+    if (isShomeiError(e)) return false;
+    throw e;
   }
 }

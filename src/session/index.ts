@@ -33,7 +33,10 @@ export {
 } from './messages.js';
 export { buildSessionTranscript, deriveSessionKeys, type Handover, type SessionKeys, type SessionTranscriptInput } from './transcript.js';
 export * from './ndef.js';
+export * from './handover.js';
+export * from './carriers.js';
 export * from './nfc.js';
+export * from './type4-tag.js';
 export { SessionError } from '../errors.js';
 export {
   type ConsentCallback,

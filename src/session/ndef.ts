@@ -1,7 +1,7 @@
 /**
  * NDEF records and messages (NFC Forum NFC Data Exchange Format, NDEF 1.0 §3), the
  * container ISO/IEC 18013-5 uses for NFC device engagement (Connection Handover, see
- * `nfc.ts`).
+ * `handover.ts`).
  *
  * ```
  * record  = header TYPE_LENGTH PAYLOAD_LENGTH [ID_LENGTH] TYPE [ID] PAYLOAD
@@ -52,6 +52,11 @@ export interface NdefRecord {
 export interface DecodeNdefOptions {
   /** Most records accepted (after joining chunks); default 256. */
   readonly maxRecords?: number;
+  /**
+   * Most chunks accepted in the whole message (each chunk of a chunked record counts
+   * once); default 1024. Bounds the work and memory of joining, whatever the chunk sizes.
+   */
+  readonly maxChunks?: number;
   /** `join` (default) reassembles chunked records; `reject` refuses them. */
   readonly chunks?: 'join' | 'reject';
   /** Prefix for the `path` of errors (used for messages nested in a record payload). */
@@ -76,8 +81,8 @@ function fail(message: string, offset: number, path: string): never {
  *
  * @throws SessionError `ERR_SESSION_NDEF` (with `offset` and `path`) for an empty input,
  *   truncated or overlong fields, MB/ME in the wrong place, a reserved TNF, a TYPE, ID or
- *   PAYLOAD where the TNF forbids one, bad chunk sequences, bytes after the ME record, or
- *   more than `maxRecords` records.
+ *   PAYLOAD where the TNF forbids one, bad chunk sequences, bytes after the ME record,
+ *   more than `maxRecords` records or more than `maxChunks` chunks.
  *
  * @example
  * ```ts
@@ -87,6 +92,7 @@ function fail(message: string, offset: number, path: string): never {
 export function decodeNdefMessage(bytes: Uint8Array, options: DecodeNdefOptions = {}): NdefRecord[] {
   assertBytes(bytes, 'bytes');
   const maxRecords = options.maxRecords ?? 256;
+  const maxChunks = options.maxChunks ?? 1024;
   const base = options.path ?? 'ndef';
   if (bytes.length === 0) fail('an NDEF message has at least one record', 0, base);
   const records: NdefRecord[] = [];
@@ -94,6 +100,7 @@ export function decodeNdefMessage(bytes: Uint8Array, options: DecodeNdefOptions 
   let chunk: { tnf: TNF; type: Uint8Array; id?: Uint8Array; parts: Uint8Array[]; start: number } | undefined;
   let ended = false;
   let wire = 0; // records on the wire, chunks included
+  let chunks = 0; // chunk records on the wire
   while (pos < bytes.length) {
     const start = pos;
     const path = `${base}[${records.length}]`;
@@ -133,6 +140,7 @@ export function decodeNdefMessage(bytes: Uint8Array, options: DecodeNdefOptions 
     if (wire > 0 && header & MB) fail('MB set on a record that is not the first', start, path);
     wire++;
     if (tnf === TNF.Reserved) fail('reserved TNF 7', start, path);
+    if ((header & CF || chunk !== undefined) && ++chunks > maxChunks) fail(`more than ${maxChunks} chunks`, start, path);
 
     if (chunk === undefined) {
       // A record, or the first chunk of one.

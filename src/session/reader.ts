@@ -75,6 +75,7 @@ export class ReaderSession {
   #state: ReaderState = 'idle';
   #established = false;
   #lastRequest: DeviceRequest | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     engagement: DeviceEngagement,
@@ -130,11 +131,33 @@ export class ReaderSession {
   /**
    * Encrypt a request: the first one as SessionEstablishment, later ones as SessionData.
    * Give the documents to ask for (signed with `readerAuth` when configured), a
-   * DeviceRequest, or an encoded DeviceRequest to send byte for byte.
-   * @throws SessionError `ERR_SESSION_STATE` while a response is awaited or after the end.
+   * DeviceRequest, or an encoded DeviceRequest to send byte for byte. Calls to `request`
+   * and `receive` run one at a time, in call order.
+   * @throws SessionError `ERR_SESSION_STATE` while a response is awaited or after the end
+   *   (also when `terminate()` was called while the request was built).
    * @throws MdocError when given bytes that are not a DeviceRequest (nothing is sent).
    */
-  async request(request: DeviceRequest | readonly ItemsRequestInput[] | Uint8Array): Promise<Uint8Array> {
+  request(request: DeviceRequest | readonly ItemsRequestInput[] | Uint8Array): Promise<Uint8Array> {
+    return this.#serialise(() => this.#request(request));
+  }
+
+  /** Handle a SessionData from the mdoc: decrypt and verify the DeviceResponse, or take its status. */
+  receive(bytes: Uint8Array): Promise<ReaderReceiveResult> {
+    return this.#serialise(() => this.#receive(bytes));
+  }
+
+  #serialise<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(op, op);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Read the state afresh (terminate() may have run during an await). */
+  #ended(): boolean {
+    return this.#state === 'ended';
+  }
+
+  async #request(request: DeviceRequest | readonly ItemsRequestInput[] | Uint8Array): Promise<Uint8Array> {
     if (this.#state !== 'idle') throw new SessionError('ERR_SESSION_STATE', `cannot send a request while ${this.#state}`);
     const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
     let deviceRequest: DeviceRequest;
@@ -151,16 +174,23 @@ export class ReaderSession {
         : (request as DeviceRequest);
       encoded = encodeDeviceRequest(deviceRequest);
     }
-    const ciphertext = await this.#cipher.encrypt(encoded);
-    const message = this.#established ? encodeSessionData({ data: ciphertext }) : encodeSessionEstablishment(this.#eReaderKeyBytes, ciphertext);
+    if (this.#ended()) throw new SessionError('ERR_SESSION_STATE', 'the session was terminated while the request was built');
+    // Awaiting the response from here on, before the encryption is awaited.
+    this.#state = 'awaiting-response';
+    const establishing = !this.#established;
     this.#established = true;
     this.#lastRequest = deviceRequest;
-    this.#state = 'awaiting-response';
-    return message;
+    let ciphertext: Uint8Array;
+    try {
+      ciphertext = await this.#cipher.encrypt(encoded);
+    } catch (e) {
+      this.#state = 'ended'; // nothing was sent, and the counter is spent: the session cannot go on
+      throw e;
+    }
+    return establishing ? encodeSessionEstablishment(this.#eReaderKeyBytes, ciphertext) : encodeSessionData({ data: ciphertext });
   }
 
-  /** Handle a SessionData from the mdoc: decrypt and verify the DeviceResponse, or take its status. */
-  async receive(bytes: Uint8Array): Promise<ReaderReceiveResult> {
+  async #receive(bytes: Uint8Array): Promise<ReaderReceiveResult> {
     if (this.#state !== 'awaiting-response') {
       return this.#fail(new SessionError('ERR_SESSION_STATE', `no response was expected (${this.#state})`));
     }
@@ -175,6 +205,7 @@ export class ReaderSession {
       this.#state = 'ended';
       return { kind: 'terminated', status: message.status!, reason: terminationReason(message.status!) };
     }
+    const request = this.#lastRequest;
     let plaintext: Uint8Array;
     try {
       plaintext = await this.#cipher.decrypt(message.data);
@@ -193,11 +224,12 @@ export class ReaderSession {
       ...this.#options.verify,
       sessionTranscript: this.transcript.tagged,
       eReaderKey: this.#eReaderKey,
-      ...(this.#lastRequest === undefined ? {} : { request: this.#lastRequest }),
+      ...(request === undefined ? {} : { request }),
       ...(this.#options.backend === undefined ? {} : { backend: this.#options.backend }),
     });
     const terminated = message.status === SessionStatus.TERMINATION;
-    this.#state = terminated ? 'ended' : 'idle';
+    // terminate() during verification keeps the session ended.
+    if (!this.#ended()) this.#state = terminated ? 'ended' : 'idle';
     return { kind: 'response', response, responseBytes: plaintext, verification, terminated };
   }
 

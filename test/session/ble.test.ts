@@ -120,6 +120,11 @@ describe('BLE message framing', () => {
     expect(rx.push(Uint8Array.of(0x01, 1))).toBeUndefined();
     expect(rx.pending).toBe(true);
     expect(rx.push(Uint8Array.of(0x00, 2))).toEqual(Uint8Array.of(1, 2));
+    // A chunk that says more follows but carries nothing: refused, so chunks are bounded by the message size.
+    rx.reset();
+    expectBleError(() => rx.push(Uint8Array.of(0x01)), /carries no message bytes/);
+    rx.reset();
+    expect(rx.push(Uint8Array.of(0x00))).toEqual(new Uint8Array(0));
     expect(() => new BleMessageReassembler({ maxMessageSize: -1 })).toThrow(RangeError);
     expect(() => new BleMessageReassembler({ mtu: 10 })).toThrow(RangeError);
   });

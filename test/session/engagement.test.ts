@@ -72,5 +72,10 @@ describe('DeviceEngagement', () => {
         deviceRetrievalMethods: [{ type: 'nfc', version: 1, options: { maxCommandDataLength: 1, maxResponseDataLength: 1, extensions: new Map([[0, 2]]) } }],
       }),
     ).toThrow(TypeError);
+    // An option named like an Object.prototype member is unknown, not a label.
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const options = JSON.parse(`{"maxCommandDataLength": 1, "maxResponseDataLength": 1, "${name}": 1}`);
+      expect(() => encodeDeviceEngagement({ eDeviceKey: key, deviceRetrievalMethods: [{ type: 'nfc', version: 1, options }] })).toThrow(`unknown nfc option ${name}`);
+    }
   });
 });

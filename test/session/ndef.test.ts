@@ -81,6 +81,17 @@ describe('NDEF records and messages', () => {
     expectNdefError(() => decodeNdefMessage(chunked, { chunks: 'reject' }), /chunked/);
   });
 
+  it('bounds the chunks of a message (default 1024) and joins many chunks in one pass', () => {
+    // One record of TYPE "A" in n chunks of one byte each: MB CF SR, then CF SR (TNF 6)…, then ME SR (TNF 6).
+    const chunked = (n: number) => fromHex('b1010141' + '61' + '36000161'.repeat(n - 2) + '56000161');
+    expectNdefError(() => decodeNdefMessage(chunked(1025)), /more than 1024 chunks/);
+    expectNdefError(() => decodeNdefMessage(chunked(5), { maxChunks: 4 }), /more than 4 chunks/);
+    expect(decodeNdefMessage(chunked(1024))[0]!.payload).toEqual(new Uint8Array(1024).fill(0x61));
+    const [r] = decodeNdefMessage(chunked(50_000), { maxChunks: 50_000 });
+    expect(r!.payload.length).toBe(50_000);
+    expect(r!.payload.every((b) => b === 0x61)).toBe(true);
+  });
+
   it('refuses hostile and malformed messages with ERR_SESSION_NDEF only', () => {
     const chunk1 = 'b101014161'; // MB CF SR, TNF 1, TYPE "A", PAYLOAD "a"
     const cases: [string, RegExp][] = [

@@ -5,7 +5,7 @@ import { nobleBackend } from '../../src/crypto/index.js';
 import { isShomeiError, type ShomeiErrorCode } from '../../src/errors.js';
 import { concat, fromHex, toHex } from '../../src/internal/bytes.js';
 import { uuidFromString, uuidToString } from '../../src/session/ble.js';
-import { decodeNdefMessage, encodeNdefMessage, latin1Bytes, ndefRecord, TNF } from '../../src/session/ndef.js';
+import { decodeNdefMessage, encodeNdefMessage, latin1Bytes, type NdefRecord, ndefRecord, TNF } from '../../src/session/ndef.js';
 import {
   type BleCarrier,
   bleModesFromLeRole,
@@ -37,7 +37,7 @@ import {
   T4tStatus,
   type Transceive,
   Type4TagResponder,
-} from '../../src/session/nfc.js';
+} from '../../src/session/index.js';
 import { annexDBytes } from '../helpers/annex-d.js';
 
 const runs = Number(process.env.SHOMEI_FC_RUNS ?? 300);
@@ -241,6 +241,37 @@ describe('Handover Select and Request', () => {
       collisionResolution: 7,
     });
     expect(carriersOf(decodeHandoverRequest(encodeHandoverRequest(withHc)))[0]!.configuration.kind).toBe('handoverCarrier');
+  });
+
+  it('resolves ac references in one pass over the records and decodes each configuration record once', () => {
+    // 100 carrier records, and 100 ac records that each name the first as carrier and all 100 as auxiliary data.
+    let idReads = 0;
+    let payloadReads = 0;
+    const counted = (r: NdefRecord): NdefRecord => ({
+      tnf: r.tnf,
+      type: r.type,
+      get id() {
+        idReads++;
+        return r.id!;
+      },
+      get payload() {
+        payloadReads++;
+        return r.payload;
+      },
+    });
+    const ids = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    const records = ids.map((id) => counted(encodeCarrierRecord({ kind: 'ble', leRole: LeRole.PeripheralOnly }, id)));
+    const alternativeCarriers = ids.map(() => ({ cps: CarrierPowerState.Active, carrierDataReference: 'c0', auxiliaryDataReferences: ids }));
+    const found = carriersOf({ version: HANDOVER_VERSION, alternativeCarriers, otherLocalRecords: [], records });
+    expect(found).toHaveLength(100);
+    expect(found.every((c) => c.record === records[0] && c.auxiliaryRecords.length === 100 && c.auxiliaryRecords[99] === records[99])).toBe(true);
+    expect(found[99]!.configuration).toEqual({ kind: 'ble', leRole: LeRole.PeripheralOnly });
+    // Linear: each ID read a bounded number of times (a scan per reference read them ~500,000 times).
+    expect(idReads).toBeLessThanOrEqual(2 * records.length);
+    expect(payloadReads).toBeLessThanOrEqual(5);
+    // The same message as bytes decodes (the reference check uses the same index).
+    const bytes = encodeHandoverSelect({ version: HANDOVER_VERSION, alternativeCarriers, otherLocalRecords: [], records: ids.map((id) => encodeCarrierRecord({ kind: 'ble', leRole: LeRole.PeripheralOnly }, id)) });
+    expect(carriersOf(decodeHandoverSelect(bytes))).toHaveLength(100);
   });
 
   it('keeps other local records (err) after the ac records', () => {

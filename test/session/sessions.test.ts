@@ -186,12 +186,12 @@ describe('hostile and misordered messages', () => {
     expect(statusOf(after as never)).toBe(undefined);
   });
 
-  it('holder: a replayed establishment after the session started is not SessionData → status 11', async () => {
+  it('holder: a replayed establishment after the session started is refused (ERR_SESSION_STATE) with status 11', async () => {
     const { holder, reader } = await setup();
     const establishment = await reader.request(REQUEST);
     expect((await holder.receive(establishment)).kind).toBe('request');
     const r = await holder.receive(establishment);
-    expect((r as { error: SessionError }).error.code).toBe('ERR_SESSION_MESSAGE');
+    expect((r as { error: SessionError }).error.code).toBe('ERR_SESSION_STATE');
     expect(statusOf(r as never)).toBe(11);
   });
 
