@@ -25,9 +25,10 @@
  */
 
 import { type CborMap, type CborValue, TDate } from '../cbor/index.js';
-import { decodeCoseKey } from '../cose/index.js';
+import { CoseKeyLabel, decodeCoseKey } from '../cose/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import {
   asArray,
   asBytes,
@@ -88,6 +89,8 @@ export interface MobileSecurityObject {
   readonly docType: string;
   readonly validityInfo: ValidityInfo;
   readonly status?: MsoStatus;
+  /** Deviations read past while decoding (a text kid in the device key, `status: null`, an untagged payload). */
+  readonly deviations?: readonly Deviation[];
 }
 
 function decodeKeyAuthorizations(v: CborValue, path: string): KeyAuthorizations {
@@ -139,11 +142,14 @@ function decodeStatus(v: CborValue, path: string): MsoStatus {
 }
 
 /**
- * Read a MobileSecurityObject from its decoded map.
+ * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
+ * string (never used by shomei) and `"status": null` are read past and recorded in
+ * `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
   const m = asMap(value, path);
+  const deviations: Deviation[] = [];
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const digestAlgorithm = asText(field(m, 'digestAlgorithm', path), at(path, 'digestAlgorithm'));
   const docType = asText(field(m, 'docType', path), at(path, 'docType'));
@@ -164,8 +170,14 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
   const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);
   const deviceKeyCose = asMap(field(dki, 'deviceKey', dkPath), at(dkPath, 'deviceKey'));
   let deviceKey: PublicKey;
+  let keyMap = deviceKeyCose;
+  const kid = deviceKeyCose.get(CoseKeyLabel.kid);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) {
+    deviations.push({ id: MdocDeviation.DEVICE_KEY_KID_TYPE, path: at(dkPath, 'deviceKey'), detail: `kid is ${kid === null ? 'null' : typeof kid}, not a byte string` });
+    keyMap = new Map([...deviceKeyCose].filter(([label]) => label !== CoseKeyLabel.kid));
+  }
   try {
-    const k = decodeCoseKey(deviceKeyCose).key;
+    const k = decodeCoseKey(keyMap).key;
     if ('d' in k) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
     deviceKey = k;
   } catch (e) {
@@ -185,7 +197,11 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     validUntil: asTDate(field(vi, 'validUntil', viPath), at(viPath, 'validUntil')),
     ...(expectedUpdate === undefined ? {} : { expectedUpdate: asTDate(expectedUpdate, at(viPath, 'expectedUpdate')) }),
   };
-  const status = optional(m, 'status');
+  let status = optional(m, 'status');
+  if (status === null) {
+    deviations.push({ id: MdocDeviation.MSO_STATUS_NULL, path: at(path, 'status'), detail: 'status is null' });
+    status = undefined;
+  }
 
   return {
     version,
@@ -200,6 +216,7 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     docType,
     validityInfo,
     ...(status === undefined ? {} : { status: decodeStatus(status, at(path, 'status')) }),
+    ...(deviations.length === 0 ? {} : { deviations }),
   };
 }
 
