@@ -79,7 +79,7 @@ describe('verifier: names from the response', () => {
     expect(result.valid).toBe(true);
     expect(Object.getPrototypeOf(doc.errors)).toBe(null);
     expect(Object.hasOwn(doc.errors, '__proto__')).toBe(true);
-    expect(doc.errors.__proto__).toEqual({ polluted: 0 });
+    expect(Object.getOwnPropertyDescriptor(doc.errors, '__proto__')?.value).toEqual({ polluted: 0 });
     expect(Object.getPrototypeOf(doc.issuerSigned)).toBe(null);
     expect(doc.issuerSigned.toString).toEqual({ a: 1 });
     expect(Object.keys(doc.errors)).toEqual(['__proto__']);
