@@ -119,6 +119,22 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * Run `decode`, reporting `id` as passed, or as failed with the message of the ShomeiError
+ * it threw (then undefined). Any other error is a bug and propagates.
+ */
+export function decodeReported<T>(list: CheckList, id: string, decode: () => T): T | undefined {
+  try {
+    const value = decode();
+    list.add(id, true);
+    return value;
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+    list.add(id, false, errorText(e));
+    return undefined;
+  }
+}
+
 /** A record with no prototype, so that a holder-chosen name (`__proto__`, `toString`) is just a key. */
 export function nullRecord<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
   const out = Object.create(null) as Record<string, V>;
@@ -304,9 +320,9 @@ export function issuerValues(issuerSigned: IssuerSigned): Map<string, Map<string
 /** What the issuer-side verification found, for the caller to assemble its report. */
 export interface IssuerPart {
   readonly checks: Check[];
-  readonly mso?: MobileSecurityObject;
-  readonly documentSigner?: Certificate;
-  readonly trustAnchor?: Certificate;
+  readonly docType: string | undefined;
+  /** What could be read and established, for the report (absent members stay absent). */
+  readonly found: { readonly mso?: MobileSecurityObject; readonly documentSigner?: Certificate; readonly trustAnchor?: Certificate };
 }
 
 /** The device-side checks a caller runs once the MSO is known (in parallel with the chain). */
@@ -324,7 +340,7 @@ export async function verifyIssuerPart(
   decodeDeviations: readonly Deviation[],
   ctx: IssuerContext,
   device?: DeviceWork,
-): Promise<IssuerPart & { docType: string | undefined }> {
+): Promise<IssuerPart> {
   const list = new CheckList();
   for (const d of decodeDeviations) list.deviation(d, ctx.tolerate);
   // The issuer checks (chain, signature) and the MSO-based checks are independent: run them
@@ -332,14 +348,7 @@ export async function verifyIssuerPart(
   const issuerList = new CheckList();
   const msoList = new CheckList();
   const issuerWork = issuerAuthChecks(issuerSigned, ctx, issuerList);
-  let mso: MobileSecurityObject | undefined;
-  try {
-    mso = decodeIssuerAuthPayload(issuerSigned.issuerAuth);
-    msoList.add(C.MSO_STRUCTURE, true);
-  } catch (e) {
-    if (!isShomeiError(e)) throw e;
-    msoList.add(C.MSO_STRUCTURE, false, errorText(e));
-  }
+  const mso = decodeReported(msoList, C.MSO_STRUCTURE, () => decodeIssuerAuthPayload(issuerSigned.issuerAuth));
   const digestList = new CheckList();
   const msoWork = Promise.all([mso === undefined ? undefined : digestChecks(issuerSigned, mso, ctx, digestList), device?.(mso)]);
   const [{ ds, anchor }, [, deviceList]] = await Promise.all([issuerWork, msoWork]);
@@ -366,9 +375,7 @@ export async function verifyIssuerPart(
   return {
     docType: checkedDocType,
     checks: list.checks,
-    ...(mso === undefined ? {} : { mso }),
-    ...(ds === undefined ? {} : { documentSigner: ds }),
-    ...(anchor === undefined ? {} : { trustAnchor: anchor }),
+    found: { ...(mso === undefined ? {} : { mso }), ...(ds === undefined ? {} : { documentSigner: ds }), ...(anchor === undefined ? {} : { trustAnchor: anchor }) },
   };
 }
 
@@ -393,15 +400,8 @@ export async function verifyIssuerSigned(issuerSigned: Uint8Array | IssuerSigned
   const ctx = issuerContext(options);
   if (options.docType !== undefined && typeof options.docType !== 'string') throw new TypeError('options.docType must be a string');
   const list = new CheckList();
-  let decoded: IssuerSigned;
-  try {
-    decoded = issuerSigned instanceof Uint8Array ? decodeIssuerSigned(issuerSigned) : issuerSigned;
-    list.add(C.ISSUER_SIGNED_STRUCTURE, true);
-  } catch (e) {
-    if (!isShomeiError(e)) throw e;
-    list.add(C.ISSUER_SIGNED_STRUCTURE, false, errorText(e));
-    return { docType: options.docType, valid: false, checks: list.checks, issuerSigned: nullRecord([]) };
-  }
+  const decoded = decodeReported(list, C.ISSUER_SIGNED_STRUCTURE, () => (issuerSigned instanceof Uint8Array ? decodeIssuerSigned(issuerSigned) : issuerSigned));
+  if (decoded === undefined) return { docType: options.docType, valid: false, checks: list.checks, issuerSigned: nullRecord([]) };
   const values = issuerValues(decoded);
   const part = await verifyIssuerPart(decoded, options.docType, values, decoded.deviations ?? [], ctx);
   for (const c of part.checks) list.push(c);
@@ -410,8 +410,6 @@ export async function verifyIssuerSigned(issuerSigned: Uint8Array | IssuerSigned
     valid: list.ok,
     checks: list.checks,
     issuerSigned: disclosed(values),
-    ...(part.mso === undefined ? {} : { mso: part.mso }),
-    ...(part.documentSigner === undefined ? {} : { documentSigner: part.documentSigner }),
-    ...(part.trustAnchor === undefined ? {} : { trustAnchor: part.trustAnchor }),
+    ...part.found,
   };
 }

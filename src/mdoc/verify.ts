@@ -21,7 +21,7 @@ import { MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './present.js';
 import { type Check, CheckList, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
-import { disclosed, errorText, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
+import { decodeReported, disclosed, errorText, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
 
 /** How to verify a DeviceResponse: the issuer options plus what device authentication needs. */
 export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
@@ -156,9 +156,7 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
     issuerSigned: disclosed(issued),
     deviceSigned: disclosed(doc.deviceSigned.nameSpaces.value),
     errors: nullRecord([...(doc.errors ?? [])].map(([ns, e]) => [ns, nullRecord(e)] as const)),
-    ...(part.mso === undefined ? {} : { mso: part.mso }),
-    ...(part.documentSigner === undefined ? {} : { documentSigner: part.documentSigner }),
-    ...(part.trustAnchor === undefined ? {} : { trustAnchor: part.trustAnchor }),
+    ...part.found,
   };
 }
 
@@ -179,15 +177,8 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
 export async function verifyDeviceResponse(response: Uint8Array | DeviceResponse, options: VerifyDeviceResponseOptions): Promise<VerifyDeviceResponseResult> {
   const base = issuerContext(options);
   const list = new CheckList();
-  let decoded: DeviceResponse;
-  try {
-    decoded = response instanceof Uint8Array ? decodeDeviceResponse(response) : response;
-    list.add(C.RESPONSE_STRUCTURE, true);
-  } catch (e) {
-    if (!isShomeiError(e)) throw e;
-    list.add(C.RESPONSE_STRUCTURE, false, errorText(e));
-    return { valid: false, status: undefined, version: undefined, checks: list.checks, documents: [], documentErrors: nullRecord([]) };
-  }
+  const decoded = decodeReported(list, C.RESPONSE_STRUCTURE, () => (response instanceof Uint8Array ? decodeDeviceResponse(response) : response));
+  if (decoded === undefined) return { valid: false, status: undefined, version: undefined, checks: list.checks, documents: [], documentErrors: nullRecord([]) };
   for (const d of decoded.deviations ?? []) list.deviation(d, base.tolerate);
   list.add(C.RESPONSE_VERSION, /^1\.\d+$/.test(decoded.version), decoded.version);
   list.add(C.RESPONSE_STATUS, decoded.status === 0, `status ${decoded.status}`);

@@ -71,22 +71,7 @@ describe('shomei pki → issue → present → verify with issuing_jurisdiction 
     const dir = mkdtempSync(join(tmpdir(), 'shomei-st-'));
     const f = (name: string) => join(dir, name);
     expect((await run('pki', '--out', dir)).code).toBe(0);
-    const data = {
-      'org.iso.18013.5.1': {
-        family_name: 'Yamada',
-        given_name: 'Taro',
-        birth_date: '1990-04-01',
-        issue_date: '2025-04-01',
-        expiry_date: '2030-04-01',
-        issuing_country: 'JP',
-        issuing_authority: 'Tokyo',
-        issuing_jurisdiction: 'JP-13',
-        document_number: '123456',
-        portrait: '/9j/4AAQSkZJRg==',
-        driving_privileges: [{ vehicle_category_code: 'B', issue_date: '2020-01-01' }],
-        un_distinguishing_sign: 'J',
-      },
-    };
+    const data = { 'org.iso.18013.5.1': { family_name: 'Yamada', issuing_country: 'JP', issuing_jurisdiction: 'JP-13' } };
     writeFileSync(f('data.json'), JSON.stringify(data));
     const issued = await run('issue', '--doctype', 'org.iso.18013.5.1.mDL', '--data', f('data.json'), '--issuer-key', f('ds-key.pem'), '--issuer-cert', f('ds.pem'), '--device-key', f('device.pub.pem'), '-o', f('is.cbor'));
     expect(issued.code).toBe(0);
