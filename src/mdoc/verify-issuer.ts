@@ -328,15 +328,21 @@ export interface IssuerPart {
 /** The device-side checks a caller runs once the MSO is known (in parallel with the chain). */
 export type DeviceWork = (mso: MobileSecurityObject | undefined) => Promise<CheckList>;
 
+/** Element values by namespace: the issuer-signed ones, and all (with device-signed) for the profile checks. */
+export interface DocumentValues {
+  readonly issued: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
+  readonly all: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
+}
+
 /**
  * Verify the issuer side of one document: deviations read while decoding, DS chain and
  * signature, MSO, value digests, then `device` (the caller's device checks, run in
- * parallel), issuing country and jurisdiction, and the profile checks over `values`.
+ * parallel), issuing country and jurisdiction, and the profile checks over `values.all`.
  */
 export async function verifyIssuerPart(
   issuerSigned: IssuerSigned,
   docType: string | undefined,
-  values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>,
+  values: DocumentValues,
   decodeDeviations: readonly Deviation[],
   ctx: IssuerContext,
   device?: DeviceWork,
@@ -370,8 +376,8 @@ export async function verifyIssuerPart(
   }
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);
-  if (ds !== undefined) countryChecks(issuerValues(issuerSigned), ds, list);
-  if (checkedDocType !== undefined) profileChecks(checkedDocType, values, ctx, list);
+  if (ds !== undefined) countryChecks(values.issued, ds, list);
+  if (checkedDocType !== undefined) profileChecks(checkedDocType, values.all, ctx, list);
   return {
     docType: checkedDocType,
     checks: list.checks,
@@ -403,7 +409,7 @@ export async function verifyIssuerSigned(issuerSigned: Uint8Array | IssuerSigned
   const decoded = decodeReported(list, C.ISSUER_SIGNED_STRUCTURE, () => (issuerSigned instanceof Uint8Array ? decodeIssuerSigned(issuerSigned) : issuerSigned));
   if (decoded === undefined) return { docType: options.docType, valid: false, checks: list.checks, issuerSigned: nullRecord([]) };
   const values = issuerValues(decoded);
-  const part = await verifyIssuerPart(decoded, options.docType, values, decoded.deviations ?? [], ctx);
+  const part = await verifyIssuerPart(decoded, options.docType, { issued: values, all: values }, decoded.deviations ?? [], ctx);
   for (const c of part.checks) list.push(c);
   return {
     docType: part.docType,

@@ -144,17 +144,22 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
   requestChecks(doc, ctx, list);
   // Issuer and device values together, for the profile checks.
   const issued = issuerValues(doc.issuerSigned);
-  const values = new Map<string, Map<string, CborValue>>([...issued].map(([ns, m]) => [ns, new Map(m)]));
-  for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const [id, v] of items) (values.get(ns) ?? values.set(ns, new Map()).get(ns)!).set(id, v);
+  const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
+  let values: ReadonlyMap<string, ReadonlyMap<string, CborValue>> = issued;
+  if (deviceNameSpaces.size > 0) {
+    const merged = new Map<string, Map<string, CborValue>>([...issued].map(([ns, m]) => [ns, new Map(m)]));
+    for (const [ns, items] of deviceNameSpaces) for (const [id, v] of items) (merged.get(ns) ?? merged.set(ns, new Map()).get(ns)!).set(id, v);
+    values = merged;
+  }
   const decodeDeviations = [...(doc.deviations ?? []), ...(doc.issuerSigned.deviations ?? [])];
-  const part = await verifyIssuerPart(doc.issuerSigned, doc.docType, values, decodeDeviations, ctx, (mso) => deviceChecks(doc, mso, ctx));
+  const part = await verifyIssuerPart(doc.issuerSigned, doc.docType, { issued, all: values }, decodeDeviations, ctx, (mso) => deviceChecks(doc, mso, ctx));
   for (const c of part.checks) list.push(c);
   return {
     docType: doc.docType,
     valid: list.ok,
     checks: list.checks,
     issuerSigned: disclosed(issued),
-    deviceSigned: disclosed(doc.deviceSigned.nameSpaces.value),
+    deviceSigned: disclosed(deviceNameSpaces),
     errors: nullRecord([...(doc.errors ?? [])].map(([ns, e]) => [ns, nullRecord(e)] as const)),
     ...part.found,
   };
