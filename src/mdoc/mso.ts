@@ -99,11 +99,12 @@ function decodeKeyAuthorizations(v: CborValue, path: string): KeyAuthorizations 
   const de = optional(m, 'dataElements');
   const nameSpaces = ns === undefined ? undefined : asArray(ns, at(path, 'nameSpaces'), true).map((n, i) => asText(n, `${at(path, 'nameSpaces')}[${i}]`));
   let dataElements: Map<string, string[]> | undefined;
+  const whole = new Set(nameSpaces);
   if (de !== undefined) {
     dataElements = new Map();
     for (const [namespace, ids] of textKeyed(asMap(de, at(path, 'dataElements')), at(path, 'dataElements'))) {
       const p = at(at(path, 'dataElements'), namespace);
-      if (nameSpaces?.includes(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
+      if (whole.has(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
       dataElements.set(
         namespace,
         asArray(ids, p, true).map((id, i) => asText(id, `${p}[${i}]`)),

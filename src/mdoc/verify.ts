@@ -94,10 +94,13 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
   }
   const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
   // keyAuthorizations for device-signed elements (§9.1.2.4).
+  // As sets: both lists can be as long as the (not yet verified) MSO makes them.
   const ka = mso.deviceKeyInfo.keyAuthorizations;
+  const wholeNs = new Set(ka?.nameSpaces ?? []);
   for (const [ns, items] of deviceNameSpaces) {
+    const listed = new Set(ka?.dataElements?.get(ns) ?? []);
     for (const id of items.keys()) {
-      const ok = (ka?.nameSpaces?.includes(ns) ?? false) || (ka?.dataElements?.get(ns)?.includes(id) ?? false);
+      const ok = wholeNs.has(ns) || listed.has(id);
       list.add(C.DEVICE_SIGNED_AUTHORIZED, ok, ok ? undefined : 'not in keyAuthorizations', { namespace: ns, element: id });
     }
   }
@@ -127,14 +130,23 @@ function requestChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
   const returned: [string, string, boolean][] = [];
   for (const [ns, items] of doc.issuerSigned.nameSpaces) for (const it of items) returned.push([ns, it.value.elementIdentifier, true]);
   for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const id of items.keys()) returned.push([ns, id, false]);
+  // Per namespace, the age_over_NN elements that answer a requested age_over_MM (the
+  // nearest-value rule), worked out once: linear in what was returned.
+  const ageAnswers = new Map<string, ReadonlySet<string>>();
+  const answersIn = (ns: string, asked: ReadonlyMap<string, unknown>): ReadonlySet<string> => {
+    let set = ageAnswers.get(ns);
+    if (set === undefined) {
+      const held = new Map((doc.issuerSigned.nameSpaces.get(ns) ?? []).filter((i) => AGE_OVER.test(i.value.elementIdentifier)).map((i) => [i.value.elementIdentifier, i] as const));
+      const found = new Set<string>();
+      for (const want of asked.keys()) if (AGE_OVER.test(want)) found.add(answerFor(want, held)?.value.elementIdentifier ?? '');
+      ageAnswers.set(ns, (set = found));
+    }
+    return set;
+  };
   for (const [ns, id, issuer] of returned) {
     const asked = requested.get(ns);
     let ok = asked?.has(id) ?? false;
-    // An age_over_NN answer to a request for another age_over_MM (the nearest-value rule).
-    if (!ok && issuer && AGE_OVER.test(id) && asked !== undefined) {
-      const held = new Map((doc.issuerSigned.nameSpaces.get(ns) ?? []).map((i) => [i.value.elementIdentifier, i] as const));
-      ok = [...asked.keys()].some((want) => AGE_OVER.test(want) && answerFor(want, held)?.value.elementIdentifier === id);
-    }
+    if (!ok && issuer && AGE_OVER.test(id) && asked !== undefined) ok = answersIn(ns, asked).has(id);
     list.add(C.REQUESTED_ELEMENT, ok, ok ? undefined : 'not requested', { namespace: ns, element: id });
   }
 }
