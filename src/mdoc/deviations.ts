@@ -24,6 +24,8 @@ export const MdocDeviation = {
   EMPTY_DEVICE_NAMESPACE: 'EMPTY_DEVICE_NAMESPACE',
   /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
   DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
+  /** The MSO's keyAuthorizations has an empty `nameSpaces` array or `dataElements` map or list (the CDDL says `[+ …]`, `{ + … }`). */
+  EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */

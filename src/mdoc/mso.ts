@@ -93,21 +93,28 @@ export interface MobileSecurityObject {
   readonly deviations?: readonly Deviation[];
 }
 
-function decodeKeyAuthorizations(v: CborValue, path: string): KeyAuthorizations {
+function decodeKeyAuthorizations(v: CborValue, path: string, deviations: Deviation[]): KeyAuthorizations {
   const m = asMap(v, path);
   const ns = optional(m, 'nameSpaces');
   const de = optional(m, 'dataElements');
-  const nameSpaces = ns === undefined ? undefined : asArray(ns, at(path, 'nameSpaces'), true).map((n, i) => asText(n, `${at(path, 'nameSpaces')}[${i}]`));
+  // `[+ …]` and `{ + … }` sent empty: they authorize nothing, so they are read as such and named.
+  const nonEmpty = <T>(list: readonly T[], p: string): readonly T[] => {
+    if (list.length === 0) deviations.push({ id: MdocDeviation.EMPTY_KEY_AUTHORIZATIONS, path: p, detail: 'an empty list authorizes nothing' });
+    return list;
+  };
+  const nsPath = at(path, 'nameSpaces');
+  const nameSpaces = ns === undefined ? undefined : nonEmpty(asArray(ns, nsPath), nsPath).map((n, i) => asText(n, `${nsPath}[${i}]`));
   let dataElements: Map<string, string[]> | undefined;
   const whole = new Set(nameSpaces);
   if (de !== undefined) {
     dataElements = new Map();
-    for (const [namespace, ids] of textKeyed(asMap(de, at(path, 'dataElements')), at(path, 'dataElements'))) {
-      const p = at(at(path, 'dataElements'), namespace);
+    const dePath = at(path, 'dataElements');
+    for (const [namespace, ids] of nonEmpty(textKeyed(asMap(de, dePath), dePath), dePath)) {
+      const p = at(dePath, namespace);
       if (whole.has(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
       dataElements.set(
         namespace,
-        asArray(ids, p, true).map((id, i) => asText(id, `${p}[${i}]`)),
+        nonEmpty(asArray(ids, p), p).map((id, i) => asText(id, `${p}[${i}]`)),
       );
     }
   }
@@ -144,8 +151,9 @@ function decodeStatus(v: CborValue, path: string): MsoStatus {
 
 /**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
- * string (never used by shomei) and `"status": null` are read past and recorded in
- * `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`).
+ * string (never used by shomei), `"status": null` and empty keyAuthorizations lists are
+ * read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`,
+ * `EMPTY_KEY_AUTHORIZATIONS`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
@@ -211,7 +219,7 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     deviceKeyInfo: {
       deviceKey,
       deviceKeyCose,
-      ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations')) }),
+      ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations'), deviations) }),
       ...(ki === undefined ? {} : { keyInfo: ki as CborMap }),
     },
     docType,

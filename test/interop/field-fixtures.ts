@@ -274,6 +274,15 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   });
   await add('text kid in the device key', 'DEVICE_KEY_KID_TYPE', 'issuers that copy a JWK kid into the COSE_Key', encodeDeviceResponse(await present(p, kid)));
 
+  const emptyKa = await resign(p, base, {
+    edit: (mso) => {
+      const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);
+      dki.set('keyAuthorizations', new Map([['nameSpaces', []]]));
+      mso.set('deviceKeyInfo', dki);
+    },
+  });
+  await add('empty keyAuthorizations', 'EMPTY_KEY_AUTHORIZATIONS', 'issuers that always write keyAuthorizations, authorizing nothing', encodeDeviceResponse(await present(p, emptyKa)));
+
   const statusNull = await resign(p, base, { edit: (mso) => mso.set('status', null) });
   await add('MSO status null', 'MSO_STATUS_NULL', "a platform vendor's developer test documents", encodeDeviceResponse(await present(p, statusNull)));
 
