@@ -22,3 +22,4 @@ export {
 export { defaultBackend, nobleBackend, webCryptoBackend } from './crypto/index.js';
 export type { CryptoBackend, PrivateKey, PublicKey } from './crypto/types.js';
 export { isShomeiError, ShomeiError, type ShomeiErrorCode } from './errors.js';
+export { MdocDeviation, verifyIssuerSigned, type VerifyIssuerSignedOptions, type VerifyIssuerSignedResult } from './mdoc/index.js';

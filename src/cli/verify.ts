@@ -1,7 +1,7 @@
-/** `shomei verify`: verify a DeviceResponse and print the report. */
+/** `shomei verify`: verify a DeviceResponse (ISO/IEC 18013-5 §9.3) and print the report. */
 
 import type { CborValue } from '../cbor/index.js';
-import { type Check, verifyDeviceResponse, type VerifyDeviceResponseResult } from '../mdoc/index.js';
+import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
@@ -13,7 +13,7 @@ function show(value: CborValue): string {
 }
 
 function line(c: Check): string {
-  const mark = c.status === 'passed' ? 'ok  ' : c.status === 'failed' ? 'FAIL' : c.status === 'waived' ? 'waiv' : 'skip';
+  const mark = c.status === 'passed' ? 'ok  ' : c.status === 'failed' ? 'FAIL' : c.status === 'waived' ? 'waiv' : c.status === 'tolerated' ? 'tol ' : 'skip';
   const where = c.element === undefined ? '' : ` ${c.namespace}/${c.element}`;
   return `  ${mark} ${c.id}${where}${c.detail === undefined ? '' : `  (${c.detail})`}`;
 }
@@ -46,7 +46,8 @@ export const verify: Command = {
   summary: 'verify a DeviceResponse against trusted IACAs and print the report',
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
-                     [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK] [--json]
+                     [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
+                     [--tolerate DEVIATION] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
   --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
@@ -55,6 +56,9 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --request FILE       the DeviceRequest you sent: anything not asked for fails
   --at ISO-8601        verify as of this time (default now)
   --waive CHECK        waive a named Annex B profile check (repeatable); shown as waived
+  --tolerate DEVIATION tolerate a named deviation from the standard (repeatable), e.g.
+                       EMPTY_DOCUMENT_ERRORS; shown as tolerated. Signatures, digests, the chain
+                       and validity are never tolerable. See docs/verifier.md
   --json               print the result as JSON
 
 Exit status: 0 valid, 1 not valid, 2 usage.
@@ -67,6 +71,7 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       request: { type: 'string' },
       at: { type: 'string' },
       waive: { type: 'string', multiple: true },
+      tolerate: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
     });
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
@@ -78,10 +83,19 @@ Exit status: 0 valid, 1 not valid, 2 usage.
     const transcript = str(args, 'transcript');
     const readerKey = str(args, 'reader-key');
     const request = str(args, 'request');
+    const waivable = waivableCheckIds();
+    const waive = strs(args, 'waive');
+    for (const id of waive) if (!waivable.includes(id)) throw new UsageError(`--waive: ${id} is not a waivable Annex B check; valid: ${waivable.join(', ')}`);
+    const tolerate: MdocDeviation[] = [];
+    for (const id of strs(args, 'tolerate')) {
+      if (!isMdocDeviation(id)) throw new UsageError(`--tolerate: ${id} is not a deviation; valid: ${MDOC_DEVIATIONS.join(', ')}`);
+      tolerate.push(id);
+    }
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
       trustAnchors: readTrust(trust),
       now,
-      waive: strs(args, 'waive'),
+      waive,
+      tolerate,
       ...(transcript === undefined ? {} : { sessionTranscript: readInput(transcript) }),
       ...(readerKey === undefined ? {} : { eReaderKey: readPrivateKey(readerKey) }),
       ...(request === undefined ? {} : { request: readInput(request) }),

@@ -98,16 +98,25 @@ function checkValueTypes(bucket: HeaderMap, where: string): void {
  * Check the two header buckets of a COSE message.
  *
  * @param understood extra labels the caller processes (allowed in `crit`).
+ * @param allowInBoth labels the caller accepts in both buckets because it reads only the
+ *   protected value and reports the duplicate itself (x5chain, as a named mdoc deviation);
+ *   `alg` and `crit` are never among them.
  * @throws CoseError `ERR_COSE_ALG_PLACEMENT` when alg is missing from the protected bucket
  *   or present in the unprotected one; `ERR_COSE_CRIT` for a critical header not
  *   understood or not present; `ERR_COSE_STRUCTURE` for a label in both buckets, `crit`
  *   outside the protected bucket, or a value of the wrong type.
  */
-export function checkHeaders(protectedHeaders: HeaderMap, unprotectedHeaders: HeaderMap, understood: Iterable<CborValue> = []): void {
+export function checkHeaders(
+  protectedHeaders: HeaderMap,
+  unprotectedHeaders: HeaderMap,
+  understood: Iterable<CborValue> = [],
+  allowInBoth: readonly CborValue[] = [],
+): void {
   checkValueTypes(protectedHeaders, 'protected');
   checkValueTypes(unprotectedHeaders, 'unprotected');
   for (const label of unprotectedHeaders.keys()) {
-    if (protectedHeaders.has(label)) throw structure(`header ${String(label)} is in both buckets`);
+    const tolerated = label !== CoseHeader.alg && label !== CoseHeader.crit && allowInBoth.includes(label);
+    if (protectedHeaders.has(label) && !tolerated) throw structure(`header ${String(label)} is in both buckets`);
   }
   if (unprotectedHeaders.has(CoseHeader.alg)) {
     throw new CoseError('ERR_COSE_ALG_PLACEMENT', 'alg must be in the protected header only');

@@ -163,6 +163,11 @@ export interface VerifyCoseSign1Options extends BackendOptions {
   readonly externalAad?: Uint8Array;
   /** Header labels the caller processes, so they may be marked critical. */
   readonly understood?: readonly CborValue[];
+  /**
+   * Header labels accepted in both buckets (RFC 9052 §3 forbids it): the caller reads only
+   * the protected value and reports the duplicate. Never `alg` or `crit`.
+   */
+  readonly allowInBoth?: readonly CborValue[];
 }
 
 /**
@@ -174,7 +179,7 @@ export interface VerifyCoseSign1Options extends BackendOptions {
  *   and given, or neither; `ERR_COSE_SIGNATURE` when the signature does not verify.
  */
 export async function verifyCoseSign1(sign1: CoseSign1, options: VerifyCoseSign1Options): Promise<void> {
-  checkHeaders(sign1.protectedHeaders, sign1.unprotectedHeaders, options.understood);
+  checkHeaders(sign1.protectedHeaders, sign1.unprotectedHeaders, options.understood, options.allowInBoth);
   const info = signAlgInfo(sign1.protectedHeaders.get(CoseHeader.alg));
   const key = options.key;
   if (key?.crv !== info.curve) {

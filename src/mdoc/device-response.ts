@@ -29,6 +29,7 @@
 import { type CborValue, type EncodedCbor, encode } from '../cbor/index.js';
 import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCoseMac0, decodeCoseSign1 } from '../cose/index.js';
 import { CoseError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
 import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
 
@@ -64,6 +65,8 @@ export interface MdocDocument {
   readonly deviceSigned: DeviceSigned;
   /** Elements requested but not returned: namespace → element → error code. */
   readonly errors?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Deviations read past in this document's errors and DeviceSigned (IssuerSigned and the MSO keep their own). */
+  readonly deviations?: readonly Deviation[];
 }
 
 /** A decoded DeviceResponse. */
@@ -73,23 +76,25 @@ export interface DeviceResponse {
   /** Documents requested but not returned: docType → error code. */
   readonly documentErrors: readonly (readonly [string, number])[];
   readonly status: number;
+  /** Deviations read past at the response level (`documents: []`, `documentErrors: []`). */
+  readonly deviations?: readonly Deviation[];
 }
 
-function decodeDeviceNameSpaces(value: CborValue, path: string): DeviceNameSpaces {
+function decodeDeviceNameSpaces(value: CborValue, path: string, deviations: Deviation[]): DeviceNameSpaces {
   const out = new Map<string, Map<string, CborValue>>();
   for (const [ns, items] of textKeyed(asMap(value, path), path)) {
     const p = at(path, ns);
     const entries = textKeyed(asMap(items, p), p);
-    if (entries.length === 0) structureError(p, 'expected at least one element');
+    if (entries.length === 0) deviations.push({ id: MdocDeviation.EMPTY_DEVICE_NAMESPACE, path: p, detail: 'a device-signed namespace with no element' });
     out.set(ns, new Map(entries));
   }
   return out;
 }
 
-function decodeDeviceSigned(value: CborValue, path: string): DeviceSigned {
+function decodeDeviceSigned(value: CborValue, path: string, deviations: Deviation[]): DeviceSigned {
   const m = asMap(value, path);
   closed(m, ['nameSpaces', 'deviceAuth'], path);
-  const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces')));
+  const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces'), deviations));
   const daPath = at(path, 'deviceAuth');
   const da = asMap(field(m, 'deviceAuth', path), daPath);
   const sig = optional(da, 'deviceSignature');
@@ -104,42 +109,60 @@ function decodeDeviceSigned(value: CborValue, path: string): DeviceSigned {
   }
 }
 
-function decodeErrors(value: CborValue, path: string): Map<string, Map<string, number>> {
+function decodeErrors(value: CborValue, path: string, deviations: Deviation[]): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  for (const [ns, items] of textKeyed(asMap(value, path), path)) {
+  const entries = textKeyed(asMap(value, path), path);
+  if (entries.length === 0) deviations.push({ id: MdocDeviation.EMPTY_ERRORS, path, detail: 'errors is an empty map' });
+  for (const [ns, items] of entries) {
     const p = at(path, ns);
-    out.set(ns, new Map(textKeyed(asMap(items, p), p).map(([id, code]) => [id, asInt(code, at(p, id))])));
+    const codes = textKeyed(asMap(items, p), p);
+    if (codes.length === 0) deviations.push({ id: MdocDeviation.EMPTY_ERRORS, path: p, detail: 'a namespace with no error item' });
+    out.set(ns, new Map(codes.map(([id, code]) => [id, asInt(code, at(p, id))])));
   }
   return out;
 }
 
-/** Read one Document. */
+/**
+ * Read one Document. Deviations a verifier can read past (see {@link MdocDeviation}) are
+ * recorded in `deviations`, never thrown.
+ */
 export function decodeDocument(value: CborValue, path: string): MdocDocument {
   const m = asMap(value, path);
   closed(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path);
+  const deviations: Deviation[] = [];
   const errors = optional(m, 'errors');
   return {
     docType: asText(field(m, 'docType', path), at(path, 'docType')),
     issuerSigned: decodeIssuerSigned(field(m, 'issuerSigned', path), at(path, 'issuerSigned')),
-    deviceSigned: decodeDeviceSigned(field(m, 'deviceSigned', path), at(path, 'deviceSigned')),
-    ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors')) }),
+    deviceSigned: decodeDeviceSigned(field(m, 'deviceSigned', path), at(path, 'deviceSigned'), deviations),
+    ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors'), deviations) }),
+    ...(deviations.length === 0 ? {} : { deviations }),
   };
 }
 
 /**
- * Read a DeviceResponse from bytes or its decoded map.
+ * Read a DeviceResponse from bytes or its decoded map. Deviations a verifier can read past
+ * (an empty `documents` or `documentErrors` array, and those listed in {@link MdocDeviation})
+ * are recorded in `deviations` of the response, document, IssuerSigned or MSO, never thrown:
+ * `verifyDeviceResponse` reports each one.
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
   const m = asMap(decodeInput(input, path), path);
   closed(m, ['version', 'documents', 'documentErrors', 'status'], path);
+  const deviations: Deviation[] = [];
+  const nonEmpty = (v: CborValue, p: string, id: MdocDeviation): readonly CborValue[] => {
+    const arr = asArray(v, p);
+    if (arr.length === 0) deviations.push({ id, path: p, detail: 'an empty array where the CDDL requires at least one entry' });
+    return arr;
+  };
   const docs = optional(m, 'documents');
   const docErrors = optional(m, 'documentErrors');
-  const documents = docs === undefined ? [] : asArray(docs, at(path, 'documents'), true).map((d, i) => decodeDocument(d, `${at(path, 'documents')}[${i}]`));
+  const documents = docs === undefined ? [] : nonEmpty(docs, at(path, 'documents'), MdocDeviation.EMPTY_DOCUMENTS).map((d, i) => decodeDocument(d, `${at(path, 'documents')}[${i}]`));
   const documentErrors =
     docErrors === undefined
       ? []
-      : asArray(docErrors, at(path, 'documentErrors'), true).map((e, i) => {
+      : nonEmpty(docErrors, at(path, 'documentErrors'), MdocDeviation.EMPTY_DOCUMENT_ERRORS).map((e, i) => {
           const p = `${at(path, 'documentErrors')}[${i}]`;
           const entries = textKeyed(asMap(e, p), p);
           if (entries.length !== 1) structureError(p, 'a DocumentError maps exactly one docType');
@@ -151,6 +174,7 @@ export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'devi
     documents,
     documentErrors,
     status: asUint(field(m, 'status', path), at(path, 'status')),
+    ...(deviations.length === 0 ? {} : { deviations }),
   };
 }
 

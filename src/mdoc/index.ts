@@ -42,6 +42,7 @@ export {
   encodeDeviceResponse,
   type MdocDocument,
 } from './device-response.js';
+export { type Deviation, DEVIATION_CHECK_PREFIX, isMdocDeviation, MDOC_DEVIATIONS, MdocDeviation } from './deviations.js';
 export { type IssueMdocOptions, issueMdoc, type NameSpacesInput } from './issue.js';
 export {
   decodeIssuerAuthPayload,
@@ -70,7 +71,9 @@ export {
   MdocCheckId,
   type VerifiedDocument,
   type VerifyDeviceResponseResult,
+  type VerifyIssuerSignedResult,
 } from './report.js';
 export { assertValid, failedChecks, type VerifyDeviceResponseOptions, verifyDeviceResponse } from './verify.js';
+export { type VerifyIssuerOptions, type VerifyIssuerSignedOptions, verifyIssuerSigned, waivableCheckIds } from './verify-issuer.js';
 export * from './doctypes/index.js';
 export { MdocError } from '../errors.js';

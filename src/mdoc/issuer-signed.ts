@@ -23,6 +23,7 @@ import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/index.j
 import { resolveBackend } from '../crypto/index.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CborError, CoseError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
 import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, closed, field, optional, structureError, textKeyed } from './structure.js';
@@ -43,6 +44,8 @@ export interface IssuerSigned {
   /** Namespace → items, in the order received. */
   readonly nameSpaces: ReadonlyMap<string, readonly IssuerSignedItemBytes[]>;
   readonly issuerAuth: CoseSign1;
+  /** Deviations read past while decoding (an empty nameSpaces map or namespace). */
+  readonly deviations?: readonly Deviation[];
 }
 
 /** Read an IssuerSignedItem from its decoded map. */
@@ -78,7 +81,8 @@ function coseStructure<T>(path: string, make: () => T): T {
 }
 
 /**
- * Read IssuerSigned from bytes or its decoded map.
+ * Read IssuerSigned from bytes or its decoded map. An empty `nameSpaces` map or an empty
+ * namespace is read past and recorded in `deviations` (`EMPTY_ISSUER_NAMESPACES`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuerSigned'): IssuerSigned {
@@ -86,15 +90,18 @@ export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuer
   const m = asMap(value, path);
   closed(m, ['nameSpaces', 'issuerAuth'], path);
   const nameSpaces = new Map<string, IssuerSignedItemBytes[]>();
+  const deviations: Deviation[] = [];
   const ns = optional(m, 'nameSpaces');
   if (ns !== undefined) {
     const nsPath = at(path, 'nameSpaces');
     const entries = textKeyed(asMap(ns, nsPath), nsPath);
-    if (entries.length === 0) structureError(nsPath, 'expected at least one namespace');
+    if (entries.length === 0) deviations.push({ id: MdocDeviation.EMPTY_ISSUER_NAMESPACES, path: nsPath, detail: 'nameSpaces is an empty map' });
     for (const [namespace, items] of entries) {
       const p = at(nsPath, namespace);
       const seen = new Set<string>();
-      const list = asArray(items, p, true).map((raw, i) => {
+      const raws = asArray(items, p);
+      if (raws.length === 0) deviations.push({ id: MdocDeviation.EMPTY_ISSUER_NAMESPACES, path: p, detail: 'a namespace with no element' });
+      const list = raws.map((raw, i) => {
         const ip = `${p}[${i}]`;
         const item = asEmbedded(raw, ip).map((v) => decodeIssuerSignedItem(v, ip));
         if (seen.has(item.value.elementIdentifier)) structureError(ip, `element ${item.value.elementIdentifier} appears twice`);
@@ -106,7 +113,7 @@ export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuer
   }
   const authPath = at(path, 'issuerAuth');
   const issuerAuth = coseStructure(authPath, () => decodeCoseSign1(field(m, 'issuerAuth', path)));
-  return { nameSpaces, issuerAuth };
+  return { nameSpaces, issuerAuth, ...(deviations.length === 0 ? {} : { deviations }) };
 }
 
 /** IssuerSigned as a CBOR map (items re-emitted as received). */
@@ -125,16 +132,21 @@ export function encodeIssuerSigned(issuerSigned: IssuerSigned): Uint8Array {
 }
 
 /**
- * The MSO carried in IssuerAuth: the payload must be `#6.24(bstr .cbor MobileSecurityObject)`.
+ * The MSO carried in IssuerAuth: the payload is `#6.24(bstr .cbor MobileSecurityObject)`.
+ * A payload that is the MSO map itself is read and recorded as the `MSO_UNTAGGED`
+ * deviation (the signature covers the payload bytes either way).
  * @throws MdocError `ERR_MDOC_STRUCTURE` otherwise.
  */
 export function decodeIssuerAuthPayload(issuerAuth: CoseSign1, path = 'issuerAuth'): MobileSecurityObject {
   const payloadPath = `${path}.payload`;
   if (issuerAuth.payload === null) structureError(payloadPath, 'IssuerAuth has a detached payload');
-  const embedded = asEmbedded(
-    coseStructure(payloadPath, () => decode(issuerAuth.payload!)),
-    payloadPath,
-  );
+  const decoded = coseStructure(payloadPath, () => decode(issuerAuth.payload!));
+  if (decoded instanceof Map) {
+    const mso = decodeMobileSecurityObject(decoded, `${payloadPath}.mso`);
+    const untagged: Deviation = { id: MdocDeviation.MSO_UNTAGGED, path: payloadPath, detail: 'the payload is the MSO itself, not tag 24 around it' };
+    return { ...mso, deviations: [untagged, ...(mso.deviations ?? [])] };
+  }
+  const embedded = asEmbedded(decoded, payloadPath);
   return decodeMobileSecurityObject(embedded.value, `${payloadPath}.mso`);
 }
 

@@ -25,9 +25,10 @@
  */
 
 import { type CborMap, type CborValue, TDate } from '../cbor/index.js';
-import { decodeCoseKey } from '../cose/index.js';
+import { CoseKeyLabel, decodeCoseKey } from '../cose/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import {
   asArray,
   asBytes,
@@ -88,22 +89,32 @@ export interface MobileSecurityObject {
   readonly docType: string;
   readonly validityInfo: ValidityInfo;
   readonly status?: MsoStatus;
+  /** Deviations read past while decoding (a text kid in the device key, `status: null`, an untagged payload). */
+  readonly deviations?: readonly Deviation[];
 }
 
-function decodeKeyAuthorizations(v: CborValue, path: string): KeyAuthorizations {
+function decodeKeyAuthorizations(v: CborValue, path: string, deviations: Deviation[]): KeyAuthorizations {
   const m = asMap(v, path);
   const ns = optional(m, 'nameSpaces');
   const de = optional(m, 'dataElements');
-  const nameSpaces = ns === undefined ? undefined : asArray(ns, at(path, 'nameSpaces'), true).map((n, i) => asText(n, `${at(path, 'nameSpaces')}[${i}]`));
+  // `[+ …]` and `{ + … }` sent empty: they authorize nothing, so they are read as such and named.
+  const nonEmpty = <T>(list: readonly T[], p: string): readonly T[] => {
+    if (list.length === 0) deviations.push({ id: MdocDeviation.EMPTY_KEY_AUTHORIZATIONS, path: p, detail: 'an empty list authorizes nothing' });
+    return list;
+  };
+  const nsPath = at(path, 'nameSpaces');
+  const nameSpaces = ns === undefined ? undefined : nonEmpty(asArray(ns, nsPath), nsPath).map((n, i) => asText(n, `${nsPath}[${i}]`));
   let dataElements: Map<string, string[]> | undefined;
+  const whole = new Set(nameSpaces);
   if (de !== undefined) {
     dataElements = new Map();
-    for (const [namespace, ids] of textKeyed(asMap(de, at(path, 'dataElements')), at(path, 'dataElements'))) {
-      const p = at(at(path, 'dataElements'), namespace);
-      if (nameSpaces?.includes(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
+    const dePath = at(path, 'dataElements');
+    for (const [namespace, ids] of nonEmpty(textKeyed(asMap(de, dePath), dePath), dePath)) {
+      const p = at(dePath, namespace);
+      if (whole.has(namespace)) structureError(p, 'a namespace authorized whole must not also list data elements');
       dataElements.set(
         namespace,
-        asArray(ids, p, true).map((id, i) => asText(id, `${p}[${i}]`)),
+        nonEmpty(asArray(ids, p), p).map((id, i) => asText(id, `${p}[${i}]`)),
       );
     }
   }
@@ -139,11 +150,15 @@ function decodeStatus(v: CborValue, path: string): MsoStatus {
 }
 
 /**
- * Read a MobileSecurityObject from its decoded map.
+ * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
+ * string (never used by shomei), `"status": null` and empty keyAuthorizations lists are
+ * read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`,
+ * `EMPTY_KEY_AUTHORIZATIONS`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
   const m = asMap(value, path);
+  const deviations: Deviation[] = [];
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const digestAlgorithm = asText(field(m, 'digestAlgorithm', path), at(path, 'digestAlgorithm'));
   const docType = asText(field(m, 'docType', path), at(path, 'docType'));
@@ -164,8 +179,14 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
   const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);
   const deviceKeyCose = asMap(field(dki, 'deviceKey', dkPath), at(dkPath, 'deviceKey'));
   let deviceKey: PublicKey;
+  let keyMap = deviceKeyCose;
+  const kid = deviceKeyCose.get(CoseKeyLabel.kid);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) {
+    deviations.push({ id: MdocDeviation.DEVICE_KEY_KID_TYPE, path: at(dkPath, 'deviceKey'), detail: `kid is ${kid === null ? 'null' : typeof kid}, not a byte string` });
+    keyMap = new Map([...deviceKeyCose].filter(([label]) => label !== CoseKeyLabel.kid));
+  }
   try {
-    const k = decodeCoseKey(deviceKeyCose).key;
+    const k = decodeCoseKey(keyMap).key;
     if ('d' in k) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
     deviceKey = k;
   } catch (e) {
@@ -185,7 +206,11 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     validUntil: asTDate(field(vi, 'validUntil', viPath), at(viPath, 'validUntil')),
     ...(expectedUpdate === undefined ? {} : { expectedUpdate: asTDate(expectedUpdate, at(viPath, 'expectedUpdate')) }),
   };
-  const status = optional(m, 'status');
+  let status = optional(m, 'status');
+  if (status === null) {
+    deviations.push({ id: MdocDeviation.MSO_STATUS_NULL, path: at(path, 'status'), detail: 'status is null' });
+    status = undefined;
+  }
 
   return {
     version,
@@ -194,12 +219,13 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     deviceKeyInfo: {
       deviceKey,
       deviceKeyCose,
-      ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations')) }),
+      ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations'), deviations) }),
       ...(ki === undefined ? {} : { keyInfo: ki as CborMap }),
     },
     docType,
     validityInfo,
     ...(status === undefined ? {} : { status: decodeStatus(status, at(path, 'status')) }),
+    ...(deviations.length === 0 ? {} : { deviations }),
   };
 }
 

@@ -83,6 +83,11 @@ export function answerFor(requested: string, held: ReadonlyMap<string, IssuerSig
   return (bestTrue ?? bestFalse)?.[1];
 }
 
+/** `record[key]` when it is the record's own property: a name from the wire never reaches the prototype (`toString`, `__proto__`). */
+function ownValue<V>(record: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  return record !== undefined && record !== null && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function authorized(ka: KeyAuthorizations | undefined, ns: string, id: string): boolean {
   if (ka === undefined) return false;
   return (ka.nameSpaces?.includes(ns) ?? false) || (ka.dataElements?.get(ns)?.includes(id) ?? false);
@@ -115,7 +120,7 @@ async function present(
     const heldItems = new Map((issuerSigned.nameSpaces.get(ns) ?? []).map((it) => [it.value.elementIdentifier, it] as const));
     for (const id of ids) {
       const item = answerFor(id, heldItems);
-      const deviceValue = held.deviceSigned?.[ns]?.[id];
+      const deviceValue = ownValue(ownValue(held.deviceSigned, ns), id);
       if (item !== undefined) {
         if (!proposedIssuer.has(ns)) proposedIssuer.set(ns, new Map());
         proposedIssuer.get(ns)!.set(item.value.elementIdentifier, item);
@@ -130,11 +135,15 @@ async function present(
   }
   // Consent: the holder may release less.
   if (options.consent !== undefined) {
-    const proposed: Record<string, string[]> = {};
+    // Names come from the reader: a null-prototype record, read only through own properties.
+    const proposed = Object.create(null) as Record<string, string[]>;
     for (const [ns, items] of proposedIssuer) proposed[ns] = [...items.keys()];
-    for (const [ns, items] of proposedDevice) proposed[ns] = [...(proposed[ns] ?? []), ...items.keys()];
+    for (const [ns, items] of proposedDevice) proposed[ns] = [...(ownValue(proposed, ns) ?? []), ...items.keys()];
     const kept = await options.consent(wanted.docType, proposed);
-    const keep = (ns: string, id: string) => kept[ns]?.includes(id) ?? false;
+    const keep = (ns: string, id: string) => {
+      const ids = ownValue(kept, ns);
+      return Array.isArray(ids) && ids.includes(id);
+    };
     for (const [ns, items] of [...proposedIssuer, ...proposedDevice] as [string, Map<string, unknown>][]) {
       for (const id of [...items.keys()]) {
         if (keep(ns, id)) continue;

@@ -1,16 +1,20 @@
 /**
- * The verification report: every check a verifier makes, with a stable id, and `valid`
- * true only when every required check passed (or was explicitly waived).
+ * The verification report (ISO/IEC 18013-5:2021 §9.3): every check a verifier makes, with
+ * a stable id, and `valid` true only when every required check passed, was explicitly
+ * waived (a named Annex B profile check) or tolerated (a named deviation).
  */
 
 import type { CborValue } from '../cbor/index.js';
 import type { Certificate } from '../x509/index.js';
+import { DEVIATION_CHECK_PREFIX, type Deviation, type MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 
 /** Ids of the checks `verifyDeviceResponse` reports (the DS chain's own checks appear as `DS_CHAIN.<id>`). */
 export const MdocCheckId = {
   /** The DeviceResponse is its CDDL shape. */
   RESPONSE_STRUCTURE: 'RESPONSE_STRUCTURE',
+  /** The IssuerSigned given to `verifyIssuerSigned` is its CDDL shape. */
+  ISSUER_SIGNED_STRUCTURE: 'ISSUER_SIGNED_STRUCTURE',
   /** version is "1.x". */
   RESPONSE_VERSION: 'RESPONSE_VERSION',
   /** status is 0 (OK). */
@@ -47,19 +51,28 @@ export const MdocCheckId = {
   ELEMENTS_UNIQUE: 'ELEMENTS_UNIQUE',
   /** issuing_country, when returned, equals the DS certificate's countryName. */
   ISSUING_COUNTRY: 'ISSUING_COUNTRY',
-  /** issuing_jurisdiction, when returned, equals the DS certificate's stateOrProvinceName. */
+  /**
+   * issuing_jurisdiction, when returned, equals the DS certificate's stateOrProvinceName;
+   * skipped when the DS has none (stateOrProvinceName is optional in the DS, Annex B).
+   */
   ISSUING_JURISDICTION: 'ISSUING_JURISDICTION',
   /** One per returned element: it was requested (when a request is given). */
   REQUESTED_ELEMENT: 'REQUESTED_ELEMENT',
 } as const;
 export type MdocCheckId = (typeof MdocCheckId)[keyof typeof MdocCheckId];
 
-/** The outcome of a check. */
-export type CheckStatus = 'passed' | 'failed' | 'waived' | 'skipped';
+/**
+ * The outcome of a check: `waived` for a failed Annex B profile check the caller waived,
+ * `tolerated` for a deviation the caller tolerated; neither makes `valid` false.
+ */
+export type CheckStatus = 'passed' | 'failed' | 'waived' | 'skipped' | 'tolerated';
 
 /** One check in a report. */
 export interface Check {
-  /** A stable id: an {@link MdocCheckId}, `DS_CHAIN.<x509 check>` or `PROFILE.<doctype check>`. */
+  /**
+   * A stable id: an {@link MdocCheckId}, `DS_CHAIN.<x509 check>`, `PROFILE.<doctype check>`
+   * or `DEVIATION.<MdocDeviation>`.
+   */
   readonly id: string;
   readonly status: CheckStatus;
   /** False for informational checks (doctype profile checks) that do not affect `valid`. */
@@ -88,6 +101,19 @@ export interface VerifiedDocument {
   /** The document signer certificate, when it could be parsed. */
   readonly documentSigner?: Certificate;
   /** The trust anchor the DS chained to. */
+  readonly trustAnchor?: Certificate;
+}
+
+/** The verification of an IssuerSigned on its own (`verifyIssuerSigned`): no device checks. */
+export interface VerifyIssuerSignedResult {
+  /** The docType checked: the one given, else the MSO's; undefined when neither is known. */
+  readonly docType: string | undefined;
+  readonly valid: boolean;
+  readonly checks: readonly Check[];
+  /** Issuer-signed elements (each also has a VALUE_DIGEST check). */
+  readonly issuerSigned: DisclosedElements;
+  readonly mso?: MobileSecurityObject;
+  readonly documentSigner?: Certificate;
   readonly trustAnchor?: Certificate;
 }
 
@@ -122,6 +148,11 @@ export class CheckList {
 
   push(check: Check): void {
     this.checks.push(check);
+  }
+
+  /** Report a deviation: failed, or tolerated when the caller listed its id. */
+  deviation(d: Deviation, tolerate: ReadonlySet<MdocDeviation>): void {
+    this.checks.push({ id: `${DEVIATION_CHECK_PREFIX}${d.id}`, status: tolerate.has(d.id) ? 'tolerated' : 'failed', required: true, detail: `${d.path}: ${d.detail}` });
   }
 
   /** True when no required check failed. */

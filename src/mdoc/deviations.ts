@@ -1,0 +1,79 @@
+/**
+ * Named deviations from ISO/IEC 18013-5 (the CDDL of §8.3.2.1.2.2 and §9.1.2.4), RFC 9052
+ * (COSE headers §3, COSE_Key §7) and RFC 9360 that deployed wallets, issuers and libraries
+ * produce. The decoders read past each one and record it; the verifier reports it as a
+ * `DEVIATION.<id>` check that fails unless the caller tolerates that id.
+ *
+ * Only deviations that cannot help a forger are listed here: every one leaves the issuer
+ * signature, the value digests, the chain to a trust anchor, validity and device
+ * authentication checked exactly as before. Those checks have no id in this registry, so
+ * they can never be tolerated.
+ */
+
+/** Ids of the deviations the verifier recognises (`tolerate` takes these). */
+export const MdocDeviation = {
+  /** `documents: []` where the CDDL says `? "documents" : [+ Document]`. */
+  EMPTY_DOCUMENTS: 'EMPTY_DOCUMENTS',
+  /** `documentErrors: []` where the CDDL says `? "documentErrors" : [+ DocumentError]`. */
+  EMPTY_DOCUMENT_ERRORS: 'EMPTY_DOCUMENT_ERRORS',
+  /** A document's `errors: {}` (or a namespace mapped to `{}`) where the CDDL says `{ + … }`. */
+  EMPTY_ERRORS: 'EMPTY_ERRORS',
+  /** IssuerSigned `nameSpaces: {}` or a namespace mapped to `[]` where the CDDL says `{ + … => [ + … ] }`. */
+  EMPTY_ISSUER_NAMESPACES: 'EMPTY_ISSUER_NAMESPACES',
+  /** A device-signed namespace mapped to `{}` where the CDDL says `{ + DataElementIdentifier => … }`. */
+  EMPTY_DEVICE_NAMESPACE: 'EMPTY_DEVICE_NAMESPACE',
+  /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
+  DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
+  /** The MSO's keyAuthorizations has an empty `nameSpaces` array or `dataElements` map or list (the CDDL says `[+ …]`, `{ + … }`). */
+  EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
+  /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
+  MSO_STATUS_NULL: 'MSO_STATUS_NULL',
+  /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */
+  MSO_UNTAGGED: 'MSO_UNTAGGED',
+  /** The device signature or MAC carries the DeviceAuthenticationBytes attached (they must be detached, §9.1.3.4). */
+  DEVICE_AUTH_ATTACHED_PAYLOAD: 'DEVICE_AUTH_ATTACHED_PAYLOAD',
+  /** IssuerAuth has the same x5chain in both header buckets (RFC 9052 §3 forbids a label in both). */
+  X5CHAIN_BOTH_BUCKETS: 'X5CHAIN_BOTH_BUCKETS',
+  /** IssuerAuth has different x5chains in the two buckets: the protected one is used, the unprotected one ignored. */
+  X5CHAIN_CONFLICT: 'X5CHAIN_CONFLICT',
+} as const;
+export type MdocDeviation = (typeof MdocDeviation)[keyof typeof MdocDeviation];
+
+/** Every deviation id, in registry order. */
+export const MDOC_DEVIATIONS: readonly MdocDeviation[] = Object.freeze(Object.values(MdocDeviation));
+
+const KNOWN: ReadonlySet<string> = new Set(MDOC_DEVIATIONS);
+
+/** One deviation found while reading or verifying a structure. */
+export interface Deviation {
+  readonly id: MdocDeviation;
+  /** Where it was found (`deviceResponse.documentErrors`, `issuerAuth.payload` …). */
+  readonly path: string;
+  readonly detail: string;
+}
+
+/** The prefix of a deviation's check id in a report: `DEVIATION.EMPTY_DOCUMENT_ERRORS`. */
+export const DEVIATION_CHECK_PREFIX = 'DEVIATION.';
+
+/** True when `id` is a deviation id. */
+export function isMdocDeviation(id: unknown): id is MdocDeviation {
+  return typeof id === 'string' && KNOWN.has(id);
+}
+
+/**
+ * Read a `tolerate` option: the set of deviation ids the caller accepts.
+ * @throws TypeError naming the valid ids when an entry is not a deviation id (a check
+ *   that guards against forgery, such as ISSUER_SIGNATURE, is never one).
+ */
+export function readTolerate(tolerate: unknown): ReadonlySet<MdocDeviation> {
+  if (tolerate === undefined) return new Set();
+  if (!Array.isArray(tolerate)) throw new TypeError('options.tolerate must be an array of deviation ids');
+  const out = new Set<MdocDeviation>();
+  for (const id of tolerate) {
+    if (!isMdocDeviation(id)) {
+      throw new TypeError(`options.tolerate: ${JSON.stringify(id)} is not a deviation id; valid ids: ${MDOC_DEVIATIONS.join(', ')}`);
+    }
+    out.add(id);
+  }
+  return out;
+}

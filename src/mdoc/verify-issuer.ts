@@ -1,0 +1,421 @@
+/**
+ * Issuer data authentication (ISO/IEC 18013-5:2021 §9.3.1, certificate validation §9.3.3
+ * with Annex B): the DS chain, the IssuerAuth signature, the MSO (version, docType,
+ * validity), every returned element's value digest, issuing_country / issuing_jurisdiction
+ * against the DS certificate, and the doctype profile checks. Shared by
+ * `verifyDeviceResponse` (per document) and `verifyIssuerSigned` (an IssuerSigned on its
+ * own, for wallets checking what they receive and servers holding IssuerSigned without a
+ * session).
+ *
+ * Each named deviation met on the way (see `MdocDeviation`) is reported as a
+ * `DEVIATION.<id>` check and verification goes on, so the report shows every check.
+ */
+
+import type { CborValue } from '../cbor/index.js';
+import { CoseHeader, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
+import { resolveBackend } from '../crypto/index.js';
+import type { BackendOptions, PublicKey } from '../crypto/types.js';
+import { isShomeiError, MdocError } from '../errors.js';
+import { equalBytes } from '../internal/bytes.js';
+import {
+  type Certificate,
+  type CertificateList,
+  mdocIssuerProfile,
+  parseCertificate,
+  type VerifyX5ChainOptions,
+  verifyIssuerChain,
+} from '../x509/index.js';
+import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
+import { checkDocumentProfile, type DoctypeRegistry, defaultRegistry } from './doctypes/index.js';
+import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
+import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
+import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
+
+/** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
+export interface VerifyIssuerOptions extends BackendOptions {
+  /** The IACA certificates trusted for this use (nothing is trusted implicitly). */
+  readonly trustAnchors: readonly (Certificate | Uint8Array)[];
+  /** Validation time; default now. */
+  readonly now?: Date;
+  /** Tolerance for MSO and certificate times, in seconds; default 300. */
+  readonly clockSkewSeconds?: number;
+  /** Allowed MSO digest algorithms; default all of SHA-256/384/512. */
+  readonly digestAlgorithms?: readonly DigestAlgorithm[];
+  /**
+   * Annex B profile checks to waive, by id (e.g. `DS_CRL_DP`); shown as waived.
+   * An id that is not such a check is a `RangeError` naming the valid ids.
+   */
+  readonly waive?: readonly string[];
+  /**
+   * Named deviations to tolerate (see `MdocDeviation`); shown as `tolerated`. An id that is
+   * not a deviation (a signature, digest, chain or validity check is never one) is a
+   * `TypeError` naming the valid ids.
+   */
+  readonly tolerate?: readonly MdocDeviation[];
+  /** EKUs accepted for the DS certificate; default mdlDS (1.0.18013.5.1.2). */
+  readonly dsExtendedKeyUsages?: readonly string[];
+  /** CRLs to check the DS chain against. */
+  readonly crls?: readonly (CertificateList | Uint8Array)[];
+  /** Fetches a CRL by URI when needed; shomei never fetches on its own. */
+  readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
+  /** Fail when no CRL is available for a certificate. Default false (reported as skipped). */
+  readonly requireRevocationCheck?: boolean;
+  /**
+   * Doctype profiles for the element type checks, reported as `PROFILE.*` checks that do
+   * not affect `valid` (unless `strictProfiles`); default the built-in profiles, `false` for none.
+   */
+  readonly profiles?: DoctypeRegistry | false;
+  /** Make profile checks required: a value of the wrong type, or an unknown element, fails. Default false. */
+  readonly strictProfiles?: boolean;
+}
+
+/** How to verify an IssuerSigned on its own. */
+export interface VerifyIssuerSignedOptions extends VerifyIssuerOptions {
+  /** The docType expected; when absent, MSO_DOCTYPE is skipped and the MSO's docType is reported. */
+  readonly docType?: string;
+}
+
+/** What the issuer checks have at hand, read once per verification. */
+export interface IssuerContext {
+  readonly options: VerifyIssuerOptions;
+  readonly now: Date;
+  readonly skewMs: number;
+  readonly tolerate: ReadonlySet<MdocDeviation>;
+}
+
+/** The Annex B profile check ids that can be waived, read once. */
+let waivableIds: ReadonlySet<string> | undefined;
+
+/** The ids `waive` accepts (the Annex B issuer profile checks). */
+export function waivableCheckIds(): readonly string[] {
+  return mdocIssuerProfile().checkIds;
+}
+
+/**
+ * Read and check the options every verification shares.
+ * @throws TypeError for no trust anchors or an unknown `tolerate` id; RangeError for an
+ *   unknown `waive` id or a bad clock skew.
+ */
+export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
+  if (!Array.isArray(options?.trustAnchors)) throw new TypeError('trustAnchors must be an array of IACA certificates');
+  resolveBackend(options);
+  const tolerate = readTolerate(options.tolerate);
+  if (options.waive !== undefined) {
+    if (!Array.isArray(options.waive)) throw new TypeError('options.waive must be an array of check ids');
+    waivableIds ??= new Set(waivableCheckIds());
+    for (const id of options.waive) {
+      if (typeof id !== 'string' || !waivableIds.has(id)) {
+        throw new RangeError(`options.waive: ${JSON.stringify(id)} is not a waivable Annex B check; valid ids: ${[...waivableIds].join(', ')}`);
+      }
+    }
+  }
+  const skew = options.clockSkewSeconds ?? 300;
+  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new RangeError('options.clockSkewSeconds must be a non-negative number');
+  return { options, now: options.now ?? new Date(), skewMs: skew * 1000, tolerate };
+}
+
+/** The message of an error, for a check's detail. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Run `decode`, reporting `id` as passed, or as failed with the message of the ShomeiError
+ * it threw (then undefined). Any other error is a bug and propagates.
+ */
+export function decodeReported<T>(list: CheckList, id: string, decode: () => T): T | undefined {
+  try {
+    const value = decode();
+    list.add(id, true);
+    return value;
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+    list.add(id, false, errorText(e));
+    return undefined;
+  }
+}
+
+/** A record with no prototype, so that a holder-chosen name (`__proto__`, `toString`) is just a key. */
+export function nullRecord<V>(entries: Iterable<readonly [string, V]>): Record<string, V> {
+  const out = Object.create(null) as Record<string, V>;
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+/** namespace → element → value as null-prototype records (the report's disclosed elements). */
+export function disclosed(m: ReadonlyMap<string, ReadonlyMap<string, CborValue>>): DisclosedElements {
+  return nullRecord([...m].map(([ns, items]) => [ns, nullRecord(items)] as const));
+}
+
+function validityProblem(mso: MobileSecurityObject, now: Date, skewMs: number): string | undefined {
+  const { signed, validFrom, validUntil } = mso.validityInfo;
+  const t = now.getTime();
+  if (signed.date.getTime() > t + skewMs) return `signed ${signed.text} is in the future`;
+  if (validFrom.date.getTime() > t + skewMs) return `not valid before ${validFrom.text}`;
+  if (validUntil.date.getTime() < t - skewMs) return `expired at ${validUntil.text}`;
+  if (validFrom.date < signed.date) return `validFrom ${validFrom.text} is before signed ${signed.text}`;
+  if (validUntil.date <= validFrom.date) return `validUntil ${validUntil.text} is not after validFrom`;
+  return undefined;
+}
+
+/** The x5chain of one bucket alone, or undefined when it is absent or malformed. */
+function bucketChain(value: CborValue): Uint8Array[] | undefined {
+  try {
+    return getX5Chain(new Map([[CoseHeader.x5chain, value]]), new Map());
+  } catch (e) {
+    if (isShomeiError(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * An x5chain in both buckets: the protected one (covered by the signature) is the one used;
+ * the duplicate is a named deviation. Trust still comes only from the chain verifying to an
+ * anchor and the signature verifying with its leaf.
+ */
+function x5chainDeviation(auth: IssuerSigned['issuerAuth']): Deviation | undefined {
+  const p = auth.protectedHeaders.get(CoseHeader.x5chain);
+  const u = auth.unprotectedHeaders.get(CoseHeader.x5chain);
+  if (p === undefined || u === undefined) return undefined;
+  const a = bucketChain(p);
+  const b = bucketChain(u);
+  const same = a !== undefined && b !== undefined && a.length === b.length && a.every((c, i) => equalBytes(c, b[i]!));
+  return same
+    ? { id: MdocDeviation.X5CHAIN_BOTH_BUCKETS, path: 'issuerAuth.headers', detail: 'the same x5chain in the protected and unprotected headers' }
+    : { id: MdocDeviation.X5CHAIN_CONFLICT, path: 'issuerAuth.headers', detail: 'different x5chains in the two header buckets: the protected one is used' };
+}
+
+const X5CHAIN_LABEL: readonly CborValue[] = [CoseHeader.x5chain];
+
+/** DS certificate, chain and IssuerAuth signature. */
+async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, list: CheckList): Promise<{ ds?: Certificate; anchor?: Certificate }> {
+  const { options } = ctx;
+  const auth = issuerSigned.issuerAuth;
+  const duplicate = x5chainDeviation(auth);
+  let ds: Certificate | undefined;
+  let chain: Uint8Array[] = [];
+  try {
+    chain = getX5Chain(auth.protectedHeaders, auth.unprotectedHeaders);
+    if (chain.length === 0) throw new MdocError('ERR_MDOC_STRUCTURE', 'IssuerAuth has no x5chain');
+    ds = parseCertificate(chain[0]!);
+    if (ds.publicKey === null || ds.publicKey.kty === 'RSA') throw new MdocError('ERR_MDOC_UNSUPPORTED', 'the DS key is not an EC or EdDSA key');
+    list.add(C.DS_CERTIFICATE, true, ds.subject.text);
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+    list.add(C.DS_CERTIFICATE, false, errorText(e));
+    if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+    list.add(C.DS_CHAIN, false, 'no document signer certificate');
+    list.add(C.ISSUER_SIGNATURE, false, 'no document signer certificate');
+    return {};
+  }
+  if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+  // The chain: DS to one of the trusted IACAs, with the Annex B profile.
+  const chainOptions: VerifyX5ChainOptions = {
+    anchors: options.trustAnchors,
+    now: ctx.now,
+    clockSkewSeconds: ctx.skewMs / 1000,
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.waive === undefined ? {} : { waive: options.waive }),
+    ...(options.dsExtendedKeyUsages === undefined ? {} : { dsExtendedKeyUsages: options.dsExtendedKeyUsages }),
+    ...(options.crls === undefined ? {} : { crls: options.crls }),
+    ...(options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }),
+    ...(options.requireRevocationCheck === undefined ? {} : { requireRevocationCheck: options.requireRevocationCheck }),
+  };
+  let anchor: Certificate | undefined;
+  try {
+    const report = await verifyIssuerChain(chain, chainOptions);
+    for (const c of report.checks) {
+      list.push({ id: `${C.DS_CHAIN}.${c.id}`, status: c.status, required: true, ...(c.detail === undefined ? {} : { detail: c.detail }) });
+    }
+    list.add(C.DS_CHAIN, report.valid, report.valid ? `to ${report.anchor?.subject.text}` : 'see the DS_CHAIN.* checks');
+    if (report.anchor !== null) anchor = report.anchor;
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+    list.add(C.DS_CHAIN, false, errorText(e));
+  }
+  // The signature over the MSO, with the leaf of the chain used above.
+  try {
+    await verifyCoseSign1(auth, {
+      key: ds.publicKey as PublicKey,
+      ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    });
+    list.add(C.ISSUER_SIGNATURE, true);
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+    list.add(C.ISSUER_SIGNATURE, false, errorText(e));
+  }
+  return { ds, ...(anchor === undefined ? {} : { anchor }) };
+}
+
+async function digestChecks(issuerSigned: IssuerSigned, mso: MobileSecurityObject, ctx: IssuerContext, list: CheckList): Promise<void> {
+  const allowed = ctx.options.digestAlgorithms ?? DIGEST_ALGORITHMS;
+  const algOk = isDigestAlgorithm(mso.digestAlgorithm) && allowed.includes(mso.digestAlgorithm);
+  list.add(C.DIGEST_ALGORITHM, algOk, mso.digestAlgorithm);
+  const items = [...issuerSigned.nameSpaces].flatMap(([ns, list]) => list.map((item) => [ns, item] as const));
+  // The digests are independent: compute them together, report them in order.
+  const actual = algOk ? await Promise.all(items.map(([, item]) => digestItem(item, mso.digestAlgorithm as DigestAlgorithm, ctx.options))) : [];
+  items.forEach(([ns, item], i) => {
+    const { digestID, elementIdentifier } = item.value;
+    const where = { namespace: ns, element: elementIdentifier };
+    const expected = mso.valueDigests.get(ns)?.get(digestID);
+    if (!algOk) list.add(C.VALUE_DIGEST, false, 'digest algorithm not allowed', where);
+    else if (expected === undefined) list.add(C.VALUE_DIGEST, false, `no digest ${digestID} in valueDigests[${ns}]`, where);
+    else {
+      const same = equalBytes(actual[i]!, expected);
+      list.add(C.VALUE_DIGEST, same, same ? undefined : 'digest mismatch', where);
+    }
+  });
+}
+
+/** issuing_country / issuing_jurisdiction against the DS subject (§9.3.1, Annex B Table B.3). */
+function countryChecks(values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ds: Certificate, list: CheckList): void {
+  for (const [element, attr, id] of [
+    ['issuing_country', 'C', C.ISSUING_COUNTRY],
+    ['issuing_jurisdiction', 'ST', C.ISSUING_JURISDICTION],
+  ] as const) {
+    const attrs = ds.subject.attributes;
+    const expected = Object.hasOwn(attrs, attr) ? attrs[attr]?.[0] : undefined;
+    for (const [ns, items] of values) {
+      if (!items.has(element)) continue;
+      const value = items.get(element);
+      const where = { namespace: ns, element };
+      // stateOrProvinceName is optional in the DS certificate: only when present must
+      // issuing_jurisdiction equal it. countryName is mandatory, so a missing one fails.
+      if (expected === undefined && attr === 'ST') {
+        list.push({ id, status: 'skipped', required: true, detail: 'the DS certificate has no stateOrProvinceName to compare with', ...where });
+        continue;
+      }
+      const ok = typeof value === 'string' && expected !== undefined && value === expected;
+      list.add(id, ok, ok ? undefined : `${element} ${JSON.stringify(value)} but the DS certificate says ${attr}=${expected ?? '(none)'}`, where);
+    }
+  }
+}
+
+/** The built-in profiles, made once; never handed out, so never changed. */
+let builtinRegistry: DoctypeRegistry | undefined;
+
+/** The doctype profile checks (`PROFILE.*`), informational unless `strictProfiles`. */
+function profileChecks(docType: string, values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ctx: IssuerContext, list: CheckList): void {
+  if (ctx.options.profiles === false) return;
+  const strict = ctx.options.strictProfiles ?? false;
+  const registry = ctx.options.profiles ?? (builtinRegistry ??= defaultRegistry());
+  for (const c of checkDocumentProfile(registry, docType, values, { strict })) {
+    list.push({
+      id: `PROFILE.${c.id}`,
+      status: c.status,
+      required: strict,
+      detail: c.detail,
+      ...(c.namespace === undefined ? {} : { namespace: c.namespace }),
+      ...(c.element === undefined ? {} : { element: c.element }),
+    });
+  }
+}
+
+/** The issuer-signed values by namespace, as received. */
+export function issuerValues(issuerSigned: IssuerSigned): Map<string, Map<string, CborValue>> {
+  return new Map([...issuerSigned.nameSpaces].map(([ns, items]) => [ns, new Map(items.map((i) => [i.value.elementIdentifier, i.value.elementValue]))]));
+}
+
+/** What the issuer-side verification found, for the caller to assemble its report. */
+export interface IssuerPart {
+  readonly checks: Check[];
+  readonly docType: string | undefined;
+  /** What could be read and established, for the report (absent members stay absent). */
+  readonly found: { readonly mso?: MobileSecurityObject; readonly documentSigner?: Certificate; readonly trustAnchor?: Certificate };
+}
+
+/** The device-side checks a caller runs once the MSO is known (in parallel with the chain). */
+export type DeviceWork = (mso: MobileSecurityObject | undefined) => Promise<CheckList>;
+
+/** Element values by namespace: the issuer-signed ones, and all (with device-signed) for the profile checks. */
+export interface DocumentValues {
+  readonly issued: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
+  readonly all: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
+}
+
+/**
+ * Verify the issuer side of one document: deviations read while decoding, DS chain and
+ * signature, MSO, value digests, then `device` (the caller's device checks, run in
+ * parallel), issuing country and jurisdiction, and the profile checks over `values.all`.
+ */
+export async function verifyIssuerPart(
+  issuerSigned: IssuerSigned,
+  docType: string | undefined,
+  values: DocumentValues,
+  decodeDeviations: readonly Deviation[],
+  ctx: IssuerContext,
+  device?: DeviceWork,
+): Promise<IssuerPart> {
+  const list = new CheckList();
+  for (const d of decodeDeviations) list.deviation(d, ctx.tolerate);
+  // The issuer checks (chain, signature) and the MSO-based checks are independent: run them
+  // together and report them in a fixed order.
+  const issuerList = new CheckList();
+  const msoList = new CheckList();
+  const issuerWork = issuerAuthChecks(issuerSigned, ctx, issuerList);
+  const mso = decodeReported(msoList, C.MSO_STRUCTURE, () => decodeIssuerAuthPayload(issuerSigned.issuerAuth));
+  const digestList = new CheckList();
+  const msoWork = Promise.all([mso === undefined ? undefined : digestChecks(issuerSigned, mso, ctx, digestList), device?.(mso)]);
+  const [{ ds, anchor }, [, deviceList]] = await Promise.all([issuerWork, msoWork]);
+  for (const c of issuerList.checks) list.push(c);
+  for (const c of msoList.checks) list.push(c);
+  const checkedDocType = docType ?? mso?.docType;
+  if (mso !== undefined) {
+    for (const d of mso.deviations ?? []) list.deviation(d, ctx.tolerate);
+    list.add(C.MSO_VERSION, mso.version === '1.0', mso.version);
+    if (docType === undefined) list.push({ id: C.MSO_DOCTYPE, status: 'skipped', required: true, detail: `no docType given; the MSO says ${mso.docType}` });
+    else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
+    const problem = validityProblem(mso, ctx.now, ctx.skewMs);
+    list.add(C.MSO_VALIDITY, problem === undefined, problem);
+    if (ds !== undefined) {
+      const s = mso.validityInfo.signed.date;
+      const within = s >= ds.notBefore && s <= ds.notAfter;
+      list.add(C.MSO_SIGNED_IN_DS_VALIDITY, within, within ? undefined : `signed ${mso.validityInfo.signed.text} outside the DS validity`);
+    }
+  }
+  for (const c of digestList.checks) list.push(c);
+  for (const c of deviceList?.checks ?? []) list.push(c);
+  if (ds !== undefined) countryChecks(values.issued, ds, list);
+  if (checkedDocType !== undefined) profileChecks(checkedDocType, values.all, ctx, list);
+  return {
+    docType: checkedDocType,
+    checks: list.checks,
+    found: { ...(mso === undefined ? {} : { mso }), ...(ds === undefined ? {} : { documentSigner: ds }), ...(anchor === undefined ? {} : { trustAnchor: anchor }) },
+  };
+}
+
+/**
+ * Verify an IssuerSigned on its own (no device authentication): for a wallet checking a
+ * credential it receives, or a server holding IssuerSigned without a session. Runs the same
+ * issuer checks as `verifyDeviceResponse` and reports them the same way, with the
+ * deviations met (`tolerate` them by id) and the Annex B profile checks (`waive` them by id).
+ *
+ * Never throws for bad IssuerSigned bytes: they give `valid: false` with a failed
+ * ISSUER_SIGNED_STRUCTURE check naming the path.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyIssuerSigned(issuerSignedBytes, { trustAnchors: [iaca], docType: 'org.iso.18013.5.1.mDL' });
+ * if (!result.valid) console.log(result.checks.filter((c) => c.status === 'failed'));
+ * ```
+ * @throws TypeError for no trust anchors or an unknown `tolerate` id; RangeError for an
+ *   unknown `waive` id.
+ */
+export async function verifyIssuerSigned(issuerSigned: Uint8Array | IssuerSigned, options: VerifyIssuerSignedOptions): Promise<VerifyIssuerSignedResult> {
+  const ctx = issuerContext(options);
+  if (options.docType !== undefined && typeof options.docType !== 'string') throw new TypeError('options.docType must be a string');
+  const list = new CheckList();
+  const decoded = decodeReported(list, C.ISSUER_SIGNED_STRUCTURE, () => (issuerSigned instanceof Uint8Array ? decodeIssuerSigned(issuerSigned) : issuerSigned));
+  if (decoded === undefined) return { docType: options.docType, valid: false, checks: list.checks, issuerSigned: nullRecord([]) };
+  const values = issuerValues(decoded);
+  const part = await verifyIssuerPart(decoded, options.docType, { issued: values, all: values }, decoded.deviations ?? [], ctx);
+  for (const c of part.checks) list.push(c);
+  return {
+    docType: part.docType,
+    valid: list.ok,
+    checks: list.checks,
+    issuerSigned: disclosed(values),
+    ...part.found,
+  };
+}

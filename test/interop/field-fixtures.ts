@@ -1,0 +1,313 @@
+/**
+ * Generator of vectors/interop/mdoc-deviations.json: DeviceResponses that reproduce, one at
+ * a time, each real-world deviation from ISO/IEC 18013-5 / RFC 9052 that shomei names
+ * (src/mdoc/deviations.ts), honestly signed, plus tampered (hostile) variants of each that
+ * must never verify. Deterministic: fixed keys, fixed dates, randomness from a seeded
+ * SHA-256 counter, and RFC 6979 ECDSA (noble). Nothing here is a capture of another
+ * implementation's output; the README says which implementation class produces each case.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { type CborValue, decode, EncodedCbor, encode } from '../../src/cbor/index.js';
+import { buildSigStructure, CoseHeader, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
+import { nobleBackend } from '../../src/crypto/index.js';
+import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
+import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
+import { concat, toHex, utf8Encode } from '../../src/internal/bytes.js';
+import {
+  buildDeviceResponse,
+  type DeviceResponse,
+  deviceAuthenticationBytes,
+  encodeDeviceResponse,
+  type IssuerSigned,
+  issueMdoc,
+  type MdocDeviation,
+  readSessionTranscript,
+} from '../../src/mdoc/index.js';
+import { documentValue } from '../../src/mdoc/device-response.js';
+import { buildDocumentSigner, buildIaca, type Certificate } from '../../src/x509/index.js';
+
+export const FIXTURE_NOW = '2026-06-01T00:00:00Z';
+const NOW = new Date(FIXTURE_NOW);
+const DAY = 86_400_000;
+const NS = 'org.iso.18013.5.1';
+const DOCTYPE = 'org.iso.18013.5.1.mDL';
+
+/** One generated case. */
+export interface FieldCase {
+  readonly name: string;
+  /** The deviation it reproduces (null for the conformant baseline). */
+  readonly deviation: MdocDeviation | null;
+  /** Which implementation class produces it in the field. */
+  readonly seen: string;
+  /** DeviceResponse, hex. */
+  readonly hex: string;
+  /** Tampered variants: each must stay invalid with every deviation tolerated. */
+  readonly hostile: readonly { readonly name: string; readonly hex: string; readonly fails: string }[];
+}
+
+export interface FieldFixtures {
+  readonly description: string;
+  readonly now: string;
+  readonly trust_anchor_hex: string;
+  readonly session_transcript_hex: string;
+  readonly cases: readonly FieldCase[];
+}
+
+/** A backend whose randomness is a SHA-256 counter over a fixed seed (fixtures only). */
+function seededBackend(seed: string): CryptoBackend {
+  let counter = 0;
+  const randomBytes = (length: number): Uint8Array => {
+    const out = new Uint8Array(length);
+    for (let off = 0; off < length; off += 32) {
+      const block = sha256(concat(utf8Encode(seed), Uint8Array.of(counter >>> 24, counter >>> 16, counter >>> 8, counter)));
+      counter++;
+      out.set(block.subarray(0, Math.min(32, length - off)), off);
+    }
+    return out;
+  };
+  return { ...nobleBackend, randomBytes };
+}
+
+function fixedKey(label: string): EcPrivateKey {
+  return ecPrivateKeyFromScalar('P-256', sha256(utf8Encode(`shomei interop fixture key: ${label}`)));
+}
+
+interface Parties {
+  readonly backend: CryptoBackend;
+  readonly iaca: Certificate;
+  readonly ds: Certificate;
+  readonly dsKey: EcPrivateKey;
+  readonly device: EcPrivateKey;
+  readonly attacker: EcPrivateKey;
+  readonly attackerIaca: Certificate;
+  readonly attackerDs: Certificate;
+  readonly transcript: Uint8Array;
+}
+
+async function parties(): Promise<Parties> {
+  const backend = seededBackend('shomei interop fixtures v1');
+  const iacaKey = fixedKey('iaca');
+  const dsKey = fixedKey('ds');
+  const attacker = fixedKey('attacker');
+  const validity = { notBefore: new Date(NOW.getTime() - 365 * DAY), notAfter: new Date(NOW.getTime() + 5 * 365 * DAY) };
+  const dsValidity = { notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 300 * DAY) };
+  const common = { issuerAltName: { uri: 'https://iaca.example.jp/' }, crlUri: 'https://iaca.example.jp/crl', backend } as const;
+  // No stateOrProvinceName: the DS of `shomei pki` without --state (issue 9 item 6).
+  const iaca = await buildIaca({ country: 'JP', commonName: 'shomei interop IACA', key: iacaKey, validity, ...common, serialNumber: 1n });
+  const ds = await buildDocumentSigner({ iaca, iacaKey, commonName: 'shomei interop DS', publicKey: publicKeyOf(dsKey) as never, validity: dsValidity, crlUri: common.crlUri, backend, serialNumber: 2n });
+  const attackerIaca = await buildIaca({ country: 'JP', commonName: 'shomei interop IACA', key: attacker, validity, ...common, serialNumber: 1n });
+  const attackerDs = await buildDocumentSigner({ iaca: attackerIaca, iacaKey: attacker, commonName: 'shomei interop DS', publicKey: publicKeyOf(attacker) as never, validity: dsValidity, crlUri: common.crlUri, backend, serialNumber: 2n });
+  const st = [null, null, 'shomei interop fixtures'];
+  const transcript = EncodedCbor.wrap(encode(st), st).tagged;
+  return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript };
+}
+
+async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
+  return issueMdoc({
+    docType: DOCTYPE,
+    nameSpaces: { [NS]: { family_name: 'Yamada', given_name: 'Taro', issuing_country: 'JP', issuing_jurisdiction: 'JP-13', age_over_18: true } },
+    deviceKey: publicKeyOf(p.device),
+    validity: { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * DAY) },
+    issuer: { signer: p.dsKey, certificates: [p.ds.der] },
+    backend: p.backend,
+  });
+}
+
+/** A COSE_Sign1 array signed over exactly these headers (even ones the builder refuses, such as a label in both buckets). */
+async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
+  const protectedBytes = encodeProtectedHeaders(protectedHeaders);
+  const signature = await backend.ecdsaSign(key, 'SHA-256', buildSigStructure(protectedBytes, new Uint8Array(0), payload));
+  return [protectedBytes, unprotected, detached ? null : payload, signature];
+}
+
+/** The MSO map of an IssuerSigned, as issued (a copy, to edit). */
+function msoMap(is: IssuerSigned): Map<string, CborValue> {
+  const tagged = decode(is.issuerAuth.payload!) as EncodedCbor;
+  return new Map(tagged.value as Map<string, CborValue>);
+}
+
+interface Resign {
+  readonly edit?: (mso: Map<string, CborValue>) => void;
+  readonly untagged?: boolean;
+  readonly protectedX5?: Uint8Array;
+  readonly unprotectedX5?: Uint8Array;
+  readonly key?: EcPrivateKey;
+}
+
+/** IssuerSigned with its MSO edited and IssuerAuth signed again by the DS (or `key`). */
+async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSigned> {
+  const mso = msoMap(is);
+  r.edit?.(mso);
+  const inner = encode(mso);
+  const payload = r.untagged ? inner : EncodedCbor.wrap(inner, mso).tagged;
+  const prot = new Map<CborValue, CborValue>([[CoseHeader.alg, -7]]);
+  if (r.protectedX5 !== undefined) prot.set(CoseHeader.x5chain, r.protectedX5);
+  const unprot = new Map<CborValue, CborValue>([[CoseHeader.x5chain, r.unprotectedX5 ?? p.ds.der]]);
+  if (r.unprotectedX5 === undefined && r.protectedX5 !== undefined) unprot.delete(CoseHeader.x5chain);
+  const arr = await rawSign1(r.key ?? p.dsKey, prot, unprot, payload, p.backend);
+  const protectedHeaders = decode(arr[0] as Uint8Array) as Map<CborValue, CborValue>;
+  return { nameSpaces: is.nameSpaces, issuerAuth: { protectedBytes: arr[0] as Uint8Array, protectedHeaders, unprotectedHeaders: unprot, payload, signature: arr[3] as Uint8Array } };
+}
+
+async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
+  return buildDeviceResponse({
+    documents: [{ issuerSigned: is, deviceKey: p.device }],
+    elements: { [NS]: ['family_name', 'issuing_country', 'issuing_jurisdiction', 'age_over_18'] },
+    sessionTranscript: p.transcript,
+    backend: p.backend,
+  });
+}
+
+function responseMap(r: DeviceResponse): Map<string, CborValue> {
+  return new Map<string, CborValue>([
+    ['version', r.version],
+    ['documents', r.documents.map(documentValue)],
+    ['status', r.status],
+  ]);
+}
+
+// ---- tampering (generic CBOR surgery on the encoded response) ----
+
+type M = Map<CborValue, CborValue>;
+
+function firstDoc(resp: M): M {
+  return (resp.get('documents') as M[])[0]!;
+}
+
+/** The first issuer-signed item's family_name changed: its digest no longer matches. */
+function tamperDigest(bytes: Uint8Array): Uint8Array {
+  const resp = decode(bytes) as M;
+  const is = firstDoc(resp).get('issuerSigned') as M;
+  const ns = is.get('nameSpaces') as M;
+  const items = ns.get(NS) as EncodedCbor[];
+  const idx = items.findIndex((i) => (i.value as M).get('elementIdentifier') === 'family_name');
+  const item = new Map(items[idx]!.value as M);
+  item.set('elementValue', 'Tanaka');
+  items[idx] = EncodedCbor.wrap(encode(item), item as CborValue);
+  return encode(resp);
+}
+
+/** IssuerAuth signed again, same headers and payload, with the attacker's key. */
+async function tamperIssuerKey(p: Parties, bytes: Uint8Array): Promise<Uint8Array> {
+  const resp = decode(bytes) as M;
+  const auth = (firstDoc(resp).get('issuerSigned') as M).get('issuerAuth') as CborValue[];
+  const tbs = buildSigStructure(auth[0] as Uint8Array, new Uint8Array(0), auth[2] as Uint8Array);
+  auth[3] = await p.backend.ecdsaSign(p.attacker, 'SHA-256', tbs);
+  return encode(resp);
+}
+
+/** deviceSignature made by the attacker's key over the right bytes. */
+async function tamperDeviceKey(p: Parties, bytes: Uint8Array): Promise<Uint8Array> {
+  const resp = decode(bytes) as M;
+  const doc = firstDoc(resp);
+  const ds = doc.get('deviceSigned') as M;
+  const sig = (ds.get('deviceAuth') as M).get('deviceSignature') as CborValue[];
+  const payload = deviceAuthenticationBytes(readSessionTranscript(p.transcript), doc.get('docType') as string, ds.get('nameSpaces') as EncodedCbor);
+  sig[3] = await p.backend.ecdsaSign(p.attacker, 'SHA-256', buildSigStructure(sig[0] as Uint8Array, new Uint8Array(0), payload));
+  return encode(resp);
+}
+
+/** deviceSignature with an attached payload: `other` signs the DeviceAuthenticationBytes of another session. */
+async function attachedDeviceSignature(p: Parties, bytes: Uint8Array, otherSession: boolean): Promise<Uint8Array> {
+  const resp = decode(bytes) as M;
+  const doc = firstDoc(resp);
+  const ds = doc.get('deviceSigned') as M;
+  const st = [null, null, otherSession ? 'another session' : 'shomei interop fixtures'];
+  const transcript = readSessionTranscript(EncodedCbor.wrap(encode(st), st).tagged);
+  const payload = deviceAuthenticationBytes(transcript, doc.get('docType') as string, ds.get('nameSpaces') as EncodedCbor);
+  const signed = await signCoseSign1({ payload, signer: p.device, backend: p.backend });
+  (ds.get('deviceAuth') as M).set('deviceSignature', [signed.protectedBytes, signed.unprotectedHeaders, signed.payload, signed.signature]);
+  return encode(resp);
+}
+
+/** Generate every case (deterministic). */
+export async function generateFieldFixtures(): Promise<FieldFixtures> {
+  const p = await parties();
+  const base = await baseIssuerSigned(p);
+  const cases: FieldCase[] = [];
+  const add = async (name: string, deviation: MdocDeviation | null, seen: string, bytes: Uint8Array, extra: { name: string; hex: Uint8Array; fails: string }[] = []) => {
+    const hostile = [
+      { name: 'value digest changed', hex: tamperDigest(bytes), fails: 'VALUE_DIGEST' },
+      { name: 'IssuerAuth signed with a wrong key', hex: await tamperIssuerKey(p, bytes), fails: 'ISSUER_SIGNATURE' },
+      ...extra,
+    ];
+    if (deviation !== 'DEVICE_AUTH_ATTACHED_PAYLOAD') hostile.push({ name: 'deviceSignature by a wrong key', hex: await tamperDeviceKey(p, bytes), fails: 'DEVICE_AUTH' });
+    cases.push({ name, deviation, seen, hex: toHex(bytes), hostile: hostile.map((h) => ({ name: h.name, hex: toHex(h.hex), fails: h.fails })) });
+  };
+
+  const baseline = await present(p, base);
+  const baselineBytes = encodeDeviceResponse(baseline);
+  await add('baseline', null, 'conformant (shomei)', baselineBytes);
+
+  const withDocErrors = responseMap(baseline);
+  withDocErrors.set('documentErrors', []);
+  await add('empty documentErrors', 'EMPTY_DOCUMENT_ERRORS', 'wallets that always write documentErrors', encode(withDocErrors));
+
+  const emptyErrors = responseMap(baseline);
+  (emptyErrors.get('documents') as Map<string, CborValue>[])[0]!.set('errors', new Map());
+  await add('empty errors map', 'EMPTY_ERRORS', 'wallets that always write errors', encode(emptyErrors));
+
+  const emptyNs = responseMap(baseline);
+  const isMap = (emptyNs.get('documents') as Map<string, CborValue>[])[0]!.get('issuerSigned') as Map<string, CborValue>;
+  (isMap.get('nameSpaces') as Map<string, CborValue>).set('org.iso.18013.5.1.aamva', []);
+  await add('empty issuer namespace', 'EMPTY_ISSUER_NAMESPACES', 'wallets that keep a namespace whose elements were all withheld', encode(emptyNs));
+
+  // A device-signed namespace with no element: signed by the device key over those bytes.
+  {
+    const doc = baseline.documents[0]!;
+    const dns = new Map([[NS, new Map()]]);
+    const nameSpaces = EncodedCbor.wrap(encode(dns), dns) as never;
+    const payload = deviceAuthenticationBytes(readSessionTranscript(p.transcript), doc.docType, nameSpaces);
+    const deviceSignature = await signCoseSign1({ payload, detached: true, signer: p.device, backend: p.backend });
+    const r: DeviceResponse = { ...baseline, documents: [{ ...doc, deviceSigned: { nameSpaces, deviceAuth: { deviceSignature } } }] };
+    await add('empty device-signed namespace', 'EMPTY_DEVICE_NAMESPACE', 'wallets that write every requested namespace into DeviceNameSpaces', encodeDeviceResponse(r));
+  }
+
+  const kid = await resign(p, base, {
+    edit: (mso) => {
+      const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);
+      const key = encodeCoseKey(publicKeyOf(p.device));
+      key.set(2, 'device-key-1');
+      dki.set('deviceKey', key);
+      mso.set('deviceKeyInfo', dki);
+    },
+  });
+  await add('text kid in the device key', 'DEVICE_KEY_KID_TYPE', 'issuers that copy a JWK kid into the COSE_Key', encodeDeviceResponse(await present(p, kid)));
+
+  const emptyKa = await resign(p, base, {
+    edit: (mso) => {
+      const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);
+      dki.set('keyAuthorizations', new Map([['nameSpaces', []]]));
+      mso.set('deviceKeyInfo', dki);
+    },
+  });
+  await add('empty keyAuthorizations', 'EMPTY_KEY_AUTHORIZATIONS', 'issuers that always write keyAuthorizations, authorizing nothing', encodeDeviceResponse(await present(p, emptyKa)));
+
+  const statusNull = await resign(p, base, { edit: (mso) => mso.set('status', null) });
+  await add('MSO status null', 'MSO_STATUS_NULL', "a platform vendor's developer test documents", encodeDeviceResponse(await present(p, statusNull)));
+
+  const untagged = await resign(p, base, { untagged: true });
+  await add('untagged MSO payload', 'MSO_UNTAGGED', 'older issuer libraries that sign the MSO bytes without tag 24', encodeDeviceResponse(await present(p, untagged)));
+
+  const both = await resign(p, base, { protectedX5: p.ds.der, unprotectedX5: p.ds.der });
+  await add('x5chain in both buckets', 'X5CHAIN_BOTH_BUCKETS', 'issuers that write x5chain into both header buckets', encodeDeviceResponse(await present(p, both)));
+
+  const conflict = await resign(p, base, { protectedX5: p.ds.der, unprotectedX5: p.attackerDs.der });
+  // Hostile: the attacker's chain protected (signed with the attacker's key), the genuine one unprotected.
+  const attackerProtected = await resign(p, base, { protectedX5: p.attackerDs.der, unprotectedX5: p.ds.der, key: p.attacker });
+  await add('different x5chains in the two buckets', 'X5CHAIN_CONFLICT', 'intermediaries that add a chain to the unprotected bucket of a message that has one protected', encodeDeviceResponse(await present(p, conflict)), [
+    { name: "the attacker's chain protected, the genuine one unprotected", hex: encodeDeviceResponse(await present(p, attackerProtected)), fails: 'DS_CHAIN' },
+  ]);
+
+  await add('attached DeviceAuthenticationBytes', 'DEVICE_AUTH_ATTACHED_PAYLOAD', 'older holder libraries that sign with an attached payload', await attachedDeviceSignature(p, baselineBytes, false), [
+    { name: 'attached payload of another session', hex: await attachedDeviceSignature(p, baselineBytes, true), fails: 'DEVICE_AUTH' },
+  ]);
+
+  return {
+    description: 'Generated by test/interop/field-fixtures.ts (see README.md). Each case reproduces one named deviation; hostile variants must never verify.',
+    now: FIXTURE_NOW,
+    trust_anchor_hex: toHex(p.iaca.der),
+    session_transcript_hex: toHex(p.transcript),
+    cases,
+  };
+}

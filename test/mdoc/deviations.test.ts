@@ -1,0 +1,161 @@
+/**
+ * The deviation model's API (issue 9): `tolerate` takes only deviation ids (never a check
+ * that guards against forgery), `waive` only Annex B profile ids, both named in the error;
+ * decoders read past deviations and record them; verifyIssuerSigned reports like
+ * verifyDeviceResponse; ISSUING_JURISDICTION compares only when the DS has a
+ * stateOrProvinceName (ISO/IEC 18013-5 Annex B: optional in the DS).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
+import { nobleBackend } from '../../src/crypto/index.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
+import {
+  buildDeviceResponse,
+  decodeDeviceResponse,
+  decodeMobileSecurityObject,
+  encodeDeviceResponse,
+  encodeIssuerSigned,
+  type IssuerSigned,
+  issueMdoc,
+  MDOC_DEVIATIONS,
+  type MdocDeviation,
+  verifyDeviceResponse,
+  verifyIssuerSigned,
+  waivableCheckIds,
+} from '../../src/mdoc/index.js';
+import { buildDocumentSigner, buildIaca, type Certificate } from '../../src/x509/index.js';
+import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from './fixtures.js';
+
+const backend = nobleBackend;
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const DAY = 86_400_000;
+const sessionTranscript = EncodedCbor.wrap(encode([null, null, ['deviations', 1]]), null).tagged;
+const validity = { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * DAY) };
+
+let issuer: TestIssuer;
+let device: PrivateKey;
+let mdl: IssuerSigned;
+
+beforeAll(async () => {
+  issuer = await testIssuer(backend);
+  device = await deviceKey(backend);
+  mdl = await issueMdoc({ docType: MDL, nameSpaces: MDL_DATA, deviceKey: publicKeyOf(device), validity, issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] }, backend });
+});
+
+describe('tolerate and waive take only known ids', () => {
+  it('tolerating a check that guards against forgery is a TypeError naming the valid ids', async () => {
+    for (const id of ['ISSUER_SIGNATURE', 'VALUE_DIGEST', 'DS_CHAIN', 'MSO_VALIDITY', 'DEVICE_AUTH', 'DEVIATION.MSO_UNTAGGED']) {
+      const bad = { trustAnchors: [issuer.iaca], tolerate: [id as MdocDeviation] };
+      await expect(verifyDeviceResponse(new Uint8Array([0xa0]), bad)).rejects.toThrow(TypeError);
+      await expect(verifyDeviceResponse(new Uint8Array([0xa0]), bad)).rejects.toThrow(/valid ids: EMPTY_DOCUMENTS, EMPTY_DOCUMENT_ERRORS/);
+      await expect(verifyIssuerSigned(new Uint8Array([0xa0]), bad)).rejects.toThrow(TypeError);
+    }
+    await expect(verifyDeviceResponse(new Uint8Array([0xa0]), { trustAnchors: [issuer.iaca], tolerate: 'MSO_UNTAGGED' as never })).rejects.toThrow(/array/);
+  });
+
+  it('waiving something that is not an Annex B profile check is a RangeError naming the valid ids, even with no document', async () => {
+    for (const id of ['NOPE', 'TRUST_ANCHOR', 'SIGNATURE', 'MSO_UNTAGGED']) {
+      await expect(verifyDeviceResponse(new Uint8Array([0xa0]), { trustAnchors: [issuer.iaca], waive: [id] })).rejects.toThrow(RangeError);
+    }
+    await expect(verifyDeviceResponse(new Uint8Array([0xa0]), { trustAnchors: [issuer.iaca], waive: ['NOPE'] })).rejects.toThrow(/valid ids: .*DS_CRL_DP/);
+    expect(waivableCheckIds()).toContain('DS_CRL_DP');
+  });
+
+  it('every deviation id is listed once, and none is a check id of the report', () => {
+    expect(new Set(MDOC_DEVIATIONS).size).toBe(MDOC_DEVIATIONS.length);
+    expect(MDOC_DEVIATIONS).not.toContain('ISSUER_SIGNATURE');
+  });
+});
+
+describe('decoders read past deviations and record them', () => {
+  it('documentErrors: [] and errors: {} decode, with the deviation and its path', () => {
+    const bytes = encode(new Map<string, unknown>([['version', '1.0'], ['documentErrors', []], ['status', 0]]) as never);
+    expect(decodeDeviceResponse(bytes).deviations).toEqual([
+      { id: 'EMPTY_DOCUMENT_ERRORS', path: 'deviceResponse.documentErrors', detail: 'an empty array where the CDDL requires at least one entry' },
+    ]);
+  });
+
+  it('an MSO with a text kid and status null decodes; the key is the one given', () => {
+    const mso = new Map<string, unknown>([
+      ['version', '1.0'],
+      ['digestAlgorithm', 'SHA-256'],
+      ['valueDigests', new Map()],
+      ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [2, 'kid-1'], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
+      ['docType', MDL],
+      ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
+      ['status', null],
+    ]);
+    const decoded = decodeMobileSecurityObject(mso as never);
+    expect(decoded.deviations?.map((d) => d.id)).toEqual(['DEVICE_KEY_KID_TYPE', 'MSO_STATUS_NULL']);
+    expect(decoded.status).toBeUndefined();
+    expect(decoded.deviceKeyInfo.deviceKey).toEqual(publicKeyOf(device));
+  });
+});
+
+describe('verifyIssuerSigned', () => {
+  it('verifies issued data on its own, with the issuer checks and no device check', async () => {
+    const result = await verifyIssuerSigned(encodeIssuerSigned(mdl), { trustAnchors: [issuer.iaca], now: NOW, docType: MDL, backend });
+    expect(result.valid).toBe(true);
+    expect(result.docType).toBe(MDL);
+    const ids = result.checks.map((c) => c.id);
+    for (const id of ['ISSUER_SIGNED_STRUCTURE', 'DS_CERTIFICATE', 'DS_CHAIN', 'ISSUER_SIGNATURE', 'MSO_STRUCTURE', 'MSO_DOCTYPE', 'MSO_VALIDITY', 'VALUE_DIGEST', 'ISSUING_COUNTRY']) expect(ids).toContain(id);
+    expect(ids.some((id) => id.startsWith('DEVICE'))).toBe(false);
+    expect(result.issuerSigned[NS]?.family_name).toBe('Yamada');
+  });
+
+  it('reports bad bytes as ISSUER_SIGNED_STRUCTURE, a wrong docType as MSO_DOCTYPE, and skips MSO_DOCTYPE without one', async () => {
+    const bad = await verifyIssuerSigned(new Uint8Array([0xa1, 0x61]), { trustAnchors: [issuer.iaca], now: NOW });
+    expect(bad.valid).toBe(false);
+    expect(bad.checks.map((c) => `${c.id}:${c.status}`)).toEqual(['ISSUER_SIGNED_STRUCTURE:failed']);
+    const wrong = await verifyIssuerSigned(mdl, { trustAnchors: [issuer.iaca], now: NOW, docType: 'org.example.other' });
+    expect(wrong.valid).toBe(false);
+    expect(wrong.checks.find((c) => c.id === 'MSO_DOCTYPE')?.status).toBe('failed');
+    const none = await verifyIssuerSigned(mdl, { trustAnchors: [issuer.iaca], now: NOW });
+    expect(none.valid).toBe(true);
+    expect(none.docType).toBe(MDL);
+    expect(none.checks.find((c) => c.id === 'MSO_DOCTYPE')?.status).toBe('skipped');
+  });
+
+  it('an untrusted issuer or a later time fails as it does in verifyDeviceResponse', async () => {
+    const other = await testIssuer(backend);
+    expect((await verifyIssuerSigned(mdl, { trustAnchors: [other.iaca], now: NOW })).checks.find((c) => c.id === 'DS_CHAIN')?.status).toBe('failed');
+    const late = await verifyIssuerSigned(mdl, { trustAnchors: [issuer.iaca], now: new Date(NOW.getTime() + 60 * DAY) });
+    expect(late.valid).toBe(false);
+    expect(late.checks.find((c) => c.id === 'MSO_VALIDITY')?.status).toBe('failed');
+  });
+});
+
+describe('ISSUING_JURISDICTION (Annex B: stateOrProvinceName is optional in the DS; when present, issuing_jurisdiction must equal it)', () => {
+  async function withState(state: string | undefined, jurisdiction: string): Promise<{ iaca: Certificate; bytes: Uint8Array }> {
+    const iacaKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const dsKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const v = { notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 300 * DAY) };
+    const iaca = await buildIaca({ country: 'JP', commonName: 'IACA', key: iacaKey, validity: v, issuerAltName: { uri: 'https://iaca.example.jp/' }, crlUri: 'https://iaca.example.jp/crl', backend, ...(state === undefined ? {} : { state }) });
+    const ds = await buildDocumentSigner({ iaca, iacaKey, commonName: 'DS', publicKey: publicKeyOf(dsKey) as never, validity: v, crlUri: 'https://iaca.example.jp/crl', backend });
+    const is = await issueMdoc({
+      docType: MDL,
+      nameSpaces: { [NS]: { issuing_country: 'JP', issuing_jurisdiction: jurisdiction } },
+      deviceKey: publicKeyOf(device),
+      validity,
+      issuer: { signer: dsKey, certificates: [ds.der] },
+      backend,
+    });
+    const response = await buildDeviceResponse({ documents: [{ issuerSigned: is, deviceKey: device }], elements: { [NS]: ['issuing_country', 'issuing_jurisdiction'] }, sessionTranscript, backend });
+    return { iaca, bytes: encodeDeviceResponse(response) };
+  }
+  const status = async (state: string | undefined, jurisdiction: string) => {
+    const { iaca, bytes } = await withState(state, jurisdiction);
+    const result = await verifyDeviceResponse(bytes, { trustAnchors: [iaca], sessionTranscript, now: NOW, backend });
+    return [result.valid, result.documents[0]!.checks.find((c) => c.id === 'ISSUING_JURISDICTION')?.status];
+  };
+
+  it('no stateOrProvinceName in the DS: skipped, valid', async () => {
+    expect(await status(undefined, 'JP-13')).toEqual([true, 'skipped']);
+  });
+  it('stateOrProvinceName present: equal passes, different fails', async () => {
+    expect(await status('JP-13', 'JP-13')).toEqual([true, 'passed']);
+    expect(await status('JP-13', 'JP-27')).toEqual([false, 'failed']);
+  });
+});
