@@ -6,7 +6,6 @@
  * waivable checks; chain validation keeps RFC 5280 §6.1.4 (o): a critical extension that
  * does not decode makes the certificate unusable.
  */
-import type { Extension } from './extensions.js';
 
 /** Ids of extension findings. */
 export const X509FindingId = {
@@ -56,7 +55,7 @@ export type Note = (id: X509FindingId, detail: string, offset?: number) => void;
 export const ignoreFindings: Note = () => {};
 
 /** The findings of one extension (internal): a {@link Note} that records them, and the list. */
-export function collectFindings(name: string, ext: Pick<Extension, 'oid' | 'critical'>, into: X509Finding[]): Note {
+export function collectFindings(name: string, ext: { readonly oid: string; readonly critical: boolean }, into: X509Finding[]): Note {
   return (id, detail, offset) => {
     into.push(Object.freeze({ id, extension: name, oid: ext.oid, critical: ext.critical, detail, ...(offset === undefined ? {} : { offset }) }));
   };
