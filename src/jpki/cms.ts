@@ -325,6 +325,22 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     const key = toHex(issuerAndSerial(c));
     if (!bySid.has(key)) bySid.set(key, c);
   }
+  // Per call, each content digest and each signer certificate's chain is computed once, however many SignerInfos share them.
+  const contentDigests = new Map<HashAlg, Promise<Uint8Array>>();
+  const digestOfContent = (hash: HashAlg): Promise<Uint8Array> => {
+    let d = contentDigests.get(hash);
+    if (d === undefined) contentDigests.set(hash, (d = backend.digest(hash, content)));
+    return d;
+  };
+  const chains = new Map<Certificate, Promise<ChainReport>>();
+  const chainOf = (cert: Certificate, anchors: readonly (Certificate | Uint8Array)[]): Promise<ChainReport> => {
+    let c = chains.get(cert);
+    if (c === undefined) {
+      c = verifyChain(cert, { anchors, intermediates: certs.filter((x) => x !== cert), ...(options.now ? { now: options.now } : {}), backend });
+      chains.set(cert, c);
+    }
+    return c;
+  };
   const signers: CmsSignerReport[] = [];
   for (const si of parsed.signerInfos) {
     const checks: CmsCheck[] = [];
@@ -343,7 +359,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     const md = attrs.get(CmsOid.messageDigest);
     let mdOk = false;
     if (hash !== undefined && md?.length === 1 && md[0]!.tag === Tag.OCTET_STRING) {
-      mdOk = constantTimeEqual(md[0]!.content, await backend.digest(hash, content));
+      mdOk = constantTimeEqual(md[0]!.content, await digestOfContent(hash));
     }
     checks.push({ id: 'MESSAGE_DIGEST', status: mdOk ? 'passed' : 'failed', ...(hash === undefined ? { detail: `unsupported digest ${si.digestAlgorithm}` } : {}) });
     const sigHash = RSA_SIG_HASH.get(si.signatureAlgorithm);
@@ -372,7 +388,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     if (cert === null || options.anchors === undefined || options.anchors.length === 0) {
       checks.push({ id: 'CERTIFICATE_CHAIN', status: 'unverifiable', detail: 'no trust anchors given' });
     } else {
-      chain = await verifyChain(cert, { anchors: options.anchors, intermediates: certs.filter((c) => c !== cert), ...(options.now ? { now: options.now } : {}), backend });
+      chain = await chainOf(cert, options.anchors);
       const failed = chain.checks.find((c) => c.status === 'failed');
       checks.push({ id: 'CERTIFICATE_CHAIN', status: chain.valid ? 'passed' : 'failed', ...(failed ? { detail: `${failed.id}: ${failed.detail ?? ''}` } : {}) });
     }
