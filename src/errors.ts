@@ -135,6 +135,8 @@ export const OnlineErrorCodes = [
   'ERR_HPKE_KEY',
   /** A JWE (ECDH-ES) did not decrypt (one generic error: which check failed is not said). */
   'ERR_JWE_DECRYPT',
+  /** A verifier state (request nonce and key) that already opened an answer: each is used once. */
+  'ERR_ONLINE_REPLAY',
 ] as const;
 
 /** Smart card and APDU codes (`shomei/jpki`). */

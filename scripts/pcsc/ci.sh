@@ -2,7 +2,7 @@
 # Real-stack JPKI tests (issue 5): pcscd + vsmartcard's vpcd + shomei's virtual My Number
 # Card, driven by shomei's PC/SC transport and by OpenSC (pkcs15-tool, pkcs11-tool).
 #
-# Idempotent: installs the Debian packages and the optional pcsclite addon only when they
+# Idempotent: installs the Debian packages and the pcsclite addon only when they
 # are missing, starts pcscd only when it is not running, starts `shomei jpki simulate
 # --vpcd`, waits for the card in "Virtual PCD 00 00", runs the tests with SHOMEI_PCSC=1
 # (a missing piece is then a failure, not a skip), and stops exactly what it started.
@@ -26,9 +26,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# 2. The optional pcsclite addon (its build needs libpcsclite-dev, so npm ci may have skipped it).
+# 2. The pcsclite addon. It is an optional peer dependency (package.json peerDependencies +
+# peerDependenciesMeta), so neither `npm install shomei` nor this project's `npm ci` installs
+# or compiles it; its node-gyp build needs libpcsclite-dev (step 1), so it is built here.
 if ! node -e "require('pcsclite')" >/dev/null 2>&1; then
-  log "installing the optional dependency pcsclite"
+  log "installing the optional peer dependency pcsclite (native build against libpcsclite-dev)"
   npm install --no-save --no-package-lock --no-audit --no-fund pcsclite@1.0.1
 fi
 

@@ -13,7 +13,7 @@ import type { HashAlg } from '../crypto/types.js';
 import { derToPem } from '../x509/pem.js';
 import { decodeJpkiCertificate } from '../jpki/certificates.js';
 import { MyNumberCard } from '../jpki/my-number-card.js';
-import { openPcscTransport } from '../jpki/pcsc.js';
+import { openPcscTransport, type PcscOptions } from '../jpki/pcsc.js';
 import { DEFAULT_TEST_IDENTITY, createVirtualMyNumberCard, connectVpcd, VIRTUAL_CARD_ATR_HEX } from '../jpki/simulator/index.js';
 import { verificationCodeB } from '../jpki/verification-code.js';
 import type { CardTransport } from '../jpki/transport.js';
@@ -75,16 +75,20 @@ function promptPin(prompt: string): Promise<string> {
   });
 }
 
+/**
+ * Open the card a command uses: the virtual one, or PC/SC (`pcsclite` injectable for tests).
+ * Both are opened and closed the same way. Throws `ApduError` `ERR_APDU_TRANSPORT` when
+ * PC/SC is unavailable (pcsclite not installed, pcscd not running), which the CLI prints
+ * with its code.
+ */
+export async function openCardSession(options: { reader?: string; virtual: boolean }, pcsc: Pick<PcscOptions, 'pcsclite' | 'timeoutMs'> = {}): Promise<CardSession> {
+  const transport = options.virtual ? await createVirtualMyNumberCard() : await openPcscTransport({ ...pcsc, ...(options.reader === undefined ? {} : { reader: options.reader }) });
+  return { transport, close: () => transport.close() };
+}
+
 /** The real dependencies: PC/SC (or the virtual card), stdin or terminal, stdout. */
 export const defaultDeps: JpkiCliDeps = {
-  async openCard({ reader, virtual }) {
-    if (virtual) {
-      const card = await createVirtualMyNumberCard();
-      return { transport: card, close: async () => {} };
-    }
-    const t = await openPcscTransport(reader === undefined ? {} : { reader });
-    return { transport: t, close: () => t.close() };
-  },
+  openCard: (options) => openCardSession(options),
   pinReader: (fromStdin) => (fromStdin ? () => stdinPin() : promptPin),
   out: (text) => process.stdout.write(text),
 };

@@ -17,14 +17,18 @@
  *
  * The output verifies with `openssl cms -verify -binary -inform DER -content FILE`.
  * Verification here checks the signature over the signed attributes exactly as received
- * (tag changed to SET, §5.4), the message digest, the content type, and — with trust
- * anchors — the signer's certificate chain.
+ * (tag changed to SET, §5.4), the message digest, the content type, the digest algorithm
+ * (SHA-1 refused unless waived), the signer certificate's purpose (a signature key: the
+ * JPKI 署名用 policy or the nonRepudiation key usage, RFC 5280 §4.2.1.3; never the JPKI
+ * 利用者証明用 key, which a 4-digit PIN unlocks), and — with trust anchors — the signer's
+ * certificate chain.
  */
 import { resolveBackend } from '../crypto/index.js';
 import { encodeDigestInfo, rsaPkcs1VerifyDigest } from '../crypto/rsa.js';
 import type { BackendOptions, HashAlg, RsaPublicKey } from '../crypto/types.js';
 import { JpkiError, ShomeiError } from '../errors.js';
-import { concat, constantTimeEqual, equalBytes } from '../internal/bytes.js';
+import { JpkiPolicyOid } from './oids.js';
+import { concat, constantTimeEqual, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
 import {
@@ -161,10 +165,30 @@ export async function buildDetachedCms(options: BuildCmsOptions): Promise<Uint8A
   return encodeSequence(encodeOid(CmsOid.signedData), encodeTlv(contextTag(0, true), signedData));
 }
 
-/** One check of a CMS signer. */
+/** Ids of the checks {@link verifyDetachedCms} runs for each signer. */
+export const CmsCheckId = {
+  CONTENT_TYPE: 'CONTENT_TYPE',
+  MESSAGE_DIGEST: 'MESSAGE_DIGEST',
+  /** The digest and signature algorithms: SHA-256, SHA-384 or SHA-512 (SHA-1 only when waived). */
+  DIGEST_ALGORITHM: 'DIGEST_ALGORITHM',
+  SIGNATURE: 'SIGNATURE',
+  /**
+   * The signer certificate is for signatures: it carries the JPKI 署名用 policy (production or
+   * test card) or the nonRepudiation key usage, and not the JPKI 利用者証明用 policy.
+   */
+  SIGNER_PURPOSE: 'SIGNER_PURPOSE',
+  CERTIFICATE_CHAIN: 'CERTIFICATE_CHAIN',
+} as const;
+export type CmsCheckId = (typeof CmsCheckId)[keyof typeof CmsCheckId];
+
+/** The checks a caller may waive (each then shows as `waived`, with what was accepted). */
+export type CmsWaivableCheck = typeof CmsCheckId.DIGEST_ALGORITHM | typeof CmsCheckId.SIGNER_PURPOSE;
+const WAIVABLE: readonly string[] = [CmsCheckId.DIGEST_ALGORITHM, CmsCheckId.SIGNER_PURPOSE];
+
+/** One check of a CMS signer. `waived`: it failed, and the caller waived it by name. */
 export interface CmsCheck {
-  readonly id: 'CONTENT_TYPE' | 'MESSAGE_DIGEST' | 'SIGNATURE' | 'CERTIFICATE_CHAIN';
-  readonly status: 'passed' | 'failed' | 'unverifiable';
+  readonly id: CmsCheckId;
+  readonly status: 'passed' | 'failed' | 'unverifiable' | 'waived';
   readonly detail?: string;
 }
 
@@ -178,7 +202,7 @@ export interface CmsSignerReport {
 
 /** The result of {@link verifyDetachedCms}. */
 export interface CmsVerification {
-  /** `valid` only when every check of every signer passed (a trust anchor is needed for that). */
+  /** `valid` only when every check of every signer passed or was waived (a trust anchor is needed for that). */
   readonly status: 'valid' | 'invalid' | 'unverifiable';
   readonly valid: boolean;
   readonly signers: readonly CmsSignerReport[];
@@ -190,6 +214,22 @@ export interface VerifyCmsOptions extends BackendOptions {
   readonly anchors?: readonly (Certificate | Uint8Array)[];
   /** Validation time for the chain (default now). */
   readonly now?: Date;
+  /**
+   * Checks to waive, by id: `SIGNER_PURPOSE` accepts a signer certificate of another
+   * purpose (the JPKI 利用者証明用 key, say, for a login challenge wrapped in CMS);
+   * `DIGEST_ALGORITHM` accepts SHA-1. A waived check that failed shows as `waived` with
+   * what was accepted; nothing else (signature, digest, chain) can be waived.
+   */
+  readonly waive?: readonly CmsWaivableCheck[];
+}
+
+/** Why a signer certificate is (not) a signature certificate; undefined when it is. */
+function purposeProblem(cert: Certificate): string | undefined {
+  const policies = cert.certificatePolicies?.oids ?? [];
+  if (policies.includes(JpkiPolicyOid.AUTH)) return 'the signer certificate is a JPKI 利用者証明用 (authentication) certificate, not a signature certificate';
+  if (policies.includes(JpkiPolicyOid.SIGN) || policies.includes(JpkiPolicyOid.SIGN_TEST)) return undefined;
+  if (cert.keyUsage?.usages.includes('nonRepudiation') === true) return undefined;
+  return 'the signer certificate has neither the JPKI 署名用 policy nor the nonRepudiation key usage';
 }
 
 interface ParsedSignerInfo {
@@ -260,6 +300,11 @@ function attributes(signedAttrs: Tlv): Map<string, Tlv[]> {
  */
 export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, options: VerifyCmsOptions = {}): Promise<CmsVerification> {
   const backend = resolveBackend(options);
+  const waive = new Set<string>(options.waive ?? []);
+  for (const id of waive) if (!WAIVABLE.includes(id)) throw new RangeError(`options.waive: ${JSON.stringify(id)} cannot be waived (only ${WAIVABLE.join(', ')})`);
+  /** A failed check, or `waived` when the caller waived it by id. */
+  const failedOr = (id: CmsWaivableCheck, problem: string, accepted: string): CmsCheck =>
+    waive.has(id) ? { id, status: 'waived', detail: `${accepted} (waived: ${problem})` } : { id, status: 'failed', detail: problem };
   let parsed: ReturnType<typeof parseSignedData>;
   try {
     parsed = parseSignedData(p7s);
@@ -274,10 +319,32 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       return [];
     }
   });
+  // Each certificate's IssuerAndSerialNumber once: finding a signer's certificate is a lookup, not a scan.
+  const bySid = new Map<string, Certificate>();
+  for (const c of certs) {
+    const key = toHex(issuerAndSerial(c));
+    if (!bySid.has(key)) bySid.set(key, c);
+  }
+  // Per call, each content digest and each signer certificate's chain is computed once, however many SignerInfos share them.
+  const contentDigests = new Map<HashAlg, Promise<Uint8Array>>();
+  const digestOfContent = (hash: HashAlg): Promise<Uint8Array> => {
+    let d = contentDigests.get(hash);
+    if (d === undefined) contentDigests.set(hash, (d = backend.digest(hash, content)));
+    return d;
+  };
+  const chains = new Map<Certificate, Promise<ChainReport>>();
+  const chainOf = (cert: Certificate, anchors: readonly (Certificate | Uint8Array)[]): Promise<ChainReport> => {
+    let c = chains.get(cert);
+    if (c === undefined) {
+      c = verifyChain(cert, { anchors, intermediates: certs.filter((x) => x !== cert), ...(options.now ? { now: options.now } : {}), backend });
+      chains.set(cert, c);
+    }
+    return c;
+  };
   const signers: CmsSignerReport[] = [];
   for (const si of parsed.signerInfos) {
     const checks: CmsCheck[] = [];
-    const cert = certs.find((c) => equalBytes(issuerAndSerial(c), si.sid.der)) ?? null;
+    const cert = bySid.get(toHex(si.sid.der)) ?? null;
     let attrs: Map<string, Tlv[]>;
     try {
       attrs = attributes(si.signedAttrs);
@@ -292,11 +359,14 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     const md = attrs.get(CmsOid.messageDigest);
     let mdOk = false;
     if (hash !== undefined && md?.length === 1 && md[0]!.tag === Tag.OCTET_STRING) {
-      mdOk = constantTimeEqual(md[0]!.content, await backend.digest(hash, content));
+      mdOk = constantTimeEqual(md[0]!.content, await digestOfContent(hash));
     }
     checks.push({ id: 'MESSAGE_DIGEST', status: mdOk ? 'passed' : 'failed', ...(hash === undefined ? { detail: `unsupported digest ${si.digestAlgorithm}` } : {}) });
-    let sigOk = false;
     const sigHash = RSA_SIG_HASH.get(si.signatureAlgorithm);
+    if (hash === undefined) checks.push({ id: 'DIGEST_ALGORITHM', status: 'failed', detail: `unsupported digest ${si.digestAlgorithm}` });
+    else if (hash === 'SHA-1' || sigHash === 'SHA-1') checks.push(failedOr('DIGEST_ALGORITHM', 'SHA-1 is not accepted for signatures', 'SHA-1 accepted'));
+    else checks.push({ id: 'DIGEST_ALGORITHM', status: 'passed', detail: hash });
+    let sigOk = false;
     const key = cert?.publicKey;
     if (hash !== undefined && sigHash !== undefined && (sigHash === null || sigHash === hash) && key?.kty === 'RSA') {
       // RFC 5652 §5.4: the signature covers the DER of the SET OF, i.e. the received [0] with tag 0x31.
@@ -308,11 +378,17 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       }
     }
     checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(cert === null ? { detail: 'signer certificate not found in the SignedData' } : {}) });
+    if (cert === null) checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'signer certificate not found in the SignedData' });
+    else {
+      const problem = purposeProblem(cert);
+      const kind = cert.certificatePolicies?.oids.includes(JpkiPolicyOid.AUTH) === true ? 'a JPKI 利用者証明用 certificate' : 'a certificate of another purpose';
+      checks.push(problem === undefined ? { id: 'SIGNER_PURPOSE', status: 'passed' } : failedOr('SIGNER_PURPOSE', problem, `${kind} accepted as signer`));
+    }
     let chain: ChainReport | undefined;
     if (cert === null || options.anchors === undefined || options.anchors.length === 0) {
       checks.push({ id: 'CERTIFICATE_CHAIN', status: 'unverifiable', detail: 'no trust anchors given' });
     } else {
-      chain = await verifyChain(cert, { anchors: options.anchors, intermediates: certs.filter((c) => c !== cert), ...(options.now ? { now: options.now } : {}), backend });
+      chain = await chainOf(cert, options.anchors);
       const failed = chain.checks.find((c) => c.status === 'failed');
       checks.push({ id: 'CERTIFICATE_CHAIN', status: chain.valid ? 'passed' : 'failed', ...(failed ? { detail: `${failed.id}: ${failed.detail ?? ''}` } : {}) });
     }

@@ -28,9 +28,11 @@ export {
   type BuildCmsOptions,
   buildDetachedCms,
   type CmsCheck,
+  CmsCheckId,
   CmsOid,
   type CmsSignerReport,
   type CmsVerification,
+  type CmsWaivableCheck,
   type DigestInfoSigner,
   type VerifyCmsOptions,
   verifyDetachedCms,
@@ -95,7 +97,7 @@ export { type CommonCardInfo, changeJukiPin, decodeCommonCardInfo, type JukiAp, 
 export { decodeMyNumberFile, isValidMyNumber, maskMyNumber, myNumberCheckDigit, type MyNumberFile } from './my-number.js';
 export { type CmsSignOptions, MyNumberCard, type MyNumberCardOptions, type PinStatusReport, type SignOptions, type WithIntegrity } from './my-number-card.js';
 export { JpkiPolicyOid, JpkiSanOid } from './oids.js';
-export { listPcscReaders, openPcscTransport, type PcscOptions, type PcscTransport } from './pcsc.js';
+export { listPcscReaders, openPcscTransport, PCSCLITE_INSTALL_HINT, type PcscLite, type PcscLiteFactory, type PcscOptions, type PcscReader, type PcscTransport } from './pcsc.js';
 export { encodePin, type PinKind, pinLabel } from './pin.js';
 export { decodeCardRsaPublicKey, encodeCardRsaPublicKey } from './rsa-key.js';
 export { describeStatusWord, formatStatusWord, isSuccess, retriesFromStatusWord, StatusWord, statusError } from './status.js';

@@ -96,10 +96,18 @@ function throwIfInvalid(report: IntegrityReport, what: string): void {
 
 const credentialOf = (c: string | SupportApCredential): SupportApCredential => (typeof c === 'string' ? { pin: c } : c);
 
-/** A My Number Card (or a JPKI smartphone token) behind a transport. One operation at a time. */
+/**
+ * A My Number Card (or a JPKI smartphone token) behind a transport. One operation at a
+ * time: calls made while another is running are queued (in call order) and each runs to
+ * its end before the next sends anything, so a VERIFY of one call is never followed by
+ * another call's SELECT, and no call reads another's selection or security state.
+ * (`channel` is the raw session underneath; using it directly bypasses the queue.)
+ */
 export class MyNumberCard {
   readonly channel: CardChannel;
   readonly #options: MyNumberCardOptions;
+  /** The tail of the operation queue (settled, never rejected). */
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(transport: CardTransport, options: MyNumberCardOptions = {}) {
     if (typeof transport?.transmit !== 'function') throw new TypeError('transport must have a transmit function');
@@ -108,49 +116,66 @@ export class MyNumberCard {
   }
 
   /**
-   * Start an operation: forget the cached AP selection, so the first command re-selects it
-   * (another PC/SC client may have used the card in between).
+   * Run one operation once every earlier one has settled. It starts by forgetting the
+   * cached AP selection, so its first command re-selects it (another PC/SC client may have
+   * used the card in between). The queue slot is taken synchronously, at call time.
    */
-  #begin(): CardChannel {
-    this.channel.reset();
-    return this.channel;
+  #exclusive<T>(op: (channel: CardChannel) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> => {
+      this.channel.reset();
+      return op(this.channel);
+    };
+    const next = this.#queue.then(run);
+    this.#queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   }
 
   /** The JPKI-AP token label and what it says the device is (card, Android, iPhone). */
   readTokenInfo(): Promise<TokenInfo> {
-    return readJpkiToken(this.#begin());
+    return this.#exclusive((ch) => readJpkiToken(ch));
   }
 
   /** Which JPKI certificates the card holds (EF 0008; meaning uncertain). */
   readCertificateAvailability(): Promise<CertificateAvailability> {
-    return readCertificateAvailability(this.#begin());
+    return this.#exclusive((ch) => readCertificateAvailability(ch));
   }
 
   /** The 利用者証明用電子証明書 (DER). No PIN on a card (a smartphone token needs it). */
   readAuthCertificate(): Promise<Uint8Array> {
-    return readJpkiCertificate(this.#begin(), 'auth');
+    return this.#exclusive((ch) => readJpkiCertificate(ch, 'auth'));
   }
 
   /** The 利用者証明用CA certificate (DER). */
   readAuthCaCertificate(): Promise<Uint8Array> {
-    return readJpkiCertificate(this.#begin(), 'auth-ca');
+    return this.#exclusive((ch) => readJpkiCertificate(ch, 'auth-ca'));
   }
 
   /** The 署名用CA certificate (DER). */
   readSignCaCertificate(): Promise<Uint8Array> {
-    return readJpkiCertificate(this.#begin(), 'sign-ca');
+    return this.#exclusive((ch) => readJpkiCertificate(ch, 'sign-ca'));
   }
 
   /** The 署名用電子証明書 (DER): verifies the sign password first, as the card requires. */
-  async readSignCertificate(password: string, options: PinOptions = {}): Promise<Uint8Array> {
-    await verifyJpkiPin(this.#begin(), 'sign', password, options);
-    return readJpkiCertificate(this.channel, 'sign');
+  readSignCertificate(password: string, options: PinOptions = {}): Promise<Uint8Array> {
+    return this.#exclusive((ch) => MyNumberCard.#signCertificate(ch, password, options));
+  }
+
+  static async #signCertificate(ch: CardChannel, password: string, options: PinOptions): Promise<Uint8Array> {
+    await verifyJpkiPin(ch, 'sign', password, options);
+    return readJpkiCertificate(ch, 'sign');
   }
 
   /** Every retry counter, without spending a try. */
-  async pinStatus(): Promise<PinStatusReport> {
-    const auth = await jpkiPinStatus(this.#begin(), 'auth');
-    const sign = await jpkiPinStatus(this.channel, 'sign');
+  pinStatus(): Promise<PinStatusReport> {
+    return this.#exclusive((ch) => this.#pinStatus(ch));
+  }
+
+  async #pinStatus(channel: CardChannel): Promise<PinStatusReport> {
+    const auth = await jpkiPinStatus(channel, 'auth');
+    const sign = await jpkiPinStatus(channel, 'sign');
     const optional = async (f: () => Promise<PinRetryStatus>) => {
       try {
         return await f();
@@ -159,14 +184,18 @@ export class MyNumberCard {
         return undefined;
       }
     };
-    const support = await optional(() => supportApPinStatus(this.channel));
-    const juki = await optional(() => jukiPinStatus(this.channel));
+    const support = await optional(() => supportApPinStatus(channel));
+    const juki = await optional(() => jukiPinStatus(channel));
     return { auth, sign, ...(support === undefined ? {} : { support }), ...(juki === undefined ? {} : { juki }) };
   }
 
-  async #sign(key: JpkiKey, hash: HashAlg, digest: Uint8Array, pin: string, options: PinOptions): Promise<Uint8Array> {
-    await verifyJpkiPin(this.#begin(), key, pin, options);
-    return jpkiSignDigest(this.channel, key, hash, digest);
+  /** Queue a signature now (the slot is taken at call time); `digest` is computed when it runs. */
+  #sign(key: JpkiKey, hash: HashAlg, digest: () => Promise<Uint8Array>, pin: string, options: PinOptions): Promise<Uint8Array> {
+    return this.#exclusive(async (ch) => {
+      const d = await digest();
+      await verifyJpkiPin(ch, key, pin, options);
+      return jpkiSignDigest(ch, key, hash, d);
+    });
   }
 
   async #digest(data: Uint8Array, hash: HashAlg): Promise<Uint8Array> {
@@ -177,19 +206,19 @@ export class MyNumberCard {
   /** Sign `data` with the 利用者証明用 key (RSASSA-PKCS1-v1_5 over DigestInfo(hash(data))). */
   async signWithAuthKey(data: Uint8Array, pin: string, options: SignOptions = {}): Promise<Uint8Array> {
     const hash = options.hash ?? 'SHA-256';
-    return this.#sign('auth', hash, await this.#digest(data, hash), pin, options);
+    return this.#sign('auth', hash, () => this.#digest(data, hash), pin, options);
   }
 
   /** Sign `data` with the 署名用 key. */
   async signWithSignKey(data: Uint8Array, password: string, options: SignOptions = {}): Promise<Uint8Array> {
     const hash = options.hash ?? 'SHA-256';
-    return this.#sign('sign', hash, await this.#digest(data, hash), password, options);
+    return this.#sign('sign', hash, () => this.#digest(data, hash), password, options);
   }
 
   /** Sign an already computed digest with either key (the card signs its DigestInfo). */
   signDigest(key: JpkiKey, hash: HashAlg, digest: Uint8Array, pin: string, options: PinOptions = {}): Promise<Uint8Array> {
     assertBytes(digest, 'digest');
-    return this.#sign(key, hash, digest, pin, options);
+    return this.#sign(key, hash, () => Promise.resolve(digest), pin, options);
   }
 
   /**
@@ -199,27 +228,29 @@ export class MyNumberCard {
    */
   async cmsSign(content: Uint8Array, password: string, options: CmsSignOptions = {}): Promise<Uint8Array> {
     assertBytes(content, 'content');
-    const certificate = await this.readSignCertificate(password, options);
-    const extra = options.includeCaCertificate === true ? [await readJpkiCertificate(this.channel, 'sign-ca')] : [];
-    return buildDetachedCms({
-      ...this.#options,
-      content,
-      certificate,
-      extraCertificates: extra,
-      ...(options.hash ? { hash: options.hash } : {}),
-      ...(options.signingTime ? { signingTime: options.signingTime } : {}),
-      sign: (digestInfo) => jpkiSignPayload(this.channel, 'sign', digestInfo),
+    return this.#exclusive(async (ch) => {
+      const certificate = await MyNumberCard.#signCertificate(ch, password, options);
+      const extra = options.includeCaCertificate === true ? [await readJpkiCertificate(ch, 'sign-ca')] : [];
+      return buildDetachedCms({
+        ...this.#options,
+        content,
+        certificate,
+        extraCertificates: extra,
+        ...(options.hash ? { hash: options.hash } : {}),
+        ...(options.signingTime ? { signingTime: options.signingTime } : {}),
+        sign: (digestInfo) => jpkiSignPayload(ch, 'sign', digestInfo),
+      });
     });
   }
 
   /** Change the 利用者証明用PIN (VERIFY the old one, then CHANGE REFERENCE DATA). */
   changeAuthPin(oldPin: string, newPin: string, options: PinOptions = {}): Promise<void> {
-    return changeJpkiPin(this.#begin(), 'auth', oldPin, newPin, options);
+    return this.#exclusive((ch) => changeJpkiPin(ch, 'auth', oldPin, newPin, options));
   }
 
   /** Change the 署名用パスワード (the new one must mix letters and digits). */
   changeSignPassword(oldPassword: string, newPassword: string, options: PinOptions = {}): Promise<void> {
-    return changeJpkiPin(this.#begin(), 'sign', oldPassword, newPassword, options);
+    return this.#exclusive((ch) => changeJpkiPin(ch, 'sign', oldPassword, newPassword, options));
   }
 
   /**
@@ -227,56 +258,66 @@ export class MyNumberCard {
    * Opens the 券面事項入力補助AP with its PIN (a string) or 照合番号A.
    * Throws `ERR_JPKI_INTEGRITY` when a check fails; an unverifiable CVC is reported, not thrown.
    */
-  async readMyNumber(credential: string | { readonly pin: string } | { readonly codeA: string }, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string }>> {
-    await openSupportAp(this.#begin(), credentialOf(credential), options);
-    const { file, raw } = await readMyNumberFile(this.channel);
-    const record = await readIntegrityRecord(this.channel);
-    const cvc = await readSupportApCvc(this.channel);
-    const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw }, this.#options);
-    throwIfInvalid(integrity, 'My Number');
-    return { myNumber: file.myNumber, integrity };
+  readMyNumber(credential: string | { readonly pin: string } | { readonly codeA: string }, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string }>> {
+    return this.#exclusive(async (ch) => {
+      await openSupportAp(ch, credentialOf(credential), options);
+      const { file, raw } = await readMyNumberFile(ch);
+      const record = await readIntegrityRecord(ch);
+      const cvc = await readSupportApCvc(ch);
+      const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw }, this.#options);
+      throwIfInvalid(integrity, 'My Number');
+      return { myNumber: file.myNumber, integrity };
+    });
   }
 
   /** The basic four (name, address, birth date, sex), integrity checked like {@link readMyNumber}. */
-  async readBasicFour(credential: string | { readonly pin: string } | { readonly codeB: string }, options: PinOptions = {}): Promise<WithIntegrity<BasicFour>> {
-    await openSupportAp(this.#begin(), credentialOf(credential), options);
-    const file = await readBasicFourFile(this.channel);
-    const record = await readIntegrityRecord(this.channel);
-    const cvc = await readSupportApCvc(this.channel);
-    const integrity = await verifySupportApIntegrity({ record, cvc, basicFourDigestSource: file.digestSource }, this.#options);
-    throwIfInvalid(integrity, 'basic four');
-    return { name: file.name, address: file.address, birthDate: file.birthDate, sex: file.sex, integrity };
+  readBasicFour(credential: string | { readonly pin: string } | { readonly codeB: string }, options: PinOptions = {}): Promise<WithIntegrity<BasicFour>> {
+    return this.#exclusive(async (ch) => {
+      await openSupportAp(ch, credentialOf(credential), options);
+      const file = await readBasicFourFile(ch);
+      const record = await readIntegrityRecord(ch);
+      const cvc = await readSupportApCvc(ch);
+      const integrity = await verifySupportApIntegrity({ record, cvc, basicFourDigestSource: file.digestSource }, this.#options);
+      throwIfInvalid(integrity, 'basic four');
+      return { name: file.name, address: file.address, birthDate: file.birthDate, sex: file.sex, integrity };
+    });
   }
 
   /** My Number and the basic four in one session with the support-AP PIN, both digests checked. */
-  async readCardInfo(pin: string, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string; basicFour: BasicFour }>> {
-    await openSupportAp(this.#begin(), { pin }, options);
-    const { file, raw } = await readMyNumberFile(this.channel);
-    const b = await readBasicFourFile(this.channel);
-    const record = await readIntegrityRecord(this.channel);
-    const cvc = await readSupportApCvc(this.channel);
-    const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw, basicFourDigestSource: b.digestSource }, this.#options);
-    throwIfInvalid(integrity, 'card info');
-    return { myNumber: file.myNumber, basicFour: { name: b.name, address: b.address, birthDate: b.birthDate, sex: b.sex }, integrity };
+  readCardInfo(pin: string, options: PinOptions = {}): Promise<WithIntegrity<{ myNumber: string; basicFour: BasicFour }>> {
+    return this.#exclusive(async (ch) => {
+      await openSupportAp(ch, { pin }, options);
+      const { file, raw } = await readMyNumberFile(ch);
+      const b = await readBasicFourFile(ch);
+      const record = await readIntegrityRecord(ch);
+      const cvc = await readSupportApCvc(ch);
+      const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw, basicFourDigestSource: b.digestSource }, this.#options);
+      throwIfInvalid(integrity, 'card info');
+      return { myNumber: file.myNumber, basicFour: { name: b.name, address: b.address, birthDate: b.birthDate, sex: b.sex }, integrity };
+    });
   }
 
   /** The card face of the 券面事項確認AP (images, photo), its DF28 signature checked. */
-  async readCardFace(credential: SurfaceApCredential, options: PinOptions = {}): Promise<WithIntegrity<{ face: CardFace }>> {
-    await openSurfaceAp(this.#begin(), credential, options);
-    const face = await readCardFace(this.channel);
-    const cvc = await readSurfaceApCvc(this.channel);
-    const integrity = await verifySurfaceApIntegrity({ cvc, face }, this.#options);
-    throwIfInvalid(integrity, 'card face');
-    return { face, integrity };
+  readCardFace(credential: SurfaceApCredential, options: PinOptions = {}): Promise<WithIntegrity<{ face: CardFace }>> {
+    return this.#exclusive(async (ch) => {
+      await openSurfaceAp(ch, credential, options);
+      const face = await readCardFace(ch);
+      const cvc = await readSurfaceApCvc(ch);
+      const integrity = await verifySurfaceApIntegrity({ cvc, face }, this.#options);
+      throwIfInvalid(integrity, 'card face');
+      return { face, integrity };
+    });
   }
 
   /** The rendered My Number of the 券面事項確認AP (照合番号A only), its signature checked. */
-  async readMyNumberImage(codeA: string, options: PinOptions = {}): Promise<WithIntegrity<{ image: MyNumberImage }>> {
-    await openSurfaceAp(this.#begin(), { codeA }, options);
-    const image = await readMyNumberImage(this.channel);
-    const cvc = await readSurfaceApCvc(this.channel);
-    const integrity = await verifySurfaceApIntegrity({ cvc, myNumberImage: image }, this.#options);
-    throwIfInvalid(integrity, 'My Number image');
-    return { image, integrity };
+  readMyNumberImage(codeA: string, options: PinOptions = {}): Promise<WithIntegrity<{ image: MyNumberImage }>> {
+    return this.#exclusive(async (ch) => {
+      await openSurfaceAp(ch, { codeA }, options);
+      const image = await readMyNumberImage(ch);
+      const cvc = await readSurfaceApCvc(ch);
+      const integrity = await verifySurfaceApIntegrity({ cvc, myNumberImage: image }, this.#options);
+      throwIfInvalid(integrity, 'My Number image');
+      return { image, integrity };
+    });
   }
 }

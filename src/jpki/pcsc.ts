@@ -1,7 +1,9 @@
 /**
- * The PC/SC transport, over the `pcsclite` npm package (an optional dependency, loaded
- * with a dynamic import on first use so the library stays pure TypeScript without it).
- * Linux needs pcscd and libpcsclite; macOS and Windows ship PC/SC.
+ * The PC/SC transport (PC/SC Workgroup specification, as pcsc-lite implements it), over the
+ * `pcsclite` npm package: an optional peer dependency that `npm install shomei` never
+ * installs or compiles. It is loaded with a dynamic import on first use (or passed in as
+ * `options.pcsclite`), so the library stays pure TypeScript without it. Linux needs pcscd
+ * and libpcsclite; macOS and Windows ship PC/SC.
  *
  * @example
  * ```ts
@@ -13,8 +15,8 @@ import { ApduError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
 import type { CardTransport } from './transport.js';
 
-/** The part of pcsclite's API used here. */
-interface PcscReader {
+/** The part of pcsclite's reader API used here. */
+export interface PcscReader {
   readonly name: string;
   readonly SCARD_SHARE_SHARED: number;
   readonly SCARD_SHARE_EXCLUSIVE: number;
@@ -28,11 +30,19 @@ interface PcscReader {
   disconnect(disposition: number, callback: (error?: Error) => void): void;
   close(): void;
 }
-interface PcscLite {
+/** The part of pcsclite's context API used here. */
+export interface PcscLite {
   on(event: 'reader', listener: (reader: PcscReader) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): void;
 }
+
+/** The `pcsclite` module's default export: opens a PC/SC context (throws when pcscd is not reachable). */
+export type PcscLiteFactory = () => PcscLite;
+
+/** What to install when pcsclite is missing (npm package, and its build needs on Debian/Ubuntu). */
+export const PCSCLITE_INSTALL_HINT =
+  'npm install pcsclite (an optional peer dependency of shomei; on Debian/Ubuntu first apt-get install pcscd libpcsclite-dev build-essential python3)';
 
 /** Options of {@link openPcscTransport}. */
 export interface PcscOptions {
@@ -44,6 +54,11 @@ export interface PcscOptions {
   readonly extendedLength?: boolean;
   /** Connect exclusively instead of shared (default shared). */
   readonly exclusive?: boolean;
+  /**
+   * pcsclite's default export, when you import it yourself (a bundler that cannot follow the
+   * dynamic import, or a test). Default: `import('pcsclite')` on first use.
+   */
+  readonly pcsclite?: PcscLiteFactory;
 }
 
 /** A connected PC/SC card. */
@@ -57,14 +72,29 @@ export interface PcscTransport extends CardTransport {
 
 const transportError = (message: string, cause?: unknown) => new ApduError('ERR_APDU_TRANSPORT', message, cause === undefined ? {} : { cause });
 
-/** Load pcsclite lazily; `ERR_APDU_TRANSPORT` with an install hint when it is missing. */
-async function loadPcsclite(): Promise<() => PcscLite> {
-  const name = 'pcsclite';
+/**
+ * Load pcsclite lazily (internal; `importModule` is the seam tests use).
+ * @throws ApduError `ERR_APDU_TRANSPORT` with {@link PCSCLITE_INSTALL_HINT} when it is not installed or not a pcsclite module.
+ */
+export async function loadPcsclite(importModule: (name: string) => Promise<unknown> = (name) => import(name)): Promise<PcscLiteFactory> {
+  let mod: unknown;
   try {
-    const mod = (await import(name)) as { default?: () => PcscLite } & (() => PcscLite);
-    return typeof mod.default === 'function' ? mod.default : mod;
+    mod = await importModule('pcsclite');
   } catch (e) {
-    throw transportError('the PC/SC transport needs the optional dependency pcsclite (npm install pcsclite; on Linux also pcscd and libpcsclite-dev)', e);
+    throw transportError(`the PC/SC transport needs pcsclite, which is not installed: ${PCSCLITE_INSTALL_HINT}`, e);
+  }
+  const m = mod as { default?: unknown } | undefined;
+  const factory = typeof m?.default === 'function' ? m.default : mod;
+  if (typeof factory !== 'function') throw transportError(`the module loaded as pcsclite does not export its factory: ${PCSCLITE_INSTALL_HINT}`);
+  return factory as PcscLiteFactory;
+}
+
+/** Open a PC/SC context; the addon throws a plain Error when pcscd is not running. */
+function openContext(factory: PcscLiteFactory): PcscLite {
+  try {
+    return factory();
+  } catch (e) {
+    throw transportError(`cannot open a PC/SC context (is pcscd running?): ${e instanceof Error ? e.message : String(e)}`, e);
   }
 }
 
@@ -72,9 +102,8 @@ async function loadPcsclite(): Promise<() => PcscLite> {
  * The names of the connected readers (waits up to `timeoutMs`, default 1000, for pcscd to
  * report them). Throws `ERR_APDU_TRANSPORT` when pcsclite or pcscd is unavailable.
  */
-export async function listPcscReaders(options: { timeoutMs?: number } = {}): Promise<string[]> {
-  const pcsclite = await loadPcsclite();
-  const pcsc = pcsclite();
+export async function listPcscReaders(options: { timeoutMs?: number; pcsclite?: PcscLiteFactory } = {}): Promise<string[]> {
+  const pcsc = openContext(options.pcsclite ?? (await loadPcsclite()));
   const names: string[] = [];
   const seen: PcscReader[] = [];
   const release = () => {
@@ -102,11 +131,11 @@ export async function listPcscReaders(options: { timeoutMs?: number } = {}): Pro
 /**
  * Connect to a card through PC/SC and return it as a {@link CardTransport}. Waits for a
  * reader (matching `options.reader`) with a card. Throws `ApduError` `ERR_APDU_TRANSPORT`
- * when pcsclite is not installed, pcscd fails, or no card shows up in time.
+ * when pcsclite is not installed (the message says what to install), pcscd is not running
+ * or fails, or no card shows up in time: never the addon's plain Error.
  */
 export async function openPcscTransport(options: PcscOptions = {}): Promise<PcscTransport> {
-  const pcsclite = await loadPcsclite();
-  const pcsc = pcsclite();
+  const pcsc = openContext(options.pcsclite ?? (await loadPcsclite()));
   const seen: PcscReader[] = [];
   // pcsclite watches every reader's status in a thread: close them all, or the process never exits.
   const release = () => {
@@ -131,13 +160,17 @@ export async function openPcscTransport(options: PcscOptions = {}): Promise<Pcsc
       if (options.reader !== undefined && !r.name.includes(options.reader)) return;
       r.on('status', (status) => {
         if (done || (status.state & r.SCARD_STATE_PRESENT) === 0) return;
-        r.connect({ share_mode: options.exclusive === true ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED }, (err, protocol) => {
-          if (done) return;
-          if (err) return fail(transportError(`cannot connect to the card in ${r.name}: ${err.message}`, err));
-          done = true;
-          clearTimeout(timer);
-          resolve({ reader: r, protocol, atr: status.atr === undefined ? undefined : new Uint8Array(status.atr) });
-        });
+        try {
+          r.connect({ share_mode: options.exclusive === true ? r.SCARD_SHARE_EXCLUSIVE : r.SCARD_SHARE_SHARED }, (err, protocol) => {
+            if (done) return;
+            if (err) return fail(transportError(`cannot connect to the card in ${r.name}: ${err.message}`, err));
+            done = true;
+            clearTimeout(timer);
+            resolve({ reader: r, protocol, atr: status.atr === undefined ? undefined : new Uint8Array(status.atr) });
+          });
+        } catch (e) {
+          fail(transportError(`cannot connect to the card in ${r.name}: ${e instanceof Error ? e.message : String(e)}`, e));
+        }
       });
     });
   });
@@ -151,20 +184,30 @@ export async function openPcscTransport(options: PcscOptions = {}): Promise<Pcsc
       assertBytes(command, 'command');
       if (closed) return Promise.reject(transportError('the PC/SC transport is closed'));
       return new Promise((resolve, reject) => {
-        reader.transmit(command, maxResponse, protocol, (err, data) => {
-          if (err) reject(transportError(`PC/SC transmit failed: ${err.message}`, err));
-          else resolve(new Uint8Array(data));
-        });
+        try {
+          reader.transmit(command, maxResponse, protocol, (err, data) => {
+            if (err) reject(transportError(`PC/SC transmit failed: ${err.message}`, err));
+            else resolve(new Uint8Array(data));
+          });
+        } catch (e) {
+          reject(transportError(`PC/SC transmit failed: ${e instanceof Error ? e.message : String(e)}`, e));
+        }
       });
     },
     close(): Promise<void> {
       if (closed) return Promise.resolve();
       closed = true;
       return new Promise((resolve) => {
-        reader.disconnect(reader.SCARD_LEAVE_CARD, () => {
+        try {
+          reader.disconnect(reader.SCARD_LEAVE_CARD, () => {
+            release();
+            resolve();
+          });
+        } catch {
+          // The card or reader is already gone: release pcscd all the same.
           release();
           resolve();
-        });
+        }
       });
     },
   };

@@ -46,10 +46,15 @@ export function redactCommand(command: Uint8Array): string {
   return toHex(command.subarray(0, header)) + '**'.repeat(command.length - header);
 }
 
-/** A transport that forwards to `inner` and records every exchange, PINs redacted. */
+/**
+ * A transport that forwards to `inner` and records every exchange, PINs redacted, in the
+ * order the commands were sent (also when calls overlap); a command whose transmit failed
+ * is not recorded.
+ */
 export class RecordingTransport implements CardTransport {
   readonly #inner: CardTransport;
-  readonly #exchanges: TranscriptExchange[] = [];
+  /** One slot per command sent, taken before the await; `response` is filled when it answers. */
+  readonly #slots: { readonly command: string; response?: string }[] = [];
   readonly extendedLength: boolean;
 
   constructor(inner: CardTransport) {
@@ -59,14 +64,23 @@ export class RecordingTransport implements CardTransport {
 
   async transmit(command: Uint8Array): Promise<Uint8Array> {
     assertBytes(command, 'command');
-    const response = await this.#inner.transmit(command);
-    this.#exchanges.push({ command: redactCommand(command), response: toHex(response) });
+    const slot: { readonly command: string; response?: string } = { command: redactCommand(command) };
+    this.#slots.push(slot);
+    let response: Uint8Array;
+    try {
+      response = await this.#inner.transmit(command);
+    } catch (e) {
+      this.#slots.splice(this.#slots.indexOf(slot), 1);
+      throw e;
+    }
+    slot.response = toHex(response);
     return response;
   }
 
-  /** The exchanges so far, as a transcript. */
+  /** The exchanges answered so far, in the order sent, as a transcript. */
   transcript(extra: { description?: string; source?: string } = {}): ApduTranscript {
-    return { ...extra, exchanges: this.#exchanges.slice() };
+    const exchanges = this.#slots.flatMap((s) => (s.response === undefined ? [] : [{ command: s.command, response: s.response }]));
+    return { ...extra, exchanges };
   }
 }
 

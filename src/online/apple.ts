@@ -34,11 +34,15 @@ import {
 } from '../mdoc/index.js';
 import { appleHandover } from './handovers.js';
 import { hpkeOpenBase, hpkeSealBase } from './hpke.js';
+import { consumeVerifierState } from './state.js';
 
 /** The envelope's algorithm name. */
 export const APPLE_HPKE_ALGORITHM = 'APPLE-HPKE-v1';
 
-/** What the merchant's server knows about the request it made. */
+/**
+ * What the merchant's server knows about the request it made. It opens one answer:
+ * {@link openAppleIdentityResponse} consumes it (see there).
+ */
 export interface AppleRequestContext {
   /** The nonce the server generated for this request. */
   readonly nonce: Uint8Array;
@@ -61,7 +65,14 @@ async function bindings(recipient: EcPublicKey, context: AppleRequestContext, op
 /**
  * Open `encryptedData` with the merchant's Identity Access key and verify the DeviceResponse
  * over the Apple transcript. pkRHash and infoHash are checked before decrypting.
- * @throws OnlineError `ERR_ONLINE_TRANSCRIPT` when the envelope was made for another key
+ *
+ * The request context is consumed on entry, synchronously and whatever the outcome: a
+ * second open with the same context object, a shallow copy of it, or any context holding
+ * the same `nonce` Uint8Array, throws `ERR_ONLINE_REPLAY`, even while the first is still
+ * running. A context rebuilt from stored values is a new object: delete the stored nonce
+ * when you load it. (The Identity Access key is long-lived and is not marked.)
+ * @throws OnlineError `ERR_ONLINE_REPLAY` when the context was already used;
+ *   `ERR_ONLINE_TRANSCRIPT` when the envelope was made for another key
  *   or another request (nonce, merchant, team); `ERR_HPKE_OPEN` when it does not decrypt;
  *   `ERR_ONLINE_MESSAGE` when it is not an APPLE-HPKE-v1 envelope.
  */
@@ -71,6 +82,7 @@ export async function openAppleIdentityResponse(
   context: AppleRequestContext,
   verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'eReaderKey'>,
 ): Promise<{ response: DeviceResponse; verification: VerifyDeviceResponseResult }> {
+  consumeVerifierState('context', context, context?.nonce);
   let envelope: CborValue;
   try {
     envelope = decode(encryptedData);

@@ -40,6 +40,7 @@ import {
 } from '../mdoc/index.js';
 import { dcApiHandover, type OnlineTranscript } from './handovers.js';
 import { hpkeOpenBase, hpkeSealBase } from './hpke.js';
+import { consumeVerifierState } from './state.js';
 
 /** The protocol identifier in `navigator.credentials.get({ digital: { requests: [{ protocol, data }] } })`. */
 export const DC_API_PROTOCOL = 'org-iso-mdoc';
@@ -50,7 +51,10 @@ export interface DcApiRequest {
   readonly data: { readonly deviceRequest: string; readonly encryptionInfo: string };
 }
 
-/** What the verifier keeps until the answer comes back (keep it secret and use it once). */
+/**
+ * What the verifier keeps until the answer comes back. Keep it secret; it opens one
+ * answer: {@link openDcApiResponse} consumes it (see there).
+ */
 export interface DcApiVerifierState {
   readonly origin: string;
   readonly nonce: Uint8Array;
@@ -117,14 +121,23 @@ function readEncryptedResponse(response: string): { enc: Uint8Array; cipherText:
 /**
  * Open the wallet's answer with the kept state and verify the DeviceResponse against the
  * SessionTranscript this request defined (its origin, nonce and key).
- * @throws OnlineError `ERR_HPKE_OPEN` when it does not decrypt (for example an answer made
- *   for another origin or request), `ERR_ONLINE_MESSAGE` when it is not an Annex C response.
+ *
+ * The state is consumed on entry, synchronously and whatever the outcome (a failed open
+ * consumes it too, so an answer cannot be retried or replayed, and the request's key never
+ * opens a second ciphertext): a second open with it, or with a shallow copy of it, throws
+ * `ERR_ONLINE_REPLAY`, even while the first is still running. A state serialised and read
+ * back is a new object: delete a stored state when you load it.
+ * @throws OnlineError `ERR_ONLINE_REPLAY` when the state was already used; `ERR_HPKE_OPEN`
+ *   when the answer does not decrypt (for example one made for another origin or request);
+ *   `ERR_ONLINE_MESSAGE` when it is not an Annex C response.
+ * @throws TypeError when `state` is not an object.
  */
 export async function openDcApiResponse(
   data: { readonly response: string } | string,
   state: DcApiVerifierState,
   verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>,
 ): Promise<{ response: DeviceResponse; verification: VerifyDeviceResponseResult }> {
+  consumeVerifierState('state', state, state?.transcript, state?.nonce, state?.recipientKey);
   const text = typeof data === 'string' ? data : data?.response;
   if (typeof text !== 'string') bad('the answer has no "response" string');
   const { enc, cipherText } = readEncryptedResponse(text);

@@ -47,7 +47,7 @@ export interface JweHeader {
   readonly apu?: Uint8Array;
   /** Agreement PartyVInfo, decoded. */
   readonly apv?: Uint8Array;
-  /** Every member of the header as received (JSON values). */
+  /** Every member of the header as received (JSON values), in an object without prototype. */
   readonly members: Readonly<Record<string, unknown>>;
 }
 
@@ -186,11 +186,12 @@ function readHeader(bytes: Uint8Array): JweHeader {
     malformed('the protected header is not UTF-8 JSON', e);
   }
   if (typeof members !== 'object' || members === null || Array.isArray(members)) malformed('the protected header is not a JSON object');
-  const h = members as Record<string, unknown>;
+  // Members by own name only (a copy without prototype): `toString`, `__proto__` read as sent.
+  const h: Record<string, unknown> = Object.assign(Object.create(null), members);
   if (h.alg !== JWE_ALG_ECDH_ES) malformed(`unsupported alg ${JSON.stringify(h.alg)} (only ECDH-ES)`);
   if (!isEnc(h.enc)) malformed(`unsupported enc ${JSON.stringify(h.enc)} (A128GCM or A256GCM)`);
-  if ('zip' in h) malformed('compressed (zip) JWEs are not accepted');
-  if ('crit' in h) malformed(`critical header parameters ${JSON.stringify(h.crit)} are not understood`);
+  if (Object.hasOwn(h, 'zip')) malformed('compressed (zip) JWEs are not accepted');
+  if (Object.hasOwn(h, 'crit')) malformed(`critical header parameters ${JSON.stringify(h.crit)} are not understood`);
   if (h.kid !== undefined && typeof h.kid !== 'string') malformed('kid is not a string');
   const apu = h.apu === undefined ? undefined : fromBase64UrlStrict(h.apu);
   const apv = h.apv === undefined ? undefined : fromBase64UrlStrict(h.apv);
@@ -209,9 +210,9 @@ function readHeader(bytes: Uint8Array): JweHeader {
 
 function readEpk(value: unknown): EcPublicKey {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('epk is not a JWK object');
-  const jwk = value as Record<string, unknown>;
+  const jwk: Record<string, unknown> = Object.assign(Object.create(null), value);
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256') malformed('epk must be an EC P-256 key');
-  if ('d' in jwk) malformed('epk must be a public key');
+  if (Object.hasOwn(jwk, 'd')) malformed('epk must be a public key');
   const x = fromBase64UrlStrict(jwk.x);
   const y = fromBase64UrlStrict(jwk.y);
   if (x === undefined || y === undefined || x.length !== 32 || y.length !== 32) malformed('epk x and y must be 32-byte base64url coordinates');

@@ -63,6 +63,7 @@ import {
   type JweHeader,
   p256PublicJwk,
 } from './jwe.js';
+import { consumeVerifierState } from './state.js';
 
 /** The Digital Credentials API protocol identifier for unsigned OpenID4VP 1.0 requests (A.1). */
 export const OPENID4VP_DC_API_PROTOCOL = 'openid4vp-v1-unsigned';
@@ -156,7 +157,10 @@ export interface OpenId4VpDcApiRequest {
 /** The `data` of the wallet's answer: the VP Token, or a JWE carrying it. */
 export type OpenId4VpDcApiResponseData = { readonly vp_token: Readonly<Record<string, readonly string[]>> } | { readonly response: string };
 
-/** What the verifier keeps until the answer comes back (keep it secret and use it once). */
+/**
+ * What the verifier keeps until the answer comes back. Keep it secret; it opens one
+ * answer: {@link openOpenId4VpDcApiResponse} consumes it (see there).
+ */
 export interface OpenId4VpDcApiVerifierState {
   readonly origin: string;
   readonly nonce: string;
@@ -240,6 +244,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A JSON object from the other side as a dictionary: a copy of its own enumerable members
+ * without a prototype, so a member name such as `toString`, `constructor` or `__proto__`
+ * reads as what was sent (or as absent), never as an inherited property.
+ */
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (!isObject(value)) bad(`${what} is not a JSON object`);
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
+}
+
+/** `o[key]` when `o` has it as its own member (for objects the caller built, whose keys come from the wire). */
+function own<T>(o: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
 function jsonObject(data: unknown, what: string): Record<string, unknown> {
   let value = data;
   if (typeof data === 'string') {
@@ -249,8 +268,7 @@ function jsonObject(data: unknown, what: string): Record<string, unknown> {
       bad(`${what} is not JSON`, e);
     }
   }
-  if (!isObject(value)) bad(`${what} is not a JSON object`);
-  return value;
+  return record(value, what);
 }
 
 function nonEmptyArray(value: unknown, what: string): readonly unknown[] {
@@ -259,33 +277,35 @@ function nonEmptyArray(value: unknown, what: string): readonly unknown[] {
 }
 
 /** Read a DCQL query (§6): its shape, ids and references; the `mso_mdoc` queries read into {@link MdocCredentialQuery}. */
-function readDcqlQuery(value: unknown): { query: DcqlQuery; mdoc: MdocCredentialQuery[]; other: string[] } {
-  if (!isObject(value)) bad('dcql_query is not a JSON object');
+function readDcqlQuery(raw: unknown): { query: DcqlQuery; mdoc: MdocCredentialQuery[]; other: string[] } {
+  const value = record(raw, 'dcql_query');
   const credentials = nonEmptyArray(value.credentials, 'dcql_query.credentials');
   const ids = new Set<string>();
   const mdoc: MdocCredentialQuery[] = [];
   const other: string[] = [];
-  credentials.forEach((c, i) => {
+  const copies: DcqlCredentialQuery[] = [];
+  credentials.forEach((item, i) => {
     const at = `dcql_query.credentials[${i}]`;
-    if (!isObject(c)) bad(`${at} is not an object`);
+    const c = record(item, at);
     if (typeof c.id !== 'string' || !ID.test(c.id)) bad(`${at}.id must be a non-empty string of [A-Za-z0-9_-]`);
     if (ids.has(c.id)) bad(`${at}.id ${c.id} is used twice`);
     ids.add(c.id);
     if (typeof c.format !== 'string') bad(`${at}.format must be a string`);
-    if (!isObject(c.meta)) bad(`${at}.meta must be an object`);
+    const meta = record(c.meta, `${at}.meta`);
     if (c.multiple !== undefined && typeof c.multiple !== 'boolean') bad(`${at}.multiple must be a boolean`);
+    copies.push({ ...c, meta } as unknown as DcqlCredentialQuery);
     if (c.format !== MSO_MDOC_FORMAT) {
       other.push(c.id);
       return;
     }
-    const docType = c.meta.doctype_value;
+    const docType = meta.doctype_value;
     if (typeof docType !== 'string' || docType === '') bad(`${at}.meta.doctype_value must be a doctype string`);
     const claims: MdocClaimQuery[] = [];
     const claimIds = new Set<string>();
     if (c.claims !== undefined) {
-      nonEmptyArray(c.claims, `${at}.claims`).forEach((q, j) => {
+      nonEmptyArray(c.claims, `${at}.claims`).forEach((claim, j) => {
         const cat = `${at}.claims[${j}]`;
-        if (!isObject(q)) bad(`${cat} is not an object`);
+        const q = record(claim, cat);
         if (q.id !== undefined) {
           if (typeof q.id !== 'string' || !ID.test(q.id)) bad(`${cat}.id must be a non-empty string of [A-Za-z0-9_-]`);
           if (claimIds.has(q.id)) bad(`${cat}.id ${q.id} is used twice`);
@@ -329,18 +349,22 @@ function readDcqlQuery(value: unknown): { query: DcqlQuery; mdoc: MdocCredential
     }
     mdoc.push({ id: c.id, docType, multiple: c.multiple === true, claims, ...(claimSets === undefined ? {} : { claimSets }), nameSpaces });
   });
+  let sets: DcqlCredentialSetQuery[] | undefined;
   if (value.credential_sets !== undefined) {
-    nonEmptyArray(value.credential_sets, 'dcql_query.credential_sets').forEach((set, i) => {
+    sets = nonEmptyArray(value.credential_sets, 'dcql_query.credential_sets').map((item, i) => {
       const at = `dcql_query.credential_sets[${i}]`;
-      if (!isObject(set)) bad(`${at} is not an object`);
+      const set = record(item, at);
       if (set.required !== undefined && typeof set.required !== 'boolean') bad(`${at}.required must be a boolean`);
-      nonEmptyArray(set.options, `${at}.options`).forEach((option, j) => {
+      const options = nonEmptyArray(set.options, `${at}.options`).map((option, j) => {
         const o = nonEmptyArray(option, `${at}.options[${j}]`);
         if (!o.every((id) => typeof id === 'string' && ids.has(id))) bad(`${at}.options[${j}] names a credential id that is not in credentials`);
+        return o as string[];
       });
+      return { ...set, options } as unknown as DcqlCredentialSetQuery;
     });
   }
-  return { query: value as unknown as DcqlQuery, mdoc, other };
+  const query: DcqlQuery = { ...value, credentials: copies, ...(sets === undefined ? {} : { credential_sets: sets }) } as unknown as DcqlQuery;
+  return { query, mdoc, other };
 }
 
 /** Whether a set of returned credential ids satisfies the query (§6.4.2); `missing` says what is lacking. */
@@ -482,9 +506,11 @@ async function verifyPresentation(
   const doc = docs[0];
   const disclosed = (ns: string, element: string): boolean => {
     if (doc === undefined) return false;
-    const has = (id: string) => doc.issuerSigned[ns]?.[id] !== undefined || doc.deviceSigned[ns]?.[id] !== undefined;
+    const issued = own(doc.issuerSigned, ns);
+    const signed = own(doc.deviceSigned, ns);
+    const has = (id: string) => own(issued, id) !== undefined || own(signed, id) !== undefined;
     if (has(element)) return true;
-    return AGE_OVER.test(element) && Object.keys({ ...doc.issuerSigned[ns], ...doc.deviceSigned[ns] }).some((id) => AGE_OVER.test(id));
+    return AGE_OVER.test(element) && [...Object.keys(issued ?? {}), ...Object.keys(signed ?? {})].some((id) => AGE_OVER.test(id));
   };
   const claims = claimsAnswered(q, disclosed);
   checks.push(check(OpenId4VpCheckId.CLAIMS, claims.ok, claims.ok ? undefined : `not disclosed: ${claims.missing.join(', ')}`));
@@ -509,7 +535,13 @@ async function verifyPresentation(
  * `dc_api.jwt`) and verify every presentation: the mdoc checks of `verifyDeviceResponse`
  * over this request's SessionTranscript, plus the OpenID4VP checks ({@link OpenId4VpCheckId}).
  * `data` is the `data` of the DigitalCredential (an object, or its JSON text).
- * @throws OnlineError `ERR_JWE_DECRYPT` when a `dc_api.jwt` answer does not decrypt with this
+ *
+ * The state is consumed on entry, synchronously and whatever the outcome (a failed open
+ * consumes it too, so an answer cannot be retried or replayed, and the request's key never
+ * opens a second JWE): a second open with it, or with a shallow copy of it, throws
+ * `ERR_ONLINE_REPLAY`, even while the first is still running. A state serialised and read
+ * back is a new object: delete a stored state when you load it.
+ * @throws OnlineError `ERR_ONLINE_REPLAY` when the state was already used; `ERR_JWE_DECRYPT` when a `dc_api.jwt` answer does not decrypt with this
  *   request's key (for example one encrypted to another key); `ERR_ONLINE_MESSAGE` when the
  *   answer is not an OpenID4VP response to this request (wrong shape, the wrong response
  *   mode, an unknown credential id, an undecodable DeviceResponse) or is an error response.
@@ -519,6 +551,7 @@ export async function openOpenId4VpDcApiResponse(
   state: OpenId4VpDcApiVerifierState,
   verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>,
 ): Promise<OpenId4VpDcApiResult> {
+  consumeVerifierState('state', state, state?.transcript, state?.encryption);
   const backend = verify.backend === undefined ? {} : { backend: verify.backend };
   let payload = jsonObject(data, 'the answer');
   rejectError(payload);
@@ -549,7 +582,7 @@ export async function openOpenId4VpDcApiResponse(
   for (const id of Object.keys(vpToken)) {
     const q = queries.get(id);
     if (q === undefined) bad(`vp_token has an entry for ${JSON.stringify(id)}, which was not asked for`);
-    const items = nonEmptyArray(vpToken[id], `vp_token.${id}`);
+    const items = nonEmptyArray(own(vpToken, id), `vp_token.${id}`);
     const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: q.nameSpaces }]);
     const list: OpenId4VpPresentation[] = [];
     for (const [i, item] of items.entries()) {
@@ -584,15 +617,15 @@ export interface OpenId4VpDcApiWalletRequest {
 
 function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
   if (!isObject(metadata)) bad('a dc_api.jwt request needs client_metadata');
-  const jwks = metadata.jwks;
-  if (!isObject(jwks)) bad('a dc_api.jwt request needs client_metadata.jwks');
-  const keys = nonEmptyArray(jwks.keys, 'client_metadata.jwks.keys');
+  const meta = record(metadata, 'client_metadata');
+  if (!isObject(meta.jwks)) bad('a dc_api.jwt request needs client_metadata.jwks');
+  const keys = nonEmptyArray(record(meta.jwks, 'client_metadata.jwks').keys, 'client_metadata.jwks.keys');
   let chosen: { key: EcPublicKey; kid: string } | undefined;
-  for (const [i, jwk] of keys.entries()) {
-    if (!isObject(jwk)) bad(`client_metadata.jwks.keys[${i}] is not a JWK`);
+  for (const [i, item] of keys.entries()) {
+    const jwk = record(item, `client_metadata.jwks.keys[${i}]`);
     if (typeof jwk.kid !== 'string' || jwk.kid === '') bad(`client_metadata.jwks.keys[${i}] has no kid`);
     if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.alg !== JWE_ALG_ECDH_ES || (jwk.use !== undefined && jwk.use !== 'enc')) continue;
-    if ('d' in jwk) bad(`client_metadata.jwks.keys[${i}] holds a private key`);
+    if (jwk.d !== undefined) bad(`client_metadata.jwks.keys[${i}] holds a private key`);
     const x = fromBase64UrlStrict(jwk.x);
     const y = fromBase64UrlStrict(jwk.y);
     if (x === undefined || y === undefined || x.length !== 32 || y.length !== 32) bad(`client_metadata.jwks.keys[${i}]: x and y must be 32-byte base64url coordinates`);
@@ -605,7 +638,7 @@ function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; e
     break;
   }
   if (chosen === undefined) bad('client_metadata.jwks has no EC P-256 key with alg ECDH-ES for encryption');
-  const offered = metadata.encrypted_response_enc_values_supported === undefined ? [JweEnc.A128GCM] : nonEmptyArray(metadata.encrypted_response_enc_values_supported, 'client_metadata.encrypted_response_enc_values_supported');
+  const offered = meta.encrypted_response_enc_values_supported === undefined ? [JweEnc.A128GCM] : nonEmptyArray(meta.encrypted_response_enc_values_supported, 'client_metadata.encrypted_response_enc_values_supported');
   const enc = offered.find((e): e is JweEnc => e === JweEnc.A128GCM || e === JweEnc.A256GCM);
   if (enc === undefined) bad(`none of the offered enc values ${JSON.stringify(offered)} is supported (A128GCM, A256GCM)`);
   return { ...chosen, enc };
@@ -675,7 +708,7 @@ function jsonValue(v: CborValue): string | number | boolean | undefined {
 
 function available(h: Held, c: MdocClaimQuery): boolean {
   const item = answerFor(c.element, h.items.get(c.namespace) ?? new Map());
-  const value: CborValue | undefined = item !== undefined ? item.value.elementValue : (h.held.deviceSigned?.[c.namespace]?.[c.element] as CborValue | undefined);
+  const value: CborValue | undefined = item !== undefined ? item.value.elementValue : (own(own(h.held.deviceSigned, c.namespace), c.element) as CborValue | undefined);
   if (value === undefined) return false;
   if (c.values === undefined) return true;
   const json = jsonValue(value);
@@ -694,16 +727,24 @@ function selectionFor(h: Held, q: MdocCredentialQuery): ElementSelection | undef
     chosen = set?.map((id) => byId.get(id)!);
   }
   if (chosen === undefined) return undefined;
-  const out: Record<string, string[]> = Object.create(null);
+  const sets = new Map<string, Set<string>>();
   for (const c of chosen) {
-    out[c.namespace] ??= [];
-    if (!out[c.namespace]!.includes(c.element)) out[c.namespace]!.push(c.element);
+    const set = sets.get(c.namespace) ?? new Set<string>();
+    sets.set(c.namespace, set.add(c.element));
   }
+  const out: Record<string, string[]> = Object.create(null);
+  for (const [ns, set] of sets) out[ns] = [...set];
   return out;
 }
 
+/** Whether consent kept every element of `wanted` (`kept` is the caller's object, its keys the verifier's names). */
 function covers(kept: ElementSelection, wanted: ElementSelection): boolean {
-  return Object.entries(wanted).every(([ns, els]) => els.every((el) => kept[ns]?.includes(el) ?? false));
+  return Object.entries(wanted).every(([ns, els]) => {
+    const list = own(kept, ns);
+    if (!Array.isArray(list)) return false;
+    const have = new Set(list);
+    return els.every((el) => have.has(el));
+  });
 }
 
 /** Which credential ids to answer, given those that can be: all of them, or an option of every credential set (§6.4.2). */

@@ -117,7 +117,9 @@ describe('CMS SignedData with the card', () => {
     expect(r.signers[0]!.checks.map((c) => [c.id, c.status])).toEqual([
       ['CONTENT_TYPE', 'passed'],
       ['MESSAGE_DIGEST', 'passed'],
+      ['DIGEST_ALGORITHM', 'passed'],
       ['SIGNATURE', 'passed'],
+      ['SIGNER_PURPOSE', 'passed'],
       ['CERTIFICATE_CHAIN', 'passed'],
     ]);
   });

@@ -79,4 +79,30 @@ describe('transcripts', () => {
     expect(() => new ReplayTransport({} as never)).toThrow(TypeError);
     expect(() => new ReplayTransport({ exchanges: [{ command: 'XY', response: '9000' }] })).toThrow(TypeError);
   });
+
+  it('overlapping transmits are recorded in the order sent, with their own responses; a failed one is left out', async () => {
+    const answers = new Map<string, () => void>();
+    const inner = {
+      transmit: (command: Uint8Array) =>
+        new Promise<Uint8Array>((resolve, reject) => {
+          const hex = Array.from(command, (b) => b.toString(16).padStart(2, '0')).join('');
+          answers.set(hex, () => (hex === '00b0000001' ? reject(new Error('card removed')) : resolve(Uint8Array.of(command[1]!, 0x90, 0x00))));
+        }),
+    };
+    const rec = new RecordingTransport(inner);
+    const first = rec.transmit(fromHex('00a4020c020006'));
+    const second = rec.transmit(fromHex('0084000008'));
+    const third = rec.transmit(fromHex('00b0000001'));
+    // The card answers the second command first, then the first; the third fails.
+    answers.get('0084000008')!();
+    await second;
+    answers.get('00a4020c020006')!();
+    await first;
+    answers.get('00b0000001')!();
+    await expect(third).rejects.toThrow('card removed');
+    expect(rec.transcript().exchanges).toEqual([
+      { command: '00a4020c020006', response: 'a49000' },
+      { command: '0084000008', response: '849000' },
+    ]);
+  });
 });

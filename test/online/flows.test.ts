@@ -17,6 +17,7 @@ import {
 import { BACKENDS } from '../helpers/backends.js';
 import { loadVector } from '../helpers/vectors.js';
 import { NOW, type TestIssuer, testMdl } from '../mdoc/fixtures.js';
+import { restoredAppleContext, restoredDcApiState } from './restored.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
@@ -49,7 +50,7 @@ describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
     const other = await createDcApiRequest({ origin: ORIGIN, docRequests: [{ docType: MDL, nameSpaces: { [NS]: { family_name: false } } }], backend });
     const good = await createDcApiResponse(await readDcApiRequest(request.data, ORIGIN, { backend }), { documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
     await expect(openDcApiResponse(good, other.state, { trustAnchors: [issuer.iaca], now: NOW, backend })).rejects.toMatchObject({ code: 'ERR_HPKE_OPEN' });
-    await expect(openDcApiResponse({ response: 'AAAA' }, state, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    await expect(openDcApiResponse({ response: 'AAAA' }, restoredDcApiState(state), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
     await expect(readDcApiRequest({ deviceRequest: request.data.deviceRequest, encryptionInfo: toBase64Url(fromHex('82656463617069a0')) }, ORIGIN)).rejects.toBeInstanceOf(OnlineError);
   });
 
@@ -82,7 +83,7 @@ describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
       check: 'APPLE_INFO_HASH',
     });
     const otherKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
-    await expect(openAppleIdentityResponse(envelope, otherKey, context, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_TRANSCRIPT', check: 'APPLE_PKR_HASH' });
-    await expect(openAppleIdentityResponse(fromHex('a0'), merchantKey, context, { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    await expect(openAppleIdentityResponse(envelope, otherKey, restoredAppleContext(context), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_TRANSCRIPT', check: 'APPLE_PKR_HASH' });
+    await expect(openAppleIdentityResponse(fromHex('a0'), merchantKey, restoredAppleContext(context), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
   });
 });

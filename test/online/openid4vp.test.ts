@@ -19,6 +19,7 @@ import {
   readOpenId4VpDcApiRequest,
 } from '../../src/online/index.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { restoredOpenId4VpState as restored } from './restored.js';
 import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../mdoc/fixtures.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -188,7 +189,7 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
     // It reads the answer and re-encrypts it to the verifier's real key: that decrypts, but the mdoc signed the attacker's thumbprint.
     const stolen = await decryptJwe((toAttacker as { response: string }).response, { recipientKey: attacker, backend });
     const reEncrypted = await encryptJwe({ recipientKey: publicKeyOf(state.encryption!.key), kid: state.encryption!.kid, plaintext: stolen.plaintext, backend });
-    const result = await openOpenId4VpDcApiResponse({ response: reEncrypted }, state, verify);
+    const result = await openOpenId4VpDcApiResponse({ response: reEncrypted }, restored(state), verify);
     expect(result.valid).toBe(false);
     expect(checkOf(result, 'mdl', 'OID4VP_TRANSCRIPT')?.detail).toContain('encryption key');
     expect(deviceAuthOf(result, 'mdl')?.status).toBe('failed');
@@ -198,7 +199,7 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
     await expect(openOpenId4VpDcApiResponse(good, other.state, verify)).rejects.toMatchObject({ code: 'ERR_JWE_DECRYPT' });
     // The same without a kid in the header: decryption itself fails.
     const noKid = await encryptJwe({ recipientKey: publicKeyOf(state.encryption!.key), plaintext: stolen.plaintext, backend });
-    await expect(openOpenId4VpDcApiResponse({ response: noKid }, other.state, verify)).rejects.toMatchObject({ code: 'ERR_JWE_DECRYPT' });
+    await expect(openOpenId4VpDcApiResponse({ response: noKid }, restored(other.state), verify)).rejects.toMatchObject({ code: 'ERR_JWE_DECRYPT' });
     // An enc the verifier did not offer.
     const only128 = await createOpenId4VpDcApiRequest({ origin: ORIGIN, docRequests, responseMode: 'dc_api.jwt', encValues: ['A128GCM'], backend });
     const a256 = await encryptJwe({ recipientKey: publicKeyOf(only128.state.encryption!.key), kid: only128.state.encryption!.kid, enc: 'A256GCM', plaintext: stolen.plaintext, backend });
@@ -212,32 +213,32 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
       toBase64Url(encodeDeviceResponse(await buildDeviceResponse({ documents, elements, sessionTranscript, backend })));
 
     // A photo ID under the mDL's credential id.
-    const wrongType = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64([{ issuerSigned: photoId, deviceKey: device }], { 'org.iso.23220.1': ['family_name'] })] } }, state, verify);
+    const wrongType = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64([{ issuerSigned: photoId, deviceKey: device }], { 'org.iso.23220.1': ['family_name'] })] } }, restored(state), verify);
     expect(wrongType.valid).toBe(false);
     expect(checkOf(wrongType, 'mdl', 'OID4VP_DOCUMENT')?.status).toBe('failed');
     expect(wrongType.presentations.mdl![0]!.verification.documents[0]!.checks.find((c) => c.id === 'REQUESTED_DOCTYPE')?.status).toBe('failed');
     // Fewer claims than asked.
-    const fewer = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64(held(), { [NS]: ['family_name'] })] } }, state, verify);
+    const fewer = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64(held(), { [NS]: ['family_name'] })] } }, restored(state), verify);
     expect(fewer.valid).toBe(false);
     expect(checkOf(fewer, 'mdl', 'OID4VP_CLAIMS')).toMatchObject({ status: 'failed', detail: `not disclosed: ${NS}/age_over_18` });
     expect(checkOf(fewer, 'mdl', 'OID4VP_TRANSCRIPT')?.status).toBe('passed');
     // More than asked: the mdoc report's REQUESTED_ELEMENT fails.
-    const more = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64(held(), { [NS]: ['family_name', 'age_over_18', 'given_name'] })] } }, state, verify);
+    const more = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [await b64(held(), { [NS]: ['family_name', 'age_over_18', 'given_name'] })] } }, restored(state), verify);
     expect(more.valid).toBe(false);
     expect(more.presentations.mdl![0]!.verification.documents[0]!.checks.find((c) => c.id === 'REQUESTED_ELEMENT' && c.element === 'given_name')?.status).toBe('failed');
     // Two presentations without `multiple`; two documents in one DeviceResponse.
     const one = await b64(held(), { [NS]: ['family_name', 'age_over_18'] });
-    const two = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [one, one] } }, state, verify);
+    const two = await openOpenId4VpDcApiResponse({ vp_token: { mdl: [one, one] } }, restored(state), verify);
     expect(two.valid).toBe(false);
     expect(two.checks.find((c) => c.id === 'OID4VP_PRESENTATION_COUNT')?.status).toBe('failed');
     const both = await openOpenId4VpDcApiResponse(
       { vp_token: { mdl: [await b64([...held(), { issuerSigned: mdl2, deviceKey: device }], { [NS]: ['family_name', 'age_over_18'] })] } },
-      state,
+      restored(state),
       verify,
     );
     expect(checkOf(both, 'mdl', 'OID4VP_DOCUMENT')?.status).toBe('failed');
     // Nothing returned.
-    const none = await openOpenId4VpDcApiResponse({ vp_token: {} }, state, verify);
+    const none = await openOpenId4VpDcApiResponse({ vp_token: {} }, restored(state), verify);
     expect(none.valid).toBe(false);
     expect(none.checks).toEqual([{ id: 'OID4VP_CREDENTIALS', status: 'failed', required: true, detail: 'no valid presentation of mdl' }]);
     expect(request.data.dcql_query.credentials).toHaveLength(1);
@@ -265,15 +266,15 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
       ['a JWE that is not a JWE', { response: 'a.b.c' }, jwt.state],
     ];
     for (const [what, data, state] of cases) {
-      await expect(openOpenId4VpDcApiResponse(data as never, state, verify), what).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+      await expect(openOpenId4VpDcApiResponse(data as never, restored(state), verify), what).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
     }
     // The decrypted payload must be a JSON object with vp_token.
     for (const payload of ['not json', '[1]', '{"error":"access_denied"}', '{"vp_token":"x"}']) {
       const response = await encryptJwe({ recipientKey: publicKeyOf(jwt.state.encryption!.key), kid: jwt.state.encryption!.kid, plaintext: utf8Encode(payload), backend });
-      await expect(openOpenId4VpDcApiResponse({ response }, jwt.state, verify), payload).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+      await expect(openOpenId4VpDcApiResponse({ response }, restored(jwt.state), verify), payload).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
     }
     const notUtf8 = await encryptJwe({ recipientKey: publicKeyOf(jwt.state.encryption!.key), plaintext: Uint8Array.of(0xff), backend });
-    await expect(openOpenId4VpDcApiResponse({ response: notUtf8 }, jwt.state, verify)).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    await expect(openOpenId4VpDcApiResponse({ response: notUtf8 }, restored(jwt.state), verify)).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
   });
 
   it('wallet: DCQL claim_sets, values, credential_sets and other formats pick what to disclose', async () => {
@@ -324,11 +325,11 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
     asked = [];
     const withPhoto = await createOpenId4VpDcApiResponse(view, { documents: [...held(), { issuerSigned: photoId, deviceKey: device }], backend });
     expect(Object.keys((withPhoto as { vp_token: object }).vp_token)).toEqual(['mdl', 'photo']);
-    expect((await openOpenId4VpDcApiResponse(withPhoto, state, verify)).valid).toBe(true);
+    expect((await openOpenId4VpDcApiResponse(withPhoto, restored(state), verify)).valid).toBe(true);
     // A value that matches (a full-date, compared as its RFC 8949 §6.1 JSON text).
     const byDate = { ...view, credentials: [{ ...view.credentials[0]!, claimSets: [['bd']] }] };
     const dated = await createOpenId4VpDcApiResponse(byDate, { documents: held(), backend });
-    expect((await openOpenId4VpDcApiResponse(dated, state, verify)).presentations.mdl![0]!.verification.documents[0]!.issuerSigned[NS]).toHaveProperty('birth_date');
+    expect((await openOpenId4VpDcApiResponse(dated, restored(state), verify)).presentations.mdl![0]!.verification.documents[0]!.issuerSigned[NS]).toHaveProperty('birth_date');
   });
 
   it('wallet: `multiple` presents every matching credential, each in its own DeviceResponse', async () => {

@@ -2,8 +2,9 @@
  * `VirtualMyNumberCard`: an APDU-level simulator of the My Number Card's applications
  * (JPKI-AP, 券面事項入力補助AP, 券面事項確認AP, 住基AP and the `…0100` AP) with the status
  * words a real card answers (reference §3.7), per-AP security state, PIN retry counters
- * and blocking, and access rules per EF. It is a {@link CardTransport}, so everything that
- * drives a real reader can drive it; the vpcd bridge puts it behind pcscd.
+ * and blocking, and access rules per EF. It is a {@link PcscTransport} (transmit, readerName,
+ * atr, close), so code written for a real reader runs on it unchanged, opening and closing
+ * included; the vpcd bridge puts it behind pcscd.
  *
  * Rules it follows (reference sections in brackets):
  * - SELECT by full DF name `00 A4 04 0C` [§1]; unknown AID → 6A82; selecting an AP clears
@@ -25,7 +26,7 @@ import { assertBytes, concat, equalBytes, fromHex } from '../../internal/bytes.j
 import { type CommandApdu, decodeCommandApdu, encodeResponseApdu } from '../apdu.js';
 import { AidHex, JpkiEf, JukiEf, SupportEf, SurfaceEf } from '../aid.js';
 import { StatusWord } from '../status.js';
-import type { CardTransport } from '../transport.js';
+import type { PcscTransport } from '../pcsc.js';
 import { birthDateKey, verificationCodeB } from '../verification-code.js';
 import { buildCommonCardInfoRecord, buildSupportApFiles, buildSurfaceApFiles } from './card-files.js';
 import { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
@@ -113,10 +114,13 @@ class CardError extends Error {
  * A simulated My Number Card. Build one with {@link VirtualMyNumberCard.create} (or
  * `createVirtualMyNumberCard` in `./test-card.ts`, which also builds test certificates).
  */
-export class VirtualMyNumberCard implements CardTransport {
+export class VirtualMyNumberCard implements PcscTransport {
   readonly identity: TestIdentity;
   readonly extendedLength: boolean;
   readonly atr: Uint8Array = fromHex(VIRTUAL_CARD_ATR_HEX);
+  /** The name a PC/SC reader would have. */
+  readonly readerName = 'shomei virtual card (TEST ONLY)';
+  #closed = false;
   readonly #applets: Applet[];
   #selected: Applet | undefined;
   #current: number | undefined;
@@ -241,11 +245,21 @@ export class VirtualMyNumberCard implements CardTransport {
     obj.content = edit(obj.content.slice());
   }
 
-  /** The card answers a command APDU (a CardTransport). */
+  /**
+   * The card answers a command APDU (a CardTransport). After {@link close} it rejects with
+   * `ERR_APDU_TRANSPORT`, as a closed PC/SC transport does.
+   */
   async transmit(command: Uint8Array): Promise<Uint8Array> {
     assertBytes(command, 'command');
+    if (this.#closed) throw new ApduError('ERR_APDU_TRANSPORT', 'the virtual card is closed');
     this.#count++;
     return this.process(command);
+  }
+
+  /** Like a PC/SC transport's close: later transmits fail. Closing twice is harmless. (The vpcd bridge has its own close.) */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
   }
 
   /** Synchronous core of {@link transmit}. */
