@@ -29,9 +29,17 @@ fi
 # 2. The pcsclite addon. It is an optional peer dependency (package.json peerDependencies +
 # peerDependenciesMeta), so neither `npm install shomei` nor this project's `npm ci` installs
 # or compiles it; its node-gyp build needs libpcsclite-dev (step 1), so it is built here.
+# npm will not add a package that the root itself declares as an optional peer with
+# `npm install --no-save` (it reports success and installs nothing), so the addon is
+# built in a prefix of its own under node_modules/.cache and linked in; Node resolves
+# its own dependencies (bindings) from where it really lives.
 if ! node -e "require('pcsclite')" >/dev/null 2>&1; then
-  log "installing the optional peer dependency pcsclite (native build against libpcsclite-dev)"
-  npm install --no-save --no-package-lock --no-audit --no-fund pcsclite@1.0.1
+  log "building the optional peer dependency pcsclite (native build against libpcsclite-dev)"
+  prefix=node_modules/.cache/pcsclite
+  mkdir -p "$prefix"
+  npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund pcsclite@1.0.1
+  ln -sfn .cache/pcsclite/node_modules/pcsclite node_modules/pcsclite
+  node -e "require('pcsclite')" || { log "pcsclite did not build"; exit 1; }
 fi
 
 # 3. The CLI.
