@@ -57,6 +57,7 @@ export {
   type JpkiBirthDate,
   type JpkiCertificateInfo,
   type JpkiCertificateKind,
+  type JpkiKindBasis,
   type JpkiSignHolder,
   type VerifyJpkiCertificateOptions,
   verifyJpkiCertificate,
