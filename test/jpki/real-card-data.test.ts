@@ -6,6 +6,7 @@
  * DF31/DF32 over the odd data, so integrity passes, and a tampered copy still fails it.
  */
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
 import { AidHex, SupportEf, SurfaceEf } from '../../src/jpki/aid.js';
 import { decodeBasicFourFile, sexMeaning } from '../../src/jpki/basic-four.js';
 import { CardChannel } from '../../src/jpki/channel.js';
@@ -185,6 +186,31 @@ describe('EF 0001 (My Number) read to the end the card reports', () => {
     });
     const e = await rejectsWith(reader(vc).readMyNumber(ID.pins.support), 'ERR_JPKI_INTEGRITY');
     expect((e as { check?: string }).check).toBe('MY_NUMBER_DIGEST');
+  });
+
+  it('follows the card\'s own end markers: 6Cxx (resend with the right Le), 6282 (end of file) and 6B00', async () => {
+    const ef = `ff100c${toHex(new TextEncoder().encode(ID.myNumber))}ffff`;
+    const run = async (responses: string[]) => {
+      const sent: string[] = [];
+      const ch = new CardChannel({
+        async transmit(c) {
+          sent.push(toHex(c));
+          const r = responses.shift();
+          if (r === undefined) throw new Error('script ended');
+          return fromHex(r);
+        },
+      });
+      return { raw: toHex(await ch.readEfToEnd(SupportEf.MY_NUMBER, 1024)), sent };
+    };
+    // 6C11: the transport resends with Le = 17.
+    expect(await run(['9000', '6c11', `${ef}9000`])).toEqual({ raw: ef, sent: ['00a4020c020001', '00b0000000', '00b0000011'] });
+    // 6282 with the data: end of file.
+    expect(await run(['9000', `${ef}6282`])).toEqual({ raw: ef, sent: ['00a4020c020001', '00b0000000'] });
+    // 6B00 after a full chunk: the end.
+    const full = `${ef}${'ff'.repeat(256 - 17)}`;
+    expect(await run(['9000', `${full}9000`, '6b00'])).toEqual({ raw: full, sent: ['00a4020c020001', '00b0000000', '00b0010000'] });
+    // 6B00 at offset 0 is an error, not an empty EF.
+    await rejectsWith(run(['9000', '6b00']), 'ERR_APDU_STATUS');
   });
 
   it('refuses an EF 0001 longer than the read bound (ERR_JPKI_DATA), not an endless read', async () => {
