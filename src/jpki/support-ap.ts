@@ -53,7 +53,7 @@ export async function openSupportAp(ch: CardChannel, credential: SupportApCreden
  */
 export async function readMyNumberFile(ch: CardChannel): Promise<{ file: MyNumberFile; raw: Uint8Array }> {
   await ch.selectAp('CARD_INFO_SUPPORT');
-  const raw = await ch.readEfToEnd(SupportEf.MY_NUMBER, MY_NUMBER_EF_MAX);
+  const raw = await ch.readEfToEnd(SupportEf.MY_NUMBER, MY_NUMBER_EF_MAX, MY_NUMBER_EF_LENGTH);
   return { file: decodeMyNumberFile(raw), raw };
 }
 

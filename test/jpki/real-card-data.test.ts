@@ -213,6 +213,25 @@ describe('EF 0001 (My Number) read to the end the card reports', () => {
     await rejectsWith(run(['9000', '6b00']), 'ERR_APDU_STATUS');
   });
 
+  it('asks a card for the 17 bytes every documented card holds first, and reads on only when they all came', async () => {
+    const ef = `ff100c${toHex(new TextEncoder().encode(ID.myNumber))}ffff`;
+    const sent: string[] = [];
+    const responses = ['9000', `${ef}9000`, '6b00'];
+    const ch = new CardChannel({
+      async transmit(c) {
+        sent.push(toHex(c));
+        return fromHex(responses.shift() ?? '6f00');
+      },
+    });
+    expect(toHex(await ch.readEfToEnd(SupportEf.MY_NUMBER, 1024, 17))).toBe(ef);
+    // The first READ BINARY is the one that has always worked (Le = 0x11); past the end the card says 6B00.
+    expect(sent).toEqual(['00a4020c020001', '00b0000011', '00b0001100']);
+    // A card that answers 6700 (wrong length) past its end has given all it holds.
+    sent.length = 0;
+    responses.push('9000', `${ef}9000`, '6700');
+    expect(toHex(await ch.readEfToEnd(SupportEf.MY_NUMBER, 1024, 17))).toBe(ef);
+  });
+
   it('refuses an EF 0001 longer than the read bound (ERR_JPKI_DATA), not an endless read', async () => {
     const vc = await shaped({ myNumberFiller: 4000 });
     const before = vc.commandCount;
