@@ -14,8 +14,17 @@ import { type ChainReport, verifyChain } from '../x509/chain.js';
 import { ERAS, type Era } from './era.js';
 import { JpkiPolicyOid, JpkiSanOid } from './oids.js';
 
-/** What a JPKI certificate is for, by its policy OID. */
+/** What a JPKI certificate is for, by its policy OID (or, failing that, its structure). */
 export type JpkiCertificateKind = 'auth' | 'sign' | 'sign-test' | 'ca' | 'unknown';
+
+/**
+ * How {@link JpkiCertificateInfo.kind} was decided: `policy`, by a known JPKI policy OID;
+ * `structure`, by the certificate's own structure (basicConstraints, or a JPKI issuer CA
+ * with the key usage of that CA's certificates) because no known policy OID is present, as
+ * for certificates whose profile could not be confirmed (smartphone certificates,
+ * スマホ用電子証明書); `none`, when neither decided it (`kind: 'unknown'`).
+ */
+export type JpkiKindBasis = 'policy' | 'structure' | 'none';
 
 /** 生年月日 of a sign certificate: `EYYYYMMDD` with E the era code (0 = unknown). */
 export interface JpkiBirthDate {
@@ -45,6 +54,8 @@ export interface JpkiSignHolder {
 export interface JpkiCertificateInfo {
   readonly certificate: Certificate;
   readonly kind: JpkiCertificateKind;
+  /** How {@link kind} was decided (a structural match is weaker evidence than a policy OID). */
+  readonly kindBasis: JpkiKindBasis;
   /** The subject CN: an opaque id with no personal data. */
   readonly subjectId: string | null;
   /** The subject's L attributes (prefecture, municipality) of a sign certificate. */
@@ -73,6 +84,32 @@ export function decodeJpkiBirthDate(raw: string): JpkiBirthDate {
   return { raw, era, date: valid ? `${raw.slice(1, 5)}-${raw.slice(5, 7)}-${raw.slice(7, 9)}` : null };
 }
 
+/** The issuer OUs of the J-LIS roots (reference §5.1): one per certificate family. */
+const SIGN_CA_OU = 'JPKI for digital signature';
+const AUTH_CA_OU = 'JPKI for user authentication';
+
+/**
+ * The kind by structure, for a certificate with no known policy OID: a CA by
+ * basicConstraints; else, issued by a J-LIS CA (issuer O = `JPKI`, or `JPKI-TEST…` for the
+ * test hierarchy) with a leaf key usage: the sign CA's family with digitalSignature +
+ * nonRepudiation (reference §5.3), the auth CA's with digitalSignature and no
+ * nonRepudiation (§5.2). Nothing else is guessed.
+ */
+function kindByStructure(certificate: Certificate): JpkiCertificateKind | undefined {
+  if (certificate.basicConstraints?.cA === true) return 'ca';
+  const org = certificate.issuer.attributes['O'] ?? [];
+  const production = org.length === 1 && org[0] === 'JPKI';
+  const test = org.length === 1 && org[0]!.startsWith('JPKI-TEST');
+  if (!production && !test) return undefined;
+  const units = certificate.issuer.attributes['OU'] ?? [];
+  const usages = certificate.keyUsage?.usages ?? [];
+  if (!usages.includes('digitalSignature') || usages.includes('keyCertSign')) return undefined;
+  const nonRepudiation = usages.includes('nonRepudiation');
+  if (units.includes(SIGN_CA_OU) && !units.includes(AUTH_CA_OU) && nonRepudiation) return production ? 'sign' : 'sign-test';
+  if (units.includes(AUTH_CA_OU) && !units.includes(SIGN_CA_OU) && !nonRepudiation) return 'auth';
+  return undefined;
+}
+
 /**
  * Interpret a JPKI certificate (DER or PEM, or an already parsed one).
  * Throws `X509Error` `ERR_X509_PARSE` when it does not parse, `ERR_JPKI_DATA` when a JPKI
@@ -81,15 +118,16 @@ export function decodeJpkiBirthDate(raw: string): JpkiBirthDate {
 export function decodeJpkiCertificate(input: Uint8Array | string | Certificate): JpkiCertificateInfo {
   const certificate = typeof input === 'string' || input instanceof Uint8Array ? parseCertificate(input) : input;
   const policies = certificate.certificatePolicies?.oids ?? [];
-  const kind: JpkiCertificateKind = policies.includes(JpkiPolicyOid.AUTH)
+  const byPolicy: JpkiCertificateKind | undefined = policies.includes(JpkiPolicyOid.AUTH)
     ? 'auth'
     : policies.includes(JpkiPolicyOid.SIGN)
       ? 'sign'
       : policies.includes(JpkiPolicyOid.SIGN_TEST)
         ? 'sign-test'
-        : certificate.basicConstraints?.cA === true
-          ? 'ca'
-          : 'unknown';
+        : undefined;
+  const byStructure = byPolicy === undefined ? kindByStructure(certificate) : undefined;
+  const kind = byPolicy ?? byStructure ?? 'unknown';
+  const kindBasis: JpkiKindBasis = byPolicy !== undefined ? 'policy' : byStructure !== undefined ? 'structure' : 'none';
   const others = new Map<string, string>();
   for (const n of certificate.subjectAltName?.names ?? []) {
     if (n.type !== 'otherName' || !n.typeId.startsWith('1.2.392.200149.8.5.5.')) continue;
@@ -112,6 +150,7 @@ export function decodeJpkiCertificate(input: Uint8Array | string | Certificate):
   return {
     certificate,
     kind,
+    kindBasis,
     subjectId: certificate.subject.attributes['CN']?.[0] ?? null,
     localities: certificate.subject.attributes['L'] ?? [],
     holder,

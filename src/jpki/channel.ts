@@ -130,6 +130,36 @@ export class CardChannel {
     return data;
   }
 
+  /**
+   * Select EF `fid` and read it to the end the card reports, for an EF whose length is not
+   * in a header: chunks from offset 0 until one comes back shorter than asked (9000, or
+   * 6282 end of file), or, after at least one byte, the card answers 6B00 (offset outside
+   * the EF). Throws `ERR_JPKI_DATA` when the EF is longer than `max` bytes.
+   *
+   * `firstNe` is the length asked for first: the length every card documented so far holds
+   * (EF 0001: 17 bytes), so a card that is exactly that long answers as it always did, and
+   * only a longer one is read on. After the first chunk, 6700 (wrong length) also ends
+   * the read: a card that refuses a longer Le past its end has given all it holds.
+   */
+  async readEfToEnd(fid: number, max: number, firstNe?: number): Promise<Uint8Array> {
+    await this.selectEf(fid);
+    const parts: Uint8Array[] = [];
+    let offset = 0;
+    for (;;) {
+      const room = max + 1 - offset;
+      const ne = Math.min(room, offset === 0 && firstNe !== undefined ? firstNe : this.transport.extendedLength === true ? 65536 : 256);
+      const r = await this.transmit(cmd.readBinary(offset, ne));
+      if ((r.sw === StatusWord.OFFSET_OUTSIDE_EF || r.sw === StatusWord.WRONG_LENGTH) && offset > 0) break;
+      if (r.sw !== StatusWord.OK && r.sw !== StatusWord.END_OF_FILE) throw statusError('READ BINARY', r.sw);
+      if (r.data.length > ne) throw new ApduError('ERR_APDU_MALFORMED', `READ BINARY returned ${r.data.length} bytes for Ne ${ne}`);
+      parts.push(r.data);
+      offset += r.data.length;
+      if (offset > max) throw new JpkiError('ERR_JPKI_DATA', `EF is longer than ${max} bytes`);
+      if (r.data.length < ne || r.sw === StatusWord.END_OF_FILE) break;
+    }
+    return concat(...parts);
+  }
+
   /** The retry counter of PIN EF `pinFid` without spending a try (VERIFY without data). */
   async pinStatus(pinFid: number): Promise<PinRetryStatus> {
     await this.selectEf(pinFid);

@@ -22,7 +22,7 @@ export {
   type LengthEncoding,
   type ResponseApdu,
 } from './apdu.js';
-export { type BasicFour, type BasicFourFile, decodeBasicFourFile, SexCode } from './basic-four.js';
+export { type BasicFour, type BasicFourFile, type BasicFourFinding, BasicFourFindingId, decodeBasicFourFile, SexCode, type SexMeaning, sexMeaning } from './basic-four.js';
 export { CardChannel, type PinOptions, type PinRetryStatus } from './channel.js';
 export {
   type BuildCmsOptions,
@@ -57,6 +57,7 @@ export {
   type JpkiBirthDate,
   type JpkiCertificateInfo,
   type JpkiCertificateKind,
+  type JpkiKindBasis,
   type JpkiSignHolder,
   type VerifyJpkiCertificateOptions,
   verifyJpkiCertificate,

@@ -5,7 +5,7 @@
  *
  * ```
  * FF 30 82 01 4B
- *   DF 31 20 <32>         SHA-256 over EF 0001's physical content (all 17 bytes, filler included)
+ *   DF 31 20 <32>         SHA-256 over EF 0001's physical content (every byte, filler included; 17 on the documented cards)
  *   DF 32 20 <32>         SHA-256 over EF 0002 from the DF22 TLV to the end of the object
  *   DF 33 82 01 00 <256>  RSASSA-PKCS1-v1_5 SHA-256 over the DF31 and DF32 TLVs as written
  * ```

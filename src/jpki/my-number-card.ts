@@ -20,7 +20,7 @@ import { resolveBackend } from '../crypto/index.js';
 import type { BackendOptions, HashAlg } from '../crypto/types.js';
 import { JpkiError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
-import type { BasicFour } from './basic-four.js';
+import type { BasicFour, BasicFourFile } from './basic-four.js';
 import { buildDetachedCms } from './cms.js';
 import { CardChannel, type PinOptions, type PinRetryStatus } from './channel.js';
 import type { CvcTrustAnchor } from './cvc.js';
@@ -93,6 +93,17 @@ function throwIfInvalid(report: IntegrityReport, what: string): void {
   const failed = report.checks.find((c) => c.status === 'failed');
   throw new JpkiError('ERR_JPKI_INTEGRITY', `${what}: integrity check ${failed?.id ?? '?'} failed`, { check: failed?.id ?? 'UNKNOWN' });
 }
+
+/** The public fields of a decoded basic-four file (without its byte ranges). */
+const basicFourOf = (f: BasicFourFile): BasicFour => ({
+  name: f.name,
+  address: f.address,
+  birthDate: f.birthDate,
+  birthDateRaw: f.birthDateRaw,
+  sex: f.sex,
+  sexMeaning: f.sexMeaning,
+  findings: f.findings,
+});
 
 const credentialOf = (c: string | SupportApCredential): SupportApCredential => (typeof c === 'string' ? { pin: c } : c);
 
@@ -279,7 +290,7 @@ export class MyNumberCard {
       const cvc = await readSupportApCvc(ch);
       const integrity = await verifySupportApIntegrity({ record, cvc, basicFourDigestSource: file.digestSource }, this.#options);
       throwIfInvalid(integrity, 'basic four');
-      return { name: file.name, address: file.address, birthDate: file.birthDate, sex: file.sex, integrity };
+      return { ...basicFourOf(file), integrity };
     });
   }
 
@@ -293,7 +304,7 @@ export class MyNumberCard {
       const cvc = await readSupportApCvc(ch);
       const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw, basicFourDigestSource: b.digestSource }, this.#options);
       throwIfInvalid(integrity, 'card info');
-      return { myNumber: file.myNumber, basicFour: { name: b.name, address: b.address, birthDate: b.birthDate, sex: b.sex }, integrity };
+      return { myNumber: file.myNumber, basicFour: basicFourOf(b), integrity };
     });
   }
 

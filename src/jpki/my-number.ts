@@ -7,7 +7,8 @@
  * right of the first 11 digits and Qn = n + 1 (1 ≤ n ≤ 6) or n − 5 (7 ≤ n ≤ 11),
  * check = 0 if Σ Pn·Qn mod 11 ≤ 1, else 11 − (Σ Pn·Qn mod 11).
  *
- * EF 0001 (reference §4.2): `FF 10 0C <12 ASCII digits>` followed by filler (17 bytes).
+ * EF 0001 (reference §4.2): `FF 10 0C <12 ASCII digits>` followed by filler (17 bytes on the
+ * documented cards; read to the end the card reports, see `support-ap.ts`).
  */
 import { JpkiError } from '../errors.js';
 import { decodeTlv } from './tlv.js';

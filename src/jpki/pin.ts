@@ -5,7 +5,9 @@
  * - 利用者証明用PIN, 券面事項入力補助用PIN, 住基 PIN: 4 digits.
  * - 署名用パスワード: 6–16 characters from A–Z and 0–9. The card does not accept lower
  *   case; like the official client, lower-case letters are upper-cased before sending.
- *   A new password must also mix letters and digits.
+ *   It must also mix letters and digits: the card only ever accepts such a password (J-LIS
+ *   password page), so one without either can never be right, and sending it would only
+ *   spend one of the five tries.
  * - 照合番号A: the 12-digit My Number, check digit verified; 照合番号B: 14 digits; the birth-date key: 6 digits.
  */
 import { JpkiError } from '../errors.js';
@@ -41,7 +43,8 @@ export function pinLabel(kind: PinKind): string {
 /**
  * Check `value` against the format of `kind` and return the bytes to send (ASCII, no
  * padding). Throws `JpkiError` `ERR_JPKI_PIN_FORMAT` (the message never contains the value).
- * With `forNewValue`, a sign password must contain both a letter and a digit.
+ * A sign password must contain both a letter and a digit, the current one as well as a new
+ * one (`forNewValue` only changes the message).
  */
 export function encodePin(kind: PinKind, value: string, options: { forNewValue?: boolean } = {}): Uint8Array {
   if (typeof value !== 'string') throw new JpkiError('ERR_JPKI_PIN_FORMAT', `${LABEL[kind]} must be a string`);
@@ -49,8 +52,9 @@ export function encodePin(kind: PinKind, value: string, options: { forNewValue?:
   if (kind === 'sign-password') {
     text = value.toUpperCase();
     if (!/^[A-Z0-9]{6,16}$/.test(text)) throw new JpkiError('ERR_JPKI_PIN_FORMAT', `${LABEL[kind]} must be 6 to 16 characters from A-Z and 0-9`);
-    if (options.forNewValue === true && !(/[A-Z]/.test(text) && /[0-9]/.test(text))) {
-      throw new JpkiError('ERR_JPKI_PIN_FORMAT', `a new ${LABEL[kind].replace(/^the /, '')} must contain both letters and digits`);
+    if (!(/[A-Z]/.test(text) && /[0-9]/.test(text))) {
+      const what = options.forNewValue === true ? `a new ${LABEL[kind].replace(/^the /, '')}` : LABEL[kind];
+      throw new JpkiError('ERR_JPKI_PIN_FORMAT', `${what} must contain both letters and digits`);
     }
   } else {
     const n = DIGITS[kind];

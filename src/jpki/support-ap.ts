@@ -18,8 +18,15 @@ import { encodePin } from './pin.js';
 /** How to open the 券面事項入力補助AP. */
 export type SupportApCredential = { readonly pin: string } | { readonly codeA: string } | { readonly codeB: string };
 
-/** EF 0001's physical length (15-byte object + 2 filler bytes; the DF31 digest covers all 17). */
+/**
+ * EF 0001's physical length on the cards documented so far (15-byte object + 2 filler
+ * bytes `FF FF`; the DF31 digest covers all 17). A card may report a longer EF: it is read
+ * to its end, see {@link MY_NUMBER_EF_MAX}.
+ */
 export const MY_NUMBER_EF_LENGTH = 17;
+
+/** The most bytes of EF 0001 read (a bound against a card that never reports an end). */
+export const MY_NUMBER_EF_MAX = 1024;
 
 /** The retry counter of the 券面事項入力補助AP PIN (or a verification code). */
 export async function supportApPinStatus(ch: CardChannel, which: 'pin' | 'codeA' | 'codeB' = 'pin'): Promise<PinRetryStatus> {
@@ -40,10 +47,13 @@ export async function openSupportAp(ch: CardChannel, credential: SupportApCreden
   await ch.verifyPin(fid, kind, bytes, options);
 }
 
-/** Read EF 0001 (17 bytes) of an opened AP: the decoded number and the physical bytes. */
+/**
+ * Read EF 0001 of an opened AP to the end the card reports (17 bytes on the cards
+ * documented so far): the decoded number and the physical bytes, which DF31 covers.
+ */
 export async function readMyNumberFile(ch: CardChannel): Promise<{ file: MyNumberFile; raw: Uint8Array }> {
   await ch.selectAp('CARD_INFO_SUPPORT');
-  const raw = await ch.readFixedEf(SupportEf.MY_NUMBER, MY_NUMBER_EF_LENGTH);
+  const raw = await ch.readEfToEnd(SupportEf.MY_NUMBER, MY_NUMBER_EF_MAX, MY_NUMBER_EF_LENGTH);
   return { file: decodeMyNumberFile(raw), raw };
 }
 

@@ -19,7 +19,7 @@ import { resolveBackend } from '../crypto/index.js';
 import { rsaPkcs1VerifyPayload } from '../crypto/rsa.js';
 import { JpkiError } from '../errors.js';
 import { concat, fromHex } from '../internal/bytes.js';
-import { isoDate } from './basic-four.js';
+import { isoDate, parseCompactDate, type SexMeaning, sexMeaning } from './basic-four.js';
 import type { CardVerifiableCertificate } from './cvc.js';
 import { verifyCvc } from './cvc.js';
 import { buildReport, type IntegrityCheck, type IntegrityOptions, type IntegrityReport } from './integrity.js';
@@ -31,10 +31,14 @@ export const FACE_SIGNATURE_PREFIX_HEX = '3071300d060960864801650304020105000460
 
 /** A decoded card face (EF 0002 of the 券面事項確認AP). */
 export interface CardFace {
-  /** `YYYY-MM-DD`. */
-  readonly birthDate: string;
-  /** ISO 5218 code as on the card. */
+  /** `YYYY-MM-DD` when DF22 is a complete calendar date, else undefined (partial or unknown dates exist). */
+  readonly birthDate: string | undefined;
+  /** DF22 exactly as on the card (normally `YYYYMMDD`). */
+  readonly birthDateRaw: string;
+  /** Sex code as on the card (ISO 5218, or another code: kept as is). */
   readonly sex: string;
+  /** The meaning of {@link sex} when the code is known. */
+  readonly sexMeaning: SexMeaning | undefined;
   /** The card's own public key (DF24). */
   readonly cardPublicKey: RsaPublicKey;
   /** 氏名 as an image (PNG bytes). */
@@ -62,14 +66,22 @@ function ascii(t: Tlv): string {
   return s;
 }
 
-/** Decode EF 0002 of the 券面事項確認AP. Throws `ERR_JPKI_DATA`. */
+/**
+ * Decode EF 0002 of the 券面事項確認AP. A birth date that is not a complete date and an
+ * unknown sex code are kept raw, not refused. Throws `ERR_JPKI_DATA` for a missing field,
+ * non-ASCII text, a bad key or an expiry that is not a date.
+ */
 export function decodeCardFaceFile(bytes: Uint8Array): CardFace {
   const { children } = decodeConstructed(bytes, 0xff20, 'card face');
   const t = (tag: number) => requireTag(children, tag, 'card face');
   const [d22, d23, d24, d25, d26, d27, d28, d29, d2a] = [0xdf22, 0xdf23, 0xdf24, 0xdf25, 0xdf26, 0xdf27, 0xdf28, 0xdf29, 0xdf2a].map(t) as [Tlv, Tlv, Tlv, Tlv, Tlv, Tlv, Tlv, Tlv, Tlv];
+  const birthDateRaw = ascii(d22);
+  const sex = ascii(d23);
   return {
-    birthDate: isoDate(ascii(d22), 'card face birth date'),
-    sex: ascii(d23),
+    birthDate: parseCompactDate(birthDateRaw),
+    birthDateRaw,
+    sex,
+    sexMeaning: sexMeaning(sex),
     cardPublicKey: decodeCardRsaPublicKey(d24.value),
     nameImage: d25.value.slice(),
     addressImage: d26.value.slice(),

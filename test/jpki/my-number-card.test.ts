@@ -174,7 +174,7 @@ describe('MyNumberCard on the virtual card: card-info APs', () => {
       const card = new MyNumberCard(await virtualCard(), { backend, cvcAnchors: testCvcAnchors() });
       const info = await card.readCardInfo(ID.pins.support);
       expect(info.myNumber).toBe(ID.myNumber);
-      expect(info.basicFour).toEqual({ name: ID.name, address: ID.address, birthDate: ID.birthDate, sex: ID.sex });
+      expect(info.basicFour).toEqual({ name: ID.name, address: ID.address, birthDate: ID.birthDate, birthDateRaw: ID.birthDate.replaceAll('-', ''), sex: ID.sex, sexMeaning: 'female', findings: [] });
       expect(info.integrity.status).toBe('valid');
       expect(info.integrity.checks.map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
     });

@@ -43,8 +43,28 @@ async function buildCvc(issuerKeyId: Uint8Array, subjectKeyId: Uint8Array, subje
   return encodeTlv(0x7f21, encodeTlv(0x5f4e, body), encodeTlv(0x5f37, signature));
 }
 
+/**
+ * TEST ONLY: shapes of real-card data that the default files do not have (issue 14). The
+ * digests and signatures are computed over the odd data, so integrity still passes, and
+ * tampering still fails it.
+ */
+export interface CardDataShape {
+  /** The sex code written raw to EF 0002 DF25 (input support) and DF23 (card face), e.g. `'3'` (default: the identity's). */
+  readonly sexCode?: string;
+  /**
+   * The birth date written raw to EF 0002 DF24 (input support) and DF22 (card face), e.g.
+   * `'19800000'` for a partial date (default: the identity's as `YYYYMMDD`). The identity's
+   * date still drives 照合番号B and the birth-date key.
+   */
+  readonly birthDateRaw?: string;
+  /** The DF21 offset table written to EF 0002 of the input support AP, instead of the true offsets. */
+  readonly basicFourOffsets?: readonly number[];
+  /** How many `FF` filler bytes follow the My Number TLV in EF 0001 (default 2: 17 bytes). */
+  readonly myNumberFiller?: number;
+}
+
 /** Encode an `FF xx` record whose first child is a DF21 offset table of the fields that follow. */
-function recordWithOffsets(tag: number, tableTag: number, fields: Uint8Array[]): Uint8Array {
+function recordWithOffsets(tag: number, tableTag: number, fields: Uint8Array[], forced?: readonly number[]): Uint8Array {
   const tableLength = 3 + 2 * fields.length;
   const valueLength = tableLength + fields.reduce((n, f) => n + f.length, 0);
   const header = encodeTlv(tag, new Uint8Array(valueLength)).length - valueLength;
@@ -55,6 +75,14 @@ function recordWithOffsets(tag: number, tableTag: number, fields: Uint8Array[]):
     offsets[2 * i + 1] = at & 0xff;
     at += f.length;
   });
+  if (forced !== undefined) {
+    const table = new Uint8Array(2 * forced.length);
+    forced.forEach((o, i) => {
+      table[2 * i] = o >> 8;
+      table[2 * i + 1] = o & 0xff;
+    });
+    return encodeTlv(tag, encodeTlv(tableTag, table), ...fields);
+  }
   return encodeTlv(tag, encodeTlv(tableTag, offsets), ...fields);
 }
 
@@ -70,17 +98,17 @@ export interface SupportApFiles {
 }
 
 /** Build EF 0001–0005 of the 券面事項入力補助AP for `identity`. */
-export async function buildSupportApFiles(identity: TestIdentity): Promise<SupportApFiles> {
+export async function buildSupportApFiles(identity: TestIdentity, shape: CardDataShape = {}): Promise<SupportApFiles> {
   const apKey = testKey('supportApKey');
   const subjectKeyId = cvcKeyId(`${identity.municipalityCode}21`, '000');
-  const myNumber = concat(encodeTlv(0xff10, ascii(identity.myNumber)), FILLER(2));
+  const myNumber = concat(encodeTlv(0xff10, ascii(identity.myNumber)), FILLER(shape.myNumberFiller ?? 2));
   const fields = [
     encodeTlv(0xdf22, utf8Encode(identity.name)),
     encodeTlv(0xdf23, utf8Encode(identity.address)),
-    encodeTlv(0xdf24, ascii(compact(identity.birthDate))),
-    encodeTlv(0xdf25, ascii(identity.sex)),
+    encodeTlv(0xdf24, ascii(shape.birthDateRaw ?? compact(identity.birthDate))),
+    encodeTlv(0xdf25, ascii(shape.sexCode ?? identity.sex)),
   ];
-  const basicFourObject = recordWithOffsets(0xff20, 0xdf21, fields);
+  const basicFourObject = recordWithOffsets(0xff20, 0xdf21, fields, shape.basicFourOffsets);
   const basicFour = concat(basicFourObject, FILLER(32));
   const d31 = encodeTlv(0xdf31, await sha256(myNumber));
   const d32 = encodeTlv(0xdf32, await sha256(concat(...fields)));
@@ -101,7 +129,7 @@ export interface SurfaceApFiles {
 }
 
 /** Build EF 0001–0005 of the 券面事項確認AP for `identity`. */
-export async function buildSurfaceApFiles(identity: TestIdentity): Promise<SurfaceApFiles> {
+export async function buildSurfaceApFiles(identity: TestIdentity, shape: CardDataShape = {}): Promise<SurfaceApFiles> {
   const apKey = testKey('surfaceApKey');
   const keyTlvValue = encodeCardRsaPublicKey(rsaPublicKeyOf(apKey));
   const subjectKeyId = cvcKeyId(`${identity.municipalityCode}22`, '000');
@@ -111,7 +139,7 @@ export async function buildSurfaceApFiles(identity: TestIdentity): Promise<Surfa
   const d12 = encodeTlv(0xdf12, keyTlvValue);
   const age = encodeTlv(0xff10, d11, d12, encodeTlv(0xdf13, await signTlvs(d11, d12)));
 
-  const seg1 = [encodeTlv(0xdf22, ascii(compact(identity.birthDate))), encodeTlv(0xdf23, ascii(identity.sex)), encodeTlv(0xdf24, keyTlvValue)];
+  const seg1 = [encodeTlv(0xdf22, ascii(shape.birthDateRaw ?? compact(identity.birthDate))), encodeTlv(0xdf23, ascii(shape.sexCode ?? identity.sex)), encodeTlv(0xdf24, keyTlvValue)];
   const seg2 = [encodeTlv(0xdf25, placeholderPng()), encodeTlv(0xdf26, placeholderPng())];
   const seg3 = encodeTlv(0xdf27, placeholderJp2());
   const payload = concat(fromHex(FACE_SIGNATURE_PREFIX_HEX), await sha256(concat(...seg1)), await sha256(concat(...seg2)), await sha256(seg3));

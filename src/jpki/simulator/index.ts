@@ -3,13 +3,14 @@
  * a TEST CA, plus the vpcd bridge that puts it behind pcscd. Nothing it signs proves
  * anything: its keys ship in the package.
  */
+import type { CardDataShape } from './card-files.js';
 import { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
 import { buildTestCertificates } from './test-certificates.js';
 import { VirtualMyNumberCard } from './virtual-card.js';
 
 export { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
 export { TEST_AUTH_CA_NAME, TEST_SIGN_CA_NAME, buildTestCertificates } from './test-certificates.js';
-export { TEST_CVC_ISSUER, testCvcAnchors } from './card-files.js';
+export { type CardDataShape, TEST_CVC_ISSUER, testCvcAnchors } from './card-files.js';
 export { type AccessRule, VIRTUAL_CARD_ATR_HEX, type VirtualCardCertificates, type VirtualCardOptions, VirtualMyNumberCard } from './virtual-card.js';
 export { connectVpcd, type VpcdConnection, type VpcdOptions } from './vpcd.js';
 
@@ -18,6 +19,7 @@ export interface CreateVirtualCardOptions {
   readonly identity?: TestIdentity;
   readonly extendedLength?: boolean;
   readonly codeTries?: number;
+  readonly dataShape?: CardDataShape;
 }
 
 /** TEST ONLY: a virtual card with the identity's test certificates, ready to use. */

@@ -28,7 +28,7 @@ import { AidHex, JpkiEf, JukiEf, SupportEf, SurfaceEf } from '../aid.js';
 import { StatusWord } from '../status.js';
 import type { PcscTransport } from '../pcsc.js';
 import { birthDateKey, verificationCodeB } from '../verification-code.js';
-import { buildCommonCardInfoRecord, buildSupportApFiles, buildSurfaceApFiles } from './card-files.js';
+import { buildCommonCardInfoRecord, buildSupportApFiles, buildSurfaceApFiles, type CardDataShape } from './card-files.js';
 import { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
 import { testKey } from './test-keys.js';
 
@@ -85,6 +85,8 @@ export interface VirtualCardOptions {
   readonly extendedLength?: boolean;
   /** Tries of 照合番号A/B and the birth-date key (uncertain on real cards; default 10). */
   readonly codeTries?: number;
+  /** Card-info data shaped like real cards' odd data (sex code 3, a partial birth date, …). */
+  readonly dataShape?: CardDataShape;
 }
 
 /** The answer-to-reset the virtual card gives: the one OpenSC's `jpki` driver matches (T=1). */
@@ -138,8 +140,8 @@ export class VirtualMyNumberCard implements PcscTransport {
   static async create(options: VirtualCardOptions): Promise<VirtualMyNumberCard> {
     const id = options.identity ?? DEFAULT_TEST_IDENTITY;
     const codeTries = options.codeTries ?? 10;
-    const support = await buildSupportApFiles(id);
-    const surface = await buildSurfaceApFiles(id);
+    const support = await buildSupportApFiles(id, options.dataShape);
+    const surface = await buildSurfaceApFiles(id, options.dataShape);
     const codeB = verificationCodeB({ birthDate: id.birthDate, expiryYear: Number(id.expiryDate.slice(0, 4)), securityCode: id.securityCode });
     const c = options.certificates;
     const jpki: Applet = {
