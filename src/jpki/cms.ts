@@ -45,6 +45,7 @@ import {
   encodeTime,
   encodeTlv,
   readSingle,
+  readSingleTagged,
   Tag,
   type Tlv,
 } from '../x509/der.js';
@@ -241,11 +242,11 @@ interface ParsedSignerInfo {
 }
 
 function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates: Uint8Array[]; signerInfos: ParsedSignerInfo[] } {
-  const ci = DerReader.inside(readSingle(p7s, 'ContentInfo'), 'ContentInfo');
+  const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
   if (decodeOid(ci.expect(Tag.OID, 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
   const wrapper = ci.expect(contextTag(0, true), 'content');
   ci.finish('ContentInfo');
-  const sd = DerReader.inside(readSingle(wrapper.content, 'SignedData', wrapper.contentOffset), 'SignedData');
+  const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
   sd.expect(Tag.INTEGER, 'version');
   sd.expect(Tag.SET, 'digestAlgorithms');
   const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');

@@ -77,4 +77,19 @@ describe('verifyDetachedCms on mutated CMS from the virtual card', () => {
       { numRuns: RUNS / 5 },
     );
   });
+
+  // Found by the byte mutations: 0x30 → 0x31 on the ContentInfo or SignedData tag still
+  // verified (the outer TLVs were read without checking that they are SEQUENCEs). Not a
+  // forgery (nothing signed changed), but not DER CMS either.
+  it('a SET where ContentInfo or SignedData must be a SEQUENCE is ERR_JPKI_CMS (regression)', async () => {
+    const contentInfo = p7s.slice();
+    contentInfo[0] = 0x31;
+    expect(await check(contentInfo)).toBe('thrown');
+    // ContentInfo: 30 82 LL LL, OID 06 09 (9 bytes), [0] a0 82 LL LL, then the SignedData tag.
+    const at = 4 + 11 + 4;
+    expect(p7s[at]).toBe(0x30);
+    const signedData = p7s.slice();
+    signedData[at] = 0x31;
+    expect(await check(signedData)).toBe('thrown');
+  });
 });
