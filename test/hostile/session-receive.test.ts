@@ -10,10 +10,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../src/crypto/index.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { CryptoBackend, EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
+import { decode } from '../../src/cbor/index.js';
 import { SessionError } from '../../src/errors.js';
 import type { IssuerSigned } from '../../src/mdoc/index.js';
-import { decodeSessionData, HolderSession, ReaderSession, type HolderReceiveResult, type ReaderReceiveResult } from '../../src/session/index.js';
+import { decodeSessionData, decodeSessionEstablishment, deriveSessionKeys, encodeSessionEstablishment, HolderSession, SessionCipher, type SessionKeys, ReaderSession, type HolderReceiveResult, type ReaderReceiveResult } from '../../src/session/index.js';
 import { testMdl, type TestIssuer, NOW } from '../mdoc/fixtures.js';
 import { applyByteMutation, applyTreeEdit, byteMutation, expectShomei, sameBytes, treeEdit } from './helpers.js';
 
@@ -34,6 +36,9 @@ let reply: Uint8Array;
 let secondRequest: Uint8Array;
 let qrUri: string;
 let responseBytes: Uint8Array;
+/** The reader's session keys and the DeviceRequest it encrypted, to send mutated requests that decrypt. */
+let readerKeys: SessionKeys;
+let requestPlaintext: Uint8Array;
 
 const holder = () => HolderSession.create({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend: fixedHolderBackend });
 const reader = () => ReaderSession.fromQrUri(qrUri, { verify: { trustAnchors: [issuer.iaca], now: NOW }, backend: nobleBackend, eReaderKey });
@@ -54,16 +59,22 @@ beforeAll(async () => {
   if (got.kind !== 'response') throw new Error(got.kind);
   responseBytes = got.responseBytes;
   secondRequest = await r.request(REQUEST);
+  readerKeys = await deriveSessionKeys(eReaderKey, publicKeyOf(eDeviceKey), r.transcript, { backend: nobleBackend });
+  requestPlaintext = await new SessionCipher('mdoc', readerKeys, { backend: nobleBackend }).decrypt(decodeSessionEstablishment(establishment).data);
   // Every fresh holder engages with the same key: the same establishment is accepted again.
   expect((await (await holder()).receive(establishment)).kind).toBe('request');
 });
 
-/** An error result: a SessionError, and a reply (if any) that is SessionData with status 10 or 11. */
+/** An error result: a SessionError, and a reply (if any) that is SessionData with status 10 or 11, or an encrypted DeviceResponse. */
 function expectSessionError(r: HolderReceiveResult | ReaderReceiveResult): void {
   if (r.kind !== 'error') return;
   expect(r.error).toBeInstanceOf(SessionError);
   expect(r.error.code).toMatch(/^ERR_SESSION_/);
-  if (r.reply !== undefined) expect([10, 11]).toContain(decodeSessionData(r.reply).status);
+  if (r.reply === undefined) return;
+  // Either a session status (10 or 11), or an encrypted DeviceResponse carrying the error status.
+  const reply = decodeSessionData(r.reply);
+  if (reply.status === undefined) expect(reply.data).toBeInstanceOf(Uint8Array);
+  else expect([10, 11]).toContain(reply.status);
 }
 
 const mutants = (base: () => Uint8Array) =>
@@ -105,8 +116,38 @@ describe('HolderSession.receive on hostile messages', () => {
           if (r.kind === 'terminated') expect([10, 11, 20]).toContain(r.status);
         },
       ),
+      { numRuns: RUNS / 2 },
+    );
+  });
+});
+
+describe('HolderSession.receive: a hostile DeviceRequest inside a well-encrypted establishment', () => {
+  it('a mutated DeviceRequest (bytes or structure) is answered: a request, or an error whose reply is an encrypted DeviceResponse status 11/12 (§8.3.2.1.2.3)', async () => {
+    const eReaderKeyBytes = decodeSessionEstablishment(establishment).eReaderKeyBytes;
+    const seen = { request: 0, error: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        mutants(() => requestPlaintext),
+        async (plaintext) => {
+          const cipher = new SessionCipher('reader', readerKeys, { backend: nobleBackend });
+          const h = await holder();
+          const r = await h.receive(encodeSessionEstablishment(eReaderKeyBytes, await cipher.encrypt(plaintext)));
+          expectSessionError(r);
+          expect(r.kind === 'request' || r.kind === 'error').toBe(true);
+          if (r.kind === 'error') {
+            seen.error++;
+            // The reply decrypts for the reader and carries a DeviceResponse status, no document.
+            const data = decodeSessionData(r.reply!).data!;
+            const response = decode(await cipher.decrypt(data)) as Map<string, unknown>;
+            expect([11, 12]).toContain(response.get('status'));
+            expect(response.get('documents') ?? []).toEqual([]);
+          } else seen.request++;
+        },
+      ),
       { numRuns: RUNS },
     );
+    if (process.env.SHOMEI_HOSTILE_STATS) console.log('device request', seen);
+    expect(seen.error).toBeGreaterThan(RUNS / 4);
   });
 });
 

@@ -68,7 +68,7 @@ describe('mutated certificates', () => {
   it('PEM text mutations: ERR_X509_PARSE or a certificate, never another error', () => {
     fc.assert(
       fc.property(fc.nat({ max: pems.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 3 }), (i, ms) => {
-        const text = new TextDecoder().decode(ms.reduce((b, m) => applyByteMutation(b, m), new TextEncoder().encode(pems[i]!)));
+        const text = new TextDecoder().decode(ms.reduce<Uint8Array>((b, m) => applyByteMutation(b, m), new TextEncoder().encode(pems[i]!)));
         parseOrUndefined(text);
       }),
       { numRuns: RUNS },
