@@ -21,7 +21,7 @@ import {
   waivableCheckIds,
 } from '../../src/mdoc/index.js';
 import type { FieldFixtures } from '../interop/field-fixtures.js';
-import { applyByteMutation, applyTreeEdit, byteMutation, expectShomei, hex, sameBytes, treeEdit } from './helpers.js';
+import { applyByteMutation, applyTreeEdit, byteMutation, hex, sameBytes, treeEdit } from './helpers.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../vectors/interop/mdoc-deviations.json', import.meta.url), 'utf8')) as FieldFixtures;
 const anchor = fromHex(fixtures.trust_anchor_hex);
@@ -150,13 +150,8 @@ describe('verifyDeviceResponse on mutated field fixtures (every deviation tolera
 describe('verifyIssuerSigned on mutated IssuerSigned', () => {
   const base = new Map<number, Meaning[]>();
   async function check(i: number, mutated: Uint8Array): Promise<void> {
-    let r: VerifyIssuerSignedResult;
-    try {
-      r = await verifyIssuerSigned(mutated, { ...OPTIONS, docType: issuerSigned[i]!.docType });
-    } catch (e) {
-      expectShomei(e);
-      return;
-    }
+    // Like verifyDeviceResponse, it reports bad bytes (ISSUER_SIGNED_STRUCTURE) and never throws for them.
+    const r: VerifyIssuerSignedResult = await verifyIssuerSigned(mutated, { ...OPTIONS, docType: issuerSigned[i]!.docType });
     if (!r.valid || sameBytes(mutated, issuerSigned[i]!.bytes)) return;
     if (!base.has(i)) {
       const orig = await verifyIssuerSigned(issuerSigned[i]!.bytes, { ...OPTIONS, docType: issuerSigned[i]!.docType });
@@ -166,7 +161,7 @@ describe('verifyIssuerSigned on mutated IssuerSigned', () => {
     expect(forgery(meaning(r), base.get(i)!), `forgery? ${fixtures.cases[i]!.name}: ${hex(mutated)}`).toBeUndefined();
   }
 
-  it('byte mutations: a ShomeiError or an invalid report, never another meaning', async () => {
+  it('byte mutations: never throws, an invalid report or the same meaning', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: cases.length - 1 }), fc.nat({ max: cases.length - 1 }), fc.array(byteMutation, { minLength: 1, maxLength: 3 }), async (i, j, ms) => {
         let bytes = issuerSigned[i]!.bytes;
@@ -177,7 +172,7 @@ describe('verifyIssuerSigned on mutated IssuerSigned', () => {
     );
   });
 
-  it('structure-aware edits: a ShomeiError or an invalid report, never another meaning', async () => {
+  it('structure-aware edits: never throws, an invalid report or the same meaning', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: cases.length - 1 }), treeEdit, async (i, e) => {
         const bytes = applyTreeEdit(issuerSigned[i]!.bytes, e);
