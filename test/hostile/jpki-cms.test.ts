@@ -92,4 +92,18 @@ describe('verifyDetachedCms on mutated CMS from the virtual card', () => {
     signedData[at] = 0x31;
     expect(await check(signedData)).toBe('thrown');
   });
+
+  // Found by the byte mutations: the SignerInfo AlgorithmIdentifiers were read up to their OID
+  // only, so a parameters field that runs past the end of its SEQUENCE (NULL 05 00 → 05 01)
+  // was never looked at and the CMS still verified.
+  it('an AlgorithmIdentifier whose parameters are not well-formed DER is ERR_JPKI_CMS (regression)', async () => {
+    // The signatureAlgorithm of the SignerInfo: 30 0d 06 09 2a864886f70d010101 05 00, then the signature.
+    const rsaEncryption = [0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00, 0x04];
+    let at = -1;
+    for (let i = p7s.length - rsaEncryption.length; i > 0 && at < 0; i--) if (rsaEncryption.every((b, k) => p7s[i + k] === b)) at = i;
+    expect(at).toBeGreaterThan(0);
+    const bad = p7s.slice();
+    bad[at + 14] = 0x01;
+    expect(await check(bad)).toBe('thrown');
+  });
 });
