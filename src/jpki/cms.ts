@@ -45,6 +45,7 @@ import {
   encodeTime,
   encodeTlv,
   readSingle,
+  readSingleTagged,
   Tag,
   type Tlv,
 } from '../x509/der.js';
@@ -240,12 +241,21 @@ interface ParsedSignerInfo {
   readonly signature: Uint8Array;
 }
 
+/** The OID of an AlgorithmIdentifier; its parameters, when present, must be one well-formed TLV. */
+function algorithmOid(tlv: Tlv, what: string): string {
+  const r = DerReader.inside(tlv, what);
+  const oid = decodeOid(r.expect(Tag.OID, 'algorithm'), 'algorithm');
+  if (!r.atEnd()) r.next('parameters');
+  r.finish(what);
+  return oid;
+}
+
 function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates: Uint8Array[]; signerInfos: ParsedSignerInfo[] } {
-  const ci = DerReader.inside(readSingle(p7s, 'ContentInfo'), 'ContentInfo');
+  const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
   if (decodeOid(ci.expect(Tag.OID, 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
   const wrapper = ci.expect(contextTag(0, true), 'content');
   ci.finish('ContentInfo');
-  const sd = DerReader.inside(readSingle(wrapper.content, 'SignedData', wrapper.contentOffset), 'SignedData');
+  const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
   sd.expect(Tag.INTEGER, 'version');
   sd.expect(Tag.SET, 'digestAlgorithms');
   const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
@@ -268,10 +278,10 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
     const si = DerReader.inside(infos.expect(Tag.SEQUENCE, 'SignerInfo'), 'SignerInfo');
     si.expect(Tag.INTEGER, 'version');
     const sid = si.expect(Tag.SEQUENCE, 'sid (only IssuerAndSerialNumber is supported)');
-    const digestAlgorithm = decodeOid(DerReader.inside(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm').expect(Tag.OID, 'algorithm'), 'algorithm');
+    const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
     const signedAttrs = si.optional(contextTag(0, true), 'signedAttrs');
     if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
-    const signatureAlgorithm = decodeOid(DerReader.inside(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm').expect(Tag.OID, 'algorithm'), 'algorithm');
+    const signatureAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
     const signature = si.expect(Tag.OCTET_STRING, 'signature').content;
     signerInfos.push({ sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature });
   }
