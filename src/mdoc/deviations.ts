@@ -22,10 +22,21 @@ export const MdocDeviation = {
   EMPTY_ISSUER_NAMESPACES: 'EMPTY_ISSUER_NAMESPACES',
   /** A device-signed namespace mapped to `{}` where the CDDL says `{ + DataElementIdentifier => … }`. */
   EMPTY_DEVICE_NAMESPACE: 'EMPTY_DEVICE_NAMESPACE',
+  /**
+   * A document with no `deviceSigned` (issuer-only or online flows). Tolerating it only names
+   * it: DEVICE_AUTH still fails, so such a response is never valid.
+   */
+  DEVICE_SIGNED_MISSING: 'DEVICE_SIGNED_MISSING',
   /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
   DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
   /** The MSO's keyAuthorizations has an empty `nameSpaces` array or `dataElements` map or list (the CDDL says `[+ …]`, `{ + … }`). */
   EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
+  /** An optional MSO member (`expectedUpdate`, `keyAuthorizations`, `keyInfo`) sent as `null`: read as absent. */
+  MSO_OPTIONAL_NULL: 'MSO_OPTIONAL_NULL',
+  /** A validityInfo date sent as untagged RFC 3339 text where the CDDL says `tdate` (tag 0). */
+  VALIDITY_DATE_UNTAGGED: 'VALIDITY_DATE_UNTAGGED',
+  /** A validityInfo date sent as a full-date (tag 1004): read as 00:00:00Z of that day. */
+  VALIDITY_FULL_DATE: 'VALIDITY_FULL_DATE',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */

@@ -62,7 +62,8 @@ export interface DeviceSigned {
 export interface MdocDocument {
   readonly docType: string;
   readonly issuerSigned: IssuerSigned;
-  readonly deviceSigned: DeviceSigned;
+  /** Absent only in a document read past the DEVICE_SIGNED_MISSING deviation (never device-authenticated). */
+  readonly deviceSigned?: DeviceSigned;
   /** Elements requested but not returned: namespace → element → error code. */
   readonly errors?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Deviations read past in this document's errors and DeviceSigned (IssuerSigned and the MSO keep their own). */
@@ -131,10 +132,12 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
   closed(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path);
   const deviations: Deviation[] = [];
   const errors = optional(m, 'errors');
+  const ds = optional(m, 'deviceSigned');
+  if (ds === undefined) deviations.push({ id: MdocDeviation.DEVICE_SIGNED_MISSING, path: at(path, 'deviceSigned'), detail: 'the document has no deviceSigned: it cannot be device-authenticated' });
   return {
     docType: asText(field(m, 'docType', path), at(path, 'docType')),
     issuerSigned: decodeIssuerSigned(field(m, 'issuerSigned', path), at(path, 'issuerSigned')),
-    deviceSigned: decodeDeviceSigned(field(m, 'deviceSigned', path), at(path, 'deviceSigned'), deviations),
+    ...(ds === undefined ? {} : { deviceSigned: decodeDeviceSigned(ds, at(path, 'deviceSigned'), deviations) }),
     ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors'), deviations) }),
     ...(deviations.length === 0 ? {} : { deviations }),
   };
@@ -180,20 +183,22 @@ export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'devi
 
 /** A Document as a CBOR map (received bytes re-emitted as they are). */
 export function documentValue(doc: MdocDocument): Map<string, CborValue> {
-  const auth = doc.deviceSigned.deviceAuth;
-  const deviceAuth =
-    'deviceSignature' in auth ? new Map([['deviceSignature', coseSign1Value(auth.deviceSignature)]]) : new Map([['deviceMac', coseMac0Value(auth.deviceMac)]]);
   const m = new Map<string, CborValue>([
     ['docType', doc.docType],
     ['issuerSigned', issuerSignedValue(doc.issuerSigned)],
-    [
+  ]);
+  if (doc.deviceSigned !== undefined) {
+    const auth = doc.deviceSigned.deviceAuth;
+    const deviceAuth =
+      'deviceSignature' in auth ? new Map([['deviceSignature', coseSign1Value(auth.deviceSignature)]]) : new Map([['deviceMac', coseMac0Value(auth.deviceMac)]]);
+    m.set(
       'deviceSigned',
       new Map<string, CborValue>([
         ['nameSpaces', doc.deviceSigned.nameSpaces as EncodedCbor],
         ['deviceAuth', deviceAuth],
       ]),
-    ],
-  ]);
+    );
+  }
   if (doc.errors !== undefined && doc.errors.size > 0) m.set('errors', new Map([...doc.errors].map(([ns, e]) => [ns, new Map(e)])));
   return m;
 }

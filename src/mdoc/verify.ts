@@ -16,7 +16,7 @@ import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
 import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
 import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
-import { type DeviceResponse, decodeDeviceResponse, type MdocDocument } from './device-response.js';
+import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './present.js';
@@ -35,6 +35,9 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
 
 const AGE_OVER = /^age_over_\d{2}$/;
 
+/** The device-signed namespaces of a document that has no deviceSigned. */
+const NO_NAMESPACES: DeviceNameSpaces = new Map();
+
 /** What the verifier has at hand for every document. */
 interface Context extends IssuerContext {
   readonly options: VerifyDeviceResponseOptions;
@@ -49,10 +52,10 @@ interface Context extends IssuerContext {
  * to `payload` (then the signature is checked over exactly those bytes, and the caller
  * reports the DEVICE_AUTH_ATTACHED_PAYLOAD deviation); any other attached payload fails.
  */
-async function deviceAuthCheck(doc: MdocDocument, mso: MobileSecurityObject, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
+async function deviceAuthCheck(deviceSigned: DeviceSigned, mso: MobileSecurityObject, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
   const { options } = ctx;
   const deviceKey = mso.deviceKeyInfo.deviceKey;
-  const auth = doc.deviceSigned.deviceAuth;
+  const auth = deviceSigned.deviceAuth;
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   const message = 'deviceSignature' in auth ? auth.deviceSignature : auth.deviceMac;
   const attached = message.payload !== null;
@@ -92,7 +95,8 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
     list.add(C.DEVICE_AUTH, false, 'no MSO: the device key is unknown');
     return list;
   }
-  const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
+  const deviceSigned = doc.deviceSigned;
+  const deviceNameSpaces = deviceSigned?.nameSpaces.value ?? NO_NAMESPACES;
   // keyAuthorizations for device-signed elements (§9.1.2.4).
   // As sets: both lists can be as long as the (not yet verified) MSO makes them.
   const ka = mso.deviceKeyInfo.keyAuthorizations;
@@ -112,12 +116,16 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
   list.add(C.ELEMENTS_UNIQUE, both.length === 0, both.length === 0 ? undefined : `issuer- and device-signed: ${both.join(', ')}`);
 
   // DeviceAuth over DeviceAuthenticationBytes rebuilt from the caller's transcript (§9.1.3).
+  if (deviceSigned === undefined) {
+    list.add(C.DEVICE_AUTH, false, 'no deviceSigned: the document is not device-authenticated');
+    return list;
+  }
   if (ctx.transcript === undefined) {
     list.add(C.DEVICE_AUTH, false, ctx.transcriptError ?? 'no SessionTranscript given: device authentication cannot be checked');
     return list;
   }
-  const payload = deviceAuthenticationBytes(ctx.transcript, doc.docType, doc.deviceSigned.nameSpaces);
-  await deviceAuthCheck(doc, mso, payload, ctx, list);
+  const payload = deviceAuthenticationBytes(ctx.transcript, doc.docType, deviceSigned.nameSpaces);
+  await deviceAuthCheck(deviceSigned, mso, payload, ctx, list);
   return list;
 }
 
@@ -129,7 +137,7 @@ function requestChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
   const requested = dr.itemsRequest.value.nameSpaces;
   const returned: [string, string, boolean][] = [];
   for (const [ns, items] of doc.issuerSigned.nameSpaces) for (const it of items) returned.push([ns, it.value.elementIdentifier, true]);
-  for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const id of items.keys()) returned.push([ns, id, false]);
+  for (const [ns, items] of doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES) for (const id of items.keys()) returned.push([ns, id, false]);
   // Per namespace, the age_over_NN elements that answer a requested age_over_MM (the
   // nearest-value rule), worked out once: linear in what was returned.
   const ageAnswers = new Map<string, ReadonlySet<string>>();
@@ -156,7 +164,7 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
   requestChecks(doc, ctx, list);
   // Issuer and device values together, for the profile checks.
   const issued = issuerValues(doc.issuerSigned);
-  const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
+  const deviceNameSpaces = doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES;
   let values: ReadonlyMap<string, ReadonlyMap<string, CborValue>> = issued;
   if (deviceNameSpaces.size > 0) {
     const merged = new Map<string, Map<string, CborValue>>([...issued].map(([ns, m]) => [ns, new Map(m)]));

@@ -185,14 +185,14 @@ describe('@auth0/mdl 3.0.1 issues and presents, shomei verifies', () => {
       // because it re-encodes before verifying.
       expect(Buffer.from(map16.subarray(0, 3)).toString('hex')).toBe('b90003');
       const doc = decodeDeviceResponse(map16).documents[0]!;
-      expect(Buffer.from(doc.deviceSigned.nameSpaces.tagged).toString('hex')).toBe('d81843b90000');
+      expect(Buffer.from(doc.deviceSigned!.nameSpaces.tagged).toString('hex')).toBe('d81843b90000');
       // The MSO (a JS object in auth0) is map16 too: 24(<<b9 00 06 …>>). IssuerSignedItems are
       // JS Maps, which cbor-x writes with short headers either way.
       expect(Buffer.from(doc.issuerSigned.issuerAuth.payload!.subarray(5, 8)).toString('hex')).toBe('b90006');
       const result = await verifyDeviceResponse(map16, { trustAnchors: [issuer.iaca], sessionTranscript: transcript, now, backend });
       expect(notPassed(result)).toEqual([REVOCATION_SKIPPED, 'DEVICE_AUTH:failed']);
       expect(checksWithId(result, 'VALUE_DIGEST').every((c) => c.status === 'passed')).toBe(true);
-      const auth = doc.deviceSigned.deviceAuth;
+      const auth = doc.deviceSigned!.deviceAuth;
       if (!('deviceSignature' in auth)) throw new Error('expected a deviceSignature');
       const shortHeader = EncodedCbor.wrap(encode(new Map()), new Map());
       const signedOver = deviceAuthenticationBytes(readSessionTranscript(transcript), MDL, shortHeader);

@@ -7,8 +7,8 @@
  * implementation's output; the README says which implementation class produces each case.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type CborValue, decode, EncodedCbor, encode } from '../../src/cbor/index.js';
-import { buildSigStructure, CoseHeader, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
+import { type CborValue, decode, EncodedCbor, encode, FullDate } from '../../src/cbor/index.js';
+import { buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
@@ -72,7 +72,7 @@ function fixedKey(label: string): EcPrivateKey {
   return ecPrivateKeyFromScalar('P-256', sha256(utf8Encode(`shomei interop fixture key: ${label}`)));
 }
 
-interface Parties {
+export interface Parties {
   readonly backend: CryptoBackend;
   readonly iaca: Certificate;
   readonly ds: Certificate;
@@ -84,7 +84,7 @@ interface Parties {
   readonly transcript: Uint8Array;
 }
 
-async function parties(): Promise<Parties> {
+export async function parties(): Promise<Parties> {
   const backend = seededBackend('shomei interop fixtures v1');
   const iacaKey = fixedKey('iaca');
   const dsKey = fixedKey('ds');
@@ -102,7 +102,7 @@ async function parties(): Promise<Parties> {
   return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript };
 }
 
-async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
+export async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
   return issueMdoc({
     docType: DOCTYPE,
     nameSpaces: { [NS]: { family_name: 'Yamada', given_name: 'Taro', issuing_country: 'JP', issuing_jurisdiction: 'JP-13', age_over_18: true } },
@@ -114,7 +114,7 @@ async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
 }
 
 /** A COSE_Sign1 array signed over exactly these headers (even ones the builder refuses, such as a label in both buckets). */
-async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
+export async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
   const protectedBytes = encodeProtectedHeaders(protectedHeaders);
   const signature = await backend.ecdsaSign(key, 'SHA-256', buildSigStructure(protectedBytes, new Uint8Array(0), payload));
   return [protectedBytes, unprotected, detached ? null : payload, signature];
@@ -126,19 +126,21 @@ function msoMap(is: IssuerSigned): Map<string, CborValue> {
   return new Map(tagged.value as Map<string, CborValue>);
 }
 
-interface Resign {
+export interface Resign {
   readonly edit?: (mso: Map<string, CborValue>) => void;
   readonly untagged?: boolean;
   readonly protectedX5?: Uint8Array;
   readonly unprotectedX5?: Uint8Array;
   readonly key?: EcPrivateKey;
+  /** Rewrite the encoded MSO (before tag 24), e.g. to give it non-preferred heads. */
+  readonly rawMso?: (encoded: Uint8Array) => Uint8Array;
 }
 
 /** IssuerSigned with its MSO edited and IssuerAuth signed again by the DS (or `key`). */
-async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSigned> {
+export async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSigned> {
   const mso = msoMap(is);
   r.edit?.(mso);
-  const inner = encode(mso);
+  const inner = r.rawMso === undefined ? encode(mso) : r.rawMso(encode(mso));
   const payload = r.untagged ? inner : EncodedCbor.wrap(inner, mso).tagged;
   const prot = new Map<CborValue, CborValue>([[CoseHeader.alg, -7]]);
   if (r.protectedX5 !== undefined) prot.set(CoseHeader.x5chain, r.protectedX5);
@@ -149,7 +151,7 @@ async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSi
   return { nameSpaces: is.nameSpaces, issuerAuth: { protectedBytes: arr[0] as Uint8Array, protectedHeaders, unprotectedHeaders: unprot, payload, signature: arr[3] as Uint8Array } };
 }
 
-async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
+export async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
   return buildDeviceResponse({
     documents: [{ issuerSigned: is, deviceKey: p.device }],
     elements: { [NS]: ['family_name', 'issuing_country', 'issuing_jurisdiction', 'age_over_18'] },
@@ -158,12 +160,35 @@ async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
   });
 }
 
-function responseMap(r: DeviceResponse): Map<string, CborValue> {
+export function responseMap(r: DeviceResponse): Map<string, CborValue> {
   return new Map<string, CborValue>([
     ['version', r.version],
     ['documents', r.documents.map(documentValue)],
     ['status', r.status],
   ]);
+}
+
+/**
+ * `presented` with the first document's IssuerAuth replaced by `is`'s (DeviceAuthentication
+ * does not cover IssuerSigned, so the device signature stays valid). For MSOs that
+ * buildDeviceResponse itself would refuse to read.
+ */
+export function withIssuerAuth(presented: DeviceResponse, is: IssuerSigned): Uint8Array {
+  const r = responseMap(presented);
+  const doc = (r.get('documents') as Map<string, CborValue>[])[0]!;
+  (doc.get('issuerSigned') as Map<string, CborValue>).set('issuerAuth', coseSign1Value(is.issuerAuth));
+  return encode(r);
+}
+
+/** An edit of the MSO's validityInfo. */
+export function editValidity(f: (vi: Map<string, CborValue>) => void): Resign {
+  return {
+    edit: (mso) => {
+      const vi = new Map(mso.get('validityInfo') as Map<string, CborValue>);
+      f(vi);
+      mso.set('validityInfo', vi);
+    },
+  };
 }
 
 // ---- tampering (generic CBOR surgery on the encoded response) ----
@@ -285,6 +310,22 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
 
   const statusNull = await resign(p, base, { edit: (mso) => mso.set('status', null) });
   await add('MSO status null', 'MSO_STATUS_NULL', "a platform vendor's developer test documents", encodeDeviceResponse(await present(p, statusNull)));
+
+  const optionalNull = await resign(p, base, editValidity((vi) => vi.set('expectedUpdate', null)));
+  await add('expectedUpdate null', 'MSO_OPTIONAL_NULL', 'issuers that serialise an unset optional member as null', withIssuerAuth(baseline, optionalNull));
+
+  // validUntil 2026-07-01 (the issued one): untagged text, then a full-date; hostile: the same form, already past.
+  const expired = '2026-05-01';
+  const untaggedDate = await resign(p, base, editValidity((vi) => vi.set('validUntil', '2026-07-01T00:00:00Z')));
+  const untaggedExpired = await resign(p, base, editValidity((vi) => vi.set('validUntil', `${expired}T00:00:00Z`)));
+  await add('validUntil as untagged text', 'VALIDITY_DATE_UNTAGGED', 'issuers whose CBOR library writes a date string without tag 0', withIssuerAuth(baseline, untaggedDate), [
+    { name: 'untagged validUntil in the past', hex: withIssuerAuth(baseline, untaggedExpired), fails: 'MSO_VALIDITY' },
+  ]);
+  const fullDate = await resign(p, base, editValidity((vi) => vi.set('validUntil', new FullDate('2026-07-01'))));
+  const fullDateExpired = await resign(p, base, editValidity((vi) => vi.set('validUntil', new FullDate(expired))));
+  await add('validUntil as a full-date', 'VALIDITY_FULL_DATE', 'issuers that write the validity dates with their date-only type (tag 1004)', withIssuerAuth(baseline, fullDate), [
+    { name: 'full-date validUntil in the past', hex: withIssuerAuth(baseline, fullDateExpired), fails: 'MSO_VALIDITY' },
+  ]);
 
   const untagged = await resign(p, base, { untagged: true });
   await add('untagged MSO payload', 'MSO_UNTAGGED', 'older issuer libraries that sign the MSO bytes without tag 24', encodeDeviceResponse(await present(p, untagged)));

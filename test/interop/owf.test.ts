@@ -191,12 +191,12 @@ describe('@owf/mdoc 0.6.0 issues and presents, shomei verifies', () => {
       expect(notPassed(result)).toEqual([REVOCATION_SKIPPED, 'DEVICE_AUTH:failed']);
       expect(checksWithId(result, 'DEVICE_AUTH')[0]?.detail).toMatch(/-7/);
       const doc = decodeDeviceResponse(maced).documents[0]!;
-      const auth = doc.deviceSigned.deviceAuth;
+      const auth = doc.deviceSigned!.deviceAuth;
       if (!('deviceMac' in auth)) throw new Error('expected a deviceMac');
       expect(auth.deviceMac.protectedHeaders.get(1)).toBe(-7);
       const st = readSessionTranscript(transcript);
       const key = await deriveEMacKey(reader, publicKeyOf(device), st, { backend });
-      const payload = deviceAuthenticationBytes(st, MDL, doc.deviceSigned.nameSpaces);
+      const payload = deviceAuthenticationBytes(st, MDL, doc.deviceSigned!.nameSpaces);
       const hmac = async (structure: Uint8Array) => Buffer.from(await backend.hmac('SHA-256', key, structure));
       const tag = Buffer.from(auth.deviceMac.tag);
       expect(tag.equals(await hmac(buildMacStructure(auth.deviceMac.protectedBytes, new Uint8Array(0), payload)))).toBe(false);
@@ -253,7 +253,7 @@ describe.each(BACKENDS)('shomei (%s) issues and presents, @owf/mdoc verifies', (
     const reader = await backend.generateKeyPair('P-256');
     const bytes = await present({ mac: publicKeyOf(reader) });
     const doc = decodeDeviceResponse(bytes).documents[0]!;
-    const auth = doc.deviceSigned.deviceAuth;
+    const auth = doc.deviceSigned!.deviceAuth;
     expect('deviceMac' in auth && auth.deviceMac.protectedHeaders.get(1)).toBe(5);
     const checks = await owfVerify(bytes, { trusted: issuer.iaca.der, transcript, now, request, readerKey: reader });
     expect(failed(checks)).toEqual(['Device MAC must use alg 5 (HMAC 256/256)']);
