@@ -43,6 +43,10 @@ export const MdocDeviation = {
   MSO_UNTAGGED: 'MSO_UNTAGGED',
   /** The device signature or MAC carries the DeviceAuthenticationBytes attached (they must be detached, §9.1.3.4). */
   DEVICE_AUTH_ATTACHED_PAYLOAD: 'DEVICE_AUTH_ATTACHED_PAYLOAD',
+  /** The deviceMac's protected alg is a signature algorithm (the device key's), not HMAC 256/256; the tag is checked as HMAC 256/256. */
+  DEVICE_MAC_ALG: 'DEVICE_MAC_ALG',
+  /** The deviceMac tag is over `["MAC0", protected, payload]`: the empty external_aad is left out of MAC_structure (RFC 9052 §6.3). */
+  DEVICE_MAC_STRUCTURE: 'DEVICE_MAC_STRUCTURE',
   /** IssuerAuth has the same x5chain in both header buckets (RFC 9052 §3 forbids a label in both). */
   X5CHAIN_BOTH_BUCKETS: 'X5CHAIN_BOTH_BUCKETS',
   /** IssuerAuth has different x5chains in the two buckets: the protected one is used, the unprotected one ignored. */

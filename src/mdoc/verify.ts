@@ -10,11 +10,11 @@
  */
 
 import type { CborValue } from '../cbor/index.js';
-import { verifyCoseMac0, verifyCoseSign1 } from '../cose/index.js';
+import { verifyCoseSign1 } from '../cose/index.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
-import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
+import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes, verifyDeviceMac } from './device-auth.js';
 import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { MdocDeviation } from './deviations.js';
@@ -74,8 +74,9 @@ async function deviceAuthCheck(deviceSigned: DeviceSigned, mso: MobileSecurityOb
       list.add(C.DEVICE_AUTH, false, 'deviceMac needs the reader ephemeral private key (eReaderKey)');
     } else {
       const key = await deriveEMacKey(options.eReaderKey, deviceKey as never, ctx.transcript!, options);
-      await verifyCoseMac0(auth.deviceMac, { key, ...detached, ...backend });
+      const macDeviations = await verifyDeviceMac(auth.deviceMac, key, attached ? undefined : payload, backend);
       list.add(C.DEVICE_AUTH, true, `deviceMac${how}`);
+      for (const d of macDeviations) list.deviation(d, ctx.tolerate);
     }
   } catch (e) {
     if (!isShomeiError(e)) throw e;

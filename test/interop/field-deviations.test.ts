@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/cbor/index.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/keys.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 import { decodeDeviceResponse, encodeIssuerSigned, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, verifyIssuerSigned } from '../../src/mdoc/index.js';
 import { type FieldFixtures, generateFieldFixtures } from './field-fixtures.js';
@@ -19,7 +20,7 @@ const anchor = fromHex(fixtures.trust_anchor_hex);
 const transcript = fromHex(fixtures.session_transcript_hex);
 const now = new Date(fixtures.now);
 const verify = (hex: string, tolerate: readonly MdocDeviation[] = []) =>
-  verifyDeviceResponse(fromHex(hex), { trustAnchors: [anchor], sessionTranscript: transcript, now, tolerate });
+  verifyDeviceResponse(fromHex(hex), { trustAnchors: [anchor], sessionTranscript: transcript, eReaderKey: ecPrivateKeyFromScalar('P-256', fromHex(fixtures.reader_key_hex)), now, tolerate });
 
 const ALWAYS = ['RESPONSE_STRUCTURE', 'DS_CERTIFICATE', 'DS_CHAIN', 'ISSUER_SIGNATURE', 'MSO_STRUCTURE', 'MSO_VALIDITY', 'DIGEST_ALGORITHM', 'VALUE_DIGEST', 'DEVICE_AUTH', 'ISSUING_COUNTRY'];
 

@@ -8,7 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type CborValue, decode, EncodedCbor, encode, FullDate } from '../../src/cbor/index.js';
-import { buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
+import { buildMacStructure, buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
@@ -16,6 +16,7 @@ import { concat, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import {
   buildDeviceResponse,
   type DeviceResponse,
+  deriveEMacKey,
   deviceAuthenticationBytes,
   encodeDeviceResponse,
   type IssuerSigned,
@@ -50,6 +51,8 @@ export interface FieldFixtures {
   readonly now: string;
   readonly trust_anchor_hex: string;
   readonly session_transcript_hex: string;
+  /** The reader's ephemeral P-256 private scalar (EReaderKey), to verify the deviceMac cases. */
+  readonly reader_key_hex: string;
   readonly cases: readonly FieldCase[];
 }
 
@@ -82,6 +85,7 @@ export interface Parties {
   readonly attackerIaca: Certificate;
   readonly attackerDs: Certificate;
   readonly transcript: Uint8Array;
+  readonly reader: EcPrivateKey;
 }
 
 export async function parties(): Promise<Parties> {
@@ -99,7 +103,7 @@ export async function parties(): Promise<Parties> {
   const attackerDs = await buildDocumentSigner({ iaca: attackerIaca, iacaKey: attacker, commonName: 'shomei interop DS', publicKey: publicKeyOf(attacker) as never, validity: dsValidity, crlUri: common.crlUri, backend, serialNumber: 2n });
   const st = [null, null, 'shomei interop fixtures'];
   const transcript = EncodedCbor.wrap(encode(st), st).tagged;
-  return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript };
+  return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript, reader: fixedKey('reader') };
 }
 
 export async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
@@ -191,6 +195,25 @@ export function editValidity(f: (vi: Map<string, CborValue>) => void): Resign {
   };
 }
 
+/**
+ * The response with its deviceSignature replaced by a deviceMac keyed with EMacKey from
+ * `deviceKey` and the reader's key, with protected alg `alg`, over the conformant
+ * MAC_structure or (`legacy`) over `["MAC0", protected, payload]`.
+ */
+async function deviceMacResponse(p: Parties, bytes: Uint8Array, deviceKey: EcPrivateKey, alg: number, legacy: boolean): Promise<Uint8Array> {
+  const resp = decode(bytes) as M;
+  const doc = firstDoc(resp);
+  const ds = doc.get('deviceSigned') as M;
+  const st = readSessionTranscript(p.transcript);
+  const payload = deviceAuthenticationBytes(st, doc.get('docType') as string, ds.get('nameSpaces') as EncodedCbor);
+  const key = await deriveEMacKey(deviceKey, publicKeyOf(p.reader) as never, st, { backend: p.backend });
+  const protectedBytes = encodeProtectedHeaders(new Map([[CoseHeader.alg, alg]]));
+  const structure = legacy ? encode(['MAC0', protectedBytes, payload]) : buildMacStructure(protectedBytes, new Uint8Array(0), payload);
+  const tag = await p.backend.hmac('SHA-256', key, structure);
+  ds.set('deviceAuth', new Map([['deviceMac', [protectedBytes, new Map(), null, tag]]]));
+  return encode(resp);
+}
+
 // ---- tampering (generic CBOR surgery on the encoded response) ----
 
 type M = Map<CborValue, CborValue>;
@@ -256,7 +279,7 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
       { name: 'IssuerAuth signed with a wrong key', hex: await tamperIssuerKey(p, bytes), fails: 'ISSUER_SIGNATURE' },
       ...extra,
     ];
-    if (deviation !== 'DEVICE_AUTH_ATTACHED_PAYLOAD') hostile.push({ name: 'deviceSignature by a wrong key', hex: await tamperDeviceKey(p, bytes), fails: 'DEVICE_AUTH' });
+    if (deviation !== 'DEVICE_AUTH_ATTACHED_PAYLOAD' && deviation !== 'DEVICE_MAC_ALG' && deviation !== 'DEVICE_MAC_STRUCTURE') hostile.push({ name: 'deviceSignature by a wrong key', hex: await tamperDeviceKey(p, bytes), fails: 'DEVICE_AUTH' });
     cases.push({ name, deviation, seen, hex: toHex(bytes), hostile: hostile.map((h) => ({ name: h.name, hex: toHex(h.hex), fails: h.fails })) });
   };
 
@@ -344,11 +367,20 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     { name: 'attached payload of another session', hex: await attachedDeviceSignature(p, baselineBytes, true), fails: 'DEVICE_AUTH' },
   ]);
 
+  // owf 0.6.0's holder MAC has both faults at once (test/interop/owf.test.ts); here one at a time.
+  await add('deviceMac with the device key alg', 'DEVICE_MAC_ALG', 'holder libraries that write the device key alg (ES256) into the deviceMac (@owf/mdoc 0.6.0)', await deviceMacResponse(p, baselineBytes, p.device, -7, false), [
+    { name: 'deviceMac keyed from another device key', hex: await deviceMacResponse(p, baselineBytes, p.attacker, -7, false), fails: 'DEVICE_AUTH' },
+  ]);
+  await add('deviceMac without external_aad in MAC_structure', 'DEVICE_MAC_STRUCTURE', 'holder libraries that leave an empty external_aad out of MAC_structure (@owf/mdoc 0.6.0)', await deviceMacResponse(p, baselineBytes, p.device, 5, true), [
+    { name: 'legacy deviceMac keyed from another device key', hex: await deviceMacResponse(p, baselineBytes, p.attacker, 5, true), fails: 'DEVICE_AUTH' },
+  ]);
+
   return {
     description: 'Generated by test/interop/field-fixtures.ts (see README.md). Each case reproduces one named deviation; hostile variants must never verify.',
     now: FIXTURE_NOW,
     trust_anchor_hex: toHex(p.iaca.der),
     session_transcript_hex: toHex(p.transcript),
+    reader_key_hex: toHex(p.reader.d),
     cases,
   };
 }
