@@ -43,6 +43,11 @@ export const MdocDeviation = {
   MSO_UNTAGGED: 'MSO_UNTAGGED',
   /** The device signature or MAC carries the DeviceAuthenticationBytes attached (they must be detached, §9.1.3.4). */
   DEVICE_AUTH_ATTACHED_PAYLOAD: 'DEVICE_AUTH_ATTACHED_PAYLOAD',
+  /**
+   * The device signature or MAC is over a re-encoding of the DeviceNameSpaces sent (preferred
+   * heads, or deterministic order), not over the DeviceNameSpacesBytes as received (§9.1.3.4).
+   */
+  DEVICE_NAMESPACES_REENCODED: 'DEVICE_NAMESPACES_REENCODED',
   /** The deviceMac's protected alg is a signature algorithm (the device key's), not HMAC 256/256; the tag is checked as HMAC 256/256. */
   DEVICE_MAC_ALG: 'DEVICE_MAC_ALG',
   /** The deviceMac tag is over `["MAC0", protected, payload]`: the empty external_aad is left out of MAC_structure (RFC 9052 §6.3). */

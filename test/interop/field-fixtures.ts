@@ -214,6 +214,13 @@ async function deviceMacResponse(p: Parties, bytes: Uint8Array, deviceKey: EcPri
   return encode(resp);
 }
 
+/** The response with DeviceNameSpacesBytes replaced by `bytes` (the device signature left as it was, over 24(<<a0>>)). */
+function deviceNameSpacesSent(bytes: Uint8Array, nameSpaces: Uint8Array): Uint8Array {
+  const resp = decode(bytes) as M;
+  (firstDoc(resp).get('deviceSigned') as M).set('nameSpaces', EncodedCbor.wrap(nameSpaces, decode(nameSpaces)));
+  return encode(resp);
+}
+
 // ---- tampering (generic CBOR surgery on the encoded response) ----
 
 type M = Map<CborValue, CborValue>;
@@ -365,6 +372,12 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
 
   await add('attached DeviceAuthenticationBytes', 'DEVICE_AUTH_ATTACHED_PAYLOAD', 'older holder libraries that sign with an attached payload', await attachedDeviceSignature(p, baselineBytes, false), [
     { name: 'attached payload of another session', hex: await attachedDeviceSignature(p, baselineBytes, true), fails: 'DEVICE_AUTH' },
+  ]);
+
+  // auth0 < 3 sends an empty DeviceNameSpaces as map16 (b9 00 00) and signs over a0.
+  const withDeviceElement = encode(new Map([[NS, new Map([['age_over_18', false]])]]));
+  await add('DeviceNameSpaces sent as map16, signed as a0', 'DEVICE_NAMESPACES_REENCODED', 'holder libraries that sign a re-encoding of what they send (@auth0/mdl before 3.0)', deviceNameSpacesSent(baselineBytes, Uint8Array.of(0xb9, 0x00, 0x00)), [
+    { name: 'a device-signed element added after signing', hex: deviceNameSpacesSent(baselineBytes, withDeviceElement), fails: 'DEVICE_AUTH' },
   ]);
 
   // owf 0.6.0's holder MAC has both faults at once (test/interop/owf.test.ts); here one at a time.
