@@ -56,6 +56,11 @@ export const MdocDeviation = {
   X5CHAIN_BOTH_BUCKETS: 'X5CHAIN_BOTH_BUCKETS',
   /** IssuerAuth has different x5chains in the two buckets: the protected one is used, the unprotected one ignored. */
   X5CHAIN_CONFLICT: 'X5CHAIN_CONFLICT',
+  /**
+   * A member outside the CDDL in an unsigned map with no extension point (DeviceResponse,
+   * Document, IssuerSigned, DeviceSigned), such as the second edition's `zkDocuments`: ignored.
+   */
+  UNKNOWN_MEMBER: 'UNKNOWN_MEMBER',
 } as const;
 export type MdocDeviation = (typeof MdocDeviation)[keyof typeof MdocDeviation];
 

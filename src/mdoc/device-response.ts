@@ -31,7 +31,7 @@ import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCos
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -94,7 +94,7 @@ function decodeDeviceNameSpaces(value: CborValue, path: string, deviations: Devi
 
 function decodeDeviceSigned(value: CborValue, path: string, deviations: Deviation[]): DeviceSigned {
   const m = asMap(value, path);
-  closed(m, ['nameSpaces', 'deviceAuth'], path);
+  unknownMembers(m, ['nameSpaces', 'deviceAuth'], path, deviations);
   const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces'), deviations));
   const daPath = at(path, 'deviceAuth');
   const da = asMap(field(m, 'deviceAuth', path), daPath);
@@ -129,8 +129,8 @@ function decodeErrors(value: CborValue, path: string, deviations: Deviation[]): 
  */
 export function decodeDocument(value: CborValue, path: string): MdocDocument {
   const m = asMap(value, path);
-  closed(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path);
   const deviations: Deviation[] = [];
+  unknownMembers(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path, deviations);
   const errors = optional(m, 'errors');
   const ds = optional(m, 'deviceSigned');
   if (ds === undefined) deviations.push({ id: MdocDeviation.DEVICE_SIGNED_MISSING, path: at(path, 'deviceSigned'), detail: 'the document has no deviceSigned: it cannot be device-authenticated' });
@@ -152,8 +152,8 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
  */
 export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
   const m = asMap(decodeInput(input, path), path);
-  closed(m, ['version', 'documents', 'documentErrors', 'status'], path);
   const deviations: Deviation[] = [];
+  unknownMembers(m, ['version', 'documents', 'documentErrors', 'status'], path, deviations);
   const nonEmpty = (v: CborValue, p: string, id: MdocDeviation): readonly CborValue[] => {
     const arr = asArray(v, p);
     if (arr.length === 0) deviations.push({ id, path: p, detail: 'an empty array where the CDDL requires at least one entry' });

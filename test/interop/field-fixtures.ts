@@ -302,6 +302,10 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   (emptyErrors.get('documents') as Map<string, CborValue>[])[0]!.set('errors', new Map());
   await add('empty errors map', 'EMPTY_ERRORS', 'wallets that always write errors', encode(emptyErrors));
 
+  const extraMember = responseMap(baseline);
+  extraMember.set('zkDocuments', [new Map([['docType', DOCTYPE]])]);
+  await add('member outside the CDDL', 'UNKNOWN_MEMBER', 'second-edition wallets that add zkDocuments or encryptedDocuments (not processed by shomei), and wallets that add members of their own', encode(extraMember));
+
   const emptyNs = responseMap(baseline);
   const isMap = (emptyNs.get('documents') as Map<string, CborValue>[])[0]!.get('issuerSigned') as Map<string, CborValue>;
   (isMap.get('nameSpaces') as Map<string, CborValue>).set('org.iso.18013.5.1.aamva', []);
