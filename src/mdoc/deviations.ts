@@ -37,6 +37,11 @@ export const MdocDeviation = {
   VALIDITY_DATE_UNTAGGED: 'VALIDITY_DATE_UNTAGGED',
   /** A validityInfo date sent as a full-date (tag 1004): read as 00:00:00Z of that day. */
   VALIDITY_FULL_DATE: 'VALIDITY_FULL_DATE',
+  /**
+   * The MSO `version` is a later minor version of 1 ("1.1" …) where ISO 18013-5 says "1.0":
+   * read as 1.0 (`MSO_VERSION` still fails for any other major version).
+   */
+  MSO_VERSION_MINOR: 'MSO_VERSION_MINOR',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */

@@ -31,7 +31,7 @@ export const MdocCheckId = {
   ISSUER_SIGNATURE: 'ISSUER_SIGNATURE',
   /** The MSO is its CDDL shape. */
   MSO_STRUCTURE: 'MSO_STRUCTURE',
-  /** MSO version is "1.0". */
+  /** MSO version is "1.0" (or "1.x", read as 1.0 with the MSO_VERSION_MINOR deviation). */
   MSO_VERSION: 'MSO_VERSION',
   /** MSO docType equals the document's docType. */
   MSO_DOCTYPE: 'MSO_DOCTYPE',

@@ -363,7 +363,10 @@ export async function verifyIssuerPart(
   const checkedDocType = docType ?? mso?.docType;
   if (mso !== undefined) {
     for (const d of mso.deviations ?? []) list.deviation(d, ctx.tolerate);
-    list.add(C.MSO_VERSION, mso.version === '1.0', mso.version);
+    // A later minor version of 1 is read as 1.0 and named; any other version fails.
+    const minor = mso.version !== '1.0' && /^1\.\d{1,4}$/.test(mso.version);
+    list.add(C.MSO_VERSION, mso.version === '1.0' || minor, mso.version);
+    if (minor) list.deviation({ id: MdocDeviation.MSO_VERSION_MINOR, path: 'issuerAuth.payload.mso.version', detail: `version ${JSON.stringify(mso.version)} read as "1.0"` }, ctx.tolerate);
     if (docType === undefined) list.push({ id: C.MSO_DOCTYPE, status: 'skipped', required: true, detail: `no docType given; the MSO says ${mso.docType}` });
     else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
     const problem = validityProblem(mso, ctx.now, ctx.skewMs);

@@ -361,6 +361,12 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     { name: 'full-date validUntil in the past', hex: withIssuerAuth(baseline, fullDateExpired), fails: 'MSO_VALIDITY' },
   ]);
 
+  const minor = await resign(p, base, { edit: (mso) => mso.set('version', '1.1') });
+  const major = await resign(p, base, { edit: (mso) => mso.set('version', '2.0') });
+  await add('MSO version 1.1', 'MSO_VERSION_MINOR', 'issuers tested only against verifiers that check the major version', withIssuerAuth(baseline, minor), [
+    { name: 'MSO version 2.0', hex: withIssuerAuth(baseline, major), fails: 'MSO_VERSION' },
+  ]);
+
   const untagged = await resign(p, base, { untagged: true });
   await add('untagged MSO payload', 'MSO_UNTAGGED', 'older issuer libraries that sign the MSO bytes without tag 24', encodeDeviceResponse(await present(p, untagged)));
 
