@@ -42,6 +42,11 @@ export const MdocDeviation = {
    * read as 1.0 (`MSO_VERSION` still fails for any other major version).
    */
   MSO_VERSION_MINOR: 'MSO_VERSION_MINOR',
+  /**
+   * validityInfo has `validFrom` before `signed` (§9.1.2.4: validFrom shall be equal or later
+   * than signed). The window against the validation time is checked as always.
+   */
+  VALIDITY_FROM_BEFORE_SIGNED: 'VALIDITY_FROM_BEFORE_SIGNED',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */

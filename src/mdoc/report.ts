@@ -35,7 +35,10 @@ export const MdocCheckId = {
   MSO_VERSION: 'MSO_VERSION',
   /** MSO docType equals the document's docType. */
   MSO_DOCTYPE: 'MSO_DOCTYPE',
-  /** signed ≤ now, validFrom ≤ now ≤ validUntil (within the clock skew), signed ≤ validFrom < validUntil. */
+  /**
+   * signed ≤ now, validFrom ≤ now ≤ validUntil (within the clock skew), validFrom < validUntil.
+   * (validFrom before signed is the VALIDITY_FROM_BEFORE_SIGNED deviation.)
+   */
   MSO_VALIDITY: 'MSO_VALIDITY',
   /** signed lies within the DS certificate's validity. */
   MSO_SIGNED_IN_DS_VALIDITY: 'MSO_SIGNED_IN_DS_VALIDITY',

@@ -153,7 +153,6 @@ function validityProblem(mso: MobileSecurityObject, now: Date, skewMs: number): 
   if (signed.date.getTime() > t + skewMs) return `signed ${signed.text} is in the future`;
   if (validFrom.date.getTime() > t + skewMs) return `not valid before ${validFrom.text}`;
   if (validUntil.date.getTime() < t - skewMs) return `expired at ${validUntil.text}`;
-  if (validFrom.date < signed.date) return `validFrom ${validFrom.text} is before signed ${signed.text}`;
   if (validUntil.date <= validFrom.date) return `validUntil ${validUntil.text} is not after validFrom`;
   return undefined;
 }
@@ -371,6 +370,11 @@ export async function verifyIssuerPart(
     else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
     const problem = validityProblem(mso, ctx.now, ctx.skewMs);
     list.add(C.MSO_VALIDITY, problem === undefined, problem);
+    // validFrom before signed (§9.1.2.4 says validFrom ≥ signed): the window against now is checked above all the same.
+    const { signed, validFrom } = mso.validityInfo;
+    if (validFrom.date < signed.date) {
+      list.deviation({ id: MdocDeviation.VALIDITY_FROM_BEFORE_SIGNED, path: 'issuerAuth.payload.mso.validityInfo', detail: `validFrom ${validFrom.text} is before signed ${signed.text}` }, ctx.tolerate);
+    }
     if (ds !== undefined) {
       const s = mso.validityInfo.signed.date;
       const within = s >= ds.notBefore && s <= ds.notAfter;

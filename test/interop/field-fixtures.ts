@@ -7,7 +7,7 @@
  * implementation's output; the README says which implementation class produces each case.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type CborValue, decode, EncodedCbor, encode, FullDate } from '../../src/cbor/index.js';
+import { type CborValue, decode, EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
 import { buildMacStructure, buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
@@ -359,6 +359,16 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   const fullDateExpired = await resign(p, base, editValidity((vi) => vi.set('validUntil', new FullDate(expired))));
   await add('validUntil as a full-date', 'VALIDITY_FULL_DATE', 'issuers that write the validity dates with their date-only type (tag 1004)', withIssuerAuth(baseline, fullDate), [
     { name: 'full-date validUntil in the past', hex: withIssuerAuth(baseline, fullDateExpired), fails: 'MSO_VALIDITY' },
+  ]);
+
+  // signed at NOW, validFrom a day earlier; hostile: the same, with validFrom after the validation time.
+  const fromBefore = await resign(p, base, editValidity((vi) => vi.set('validFrom', TDate.fromDate(new Date(NOW.getTime() - DAY)))));
+  const fromLater = await resign(p, base, editValidity((vi) => {
+    vi.set('signed', TDate.fromDate(new Date(NOW.getTime() + 3 * DAY)));
+    vi.set('validFrom', TDate.fromDate(new Date(NOW.getTime() + 2 * DAY)));
+  }));
+  await add('validFrom before signed', 'VALIDITY_FROM_BEFORE_SIGNED', 'issuers that backdate validFrom or serve credentials from a pre-signed pool (animo openid4vc-playground#131)', withIssuerAuth(baseline, fromBefore), [
+    { name: 'validFrom before signed, both after the validation time', hex: withIssuerAuth(baseline, fromLater), fails: 'MSO_VALIDITY' },
   ]);
 
   const minor = await resign(p, base, { edit: (mso) => mso.set('version', '1.1') });
