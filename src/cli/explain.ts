@@ -75,7 +75,7 @@ export function explain(value: CborValue): string[] | undefined {
       const r = decodeDeviceResponse(value);
       const out = [`DeviceResponse ${r.version}, status ${r.status}, ${r.documents.length} document(s)`];
       for (const d of r.documents) {
-        const auth = 'deviceSignature' in d.deviceSigned.deviceAuth ? 'deviceSignature' : 'deviceMac';
+        const auth = d.deviceSigned === undefined ? 'none, no deviceSigned' : 'deviceSignature' in d.deviceSigned.deviceAuth ? 'deviceSignature' : 'deviceMac';
         out.push(`  ${d.docType} (device authentication: ${auth})`, ...issuerSignedLines(d.issuerSigned, '    '));
       }
       for (const [docType, code] of r.documentErrors) out.push(`  not returned: ${docType} (error ${code})`);

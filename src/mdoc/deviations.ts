@@ -22,20 +22,55 @@ export const MdocDeviation = {
   EMPTY_ISSUER_NAMESPACES: 'EMPTY_ISSUER_NAMESPACES',
   /** A device-signed namespace mapped to `{}` where the CDDL says `{ + DataElementIdentifier => … }`. */
   EMPTY_DEVICE_NAMESPACE: 'EMPTY_DEVICE_NAMESPACE',
+  /**
+   * A document with no `deviceSigned` (issuer-only or online flows). Tolerating it only names
+   * it: DEVICE_AUTH still fails, so such a response is never valid.
+   */
+  DEVICE_SIGNED_MISSING: 'DEVICE_SIGNED_MISSING',
   /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
   DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
   /** The MSO's keyAuthorizations has an empty `nameSpaces` array or `dataElements` map or list (the CDDL says `[+ …]`, `{ + … }`). */
   EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
+  /** An optional MSO member (`expectedUpdate`, `keyAuthorizations`, `keyInfo`) sent as `null`: read as absent. */
+  MSO_OPTIONAL_NULL: 'MSO_OPTIONAL_NULL',
+  /** A validityInfo date sent as untagged RFC 3339 text where the CDDL says `tdate` (tag 0). */
+  VALIDITY_DATE_UNTAGGED: 'VALIDITY_DATE_UNTAGGED',
+  /** A validityInfo date sent as a full-date (tag 1004): read as 00:00:00Z of that day. */
+  VALIDITY_FULL_DATE: 'VALIDITY_FULL_DATE',
+  /**
+   * The MSO `version` is a later minor version of 1 ("1.1" …) where ISO 18013-5 says "1.0":
+   * read as 1.0 (`MSO_VERSION` still fails for any other major version).
+   */
+  MSO_VERSION_MINOR: 'MSO_VERSION_MINOR',
+  /**
+   * validityInfo has `validFrom` before `signed` (§9.1.2.4: validFrom shall be equal or later
+   * than signed). The window against the validation time is checked as always.
+   */
+  VALIDITY_FROM_BEFORE_SIGNED: 'VALIDITY_FROM_BEFORE_SIGNED',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */
   MSO_UNTAGGED: 'MSO_UNTAGGED',
   /** The device signature or MAC carries the DeviceAuthenticationBytes attached (they must be detached, §9.1.3.4). */
   DEVICE_AUTH_ATTACHED_PAYLOAD: 'DEVICE_AUTH_ATTACHED_PAYLOAD',
+  /**
+   * The device signature or MAC is over a re-encoding of the DeviceNameSpaces sent (preferred
+   * heads, or deterministic order), not over the DeviceNameSpacesBytes as received (§9.1.3.4).
+   */
+  DEVICE_NAMESPACES_REENCODED: 'DEVICE_NAMESPACES_REENCODED',
+  /** The deviceMac's protected alg is a signature algorithm (the device key's), not HMAC 256/256; the tag is checked as HMAC 256/256. */
+  DEVICE_MAC_ALG: 'DEVICE_MAC_ALG',
+  /** The deviceMac tag is over `["MAC0", protected, payload]`: the empty external_aad is left out of MAC_structure (RFC 9052 §6.3). */
+  DEVICE_MAC_STRUCTURE: 'DEVICE_MAC_STRUCTURE',
   /** IssuerAuth has the same x5chain in both header buckets (RFC 9052 §3 forbids a label in both). */
   X5CHAIN_BOTH_BUCKETS: 'X5CHAIN_BOTH_BUCKETS',
   /** IssuerAuth has different x5chains in the two buckets: the protected one is used, the unprotected one ignored. */
   X5CHAIN_CONFLICT: 'X5CHAIN_CONFLICT',
+  /**
+   * A member outside the CDDL in an unsigned map with no extension point (DeviceResponse,
+   * Document, IssuerSigned, DeviceSigned), such as the second edition's `zkDocuments`: ignored.
+   */
+  UNKNOWN_MEMBER: 'UNKNOWN_MEMBER',
 } as const;
 export type MdocDeviation = (typeof MdocDeviation)[keyof typeof MdocDeviation];
 

@@ -31,7 +31,7 @@ import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCos
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, closed, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -62,7 +62,8 @@ export interface DeviceSigned {
 export interface MdocDocument {
   readonly docType: string;
   readonly issuerSigned: IssuerSigned;
-  readonly deviceSigned: DeviceSigned;
+  /** Absent only in a document read past the DEVICE_SIGNED_MISSING deviation (never device-authenticated). */
+  readonly deviceSigned?: DeviceSigned;
   /** Elements requested but not returned: namespace → element → error code. */
   readonly errors?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Deviations read past in this document's errors and DeviceSigned (IssuerSigned and the MSO keep their own). */
@@ -93,7 +94,7 @@ function decodeDeviceNameSpaces(value: CborValue, path: string, deviations: Devi
 
 function decodeDeviceSigned(value: CborValue, path: string, deviations: Deviation[]): DeviceSigned {
   const m = asMap(value, path);
-  closed(m, ['nameSpaces', 'deviceAuth'], path);
+  unknownMembers(m, ['nameSpaces', 'deviceAuth'], path, deviations);
   const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces'), deviations));
   const daPath = at(path, 'deviceAuth');
   const da = asMap(field(m, 'deviceAuth', path), daPath);
@@ -128,13 +129,15 @@ function decodeErrors(value: CborValue, path: string, deviations: Deviation[]): 
  */
 export function decodeDocument(value: CborValue, path: string): MdocDocument {
   const m = asMap(value, path);
-  closed(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path);
   const deviations: Deviation[] = [];
+  unknownMembers(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path, deviations);
   const errors = optional(m, 'errors');
+  const ds = optional(m, 'deviceSigned');
+  if (ds === undefined) deviations.push({ id: MdocDeviation.DEVICE_SIGNED_MISSING, path: at(path, 'deviceSigned'), detail: 'the document has no deviceSigned: it cannot be device-authenticated' });
   return {
     docType: asText(field(m, 'docType', path), at(path, 'docType')),
     issuerSigned: decodeIssuerSigned(field(m, 'issuerSigned', path), at(path, 'issuerSigned')),
-    deviceSigned: decodeDeviceSigned(field(m, 'deviceSigned', path), at(path, 'deviceSigned'), deviations),
+    ...(ds === undefined ? {} : { deviceSigned: decodeDeviceSigned(ds, at(path, 'deviceSigned'), deviations) }),
     ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors'), deviations) }),
     ...(deviations.length === 0 ? {} : { deviations }),
   };
@@ -149,8 +152,8 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
  */
 export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
   const m = asMap(decodeInput(input, path), path);
-  closed(m, ['version', 'documents', 'documentErrors', 'status'], path);
   const deviations: Deviation[] = [];
+  unknownMembers(m, ['version', 'documents', 'documentErrors', 'status'], path, deviations);
   const nonEmpty = (v: CborValue, p: string, id: MdocDeviation): readonly CborValue[] => {
     const arr = asArray(v, p);
     if (arr.length === 0) deviations.push({ id, path: p, detail: 'an empty array where the CDDL requires at least one entry' });
@@ -180,20 +183,22 @@ export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'devi
 
 /** A Document as a CBOR map (received bytes re-emitted as they are). */
 export function documentValue(doc: MdocDocument): Map<string, CborValue> {
-  const auth = doc.deviceSigned.deviceAuth;
-  const deviceAuth =
-    'deviceSignature' in auth ? new Map([['deviceSignature', coseSign1Value(auth.deviceSignature)]]) : new Map([['deviceMac', coseMac0Value(auth.deviceMac)]]);
   const m = new Map<string, CborValue>([
     ['docType', doc.docType],
     ['issuerSigned', issuerSignedValue(doc.issuerSigned)],
-    [
+  ]);
+  if (doc.deviceSigned !== undefined) {
+    const auth = doc.deviceSigned.deviceAuth;
+    const deviceAuth =
+      'deviceSignature' in auth ? new Map([['deviceSignature', coseSign1Value(auth.deviceSignature)]]) : new Map([['deviceMac', coseMac0Value(auth.deviceMac)]]);
+    m.set(
       'deviceSigned',
       new Map<string, CborValue>([
         ['nameSpaces', doc.deviceSigned.nameSpaces as EncodedCbor],
         ['deviceAuth', deviceAuth],
       ]),
-    ],
-  ]);
+    );
+  }
   if (doc.errors !== undefined && doc.errors.size > 0) m.set('errors', new Map([...doc.errors].map(([ns, e]) => [ns, new Map(e)])));
   return m;
 }

@@ -26,7 +26,7 @@ import { CborError, CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
-import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, closed, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** One issuer-signed data element. */
 export interface IssuerSignedItem {
@@ -88,9 +88,9 @@ function coseStructure<T>(path: string, make: () => T): T {
 export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuerSigned'): IssuerSigned {
   const value = input instanceof Uint8Array ? coseStructure(path, () => decode(input)) : input;
   const m = asMap(value, path);
-  closed(m, ['nameSpaces', 'issuerAuth'], path);
   const nameSpaces = new Map<string, IssuerSignedItemBytes[]>();
   const deviations: Deviation[] = [];
+  unknownMembers(m, ['nameSpaces', 'issuerAuth'], path, deviations);
   const ns = optional(m, 'nameSpaces');
   if (ns !== undefined) {
     const nsPath = at(path, 'nameSpaces');

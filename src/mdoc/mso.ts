@@ -24,7 +24,7 @@
  * ```
  */
 
-import { type CborMap, type CborValue, TDate } from '../cbor/index.js';
+import { type CborMap, type CborValue, FullDate, TDate } from '../cbor/index.js';
 import { CoseKeyLabel, decodeCoseKey } from '../cose/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
@@ -150,10 +150,43 @@ function decodeStatus(v: CborValue, path: string): MsoStatus {
 }
 
 /**
+ * A validityInfo date: a tdate (tag 0), or read past and recorded, untagged RFC 3339 text
+ * (`VALIDITY_DATE_UNTAGGED`) or a full-date (`VALIDITY_FULL_DATE`, taken as 00:00:00Z of
+ * that day). The validity checks then apply to the instant read, unchanged.
+ */
+function validityDate(v: CborValue, path: string, deviations: Deviation[]): TDate {
+  if (typeof v === 'string') {
+    let date: TDate;
+    try {
+      date = new TDate(v);
+    } catch {
+      structureError(path, `expected a tdate (tag 0), got text that is not an RFC 3339 date-time`);
+    }
+    deviations.push({ id: MdocDeviation.VALIDITY_DATE_UNTAGGED, path, detail: `${JSON.stringify(v)} is text without tag 0` });
+    return date;
+  }
+  if (v instanceof FullDate) {
+    deviations.push({ id: MdocDeviation.VALIDITY_FULL_DATE, path, detail: `full-date ${v.text} (tag 1004) read as ${v.text}T00:00:00Z` });
+    return new TDate(`${v.text}T00:00:00Z`);
+  }
+  return asTDate(v, path);
+}
+
+/** An optional member: absent, or `null` read as absent and recorded (`MSO_OPTIONAL_NULL`). */
+function optionalNonNull(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
+  const v = optional(m, key);
+  if (v !== null) return v;
+  deviations.push({ id: MdocDeviation.MSO_OPTIONAL_NULL, path: at(path, key), detail: `${key} is null: read as absent` });
+  return undefined;
+}
+
+/**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
- * string (never used by shomei), `"status": null` and empty keyAuthorizations lists are
- * read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`,
- * `EMPTY_KEY_AUTHORIZATIONS`).
+ * string (never used by shomei), `"status": null`, empty keyAuthorizations lists, optional
+ * members sent as `null` and validity dates sent untagged or as full-dates are read past
+ * and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`,
+ * `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`, `VALIDITY_DATE_UNTAGGED`,
+ * `VALIDITY_FULL_DATE`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
@@ -193,18 +226,19 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     if (e instanceof CoseError) structureError(at(dkPath, 'deviceKey'), e.message, e);
     throw e;
   }
-  const ka = optional(dki, 'keyAuthorizations');
-  const ki = optional(dki, 'keyInfo');
+  const ka = optionalNonNull(dki, 'keyAuthorizations', dkPath, deviations);
+  const ki = optionalNonNull(dki, 'keyInfo', dkPath, deviations);
   if (ki !== undefined) for (const k of asMap(ki, at(dkPath, 'keyInfo')).keys()) asInt(k as CborValue, `${at(dkPath, 'keyInfo')} key`);
 
   const viPath = at(path, 'validityInfo');
   const vi = asMap(field(m, 'validityInfo', path), viPath);
-  const expectedUpdate = optional(vi, 'expectedUpdate');
+  const expectedUpdate = optionalNonNull(vi, 'expectedUpdate', viPath, deviations);
+  const date = (key: string) => validityDate(field(vi, key, viPath), at(viPath, key), deviations);
   const validityInfo: ValidityInfo = {
-    signed: asTDate(field(vi, 'signed', viPath), at(viPath, 'signed')),
-    validFrom: asTDate(field(vi, 'validFrom', viPath), at(viPath, 'validFrom')),
-    validUntil: asTDate(field(vi, 'validUntil', viPath), at(viPath, 'validUntil')),
-    ...(expectedUpdate === undefined ? {} : { expectedUpdate: asTDate(expectedUpdate, at(viPath, 'expectedUpdate')) }),
+    signed: date('signed'),
+    validFrom: date('validFrom'),
+    validUntil: date('validUntil'),
+    ...(expectedUpdate === undefined ? {} : { expectedUpdate: validityDate(expectedUpdate, at(viPath, 'expectedUpdate'), deviations) }),
   };
   let status = optional(m, 'status');
   if (status === null) {

@@ -31,11 +31,14 @@ export const MdocCheckId = {
   ISSUER_SIGNATURE: 'ISSUER_SIGNATURE',
   /** The MSO is its CDDL shape. */
   MSO_STRUCTURE: 'MSO_STRUCTURE',
-  /** MSO version is "1.0". */
+  /** MSO version is "1.0" (or "1.x", read as 1.0 with the MSO_VERSION_MINOR deviation). */
   MSO_VERSION: 'MSO_VERSION',
   /** MSO docType equals the document's docType. */
   MSO_DOCTYPE: 'MSO_DOCTYPE',
-  /** signed ≤ now, validFrom ≤ now ≤ validUntil (within the clock skew), signed ≤ validFrom < validUntil. */
+  /**
+   * signed ≤ now, validFrom ≤ now ≤ validUntil (within the clock skew), validFrom < validUntil.
+   * (validFrom before signed is the VALIDITY_FROM_BEFORE_SIGNED deviation.)
+   */
   MSO_VALIDITY: 'MSO_VALIDITY',
   /** signed lies within the DS certificate's validity. */
   MSO_SIGNED_IN_DS_VALIDITY: 'MSO_SIGNED_IN_DS_VALIDITY',

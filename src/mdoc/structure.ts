@@ -6,6 +6,7 @@
 
 import { type CborMap, type CborValue, decode, EncodedCbor, TDate } from '../cbor/index.js';
 import { CborError, MdocError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 
 /** Throw `ERR_MDOC_STRUCTURE` at `path`. */
 export function structureError(path: string, message: string, cause?: unknown): never {
@@ -128,5 +129,17 @@ export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
 export function closed(map: CborMap, allowed: readonly string[], path: string): void {
   for (const k of map.keys()) {
     if (typeof k !== 'string' || !allowed.includes(k)) structureError(path, `unexpected member ${typeof k === 'string' ? JSON.stringify(k) : describe(k)}`);
+  }
+}
+
+/**
+ * Read past keys outside `allowed` in an unsigned map whose CDDL has no extension point
+ * (DeviceResponse, Document, IssuerSigned, DeviceSigned): each is ignored and recorded as the
+ * `UNKNOWN_MEMBER` deviation, so the caller sees what was left unread.
+ */
+export function unknownMembers(map: CborMap, allowed: readonly string[], path: string, deviations: Deviation[]): void {
+  for (const k of map.keys()) {
+    if (typeof k === 'string' && allowed.includes(k)) continue;
+    deviations.push({ id: MdocDeviation.UNKNOWN_MEMBER, path, detail: `member ${typeof k === 'string' ? JSON.stringify(k) : describe(k as CborValue)} is not in the CDDL: ignored` });
   }
 }

@@ -153,7 +153,6 @@ function validityProblem(mso: MobileSecurityObject, now: Date, skewMs: number): 
   if (signed.date.getTime() > t + skewMs) return `signed ${signed.text} is in the future`;
   if (validFrom.date.getTime() > t + skewMs) return `not valid before ${validFrom.text}`;
   if (validUntil.date.getTime() < t - skewMs) return `expired at ${validUntil.text}`;
-  if (validFrom.date < signed.date) return `validFrom ${validFrom.text} is before signed ${signed.text}`;
   if (validUntil.date <= validFrom.date) return `validUntil ${validUntil.text} is not after validFrom`;
   return undefined;
 }
@@ -363,11 +362,19 @@ export async function verifyIssuerPart(
   const checkedDocType = docType ?? mso?.docType;
   if (mso !== undefined) {
     for (const d of mso.deviations ?? []) list.deviation(d, ctx.tolerate);
-    list.add(C.MSO_VERSION, mso.version === '1.0', mso.version);
+    // A later minor version of 1 is read as 1.0 and named; any other version fails.
+    const minor = mso.version !== '1.0' && /^1\.\d{1,4}$/.test(mso.version);
+    list.add(C.MSO_VERSION, mso.version === '1.0' || minor, mso.version);
+    if (minor) list.deviation({ id: MdocDeviation.MSO_VERSION_MINOR, path: 'issuerAuth.payload.mso.version', detail: `version ${JSON.stringify(mso.version)} read as "1.0"` }, ctx.tolerate);
     if (docType === undefined) list.push({ id: C.MSO_DOCTYPE, status: 'skipped', required: true, detail: `no docType given; the MSO says ${mso.docType}` });
     else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
     const problem = validityProblem(mso, ctx.now, ctx.skewMs);
     list.add(C.MSO_VALIDITY, problem === undefined, problem);
+    // validFrom before signed (§9.1.2.4 says validFrom ≥ signed): the window against now is checked above all the same.
+    const { signed, validFrom } = mso.validityInfo;
+    if (validFrom.date < signed.date) {
+      list.deviation({ id: MdocDeviation.VALIDITY_FROM_BEFORE_SIGNED, path: 'issuerAuth.payload.mso.validityInfo', detail: `validFrom ${validFrom.text} is before signed ${signed.text}` }, ctx.tolerate);
+    }
     if (ds !== undefined) {
       const s = mso.validityInfo.signed.date;
       const within = s >= ds.notBefore && s <= ds.notAfter;

@@ -9,15 +9,15 @@
  * MAC) fails the check that needs it.
  */
 
-import type { CborValue } from '../cbor/index.js';
-import { verifyCoseMac0, verifyCoseSign1 } from '../cose/index.js';
+import { type CborValue, EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
+import { verifyCoseSign1 } from '../cose/index.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
-import { equalBytes } from '../internal/bytes.js';
-import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
+import { equalBytes, toHex } from '../internal/bytes.js';
+import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes, verifyDeviceMac } from './device-auth.js';
 import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
-import { type DeviceResponse, decodeDeviceResponse, type MdocDocument } from './device-response.js';
-import { MdocDeviation } from './deviations.js';
+import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './present.js';
 import { type Check, CheckList, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
@@ -35,6 +35,9 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
 
 const AGE_OVER = /^age_over_\d{2}$/;
 
+/** The device-signed namespaces of a document that has no deviceSigned. */
+const NO_NAMESPACES: DeviceNameSpaces = new Map();
+
 /** What the verifier has at hand for every document. */
 interface Context extends IssuerContext {
   readonly options: VerifyDeviceResponseOptions;
@@ -44,15 +47,33 @@ interface Context extends IssuerContext {
 }
 
 /**
+ * The other encodings a holder library may have signed its DeviceNameSpaces in: the
+ * received value in core deterministic encoding, and in preferred heads with the received
+ * key order. Only those that differ from the received bytes.
+ */
+function reencodings(nameSpaces: EncodedCbor<DeviceNameSpaces>): Uint8Array[] {
+  const value = nameSpaces.value;
+  const ordered = encodeOrderedMap([...value].map(([ns, items]) => [ns, new RawCbor(encodeOrderedMap([...items] as never))] as const));
+  const out: Uint8Array[] = [];
+  for (const bytes of [encode(value as never), ordered]) {
+    if (!equalBytes(bytes, nameSpaces.bytes) && !out.some((b) => equalBytes(b, bytes))) out.push(bytes);
+  }
+  return out;
+}
+
+/**
  * Check the device signature or MAC over `payload` (the DeviceAuthenticationBytes rebuilt
  * from the caller's transcript). An attached payload is accepted only when it is byte-equal
  * to `payload` (then the signature is checked over exactly those bytes, and the caller
  * reports the DEVICE_AUTH_ATTACHED_PAYLOAD deviation); any other attached payload fails.
+ * When a detached signature or MAC does not verify over the received DeviceNameSpacesBytes,
+ * it is tried over a re-encoding of the same value (DEVICE_NAMESPACES_REENCODED): only on
+ * that failure path, so a conformant response costs nothing more.
  */
-async function deviceAuthCheck(doc: MdocDocument, mso: MobileSecurityObject, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
+async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, mso: MobileSecurityObject, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
   const { options } = ctx;
   const deviceKey = mso.deviceKeyInfo.deviceKey;
-  const auth = doc.deviceSigned.deviceAuth;
+  const auth = deviceSigned.deviceAuth;
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   const message = 'deviceSignature' in auth ? auth.deviceSignature : auth.deviceMac;
   const attached = message.payload !== null;
@@ -60,20 +81,31 @@ async function deviceAuthCheck(doc: MdocDocument, mso: MobileSecurityObject, pay
     list.add(C.DEVICE_AUTH, false, 'the attached payload is not the DeviceAuthenticationBytes of this session and document');
     return;
   }
-  // With an attached payload (byte-equal, checked above) the signature is checked over it.
-  const detached = attached ? {} : { detachedPayload: payload };
+  if (!('deviceSignature' in auth) && options.eReaderKey === undefined) {
+    list.add(C.DEVICE_AUTH, false, 'deviceMac needs the reader ephemeral private key (eReaderKey)');
+    return;
+  }
   const how = attached ? ' (attached payload)' : '';
-  try {
+  let macKey: Uint8Array | undefined;
+  // With an attached payload (byte-equal, checked above) the signature is checked over it.
+  const verifyOver = async (detachedPayload: Uint8Array | undefined): Promise<Deviation[]> => {
     if ('deviceSignature' in auth) {
-      await verifyCoseSign1(auth.deviceSignature, { key: deviceKey, ...detached, ...backend });
-      list.add(C.DEVICE_AUTH, true, `deviceSignature${how}`);
-    } else if (options.eReaderKey === undefined) {
-      list.add(C.DEVICE_AUTH, false, 'deviceMac needs the reader ephemeral private key (eReaderKey)');
-    } else {
-      const key = await deriveEMacKey(options.eReaderKey, deviceKey as never, ctx.transcript!, options);
-      await verifyCoseMac0(auth.deviceMac, { key, ...detached, ...backend });
-      list.add(C.DEVICE_AUTH, true, `deviceMac${how}`);
+      await verifyCoseSign1(auth.deviceSignature, { key: deviceKey, ...(detachedPayload === undefined ? {} : { detachedPayload }), ...backend });
+      return [];
     }
+    macKey ??= await deriveEMacKey(options.eReaderKey!, deviceKey as never, ctx.transcript!, options);
+    return verifyDeviceMac(auth.deviceMac, macKey, detachedPayload, backend);
+  };
+  try {
+    let found: Deviation[];
+    try {
+      found = await verifyOver(attached ? undefined : payload);
+    } catch (e) {
+      if (attached || !isShomeiError(e) || (e.code !== 'ERR_COSE_SIGNATURE' && e.code !== 'ERR_COSE_MAC')) throw e;
+      found = await overReencoded(doc, deviceSigned, ctx, verifyOver, e);
+    }
+    list.add(C.DEVICE_AUTH, true, `${'deviceSignature' in auth ? 'deviceSignature' : 'deviceMac'}${how}`);
+    for (const d of found) list.deviation(d, ctx.tolerate);
   } catch (e) {
     if (!isShomeiError(e)) throw e;
     list.add(C.DEVICE_AUTH, false, errorText(e));
@@ -86,13 +118,35 @@ async function deviceAuthCheck(doc: MdocDocument, mso: MobileSecurityObject, pay
   }
 }
 
+/** Device authentication over a re-encoding of the received DeviceNameSpaces; throws `failure` when none verifies. */
+async function overReencoded(
+  doc: MdocDocument,
+  deviceSigned: DeviceSigned,
+  ctx: Context,
+  verifyOver: (payload: Uint8Array) => Promise<Deviation[]>,
+  failure: unknown,
+): Promise<Deviation[]> {
+  for (const bytes of reencodings(deviceSigned.nameSpaces)) {
+    const payload = deviceAuthenticationBytes(ctx.transcript!, doc.docType, EncodedCbor.wrap(bytes, null));
+    try {
+      const found = await verifyOver(payload);
+      const detail = `signed over DeviceNameSpacesBytes re-encoded as ${toHex(bytes.subarray(0, 8))}…, not the ${toHex(deviceSigned.nameSpaces.bytes.subarray(0, 8))}… sent`;
+      return [...found, { id: MdocDeviation.DEVICE_NAMESPACES_REENCODED, path: 'deviceSigned.nameSpaces', detail }];
+    } catch (e) {
+      if (!isShomeiError(e)) throw e;
+    }
+  }
+  throw failure;
+}
+
 async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undefined, ctx: Context): Promise<CheckList> {
   const list = new CheckList();
   if (mso === undefined) {
     list.add(C.DEVICE_AUTH, false, 'no MSO: the device key is unknown');
     return list;
   }
-  const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
+  const deviceSigned = doc.deviceSigned;
+  const deviceNameSpaces = deviceSigned?.nameSpaces.value ?? NO_NAMESPACES;
   // keyAuthorizations for device-signed elements (§9.1.2.4).
   // As sets: both lists can be as long as the (not yet verified) MSO makes them.
   const ka = mso.deviceKeyInfo.keyAuthorizations;
@@ -112,12 +166,16 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
   list.add(C.ELEMENTS_UNIQUE, both.length === 0, both.length === 0 ? undefined : `issuer- and device-signed: ${both.join(', ')}`);
 
   // DeviceAuth over DeviceAuthenticationBytes rebuilt from the caller's transcript (§9.1.3).
+  if (deviceSigned === undefined) {
+    list.add(C.DEVICE_AUTH, false, 'no deviceSigned: the document is not device-authenticated');
+    return list;
+  }
   if (ctx.transcript === undefined) {
     list.add(C.DEVICE_AUTH, false, ctx.transcriptError ?? 'no SessionTranscript given: device authentication cannot be checked');
     return list;
   }
-  const payload = deviceAuthenticationBytes(ctx.transcript, doc.docType, doc.deviceSigned.nameSpaces);
-  await deviceAuthCheck(doc, mso, payload, ctx, list);
+  const payload = deviceAuthenticationBytes(ctx.transcript, doc.docType, deviceSigned.nameSpaces);
+  await deviceAuthCheck(doc, deviceSigned, mso, payload, ctx, list);
   return list;
 }
 
@@ -129,7 +187,7 @@ function requestChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
   const requested = dr.itemsRequest.value.nameSpaces;
   const returned: [string, string, boolean][] = [];
   for (const [ns, items] of doc.issuerSigned.nameSpaces) for (const it of items) returned.push([ns, it.value.elementIdentifier, true]);
-  for (const [ns, items] of doc.deviceSigned.nameSpaces.value) for (const id of items.keys()) returned.push([ns, id, false]);
+  for (const [ns, items] of doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES) for (const id of items.keys()) returned.push([ns, id, false]);
   // Per namespace, the age_over_NN elements that answer a requested age_over_MM (the
   // nearest-value rule), worked out once: linear in what was returned.
   const ageAnswers = new Map<string, ReadonlySet<string>>();
@@ -156,7 +214,7 @@ async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<Verified
   requestChecks(doc, ctx, list);
   // Issuer and device values together, for the profile checks.
   const issued = issuerValues(doc.issuerSigned);
-  const deviceNameSpaces = doc.deviceSigned.nameSpaces.value;
+  const deviceNameSpaces = doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES;
   let values: ReadonlyMap<string, ReadonlyMap<string, CborValue>> = issued;
   if (deviceNameSpaces.size > 0) {
     const merged = new Map<string, Map<string, CborValue>>([...issued].map(([ns, m]) => [ns, new Map(m)]));

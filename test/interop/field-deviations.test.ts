@@ -7,8 +7,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encode } from '../../src/cbor/index.js';
-import { fromHex } from '../../src/internal/bytes.js';
+import { decode, encode } from '../../src/cbor/index.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/keys.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
 import { decodeDeviceResponse, encodeIssuerSigned, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, verifyIssuerSigned } from '../../src/mdoc/index.js';
 import { type FieldFixtures, generateFieldFixtures } from './field-fixtures.js';
 
@@ -19,7 +20,7 @@ const anchor = fromHex(fixtures.trust_anchor_hex);
 const transcript = fromHex(fixtures.session_transcript_hex);
 const now = new Date(fixtures.now);
 const verify = (hex: string, tolerate: readonly MdocDeviation[] = []) =>
-  verifyDeviceResponse(fromHex(hex), { trustAnchors: [anchor], sessionTranscript: transcript, now, tolerate });
+  verifyDeviceResponse(fromHex(hex), { trustAnchors: [anchor], sessionTranscript: transcript, eReaderKey: ecPrivateKeyFromScalar('P-256', fromHex(fixtures.reader_key_hex)), now, tolerate });
 
 const ALWAYS = ['RESPONSE_STRUCTURE', 'DS_CERTIFICATE', 'DS_CHAIN', 'ISSUER_SIGNATURE', 'MSO_STRUCTURE', 'MSO_VALIDITY', 'DIGEST_ALGORITHM', 'VALUE_DIGEST', 'DEVICE_AUTH', 'ISSUING_COUNTRY'];
 
@@ -31,9 +32,9 @@ describe('vectors/interop/mdoc-deviations.json', () => {
     expect(JSON.parse(text)).toEqual(fixtures);
   }, 60_000);
 
-  it('covers every deviation that a DeviceResponse can carry (EMPTY_DOCUMENTS is tested on its own)', () => {
+  it('covers every deviation that a DeviceResponse can carry (EMPTY_DOCUMENTS and DEVICE_SIGNED_MISSING, never valid, are tested on their own)', () => {
     const covered = new Set(fixtures.cases.map((c) => c.deviation));
-    expect(MDOC_DEVIATIONS.filter((d) => !covered.has(d))).toEqual(['EMPTY_DOCUMENTS']);
+    expect(MDOC_DEVIATIONS.filter((d) => !covered.has(d))).toEqual(['EMPTY_DOCUMENTS', 'DEVICE_SIGNED_MISSING']);
   });
 
   it('the baseline verifies with no tolerance (a DS without stateOrProvinceName and issuing_jurisdiction returned)', async () => {
@@ -73,7 +74,7 @@ describe('vectors/interop/mdoc-deviations.json', () => {
       const doc = decodeDeviceResponse(fromHex(c.hex)).documents[0]!;
       const bytes = encodeIssuerSigned(doc.issuerSigned);
       const strict = await verifyIssuerSigned(bytes, { trustAnchors: [anchor], now, docType: doc.docType });
-      const issuerSide = ['DEVICE_KEY_KID_TYPE', 'EMPTY_KEY_AUTHORIZATIONS', 'MSO_STATUS_NULL', 'MSO_UNTAGGED', 'X5CHAIN_BOTH_BUCKETS', 'X5CHAIN_CONFLICT', 'EMPTY_ISSUER_NAMESPACES'];
+      const issuerSide = ['VALIDITY_FROM_BEFORE_SIGNED', 'MSO_VERSION_MINOR', 'DEVICE_KEY_KID_TYPE', 'EMPTY_KEY_AUTHORIZATIONS', 'MSO_OPTIONAL_NULL', 'VALIDITY_DATE_UNTAGGED', 'VALIDITY_FULL_DATE', 'MSO_STATUS_NULL', 'MSO_UNTAGGED', 'X5CHAIN_BOTH_BUCKETS', 'X5CHAIN_CONFLICT', 'EMPTY_ISSUER_NAMESPACES'];
       const expectsDeviation = c.deviation !== null && issuerSide.includes(c.deviation);
       expect(strict.valid, c.name).toBe(!expectsDeviation);
       expect(strict.checks.some((x) => x.id === 'DEVICE_AUTH')).toBe(false);
@@ -98,5 +99,31 @@ describe('vectors/interop/mdoc-deviations.json', () => {
     const tolerated = await verifyDeviceResponse(bytes, { trustAnchors: [anchor], now, tolerate: ['EMPTY_DOCUMENTS'] });
     expect(tolerated.checks.find((c) => c.id === 'DEVIATION.EMPTY_DOCUMENTS')?.status).toBe('tolerated');
     expect(tolerated.valid).toBe(false);
+  });
+
+  it('a document with no deviceSigned is DEVICE_SIGNED_MISSING: every other check evaluated, never valid (DEVICE_AUTH fails), tolerated or not', async () => {
+    const baseline = fixtures.cases.find((c) => c.deviation === null)!;
+    const withoutDeviceSigned = (hex: string) => {
+      const resp = decode(fromHex(hex)) as Map<string, unknown>;
+      (resp.get('documents') as Map<string, unknown>[])[0]!.delete('deviceSigned');
+      return toHex(encode(resp as never));
+    };
+    const hex = withoutDeviceSigned(baseline.hex);
+    const strict = await verify(hex);
+    expect(strict.valid).toBe(false);
+    const all = [...strict.checks, ...strict.documents.flatMap((d) => d.checks)];
+    expect(all.filter((x) => x.required && x.status === 'failed').map((x) => x.id)).toEqual(['DEVIATION.DEVICE_SIGNED_MISSING', 'DEVICE_AUTH']);
+    for (const must of ALWAYS.filter((x) => x !== 'DEVICE_AUTH')) expect(all.some((x) => x.id === must && x.status === 'passed'), must).toBe(true);
+    expect(strict.documents[0]!.issuerSigned['org.iso.18013.5.1']?.family_name).toBe('Yamada');
+
+    const tolerated = await verify(hex, MDOC_DEVIATIONS);
+    expect(tolerated.valid).toBe(false);
+    const checks = tolerated.documents[0]!.checks;
+    expect(checks.find((x) => x.id === 'DEVIATION.DEVICE_SIGNED_MISSING')?.status).toBe('tolerated');
+    expect(checks.find((x) => x.id === 'DEVICE_AUTH')).toMatchObject({ status: 'failed', detail: 'no deviceSigned: the document is not device-authenticated' });
+
+    // The issuer side is still checked: a changed value fails its digest.
+    const tampered = await verify(withoutDeviceSigned(baseline.hostile.find((h) => h.fails === 'VALUE_DIGEST')!.hex), MDOC_DEVIATIONS);
+    expect(tampered.documents[0]!.checks.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['VALUE_DIGEST', 'DEVICE_AUTH']);
   });
 });

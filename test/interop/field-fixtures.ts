@@ -7,8 +7,8 @@
  * implementation's output; the README says which implementation class produces each case.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { type CborValue, decode, EncodedCbor, encode } from '../../src/cbor/index.js';
-import { buildSigStructure, CoseHeader, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
+import { type CborValue, decode, EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
+import { buildMacStructure, buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
@@ -16,6 +16,7 @@ import { concat, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import {
   buildDeviceResponse,
   type DeviceResponse,
+  deriveEMacKey,
   deviceAuthenticationBytes,
   encodeDeviceResponse,
   type IssuerSigned,
@@ -50,6 +51,8 @@ export interface FieldFixtures {
   readonly now: string;
   readonly trust_anchor_hex: string;
   readonly session_transcript_hex: string;
+  /** The reader's ephemeral P-256 private scalar (EReaderKey), to verify the deviceMac cases. */
+  readonly reader_key_hex: string;
   readonly cases: readonly FieldCase[];
 }
 
@@ -72,7 +75,7 @@ function fixedKey(label: string): EcPrivateKey {
   return ecPrivateKeyFromScalar('P-256', sha256(utf8Encode(`shomei interop fixture key: ${label}`)));
 }
 
-interface Parties {
+export interface Parties {
   readonly backend: CryptoBackend;
   readonly iaca: Certificate;
   readonly ds: Certificate;
@@ -82,9 +85,10 @@ interface Parties {
   readonly attackerIaca: Certificate;
   readonly attackerDs: Certificate;
   readonly transcript: Uint8Array;
+  readonly reader: EcPrivateKey;
 }
 
-async function parties(): Promise<Parties> {
+export async function parties(): Promise<Parties> {
   const backend = seededBackend('shomei interop fixtures v1');
   const iacaKey = fixedKey('iaca');
   const dsKey = fixedKey('ds');
@@ -99,10 +103,10 @@ async function parties(): Promise<Parties> {
   const attackerDs = await buildDocumentSigner({ iaca: attackerIaca, iacaKey: attacker, commonName: 'shomei interop DS', publicKey: publicKeyOf(attacker) as never, validity: dsValidity, crlUri: common.crlUri, backend, serialNumber: 2n });
   const st = [null, null, 'shomei interop fixtures'];
   const transcript = EncodedCbor.wrap(encode(st), st).tagged;
-  return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript };
+  return { backend, iaca, ds, dsKey, device: fixedKey('device'), attacker, attackerIaca, attackerDs, transcript, reader: fixedKey('reader') };
 }
 
-async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
+export async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
   return issueMdoc({
     docType: DOCTYPE,
     nameSpaces: { [NS]: { family_name: 'Yamada', given_name: 'Taro', issuing_country: 'JP', issuing_jurisdiction: 'JP-13', age_over_18: true } },
@@ -114,7 +118,7 @@ async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
 }
 
 /** A COSE_Sign1 array signed over exactly these headers (even ones the builder refuses, such as a label in both buckets). */
-async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
+export async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
   const protectedBytes = encodeProtectedHeaders(protectedHeaders);
   const signature = await backend.ecdsaSign(key, 'SHA-256', buildSigStructure(protectedBytes, new Uint8Array(0), payload));
   return [protectedBytes, unprotected, detached ? null : payload, signature];
@@ -126,19 +130,21 @@ function msoMap(is: IssuerSigned): Map<string, CborValue> {
   return new Map(tagged.value as Map<string, CborValue>);
 }
 
-interface Resign {
+export interface Resign {
   readonly edit?: (mso: Map<string, CborValue>) => void;
   readonly untagged?: boolean;
   readonly protectedX5?: Uint8Array;
   readonly unprotectedX5?: Uint8Array;
   readonly key?: EcPrivateKey;
+  /** Rewrite the encoded MSO (before tag 24), e.g. to give it non-preferred heads. */
+  readonly rawMso?: (encoded: Uint8Array) => Uint8Array;
 }
 
 /** IssuerSigned with its MSO edited and IssuerAuth signed again by the DS (or `key`). */
-async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSigned> {
+export async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSigned> {
   const mso = msoMap(is);
   r.edit?.(mso);
-  const inner = encode(mso);
+  const inner = r.rawMso === undefined ? encode(mso) : r.rawMso(encode(mso));
   const payload = r.untagged ? inner : EncodedCbor.wrap(inner, mso).tagged;
   const prot = new Map<CborValue, CborValue>([[CoseHeader.alg, -7]]);
   if (r.protectedX5 !== undefined) prot.set(CoseHeader.x5chain, r.protectedX5);
@@ -149,7 +155,7 @@ async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<IssuerSi
   return { nameSpaces: is.nameSpaces, issuerAuth: { protectedBytes: arr[0] as Uint8Array, protectedHeaders, unprotectedHeaders: unprot, payload, signature: arr[3] as Uint8Array } };
 }
 
-async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
+export async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
   return buildDeviceResponse({
     documents: [{ issuerSigned: is, deviceKey: p.device }],
     elements: { [NS]: ['family_name', 'issuing_country', 'issuing_jurisdiction', 'age_over_18'] },
@@ -158,12 +164,61 @@ async function present(p: Parties, is: IssuerSigned): Promise<DeviceResponse> {
   });
 }
 
-function responseMap(r: DeviceResponse): Map<string, CborValue> {
+export function responseMap(r: DeviceResponse): Map<string, CborValue> {
   return new Map<string, CborValue>([
     ['version', r.version],
     ['documents', r.documents.map(documentValue)],
     ['status', r.status],
   ]);
+}
+
+/**
+ * `presented` with the first document's IssuerAuth replaced by `is`'s (DeviceAuthentication
+ * does not cover IssuerSigned, so the device signature stays valid). For MSOs that
+ * buildDeviceResponse itself would refuse to read.
+ */
+export function withIssuerAuth(presented: DeviceResponse, is: IssuerSigned): Uint8Array {
+  const r = responseMap(presented);
+  const doc = (r.get('documents') as Map<string, CborValue>[])[0]!;
+  (doc.get('issuerSigned') as Map<string, CborValue>).set('issuerAuth', coseSign1Value(is.issuerAuth));
+  return encode(r);
+}
+
+/** An edit of the MSO's validityInfo. */
+export function editValidity(f: (vi: Map<string, CborValue>) => void): Resign {
+  return {
+    edit: (mso) => {
+      const vi = new Map(mso.get('validityInfo') as Map<string, CborValue>);
+      f(vi);
+      mso.set('validityInfo', vi);
+    },
+  };
+}
+
+/**
+ * The response with its deviceSignature replaced by a deviceMac keyed with EMacKey from
+ * `deviceKey` and the reader's key, with protected alg `alg`, over the conformant
+ * MAC_structure or (`legacy`) over `["MAC0", protected, payload]`.
+ */
+async function deviceMacResponse(p: Parties, bytes: Uint8Array, deviceKey: EcPrivateKey, alg: number, legacy: boolean): Promise<Uint8Array> {
+  const resp = decode(bytes) as M;
+  const doc = firstDoc(resp);
+  const ds = doc.get('deviceSigned') as M;
+  const st = readSessionTranscript(p.transcript);
+  const payload = deviceAuthenticationBytes(st, doc.get('docType') as string, ds.get('nameSpaces') as EncodedCbor);
+  const key = await deriveEMacKey(deviceKey, publicKeyOf(p.reader) as never, st, { backend: p.backend });
+  const protectedBytes = encodeProtectedHeaders(new Map([[CoseHeader.alg, alg]]));
+  const structure = legacy ? encode(['MAC0', protectedBytes, payload]) : buildMacStructure(protectedBytes, new Uint8Array(0), payload);
+  const tag = await p.backend.hmac('SHA-256', key, structure);
+  ds.set('deviceAuth', new Map([['deviceMac', [protectedBytes, new Map(), null, tag]]]));
+  return encode(resp);
+}
+
+/** The response with DeviceNameSpacesBytes replaced by `bytes` (the device signature left as it was, over 24(<<a0>>)). */
+function deviceNameSpacesSent(bytes: Uint8Array, nameSpaces: Uint8Array): Uint8Array {
+  const resp = decode(bytes) as M;
+  (firstDoc(resp).get('deviceSigned') as M).set('nameSpaces', EncodedCbor.wrap(nameSpaces, decode(nameSpaces)));
+  return encode(resp);
 }
 
 // ---- tampering (generic CBOR surgery on the encoded response) ----
@@ -231,7 +286,7 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
       { name: 'IssuerAuth signed with a wrong key', hex: await tamperIssuerKey(p, bytes), fails: 'ISSUER_SIGNATURE' },
       ...extra,
     ];
-    if (deviation !== 'DEVICE_AUTH_ATTACHED_PAYLOAD') hostile.push({ name: 'deviceSignature by a wrong key', hex: await tamperDeviceKey(p, bytes), fails: 'DEVICE_AUTH' });
+    if (deviation !== 'DEVICE_AUTH_ATTACHED_PAYLOAD' && deviation !== 'DEVICE_MAC_ALG' && deviation !== 'DEVICE_MAC_STRUCTURE') hostile.push({ name: 'deviceSignature by a wrong key', hex: await tamperDeviceKey(p, bytes), fails: 'DEVICE_AUTH' });
     cases.push({ name, deviation, seen, hex: toHex(bytes), hostile: hostile.map((h) => ({ name: h.name, hex: toHex(h.hex), fails: h.fails })) });
   };
 
@@ -246,6 +301,10 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   const emptyErrors = responseMap(baseline);
   (emptyErrors.get('documents') as Map<string, CborValue>[])[0]!.set('errors', new Map());
   await add('empty errors map', 'EMPTY_ERRORS', 'wallets that always write errors', encode(emptyErrors));
+
+  const extraMember = responseMap(baseline);
+  extraMember.set('zkDocuments', [new Map([['docType', DOCTYPE]])]);
+  await add('member outside the CDDL', 'UNKNOWN_MEMBER', 'second-edition wallets that add zkDocuments or encryptedDocuments (not processed by shomei), and wallets that add members of their own', encode(extraMember));
 
   const emptyNs = responseMap(baseline);
   const isMap = (emptyNs.get('documents') as Map<string, CborValue>[])[0]!.get('issuerSigned') as Map<string, CborValue>;
@@ -286,6 +345,38 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   const statusNull = await resign(p, base, { edit: (mso) => mso.set('status', null) });
   await add('MSO status null', 'MSO_STATUS_NULL', "a platform vendor's developer test documents", encodeDeviceResponse(await present(p, statusNull)));
 
+  const optionalNull = await resign(p, base, editValidity((vi) => vi.set('expectedUpdate', null)));
+  await add('expectedUpdate null', 'MSO_OPTIONAL_NULL', 'issuers that serialise an unset optional member as null', withIssuerAuth(baseline, optionalNull));
+
+  // validUntil 2026-07-01 (the issued one): untagged text, then a full-date; hostile: the same form, already past.
+  const expired = '2026-05-01';
+  const untaggedDate = await resign(p, base, editValidity((vi) => vi.set('validUntil', '2026-07-01T00:00:00Z')));
+  const untaggedExpired = await resign(p, base, editValidity((vi) => vi.set('validUntil', `${expired}T00:00:00Z`)));
+  await add('validUntil as untagged text', 'VALIDITY_DATE_UNTAGGED', 'issuers whose CBOR library writes a date string without tag 0', withIssuerAuth(baseline, untaggedDate), [
+    { name: 'untagged validUntil in the past', hex: withIssuerAuth(baseline, untaggedExpired), fails: 'MSO_VALIDITY' },
+  ]);
+  const fullDate = await resign(p, base, editValidity((vi) => vi.set('validUntil', new FullDate('2026-07-01'))));
+  const fullDateExpired = await resign(p, base, editValidity((vi) => vi.set('validUntil', new FullDate(expired))));
+  await add('validUntil as a full-date', 'VALIDITY_FULL_DATE', 'issuers that write the validity dates with their date-only type (tag 1004)', withIssuerAuth(baseline, fullDate), [
+    { name: 'full-date validUntil in the past', hex: withIssuerAuth(baseline, fullDateExpired), fails: 'MSO_VALIDITY' },
+  ]);
+
+  // signed at NOW, validFrom a day earlier; hostile: the same, with validFrom after the validation time.
+  const fromBefore = await resign(p, base, editValidity((vi) => vi.set('validFrom', TDate.fromDate(new Date(NOW.getTime() - DAY)))));
+  const fromLater = await resign(p, base, editValidity((vi) => {
+    vi.set('signed', TDate.fromDate(new Date(NOW.getTime() + 3 * DAY)));
+    vi.set('validFrom', TDate.fromDate(new Date(NOW.getTime() + 2 * DAY)));
+  }));
+  await add('validFrom before signed', 'VALIDITY_FROM_BEFORE_SIGNED', 'issuers that backdate validFrom or serve credentials from a pre-signed pool (animo openid4vc-playground#131)', withIssuerAuth(baseline, fromBefore), [
+    { name: 'validFrom before signed, both after the validation time', hex: withIssuerAuth(baseline, fromLater), fails: 'MSO_VALIDITY' },
+  ]);
+
+  const minor = await resign(p, base, { edit: (mso) => mso.set('version', '1.1') });
+  const major = await resign(p, base, { edit: (mso) => mso.set('version', '2.0') });
+  await add('MSO version 1.1', 'MSO_VERSION_MINOR', 'issuers tested only against verifiers that check the major version', withIssuerAuth(baseline, minor), [
+    { name: 'MSO version 2.0', hex: withIssuerAuth(baseline, major), fails: 'MSO_VERSION' },
+  ]);
+
   const untagged = await resign(p, base, { untagged: true });
   await add('untagged MSO payload', 'MSO_UNTAGGED', 'older issuer libraries that sign the MSO bytes without tag 24', encodeDeviceResponse(await present(p, untagged)));
 
@@ -303,11 +394,26 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     { name: 'attached payload of another session', hex: await attachedDeviceSignature(p, baselineBytes, true), fails: 'DEVICE_AUTH' },
   ]);
 
+  // auth0 < 3 sends an empty DeviceNameSpaces as map16 (b9 00 00) and signs over a0.
+  const withDeviceElement = encode(new Map([[NS, new Map([['age_over_18', false]])]]));
+  await add('DeviceNameSpaces sent as map16, signed as a0', 'DEVICE_NAMESPACES_REENCODED', 'holder libraries that sign a re-encoding of what they send (@auth0/mdl before 3.0)', deviceNameSpacesSent(baselineBytes, Uint8Array.of(0xb9, 0x00, 0x00)), [
+    { name: 'a device-signed element added after signing', hex: deviceNameSpacesSent(baselineBytes, withDeviceElement), fails: 'DEVICE_AUTH' },
+  ]);
+
+  // owf 0.6.0's holder MAC has both faults at once (test/interop/owf.test.ts); here one at a time.
+  await add('deviceMac with the device key alg', 'DEVICE_MAC_ALG', 'holder libraries that write the device key alg (ES256) into the deviceMac (@owf/mdoc 0.6.0)', await deviceMacResponse(p, baselineBytes, p.device, -7, false), [
+    { name: 'deviceMac keyed from another device key', hex: await deviceMacResponse(p, baselineBytes, p.attacker, -7, false), fails: 'DEVICE_AUTH' },
+  ]);
+  await add('deviceMac without external_aad in MAC_structure', 'DEVICE_MAC_STRUCTURE', 'holder libraries that leave an empty external_aad out of MAC_structure (@owf/mdoc 0.6.0)', await deviceMacResponse(p, baselineBytes, p.device, 5, true), [
+    { name: 'legacy deviceMac keyed from another device key', hex: await deviceMacResponse(p, baselineBytes, p.attacker, 5, true), fails: 'DEVICE_AUTH' },
+  ]);
+
   return {
     description: 'Generated by test/interop/field-fixtures.ts (see README.md). Each case reproduces one named deviation; hostile variants must never verify.',
     now: FIXTURE_NOW,
     trust_anchor_hex: toHex(p.iaca.der),
     session_transcript_hex: toHex(p.transcript),
+    reader_key_hex: toHex(p.reader.d),
     cases,
   };
 }

@@ -6,7 +6,7 @@
  * stateOrProvinceName (ISO/IEC 18013-5 Annex B: optional in the DS).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
+import { EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
@@ -91,6 +91,36 @@ describe('decoders read past deviations and record them', () => {
     expect(decoded.deviations?.map((d) => d.id)).toEqual(['DEVICE_KEY_KID_TYPE', 'MSO_STATUS_NULL']);
     expect(decoded.status).toBeUndefined();
     expect(decoded.deviceKeyInfo.deviceKey).toEqual(publicKeyOf(device));
+  });
+
+  it('null optional members read as absent (MSO_OPTIONAL_NULL); untagged and full-date validity read with their deviation; fractions and offsets are plain tdates', () => {
+    const at = (text: string) => new TDate(text);
+    const mso = new Map<string, unknown>([
+      ['version', '1.0'],
+      ['digestAlgorithm', 'SHA-256'],
+      ['valueDigests', new Map()],
+      ['deviceKeyInfo', new Map<string, unknown>([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])], ['keyAuthorizations', null], ['keyInfo', null]])],
+      ['docType', MDL],
+      ['validityInfo', new Map<string, unknown>([['signed', at('2026-01-01T00:00:00.000Z')], ['validFrom', '2026-01-01T09:00:00+09:00'], ['validUntil', FullDate.of(2026, 7, 1)], ['expectedUpdate', null]])],
+    ]);
+    const decoded = decodeMobileSecurityObject(mso as never);
+    expect(decoded.deviations?.map((d) => `${d.id} ${d.path}`)).toEqual([
+      'MSO_OPTIONAL_NULL mso.deviceKeyInfo.keyAuthorizations',
+      'MSO_OPTIONAL_NULL mso.deviceKeyInfo.keyInfo',
+      'MSO_OPTIONAL_NULL mso.validityInfo.expectedUpdate',
+      'VALIDITY_DATE_UNTAGGED mso.validityInfo.validFrom',
+      'VALIDITY_FULL_DATE mso.validityInfo.validUntil',
+    ]);
+    expect(decoded.deviceKeyInfo.keyAuthorizations).toBeUndefined();
+    expect(decoded.deviceKeyInfo.keyInfo).toBeUndefined();
+    expect(decoded.validityInfo.expectedUpdate).toBeUndefined();
+    expect(decoded.validityInfo.signed.date.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(decoded.validityInfo.validFrom.date.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(decoded.validityInfo.validUntil.date.toISOString()).toBe('2026-07-01T00:00:00.000Z');
+    // Text that is not a date-time stays a structure error.
+    const bad = new Map(mso);
+    bad.set('validityInfo', new Map<string, unknown>([['signed', '2026-01-01'], ['validFrom', at('2026-01-01T00:00:00Z')], ['validUntil', at('2026-07-01T00:00:00Z')]]));
+    expect(() => decodeMobileSecurityObject(bad as never)).toThrow(/validityInfo\.signed: expected a tdate/);
   });
 });
 

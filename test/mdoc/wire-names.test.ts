@@ -45,7 +45,7 @@ describe('holder: names from the request', () => {
       backend,
     });
     const doc = response.documents[0]!;
-    expect(doc.deviceSigned.nameSpaces.value.size).toBe(0);
+    expect(doc.deviceSigned!.nameSpaces.value.size).toBe(0);
     expect([...(doc.errors?.get(NS)?.keys() ?? [])].sort()).toEqual(['__proto__', 'constructor', 'toString']);
   });
 
