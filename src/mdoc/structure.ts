@@ -123,16 +123,6 @@ export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
 }
 
 /**
- * Refuse keys outside `allowed` in a map whose CDDL has no extension point: in unsigned
- * structures an unknown key is either damage or an attempt to hide a member.
- */
-export function closed(map: CborMap, allowed: readonly string[], path: string): void {
-  for (const k of map.keys()) {
-    if (typeof k !== 'string' || !allowed.includes(k)) structureError(path, `unexpected member ${typeof k === 'string' ? JSON.stringify(k) : describe(k)}`);
-  }
-}
-
-/**
  * Read past keys outside `allowed` in an unsigned map whose CDDL has no extension point
  * (DeviceResponse, Document, IssuerSigned, DeviceSigned): each is ignored and recorded as the
  * `UNKNOWN_MEMBER` deviation, so the caller sees what was left unread.
