@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/index.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import {
   decodeDeviceResponse,
@@ -27,7 +28,9 @@ const fixtures = JSON.parse(readFileSync(new URL('../../vectors/interop/mdoc-dev
 const anchor = fromHex(fixtures.trust_anchor_hex);
 const transcript = fromHex(fixtures.session_transcript_hex);
 const now = new Date(fixtures.now);
-const OPTIONS = { trustAnchors: [anchor], sessionTranscript: transcript, now, tolerate: MDOC_DEVIATIONS, waive: waivableCheckIds() } as const;
+// The reader's ephemeral key, so that the deviceMac cases verify too.
+const eReaderKey = ecPrivateKeyFromScalar('P-256', fromHex(fixtures.reader_key_hex));
+const OPTIONS = { trustAnchors: [anchor], sessionTranscript: transcript, eReaderKey, now, tolerate: MDOC_DEVIATIONS, waive: waivableCheckIds() } as const;
 const cases = fixtures.cases.map((c) => fromHex(c.hex));
 const issuerSigned = fixtures.cases.map((c) => {
   const doc = decodeDeviceResponse(fromHex(c.hex)).documents[0]!;
