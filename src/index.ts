@@ -22,4 +22,19 @@ export {
 export { defaultBackend, nobleBackend, webCryptoBackend } from './crypto/index.js';
 export type { CryptoBackend, PrivateKey, PublicKey } from './crypto/types.js';
 export { isShomeiError, ShomeiError, type ShomeiErrorCode } from './errors.js';
-export { MdocDeviation, verifyIssuerSigned, type VerifyIssuerSignedOptions, type VerifyIssuerSignedResult } from './mdoc/index.js';
+export {
+  assertValid,
+  type BuildDeviceResponseOptions,
+  buildDeviceRequest,
+  buildDeviceResponse,
+  decodeDeviceResponse,
+  type IssueMdocOptions,
+  issueMdoc,
+  MdocDeviation,
+  type VerifyDeviceResponseOptions,
+  verifyDeviceResponse,
+  verifyIssuerSigned,
+  type VerifyIssuerSignedOptions,
+  type VerifyIssuerSignedResult,
+} from './mdoc/index.js';
+export { HolderSession, type HolderSessionOptions, ReaderSession, type ReaderSessionOptions } from './session/index.js';
