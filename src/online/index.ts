@@ -39,8 +39,6 @@ export {
   type JweHeader,
 } from './jwe.js';
 export {
-  createOpenId4VpDcApiRequest,
-  createOpenId4VpDcApiResponse,
   type DcqlClaimsQuery,
   type DcqlCredentialQuery,
   type DcqlCredentialSetQuery,
@@ -48,6 +46,10 @@ export {
   MSO_MDOC_FORMAT,
   type MdocClaimQuery,
   type MdocCredentialQuery,
+} from './dcql.js';
+export {
+  createOpenId4VpDcApiRequest,
+  createOpenId4VpDcApiResponse,
   OPENID4VP_DC_API_PROTOCOL,
   type OpenId4VpClientMetadata,
   OpenId4VpCheckId,
