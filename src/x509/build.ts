@@ -124,7 +124,8 @@ function isPrivateKey(s: CertificateSigner): s is EcPrivateKey | OkpPrivateKey {
   return typeof s === 'object' && s !== null && 'kty' in s && 'd' in s;
 }
 
-function signerAlgorithm(signer: CertificateSigner, requested: 'ES256' | 'ES384' | 'ES512' | undefined): SignatureAlgorithmName {
+/** The signature algorithm a signer uses (internal; shared with the OCSP response builder). */
+export function signerAlgorithm(signer: CertificateSigner, requested: 'ES256' | 'ES384' | 'ES512' | undefined): SignatureAlgorithmName {
   if (isPrivateKey(signer)) {
     if (signer.kty === 'OKP') {
       if (signer.crv !== 'Ed25519') throw new TypeError('only Ed25519 OKP keys can sign certificates');
@@ -139,7 +140,8 @@ function signerAlgorithm(signer: CertificateSigner, requested: 'ES256' | 'ES384'
   return signer.algorithm;
 }
 
-async function sign(signer: CertificateSigner, alg: SignatureAlgorithmName, tbs: Uint8Array, backend: CryptoBackend): Promise<Uint8Array> {
+/** Sign TBS bytes, returning the signature in its X.509 form (internal; shared with the OCSP response builder). */
+export async function sign(signer: CertificateSigner, alg: SignatureAlgorithmName, tbs: Uint8Array, backend: CryptoBackend): Promise<Uint8Array> {
   if (isPrivateKey(signer)) {
     if (signer.kty === 'OKP') return backend.ed25519Sign(signer, tbs);
     return ecdsaRawToDer(await backend.ecdsaSign(signer, hashOfName(alg)!, tbs));
