@@ -28,7 +28,7 @@
  * transport. The response signature is checked over the received ResponseData bytes.
  */
 import { resolveBackend } from '../crypto/index.js';
-import type { BackendOptions, CryptoBackend, HashAlg } from '../crypto/types.js';
+import type { BackendOptions, CryptoBackend, } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { constantTimeEqual, equalBytes, toHex } from '../internal/bytes.js';
@@ -41,7 +41,6 @@ import {
   decodeOid,
   decodeSmallInteger,
   decodeTime,
-  encodeInteger,
   encodeOctetString,
   encodeOid,
   encodeSequence,
