@@ -28,6 +28,7 @@ import { encodeDigestInfo, rsaPkcs1VerifyDigest } from '../crypto/rsa.js';
 import type { BackendOptions, HashAlg, RsaPublicKey } from '../crypto/types.js';
 import { JpkiError, ShomeiError } from '../errors.js';
 import { JpkiPolicyOid } from './oids.js';
+import { checkJpkiCertificateStatus, checkStatusOptions, type JpkiStatusOptions, type JpkiStatusResult } from './cert-status.js';
 import { concat, constantTimeEqual, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
@@ -179,6 +180,8 @@ export const CmsCheckId = {
    */
   SIGNER_PURPOSE: 'SIGNER_PURPOSE',
   CERTIFICATE_CHAIN: 'CERTIFICATE_CHAIN',
+  /** With `options.status`: the signer certificate's OCSP / CRL status, judged by the caller's requirement. */
+  CERTIFICATE_STATUS: 'CERTIFICATE_STATUS',
 } as const;
 export type CmsCheckId = (typeof CmsCheckId)[keyof typeof CmsCheckId];
 
@@ -189,7 +192,7 @@ const WAIVABLE: readonly string[] = [CmsCheckId.DIGEST_ALGORITHM, CmsCheckId.SIG
 /** One check of a CMS signer. `waived`: it failed, and the caller waived it by name. */
 export interface CmsCheck {
   readonly id: CmsCheckId;
-  readonly status: 'passed' | 'failed' | 'unverifiable' | 'waived';
+  readonly status: 'passed' | 'failed' | 'unverifiable' | 'waived' | 'skipped';
   readonly detail?: string;
 }
 
@@ -199,6 +202,8 @@ export interface CmsSignerReport {
   readonly signingTime?: Date;
   readonly checks: readonly CmsCheck[];
   readonly chain?: ChainReport;
+  /** The status checks (OCSP, CRL), with `options.status`. */
+  readonly status?: JpkiStatusResult;
 }
 
 /** The result of {@link verifyDetachedCms}. */
@@ -222,6 +227,8 @@ export interface VerifyCmsOptions extends BackendOptions {
    * what was accepted; nothing else (signature, digest, chain) can be waived.
    */
   readonly waive?: readonly CmsWaivableCheck[];
+  /** Check the signer certificate's status (OCSP and/or CRLs; see `JpkiStatusOptions`). Needs anchors. */
+  readonly status?: JpkiStatusOptions;
 }
 
 /** Why a signer certificate is (not) a signature certificate; undefined when it is. */
@@ -312,6 +319,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
   const backend = resolveBackend(options);
   const waive = new Set<string>(options.waive ?? []);
   for (const id of waive) if (!WAIVABLE.includes(id)) throw new RangeError(`options.waive: ${JSON.stringify(id)} cannot be waived (only ${WAIVABLE.join(', ')})`);
+  checkStatusOptions(options.status, 'options.status');
   /** A failed check, or `waived` when the caller waived it by id. */
   const failedOr = (id: CmsWaivableCheck, problem: string, accepted: string): CmsCheck =>
     waive.has(id) ? { id, status: 'waived', detail: `${accepted} (waived: ${problem})` } : { id, status: 'failed', detail: problem };
@@ -402,6 +410,17 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       const failed = chain.checks.find((c) => c.status === 'failed');
       checks.push({ id: 'CERTIFICATE_CHAIN', status: chain.valid ? 'passed' : 'failed', ...(failed ? { detail: `${failed.id}: ${failed.detail ?? ''}` } : {}) });
     }
+    let status: JpkiStatusResult | undefined;
+    if (options.status !== undefined) {
+      if (cert === null || chain === undefined || !chain.valid || chain.path.length < 2) {
+        checks.push({ id: 'CERTIFICATE_STATUS', status: 'unverifiable', detail: 'needs a signer certificate whose chain to a given anchor holds' });
+      } else {
+        status = await checkJpkiCertificateStatus(cert, chain.path[1]!, options.status, { now: options.now ?? new Date(), clockSkewSeconds: 0, backend });
+        const verdict = status.checks.at(-1)!;
+        const failedSource = status.checks.find((c) => c.status === 'failed' && c.required);
+        checks.push({ id: 'CERTIFICATE_STATUS', status: verdict.status, detail: failedSource?.detail ?? verdict.detail ?? '' });
+      }
+    }
     const st = attrs.get(CmsOid.signingTime);
     let signingTime: Date | undefined;
     try {
@@ -409,7 +428,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     } catch {
       signingTime = undefined;
     }
-    signers.push({ certificate: cert, ...(signingTime ? { signingTime } : {}), checks, ...(chain ? { chain } : {}) });
+    signers.push({ certificate: cert, ...(signingTime ? { signingTime } : {}), checks, ...(chain ? { chain } : {}), ...(status ? { status } : {}) });
   }
   const all = signers.flatMap((s) => s.checks);
   const status = all.some((c) => c.status === 'failed') ? 'invalid' : all.some((c) => c.status === 'unverifiable') ? 'unverifiable' : 'valid';

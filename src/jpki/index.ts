@@ -142,3 +142,22 @@ export {
   type VpcdConnection,
   type VpcdOptions,
 } from './simulator/index.js';
+export {
+  checkJpkiCertificateStatus,
+  directoryNameDistributionPoints,
+  type JpkiCheck,
+  type JpkiCheckStatus,
+  type JpkiOcspOptions,
+  JpkiStatusCheckId,
+  type JpkiStatusOptions,
+  type JpkiStatusRequirement,
+  type JpkiStatusResult,
+} from './cert-status.js';
+export {
+  type JpkiAuthenticationInput,
+  type JpkiAuthenticationResult,
+  JpkiAuthCheckId,
+  type VerifyJpkiAuthenticationOptions,
+  verifyJpkiAuthentication,
+} from './verify-auth.js';
+export { TestJpkiCa, type TestOcspResponseOptions, type TestOcspSigner } from './simulator/index.js';

@@ -13,6 +13,7 @@ export { TEST_AUTH_CA_NAME, TEST_SIGN_CA_NAME, buildTestCertificates } from './t
 export { type CardDataShape, TEST_CVC_ISSUER, testCvcAnchors } from './card-files.js';
 export { type AccessRule, VIRTUAL_CARD_ATR_HEX, type VirtualCardCertificates, type VirtualCardOptions, VirtualMyNumberCard } from './virtual-card.js';
 export { connectVpcd, type VpcdConnection, type VpcdOptions } from './vpcd.js';
+export { TestJpkiCa, type TestOcspResponseOptions, type TestOcspSigner } from './test-ca.js';
 
 /** Options of {@link createVirtualMyNumberCard}. */
 export interface CreateVirtualCardOptions {
