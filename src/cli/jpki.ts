@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashAlg } from '../crypto/types.js';
+import type { OcspTransport } from '../x509/ocsp.js';
 import { derToPem } from '../x509/pem.js';
 import { decodeJpkiCertificate } from '../jpki/certificates.js';
 import { MyNumberCard } from '../jpki/my-number-card.js';
@@ -18,6 +19,7 @@ import { DEFAULT_TEST_IDENTITY, createVirtualMyNumberCard, connectVpcd, VIRTUAL_
 import { verificationCodeB } from '../jpki/verification-code.js';
 import type { CardTransport } from '../jpki/transport.js';
 import { type Command, flag, parse, readInput, str, UsageError } from './io.js';
+import { httpOcspTransport, JPKI_VERIFY_HELP, verifyAuthCommand, verifyCmsCommand } from './jpki-verify.js';
 
 /** Reads one PIN for a prompt; injectable for tests. */
 export type PinReader = (prompt: string) => Promise<string>;
@@ -33,6 +35,8 @@ export interface JpkiCliDeps {
   readonly openCard: (options: { reader?: string; virtual: boolean }) => Promise<CardSession>;
   readonly pinReader: (fromStdin: boolean) => PinReader;
   readonly out: (text: string) => void;
+  /** OCSP transport of `verify-auth` / `verify-cms` (default HTTP POST). */
+  readonly ocspTransport?: OcspTransport;
 }
 
 let stdinLines: string[] | undefined;
@@ -159,7 +163,7 @@ The My Number Card's JPKI-AP (公的個人認証AP) through a PC/SC reader.
                              serve the virtual test card to pcscd's vpcd driver
                              (default 127.0.0.1:35963); prints one JSON line with the
                              TEST identity and PINs, then runs until killed
-
+${JPKI_VERIFY_HELP}
 Options for the card subcommands:
   --reader NAME      use the first reader whose name contains NAME
   --virtual          use the built-in virtual TEST card instead of a reader
@@ -271,6 +275,10 @@ export function jpkiCommand(deps: JpkiCliDeps = defaultDeps): Command {
           });
           return 0;
         }
+        case 'verify-auth':
+          return verifyAuthCommand(rest, { out: deps.out, transport: deps.ocspTransport ?? httpOcspTransport });
+        case 'verify-cms':
+          return verifyCmsCommand(rest, { out: deps.out, transport: deps.ocspTransport ?? httpOcspTransport });
         default:
           throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand ${sub}`);
       }
