@@ -88,8 +88,6 @@ export const X509ErrorCodes = [
   'ERR_X509_CRL',
   /** An OCSP response that cannot be used (not successful, unauthorised responder, bad signature, stale, nonce); `check` says which. */
   'ERR_X509_OCSP',
-  /** The injected OCSP transport failed or returned no response. */
-  'ERR_X509_OCSP_UNAVAILABLE',
 ] as const;
 
 /** mdoc layer codes (`shomei/mdoc`). */

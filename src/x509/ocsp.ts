@@ -690,6 +690,9 @@ export interface CheckOcspOptions extends BackendOptions {
   readonly cache?: OcspCache;
 }
 
+/** A transport failure inside {@link checkOcsp}: reported as `unavailable`, never thrown to the caller. */
+class TransportFailure extends Error {}
+
 /** The outcome of {@link checkOcsp}. */
 export type OcspCheck =
   | { readonly status: 'good' | 'revoked' | 'unknown'; readonly url: string; readonly response: OcspVerified; readonly cached: boolean }
@@ -718,9 +721,9 @@ export async function checkOcsp(certificate: Certificate | Uint8Array, issuer: C
     try {
       bytes = await options.transport(request.der, url);
     } catch (e) {
-      throw new X509Error('ERR_X509_OCSP_UNAVAILABLE', `the OCSP transport failed for ${url}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new TransportFailure(`the OCSP transport failed for ${url}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (!(bytes instanceof Uint8Array)) throw new X509Error('ERR_X509_OCSP_UNAVAILABLE', `the OCSP transport returned no bytes for ${url}`);
+    if (!(bytes instanceof Uint8Array)) throw new TransportFailure(`the OCSP transport returned no bytes for ${url}`);
     return verifyOcspResponse(bytes, {
       certificate: cert,
       issuer: ca,
@@ -743,7 +746,7 @@ export async function checkOcsp(certificate: Certificate | Uint8Array, issuer: C
           });
     return { status: response.certStatus.status, url, response, cached };
   } catch (e) {
-    if (e instanceof X509Error && e.code === 'ERR_X509_OCSP_UNAVAILABLE') return { status: 'unavailable', url, reason: e.message };
+    if (e instanceof TransportFailure) return { status: 'unavailable', url, reason: e.message };
     if (e instanceof X509Error && e.code === 'ERR_X509_OCSP') return { status: 'unusable', url, problem: e.check as OcspProblem, reason: e.message };
     if (e instanceof X509Error && e.code === 'ERR_X509_PARSE') return { status: 'unusable', url, problem: 'MALFORMED', reason: `the OCSP response does not decode: ${e.message}` };
     throw e;
