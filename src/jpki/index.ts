@@ -160,4 +160,4 @@ export {
   type VerifyJpkiAuthenticationOptions,
   verifyJpkiAuthentication,
 } from './verify-auth.js';
-export { TestJpkiCa, type TestOcspResponseOptions, type TestOcspSigner } from './simulator/index.js';
+export { buildTestCertificates, TestJpkiCa, type TestOcspResponseOptions, type TestOcspSigner } from './simulator/index.js';
