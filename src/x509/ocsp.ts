@@ -118,6 +118,8 @@ const OID_HASH: ReadonlyMap<string, OcspHash> = new Map(Object.entries(HASH_OID)
 export const MAX_OCSP_RESPONSE_SIZE = 256 * 1024;
 /** Most SingleResponses, responder certificates and extensions read from one response. */
 const MAX_ITEMS = 64;
+/** Most certificates matching the ResponderID that are checked as a delegated responder. */
+const MAX_RESPONDER_CANDIDATES = 4;
 /** RFC 8954 §2.1: a nonce has 1 to 32 octets. */
 export const MAX_OCSP_NONCE_LENGTH = 32;
 
@@ -589,8 +591,11 @@ export async function verifyOcspResponse(response: OcspResponse | Uint8Array, op
     signer = ca;
   } else {
     const problems: string[] = [];
+    let tried = 0;
     for (const c of basic.certs) {
       if (!(await identifies(basic.responderId, c, backend))) continue;
+      // A hostile response can send many certificates that all match the ResponderID: each costs a signature check.
+      if (++tried > MAX_RESPONDER_CANDIDATES) break;
       if (!equalBytes(c.issuer.der, ca.subject.der)) problems.push(`${c.subject.text} was not issued by ${ca.subject.text}`);
       else if (!equalBytes(c.signatureAlgorithm.der, c.tbsSignatureAlgorithm.der) || !(await verifySignedData(c.signatureAlgorithm, c.tbs, c.signature, ca.publicKey, backend))) {
         problems.push(`${c.subject.text} is not signed by the issuing CA's key`);

@@ -117,3 +117,29 @@ describe('hostile OCSP responses', () => {
     expect(() => decodeOcspResponse('x' as never)).toThrow(TypeError);
   });
 });
+
+describe('hostile OCSP responder candidates', () => {
+  it('checks at most 4 certificates that match the ResponderID, each a signature verification', async () => {
+    const k = await key(backend, 'P-256', 22);
+    const fakes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        buildCertificate({ subject: { CN: 'responder' }, issuer: ca, serialNumber: BigInt(100 + i), notBefore: T0, notAfter: days(T0, 3650), publicKey: publicKeyOf(k), signer: k, extKeyUsage: [ExtKeyUsageOid.ocspSigning], backend }),
+      ),
+    );
+    const req = await buildOcspRequest(leaf, ca, { nonce, backend });
+    const der = await buildOcspResponse({
+      responses: [{ certId: req.certId, certStatus: { status: 'good' }, thisUpdate: days(NOW, -1), nextUpdate: days(NOW, 1) }],
+      responderCertificate: responder,
+      responderId: 'byName',
+      signer: k,
+      certs: [...fakes, responder],
+      producedAt: NOW,
+      nonce,
+      backend,
+    });
+    let verifications = 0;
+    const counting = { ...backend, ecdsaVerify: (...a: Parameters<typeof backend.ecdsaVerify>) => (verifications++, backend.ecdsaVerify(...a)) };
+    await expect(verifyOcspResponse(der, { certificate: leaf, issuer: ca, nonce, now: NOW, backend: counting })).rejects.toMatchObject({ code: 'ERR_X509_OCSP', check: 'RESPONDER' });
+    expect(verifications).toBe(4);
+  });
+});
