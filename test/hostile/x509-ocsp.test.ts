@@ -138,7 +138,13 @@ describe('hostile OCSP responder candidates', () => {
       backend,
     });
     let verifications = 0;
-    const counting = { ...backend, ecdsaVerify: (...a: Parameters<typeof backend.ecdsaVerify>) => (verifications++, backend.ecdsaVerify(...a)) };
+    const counting = {
+      ...backend,
+      ecdsaVerify: (...a: Parameters<typeof backend.ecdsaVerify>) => {
+        verifications++;
+        return backend.ecdsaVerify(...a);
+      },
+    };
     await expect(verifyOcspResponse(der, { certificate: leaf, issuer: ca, nonce, now: NOW, backend: counting })).rejects.toMatchObject({ code: 'ERR_X509_OCSP', check: 'RESPONDER' });
     expect(verifications).toBe(4);
   });
