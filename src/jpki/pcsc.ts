@@ -7,9 +7,9 @@
  *
  * Reserving the card (issue 14): pcsclite 1.0.1 binds SCardConnect, SCardDisconnect,
  * SCardTransmit, SCardControl and SCardGetStatusChange, and no SCardBeginTransaction /
- * SCardEndTransaction (nor does @pokusew/pcsclite, which nfc-pcsc builds on, nor
- * `smartcard` 3.7, which adds only SCardReconnect; `pcsc-mini` 0.1 has `card.transaction()`
- * but would replace the binding the CI builds). So {@link PcscTransport.transaction} takes
+ * SCardEndTransaction (nor does @pokusew/pcsclite, which nfc-pcsc builds on, nor tomkp's
+ * `smartcard`, whose card binding adds only SCardReconnect; `pcsc-mini` 0.1 has
+ * `card.transaction()` but would replace the binding the CI builds). So {@link PcscTransport.transaction} takes
  * the card with an exclusive connection instead (PC/SC `SCARD_SHARE_EXCLUSIVE`, which
  * pcsc-lite grants only when no other client is connected, and which blocks every other
  * client's commands while held): disconnect leaving the card powered, connect exclusively
