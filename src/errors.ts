@@ -149,6 +149,8 @@ export const ApduErrorCodes = [
   'ERR_APDU_STATUS',
   /** The transport failed (reader removed, card removed, I/O error). */
   'ERR_APDU_TRANSPORT',
+  /** Another client kept the card (PC/SC) longer than the transport waits to reserve it for a PIN or signing sequence. */
+  'ERR_APDU_CARD_BUSY',
 ] as const;
 
 /** JPKI and My Number Card application codes (`shomei/jpki`). */
@@ -159,6 +161,8 @@ export const JpkiErrorCodes = [
   'ERR_JPKI_PIN_BLOCKED',
   /** Refused to send a PIN because only one try is left and `allowLastTry` was not given. */
   'ERR_JPKI_LAST_TRY',
+  /** The data is readable only after a PIN that was not given (the auth certificate of an Android JPKI token); nothing was sent past the token read. */
+  'ERR_JPKI_PIN_REQUIRED',
   /** A PIN or password that does not meet the applet's format, rejected before sending. */
   'ERR_JPKI_PIN_FORMAT',
   /** Card data (TLV, token, certificate file) that does not parse. */

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import type { HashAlg } from '../crypto/types.js';
 import type { OcspTransport } from '../x509/ocsp.js';
 import { derToPem } from '../x509/pem.js';
+import { isShomeiError } from '../errors.js';
 import { decodeJpkiCertificate } from '../jpki/certificates.js';
 import { MyNumberCard } from '../jpki/my-number-card.js';
+import { authCertificateNeedsPin, type TokenKind } from '../jpki/token.js';
 import { openPcscTransport, type PcscOptions } from '../jpki/pcsc.js';
 import { DEFAULT_TEST_IDENTITY, createVirtualMyNumberCard, connectVpcd, VIRTUAL_CARD_ATR_HEX } from '../jpki/simulator/index.js';
 import { verificationCodeB } from '../jpki/verification-code.js';
@@ -32,7 +34,7 @@ export interface CardSession {
 
 /** What the JPKI commands depend on (replaced in tests). */
 export interface JpkiCliDeps {
-  readonly openCard: (options: { reader?: string; virtual: boolean }) => Promise<CardSession>;
+  readonly openCard: (options: { reader?: string; virtual: boolean; android?: boolean }) => Promise<CardSession>;
   readonly pinReader: (fromStdin: boolean) => PinReader;
   readonly out: (text: string) => void;
   /** OCSP transport of `verify-auth` / `verify-cms` (default HTTP POST). */
@@ -85,8 +87,10 @@ function promptPin(prompt: string): Promise<string> {
  * PC/SC is unavailable (pcsclite not installed, pcscd not running), which the CLI prints
  * with its code.
  */
-export async function openCardSession(options: { reader?: string; virtual: boolean }, pcsc: Pick<PcscOptions, 'pcsclite' | 'timeoutMs'> = {}): Promise<CardSession> {
-  const transport = options.virtual ? await createVirtualMyNumberCard() : await openPcscTransport({ ...pcsc, ...(options.reader === undefined ? {} : { reader: options.reader }) });
+export async function openCardSession(options: { reader?: string; virtual: boolean; android?: boolean }, pcsc: Pick<PcscOptions, 'pcsclite' | 'timeoutMs'> = {}): Promise<CardSession> {
+  const transport = options.virtual
+    ? await createVirtualMyNumberCard(options.android === true ? { token: 'android' } : {})
+    : await openPcscTransport({ ...pcsc, ...(options.reader === undefined ? {} : { reader: options.reader }) });
   return { transport, close: () => transport.close() };
 }
 
@@ -101,6 +105,7 @@ export const defaultDeps: JpkiCliDeps = {
 export const CARD_OPTIONS = {
   reader: { type: 'string' },
   virtual: { type: 'boolean', default: false },
+  android: { type: 'boolean', default: false },
   'pin-stdin': { type: 'boolean', default: false },
   'allow-last-try': { type: 'boolean', default: false },
 } as const;
@@ -108,7 +113,9 @@ export const CARD_OPTIONS = {
 /** Open the card, run `f`, close the card. */
 export async function withCard<T>(deps: JpkiCliDeps, args: ReturnType<typeof parse>, f: (card: MyNumberCard, transport: CardTransport) => Promise<T>): Promise<T> {
   const reader = str(args, 'reader');
-  const session = await deps.openCard({ ...(reader === undefined ? {} : { reader }), virtual: flag(args, 'virtual') });
+  const android = flag(args, 'android');
+  if (android && !flag(args, 'virtual')) throw new UsageError('--android selects the virtual Android token: use it with --virtual');
+  const session = await deps.openCard({ ...(reader === undefined ? {} : { reader }), virtual: flag(args, 'virtual'), ...(android ? { android } : {}) });
   try {
     return await f(new MyNumberCard(session.transport), session.transport);
   } finally {
@@ -117,6 +124,23 @@ export async function withCard<T>(deps: JpkiCliDeps, args: ReturnType<typeof par
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+const AUTH_PIN_PROMPT = 'User authentication PIN (4 digits): ';
+
+/**
+ * The auth certificate, asking for the auth PIN where the token needs it: at once for a
+ * token known to (the Android token, `kind`), or when the read answers
+ * `ERR_JPKI_PIN_REQUIRED` (a token nobody has documented).
+ */
+async function readAuthCertificateAsking(card: MyNumberCard, kind: TokenKind | undefined, readPin: PinReader, allowLastTry: boolean): Promise<Uint8Array> {
+  if (kind !== undefined && authCertificateNeedsPin(kind)) return card.readAuthCertificate({ pin: await readPin(AUTH_PIN_PROMPT), allowLastTry });
+  try {
+    return await card.readAuthCertificate();
+  } catch (e) {
+    if (!isShomeiError(e, 'ERR_JPKI_PIN_REQUIRED')) throw e;
+    return card.readAuthCertificate({ pin: await readPin(AUTH_PIN_PROMPT), allowLastTry });
+  }
+}
 
 function certSummary(der: Uint8Array) {
   const info = decodeJpkiCertificate(der);
@@ -150,9 +174,11 @@ Usage: shomei jpki <subcommand> [options]
 The My Number Card's JPKI-AP (公的個人認証AP) through a PC/SC reader.
 
   info                       token, certificate availability, PIN tries, auth certificate
+                             (an Android smartphone token asks for the auth PIN first)
   certs [--out DIR] [--sign] the auth, auth CA and sign CA certificates (and with --sign the
                              sign certificate, which needs the signature password); PEM on
-                             stdout, or DER files in DIR
+                             stdout, or DER files in DIR; the auth PIN is asked for where the
+                             token reads the auth certificate only after it (Android)
   sign --key auth|sign --in FILE --out SIG [--hash SHA-256]
                              RSASSA-PKCS1-v1_5 signature of FILE made on the card
   cms-sign --in FILE --out FILE.p7s [--include-ca]
@@ -167,6 +193,7 @@ ${JPKI_VERIFY_HELP}
 Options for the card subcommands:
   --reader NAME      use the first reader whose name contains NAME
   --virtual          use the built-in virtual TEST card instead of a reader
+  --android          with --virtual: the virtual Android smartphone token (JPKIAPGPSETOKEN)
   --pin-stdin        read PINs from standard input, one line each (else a no-echo prompt)
   --allow-last-try   send a PIN even when only one try is left (otherwise refused)
 
@@ -184,11 +211,12 @@ export function jpkiCommand(deps: JpkiCliDeps = defaultDeps): Command {
       switch (sub) {
         case 'info': {
           const args = parse(rest, CARD_OPTIONS, false);
+          const readPin = deps.pinReader(flag(args, 'pin-stdin'));
           await withCard(deps, args, async (card) => {
             const token = await card.readTokenInfo();
             const availability = await card.readCertificateAvailability();
             const pins = await card.pinStatus();
-            const auth = availability.auth ? certSummary(await card.readAuthCertificate()) : null;
+            const auth = availability.auth ? certSummary(await readAuthCertificateAsking(card, token.kind, readPin, flag(args, 'allow-last-try'))) : null;
             deps.out(json({ token, certificates: { auth: availability.auth, sign: availability.sign }, pins, authCertificate: auth }));
           });
           return 0;
@@ -199,7 +227,7 @@ export function jpkiCommand(deps: JpkiCliDeps = defaultDeps): Command {
           const allowLastTry = flag(args, 'allow-last-try');
           const certs = await withCard(deps, args, async (card) => {
             const list: [string, Uint8Array][] = [
-              ['auth', await card.readAuthCertificate()],
+              ['auth', await readAuthCertificateAsking(card, undefined, readPin, allowLastTry)],
               ['auth-ca', await card.readAuthCaCertificate()],
               ['sign-ca', await card.readSignCaCertificate()],
             ];

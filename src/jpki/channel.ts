@@ -11,6 +11,12 @@
  *
  * PIN values are validated by the caller ({@link encodePin}) before step 1 and never
  * appear in an error message.
+ *
+ * Shared readers: the callers run each select-and-verify and select-and-sign sequence in
+ * {@link CardChannel.transaction}, which reserves the card through the transport (PC/SC
+ * transaction or exclusive connection) so that another client's SELECT cannot land between
+ * shomei's SELECT and its VERIFY (a PIN checked against the wrong reference spends a try
+ * there) or its COMPUTE DIGITAL SIGNATURE.
  */
 import { ApduError, JpkiError } from '../errors.js';
 import { concat, toHex } from '../internal/bytes.js';
@@ -43,6 +49,8 @@ const MAX_EF_OBJECT = 0x7fff;
 export class CardChannel {
   readonly transport: CardTransport;
   #selected: string | undefined;
+  /** How many {@link transaction} calls are running (nested ones join the outermost). */
+  #depth = 0;
 
   constructor(transport: CardTransport) {
     this.transport = transport;
@@ -51,6 +59,36 @@ export class CardChannel {
   /** Forget the selection state (after a reset or when another client may have used the card). */
   reset(): void {
     this.#selected = undefined;
+  }
+
+  /**
+   * Run `sequence` with the card reserved for this session through the transport's
+   * `transaction` (a transport without one runs it as it is). Nested calls join the
+   * outermost transaction. Like the rest of the channel, not for concurrent use: the
+   * high-level `MyNumberCard` queues its operations.
+   */
+  async transaction<T>(sequence: () => Promise<T>): Promise<T> {
+    if (this.#depth > 0 || this.transport.transaction === undefined) {
+      this.#depth++;
+      try {
+        return await sequence();
+      } finally {
+        this.#depth--;
+      }
+    }
+    return this.transport.transaction(async () => {
+      this.#depth++;
+      try {
+        return await sequence();
+      } finally {
+        this.#depth--;
+      }
+    });
+  }
+
+  /** Whether a {@link transaction} is running on this channel. */
+  get inTransaction(): boolean {
+    return this.#depth > 0;
   }
 
   /** Send a command and return its response (status not checked). */
@@ -204,7 +242,10 @@ export class CardChannel {
     await this.run(command, options.changeKeyCommand === true ? 'CHANGE KEY' : 'CHANGE REFERENCE DATA');
   }
 
-  /** SELECT key EF `keyFid`, then COMPUTE DIGITAL SIGNATURE over `payload` (a DigestInfo). */
+  /**
+   * SELECT key EF `keyFid`, then COMPUTE DIGITAL SIGNATURE over `payload` (a DigestInfo),
+   * sent with the long {@link ApduTimeout.SIGN} hint.
+   */
   async sign(keyFid: number, payload: Uint8Array): Promise<Uint8Array> {
     await this.selectEf(keyFid);
     const signature = await this.run(cmd.computeDigitalSignature(payload), 'COMPUTE DIGITAL SIGNATURE');

@@ -96,7 +96,7 @@ export {
 } from './jpki-ap.js';
 export { type CommonCardInfo, changeJukiPin, decodeCommonCardInfo, type JukiAp, jukiPinStatus, readCommonCardInfo, verifyJukiPin } from './juki-ap.js';
 export { decodeMyNumberFile, isValidMyNumber, maskMyNumber, myNumberCheckDigit, type MyNumberFile } from './my-number.js';
-export { type CmsSignOptions, MyNumberCard, type MyNumberCardOptions, type PinStatusReport, type SignOptions, type WithIntegrity } from './my-number-card.js';
+export { type CmsSignOptions, MyNumberCard, type MyNumberCardOptions, type PinStatusReport, type ReadAuthCertificateOptions, type SignOptions, type WithIntegrity } from './my-number-card.js';
 export { JpkiPolicyOid, JpkiSanOid } from './oids.js';
 export { listPcscReaders, openPcscTransport, PCSCLITE_INSTALL_HINT, type PcscLite, type PcscLiteFactory, type PcscOptions, type PcscReader, type PcscTransport } from './pcsc.js';
 export { encodePin, type PinKind, pinLabel } from './pin.js';
@@ -121,9 +121,9 @@ export {
 } from './surface.js';
 export { openSurfaceAp, readCardFace, readMyNumberImage, readSurfaceApCvc, type SurfaceApCredential, surfaceApPinStatus } from './surface-ap.js';
 export { decodeTlv, decodeTlvHeader, decodeTlvList, encodeTlv, type Tlv, type TlvHeader } from './tlv.js';
-export { type CertificateAvailability, decodeCertificateAvailability, decodeTokenInfo, type TokenInfo, TokenLabel, type TokenKind } from './token.js';
+export { authCertificateNeedsPin, type CertificateAvailability, decodeCertificateAvailability, decodeTokenInfo, type TokenInfo, TokenLabel, type TokenKind } from './token.js';
 export { type ApduTranscript, isSecretCommand, RecordingTransport, redactCommand, ReplayTransport, type TranscriptExchange } from './transcript.js';
-export { type CardTransport, transmitApdu } from './transport.js';
+export { ApduTimeout, type CardTransport, defaultHints, type TransmitHints, transmitApdu } from './transport.js';
 export { birthDateKey, verificationCodeA, verificationCodeB, type VerificationCodeBInput } from './verification-code.js';
 export {
   type CreateVirtualCardOptions,
@@ -139,6 +139,7 @@ export {
   type VirtualCardCertificates,
   type VirtualCardOptions,
   VirtualMyNumberCard,
+  type VirtualTokenKind,
   type VpcdConnection,
   type VpcdOptions,
 } from './simulator/index.js';

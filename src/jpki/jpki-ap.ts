@@ -60,11 +60,18 @@ export async function jpkiPinStatus(ch: CardChannel, key: JpkiKey): Promise<PinR
   return ch.pinStatus(PIN_EF[key]);
 }
 
-/** Validate, then VERIFY the auth PIN or sign password (with the last-try guard). */
+/**
+ * Validate, then VERIFY the auth PIN or sign password (with the last-try guard): SELECT
+ * the JPKI-AP, SELECT the PIN EF, retry counter, VERIFY, in one {@link CardChannel.transaction}.
+ * To sign with the key afterwards, run both in one `ch.transaction` (as `MyNumberCard`
+ * does), so no other client can select another AP (clearing the security state) in between.
+ */
 export async function verifyJpkiPin(ch: CardChannel, key: JpkiKey, pin: string, options: PinOptions = {}): Promise<void> {
   const bytes = encodePin(PIN_KIND[key], pin);
-  await ch.selectAp('JPKI');
-  await ch.verifyPin(PIN_EF[key], PIN_KIND[key], bytes, options);
+  await ch.transaction(async () => {
+    await ch.selectAp('JPKI', { force: true });
+    await ch.verifyPin(PIN_EF[key], PIN_KIND[key], bytes, options);
+  });
 }
 
 /**
@@ -72,8 +79,10 @@ export async function verifyJpkiPin(ch: CardChannel, key: JpkiKey, pin: string, 
  * verified in this session.
  */
 export async function jpkiSignPayload(ch: CardChannel, key: JpkiKey, payload: Uint8Array): Promise<Uint8Array> {
-  await ch.selectAp('JPKI');
-  return ch.sign(KEY_EF[key], payload);
+  return ch.transaction(async () => {
+    await ch.selectAp('JPKI');
+    return ch.sign(KEY_EF[key], payload);
+  });
 }
 
 /** Sign `digest` (of `hash`) with a verified key: the card signs `DigestInfo(hash, digest)`. */
@@ -85,7 +94,9 @@ export async function jpkiSignDigest(ch: CardChannel, key: JpkiKey, hash: HashAl
 export async function changeJpkiPin(ch: CardChannel, key: JpkiKey, oldPin: string, newPin: string, options: PinOptions = {}): Promise<void> {
   const oldBytes = encodePin(PIN_KIND[key], oldPin);
   const newBytes = encodePin(PIN_KIND[key], newPin, { forNewValue: true });
-  await ch.selectAp('JPKI');
-  await ch.verifyPin(PIN_EF[key], PIN_KIND[key], oldBytes, options);
-  await ch.changePin(newBytes);
+  await ch.transaction(async () => {
+    await ch.selectAp('JPKI', { force: true });
+    await ch.verifyPin(PIN_EF[key], PIN_KIND[key], oldBytes, options);
+    await ch.changePin(newBytes);
+  });
 }

@@ -25,15 +25,19 @@ export async function jukiPinStatus(ch: CardChannel, ap: JukiAp = 'JUKI'): Promi
 /** VERIFY the AP's 4-digit PIN (with the last-try guard). */
 export async function verifyJukiPin(ch: CardChannel, pin: string, ap: JukiAp = 'JUKI', options: PinOptions = {}): Promise<void> {
   const bytes = encodePin('juki-pin', pin);
-  await ch.selectAp(ap, { force: true });
-  await ch.verifyPin(JukiEf.PIN, 'juki-pin', bytes, options);
+  await ch.transaction(async () => {
+    await ch.selectAp(ap, { force: true });
+    await ch.verifyPin(JukiEf.PIN, 'juki-pin', bytes, options);
+  });
 }
 
 /** VERIFY the old PIN, then JICSAP CHANGE KEY to the new one (single source). */
 export async function changeJukiPin(ch: CardChannel, oldPin: string, newPin: string, ap: JukiAp = 'JUKI', options: PinOptions = {}): Promise<void> {
   const newBytes = encodePin('juki-pin', newPin);
-  await verifyJukiPin(ch, oldPin, ap, options);
-  await ch.changePin(newBytes, { changeKeyCommand: true });
+  await ch.transaction(async () => {
+    await verifyJukiPin(ch, oldPin, ap, options);
+    await ch.changePin(newBytes, { changeKeyCommand: true });
+  });
 }
 
 /** Record 1 of the `…0100` AP's EF 0001 (simple TLV `01 1C` + 28 ASCII digits). */

@@ -7,7 +7,15 @@
  * - PINs are validated (auth PIN 4 digits; sign password 6–16 of A–Z0–9; …) and never
  *   appear in an error message;
  * - a PIN is not sent when the card reports one try left unless `{ allowLastTry: true }`
- *   (locking someone's card is the worst thing a library can do), nor when it is blocked.
+ *   (locking someone's card is the worst thing a library can do), nor when it is blocked;
+ * - every operation that sends a PIN runs in one transport transaction (PC/SC: the card is
+ *   reserved), from its SELECT to its last command, so another client on a shared reader
+ *   cannot select another file between the SELECT and the VERIFY, nor clear the verified
+ *   state before the signature.
+ *
+ * Smartphone tokens: on the Android token the auth certificate needs the auth PIN;
+ * `readAuthCertificate({ pin })` sends it only where the token needs it, and without a PIN
+ * such a token gives `ERR_JPKI_PIN_REQUIRED` (no PIN sent, no try spent).
  *
  * @example
  * ```ts
@@ -18,7 +26,7 @@
  */
 import { resolveBackend } from '../crypto/index.js';
 import type { BackendOptions, HashAlg } from '../crypto/types.js';
-import { JpkiError } from '../errors.js';
+import { ApduError, JpkiError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
 import type { BasicFour, BasicFourFile } from './basic-four.js';
 import { buildDetachedCms } from './cms.js';
@@ -48,7 +56,9 @@ import {
 } from './support-ap.js';
 import { openSurfaceAp, readCardFace, readMyNumberImage, readSurfaceApCvc, type SurfaceApCredential } from './surface-ap.js';
 import { type CardFace, type MyNumberImage, verifySurfaceApIntegrity } from './surface.js';
-import type { CertificateAvailability, TokenInfo } from './token.js';
+import { encodePin } from './pin.js';
+import { StatusWord } from './status.js';
+import { authCertificateNeedsPin, type CertificateAvailability, type TokenInfo } from './token.js';
 import type { CardTransport } from './transport.js';
 
 /** Options of {@link MyNumberCard}. */
@@ -83,6 +93,15 @@ export interface CmsSignOptions extends PinOptions {
   readonly signingTime?: Date;
   /** Also embed the 署名用CA certificate read from the card (default false). */
   readonly includeCaCertificate?: boolean;
+}
+
+/** Options of {@link MyNumberCard.readAuthCertificate}. */
+export interface ReadAuthCertificateOptions extends PinOptions {
+  /**
+   * The 利用者証明用PIN, for a token that reads the auth certificate only after it (the
+   * Android token). Validated before anything is sent; sent only when the token needs it.
+   */
+  readonly pin?: string;
 }
 
 /** A card-info value with the report of its integrity checks. */
@@ -130,11 +149,14 @@ export class MyNumberCard {
    * Run one operation once every earlier one has settled. It starts by forgetting the
    * cached AP selection, so its first command re-selects it (another PC/SC client may have
    * used the card in between). The queue slot is taken synchronously, at call time.
+   * `reserve`: the whole operation runs in one transport transaction (every operation that
+   * sends a PIN).
    */
-  #exclusive<T>(op: (channel: CardChannel) => Promise<T>): Promise<T> {
+  #exclusive<T>(op: (channel: CardChannel) => Promise<T>, reserve = false): Promise<T> {
     const run = (): Promise<T> => {
       this.channel.reset();
-      return op(this.channel);
+      const ch = this.channel;
+      return reserve ? ch.transaction(() => op(ch)) : op(ch);
     };
     const next = this.#queue.then(run);
     this.#queue = next.then(
@@ -154,9 +176,41 @@ export class MyNumberCard {
     return this.#exclusive((ch) => readCertificateAvailability(ch));
   }
 
-  /** The 利用者証明用電子証明書 (DER). No PIN on a card (a smartphone token needs it). */
-  readAuthCertificate(): Promise<Uint8Array> {
-    return this.#exclusive((ch) => readJpkiCertificate(ch, 'auth'));
+  /**
+   * The 利用者証明用電子証明書 (DER). A card needs no PIN. The Android token reads it only
+   * after the auth PIN: pass `{ pin }` (sent only to a token that needs it; the token label
+   * is read first when a PIN is given). Without a PIN, a token that refuses the read (6982)
+   * gives `ERR_JPKI_PIN_REQUIRED` naming the token, and no PIN is sent.
+   * @throws JpkiError `ERR_JPKI_PIN_REQUIRED`, `ERR_JPKI_PIN_FORMAT` (before any APDU), the PIN errors.
+   */
+  readAuthCertificate(options: ReadAuthCertificateOptions = {}): Promise<Uint8Array> {
+    const { pin } = options;
+    return this.#exclusive(async (ch) => {
+      if (pin !== undefined) encodePin('auth-pin', pin);
+      const withPin = (p: string) =>
+        ch.transaction(async () => {
+          await verifyJpkiPin(ch, 'auth', p, options);
+          return readJpkiCertificate(ch, 'auth');
+        });
+      if (pin !== undefined && authCertificateNeedsPin((await readJpkiToken(ch)).kind)) return withPin(pin);
+      try {
+        return await readJpkiCertificate(ch, 'auth');
+      } catch (e) {
+        if (!(e instanceof ApduError) || e.sw !== StatusWord.SECURITY_STATUS_NOT_SATISFIED) throw e;
+        if (pin !== undefined) return withPin(pin);
+        const token = await readJpkiToken(ch);
+        throw new JpkiError(
+          'ERR_JPKI_PIN_REQUIRED',
+          `the ${token.kind === 'android' ? 'Android JPKI token' : `JPKI token "${token.label}"`} reads the auth certificate only after the 利用者証明用PIN; call readAuthCertificate({ pin })`,
+          { sw: e.sw },
+        );
+      }
+    });
+  }
+
+  /** Whether this token reads the auth certificate only after the auth PIN (reads the token label; true for the Android token). */
+  async authCertificateNeedsPin(): Promise<boolean> {
+    return authCertificateNeedsPin((await this.readTokenInfo()).kind);
   }
 
   /** The 利用者証明用CA certificate (DER). */
@@ -171,7 +225,7 @@ export class MyNumberCard {
 
   /** The 署名用電子証明書 (DER): verifies the sign password first, as the card requires. */
   readSignCertificate(password: string, options: PinOptions = {}): Promise<Uint8Array> {
-    return this.#exclusive((ch) => MyNumberCard.#signCertificate(ch, password, options));
+    return this.#exclusive((ch) => MyNumberCard.#signCertificate(ch, password, options), true);
   }
 
   static async #signCertificate(ch: CardChannel, password: string, options: PinOptions): Promise<Uint8Array> {
@@ -206,7 +260,7 @@ export class MyNumberCard {
       const d = await digest();
       await verifyJpkiPin(ch, key, pin, options);
       return jpkiSignDigest(ch, key, hash, d);
-    });
+    }, true);
   }
 
   async #digest(data: Uint8Array, hash: HashAlg): Promise<Uint8Array> {
@@ -251,17 +305,17 @@ export class MyNumberCard {
         ...(options.signingTime ? { signingTime: options.signingTime } : {}),
         sign: (digestInfo) => jpkiSignPayload(ch, 'sign', digestInfo),
       });
-    });
+    }, true);
   }
 
   /** Change the 利用者証明用PIN (VERIFY the old one, then CHANGE REFERENCE DATA). */
   changeAuthPin(oldPin: string, newPin: string, options: PinOptions = {}): Promise<void> {
-    return this.#exclusive((ch) => changeJpkiPin(ch, 'auth', oldPin, newPin, options));
+    return this.#exclusive((ch) => changeJpkiPin(ch, 'auth', oldPin, newPin, options), true);
   }
 
   /** Change the 署名用パスワード (the new one must mix letters and digits). */
   changeSignPassword(oldPassword: string, newPassword: string, options: PinOptions = {}): Promise<void> {
-    return this.#exclusive((ch) => changeJpkiPin(ch, 'sign', oldPassword, newPassword, options));
+    return this.#exclusive((ch) => changeJpkiPin(ch, 'sign', oldPassword, newPassword, options), true);
   }
 
   /**
@@ -278,7 +332,7 @@ export class MyNumberCard {
       const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw }, this.#options);
       throwIfInvalid(integrity, 'My Number');
       return { myNumber: file.myNumber, integrity };
-    });
+    }, true);
   }
 
   /** The basic four (name, address, birth date, sex), integrity checked like {@link readMyNumber}. */
@@ -291,7 +345,7 @@ export class MyNumberCard {
       const integrity = await verifySupportApIntegrity({ record, cvc, basicFourDigestSource: file.digestSource }, this.#options);
       throwIfInvalid(integrity, 'basic four');
       return { ...basicFourOf(file), integrity };
-    });
+    }, true);
   }
 
   /** My Number and the basic four in one session with the support-AP PIN, both digests checked. */
@@ -305,7 +359,7 @@ export class MyNumberCard {
       const integrity = await verifySupportApIntegrity({ record, cvc, myNumberFile: raw, basicFourDigestSource: b.digestSource }, this.#options);
       throwIfInvalid(integrity, 'card info');
       return { myNumber: file.myNumber, basicFour: basicFourOf(b), integrity };
-    });
+    }, true);
   }
 
   /** The card face of the 券面事項確認AP (images, photo), its DF28 signature checked. */
@@ -317,7 +371,7 @@ export class MyNumberCard {
       const integrity = await verifySurfaceApIntegrity({ cvc, face }, this.#options);
       throwIfInvalid(integrity, 'card face');
       return { face, integrity };
-    });
+    }, true);
   }
 
   /** The rendered My Number of the 券面事項確認AP (照合番号A only), its signature checked. */
@@ -329,6 +383,6 @@ export class MyNumberCard {
       const integrity = await verifySurfaceApIntegrity({ cvc, myNumberImage: image }, this.#options);
       throwIfInvalid(integrity, 'My Number image');
       return { image, integrity };
-    });
+    }, true);
   }
 }

@@ -5,6 +5,19 @@
  * `options.pcsclite`), so the library stays pure TypeScript without it. Linux needs pcscd
  * and libpcsclite; macOS and Windows ship PC/SC.
  *
+ * Reserving the card (issue 14): pcsclite 1.0.1 binds SCardConnect, SCardDisconnect,
+ * SCardTransmit, SCardControl and SCardGetStatusChange, and no SCardBeginTransaction /
+ * SCardEndTransaction (nor does @pokusew/pcsclite, which nfc-pcsc builds on, nor tomkp's
+ * `smartcard`, whose card binding adds only SCardReconnect; `pcsc-mini` 0.1 has
+ * `card.transaction()` but would replace the binding the CI builds). So {@link PcscTransport.transaction} takes
+ * the card with an exclusive connection instead (PC/SC `SCARD_SHARE_EXCLUSIVE`, which
+ * pcsc-lite grants only when no other client is connected, and which blocks every other
+ * client's commands while held): disconnect leaving the card powered, connect exclusively
+ * (retrying while another client is connected, up to `lockTimeoutMs`), run the sequence,
+ * reconnect shared. The card's security state survives (`SCARD_LEAVE_CARD`), and shomei
+ * re-selects inside the sequence anyway. A transport opened with `exclusive: true` holds
+ * the card throughout and runs sequences as they are.
+ *
  * @example
  * ```ts
  * const transport = await openPcscTransport({ reader: 'Sony' });
@@ -52,8 +65,13 @@ export interface PcscOptions {
   readonly timeoutMs?: number;
   /** Declare extended-length support (only if reader and card support it; default false). */
   readonly extendedLength?: boolean;
-  /** Connect exclusively instead of shared (default shared). */
+  /** Connect exclusively instead of shared (default shared; PIN and signing sequences are exclusive either way). */
   readonly exclusive?: boolean;
+  /**
+   * How long a PIN or signing sequence waits for other PC/SC clients to release the card
+   * before it fails with `ERR_APDU_CARD_BUSY`, in milliseconds (default 10000).
+   */
+  readonly lockTimeoutMs?: number;
   /**
    * pcsclite's default export, when you import it yourself (a bundler that cannot follow the
    * dynamic import, or a test). Default: `import('pcsclite')` on first use.
@@ -64,6 +82,12 @@ export interface PcscOptions {
 /** A connected PC/SC card. */
 export interface PcscTransport extends CardTransport {
   readonly readerName: string;
+  /**
+   * Run `sequence` holding the card exclusively (see the file header); sequences on one
+   * transport run one at a time. Throws `ERR_APDU_CARD_BUSY` when other clients keep the
+   * card past `lockTimeoutMs`, `ERR_APDU_TRANSPORT` when PC/SC fails.
+   */
+  transaction<T>(sequence: () => Promise<T>): Promise<T>;
   /** The ATR pcscd reported. */
   readonly atr: Uint8Array | undefined;
   /** Disconnect (leaving the card powered) and release pcscd. */
@@ -71,6 +95,14 @@ export interface PcscTransport extends CardTransport {
 }
 
 const transportError = (message: string, cause?: unknown) => new ApduError('ERR_APDU_TRANSPORT', message, cause === undefined ? {} : { cause });
+
+/** pcsc-lite's SCARD_E_SHARING_VIOLATION, as the addon's error message carries it. */
+const SHARING_VIOLATION = /0x8010000b|sharing violation/i;
+
+/** How often a sequence retries an exclusive connection while another client holds the card. */
+const LOCK_RETRY_MS = 50;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Load pcsclite lazily (internal; `importModule` is the seam tests use).
@@ -175,17 +207,99 @@ export async function openPcscTransport(options: PcscOptions = {}): Promise<Pcsc
     });
   });
   const maxResponse = options.extendedLength === true ? 65536 + 2 : 256 + 2;
+  const alwaysExclusive = options.exclusive === true;
+  const lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   let closed = false;
+  let active = protocol;
+  /** The tail of the sequence queue (settled, never rejected). */
+  let queue: Promise<void> = Promise.resolve();
+
+  const connectAs = (shareMode: number) =>
+    new Promise<number>((resolve, reject) => {
+      try {
+        reader.connect({ share_mode: shareMode }, (err, p) => (err ? reject(err) : resolve(p)));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  const disconnectLeavingCard = () =>
+    new Promise<void>((resolve, reject) => {
+      try {
+        reader.disconnect(reader.SCARD_LEAVE_CARD, (err) => (err ? reject(err) : resolve()));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+  /** Swap the shared connection for an exclusive one, waiting while other clients are connected. */
+  async function takeExclusive(): Promise<void> {
+    await disconnectLeavingCard();
+    const deadline = Date.now() + lockTimeoutMs;
+    for (;;) {
+      try {
+        active = await connectAs(reader.SCARD_SHARE_EXCLUSIVE);
+        return;
+      } catch (e) {
+        if (!SHARING_VIOLATION.test(message(e)) || Date.now() >= deadline) {
+          await giveBack();
+          if (SHARING_VIOLATION.test(message(e))) {
+            throw new ApduError('ERR_APDU_CARD_BUSY', `another PC/SC client kept the card in ${reader.name} for ${lockTimeoutMs} ms; close it (or raise lockTimeoutMs) and try again`, { cause: e });
+          }
+          throw transportError(`cannot reserve the card in ${reader.name}: ${message(e)}`, e);
+        }
+        await delay(LOCK_RETRY_MS);
+      }
+    }
+  }
+
+  /** Back to a shared connection (after a sequence, or after failing to reserve the card). */
+  async function giveBack(): Promise<void> {
+    try {
+      await disconnectLeavingCard();
+    } catch {
+      // Not connected (a failed exclusive connect): connect shared below all the same.
+    }
+    active = await connectAs(reader.SCARD_SHARE_SHARED);
+  }
+
   return {
     readerName: reader.name,
     atr,
     extendedLength: options.extendedLength === true,
+    transaction<T>(sequence: () => Promise<T>): Promise<T> {
+      if (typeof sequence !== 'function') throw new TypeError('sequence must be a function');
+      const run = async (): Promise<T> => {
+        if (closed) throw transportError('the PC/SC transport is closed');
+        if (alwaysExclusive) return sequence();
+        await takeExclusive();
+        let result: T;
+        try {
+          result = await sequence();
+        } catch (e) {
+          await giveBack().catch(() => undefined);
+          throw e;
+        }
+        try {
+          await giveBack();
+        } catch (e) {
+          throw transportError(`cannot reconnect to the card in ${reader.name}: ${message(e)}`, e);
+        }
+        return result;
+      };
+      const next = queue.then(run);
+      queue = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      return next;
+    },
     transmit(command: Uint8Array): Promise<Uint8Array> {
       assertBytes(command, 'command');
       if (closed) return Promise.reject(transportError('the PC/SC transport is closed'));
       return new Promise((resolve, reject) => {
         try {
-          reader.transmit(command, maxResponse, protocol, (err, data) => {
+          reader.transmit(command, maxResponse, active, (err, data) => {
             if (err) reject(transportError(`PC/SC transmit failed: ${err.message}`, err));
             else resolve(new Uint8Array(data));
           });

@@ -43,8 +43,10 @@ export async function openSupportAp(ch: CardChannel, credential: SupportApCreden
         ? ([SupportEf.CODE_A, 'code-a', credential.codeA] as const)
         : ([SupportEf.CODE_B, 'code-b', credential.codeB] as const);
   const bytes = encodePin(kind, value);
-  await ch.selectAp('CARD_INFO_SUPPORT', { force: true });
-  await ch.verifyPin(fid, kind, bytes, options);
+  await ch.transaction(async () => {
+    await ch.selectAp('CARD_INFO_SUPPORT', { force: true });
+    await ch.verifyPin(fid, kind, bytes, options);
+  });
 }
 
 /**

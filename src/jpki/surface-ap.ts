@@ -23,8 +23,10 @@ export async function surfaceApPinStatus(ch: CardChannel, which: 'codeA' | 'code
 export async function openSurfaceAp(ch: CardChannel, credential: SurfaceApCredential, options: PinOptions = {}): Promise<void> {
   const [fid, kind, value] = 'codeA' in credential ? ([SurfaceEf.CODE_A, 'code-a', credential.codeA] as const) : ([SurfaceEf.CODE_B, 'code-b', credential.codeB] as const);
   const bytes = encodePin(kind, value);
-  await ch.selectAp('CARD_SURFACE', { force: true });
-  await ch.verifyPin(fid, kind, bytes, options);
+  await ch.transaction(async () => {
+    await ch.selectAp('CARD_SURFACE', { force: true });
+    await ch.verifyPin(fid, kind, bytes, options);
+  });
 }
 
 /** Read EF 0002 of an opened AP. */

@@ -7,6 +7,14 @@
  * model[16] ‖ serialNumber[16] ‖ 11 × u32 ‖ hwVersion[2] ‖ fwVersion[2] ‖ utcTime[16]`.
  * EF 0008 is 3 bytes, byte 0 for the sign certificate and byte 1 for the auth certificate,
  * `00` meaning absent (meaning inferred by one implementation; uncertain).
+ *
+ * Smartphone tokens (スマホ用電子証明書) speak the same JPKI-AP protocol. On the Android token
+ * (`JPKIAPGPSETOKEN`, GlobalPlatform secure element) the auth certificate EF 000A answers
+ * 6982 until the auth PIN is verified (jpki/myna, Go and Rust, verify the auth PIN first
+ * for exactly this label; its issue #6 is the nil-pointer crash of reading it without).
+ * For the iPhone token (`JPKIAPIOSTOKEN`, one source: soltia48/myna-card) no public source
+ * says either way, so shomei reads without a PIN there and turns a 6982 into
+ * `ERR_JPKI_PIN_REQUIRED`.
  */
 import { JpkiError } from '../errors.js';
 
@@ -45,6 +53,15 @@ export function decodeTokenInfo(bytes: Uint8Array): TokenInfo {
   const kind: TokenKind =
     label === TokenLabel.CARD ? 'card' : label === TokenLabel.ANDROID ? 'android' : label === TokenLabel.IPHONE ? 'iphone' : label === TokenLabel.JUKI_CARD ? 'juki-card' : 'unknown';
   return { label, kind };
+}
+
+/**
+ * True when the token is known to guard the auth certificate with the auth PIN (the
+ * Android token). False for a card, and for tokens where it is not known (read, and a
+ * 6982 means the PIN is needed after all).
+ */
+export function authCertificateNeedsPin(kind: TokenKind): boolean {
+  return kind === 'android';
 }
 
 /** Which certificates the JPKI-AP holds. */

@@ -12,7 +12,7 @@
  */
 import { ApduError } from '../errors.js';
 import { assertBytes, fromHex, toHex } from '../internal/bytes.js';
-import type { CardTransport } from './transport.js';
+import type { CardTransport, TransmitHints } from './transport.js';
 
 /** One command-response pair of a transcript, hex encoded. */
 export interface TranscriptExchange {
@@ -62,19 +62,24 @@ export class RecordingTransport implements CardTransport {
     this.extendedLength = inner.extendedLength === true;
   }
 
-  async transmit(command: Uint8Array): Promise<Uint8Array> {
+  async transmit(command: Uint8Array, hints?: TransmitHints): Promise<Uint8Array> {
     assertBytes(command, 'command');
     const slot: { readonly command: string; response?: string } = { command: redactCommand(command) };
     this.#slots.push(slot);
     let response: Uint8Array;
     try {
-      response = await this.#inner.transmit(command);
+      response = await this.#inner.transmit(command, hints);
     } catch (e) {
       this.#slots.splice(this.#slots.indexOf(slot), 1);
       throw e;
     }
     slot.response = toHex(response);
     return response;
+  }
+
+  /** The inner transport's transaction (the sequence runs as it is when it has none). */
+  transaction<T>(sequence: () => Promise<T>): Promise<T> {
+    return this.#inner.transaction === undefined ? sequence() : this.#inner.transaction(sequence);
   }
 
   /** The exchanges answered so far, in the order sent, as a transcript. */

@@ -9,7 +9,10 @@ import { verifyDetachedCms } from '../../src/jpki/cms.js';
 import { readJpkiCertificate } from '../../src/jpki/jpki-ap.js';
 import { decodeMyNumberFile } from '../../src/jpki/my-number.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
+import { openPcscTransport } from '../../src/jpki/pcsc.js';
+import { createVirtualMyNumberCard } from '../../src/jpki/simulator/index.js';
 import { ReplayTransport } from '../../src/jpki/transcript.js';
+import { fakePcsc } from './fake-pcsc.js';
 import { rejectsWith, virtualCard } from './helpers.js';
 
 const seen = new Set<string>();
@@ -31,6 +34,16 @@ describe('ApduError and JpkiError codes', () => {
 
   it('ERR_APDU_TRANSPORT: a replay that does not match', async () => {
     await note(new MyNumberCard(new ReplayTransport({ exchanges: [] })).readTokenInfo(), 'ERR_APDU_TRANSPORT');
+  });
+
+  it('ERR_APDU_CARD_BUSY: another PC/SC client keeps the card through a PIN sequence', async () => {
+    const t = await openPcscTransport({ pcsclite: fakePcsc(await virtualCard(), { others: 1, log: [] }), lockTimeoutMs: 0 });
+    await note(new MyNumberCard(t).signWithAuthKey(utf8Encode('x'), '1234'), 'ERR_APDU_CARD_BUSY');
+    await t.close();
+  });
+
+  it('ERR_JPKI_PIN_REQUIRED: the auth certificate of an Android token without the PIN', async () => {
+    await note(new MyNumberCard(await createVirtualMyNumberCard({ token: 'android' })).readAuthCertificate(), 'ERR_JPKI_PIN_REQUIRED');
   });
 
   it('ERR_JPKI_PIN, ERR_JPKI_LAST_TRY, ERR_JPKI_PIN_BLOCKED, ERR_JPKI_PIN_FORMAT', async () => {

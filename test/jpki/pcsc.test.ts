@@ -19,7 +19,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../src/crypto/noble.js';
-import { utf8Encode } from '../../src/internal/bytes.js';
+import { fromHex, utf8Encode } from '../../src/internal/bytes.js';
+import { JpkiEf } from '../../src/jpki/aid.js';
+import { CardChannel } from '../../src/jpki/channel.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { listPcscReaders, openPcscTransport, type PcscTransport } from '../../src/jpki/pcsc.js';
 import { connectVpcd, createVirtualMyNumberCard, DEFAULT_TEST_IDENTITY as ID, testCvcAnchors, type VpcdConnection } from '../../src/jpki/simulator/index.js';
@@ -109,6 +111,85 @@ describe.skipIf(skipReason !== undefined)('real stack: pcscd + vpcd + virtual ca
       expect(face.integrity.status).toBe('valid');
     });
   }, 30_000);
+
+  describe('a second PC/SC client interleaving commands through vpcd (issue 14)', () => {
+    const SELECT_SUPPORT_AP = fromHex('00a4040c0ad3921000310001010408');
+    const SELECT_SUPPORT_PIN = fromHex('00a4020c020011');
+    const open = () => openPcscTransport({ reader, timeoutMs: 10_000 });
+    /** shomei's side without the transport's transaction (what shomei did before issue 14). */
+    const bare = (t: PcscTransport) => new CardChannel({ transmit: (c, h) => t.transmit(c, h) });
+    /** Retry-counter query (VERIFY without data): spends nothing; the sign password has 5 tries, the card-info PIN 3. */
+    const counter = async (ch: CardChannel) => (await ch.transmit({ cla: 0, ins: 0x20, p1: 0, p2: 0x80 })).sw;
+
+    it('without a transaction, B selects the card-info PIN between the SELECT of 001B and the VERIFY of A, whose VERIFY would go to EF 0011', async () => {
+      const a = await open();
+      try {
+        const ch = bare(a);
+        await ch.selectAp('JPKI', { force: true });
+        await ch.selectEf(JpkiEf.SIGN_PIN);
+        expect(await counter(ch)).toBe(0x63c5);
+        const b = await open();
+        await b.transmit(SELECT_SUPPORT_AP);
+        await b.transmit(SELECT_SUPPORT_PIN);
+        await b.close();
+        // The same VERIFY header now names the card-info PIN: a password sent now would spend one of its 3 tries.
+        expect(await counter(ch)).toBe(0x63c3);
+      } finally {
+        await a.close();
+      }
+    }, 30_000);
+
+    it('with the transaction, B cannot connect while A holds the card; the VERIFY of A stays on 001B', async () => {
+      const a = await open();
+      try {
+        const ch = new CardChannel(a);
+        await ch.transaction(async () => {
+          await ch.selectAp('JPKI', { force: true });
+          await ch.selectEf(JpkiEf.SIGN_PIN);
+          await expect(open()).rejects.toMatchObject({ code: 'ERR_APDU_TRANSPORT' });
+          expect(await counter(ch)).toBe(0x63c5);
+        });
+      } finally {
+        await a.close();
+      }
+    }, 30_000);
+
+    it('a transaction waits for a connected client to leave, and its SELECT comes after the commands of that client', async () => {
+      const a = await open();
+      const b = await open();
+      try {
+        const ch = new CardChannel(a);
+        let bLeft = false;
+        const reserved = ch.transaction(async () => {
+          const after = bLeft;
+          await ch.selectAp('JPKI', { force: true });
+          await ch.selectEf(JpkiEf.SIGN_PIN);
+          return { after, sw: await counter(ch) };
+        });
+        await b.transmit(SELECT_SUPPORT_AP);
+        await b.transmit(SELECT_SUPPORT_PIN);
+        bLeft = true;
+        await b.close();
+        expect(await reserved).toEqual({ after: true, sw: 0x63c5 });
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    }, 30_000);
+
+    it('MyNumberCard signs while another client stays connected only if it leaves within lockTimeoutMs (else ERR_APDU_CARD_BUSY, nothing sent)', async () => {
+      const a = await openPcscTransport({ reader, timeoutMs: 10_000, lockTimeoutMs: 300 });
+      const b = await open();
+      try {
+        await expect(new MyNumberCard(a).signWithAuthKey(utf8Encode('x'), ID.pins.auth)).rejects.toMatchObject({ code: 'ERR_APDU_CARD_BUSY' });
+        await b.close();
+        expect((await new MyNumberCard(a).signWithAuthKey(utf8Encode('x'), ID.pins.auth)).length).toBe(256);
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    }, 30_000);
+  });
 
   describe('OpenSC (jpki driver)', () => {
     // OpenSC takes several seconds per tool run: only with SHOMEI_PCSC=1 (npm run test:pcsc).

@@ -6,12 +6,12 @@
 import type { CardDataShape } from './card-files.js';
 import { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
 import { buildTestCertificates } from './test-certificates.js';
-import { VirtualMyNumberCard } from './virtual-card.js';
+import { VirtualMyNumberCard, type VirtualTokenKind } from './virtual-card.js';
 
 export { DEFAULT_TEST_IDENTITY, type TestIdentity } from './identity.js';
 export { TEST_AUTH_CA_NAME, TEST_SIGN_CA_NAME, buildTestCertificates } from './test-certificates.js';
 export { type CardDataShape, TEST_CVC_ISSUER, testCvcAnchors } from './card-files.js';
-export { type AccessRule, VIRTUAL_CARD_ATR_HEX, type VirtualCardCertificates, type VirtualCardOptions, VirtualMyNumberCard } from './virtual-card.js';
+export { type AccessRule, VIRTUAL_CARD_ATR_HEX, type VirtualCardCertificates, type VirtualCardOptions, VirtualMyNumberCard, type VirtualTokenKind } from './virtual-card.js';
 export { connectVpcd, type VpcdConnection, type VpcdOptions } from './vpcd.js';
 export { TestJpkiCa, type TestOcspResponseOptions, type TestOcspSigner } from './test-ca.js';
 
@@ -21,6 +21,8 @@ export interface CreateVirtualCardOptions {
   readonly extendedLength?: boolean;
   readonly codeTries?: number;
   readonly dataShape?: CardDataShape;
+  /** `'android'`: the JPKI-AP of an Android smartphone token (auth certificate behind the auth PIN). */
+  readonly token?: VirtualTokenKind;
 }
 
 /** TEST ONLY: a virtual card with the identity's test certificates, ready to use. */

@@ -18,6 +18,11 @@
  *   6982 without the key's PIN, only P1 = 00 (others 6A86) [§3.4];
  * - GET CHALLENGE `00 84 00 00 Le` (1..256; extended Le → 6985) [§3.5];
  * - other channels → 6881, secure messaging CLA → 6882, unknown INS → 6D00, CLA → 6E00.
+ *
+ * With `token: 'android'` it is the JPKI-AP of an Android smartphone token instead
+ * (reference §5.5): EF 0006 says `JPKIAPGPSETOKEN`, the auth certificate EF 000A answers
+ * 6982 until the auth PIN is verified (jpki/myna verifies it first for this label), and
+ * the card-info and 住基 APs do not exist (6A82), as myna's PIN status assumes.
  */
 import { nobleBackend } from '../../crypto/noble.js';
 import { type RsaPrivateKey, rsaPkcs1SignPayload } from '../../crypto/rsa.js';
@@ -87,7 +92,15 @@ export interface VirtualCardOptions {
   readonly codeTries?: number;
   /** Card-info data shaped like real cards' odd data (sex code 3, a partial birth date, …). */
   readonly dataShape?: CardDataShape;
+  /**
+   * What answers: a physical card (default), or the JPKI-AP of an Android smartphone
+   * token (`JPKIAPGPSETOKEN`: auth certificate behind the auth PIN, no card-info APs).
+   */
+  readonly token?: VirtualTokenKind;
 }
+
+/** The devices the virtual card can be. */
+export type VirtualTokenKind = 'card' | 'android';
 
 /** The answer-to-reset the virtual card gives: the one OpenSC's `jpki` driver matches (T=1). */
 export const VIRTUAL_CARD_ATR_HEX = '3be000ff8131fe4514';
@@ -129,6 +142,8 @@ export class VirtualMyNumberCard implements PcscTransport {
   readonly #verified = new Set<number>();
   /** How many commands arrived (tests count APDUs; the commands themselves are not kept). */
   #count = 0;
+  /** The tail of the transaction queue (settled, never rejected). */
+  #transactions: Promise<void> = Promise.resolve();
 
   private constructor(identity: TestIdentity, applets: Applet[], extendedLength: boolean) {
     this.identity = identity;
@@ -144,15 +159,16 @@ export class VirtualMyNumberCard implements PcscTransport {
     const surface = await buildSurfaceApFiles(id, options.dataShape);
     const codeB = verificationCodeB({ birthDate: id.birthDate, expiryYear: Number(id.expiryDate.slice(0, 4)), securityCode: id.securityCode });
     const c = options.certificates;
+    const android = options.token === 'android';
     const jpki: Applet = {
       name: 'JPKI',
       aid: fromHex(AidHex.JPKI),
       objects: new Map<number, CardObject>([
         [JpkiEf.SIGN_CERT, { kind: 'binary', content: padEf(c.sign), read: [JpkiEf.SIGN_PIN] }],
         [JpkiEf.SIGN_CA_CERT, { kind: 'binary', content: padEf(c.signCa), read: 'always' }],
-        [JpkiEf.TOKEN, { kind: 'binary', content: tokenInfo(), read: 'always' }],
+        [JpkiEf.TOKEN, { kind: 'binary', content: tokenInfo(android ? 'android' : 'card'), read: 'always' }],
         [JpkiEf.CERT_AVAILABILITY, { kind: 'binary', content: fromHex('8f8f00'), read: 'always' }],
-        [JpkiEf.AUTH_CERT, { kind: 'binary', content: padEf(c.auth), read: 'always' }],
+        [JpkiEf.AUTH_CERT, { kind: 'binary', content: padEf(c.auth), read: android ? [JpkiEf.AUTH_PIN] : 'always' }],
         [JpkiEf.AUTH_CA_CERT, { kind: 'binary', content: padEf(c.authCa), read: 'always' }],
         [JpkiEf.AUTH_KEY, { kind: 'key', key: testKey('authKey'), use: [JpkiEf.AUTH_PIN] }],
         [JpkiEf.AUTH_PIN, pin(id.pins.auth, 3, digits(4))],
@@ -215,7 +231,7 @@ export class VirtualMyNumberCard implements PcscTransport {
         [JukiEf.PIN, pin(id.pins.juki, 3, digits(4))],
       ]),
     };
-    return new VirtualMyNumberCard(id, [jpki, supportAp, surfaceAp, juki, common], options.extendedLength === true);
+    return new VirtualMyNumberCard(id, android ? [jpki] : [jpki, supportAp, surfaceAp, juki, common], options.extendedLength === true);
   }
 
   /** A cold reset: no AP selected, every security state cleared (counters kept). */
@@ -256,6 +272,20 @@ export class VirtualMyNumberCard implements PcscTransport {
     if (this.#closed) throw new ApduError('ERR_APDU_TRANSPORT', 'the virtual card is closed');
     this.#count++;
     return this.process(command);
+  }
+
+  /**
+   * Like a PC/SC transport's transaction: sequences run one at a time, in call order (the
+   * virtual card has one client, so there is no one else to keep out).
+   */
+  transaction<T>(sequence: () => Promise<T>): Promise<T> {
+    if (typeof sequence !== 'function') throw new TypeError('sequence must be a function');
+    const next = this.#transactions.then(sequence);
+    this.#transactions = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   }
 
   /** Like a PC/SC transport's close: later transmits fail. Closing twice is harmless. (The vpcd bridge has its own close.) */
@@ -469,13 +499,16 @@ function sw(value: number): Uint8Array {
   return Uint8Array.of(value >> 8, value & 0xff);
 }
 
-/** EF 0006: the 160-byte PKCS#11 token information of a physical card (layout: single source). */
-function tokenInfo(): Uint8Array {
+/**
+ * EF 0006: the 160-byte PKCS#11 token information (layout: single source) of a physical
+ * card (`JPKIAPICCTOKEN2`) or an Android token (`JPKIAPGPSETOKEN`).
+ */
+function tokenInfo(kind: VirtualTokenKind): Uint8Array {
   const text = (s: string, n: number) => ascii(s.padEnd(n, ' '));
   const u32 = (v: number) => Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
   return concat(
-    text('JPKIAPICCTOKEN2', 32),
-    text('shomei virtual card (TEST)', 32),
+    text(kind === 'android' ? 'JPKIAPGPSETOKEN' : 'JPKIAPICCTOKEN2', 32),
+    text(kind === 'android' ? 'shomei virtual Android (TEST)' : 'shomei virtual card (TEST)', 32),
     text('VIRTUAL', 16),
     text('0000000000000001', 16),
     u32(0x40d), u32(0), u32(0), u32(0), u32(0), u32(16), u32(6),

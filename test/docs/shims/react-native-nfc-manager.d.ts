@@ -6,6 +6,8 @@ export declare const NfcTech: { readonly IsoDep: 'IsoDep' };
 
 declare const NfcManager: {
   requestTechnology(tech: 'IsoDep'): Promise<unknown>;
+  /** Android: the IsoDep transceive timeout in milliseconds. */
+  setTimeout(timeout: number): Promise<void>;
   readonly isoDepHandler: { transceive(bytes: number[]): Promise<number[]> };
 };
 export default NfcManager;
