@@ -52,7 +52,8 @@ Usage: shomei issue --doctype T --data data.json --issuer-key KEY --issuer-cert 
     const out = need('out');
     const certs = strs(args, 'issuer-cert').flatMap((p) => readCertificates(p).map((c) => c.der));
     if (certs.length === 0) throw new UsageError('--issuer-cert is required');
-    const validFrom = date(str(args, 'valid-from'), '--valid-from', new Date());
+    const now = new Date(); // one clock reading: signed ≤ validFrom must hold even across a second boundary
+    const validFrom = date(str(args, 'valid-from'), '--valid-from', now);
     const validUntil = date(str(args, 'valid-until'), '--valid-until', new Date(validFrom.getTime() + 365 * 86_400_000));
     const digest = str(args, 'digest');
     if (digest !== 'SHA-256' && digest !== 'SHA-384' && digest !== 'SHA-512') throw new UsageError(`--digest must be SHA-256, SHA-384 or SHA-512, got ${digest}`);
@@ -61,7 +62,7 @@ Usage: shomei issue --doctype T --data data.json --issuer-key KEY --issuer-cert 
       docType,
       nameSpaces,
       deviceKey: readPublicKey(need('device-key')),
-      validity: { signed: new Date(), validFrom, validUntil },
+      validity: { signed: now, validFrom, validUntil },
       digestAlgorithm: digest satisfies DigestAlgorithm,
       issuer: { signer: readPrivateKey(need('issuer-key')), certificates: certs },
     });
