@@ -13,6 +13,7 @@ import { toBase64Url } from '../../src/internal/bytes.js';
 import { buildDeviceResponse, type ElementSelection, type HeldDocument, issueMdoc, verifyDeviceResponse } from '../../src/mdoc/index.js';
 import {
   createOpenId4VpDcApiResponse,
+  type DcqlCredentialQuery,
   type DcqlPresentedDocument,
   type DcqlQuery,
   evaluateDcql,
@@ -34,13 +35,14 @@ const sessionTranscript = EncodedCbor.wrap(encode([null, null, ['dcql-test', 1]]
 const examples = loadVector('openid4vp/dcql-examples.json') as { queries: { name: string; query: DcqlQuery }[] };
 const example = (name: string) => examples.queries.find((q) => q.name === name)!.query;
 
-const mdoc = (id: string, docType: string, claims: (string | [string, string, unknown[]?])[], extra: Record<string, unknown> = {}) => ({
+const mdoc = (id: string, docType: string, claims: (string | [string, string, unknown[]?])[], extra: Record<string, unknown> = {}): DcqlCredentialQuery =>
+  ({
   id,
   format: 'mso_mdoc',
   meta: { doctype_value: docType },
   claims: claims.map((c) => (typeof c === 'string' ? { path: [NS, c] } : { path: [c[0], c[1]], ...(c[2] === undefined ? {} : { values: c[2] }) })),
   ...extra,
-});
+  }) as DcqlCredentialQuery;
 
 describe('DCQL with built mdocs', () => {
   let issuer: TestIssuer;
@@ -292,7 +294,7 @@ describe('DCQL with built mdocs', () => {
       const q: DcqlQuery = { credentials: [mdoc('a', MDL, ['family_name'])] };
       const presented = JSON.parse('{"__proto__":[{"docType":"x","elements":{}}],"constructor":[]}');
       const r = evaluateDcql(q, presented);
-      expect(r.unexpected.sort()).toEqual(['__proto__', 'constructor']);
+      expect([...r.unexpected].sort()).toEqual(['__proto__', 'constructor']);
       expect(Object.getPrototypeOf(r.credentials)).toBeNull();
       expect(r.credentials.a!.reasons[0]!.code).toBe('NOT_PRESENTED');
     });
