@@ -71,24 +71,37 @@ export function valueMatches(c: MdocClaimQuery, value: CborValue): boolean {
   return json !== undefined && c.values.some((v) => v === json);
 }
 
+type AgeIndex = readonly (readonly [number, string, CborValue])[];
+
+/** The age_over_MM elements of a namespace. */
+function ageIndex(ns: ReadonlyMap<string, CborValue>): AgeIndex {
+  const found: [number, string, CborValue][] = [];
+  for (const [id, v] of ns) {
+    const a = AGE_OVER.exec(id);
+    if (a !== null) found.push([Number(a[1]), id, v]);
+  }
+  return found;
+}
+
+/** Per-call memo of {@link ageIndex} by namespace, so many age_over claims scan a document once. */
+type AgeMemo = Map<string, AgeIndex>;
+
 /** The element answering `element` in `ns` (itself, or the nearest age_over_MM), with its identifier. */
-export function findElement(ns: ReadonlyMap<string, CborValue> | undefined, element: string): { element: string; value: CborValue } | undefined {
+export function findElement(ns: ReadonlyMap<string, CborValue> | undefined, element: string, index?: () => AgeIndex): { element: string; value: CborValue } | undefined {
   if (ns === undefined) return undefined;
   if (ns.has(element)) return { element, value: ns.get(element)! };
   const m = AGE_OVER.exec(element);
   if (m === null) return undefined;
   const nn = Number(m[1]);
-  let bestTrue: [number, string] | undefined;
-  let bestFalse: [number, string] | undefined;
-  for (const [id, v] of ns) {
-    const a = AGE_OVER.exec(id);
-    if (a === null) continue;
-    const n = Number(a[1]);
-    if (v === true && n >= nn && (bestTrue === undefined || n < bestTrue[0])) bestTrue = [n, id];
-    if (v === false && n <= nn && (bestFalse === undefined || n > bestFalse[0])) bestFalse = [n, id];
+  let bestTrue: readonly [number, string, CborValue] | undefined;
+  let bestFalse: readonly [number, string, CborValue] | undefined;
+  for (const e of index === undefined ? ageIndex(ns) : index()) {
+    const [n, , v] = e;
+    if (v === true && n >= nn && (bestTrue === undefined || n < bestTrue[0])) bestTrue = e;
+    if (v === false && n <= nn && (bestFalse === undefined || n > bestFalse[0])) bestFalse = e;
   }
-  const best = (bestTrue ?? bestFalse)?.[1];
-  return best === undefined ? undefined : { element: best, value: ns.get(best)! };
+  const best = bestTrue ?? bestFalse;
+  return best === undefined ? undefined : { element: best[1], value: best[2] };
 }
 
 function claimRef(c: MdocClaimQuery): NonNullable<DcqlReason['claim']> {
@@ -98,8 +111,13 @@ function claimRef(c: MdocClaimQuery): NonNullable<DcqlReason['claim']> {
 const show = (c: MdocClaimQuery) => `${c.namespace}/${c.element}`;
 
 /** Whether one claim is answered by `elements`; undefined when it is, else the reason. */
-export function claimReason(c: MdocClaimQuery, elements: DcqlElements): DcqlReason | undefined {
-  const found = findElement(elements.get(c.namespace), c.element);
+export function claimReason(c: MdocClaimQuery, elements: DcqlElements, memo: AgeMemo = new Map()): DcqlReason | undefined {
+  const ns = elements.get(c.namespace);
+  const found = findElement(ns, c.element, () => {
+    let list = memo.get(c.namespace);
+    if (list === undefined) memo.set(c.namespace, (list = ns === undefined ? [] : ageIndex(ns)));
+    return list;
+  });
   if (found === undefined) return { code: DcqlReasonCode.CLAIM_MISSING, detail: `${show(c)} is not present`, claim: claimRef(c) };
   if (!valueMatches(c, found.value)) {
     const json = dcqlJsonValue(found.value);
@@ -120,15 +138,16 @@ export type DcqlClaimChoice =
  * A query without claims asks for none and is always met.
  */
 export function chooseClaims(q: MdocCredentialQuery, elements: DcqlElements): DcqlClaimChoice {
+  const memo: AgeMemo = new Map();
   if (q.claimSets === undefined) {
-    const reasons = q.claims.map((c) => claimReason(c, elements)).filter((r): r is DcqlReason => r !== undefined);
+    const reasons = q.claims.map((c) => claimReason(c, elements, memo)).filter((r): r is DcqlReason => r !== undefined);
     return reasons.length === 0 ? { ok: true, claims: q.claims } : { ok: false, reasons };
   }
   const byId = new Map(q.claims.map((c) => [c.id!, c]));
   const failures: string[] = [];
   for (const set of q.claimSets) {
     const chosen = set.map((id) => byId.get(id)!);
-    const reasons = chosen.map((c) => claimReason(c, elements)).filter((r): r is DcqlReason => r !== undefined);
+    const reasons = chosen.map((c) => claimReason(c, elements, memo)).filter((r): r is DcqlReason => r !== undefined);
     if (reasons.length === 0) return { ok: true, claims: chosen, claimSet: set };
     failures.push(`[${set.join(', ')}]: ${reasons.map((r) => r.detail).join('; ')}`);
   }

@@ -103,23 +103,23 @@ export interface MdocCredentialQuery {
  */
 export const DCQL_LIMITS = {
   /** Credential Queries in `credentials`. */
-  credentials: 64,
+  credentials: 32,
   /** Claims Queries in one Credential Query. */
-  claims: 256,
+  claims: 128,
   /** Options in one `claim_sets`, and claim ids in one option. */
-  claimSets: 64,
+  claimSets: 32,
   /** Credential Set Queries in `credential_sets`. */
-  credentialSets: 64,
+  credentialSets: 32,
   /** Options in one Credential Set Query, and credential ids in one option. */
-  options: 64,
+  options: 32,
   /** Entries in one `values`. */
   values: 64,
   /** Entries in `trusted_authorities`, and values in one entry. */
-  trustedAuthorities: 64,
+  trustedAuthorities: 32,
   /** Components of a claims path pointer. */
-  pathLength: 32,
+  pathLength: 16,
   /** UTF-16 length of any string (ids, namespaces, elements, values, doctypes). */
-  stringLength: 4096,
+  stringLength: 2048,
 } as const;
 export type DcqlLimits = { readonly [K in keyof typeof DCQL_LIMITS]: number };
 
