@@ -11,8 +11,8 @@
  * The mdoc binding is NOT FINAL in the specification: B.2.1 only RECOMMENDS that each
  * transaction data type define a data element (NameSpace, DataElementIdentifier,
  * DataElementValue) returned in `DeviceSigned`, authorized by the issuer in the MSO's
- * `KeyAuthorizations`, and no such type is published (neither HAIP 1.0 nor ISO/IEC TS
- * 18013-7 define one for mdoc). shomei implements exactly that published form, per type,
+ * `KeyAuthorizations`, and no such type is published (the HAIP and ISO/IEC TS 18013-7
+ * texts checked define none for mdoc). shomei implements exactly that published form, per type,
  * behind {@link TransactionDataType.mdocDeviceSigned}: the type names the element, and its
  * value is what the type computes, by default the hash of the received string under the
  * first supported `transaction_data_hashes_alg` (else sha-256), as B.3.3.1 does for SD-JWT.
