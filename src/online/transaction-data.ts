@@ -101,6 +101,7 @@ export function readTransactionData(raw: unknown, query: DcqlQuery, types: reado
   const known = typeMap(types);
   let list = raw;
   if (typeof raw === 'string') {
+    if (raw.length > TRANSACTION_DATA_LIMITS.entries * (TRANSACTION_DATA_LIMITS.encodedLength + 3) + 2) invalid('transaction_data', "is longer than shomei's caps allow");
     try {
       list = JSON.parse(raw);
     } catch {

@@ -75,6 +75,7 @@ describe('transaction_data: reading (§5.1)', () => {
 
   const cases: [string, unknown, string][] = [
     ['not JSON text', '[', 'transaction_data'],
+    ['JSON text longer than the caps allow', `["${b64(payment())}"${' '.repeat(TRANSACTION_DATA_LIMITS.entries * (TRANSACTION_DATA_LIMITS.encodedLength + 3))}]`, 'transaction_data'],
     ['not an array', { a: 1 }, 'transaction_data'],
     ['an empty array', [], 'transaction_data'],
     ['too many entries', Array.from({ length: TRANSACTION_DATA_LIMITS.entries + 1 }, () => b64(payment())), 'transaction_data'],
