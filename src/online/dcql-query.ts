@@ -260,8 +260,25 @@ function readClaimSets(r: Reader, value: unknown, path: string, claims: ReadClai
   );
 }
 
+/**
+ * §6.1: a query "MUST NOT point to the same claim more than once"; wallets "SHOULD ignore
+ * such duplicate claim queries". Without claim_sets a repeated [namespace, element] is
+ * dropped (the first is kept); with claim_sets each is kept, as options name them by id.
+ */
+function withoutDuplicates(c: DcqlCredentialQuery): readonly DcqlClaimsQuery[] {
+  const claims = c.claims ?? [];
+  if (c.claim_sets !== undefined) return claims;
+  const seen = new Set<string>();
+  return claims.filter((q) => {
+    const key = `${q.path[0]}\u0000${q.path[1]}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function mdocQuery(c: DcqlCredentialQuery): MdocCredentialQuery {
-  const claims: MdocClaimQuery[] = (c.claims ?? []).map((q) => ({
+  const claims: MdocClaimQuery[] = withoutDuplicates(c).map((q) => ({
     ...(q.id === undefined ? {} : { id: q.id }),
     namespace: q.path[0] as string,
     element: q.path[1] as string,

@@ -151,6 +151,18 @@ describe('DCQL validity rules (§6, §7)', () => {
     expect(q).toEqual({ credentials: [cred({ claims: [{ path: [NS, 'a'] }] })], credential_sets: [{ options: [['mdl']] }] });
   });
 
+  it('a claim queried twice (§6.1) is read once, the first kept, unless claim_sets name both', () => {
+    const twice = [{ path: [NS, 'family_name'] }, { path: [NS, 'family_name'], values: ['Sato'] }, { path: [NS, 'given_name'] }];
+    const { query: q, mdoc } = readDcqlQuery(query({ claims: twice }));
+    expect(q.credentials[0]!.claims).toHaveLength(3);
+    expect(mdoc[0]!.claims).toEqual([
+      { namespace: NS, element: 'family_name', intentToRetain: false },
+      { namespace: NS, element: 'given_name', intentToRetain: false },
+    ]);
+    const withIds = twice.map((c, i) => ({ ...c, id: `c${i}` }));
+    expect(readDcqlQuery(query({ claims: withIds, claim_sets: [['c1'], ['c0']] })).mdoc[0]!.claims).toHaveLength(3);
+  });
+
   it('keeps other formats as read, checking only the format-independent rules', () => {
     const raw = { credentials: [{ id: 'pid', format: 'dc+sd-jwt', meta: { vct_values: ['x'] }, claims: [{ path: ['address', null, 0] }] }] };
     expect(readDcqlQuery(raw)).toEqual({ query: raw, mdoc: [], other: ['pid'] });
