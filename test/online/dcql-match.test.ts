@@ -279,6 +279,16 @@ describe('DCQL with built mdocs', () => {
       expect(r.unmet[0]).toMatch(/^a: 2 presentations for a, which does not allow multiple; document 1: the presentation did not verify/);
     });
 
+    it('a presentation signed over another transcript: not valid, no holder binding (from the verification report)', async () => {
+      const response = await buildDeviceResponse({ documents: [docs.mdl], elements: { [NS]: ['family_name'] }, sessionTranscript, backend });
+      const otherTranscript = EncodedCbor.wrap(encode([null, null, ['another', 2]]), null).tagged;
+      const report = await verifyDeviceResponse(response, { trustAnchors: [issuer.iaca], sessionTranscript: otherTranscript, now: NOW, backend });
+      const presented = presentedDocument(report.documents[0]!);
+      expect(presented).toMatchObject({ holderBinding: false, valid: false });
+      const q: DcqlQuery = { credentials: [mdoc('a', MDL, ['family_name'])] };
+      expect(evaluateDcql(q, { a: [presented] }).credentials.a!.documents[0]!.reasons.map((x) => x.code)).toEqual(['INVALID', 'HOLDER_BINDING']);
+    });
+
     it('age_over_NN is answered by the nearest age_over_MM, values and all; full-date and tdate match as text', () => {
       const q: DcqlQuery = { credentials: [mdoc('a', MDL, [[NS, 'age_over_20', [true]], [NS, 'birth_date', ['1990-04-01']]])] };
       const over21 = doc({ [NS]: { age_over_21: true, birth_date: FullDate.of(1990, 4, 1) } });
