@@ -139,6 +139,10 @@ export const OnlineErrorCodes = [
   'ERR_JWE_DECRYPT',
   /** A verifier state (request nonce and key) that already opened an answer: each is used once. */
   'ERR_ONLINE_REPLAY',
+  /** A DCQL query over one of shomei's caps (credentials, claims, options, values…): see `DCQL_LIMITS`. */
+  'ERR_DCQL_LIMIT',
+  /** OpenID4VP `transaction_data` that is malformed, of an unsupported type, or names no requested credential (`invalid_transaction_data`). */
+  'ERR_TRANSACTION_DATA',
 ] as const;
 
 /** Smart card and APDU codes (`shomei/jpki`). */

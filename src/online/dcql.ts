@@ -1,163 +1,25 @@
 /**
- * DCQL, the Digital Credentials Query Language of OpenID for Verifiable Presentations 1.0
- * (§6), for ISO mdocs (`mso_mdoc`, Appendix B.2): reading a query (shape, ids,
- * references), whether a set of returned credentials satisfies it (§6.4.2), which claims
- * a presentation answers (§6.4.1), and, for a wallet, which held documents can answer
- * which credential query and which elements to disclose.
+ * DCQL on the wallet side (OpenID4VP 1.0 §6.4, for `mso_mdoc` per Appendix B.2): which held
+ * documents can answer which Credential Query, with which claims (§6.4.1, `claim_sets` in
+ * the verifier's order of preference, `values`, `trusted_authorities` against the held
+ * document's issuer chain), which Credential Queries to answer (§6.4.2, `credential_sets`
+ * required, optional and alternative options), and an explanation for a consent screen.
+ *
+ * Also the entry point of the DCQL modules: reading a query (`dcql-query.ts`), claim matching
+ * (`dcql-claims.ts`), trusted authorities (`dcql-trust.ts`) and the verifier's evaluator
+ * (`dcql-evaluate.ts`) are re-exported from here.
  */
 import type { CborValue } from '../cbor/index.js';
-import { FullDate, TDate } from '../cbor/index.js';
-import { answerFor, decodeIssuerAuthPayload, decodeIssuerSigned, type ElementSelection, type HeldDocument, type IssuerSignedItemBytes } from '../mdoc/index.js';
-import { bad, ID, nonEmptyArray, own, record } from './json.js';
+import { getX5Chain } from '../cose/index.js';
+import { decodeIssuerAuthPayload, decodeIssuerSigned, type ElementSelection, type HeldDocument, type IssuerSignedItemBytes } from '../mdoc/index.js';
+import { chooseClaims, type DcqlElements, type DcqlReason, DcqlReasonCode } from './dcql-claims.js';
+import { type DcqlQuery, type MdocClaimQuery, type MdocCredentialQuery, type ReadDcqlQueryOptions, readDcqlQuery } from './dcql-query.js';
+import { type DcqlIssuerChain, type DcqlTrustOptions, type DcqlTrustResult, issuerChainOf, matchTrustedAuthorities } from './dcql-trust.js';
 
-/** The Credential Format Identifier of ISO mdocs (B.2). */
-export const MSO_MDOC_FORMAT = 'mso_mdoc';
-
-/** A DCQL Claims Query (§6.3). */
-export interface DcqlClaimsQuery {
-  readonly id?: string;
-  /** For mdocs exactly `[namespace, elementIdentifier]` (§7.2). */
-  readonly path: readonly (string | number | null)[];
-  readonly values?: readonly (string | number | boolean)[];
-  /** mdoc only (B.2.4): IntentToRetain of ISO/IEC 18013-5 §8.3.2.1.2.1. */
-  readonly intent_to_retain?: boolean;
-}
-
-/** A DCQL Credential Query (§6.1). */
-export interface DcqlCredentialQuery {
-  readonly id: string;
-  readonly format: string;
-  readonly multiple?: boolean;
-  /** For `mso_mdoc`: `{ doctype_value }` (B.2.3). */
-  readonly meta: Readonly<Record<string, unknown>>;
-  readonly claims?: readonly DcqlClaimsQuery[];
-  readonly claim_sets?: readonly (readonly string[])[];
-  readonly require_cryptographic_holder_binding?: boolean;
-}
-
-/** A DCQL Credential Set Query (§6.2). */
-export interface DcqlCredentialSetQuery {
-  readonly options: readonly (readonly string[])[];
-  readonly required?: boolean;
-}
-
-/** A DCQL query (§6). */
-export interface DcqlQuery {
-  readonly credentials: readonly DcqlCredentialQuery[];
-  readonly credential_sets?: readonly DcqlCredentialSetQuery[];
-}
-
-/** One claim of an mdoc credential query, read from DCQL. */
-export interface MdocClaimQuery {
-  readonly id?: string;
-  readonly namespace: string;
-  readonly element: string;
-  readonly intentToRetain: boolean;
-  readonly values?: readonly (string | number | boolean)[];
-}
-
-/** An `mso_mdoc` credential query, read from DCQL: what to present for one credential id. */
-export interface MdocCredentialQuery {
-  readonly id: string;
-  readonly docType: string;
-  readonly multiple: boolean;
-  readonly claims: readonly MdocClaimQuery[];
-  /** Alternative claim combinations, by claim id, in the verifier's order of preference; absent: all claims. */
-  readonly claimSets?: readonly (readonly string[])[];
-  /** namespace → element → intent to retain, over all claims (for display). */
-  readonly nameSpaces: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
-}
-
-/** Read a DCQL query (§6): its shape, ids and references; the `mso_mdoc` queries read into {@link MdocCredentialQuery}. */
-export function readDcqlQuery(raw: unknown): { query: DcqlQuery; mdoc: MdocCredentialQuery[]; other: string[] } {
-  const value = record(raw, 'dcql_query');
-  const credentials = nonEmptyArray(value.credentials, 'dcql_query.credentials');
-  const ids = new Set<string>();
-  const mdoc: MdocCredentialQuery[] = [];
-  const other: string[] = [];
-  const copies: DcqlCredentialQuery[] = [];
-  credentials.forEach((item, i) => {
-    const at = `dcql_query.credentials[${i}]`;
-    const c = record(item, at);
-    if (typeof c.id !== 'string' || !ID.test(c.id)) bad(`${at}.id must be a non-empty string of [A-Za-z0-9_-]`);
-    if (ids.has(c.id)) bad(`${at}.id ${c.id} is used twice`);
-    ids.add(c.id);
-    if (typeof c.format !== 'string') bad(`${at}.format must be a string`);
-    const meta = record(c.meta, `${at}.meta`);
-    if (c.multiple !== undefined && typeof c.multiple !== 'boolean') bad(`${at}.multiple must be a boolean`);
-    copies.push({ ...c, meta } as unknown as DcqlCredentialQuery);
-    if (c.format !== MSO_MDOC_FORMAT) {
-      other.push(c.id);
-      return;
-    }
-    const docType = meta.doctype_value;
-    if (typeof docType !== 'string' || docType === '') bad(`${at}.meta.doctype_value must be a doctype string`);
-    const claims: MdocClaimQuery[] = [];
-    const claimIds = new Set<string>();
-    if (c.claims !== undefined) {
-      nonEmptyArray(c.claims, `${at}.claims`).forEach((claim, j) => {
-        const cat = `${at}.claims[${j}]`;
-        const q = record(claim, cat);
-        if (q.id !== undefined) {
-          if (typeof q.id !== 'string' || !ID.test(q.id)) bad(`${cat}.id must be a non-empty string of [A-Za-z0-9_-]`);
-          if (claimIds.has(q.id)) bad(`${cat}.id ${q.id} is used twice`);
-          claimIds.add(q.id);
-        }
-        const path = q.path;
-        if (!Array.isArray(path) || path.length !== 2 || typeof path[0] !== 'string' || typeof path[1] !== 'string') {
-          bad(`${cat}.path must be [namespace, element] for mso_mdoc`);
-        }
-        if (q.intent_to_retain !== undefined && typeof q.intent_to_retain !== 'boolean') bad(`${cat}.intent_to_retain must be a boolean`);
-        let values: (string | number | boolean)[] | undefined;
-        if (q.values !== undefined) {
-          values = nonEmptyArray(q.values, `${cat}.values`) as (string | number | boolean)[];
-          if (!values.every((v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v)))) {
-            bad(`${cat}.values must hold strings, integers or booleans`);
-          }
-        }
-        claims.push({
-          ...(q.id === undefined ? {} : { id: q.id as string }),
-          namespace: path[0] as string,
-          element: path[1] as string,
-          intentToRetain: q.intent_to_retain === true,
-          ...(values === undefined ? {} : { values }),
-        });
-      });
-    }
-    let claimSets: string[][] | undefined;
-    if (c.claim_sets !== undefined) {
-      if (c.claims === undefined) bad(`${at}.claim_sets needs claims`);
-      if (claims.some((q) => q.id === undefined)) bad(`${at}: every claim needs an id when claim_sets is present`);
-      claimSets = nonEmptyArray(c.claim_sets, `${at}.claim_sets`).map((set, k) => {
-        const s = nonEmptyArray(set, `${at}.claim_sets[${k}]`);
-        if (!s.every((id) => typeof id === 'string' && claimIds.has(id))) bad(`${at}.claim_sets[${k}] names a claim id that is not in claims`);
-        return s as string[];
-      });
-    }
-    const nameSpaces: Record<string, Record<string, boolean>> = Object.create(null);
-    for (const q of claims) {
-      nameSpaces[q.namespace] ??= Object.create(null);
-      nameSpaces[q.namespace]![q.element] = (nameSpaces[q.namespace]![q.element] ?? false) || q.intentToRetain;
-    }
-    mdoc.push({ id: c.id, docType, multiple: c.multiple === true, claims, ...(claimSets === undefined ? {} : { claimSets }), nameSpaces });
-  });
-  let sets: DcqlCredentialSetQuery[] | undefined;
-  if (value.credential_sets !== undefined) {
-    sets = nonEmptyArray(value.credential_sets, 'dcql_query.credential_sets').map((item, i) => {
-      const at = `dcql_query.credential_sets[${i}]`;
-      const set = record(item, at);
-      if (set.required !== undefined && typeof set.required !== 'boolean') bad(`${at}.required must be a boolean`);
-      const options = nonEmptyArray(set.options, `${at}.options`).map((option, j) => {
-        const o = nonEmptyArray(option, `${at}.options[${j}]`);
-        if (!o.every((id) => typeof id === 'string' && ids.has(id))) bad(`${at}.options[${j}] names a credential id that is not in credentials`);
-        return o as string[];
-      });
-      return { ...set, options } as unknown as DcqlCredentialSetQuery;
-    });
-  }
-  const query: DcqlQuery = { ...value, credentials: copies, ...(sets === undefined ? {} : { credential_sets: sets }) } as unknown as DcqlQuery;
-  return { query, mdoc, other };
-}
+export * from './dcql-claims.js';
+export * from './dcql-evaluate.js';
+export * from './dcql-query.js';
+export * from './dcql-trust.js';
 
 /** Whether a set of returned credential ids satisfies the query (§6.4.2); `missing` says what is lacking. */
 export function credentialsSatisfied(query: DcqlQuery, have: ReadonlySet<string>): { ok: boolean; missing: string[] } {
@@ -193,55 +55,80 @@ export interface Held {
   readonly held: HeldDocument;
   readonly docType: string;
   readonly items: ReadonlyMap<string, ReadonlyMap<string, IssuerSignedItemBytes>>;
+  /** The element values the wallet can present (issuer-signed, then device-signed ones it may sign). */
+  readonly elements: DcqlElements;
+  /** The issuer chain from the IssuerAuth x5chain, for `trusted_authorities`. */
+  readonly issuerChain: DcqlIssuerChain;
 }
 
+/**
+ * Decode held documents once for matching.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` for a document that does not decode.
+ */
 export function holdings(documents: readonly HeldDocument[]): Held[] {
   return documents.map((held, i) => {
     const issuerSigned = held.issuerSigned instanceof Uint8Array ? decodeIssuerSigned(held.issuerSigned, `documents[${i}]`) : held.issuerSigned;
     const mso = decodeIssuerAuthPayload(issuerSigned.issuerAuth, `documents[${i}].issuerAuth`);
     const items = new Map([...issuerSigned.nameSpaces].map(([ns, list]) => [ns, new Map(list.map((it) => [it.value.elementIdentifier, it] as const))] as const));
-    return { held, docType: mso.docType, items };
+    const elements = new Map<string, Map<string, CborValue>>();
+    for (const [ns, m] of items) elements.set(ns, new Map([...m].map(([id, it]) => [id, it.value.elementValue] as const)));
+    const device = held.deviceSigned;
+    if (device !== undefined) {
+      for (const ns of Object.keys(device)) {
+        const m = elements.get(ns) ?? new Map<string, CborValue>();
+        for (const el of Object.keys(device[ns]!)) if (!m.has(el)) m.set(el, device[ns]![el] as CborValue);
+        elements.set(ns, m);
+      }
+    }
+    let chain: Uint8Array[] = [];
+    try {
+      chain = getX5Chain(issuerSigned.issuerAuth.protectedHeaders, issuerSigned.issuerAuth.unprotectedHeaders);
+    } catch {
+      chain = [];
+    }
+    return { held, docType: mso.docType, items, elements, issuerChain: issuerChainOf(chain) };
   });
 }
 
-/** RFC 8949 §6.1-style JSON view of a CBOR element value, for DCQL `values` matching (primitives and dates only). */
-function jsonValue(v: CborValue): string | number | boolean | undefined {
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
-  if (v instanceof TDate || v instanceof FullDate) return v.text;
-  return undefined;
+/** Options of wallet-side matching. */
+export interface DcqlMatchOptions extends DcqlTrustOptions {
+  /** Treat `trusted_authorities` that could not be evaluated as not matched (default: a document is not excluded for them). */
+  readonly strictTrustedAuthorities?: boolean;
 }
 
-function available(h: Held, c: MdocClaimQuery): boolean {
-  const item = answerFor(c.element, h.items.get(c.namespace) ?? new Map());
-  const value: CborValue | undefined = item !== undefined ? item.value.elementValue : (own(own(h.held.deviceSigned, c.namespace), c.element) as CborValue | undefined);
-  if (value === undefined) return false;
-  if (c.values === undefined) return true;
-  const json = jsonValue(value);
-  return json !== undefined && c.values.includes(json);
-}
-
-/** The elements to disclose from `h` for query `q`, or undefined when `h` cannot answer it (§6.4.1). */
-export function selectionFor(h: Held, q: MdocCredentialQuery): ElementSelection | undefined {
-  if (h.docType !== q.docType) return undefined;
-  let chosen: readonly MdocClaimQuery[] | undefined;
-  if (q.claimSets === undefined) {
-    chosen = q.claims.every((c) => available(h, c)) ? q.claims : undefined;
-  } else {
-    const byId = new Map(q.claims.map((c) => [c.id!, c]));
-    const set = q.claimSets.find((s) => s.every((id) => available(h, byId.get(id)!)));
-    chosen = set?.map((id) => byId.get(id)!);
+/** Why `h` cannot answer `q`, or the claims it answers with (§6.4.1). */
+function candidate(h: Held, q: MdocCredentialQuery, options: DcqlMatchOptions): { claims: readonly MdocClaimQuery[]; claimSet?: readonly string[]; trust?: DcqlTrustResult } | { reasons: DcqlReason[] } {
+  if (h.docType !== q.docType) return { reasons: [{ code: DcqlReasonCode.DOCTYPE, detail: `docType ${JSON.stringify(h.docType)} is not ${JSON.stringify(q.docType)}` }] };
+  const reasons: DcqlReason[] = [];
+  let trust: DcqlTrustResult | undefined;
+  if (q.trustedAuthorities !== undefined) {
+    trust = matchTrustedAuthorities(q.trustedAuthorities, h.issuerChain, options);
+    if (trust.status === 'not-matched' || (trust.status === 'not-evaluated' && options.strictTrustedAuthorities === true)) {
+      reasons.push({ code: DcqlReasonCode.TRUSTED_AUTHORITY, detail: `the issuer chain matches none of trusted_authorities${trust.status === 'not-evaluated' ? ` (not evaluated: ${trust.notEvaluated.join(', ')})` : ''}` });
+    }
   }
-  if (chosen === undefined) return undefined;
+  const choice = chooseClaims(q, h.elements);
+  if (!choice.ok) reasons.push(...choice.reasons);
+  if (reasons.length > 0 || !choice.ok) return { reasons };
+  return { claims: choice.claims, ...(choice.claimSet === undefined ? {} : { claimSet: choice.claimSet }), ...(trust === undefined ? {} : { trust }) };
+}
+
+/** The elements to disclose for `claims` (an age_over_NN is answered with the nearest held one when the response is built, §7.2.5). */
+function selectionOf(claims: readonly MdocClaimQuery[]): ElementSelection {
   const sets = new Map<string, Set<string>>();
-  for (const c of chosen) {
+  for (const c of claims) {
     const set = sets.get(c.namespace) ?? new Set<string>();
     sets.set(c.namespace, set.add(c.element));
   }
   const out: Record<string, string[]> = Object.create(null);
   for (const [ns, set] of sets) out[ns] = [...set];
   return out;
+}
+
+/** The elements to disclose from `h` for query `q`, or undefined when `h` cannot answer it (§6.4.1). */
+export function selectionFor(h: Held, q: MdocCredentialQuery, options: DcqlMatchOptions = {}): ElementSelection | undefined {
+  const c = candidate(h, q, options);
+  return 'reasons' in c ? undefined : selectionOf(c.claims);
 }
 
 /** Which credential ids to answer, given those that can be: all of them, or an option of every credential set (§6.4.2). */
@@ -257,4 +144,78 @@ export function chooseCredentials(query: DcqlQuery, can: ReadonlySet<string>): s
     for (const id of option) out.add(id);
   }
   return [...out];
+}
+
+/** A held document that can answer a Credential Query. */
+export interface DcqlCandidate {
+  /** Index into the documents given. */
+  readonly index: number;
+  readonly docType: string;
+  /** The elements to disclose (the requested identifiers; an age_over_NN is answered by the nearest held one). */
+  readonly selection: ElementSelection;
+  /** The claims chosen, with their intent to retain, for display. */
+  readonly claims: readonly MdocClaimQuery[];
+  /** The `claim_sets` option chosen (the first the document meets). */
+  readonly claimSet?: readonly string[];
+  readonly trust?: DcqlTrustResult;
+}
+
+/** One Credential Query as the wallet sees it. */
+export interface DcqlWalletCredential {
+  readonly id: string;
+  readonly format: string;
+  readonly multiple: boolean;
+  /** Documents that can answer, in the order given. */
+  readonly candidates: readonly DcqlCandidate[];
+  /** Documents that cannot, and why. */
+  readonly rejected: readonly { readonly index: number; readonly docType: string; readonly reasons: readonly DcqlReason[] }[];
+}
+
+/** What {@link matchDcql} returns: for a consent screen, which documents can answer which query and with which claims. */
+export interface DcqlWalletMatch {
+  /** True when the held documents can satisfy the query (§6.4.2). */
+  readonly satisfiable: boolean;
+  /** Credential id → candidates and rejections (a prototype-free record). */
+  readonly credentials: Readonly<Record<string, DcqlWalletCredential>>;
+  /** Per Credential Set Query: whether required, and which options can be answered. */
+  readonly sets: readonly { readonly index: number; readonly required: boolean; readonly options: readonly { readonly ids: readonly string[]; readonly satisfiable: boolean }[] }[];
+  /** The credential ids a wallet would answer by default (every set's first answerable option), when satisfiable. */
+  readonly proposal?: readonly string[];
+}
+
+/**
+ * Wallet side: match held documents against a DCQL query (§6.4) and explain the result.
+ * @param query The query (read and checked again here).
+ * @param documents Held documents, or their {@link holdings}.
+ * @throws OnlineError `ERR_ONLINE_MESSAGE` / `ERR_DCQL_LIMIT` for an invalid query; MdocError
+ *   `ERR_MDOC_STRUCTURE` for a held document that does not decode.
+ */
+export function matchDcql(query: DcqlQuery, documents: readonly HeldDocument[] | readonly Held[], options: DcqlMatchOptions & ReadDcqlQueryOptions = {}): DcqlWalletMatch {
+  const parsed = readDcqlQuery(query, options);
+  const held: readonly Held[] = documents.length > 0 && 'items' in documents[0]! && 'issuerChain' in documents[0]! ? (documents as readonly Held[]) : holdings(documents as readonly HeldDocument[]);
+  const mdoc = new Map(parsed.mdoc.map((q) => [q.id, q]));
+  const credentials: Record<string, DcqlWalletCredential> = Object.create(null);
+  for (const c of parsed.query.credentials) {
+    const q = mdoc.get(c.id);
+    const candidates: DcqlCandidate[] = [];
+    const rejected: { index: number; docType: string; reasons: DcqlReason[] }[] = [];
+    held.forEach((h, index) => {
+      if (q === undefined) {
+        rejected.push({ index, docType: h.docType, reasons: [{ code: DcqlReasonCode.FORMAT, detail: `${c.id} asks for ${c.format}; held documents are mso_mdoc` }] });
+        return;
+      }
+      const r = candidate(h, q, options);
+      if ('reasons' in r) rejected.push({ index, docType: h.docType, reasons: r.reasons });
+      else candidates.push({ index, docType: h.docType, selection: selectionOf(r.claims), claims: r.claims, ...(r.claimSet === undefined ? {} : { claimSet: r.claimSet }), ...(r.trust === undefined ? {} : { trust: r.trust }) });
+    });
+    credentials[c.id] = { id: c.id, format: c.format, multiple: c.multiple === true, candidates, rejected };
+  }
+  const can = new Set(Object.keys(credentials).filter((id) => credentials[id]!.candidates.length > 0));
+  const sets = (parsed.query.credential_sets ?? []).map((set, index) => ({
+    index,
+    required: set.required !== false,
+    options: set.options.map((ids) => ({ ids, satisfiable: ids.every((id) => can.has(id)) })),
+  }));
+  const proposal = chooseCredentials(parsed.query, can);
+  return { satisfiable: proposal !== undefined, credentials, sets, ...(proposal === undefined ? {} : { proposal }) };
 }
