@@ -1,0 +1,69 @@
+/**
+ * Hostile input to verifyVical (ISO/IEC 18013-5 Annex C): byte-level and structure-aware
+ * mutations of an honestly signed VICAL. Nothing may escape as an exception, and a mutated
+ * list that still verifies must give exactly the trust anchors of the original (the
+ * signature covers the payload: an attacker cannot add an IACA or widen its doctypes).
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encode } from '../../src/cbor/index.js';
+import { nobleBackend } from '../../src/crypto/index.js';
+import { isShomeiError } from '../../src/errors.js';
+import { toHex } from '../../src/internal/bytes.js';
+import { decodeVical, MAX_VICAL_ENTRIES, type VerifyVicalResult, verifyVical, vicalTrustAnchors } from '../../src/mdoc/index.js';
+import { applyByteMutation, applyTreeEdit, byteMutation, treeEdit } from '../hostile/helpers.js';
+import { NOW } from './fixtures.js';
+import { sampleVical, type VicalPki, vicalPki } from './vical-fixtures.js';
+
+const backend = nobleBackend;
+let pki: VicalPki;
+let bytes: Uint8Array;
+let meaning: string;
+
+/** What a verified list means: each anchor's certificate and restrictions. */
+function meaningOf(r: VerifyVicalResult): string {
+  return JSON.stringify(vicalTrustAnchors(r).map((a) => [toHex(a.certificate.der), a.docTypes, a.countries ?? null]));
+}
+
+beforeAll(async () => {
+  pki = await vicalPki(backend);
+  bytes = await sampleVical(pki, backend);
+  meaning = meaningOf(await verifyVical(bytes, { trustAnchors: [pki.root], now: NOW, backend }));
+});
+
+async function check(mutated: Uint8Array): Promise<void> {
+  const r = await verifyVical(mutated, { trustAnchors: [pki.root], now: NOW, backend });
+  if (r.valid) expect(meaningOf(r)).toBe(meaning);
+  else expect(() => vicalTrustAnchors(r)).toThrow(expect.objectContaining({ code: 'ERR_VICAL_UNTRUSTED' }));
+}
+
+describe('verifyVical on mutated input', () => {
+  it('never throws, and never verifies with another meaning (byte mutations)', async () => {
+    await fc.assert(
+      fc.asyncProperty(byteMutation, async (m) => check(applyByteMutation(bytes, m))),
+      { numRuns: 300, seed: 1313 },
+    );
+  });
+
+  it('never throws, and never verifies with another meaning (structure-aware edits)', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeEdit, async (edit) => {
+        const mutated = applyTreeEdit(bytes, edit);
+        if (mutated !== undefined) await check(mutated);
+      }),
+      { numRuns: 300, seed: 1314 },
+    );
+  });
+
+  it('stops at the entry limit before reading the entries', () => {
+    const entries = Array.from({ length: MAX_VICAL_ENTRIES + 1 }, () => 0);
+    const payload = encode(new Map<string, unknown>([['certificateInfos', entries]]) as never);
+    try {
+      decodeVical(payload);
+      expect.unreachable();
+    } catch (e) {
+      expect(isShomeiError(e, 'ERR_VICAL_STRUCTURE')).toBe(true);
+      expect((e as Error).message).toMatch(/more than the limit/);
+    }
+  });
+});
