@@ -165,21 +165,32 @@ export function checkTrustAnchorUse(entries: readonly TrustAnchorEntry[], anchor
   const docTypeOk = (a: LoadedTrustAnchor) => a.docTypes === undefined || (use.docType !== undefined && a.docTypes.includes(use.docType));
   const countryOk = (a: LoadedTrustAnchor) => a.countries === undefined || use.countries.every((c) => c !== undefined && a.countries!.includes(c));
   const both = constrained.find((a) => docTypeOk(a) && countryOk(a));
-  const out: TrustAnchorUseCheck[] = [];
-  const docTyped = constrained.filter((a) => a.docTypes !== undefined);
-  const countried = constrained.filter((a) => a.countries !== undefined);
+  // Each restriction passes when one entry allows the whole use; otherwise each fails on
+  // its own, or both fail when each is allowed only by a different entry.
+  const apart = both === undefined && constrained.some(docTypeOk) && constrained.some(countryOk);
   const docType = use.docType ?? '(none)';
   const countries = use.countries.map((c) => c ?? '(none)').join('/');
+  const out: TrustAnchorUseCheck[] = [];
+  const docTyped = constrained.filter((a) => a.docTypes !== undefined);
   if (docTyped.length > 0) {
-    const a = both ?? constrained.find(docTypeOk) ?? docTyped[0]!;
-    const ok = both !== undefined;
-    const why = !docTypeOk(a) ? `docType ${docType} is not among ${list(a.docTypes ?? [])}` : ok ? `docType ${docType} allowed (${list(a.docTypes ?? ['any'])})` : `docType ${docType} is allowed, but not together with country ${countries} by one entry`;
+    const a = both ?? docTyped.find(docTypeOk) ?? docTyped[0]!;
+    const ok = both !== undefined || (!apart && docTypeOk(a));
+    const why = !docTypeOk(a)
+      ? `docType ${docType} is not among ${list(a.docTypes ?? [])}`
+      : apart
+        ? `docType ${docType} is allowed, but not together with countryName ${countries} by one entry`
+        : `docType ${docType} allowed (${list(a.docTypes ?? [])})`;
     out.push({ id: TrustAnchorCheck.TRUST_ANCHOR_DOCTYPE, ok, detail: `${why}; anchor ${describeTrustAnchor(a.certificate, a.source)}` });
   }
+  const countried = constrained.filter((a) => a.countries !== undefined);
   if (countried.length > 0) {
-    const a = both ?? constrained.find(countryOk) ?? countried[0]!;
-    const ok = both !== undefined;
-    const why = !countryOk(a) ? `countryName ${countries} is not among ${list(a.countries ?? [])}` : ok ? `countryName ${countries} allowed (${list(a.countries ?? ['any'])})` : `countryName ${countries} is allowed, but not together with docType ${docType} by one entry`;
+    const a = both ?? countried.find(countryOk) ?? countried[0]!;
+    const ok = both !== undefined || (!apart && countryOk(a));
+    const why = !countryOk(a)
+      ? `countryName ${countries} is not among ${list(a.countries ?? [])}`
+      : apart
+        ? `countryName ${countries} is allowed, but not together with docType ${docType} by one entry`
+        : `countryName ${countries} allowed (${list(a.countries ?? [])})`;
     out.push({ id: TrustAnchorCheck.TRUST_ANCHOR_COUNTRY, ok, detail: `${why}; anchor ${describeTrustAnchor(a.certificate, a.source)}` });
   }
   return out;

@@ -74,6 +74,7 @@ describe('VICAL anchors in verification', () => {
     expect(check(r, 'DS_CHAIN')?.status).toBe('passed'); // the chain itself is fine
     const c = check(r, 'TRUST_ANCHOR_DOCTYPE')!;
     expect(c.status).toBe('failed');
+    expect(check(r, 'TRUST_ANCHOR_COUNTRY')?.status).toBe('passed'); // only the doctype is refused
     expect(c.detail).toMatch(new RegExp(`^docType ${MDL.replaceAll('.', '\\.')} is not among ${MNC.replaceAll('.', '\\.')}; anchor .*Example JP IACA.*from VICAL Example Provider #42`));
     // And an mDL-only IACA must not anchor a My Number Card.
     const mdlOnly = anchors.map((a) => ({ ...a, docTypes: [MDL] }));
@@ -114,7 +115,7 @@ describe('country restrictions', () => {
       { certificate: pki.jp.iaca, docTypes: [MNC], countries: ['JP'] },
     ]);
     expect(r.valid).toBe(false);
-    expect(check(r, 'TRUST_ANCHOR_DOCTYPE')?.detail).toMatch(/not together with country JP\/JP/);
+    expect(check(r, 'TRUST_ANCHOR_DOCTYPE')?.detail).toMatch(/not together with countryName JP\/JP/);
     expect(check(r, 'TRUST_ANCHOR_COUNTRY')?.detail).toMatch(/not together with docType/);
   });
 
