@@ -28,7 +28,7 @@ import {
   verifyChain,
 } from '../x509/index.js';
 import { type Check, CheckList } from './report.js';
-import { type DecodeVicalOptions, decodeVical, type Vical, type VicalEntry, vicalEntries } from './vical.js';
+import { type DecodeVicalOptions, decodeVical, MAX_VICAL_SIZE, type Vical, type VicalEntry, vicalEntries } from './vical.js';
 
 /** Ids of the checks {@link verifyVical} reports (the signer chain's own appear as `VICAL_SIGNER_CHAIN.<id>`). */
 export const VicalCheck = {
@@ -140,8 +140,9 @@ export async function verifyVical(signedVical: Uint8Array, options: VerifyVicalO
   let sign1: ReturnType<typeof decodeCoseSign1>;
   let vical: Vical;
   try {
-    const maxBytes = options.maxBytes;
-    if (maxBytes !== undefined && signedVical.length > maxBytes) throw new MdocError('ERR_VICAL_STRUCTURE', `the VICAL is ${signedVical.length} bytes, more than the limit of ${maxBytes}`, { path: 'vical' });
+    // The whole signed list is held to the payload limit, before any of it is decoded.
+    const maxBytes = options.maxBytes ?? MAX_VICAL_SIZE;
+    if (signedVical.length > maxBytes) throw new MdocError('ERR_VICAL_STRUCTURE', `the VICAL is ${signedVical.length} bytes, more than the limit of ${maxBytes}`, { path: 'vical' });
     sign1 = decodeCoseSign1(signedVical);
     if (sign1.payload === null) throw new MdocError('ERR_VICAL_STRUCTURE', 'the COSE_Sign1 has a detached payload', { path: 'payload' });
     vical = decodeVical(sign1.payload, options);

@@ -45,7 +45,7 @@ import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/index.js';
 
-/** Largest VICAL payload read by default (the AAMVA list is well under 1 MiB). */
+/** Largest VICAL read by default, payload or whole signed list (the AAMVA list is well under 1 MiB). */
 export const MAX_VICAL_SIZE = 16 * 1024 * 1024;
 /** Most CertificateInfo entries read by default. */
 export const MAX_VICAL_ENTRIES = 10_000;
@@ -80,7 +80,7 @@ export interface Vical {
 
 /** Limits for {@link decodeVical}. */
 export interface DecodeVicalOptions {
-  /** Largest payload in bytes; default {@link MAX_VICAL_SIZE}. */
+  /** Largest payload in bytes (for `verifyVical`, the whole signed VICAL); default {@link MAX_VICAL_SIZE}. */
   readonly maxBytes?: number;
   /** Most CertificateInfo entries; default {@link MAX_VICAL_ENTRIES}. */
   readonly maxEntries?: number;

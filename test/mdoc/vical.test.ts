@@ -9,6 +9,7 @@ import {
   decodeVical,
   encodeVicalPayload,
   loadVicalTrustAnchors,
+  MAX_VICAL_SIZE,
   VicalCheck,
   VicalFindingId,
   type VerifyVicalResult,
@@ -16,6 +17,7 @@ import {
   vicalTrustAnchors,
 } from '../../src/mdoc/index.js';
 import { toHex } from '../../src/internal/bytes.js';
+import { BACKENDS } from '../helpers/backends.js';
 import { ExtKeyUsageOid } from '../../src/x509/index.js';
 import { NOW } from './fixtures.js';
 import { DAY, MDL, MNC, sampleVical, type VicalPki, vicalPki } from './vical-fixtures.js';
@@ -280,7 +282,10 @@ describe('decodeVical (strict CDDL)', () => {
 
   it('verifyVical reports a whole input over maxBytes as a structure failure', async () => {
     const r = await verifyVical(bytes, { ...options(), maxBytes: 64 });
-    expect(r.checks[0]).toMatchObject({ id: VicalCheck.VICAL_STRUCTURE, status: 'failed' });
+    expect(r.checks[0]).toMatchObject({ id: VicalCheck.VICAL_STRUCTURE, status: 'failed', detail: expect.stringMatching(/more than the limit of 64/) });
+    // The default limit holds too: a 17 MiB input is refused before it is decoded.
+    const huge = new Uint8Array(MAX_VICAL_SIZE + 1);
+    expect((await verifyVical(huge, options())).checks[0]).toMatchObject({ status: 'failed', detail: expect.stringMatching(/more than the limit/) });
   });
 });
 
@@ -293,5 +298,20 @@ describe('buildVical', () => {
     await expect(buildVical({ ...good, certificateInfos: [{ certificate: pki.us.iaca, docType: [] }] })).rejects.toThrow(/docType/);
     // An empty list is a valid VICAL.
     expect((await verifyVical(await buildVical(good), options())).valid).toBe(true);
+  });
+});
+
+describe.each(BACKENDS)('VICAL with the %s backend', (_name, b) => {
+  it('builds, verifies and refuses a changed list the same way', async () => {
+    const own = await vicalPki(b);
+    const list = await sampleVical(own, b);
+    const r = await verifyVical(list, { trustAnchors: [own.root], now: NOW, backend: b });
+    expect(r.valid).toBe(true);
+    expect(vicalTrustAnchors(r).map((a) => a.docTypes)).toEqual([[MDL], [MNC]]);
+    const sign1 = decodeCoseSign1(list);
+    const flipped = sign1.signature.slice();
+    flipped[0]! ^= 1;
+    const bad = await verifyVical(encodeCoseSign1({ ...sign1, signature: flipped }), { trustAnchors: [own.root], now: NOW, backend: b });
+    expect(failed(bad)).toEqual([VicalCheck.VICAL_SIGNATURE]);
   });
 });
