@@ -2,8 +2,9 @@
  * Verifying a signed VICAL (ISO/IEC 18013-5:2021 Annex C, C.1.7; 2nd edition Annex C) and
  * turning it into trust anchors. The VICAL is a COSE_Sign1 (RFC 9052 §4.2) whose payload is
  * the VICAL map and whose x5chain (label 33, RFC 9360) starts with the VICAL signer
- * certificate; that certificate carries the extended key usage 1.0.18013.5.1.8 (the OID
- * list of 18013-5 Annex B; AAMVA's VICAL signer certificates use it) and must chain to an
+ * certificate; that certificate carries the extended key usage 1.0.18013.5.1.8 (id-mdl-kp VICAL signer; the
+ * 2nd edition also recommends ISO/IEC 23220-4's generic OIDs, which a caller can accept
+ * with `signerExtendedKeyUsages`) and must chain to an
  * anchor the caller trusts for VICALs. The list must also be current: `date` not in the
  * future and `nextUpdate`, when given, not passed (both at an injected time).
  *
@@ -51,7 +52,7 @@ export type VicalCheck = (typeof VicalCheck)[keyof typeof VicalCheck];
 
 /** The VICAL signer certificate profile's check ids (reported as `VICAL_SIGNER_CHAIN.<id>`). */
 export const VicalSignerCheck = {
-  /** extKeyUsage holds 1.0.18013.5.1.8 (id-mdl-kp-mdlVICAL signer). */
+  /** extKeyUsage holds 1.0.18013.5.1.8 (VICAL signer), or one of `signerExtendedKeyUsages`. */
   VICAL_SIGNER_EKU: 'VICAL_SIGNER_EKU',
   /** keyUsage is present and allows digitalSignature. */
   VICAL_SIGNER_KEY_USAGE: 'VICAL_SIGNER_KEY_USAGE',
@@ -59,8 +60,12 @@ export const VicalSignerCheck = {
   VICAL_SIGNER_NOT_CA: 'VICAL_SIGNER_NOT_CA',
 } as const;
 
-/** The VICAL signer certificate profile, for `verifyChain`. */
-export function vicalSignerProfile(): CertificateProfile {
+/**
+ * The VICAL signer certificate profile, for `verifyChain`: `ekus` are the extended key
+ * usages accepted (default 1.0.18013.5.1.8).
+ */
+export function vicalSignerProfile(ekus: readonly string[] = [ExtKeyUsageOid.vicalSigner]): CertificateProfile {
+  if (!Array.isArray(ekus) || ekus.length === 0 || !ekus.every((o) => typeof o === 'string')) throw new TypeError('signerExtendedKeyUsages must be a non-empty array of OIDs');
   return {
     name: 'ISO/IEC 18013-5 VICAL signer',
     checkIds: Object.values(VicalSignerCheck),
@@ -68,7 +73,7 @@ export function vicalSignerProfile(): CertificateProfile {
       const eku = leaf.extKeyUsage?.oids ?? [];
       const ku = leaf.keyUsage;
       return [
-        { id: VicalSignerCheck.VICAL_SIGNER_EKU, ok: eku.includes(ExtKeyUsageOid.vicalSigner), detail: eku.length === 0 ? 'no extKeyUsage' : `extKeyUsage ${eku.join(', ')}` },
+        { id: VicalSignerCheck.VICAL_SIGNER_EKU, ok: eku.some((o) => ekus.includes(o)), detail: eku.length === 0 ? 'no extKeyUsage' : `extKeyUsage ${eku.join(', ')}` },
         { id: VicalSignerCheck.VICAL_SIGNER_KEY_USAGE, ok: ku?.usages.includes('digitalSignature') === true, detail: ku === null ? 'no keyUsage' : `keyUsage ${ku.usages.join(', ')}` },
         { id: VicalSignerCheck.VICAL_SIGNER_NOT_CA, ok: leaf.basicConstraints?.cA !== true, ...(leaf.basicConstraints?.cA === true ? { detail: 'the signer is a CA' } : {}) },
       ];
@@ -90,6 +95,8 @@ export interface VerifyVicalOptions extends BackendOptions, DecodeVicalOptions {
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
   /** Fail when no CRL is available for the signer chain. Default false (reported as skipped). */
   readonly requireRevocationCheck?: boolean;
+  /** EKUs accepted for the VICAL signer; default `[1.0.18013.5.1.8]`. */
+  readonly signerExtendedKeyUsages?: readonly string[];
 }
 
 /** The outcome of {@link verifyVical}. */
@@ -130,6 +137,7 @@ export async function verifyVical(signedVical: Uint8Array, options: VerifyVicalO
   const skew = options.clockSkewSeconds ?? 300;
   if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new RangeError('options.clockSkewSeconds must be a non-negative number');
   const skewMs = skew * 1000;
+  const profile = vicalSignerProfile(options.signerExtendedKeyUsages);
   const list = new CheckList();
   const fail = (...ids: string[]) => {
     for (const id of ids) list.push({ id, status: 'skipped', required: true, detail: 'not reached' });
@@ -175,7 +183,7 @@ export async function verifyVical(signedVical: Uint8Array, options: VerifyVicalO
     intermediates: chain.slice(1),
     now,
     clockSkewSeconds: skew,
-    profile: vicalSignerProfile(),
+    profile,
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(options.crls === undefined ? {} : { crls: options.crls }),
     ...(options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }),

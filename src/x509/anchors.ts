@@ -152,6 +152,7 @@ const list = (values: readonly string[]): string => (values.length === 0 ? '(non
  * @returns no checks when the anchor is unrestricted.
  */
 export function checkTrustAnchorUse(entries: readonly TrustAnchorEntry[], anchor: Certificate, use: TrustAnchorUse): TrustAnchorUseCheck[] {
+  if (!entries.some(isConstrainedTrustAnchor)) return [];
   const constrained: LoadedTrustAnchor[] = [];
   for (const e of entries) {
     if (!isConstrainedTrustAnchor(e)) {

@@ -104,6 +104,10 @@ describe('verifyVical', () => {
     expect(failed(r)).toEqual(['VICAL_SIGNER_CHAIN.VICAL_SIGNER_EKU', VicalCheck.VICAL_SIGNER_CHAIN]);
     expect(r.valid).toBe(false);
     expect(() => vicalTrustAnchors(r)).toThrow(/VICAL_SIGNER_CHAIN/);
+    // Accepted only when the caller names that EKU.
+    const named = await verifyVical(await sampleVical(wrong, backend), { ...options(), trustAnchors: [wrong.root], signerExtendedKeyUsages: [ExtKeyUsageOid.mdlDS] });
+    expect(named.valid).toBe(true);
+    await expect(verifyVical(bytes, { ...options(), signerExtendedKeyUsages: [] })).rejects.toThrow(TypeError);
   });
 
   it('refuses a signer that does not chain to the given anchor', async () => {
