@@ -6,11 +6,12 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encode } from '../../src/cbor/index.js';
+import { decode, encode } from '../../src/cbor/index.js';
+import { decodeCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { isShomeiError } from '../../src/errors.js';
 import { toHex } from '../../src/internal/bytes.js';
-import { decodeVical, MAX_VICAL_ENTRIES, type VerifyVicalResult, verifyVical, vicalTrustAnchors } from '../../src/mdoc/index.js';
+import { decodeVical, MAX_VICAL_ENTRIES, type VerifyVicalResult, verifyVical, vicalEntries, vicalTrustAnchors } from '../../src/mdoc/index.js';
 import { applyByteMutation, applyTreeEdit, byteMutation, treeEdit } from '../hostile/helpers.js';
 import { NOW } from './fixtures.js';
 import { sampleVical, type VicalPki, vicalPki } from './vical-fixtures.js';
@@ -53,6 +54,15 @@ describe('verifyVical on mutated input', () => {
       }),
       { numRuns: 300, seed: 1314 },
     );
+  });
+
+  it('reads a list of 2,000 copies of one entry, keeping only the first (linear duplicate detection)', () => {
+    const payload = decode(decodeCoseSign1(bytes).payload!) as Map<string, unknown>;
+    const first = (payload.get('certificateInfos') as unknown[])[0];
+    payload.set('certificateInfos', Array.from({ length: 2000 }, () => first));
+    const entries = vicalEntries(decodeVical(encode(payload as never)));
+    expect(entries.filter((e) => e.usable).map((e) => e.index)).toEqual([0]);
+    expect(entries.slice(1).every((e) => e.findings.some((f) => f.id === 'DUPLICATE_ENTRY'))).toBe(true);
   });
 
   it('stops at the entry limit before reading the entries', () => {
