@@ -102,6 +102,10 @@ export const MdocErrorCodes = [
   'ERR_MDOC_INVALID',
   /** A data element value that does not fit its doctype profile (`path` says which). */
   'ERR_MDOC_PROFILE',
+  /** A VICAL (ISO 18013-5 Annex C) that is not its COSE_Sign1 / CDDL shape or passes a limit (`path` says where). */
+  'ERR_VICAL_STRUCTURE',
+  /** A VICAL whose verification failed was used as a source of trust anchors; `check` holds the first failed check. */
+  'ERR_VICAL_UNTRUSTED',
 ] as const;
 
 /** Proximity session codes (`shomei/session`). */

@@ -15,6 +15,7 @@ import { jpki } from './jpki.js';
 import { pki } from './pki.js';
 import { present } from './present.js';
 import { verify } from './verify.js';
+import { vical } from './vical.js';
 import { vectors } from './vectors-command.js';
 
 /**
@@ -39,6 +40,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   jpki,
   'card-info': cardInfo,
   vectors,
+  vical,
 };
 
 function usage(): string {

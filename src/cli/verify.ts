@@ -5,6 +5,7 @@ import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verif
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
+import { readVicalAnchors } from './vical.js';
 
 function show(value: CborValue): string {
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
@@ -47,7 +48,7 @@ export const verify: Command = {
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
                      [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
-                     [--tolerate DEVIATION] [--json]
+                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
   --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
@@ -59,6 +60,8 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --tolerate DEVIATION tolerate a named deviation from the standard (repeatable), e.g.
                        EMPTY_DOCUMENT_ERRORS; shown as tolerated. Signatures, digests, the chain
                        and validity are never tolerable. See docs/verifier.md
+  --vical FILE         also trust the IACAs of this VICAL, each only for the doctypes it lists
+  --vical-trust ROOT   the anchor the VICAL signer must chain to (required with --vical)
   --json               print the result as JSON
 
 Exit status: 0 valid, 1 not valid, 2 usage.
@@ -72,14 +75,19 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       at: { type: 'string' },
       waive: { type: 'string', multiple: true },
       tolerate: { type: 'string', multiple: true },
+      vical: { type: 'string' },
+      'vical-trust': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
     });
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
     const trust = strs(args, 'trust');
-    if (trust.length === 0) throw new UsageError('--trust is required: nothing is trusted implicitly');
+    const vicalFile = str(args, 'vical');
+    if (trust.length === 0 && vicalFile === undefined) throw new UsageError('--trust is required: nothing is trusted implicitly');
+    if (vicalFile === undefined && strs(args, 'vical-trust').length > 0) throw new UsageError('--vical-trust needs --vical');
     const at = str(args, 'at');
     const now = at === undefined ? new Date() : new Date(at);
     if (Number.isNaN(now.getTime())) throw new UsageError(`--at: not an ISO 8601 time: ${at}`);
+    const vicalAnchors = vicalFile === undefined ? [] : await readVicalAnchors(vicalFile, strs(args, 'vical-trust'), now);
     const transcript = str(args, 'transcript');
     const readerKey = str(args, 'reader-key');
     const request = str(args, 'request');
@@ -92,7 +100,7 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       tolerate.push(id);
     }
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
-      trustAnchors: readTrust(trust),
+      trustAnchors: [...(trust.length === 0 ? [] : readTrust(trust)), ...vicalAnchors],
       now,
       waive,
       tolerate,

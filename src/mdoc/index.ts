@@ -75,5 +75,30 @@ export {
 } from './report.js';
 export { assertValid, failedChecks, type VerifyDeviceResponseOptions, verifyDeviceResponse } from './verify.js';
 export { type VerifyIssuerOptions, type VerifyIssuerSignedOptions, verifyIssuerSigned, waivableCheckIds } from './verify-issuer.js';
+export {
+  type CertificateInfo,
+  type DecodeVicalOptions,
+  decodeVical,
+  MAX_VICAL_ENTRIES,
+  MAX_VICAL_SIZE,
+  type Vical,
+  type VicalEntry,
+  type VicalFinding,
+  VicalFindingId,
+  vicalEntries,
+} from './vical.js';
+export { type BuildCertificateInfo, type BuildVicalOptions, buildVical, encodeVicalPayload } from './vical-build.js';
+export {
+  loadVicalTrustAnchors,
+  VicalCheck,
+  VicalSignerCheck,
+  type VicalTrustAnchorsOptions,
+  type VerifyVicalOptions,
+  type VerifyVicalResult,
+  verifyVical,
+  vicalSignerProfile,
+  vicalSource,
+  vicalTrustAnchors,
+} from './vical-verify.js';
 export * from './doctypes/index.js';
 export { MdocError } from '../errors.js';

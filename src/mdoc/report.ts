@@ -61,6 +61,10 @@ export const MdocCheckId = {
   ISSUING_JURISDICTION: 'ISSUING_JURISDICTION',
   /** One per returned element: it was requested (when a request is given). */
   REQUESTED_ELEMENT: 'REQUESTED_ELEMENT',
+  /** The restricted trust anchor the chain ended at allows the MSO docType (only for a restricted anchor). */
+  TRUST_ANCHOR_DOCTYPE: 'TRUST_ANCHOR_DOCTYPE',
+  /** The restricted trust anchor allows the IACA's and the DS's countryName (only for a restricted anchor). */
+  TRUST_ANCHOR_COUNTRY: 'TRUST_ANCHOR_COUNTRY',
 } as const;
 export type MdocCheckId = (typeof MdocCheckId)[keyof typeof MdocCheckId];
 

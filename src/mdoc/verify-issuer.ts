@@ -20,8 +20,12 @@ import { equalBytes } from '../internal/bytes.js';
 import {
   type Certificate,
   type CertificateList,
+  checkTrustAnchorUse,
+  countryOf,
   mdocIssuerProfile,
   parseCertificate,
+  type TrustAnchorEntry,
+  trustAnchorCertificate,
   type VerifyX5ChainOptions,
   verifyIssuerChain,
 } from '../x509/index.js';
@@ -33,8 +37,12 @@ import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type V
 
 /** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
 export interface VerifyIssuerOptions extends BackendOptions {
-  /** The IACA certificates trusted for this use (nothing is trusted implicitly). */
-  readonly trustAnchors: readonly (Certificate | Uint8Array)[];
+  /**
+   * The IACA certificates trusted for this use (nothing is trusted implicitly); an entry may
+   * restrict its IACA to doctypes and countries (`{ certificate, docTypes, countries, source }`,
+   * e.g. from `vicalTrustAnchors`), checked as TRUST_ANCHOR_DOCTYPE / TRUST_ANCHOR_COUNTRY.
+   */
+  readonly trustAnchors: readonly TrustAnchorEntry[];
   /** Validation time; default now. */
   readonly now?: Date;
   /** Tolerance for MSO and certificate times, in seconds; default 300. */
@@ -210,7 +218,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
   // The chain: DS to one of the trusted IACAs, with the Annex B profile.
   const chainOptions: VerifyX5ChainOptions = {
-    anchors: options.trustAnchors,
+    anchors: options.trustAnchors.map(trustAnchorCertificate),
     now: ctx.now,
     clockSkewSeconds: ctx.skewMs / 1000,
     ...(options.backend === undefined ? {} : { backend: options.backend }),
@@ -380,6 +388,11 @@ export async function verifyIssuerPart(
       const within = s >= ds.notBefore && s <= ds.notAfter;
       list.add(C.MSO_SIGNED_IN_DS_VALIDITY, within, within ? undefined : `signed ${mso.validityInfo.signed.text} outside the DS validity`);
     }
+  }
+  // The restrictions of a constrained trust anchor (doctypes, countries), when it has any.
+  if (anchor !== undefined) {
+    const use = { docType: mso?.docType ?? docType, countries: [countryOf(anchor), ds === undefined ? undefined : countryOf(ds)] };
+    for (const c of checkTrustAnchorUse(ctx.options.trustAnchors, anchor, use)) list.add(c.id, c.ok, c.detail);
   }
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);

@@ -24,6 +24,18 @@ export {
   JPKI_SIGN_CA_2023,
   loadTrustAnchors,
   type TrustAnchorInput,
+  type ConstrainedTrustAnchor,
+  type LoadedTrustAnchor,
+  type TrustAnchorEntry,
+  type TrustAnchorUse,
+  type TrustAnchorUseCheck,
+  TrustAnchorCheck,
+  checkTrustAnchorUse,
+  countryOf,
+  describeTrustAnchor,
+  isConstrainedTrustAnchor,
+  loadConstrainedTrustAnchor,
+  trustAnchorCertificate,
 } from './anchors.js';
 export {
   type BuildCertificateOptions,
