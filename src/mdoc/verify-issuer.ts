@@ -20,6 +20,8 @@ import { equalBytes } from '../internal/bytes.js';
 import {
   type Certificate,
   type CertificateList,
+  CRL_PROFILE_CHECK_IDS,
+  type CrlCache,
   mdocIssuerProfile,
   parseCertificate,
   type VerifyX5ChainOptions,
@@ -58,6 +60,8 @@ export interface VerifyIssuerOptions extends BackendOptions {
   readonly crls?: readonly (CertificateList | Uint8Array)[];
   /** Fetches a CRL by URI when needed; shomei never fetches on its own. */
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
+  /** A shared CRL cache (`CrlCache` from `shomei/x509`) fetching by distribution point, checked before use; tried before `fetchCrl`. */
+  readonly crlCache?: CrlCache;
   /** Fail when no CRL is available for a certificate. Default false (reported as skipped). */
   readonly requireRevocationCheck?: boolean;
   /**
@@ -86,9 +90,9 @@ export interface IssuerContext {
 /** The Annex B profile check ids that can be waived, read once. */
 let waivableIds: ReadonlySet<string> | undefined;
 
-/** The ids `waive` accepts (the Annex B issuer profile checks). */
+/** The ids `waive` accepts (the Annex B issuer profile checks, and the B.2 CRL profile checks). */
 export function waivableCheckIds(): readonly string[] {
-  return mdocIssuerProfile().checkIds;
+  return [...mdocIssuerProfile().checkIds, ...CRL_PROFILE_CHECK_IDS];
 }
 
 /**
@@ -218,6 +222,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
     ...(options.dsExtendedKeyUsages === undefined ? {} : { dsExtendedKeyUsages: options.dsExtendedKeyUsages }),
     ...(options.crls === undefined ? {} : { crls: options.crls }),
     ...(options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }),
+    ...(options.crlCache === undefined ? {} : { crlCache: options.crlCache }),
     ...(options.requireRevocationCheck === undefined ? {} : { requireRevocationCheck: options.requireRevocationCheck }),
   };
   let anchor: Certificate | undefined;
