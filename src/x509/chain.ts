@@ -32,6 +32,7 @@ import type { CrlCache } from './crl-cache.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
 import { malformedFinding } from './findings.js';
 import { namesMatch, nameKey } from './name.js';
+import { nameConstraintFailures } from './name-constraints.js';
 import { ExtensionOid } from './oids.js';
 import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
@@ -53,6 +54,8 @@ export const ChainCheck = {
   PATH_LENGTH: 'PATH_LENGTH',
   /** No certificate below the anchor has a critical extension shomei does not process, or one whose value does not decode (§6.1.4 (o)). */
   CRITICAL_EXTENSIONS: 'CRITICAL_EXTENSIONS',
+  /** Every name below each CA is within its nameConstraints (§6.1.3 (b)(c), §6.1.4 (g)); the anchor's only with `anchorNameConstraints`. `ERR_X509_NAME_CONSTRAINTS`. */
+  NAME_CONSTRAINTS: 'NAME_CONSTRAINTS',
   /** No certificate below the anchor is on a usable CRL (§6.3). `ERR_X509_REVOKED` / `ERR_X509_CRL`. */
   REVOCATION: 'REVOCATION',
 } as const;
@@ -133,6 +136,8 @@ export interface VerifyChainOptions extends BackendOptions {
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
   /** A shared CRL cache that fetches by distribution point through the caller's transport (see `CrlCache`); used like `fetchCrl`, before it. */
   readonly crlCache?: CrlCache;
+  /** Apply the trust anchor's own nameConstraints extension too (RFC 5280 §6.1.1 trust anchor constraints); default false. */
+  readonly anchorNameConstraints?: boolean;
   /** When true, a certificate for which no CRL is available fails REVOCATION (`ERR_X509_CRL`) instead of skipping it. */
   readonly requireRevocationCheck?: boolean;
   /** Profile checks to run on the path found. */
@@ -150,6 +155,7 @@ function validateOptions(options: VerifyChainOptions): { now: Date; skewMs: numb
   if (options.crls !== undefined && !Array.isArray(options.crls)) throw new TypeError('options.crls must be an array');
   if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new TypeError('options.fetchCrl must be a function');
   if (options.crlCache !== undefined && typeof options.crlCache?.lookup !== 'function') throw new TypeError('options.crlCache must be a CrlCache');
+  if (options.anchorNameConstraints !== undefined && typeof options.anchorNameConstraints !== 'boolean') throw new TypeError('options.anchorNameConstraints must be a boolean');
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('options.now must be a valid Date');
   const skew = options.clockSkewSeconds ?? 0;
@@ -287,7 +293,7 @@ function check(id: string, failures: string[], code: X509ErrorCode, passDetail?:
 }
 
 /** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
-async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend): Promise<X509Check[]> {
+async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, anchorNameConstraints = false): Promise<X509Check[]> {
   const n = path.length - 1;
   const anchor = path[n]!;
   const trust: X509Check = { id: ChainCheck.TRUST_ANCHOR, status: 'passed', detail: `anchor ${describe(anchor)}` };
@@ -357,6 +363,7 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
     check(ChainCheck.KEY_USAGE, ku, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.PATH_LENGTH, pl, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.CRITICAL_EXTENSIONS, crit, 'ERR_X509_UNTRUSTED'),
+    check(ChainCheck.NAME_CONSTRAINTS, nameConstraintFailures(path, anchorNameConstraints, describe), 'ERR_X509_NAME_CONSTRAINTS'),
   ];
 }
 
@@ -556,7 +563,7 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
 
   let best: { path: Certificate[]; checks: X509Check[]; rank: number } | undefined;
   for (const path of paths) {
-    const checks = await coreChecks(path, now, skewMs, backend);
+    const checks = await coreChecks(path, now, skewMs, backend, options.anchorNameConstraints === true);
     const r = rank(checks);
     if (best === undefined || r < best.rank) best = { path, checks, rank: r };
     if (r === 0) break;
