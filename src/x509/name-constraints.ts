@@ -86,8 +86,16 @@ export function decodeNameConstraints(cert: Certificate): NameConstraints | null
 // ---------------------------------------------------------------------------------------
 // Matching, one name form at a time. Each returns true when `name` is within `base`'s subtree.
 
-function rdnKeys(name: X509Name): string[] {
-  return (JSON.parse(nameKey(name)) as unknown[]).map((rdn) => JSON.stringify(rdn));
+/** Per-RDN comparison keys of parsed names, computed once per name object. */
+const RDN_KEYS = new WeakMap<X509Name, readonly string[]>();
+
+function rdnKeys(name: X509Name): readonly string[] {
+  let keys = RDN_KEYS.get(name);
+  if (keys === undefined) {
+    keys = (JSON.parse(nameKey(name)) as unknown[]).map((rdn) => JSON.stringify(rdn));
+    RDN_KEYS.set(name, keys);
+  }
+  return keys;
 }
 
 /** directoryName: the base's RDNs begin the name (RFC 5280 §7.1 comparison per RDN). */

@@ -12,6 +12,7 @@ import {
   type ChainReport,
   decodeNameConstraints,
   encodeNameConstraints,
+  MAX_CONSTRAINED_NAMES,
   MAX_NAME_CONSTRAINT_SUBTREES,
   type NameConstraintsInput,
   verifyChain,
@@ -168,6 +169,11 @@ describe('name constraints', () => {
       expect(nc(r), String(why)).toMatchObject({ status: 'failed', code: 'ERR_X509_NAME_CONSTRAINTS' });
       expect(nc(r).detail).toMatch(why);
     }
+    // A leaf with more names than are checked fails rather than costing unbounded work.
+    const wide = await ca({ C: 'JP', CN: 'NC mid' }, root, 1, { permitted: [{ type: 'dNSName', value: 'example.jp' }] });
+    const many = await leaf(wide, { CN: 'leaf' }, Array.from({ length: MAX_CONSTRAINED_NAMES }, (_, i) => ({ type: 'dNSName' as const, value: `h${i}.example.jp` })));
+    const r = await verifyChain(many, { anchors: [root.cert], intermediates: [wide.cert], now: NOW, backend });
+    expect(nc(r).detail).toMatch(/more than 256 names/);
     // decode and encode round trip; empty input refused
     const mid = await ca({ C: 'JP', CN: 'NC mid' }, root, 1, { excluded: [{ type: 'iPAddress', value: fromHex('0a000000ff000000') }] }, false);
     expect(decodeNameConstraints(mid.cert)).toMatchObject({ critical: false, permitted: null, excluded: [{ type: 'iPAddress' }] });
