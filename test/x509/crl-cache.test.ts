@@ -146,6 +146,26 @@ describe('CrlCache', () => {
   });
 });
 
+describe('CrlCache with hostile bytes', () => {
+  it('every single-byte change of a served CRL is refused by name, never thrown, never used', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const der = (await buildCrl({ issuer: iaca, signer: iacaKey, thisUpdate: days(NOW, -1), nextUpdate: days(NOW, 7), revoked: [{ serialNumber: ds.serialNumber, revocationDate: days(NOW, -2) }], backend })).der;
+    const names = new Set<string>(Object.values(CrlProblem));
+    const seen = new Set<string>();
+    for (let i = 0; i < der.length; i++) {
+      const bytes = der.slice();
+      bytes[i] ^= 0x41;
+      const got = await new CrlCache({ fetch: async () => bytes, now: () => NOW.getTime() }).lookup(DP, iaca, { backend });
+      expect(got.ok, `byte ${i}`).toBe(false);
+      if (!got.ok) {
+        expect(names.has(got.problem)).toBe(true);
+        seen.add(got.problem);
+      }
+    }
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['CRL_PARSE', 'CRL_SIGNATURE']));
+  });
+});
+
 describe('crlTransportFromFetch', () => {
   const response = (body: Uint8Array, status = 200, stream = true): FetchResponseLike => ({
     ok: status >= 200 && status < 300,
