@@ -34,7 +34,7 @@ import {
   type Tlv,
 } from './der.js';
 import { type AuthorityKeyIdentifier, type Extension, type GeneralName, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
-import { parseNameTlv, type X509Name } from './name.js';
+import { namesMatch, parseNameTlv, type X509Name } from './name.js';
 import { ignoreFindings, malformedFinding } from './findings.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
@@ -393,7 +393,7 @@ export function crlProfileFindings(crl: CertificateList): CrlProfileFinding[] {
 /** The same general name, for distribution point matching (RFC 5280 §6.3.3 (b)(2)(i)). */
 function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   if (a.type !== b.type) return false;
-  if (a.type === 'directoryName') return equalBytes(a.value.der, (b as typeof a).value.der);
+  if (a.type === 'directoryName') return namesMatch(a.value, (b as typeof a).value);
   if (a.value instanceof Uint8Array) return equalBytes(a.value, (b as { value: Uint8Array }).value);
   return a.value === b.value;
 }

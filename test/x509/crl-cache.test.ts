@@ -6,6 +6,7 @@ import { fromHex } from '../../src/internal/bytes.js';
 import { contextTag, encodeInteger, encodeSequence, encodeTlv } from '../../src/x509/der.js';
 import { encodeCrlDistributionPoints, encodeGeneralName } from '../../src/x509/extensions.js';
 import {
+  buildCertificate,
   buildCrl,
   type BuildCrlOptions,
   type ChainReport,
@@ -14,8 +15,10 @@ import {
   crlTransportFromFetch,
   type FetchResponseLike,
   MAX_CRL_URI_LENGTH,
+  verifyChain,
   verifyIssuerChain,
 } from '../../src/x509/index.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
 import { ExtensionOid } from '../../src/x509/oids.js';
 import { days, issuerPki, NOW, T0 } from './pki.js';
 
@@ -146,6 +149,32 @@ describe('CrlCache', () => {
   });
 });
 
+describe('issuingDistributionPoint with a directory name (JPKI-style distribution points)', () => {
+  it('covers a certificate naming the same directory name (RFC 5280 §7.1 matching), and no other', async () => {
+    const { iaca, iacaKey, dsKey } = await issuerPki(backend);
+    const dp = { C: 'JP', O: 'JPKI', OU: 'CRL Distribution Points', CN: 'Yokohama CRLDP' };
+    const cert = await buildCertificate({
+      subject: { C: 'JP', CN: 'user' },
+      issuer: iaca,
+      notBefore: T0,
+      notAfter: days(T0, 365),
+      publicKey: publicKeyOf(dsKey),
+      signer: iacaKey,
+      crlDistributionPoints: [[{ type: 'directoryName', value: dp }]],
+      backend,
+    });
+    const idpFor = (name: Record<string, string>) =>
+      encodeSequence(encodeTlv(contextTag(0, true), encodeTlv(contextTag(0, true), encodeGeneralName({ type: 'directoryName', value: name }))));
+    const crlWith = (name: Record<string, string>) =>
+      buildCrl({ issuer: iaca, signer: iacaKey, thisUpdate: days(NOW, -1), nextUpdate: days(NOW, 7), extensions: [{ oid: ExtensionOid.issuingDistributionPoint, critical: true, value: idpFor(name) }], backend });
+    const same = await verifyChain(cert, { anchors: [iaca], now: NOW, crls: [await crlWith({ ...dp, CN: 'YOKOHAMA  crldp' })], backend });
+    expect(revocation(same)).toMatchObject({ status: 'passed' });
+    const other = await verifyChain(cert, { anchors: [iaca], now: NOW, crls: [await crlWith({ ...dp, CN: 'Sapporo CRLDP' })], backend });
+    expect(revocation(other)).toMatchObject({ status: 'skipped' });
+    expect(revocation(other).detail).toMatch(/CRL_SCOPE: /);
+  });
+});
+
 describe('CrlCache with hostile bytes', () => {
   it('every single-byte change of a served CRL is refused by name, never thrown, never used', async () => {
     const { iaca, iacaKey, ds } = await issuerPki(backend);
@@ -154,7 +183,7 @@ describe('CrlCache with hostile bytes', () => {
     const seen = new Set<string>();
     for (let i = 0; i < der.length; i++) {
       const bytes = der.slice();
-      bytes[i] ^= 0x41;
+      bytes[i] = bytes[i]! ^ 0x41;
       const got = await new CrlCache({ fetch: async () => bytes, now: () => NOW.getTime() }).lookup(DP, iaca, { backend });
       expect(got.ok, `byte ${i}`).toBe(false);
       if (!got.ok) {
