@@ -88,6 +88,10 @@ export const X509ErrorCodes = [
   'ERR_X509_CRL',
   /** An OCSP response that cannot be used (not successful, unauthorised responder, bad signature, stale, nonce); `check` says which. */
   'ERR_X509_OCSP',
+  /** A required revocation check could not be made: the CRL could not be fetched (`CRL_FETCH`). */
+  'ERR_X509_CRL_FETCH',
+  /** A name in the path is outside the permitted or inside the excluded subtrees of a name constraint, or cannot be checked against a critical one (RFC 5280 §4.2.1.10). */
+  'ERR_X509_NAME_CONSTRAINTS',
 ] as const;
 
 /** mdoc layer codes (`shomei/mdoc`). */

@@ -4,6 +4,7 @@ import type { CborValue } from '../cbor/index.js';
 import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
+import { type CertificateList, parseCrl } from '../x509/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
 import { readVicalAnchors } from './vical.js';
 
@@ -43,12 +44,24 @@ export function formatReport(result: VerifyDeviceResponseResult): string {
   return out.join('\n');
 }
 
+/** The `--crl` files, parsed (DER, or PEM text): a file that is not a CRL is a usage error. */
+function readCrls(paths: readonly string[]): CertificateList[] {
+  return paths.map((path) => {
+    const bytes = readInput(path);
+    try {
+      return parseCrl(bytes[0] === 0x30 ? bytes : new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new UsageError(`--crl ${path}: ${(e as Error).message}`);
+    }
+  });
+}
+
 export const verify: Command = {
   summary: 'verify a DeviceResponse against trusted IACAs and print the report',
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
                      [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
-                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--json]
+                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--crl FILE] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
   --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
@@ -62,6 +75,8 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
                        and validity are never tolerable. See docs/verifier.md
   --vical FILE         also trust the IACAs of this VICAL, each only for the doctypes it lists
   --vical-trust ROOT   the anchor the VICAL signer must chain to (required with --vical)
+  --crl FILE           a CRL (DER or PEM) to check the DS chain against (repeatable); a
+                       certificate it covers is then checked, and a revoked one fails
   --json               print the result as JSON
 
 Exit status: 0 valid, 1 not valid, 2 usage.
@@ -77,6 +92,7 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       tolerate: { type: 'string', multiple: true },
       vical: { type: 'string' },
       'vical-trust': { type: 'string', multiple: true },
+      crl: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
     });
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
@@ -99,8 +115,10 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       if (!isMdocDeviation(id)) throw new UsageError(`--tolerate: ${id} is not a deviation; valid: ${MDOC_DEVIATIONS.join(', ')}`);
       tolerate.push(id);
     }
+    const crls = readCrls(strs(args, 'crl'));
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
       trustAnchors: [...(trust.length === 0 ? [] : readTrust(trust)), ...vicalAnchors],
+      ...(crls.length === 0 ? {} : { crls }),
       now,
       waive,
       tolerate,

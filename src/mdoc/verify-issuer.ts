@@ -22,6 +22,8 @@ import {
   type CertificateList,
   checkTrustAnchorUse,
   countryOf,
+  CRL_PROFILE_CHECK_IDS,
+  type CrlCache,
   mdocIssuerProfile,
   parseCertificate,
   type TrustAnchorEntry,
@@ -66,6 +68,8 @@ export interface VerifyIssuerOptions extends BackendOptions {
   readonly crls?: readonly (CertificateList | Uint8Array)[];
   /** Fetches a CRL by URI when needed; shomei never fetches on its own. */
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
+  /** A shared CRL cache (`CrlCache` from `shomei/x509`) fetching by distribution point, checked before use; tried before `fetchCrl`. */
+  readonly crlCache?: CrlCache;
   /** Fail when no CRL is available for a certificate. Default false (reported as skipped). */
   readonly requireRevocationCheck?: boolean;
   /**
@@ -94,9 +98,9 @@ export interface IssuerContext {
 /** The Annex B profile check ids that can be waived, read once. */
 let waivableIds: ReadonlySet<string> | undefined;
 
-/** The ids `waive` accepts (the Annex B issuer profile checks). */
+/** The ids `waive` accepts (the Annex B issuer profile checks, and the B.2 CRL profile checks). */
 export function waivableCheckIds(): readonly string[] {
-  return mdocIssuerProfile().checkIds;
+  return [...mdocIssuerProfile().checkIds, ...CRL_PROFILE_CHECK_IDS];
 }
 
 /**
@@ -226,6 +230,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
     ...(options.dsExtendedKeyUsages === undefined ? {} : { dsExtendedKeyUsages: options.dsExtendedKeyUsages }),
     ...(options.crls === undefined ? {} : { crls: options.crls }),
     ...(options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }),
+    ...(options.crlCache === undefined ? {} : { crlCache: options.crlCache }),
     ...(options.requireRevocationCheck === undefined ? {} : { requireRevocationCheck: options.requireRevocationCheck }),
   };
   let anchor: Certificate | undefined;

@@ -255,7 +255,14 @@ export interface BuildCrlOptions extends BackendOptions {
   /** Omitted from the CRL when null (RFC 5280 requires it; for tests of that case). */
   readonly nextUpdate: Date | null;
   readonly revoked?: readonly RevokedEntryInput[];
-  readonly crlNumber?: bigint | number;
+  /** cRLNumber; default 1; null omits it (for tests of the B.2 profile). */
+  readonly crlNumber?: bigint | number | null;
+  /** false omits the authorityKeyIdentifier (for tests of the B.2 profile). */
+  readonly authorityKeyIdentifier?: false;
+  /** Further CRL extensions, added as given after the others (deltaCRLIndicator, issuingDistributionPoint…). */
+  readonly extensions?: readonly ExtensionInput[];
+  /** 1 writes a v1 CRL: no version field and no extensions at all (for tests). Default 2. */
+  readonly version?: 1 | 2;
 }
 
 /**
@@ -279,17 +286,23 @@ export async function buildCrl(options: BuildCrlOptions): Promise<CertificateLis
         : [encodeSequence(encodeExtension(ExtensionOid.reasonCode, false, concat(Uint8Array.of(Tag.ENUMERATED, 1), Uint8Array.of(e.reason))))]),
     ),
   );
-  const crlExts = [encodeExtension(ExtensionOid.cRLNumber, false, encodeInteger(BigInt(options.crlNumber ?? 1)))];
+  const crlExts: Uint8Array[] = [];
+  if (options.crlNumber !== null) crlExts.push(encodeExtension(ExtensionOid.cRLNumber, false, encodeInteger(BigInt(options.crlNumber ?? 1))));
   const ski = options.issuer.subjectKeyIdentifier?.keyIdentifier;
-  if (ski) crlExts.push(encodeExtension(ExtensionOid.authorityKeyIdentifier, false, encodeAuthorityKeyIdentifier(ski)));
+  if (ski && options.authorityKeyIdentifier !== false) crlExts.push(encodeExtension(ExtensionOid.authorityKeyIdentifier, false, encodeAuthorityKeyIdentifier(ski)));
+  for (const e of options.extensions ?? []) {
+    if (!(e?.value instanceof Uint8Array)) throw new TypeError('extension value must be a Uint8Array');
+    crlExts.push(encodeExtension(e.oid, e.critical === true, e.value));
+  }
+  const v1 = options.version === 1;
   const tbs = encodeSequence(
-    encodeInteger(1),
+    ...(v1 ? [] : [encodeInteger(1)]),
     algId,
     options.issuer.subject.der,
     encodeTime(options.thisUpdate),
     ...(options.nextUpdate === null ? [] : [encodeTime(options.nextUpdate)]),
     ...(entries.length > 0 ? [encodeSequence(...entries)] : []),
-    encodeTlv(contextTag(0, true), encodeSequence(...crlExts)),
+    ...(v1 || crlExts.length === 0 ? [] : [encodeTlv(contextTag(0, true), encodeSequence(...crlExts))]),
   );
   const signature = await sign(options.signer, alg, tbs, backend);
   return parseCrl(encodeSequence(tbs, algId, encodeBitString(signature)));

@@ -27,10 +27,12 @@ import type { BackendOptions, CryptoBackend } from '../crypto/types.js';
 import { X509Error, type X509ErrorCode } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, toCertificate } from './certificate.js';
-import { type CertificateList, type CrlCheck, checkCrl, parseCrl } from './crl.js';
+import { type CertificateList, type CrlCheck, CRL_PROFILE_CHECK_IDS, checkCrl, describeCrl, parseCrl } from './crl.js';
+import type { CrlCache } from './crl-cache.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
 import { malformedFinding } from './findings.js';
 import { namesMatch, nameKey } from './name.js';
+import { nameConstraintFailures } from './name-constraints.js';
 import { ExtensionOid } from './oids.js';
 import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
@@ -52,6 +54,8 @@ export const ChainCheck = {
   PATH_LENGTH: 'PATH_LENGTH',
   /** No certificate below the anchor has a critical extension shomei does not process, or one whose value does not decode (§6.1.4 (o)). */
   CRITICAL_EXTENSIONS: 'CRITICAL_EXTENSIONS',
+  /** Every name below each CA is within its nameConstraints (§6.1.3 (b)(c), §6.1.4 (g)); the anchor's only with `anchorNameConstraints`. `ERR_X509_NAME_CONSTRAINTS`. */
+  NAME_CONSTRAINTS: 'NAME_CONSTRAINTS',
   /** No certificate below the anchor is on a usable CRL (§6.3). `ERR_X509_REVOKED` / `ERR_X509_CRL`. */
   REVOCATION: 'REVOCATION',
 } as const;
@@ -130,11 +134,15 @@ export interface VerifyChainOptions extends BackendOptions {
   readonly crls?: readonly (CertificateList | Uint8Array)[];
   /** Called with a certificate's cRLDistributionPoints URIs when no given CRL covers it; shomei never fetches itself. */
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
+  /** A shared CRL cache that fetches by distribution point through the caller's transport (see `CrlCache`); used like `fetchCrl`, before it. */
+  readonly crlCache?: CrlCache;
+  /** Apply the trust anchor's own nameConstraints extension too (RFC 5280 §6.1.1 trust anchor constraints); default false. */
+  readonly anchorNameConstraints?: boolean;
   /** When true, a certificate for which no CRL is available fails REVOCATION (`ERR_X509_CRL`) instead of skipping it. */
   readonly requireRevocationCheck?: boolean;
   /** Profile checks to run on the path found. */
   readonly profile?: CertificateProfile;
-  /** Ids of profile checks to waive. Chain checks cannot be waived (`RangeError`). */
+  /** Ids of profile checks (and of the CRL profile checks, `CrlProfileCheck`) to waive. Chain checks cannot be waived (`RangeError`). */
   readonly waive?: readonly string[];
   /** Throw the first failure as an X509Error instead of returning an invalid report. */
   readonly strict?: boolean;
@@ -146,6 +154,8 @@ function validateOptions(options: VerifyChainOptions): { now: Date; skewMs: numb
   if (options.intermediates !== undefined && !Array.isArray(options.intermediates)) throw new TypeError('options.intermediates must be an array');
   if (options.crls !== undefined && !Array.isArray(options.crls)) throw new TypeError('options.crls must be an array');
   if (options.fetchCrl !== undefined && typeof options.fetchCrl !== 'function') throw new TypeError('options.fetchCrl must be a function');
+  if (options.crlCache !== undefined && typeof options.crlCache?.lookup !== 'function') throw new TypeError('options.crlCache must be a CrlCache');
+  if (options.anchorNameConstraints !== undefined && typeof options.anchorNameConstraints !== 'boolean') throw new TypeError('options.anchorNameConstraints must be a boolean');
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('options.now must be a valid Date');
   const skew = options.clockSkewSeconds ?? 0;
@@ -154,6 +164,10 @@ function validateOptions(options: VerifyChainOptions): { now: Date; skewMs: numb
   for (const id of options.waive ?? []) {
     if (typeof id !== 'string') throw new TypeError('options.waive must list check ids');
     if (CHAIN_CHECK_IDS.has(id)) throw new RangeError(`check ${id} is a chain check and cannot be waived`);
+    if ((CRL_PROFILE_CHECK_IDS as readonly string[]).includes(id)) {
+      waive.add(id);
+      continue;
+    }
     if (options.profile === undefined || !options.profile.checkIds.includes(id)) {
       throw new RangeError(`check ${id} is not a check of ${options.profile ? `profile ${options.profile.name}` : 'this validation (no profile given)'}`);
     }
@@ -279,7 +293,7 @@ function check(id: string, failures: string[], code: X509ErrorCode, passDetail?:
 }
 
 /** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
-async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend): Promise<X509Check[]> {
+async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, anchorNameConstraints = false): Promise<X509Check[]> {
   const n = path.length - 1;
   const anchor = path[n]!;
   const trust: X509Check = { id: ChainCheck.TRUST_ANCHOR, status: 'passed', detail: `anchor ${describe(anchor)}` };
@@ -349,6 +363,7 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
     check(ChainCheck.KEY_USAGE, ku, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.PATH_LENGTH, pl, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.CRITICAL_EXTENSIONS, crit, 'ERR_X509_UNTRUSTED'),
+    check(ChainCheck.NAME_CONSTRAINTS, nameConstraintFailures(path, anchorNameConstraints, describe), 'ERR_X509_NAME_CONSTRAINTS'),
   ];
 }
 
@@ -358,14 +373,23 @@ function rank(checks: readonly X509Check[]): number {
 }
 
 /** Revocation of every certificate below the anchor (internal). */
-async function revocationCheck(path: readonly Certificate[], options: VerifyChainOptions, now: Date, skewMs: number, backend: CryptoBackend): Promise<X509Check> {
+async function revocationCheck(
+  path: readonly Certificate[],
+  options: VerifyChainOptions,
+  now: Date,
+  skewMs: number,
+  backend: CryptoBackend,
+  waive: ReadonlySet<string>,
+): Promise<X509Check[]> {
   const id = ChainCheck.REVOCATION;
   const required = options.requireRevocationCheck === true;
-  if (path.length < 2) return { id, status: 'skipped', detail: 'the leaf is a trust anchor' };
-  if ((options.crls === undefined || options.crls.length === 0) && options.fetchCrl === undefined) {
-    return required
-      ? { id, status: 'failed', detail: 'no CRLs given and no fetchCrl', code: 'ERR_X509_CRL' }
-      : { id, status: 'skipped', detail: 'no CRLs given and no fetchCrl' };
+  if (path.length < 2) return [{ id, status: 'skipped', detail: 'the leaf is a trust anchor' }];
+  if ((options.crls === undefined || options.crls.length === 0) && options.fetchCrl === undefined && options.crlCache === undefined) {
+    return [
+      required
+        ? { id, status: 'failed', detail: 'no CRLs given and no fetchCrl', code: 'ERR_X509_CRL' }
+        : { id, status: 'skipped', detail: 'no CRLs given and no fetchCrl' },
+    ];
   }
   const given: CertificateList[] = [];
   for (const c of options.crls ?? []) {
@@ -373,7 +397,7 @@ async function revocationCheck(path: readonly Certificate[], options: VerifyChai
       try {
         given.push(parseCrl(c));
       } catch (e) {
-        return { id, status: 'failed', detail: `a given CRL does not parse: ${(e as Error).message}`, code: 'ERR_X509_CRL' };
+        return [{ id, status: 'failed', detail: `a given CRL does not parse: ${(e as Error).message}`, code: 'ERR_X509_CRL' }];
       }
     } else if (typeof c === 'object' && c !== null && c.tbs instanceof Uint8Array) {
       given.push(c);
@@ -390,7 +414,7 @@ async function revocationCheck(path: readonly Certificate[], options: VerifyChai
         try {
           bytes = await options.fetchCrl!(uri);
         } catch (e) {
-          return `fetch of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`;
+          return `CRL_FETCH: fetch of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`;
         }
         if (bytes === undefined) return undefined;
         if (!(bytes instanceof Uint8Array)) return 'fetchCrl did not return bytes';
@@ -408,43 +432,79 @@ async function revocationCheck(path: readonly Certificate[], options: VerifyChai
   const revoked: string[] = [];
   const unusable: string[] = [];
   const unknown: string[] = [];
+  const used: string[] = [];
+  const waived = new Map<string, string>();
+  const uriOf = new Map<CertificateList, string>();
+  let anyFetchFailure = false;
   let good = 0;
   for (let i = 0; i < path.length - 1; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1]!;
     const results: CrlCheck[] = [];
-    for (const crl of given) results.push(await checkCrl(cert, issuer, crl, now, skewMs, backend));
+    for (const crl of given) results.push(await checkCrl(cert, issuer, crl, now, skewMs, backend, waive));
     const applicable = (): boolean => results.some((r) => r.status !== 'not-applicable');
     const notes: string[] = [];
+    let couldNotFetch = false;
+    if (!applicable() && options.crlCache !== undefined) {
+      for (const uri of (cert.cRLDistributionPoints?.uris ?? []).slice(0, MAX_CRL_URIS_PER_CERT)) {
+        const got = await options.crlCache.lookup(uri, issuer, { backend });
+        if (!got.ok) {
+          if (got.problem === 'CRL_FETCH') {
+            couldNotFetch = true;
+            notes.push(`${got.problem}: ${got.detail}`);
+          } else results.push({ status: 'unusable', problem: got.problem, reason: got.detail });
+          continue;
+        }
+        uriOf.set(got.crl, uri);
+        results.push(await checkCrl(cert, issuer, got.crl, now, skewMs, backend, waive));
+        if (results.some((r) => r.status === 'good' || r.status === 'revoked')) break;
+      }
+    }
     if (!applicable() && options.fetchCrl !== undefined) {
       for (const uri of (cert.cRLDistributionPoints?.uris ?? []).slice(0, MAX_CRL_URIS_PER_CERT)) {
         const got = await fetchOnce(uri);
         if (got === undefined) continue;
         if (typeof got === 'string') {
+          if (got.startsWith('CRL_FETCH')) couldNotFetch = true;
           notes.push(got);
           continue;
         }
-        results.push(await checkCrl(cert, issuer, got, now, skewMs, backend));
+        uriOf.set(got, uri);
+        results.push(await checkCrl(cert, issuer, got, now, skewMs, backend, waive));
         if (results.some((r) => r.status === 'good' || r.status === 'revoked')) break;
       }
     }
     const hit = results.find((r) => r.status === 'revoked');
+    const ok = results.find((r) => r.status === 'good');
+    const decided = hit ?? ok;
+    if (decided?.status === 'good' || decided?.status === 'revoked') {
+      used.push(`${describe(cert)}: ${describeCrl(decided.crl, uriOf.get(decided.crl))}`);
+      for (const w of decided.waived) waived.set(w.id, `${w.detail} (${describeCrl(decided.crl, uriOf.get(decided.crl))})`);
+    }
     if (hit?.status === 'revoked') {
-      revoked.push(`${describe(cert)} (serial ${cert.serialNumber}) was revoked at ${hit.entry.revocationDate.toISOString()}${hit.entry.reason === null ? '' : ` (reason ${hit.entry.reason})`}`);
-    } else if (results.some((r) => r.status === 'good')) {
+      revoked.push(
+        `${describe(cert)} (serial ${cert.serialNumber}) was revoked at ${hit.entry.revocationDate.toISOString()}${hit.entry.reason === null ? '' : ` (reason ${hit.entry.reason})`} on ${describeCrl(hit.crl, uriOf.get(hit.crl))}`,
+      );
+    } else if (ok !== undefined) {
       good++;
     } else if (results.some((r) => r.status === 'unusable')) {
-      unusable.push(`${describe(cert)}: ${results.flatMap((r) => (r.status === 'unusable' ? [r.reason] : [])).join(', ')}`);
+      unusable.push(`${describe(cert)}: ${results.flatMap((r) => (r.status === 'unusable' ? [`${r.problem}: ${r.reason}`] : [])).join(', ')}`);
     } else {
+      for (const r of results) if (r.status === 'not-applicable') notes.push(`${r.problem}: ${r.reason}`);
+      if (couldNotFetch) anyFetchFailure = true;
       unknown.push(`${describe(cert)}: no CRL${notes.length ? ` (${notes.join(', ')})` : ''}`);
     }
   }
-  if (revoked.length > 0) return { id, status: 'failed', detail: revoked.join('; '), code: 'ERR_X509_REVOKED' };
-  if (unusable.length > 0) return { id, status: 'failed', detail: unusable.join('; '), code: 'ERR_X509_CRL' };
-  if (unknown.length > 0) {
-    return required ? { id, status: 'failed', detail: unknown.join('; '), code: 'ERR_X509_CRL' } : { id, status: 'skipped', detail: unknown.join('; ') };
-  }
-  return { id, status: 'passed', detail: `${good} certificate(s) checked against CRLs` };
+  const extra = [...waived].map(([wid, detail]): X509Check => ({ id: wid, status: 'waived', detail, code: 'ERR_X509_CRL' }));
+  let main: X509Check;
+  if (revoked.length > 0) main = { id, status: 'failed', detail: revoked.join('; '), code: 'ERR_X509_REVOKED' };
+  else if (unusable.length > 0) main = { id, status: 'failed', detail: unusable.join('; '), code: 'ERR_X509_CRL' };
+  else if (unknown.length > 0) {
+    main = required
+      ? { id, status: 'failed', detail: unknown.join('; '), code: anyFetchFailure ? 'ERR_X509_CRL_FETCH' : 'ERR_X509_CRL' }
+      : { id, status: 'skipped', detail: unknown.join('; ') };
+  } else main = { id, status: 'passed', detail: `${good} certificate(s) checked against CRLs: ${used.join('; ')}` };
+  return [main, ...extra];
 }
 
 async function profileChecks(profile: CertificateProfile, path: readonly Certificate[], now: Date, backend: CryptoBackend, waive: ReadonlySet<string>): Promise<X509Check[]> {
@@ -503,7 +563,7 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
 
   let best: { path: Certificate[]; checks: X509Check[]; rank: number } | undefined;
   for (const path of paths) {
-    const checks = await coreChecks(path, now, skewMs, backend);
+    const checks = await coreChecks(path, now, skewMs, backend, options.anchorNameConstraints === true);
     const r = rank(checks);
     if (best === undefined || r < best.rank) best = { path, checks, rank: r };
     if (r === 0) break;
@@ -517,7 +577,7 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
     checks.push({ id: ChainCheck.REVOCATION, status: 'skipped', detail });
     for (const id of profileIds) checks.push({ id, status: 'skipped', detail });
   } else {
-    checks.push(await revocationCheck(path, options, now, skewMs, backend));
+    checks.push(...(await revocationCheck(path, options, now, skewMs, backend, waive)));
     if (options.profile !== undefined) checks.push(...(await profileChecks(options.profile, path, now, backend, waive)));
   }
   const report: ChainReport = {

@@ -33,8 +33,8 @@ import {
   Tag,
   type Tlv,
 } from './der.js';
-import { type AuthorityKeyIdentifier, type Extension, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
-import { parseNameTlv, type X509Name } from './name.js';
+import { type AuthorityKeyIdentifier, type Extension, type GeneralName, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
+import { namesMatch, parseNameTlv, type X509Name } from './name.js';
 import { ignoreFindings, malformedFinding } from './findings.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
@@ -68,6 +68,10 @@ export interface RevokedCertificate {
 /** IssuingDistributionPoint (RFC 5280 §5.2.5), when present. */
 export interface IssuingDistributionPoint {
   readonly critical: boolean;
+  /** The distributionPoint fullName, or null (absent, or nameRelativeToCRLIssuer). */
+  readonly fullName: readonly GeneralName[] | null;
+  /** The distributionPoint nameRelativeToCRLIssuer as the DER of the RDN SET, or null. */
+  readonly nameRelativeToCRLIssuer: Uint8Array | null;
   readonly onlyContainsUserCerts: boolean;
   readonly onlyContainsCACerts: boolean;
   readonly onlySomeReasons: boolean;
@@ -110,7 +114,7 @@ const UNDERSTOOD_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([ExtensionOid.r
 function parseIdp(ext: Extension, offset: number): IssuingDistributionPoint {
   const r = DerReader.inside(readSingleTagged(ext.value, Tag.SEQUENCE, 'issuingDistributionPoint', offset), 'issuingDistributionPoint');
   const dp = r.optional(contextTag(0, true), 'distributionPoint');
-  if (dp !== undefined) parseDistributionPointName(dp, ignoreFindings);
+  const name = dp === undefined ? { fullName: null, nameRelativeToCRLIssuer: null } : parseDistributionPointName(dp, ignoreFindings);
   const flag = (n: number, what: string): boolean => {
     const t = r.optional(contextTag(n, false), what);
     return t === undefined ? false : decodeBoolean({ ...t, tag: Tag.BOOLEAN }, what);
@@ -123,6 +127,8 @@ function parseIdp(ext: Extension, offset: number): IssuingDistributionPoint {
   r.finish('issuingDistributionPoint');
   return Object.freeze({
     critical: ext.critical,
+    fullName: name.fullName === null ? null : Object.freeze(name.fullName),
+    nameRelativeToCRLIssuer: name.nameRelativeToCRLIssuer,
     onlyContainsUserCerts,
     onlyContainsCACerts,
     onlySomeReasons: reasons !== undefined,
@@ -233,12 +239,73 @@ export function parseCrl(derOrPem: Uint8Array | string): CertificateList {
   }
 }
 
-/** The outcome of checking one certificate against one CRL. */
+/**
+ * Why a CRL was not used, by name (stable ids, shown in the REVOCATION check's detail). None
+ * of these can be waived: each one means the CRL does not say what it seems to say.
+ */
+export const CrlProblem = {
+  /** The CRL could not be fetched: the transport failed or found nothing (reported, fails only with requireRevocationCheck). */
+  CRL_FETCH: 'CRL_FETCH',
+  /** The bytes are not one well-formed CRL. */
+  CRL_PARSE: 'CRL_PARSE',
+  /** The CRL's issuer name is not the certificate issuer's subject. */
+  CRL_ISSUER: 'CRL_ISSUER',
+  /** The CRL's authorityKeyIdentifier is not the issuer's subjectKeyIdentifier. */
+  CRL_AKI_MISMATCH: 'CRL_AKI_MISMATCH',
+  /** The issuer's keyUsage does not allow cRLSign (or does not decode). */
+  CRL_KEY_USAGE: 'CRL_KEY_USAGE',
+  /** The CRL's signature does not verify with the issuer's key. */
+  CRL_SIGNATURE: 'CRL_SIGNATURE',
+  /** The CRL has no nextUpdate, so nobody can tell when it stops being current. */
+  CRL_NO_NEXT_UPDATE: 'CRL_NO_NEXT_UPDATE',
+  /** The CRL's nextUpdate has passed: it must not be used. */
+  CRL_EXPIRED: 'CRL_EXPIRED',
+  /** The CRL's thisUpdate is in the future. */
+  CRL_NOT_YET_VALID: 'CRL_NOT_YET_VALID',
+  /** A delta CRL (deltaCRLIndicator): shomei uses complete CRLs only. */
+  CRL_DELTA: 'CRL_DELTA',
+  /** An indirect or reason-partitioned CRL, or a distribution point named relative to the issuer (issuingDistributionPoint). */
+  CRL_IDP: 'CRL_IDP',
+  /** The CRL's scope (issuingDistributionPoint) does not cover this certificate. */
+  CRL_SCOPE: 'CRL_SCOPE',
+  /** A critical CRL or CRL entry extension shomei does not process. */
+  CRL_CRITICAL_EXTENSION: 'CRL_CRITICAL_EXTENSION',
+} as const;
+export type CrlProblem = (typeof CrlProblem)[keyof typeof CrlProblem];
+
+/**
+ * The CRL profile of ISO/IEC 18013-5 2nd edition Annex B.2 (also RFC 5280 §5 "MUST"s for
+ * conforming CAs), as waivable checks: a CRL that fails one is not used unless the caller
+ * waives that id (`waive`), and a waived one is shown as `waived` in the report.
+ * nextUpdate, also in B.2, is not waivable (`CRL_NO_NEXT_UPDATE`).
+ */
+export const CrlProfileCheck = {
+  /** The CRL is v2. */
+  CRL_VERSION: 'CRL_VERSION',
+  /** The CRL carries an authorityKeyIdentifier (its value must then match the issuer's SKI: `CRL_AKI_MISMATCH`). */
+  CRL_AKI: 'CRL_AKI',
+  /** The CRL carries a cRLNumber. */
+  CRL_NUMBER: 'CRL_NUMBER',
+  /** The CRL does not announce delta CRLs (freshestCRL), which shomei does not fetch. */
+  CRL_FRESHEST: 'CRL_FRESHEST',
+} as const;
+export type CrlProfileCheck = (typeof CrlProfileCheck)[keyof typeof CrlProfileCheck];
+
+/** The ids of {@link CrlProfileCheck}, for `waive` validation. */
+export const CRL_PROFILE_CHECK_IDS: readonly CrlProfileCheck[] = Object.freeze(Object.values(CrlProfileCheck));
+
+/** One waivable CRL profile check a CRL failed. */
+export interface CrlProfileFinding {
+  readonly id: CrlProfileCheck;
+  readonly detail: string;
+}
+
+/** The outcome of checking one certificate against one CRL. `waived` lists the profile findings the caller waived. */
 export type CrlCheck =
-  | { readonly status: 'good'; readonly crl: CertificateList }
-  | { readonly status: 'revoked'; readonly crl: CertificateList; readonly entry: RevokedCertificate }
-  | { readonly status: 'unusable'; readonly reason: string }
-  | { readonly status: 'not-applicable'; readonly reason: string };
+  | { readonly status: 'good'; readonly crl: CertificateList; readonly waived: readonly CrlProfileFinding[] }
+  | { readonly status: 'revoked'; readonly crl: CertificateList; readonly entry: RevokedCertificate; readonly waived: readonly CrlProfileFinding[] }
+  | { readonly status: 'unusable'; readonly problem: CrlProblem | CrlProfileCheck; readonly reason: string }
+  | { readonly status: 'not-applicable'; readonly problem: CrlProblem; readonly reason: string };
 
 const lookups = new WeakMap<CertificateList, Map<string, RevokedCertificate>>();
 
@@ -253,11 +320,95 @@ function findEntry(crl: CertificateList, serial: string): RevokedCertificate | u
 }
 
 /**
+ * CRL signature results, kept while the CRL, the issuer and the backend are alive (a cached
+ * CRL is checked once per issuer, not once per verification). Concurrent checks share one
+ * verification; one the backend threw in is forgotten.
+ */
+const SIGNATURES = new WeakMap<CertificateList, WeakMap<Certificate, WeakMap<CryptoBackend, Promise<boolean>>>>();
+
+function crlSignatureValid(crl: CertificateList, issuer: Certificate, backend: CryptoBackend): Promise<boolean> {
+  if (!equalBytes(crl.signatureAlgorithm.der, crl.tbsSignatureAlgorithm.der) || issuer.publicKey === null) return Promise.resolve(false);
+  let byIssuer = SIGNATURES.get(crl);
+  if (byIssuer === undefined) SIGNATURES.set(crl, (byIssuer = new WeakMap()));
+  let byBackend = byIssuer.get(issuer);
+  if (byBackend === undefined) byIssuer.set(issuer, (byBackend = new WeakMap()));
+  const hit = byBackend.get(backend);
+  if (hit !== undefined) return hit;
+  const cache = byBackend;
+  const result = verifySignedData(crl.signatureAlgorithm, crl.tbs, crl.signature, issuer.publicKey, backend).catch(() => {
+    if (cache.get(backend) === result) cache.delete(backend);
+    return false;
+  });
+  cache.set(backend, result);
+  return result;
+}
+
+/** A problem found in a CRL, by name. */
+export interface CrlProblemReport {
+  readonly problem: CrlProblem;
+  readonly reason: string;
+}
+
+/**
+ * The checks of a CRL against the CA that should have issued it, independent of any one
+ * certificate and of the time (RFC 5280 §6.3.3 (f), (g), (b)(2)(iii); 18013-5 2e B.2):
+ * issuer name, authorityKeyIdentifier = the CA's SKI, the CA's keyUsage allows cRLSign,
+ * the signature, no delta CRL, no indirect or partitioned scope, no critical extension
+ * shomei does not process, nextUpdate present. Null when the CRL passes.
+ */
+export async function checkCrlIssuer(crl: CertificateList, issuer: Certificate, backend: CryptoBackend): Promise<CrlProblemReport | null> {
+  if (!equalBytes(crl.issuer.der, issuer.subject.der)) return { problem: CrlProblem.CRL_ISSUER, reason: `CRL issuer ${crl.issuer.text} is not ${issuer.subject.text}` };
+  const aki = crl.authorityKeyIdentifier?.keyIdentifier;
+  const ski = issuer.subjectKeyIdentifier?.keyIdentifier;
+  if (aki && ski && !equalBytes(aki, ski)) return { problem: CrlProblem.CRL_AKI_MISMATCH, reason: 'CRL authority key identifier does not match the issuer' };
+  for (const ext of crl.extensions) {
+    if (ext.oid === ExtensionOid.deltaCRLIndicator) return { problem: CrlProblem.CRL_DELTA, reason: 'delta CRLs are not supported (deltaCRLIndicator): give a complete CRL' };
+  }
+  const idp = crl.issuingDistributionPoint;
+  if (idp !== null && (idp.indirectCRL || idp.onlySomeReasons || idp.nameRelativeToCRLIssuer !== null)) {
+    return { problem: CrlProblem.CRL_IDP, reason: 'indirect or partitioned CRLs (issuingDistributionPoint) are not supported' };
+  }
+  for (const ext of crl.extensions) {
+    if (ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) return { problem: CrlProblem.CRL_CRITICAL_EXTENSION, reason: `CRL has an unsupported critical extension ${ext.oid}` };
+  }
+  if (malformedFinding(issuer.findings, ExtensionOid.keyUsage) !== undefined) return { problem: CrlProblem.CRL_KEY_USAGE, reason: 'the CRL issuer keyUsage does not decode' };
+  if (issuer.keyUsage !== null && !issuer.keyUsage.usages.includes('cRLSign')) {
+    return { problem: CrlProblem.CRL_KEY_USAGE, reason: 'the CRL issuer key usage does not include cRLSign' };
+  }
+  if (!(await crlSignatureValid(crl, issuer, backend))) return { problem: CrlProblem.CRL_SIGNATURE, reason: 'CRL signature does not verify with the issuer key' };
+  if (crl.nextUpdate === null) return { problem: CrlProblem.CRL_NO_NEXT_UPDATE, reason: 'CRL has no nextUpdate' };
+  return null;
+}
+
+/** The 18013-5 2e Annex B.2 profile findings of a CRL (waivable by id). */
+export function crlProfileFindings(crl: CertificateList): CrlProfileFinding[] {
+  const out: CrlProfileFinding[] = [];
+  if (crl.version !== 2) out.push({ id: CrlProfileCheck.CRL_VERSION, detail: 'the CRL is v1, not v2' });
+  if ((crl.authorityKeyIdentifier?.keyIdentifier ?? null) === null) out.push({ id: CrlProfileCheck.CRL_AKI, detail: 'the CRL has no authorityKeyIdentifier keyIdentifier' });
+  if (crl.crlNumber === null) out.push({ id: CrlProfileCheck.CRL_NUMBER, detail: 'the CRL has no cRLNumber' });
+  if (crl.extensions.some((e) => e.oid === ExtensionOid.freshestCRL)) out.push({ id: CrlProfileCheck.CRL_FRESHEST, detail: 'the CRL announces delta CRLs (freshestCRL), which are not consulted' });
+  return out;
+}
+
+/** The same general name, for distribution point matching (RFC 5280 §6.3.3 (b)(2)(i)). */
+function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'directoryName') return namesMatch(a.value, (b as typeof a).value);
+  if (a.value instanceof Uint8Array) return equalBytes(a.value, (b as { value: Uint8Array }).value);
+  return a.value === b.value;
+}
+
+/** A short description of a CRL for reports: URI (when fetched), number, thisUpdate and nextUpdate. */
+export function describeCrl(crl: CertificateList, uri?: string): string {
+  return `CRL ${uri ?? '(given)'} number ${crl.crlNumber ?? '(none)'} thisUpdate ${crl.thisUpdate.toISOString()} nextUpdate ${crl.nextUpdate?.toISOString() ?? '(none)'}`;
+}
+
+/**
  * Check `cert` against `crl` issued by `issuer` (RFC 5280 §6.3.3, for complete, direct
- * CRLs): the CRL's issuer name must match the issuer's subject (else `not-applicable`);
- * its signature must verify with the issuer's key, the issuer's keyUsage (if any) must
- * allow cRLSign, `now` must lie within thisUpdate … nextUpdate (with `skewMs`), and it must
- * have no critical extension shomei does not process (else `unusable`).
+ * CRLs): the CRL's issuer name must match the issuer's subject and the certificate's issuer,
+ * its AKI the issuer's SKI, and its scope cover the certificate (else `not-applicable`);
+ * it must pass {@link checkCrlIssuer}, lie within thisUpdate … nextUpdate at `now` (with
+ * `skewMs`), and pass the Annex B.2 profile checks not in `waive` (else `unusable`).
  */
 export async function checkCrl(
   cert: Certificate,
@@ -266,41 +417,45 @@ export async function checkCrl(
   now: Date,
   skewMs: number,
   backend: CryptoBackend,
+  waive: ReadonlySet<string> = new Set(),
 ): Promise<CrlCheck> {
   if (!equalBytes(crl.issuer.der, issuer.subject.der) || !equalBytes(crl.issuer.der, cert.issuer.der)) {
-    return { status: 'not-applicable', reason: `CRL issuer ${crl.issuer.text} is not ${cert.issuer.text}` };
+    return { status: 'not-applicable', problem: CrlProblem.CRL_ISSUER, reason: `CRL issuer ${crl.issuer.text} is not ${cert.issuer.text}` };
   }
   const idp = crl.issuingDistributionPoint;
   if (idp !== null) {
     const isCa = cert.basicConstraints?.cA === true;
     if ((idp.onlyContainsCACerts && !isCa) || (idp.onlyContainsUserCerts && isCa) || idp.onlyContainsAttributeCerts) {
-      return { status: 'not-applicable', reason: 'CRL scope (issuingDistributionPoint) does not cover this certificate' };
+      return { status: 'not-applicable', problem: CrlProblem.CRL_SCOPE, reason: 'CRL scope (issuingDistributionPoint) does not cover this certificate' };
     }
-    if (idp.indirectCRL || idp.onlySomeReasons) return { status: 'unusable', reason: 'indirect or partitioned CRLs are not supported' };
+    // A CRL for one distribution point covers the certificates that name it (§6.3.3 (b)(2)(i)).
+    if (idp.fullName !== null) {
+      const names = (cert.cRLDistributionPoints?.points ?? []).flatMap((p) => p.fullName ?? []);
+      if (!idp.fullName.some((a) => names.some((b) => sameGeneralName(a, b)))) {
+        return { status: 'not-applicable', problem: CrlProblem.CRL_SCOPE, reason: 'CRL distribution point (issuingDistributionPoint) is not one the certificate names' };
+      }
+    }
   }
-  for (const ext of crl.extensions) {
-    if (ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.has(ext.oid)) return { status: 'unusable', reason: `CRL has an unsupported critical extension ${ext.oid}` };
-  }
-  if (malformedFinding(issuer.findings, ExtensionOid.keyUsage) !== undefined) return { status: 'unusable', reason: 'the CRL issuer keyUsage does not decode' };
-  if (issuer.keyUsage !== null && !issuer.keyUsage.usages.includes('cRLSign')) {
-    return { status: 'unusable', reason: 'the CRL issuer key usage does not include cRLSign' };
-  }
-  const aki = crl.authorityKeyIdentifier?.keyIdentifier;
-  const ski = issuer.subjectKeyIdentifier?.keyIdentifier;
-  if (aki && ski && !equalBytes(aki, ski)) return { status: 'not-applicable', reason: 'CRL authority key identifier does not match the issuer' };
-  if (!equalBytes(crl.signatureAlgorithm.der, crl.tbsSignatureAlgorithm.der) || !(await verifySignedData(crl.signatureAlgorithm, crl.tbs, crl.signature, issuer.publicKey, backend))) {
-    return { status: 'unusable', reason: 'CRL signature does not verify with the issuer key' };
+  const problem = await checkCrlIssuer(crl, issuer, backend);
+  if (problem !== null) {
+    return problem.problem === CrlProblem.CRL_AKI_MISMATCH ? { status: 'not-applicable', ...problem } : { status: 'unusable', ...problem };
   }
   const t = now.getTime();
-  if (crl.thisUpdate.getTime() - skewMs > t) return { status: 'unusable', reason: `CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future` };
-  if (crl.nextUpdate === null) return { status: 'unusable', reason: 'CRL has no nextUpdate' };
-  if (crl.nextUpdate.getTime() + skewMs < t) return { status: 'unusable', reason: `CRL is stale: nextUpdate ${crl.nextUpdate.toISOString()}` };
+  if (crl.thisUpdate.getTime() - skewMs > t) return { status: 'unusable', problem: CrlProblem.CRL_NOT_YET_VALID, reason: `CRL thisUpdate ${crl.thisUpdate.toISOString()} is in the future` };
+  if (crl.nextUpdate!.getTime() + skewMs < t) return { status: 'unusable', problem: CrlProblem.CRL_EXPIRED, reason: `CRL is stale: nextUpdate ${crl.nextUpdate!.toISOString()}` };
+  const waived: CrlProfileFinding[] = [];
+  for (const f of crlProfileFindings(crl)) {
+    if (!waive.has(f.id)) return { status: 'unusable', problem: f.id, reason: f.detail };
+    waived.push(f);
+  }
   const entry = findEntry(crl, cert.serialNumber);
   if (entry !== undefined) {
     for (const ext of entry.extensions) {
-      if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.oid)) return { status: 'unusable', reason: `CRL entry has an unsupported critical extension ${ext.oid}` };
+      if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.oid)) {
+        return { status: 'unusable', problem: CrlProblem.CRL_CRITICAL_EXTENSION, reason: `CRL entry has an unsupported critical extension ${ext.oid}` };
+      }
     }
-    if (entry.reason !== CrlReason.removeFromCRL) return { status: 'revoked', crl, entry };
+    if (entry.reason !== CrlReason.removeFromCRL) return { status: 'revoked', crl, entry, waived };
   }
-  return { status: 'good', crl };
+  return { status: 'good', crl, waived };
 }

@@ -442,6 +442,8 @@ export const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
   ExtensionOid.cRLDistributionPoints,
   // Parsed; no policy constraints are applied (RFC 5280 §6.1 with any-policy as the initial set).
   ExtensionOid.certificatePolicies,
+  // Processed in path validation by name-constraints.ts (RFC 5280 §6.1.3 (b)(c), §6.1.4 (g)).
+  ExtensionOid.nameConstraints,
 ]);
 
 // ---------------------------------------------------------------------------------------

@@ -71,6 +71,26 @@ export {
   parseCrl,
   type RevokedCertificate,
 } from './crl.js';
+export { CRL_PROFILE_CHECK_IDS, type CrlCheck, CrlProblem, type CrlProblemReport, CrlProfileCheck, type CrlProfileFinding, checkCrl, checkCrlIssuer, crlProfileFindings, describeCrl } from './crl.js';
+export {
+  decodeNameConstraints,
+  encodeNameConstraints,
+  MAX_CONSTRAINED_NAMES,
+  MAX_NAME_CONSTRAINT_SUBTREES,
+  type NameConstraints,
+  type NameConstraintsInput,
+} from './name-constraints.js';
+export {
+  CrlCache,
+  type CrlCacheOptions,
+  type CrlLookup,
+  type CrlTransport,
+  type CrlTransportOptions,
+  crlTransportFromFetch,
+  type FetchLike,
+  type FetchResponseLike,
+  MAX_CRL_URI_LENGTH,
+} from './crl-cache.js';
 export type {
   AltName,
   AuthorityKeyIdentifier,

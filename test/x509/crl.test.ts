@@ -114,7 +114,7 @@ describe.each(BACKENDS)('CRLs (%s)', (_name, backend) => {
         throw new Error('offline');
       },
     });
-    expect(revocation(failing)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(revocation(failing)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL_FETCH' });
     expect(revocation(failing).detail).toMatch(/offline/);
     const garbage = await verifyIssuerChain([ds], { anchors: [iaca], now: NOW, backend, fetchCrl: async () => fromHex('01') });
     expect(revocation(garbage).status).toBe('skipped');

@@ -1,0 +1,292 @@
+/**
+ * X.509 name constraints, RFC 5280 §4.2.1.10 (the extension), §6.1.3 (b)(c) (checking each
+ * certificate's names) and §6.1.4 (g) (accumulating the constraints of each CA in the path).
+ *
+ * ```asn1
+ * NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL, excludedSubtrees [1] GeneralSubtrees OPTIONAL }
+ * GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree
+ * GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }
+ * ```
+ *
+ * Name forms processed: directoryName, dNSName, rfc822Name (also the subject's emailAddress
+ * attributes), uniformResourceIdentifier (its host) and iPAddress. A name of another form met
+ * under a constraint of that form cannot be checked, and fails closed. Instead of computing
+ * the intersection of permitted subtrees (§6.1.4 (g)(i)), each CA's constraints are kept and a
+ * name must satisfy every one of them, which decides the same; the work is bounded by
+ * {@link MAX_NAME_CONSTRAINT_SUBTREES} subtrees per certificate.
+ */
+import { equalBytes } from '../internal/bytes.js';
+import type { Certificate } from './certificate.js';
+import { contextTag, DerReader, decodeSmallInteger, encodeSequence, encodeTlv, readSingleTagged, Tag } from './der.js';
+import { encodeGeneralName, type GeneralName, type GeneralNameInput, parseGeneralName } from './extensions.js';
+import { ignoreFindings } from './findings.js';
+import { nameKey, type X509Name } from './name.js';
+import { AttributeOid, ExtensionOid } from './oids.js';
+
+/** Most subtrees (permitted and excluded together) read from one certificate's nameConstraints. */
+export const MAX_NAME_CONSTRAINT_SUBTREES = 64;
+/** Most names of one certificate checked (subject, its email addresses and subjectAltName entries). */
+export const MAX_CONSTRAINED_NAMES = 256;
+
+/** The name forms whose constraints shomei processes. */
+const SUPPORTED = new Set<GeneralName['type']>(['directoryName', 'dNSName', 'rfc822Name', 'uniformResourceIdentifier', 'iPAddress']);
+
+/** A decoded nameConstraints extension. */
+export interface NameConstraints {
+  readonly critical: boolean;
+  /** Permitted subtree bases; null when the field is absent. */
+  readonly permitted: readonly GeneralName[] | null;
+  /** Excluded subtree bases; null when the field is absent. */
+  readonly excluded: readonly GeneralName[] | null;
+}
+
+function subtrees(r: DerReader, n: number, what: string, count: { n: number }): GeneralName[] | null {
+  const t = r.optional(contextTag(n, true), what);
+  if (t === undefined) return null;
+  const list = DerReader.inside(t, what);
+  const out: GeneralName[] = [];
+  while (!list.atEnd()) {
+    if (++count.n > MAX_NAME_CONSTRAINT_SUBTREES) throw new RangeError(`nameConstraints holds more than ${MAX_NAME_CONSTRAINT_SUBTREES} subtrees`);
+    const st = DerReader.inside(list.expect(Tag.SEQUENCE, 'GeneralSubtree'), 'GeneralSubtree');
+    const base = parseGeneralName(st.next('base'), ignoreFindings);
+    const min = st.optional(contextTag(0, false), 'minimum');
+    const max = st.optional(contextTag(1, false), 'maximum');
+    st.finish('GeneralSubtree');
+    // RFC 5280: minimum MUST be zero and maximum MUST be absent; anything else is not processed.
+    if ((min !== undefined && decodeSmallInteger({ ...min, tag: Tag.INTEGER }, 'minimum') !== 0) || max !== undefined) {
+      throw new RangeError('a GeneralSubtree with a minimum other than 0 or a maximum is not supported (RFC 5280 §4.2.1.10)');
+    }
+    if (base.type === 'iPAddress' && base.value.length !== 8 && base.value.length !== 32) throw new RangeError('an iPAddress constraint must be 8 or 32 octets (address and mask)');
+    out.push(base);
+  }
+  if (out.length === 0) throw new RangeError(`${what} is empty`);
+  return out;
+}
+
+/**
+ * Decode a certificate's nameConstraints, or null when it has none.
+ * @throws RangeError (message says why) when the extension does not decode or uses what
+ *   RFC 5280 forbids (minimum ≠ 0, maximum, an empty subtree list); callers fail closed.
+ */
+export function decodeNameConstraints(cert: Certificate): NameConstraints | null {
+  const ext = cert.extensions.find((e) => e.oid === ExtensionOid.nameConstraints);
+  if (ext === undefined) return null;
+  try {
+    const r = DerReader.inside(readSingleTagged(ext.value, Tag.SEQUENCE, 'NameConstraints'), 'NameConstraints');
+    const count = { n: 0 };
+    const permitted = subtrees(r, 0, 'permittedSubtrees', count);
+    const excluded = subtrees(r, 1, 'excludedSubtrees', count);
+    r.finish('NameConstraints');
+    return Object.freeze({ critical: ext.critical, permitted: permitted && Object.freeze(permitted), excluded: excluded && Object.freeze(excluded) });
+  } catch (e) {
+    throw new RangeError(`nameConstraints does not decode: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Matching, one name form at a time. Each returns true when `name` is within `base`'s subtree.
+
+/** Per-RDN comparison keys of parsed names, computed once per name object. */
+const RDN_KEYS = new WeakMap<X509Name, readonly string[]>();
+
+function rdnKeys(name: X509Name): readonly string[] {
+  let keys = RDN_KEYS.get(name);
+  if (keys === undefined) {
+    keys = (JSON.parse(nameKey(name)) as unknown[]).map((rdn) => JSON.stringify(rdn));
+    RDN_KEYS.set(name, keys);
+  }
+  return keys;
+}
+
+/** directoryName: the base's RDNs begin the name (RFC 5280 §7.1 comparison per RDN). */
+function directoryWithin(name: X509Name, base: X509Name): boolean {
+  if (base.rdns.length > name.rdns.length) return false;
+  if (equalBytes(name.der, base.der)) return true;
+  const a = rdnKeys(name);
+  const b = rdnKeys(base);
+  return b.every((k, i) => a[i] === k);
+}
+
+/** A host under a DNS constraint: the base itself or any name made by adding labels on the left; a leading "." means subdomains only. */
+function hostWithin(host: string, base: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const b = base.toLowerCase().replace(/\.$/, '');
+  if (b === '') return true;
+  if (b.startsWith('.')) return h.endsWith(b);
+  return h === b || h.endsWith(`.${b}`);
+}
+
+/** rfc822Name: a mailbox (exact, host case-insensitive), a host (every mailbox there), or ".domain" (mailboxes on its subdomains). */
+function emailWithin(email: string, base: string): boolean {
+  const at = email.lastIndexOf('@');
+  if (at < 0) return false;
+  const local = email.slice(0, at);
+  const host = email.slice(at + 1).toLowerCase();
+  const bat = base.lastIndexOf('@');
+  if (bat >= 0) return local === base.slice(0, bat) && host === base.slice(bat + 1).toLowerCase();
+  if (base.startsWith('.')) return host.endsWith(base.toLowerCase());
+  return host === base.toLowerCase();
+}
+
+/** The host of a URI, when it has an authority with a domain name (not an IP address); else null. */
+function uriHost(uri: string): string | null {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^:/?#]*)/i.exec(uri);
+  const host = m?.[1];
+  if (host === undefined || host === '' || host.startsWith('[') || /^[0-9.]+$/.test(host)) return null;
+  return host;
+}
+
+/** uniformResourceIdentifier: the base applies to the URI's host; a leading "." means subdomains only (RFC 5280 §4.2.1.10). */
+function uriWithin(host: string, base: string): boolean {
+  const h = host.toLowerCase();
+  const b = base.toLowerCase();
+  if (b.startsWith('.')) return h.endsWith(b);
+  return h === b;
+}
+
+function ipWithin(ip: Uint8Array, base: Uint8Array): boolean | null {
+  if (ip.length !== 4 && ip.length !== 16) return null;
+  if (base.length !== ip.length * 2) return false;
+  for (let i = 0; i < ip.length; i++) {
+    const mask = base[ip.length + i]!;
+    if ((ip[i]! & mask) !== (base[i]! & mask)) return false;
+  }
+  return true;
+}
+
+/** True when `name` is in `base`'s subtree; null when the pair cannot be decided (the caller fails closed). */
+function within(name: GeneralName, base: GeneralName): boolean | null {
+  switch (name.type) {
+    case 'directoryName':
+      return directoryWithin(name.value, (base as typeof name).value);
+    case 'dNSName':
+      return hostWithin(name.value, (base as typeof name).value);
+    case 'rfc822Name':
+      return emailWithin(name.value, (base as typeof name).value);
+    case 'uniformResourceIdentifier': {
+      const host = uriHost(name.value);
+      return host === null ? null : uriWithin(host, (base as typeof name).value);
+    }
+    case 'iPAddress':
+      return ipWithin(name.value, (base as typeof name).value);
+    default:
+      return null;
+  }
+}
+
+/** The names of `cert` that constraints apply to: a non-empty subject, its emailAddress attributes, and subjectAltName. */
+function namesOf(cert: Certificate): GeneralName[] {
+  const names: GeneralName[] = [];
+  if (cert.subject.rdns.length > 0) names.push({ type: 'directoryName', value: cert.subject });
+  for (const rdn of cert.subject.rdns) for (const a of rdn) if (a.oid === AttributeOid.E) names.push({ type: 'rfc822Name', value: a.value });
+  for (const gn of cert.subjectAltName?.names ?? []) names.push(gn);
+  return names;
+}
+
+function show(gn: GeneralName): string {
+  if (gn.type === 'directoryName') return `directoryName ${gn.value.text}`;
+  if (gn.value instanceof Uint8Array) return `${gn.type} ${[...gn.value].join('.')}`;
+  return `${gn.type} ${String(gn.value)}`;
+}
+
+/** One constraining CA: its name (for reports) and decoded constraints. */
+interface Constraint {
+  readonly from: string;
+  readonly nc: NameConstraints;
+}
+
+/**
+ * The name constraints check of a path, leaf first and anchor last (RFC 5280 §6.1.3 (b)(c),
+ * §6.1.4 (g)): the failures, empty when every name is within the constraints of every CA
+ * above it. The anchor's own constraints apply only when `includeAnchor` is set.
+ * `describe` names a certificate in messages.
+ */
+export function nameConstraintFailures(path: readonly Certificate[], includeAnchor: boolean, describe: (c: Certificate) => string): string[] {
+  const failures: string[] = [];
+  const active: Constraint[] = [];
+  const n = path.length - 1;
+  // Walk from the anchor down: each certificate is checked against the constraints above it,
+  // then (when it is a CA in the path) adds its own for the certificates below.
+  for (let i = n; i >= 0; i--) {
+    const cert = path[i]!;
+    const isAnchor = i === n;
+    // §6.1.3 (b): a self-issued certificate that is not the leaf is not checked.
+    if (!isAnchor && (i === 0 || !cert.selfIssued) && active.length > 0) {
+      const names = namesOf(cert);
+      if (names.length > MAX_CONSTRAINED_NAMES) {
+        failures.push(`${describe(cert)} has more than ${MAX_CONSTRAINED_NAMES} names to check`);
+      } else {
+        for (const name of names) {
+          const problem = checkName(name, active);
+          if (problem !== null) failures.push(`${describe(cert)}: ${problem}`);
+        }
+      }
+    }
+    if (i > 0 && (!isAnchor || includeAnchor)) {
+      try {
+        const nc = decodeNameConstraints(cert);
+        if (nc !== null) active.push({ from: describe(cert), nc });
+      } catch (e) {
+        failures.push(`${describe(cert)}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return failures;
+}
+
+function checkName(name: GeneralName, active: readonly Constraint[]): string | null {
+  for (const { from, nc } of active) {
+    const permitted = (nc.permitted ?? []).filter((b) => b.type === name.type);
+    const excluded = (nc.excluded ?? []).filter((b) => b.type === name.type);
+    if (permitted.length === 0 && excluded.length === 0) continue;
+    if (!SUPPORTED.has(name.type)) return `${name.type} names cannot be checked against the ${name.type} constraints of ${from}`;
+    for (const base of excluded) {
+      // A wildcard name ("*.example.com") stands for every name below it, some of which may be excluded.
+      const r = name.type === 'dNSName' && name.value.startsWith('*.') ? within(name, base) || hostWithin((base as typeof name).value, name.value.slice(2)) : within(name, base);
+      if (r === null) return `${show(name)} cannot be checked against the constraints of ${from}`;
+      if (r) return `${show(name)} is in an excluded subtree (${show(base)}) of ${from}`;
+    }
+    if (permitted.length > 0) {
+      let inside = false;
+      for (const base of permitted) {
+        const r = within(name, base);
+        if (r === null) return `${show(name)} cannot be checked against the constraints of ${from}`;
+        if (r) {
+          inside = true;
+          break;
+        }
+      }
+      if (!inside) return `${show(name)} is outside the permitted subtrees of ${from}`;
+    }
+  }
+  return null;
+}
+
+/** Subtrees to build: GeneralNames; an iPAddress base is the address followed by its mask (8 or 32 octets). */
+export interface NameConstraintsInput {
+  readonly permitted?: readonly GeneralNameInput[];
+  readonly excluded?: readonly GeneralNameInput[];
+}
+
+function encodeBase(gn: GeneralNameInput): Uint8Array {
+  if (gn?.type !== 'iPAddress') return encodeGeneralName(gn);
+  if (!(gn.value instanceof Uint8Array) || (gn.value.length !== 8 && gn.value.length !== 32)) throw new TypeError('an iPAddress subtree base must be 8 or 32 bytes (address and mask)');
+  return encodeTlv(contextTag(7, false), gn.value);
+}
+
+/**
+ * The DER value of a nameConstraints extension, for `buildCertificate({ extensions: [{ oid: ExtensionOid.nameConstraints, critical: true, value }] })`.
+ * @throws TypeError when both lists are empty or a name cannot be encoded.
+ */
+export function encodeNameConstraints(input: NameConstraintsInput): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [n, list] of [
+    [0, input?.permitted],
+    [1, input?.excluded],
+  ] as const) {
+    if (list === undefined || list.length === 0) continue;
+    parts.push(encodeTlv(contextTag(n, true), ...list.map((gn) => encodeSequence(encodeBase(gn)))));
+  }
+  if (parts.length === 0) throw new TypeError('nameConstraints needs permitted or excluded subtrees');
+  return encodeSequence(...parts);
+}
