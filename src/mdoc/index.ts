@@ -76,4 +76,5 @@ export {
 export { assertValid, failedChecks, type VerifyDeviceResponseOptions, verifyDeviceResponse } from './verify.js';
 export { type VerifyIssuerOptions, type VerifyIssuerSignedOptions, verifyIssuerSigned, waivableCheckIds } from './verify-issuer.js';
 export * from './doctypes/index.js';
+export * from './status/index.js';
 export { MdocError } from '../errors.js';

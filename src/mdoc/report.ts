@@ -61,6 +61,13 @@ export const MdocCheckId = {
   ISSUING_JURISDICTION: 'ISSUING_JURISDICTION',
   /** One per returned element: it was requested (when a request is given). */
   REQUESTED_ELEMENT: 'REQUESTED_ELEMENT',
+  /**
+   * One per list the MSO's status names (ISO 18013-5 2e §12.3.6), when `status` is given:
+   * passed for VALID; failed for INVALID (revoked), SUSPENDED or another value, or a list that
+   * cannot be used (the reason as `MSO_STATUS.<MsoStatusCheck>`); skipped when it could not be
+   * fetched (failed with `requireStatusCheck`) or the MSO has no status.
+   */
+  MSO_STATUS: 'MSO_STATUS',
 } as const;
 export type MdocCheckId = (typeof MdocCheckId)[keyof typeof MdocCheckId];
 
