@@ -5,6 +5,7 @@ import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verif
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
+import { httpStatusFetcher } from './status-fetch.js';
 
 function show(value: CborValue): string {
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
@@ -47,7 +48,7 @@ export const verify: Command = {
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
                      [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
-                     [--tolerate DEVIATION] [--json]
+                     [--tolerate DEVIATION] [--status [--require-status]] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
   --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
@@ -59,6 +60,9 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --tolerate DEVIATION tolerate a named deviation from the standard (repeatable), e.g.
                        EMPTY_DOCUMENT_ERRORS; shown as tolerated. Signatures, digests, the chain
                        and validity are never tolerable. See docs/verifier.md
+  --status             fetch the status lists / identifier lists the MSOs name (HTTP GET) and
+                       check them (MSO_STATUS); a list that cannot be fetched is skipped
+  --require-status     with --status: a list that cannot be fetched fails
   --json               print the result as JSON
 
 Exit status: 0 valid, 1 not valid, 2 usage.
@@ -73,6 +77,8 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       waive: { type: 'string', multiple: true },
       tolerate: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      status: { type: 'boolean', default: false },
+      'require-status': { type: 'boolean', default: false },
     });
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
     const trust = strs(args, 'trust');
@@ -91,7 +97,10 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       if (!isMdocDeviation(id)) throw new UsageError(`--tolerate: ${id} is not a deviation; valid: ${MDOC_DEVIATIONS.join(', ')}`);
       tolerate.push(id);
     }
+    if (flag(args, 'require-status') && !flag(args, 'status')) throw new UsageError('--require-status needs --status');
+    const status = flag(args, 'status') ? { status: { fetch: httpStatusFetcher(), requireStatusCheck: flag(args, 'require-status') } } : {};
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
+      ...status,
       trustAnchors: readTrust(trust),
       now,
       waive,
