@@ -243,6 +243,20 @@ describe('MSO status checks (webcrypto)', () => {
     expect((await verifyMsoStatus({ status_list: { idx: 0, uri: URI } }, { fetch }))[0]!.detail).toContain('no trust point');
   });
 
+  it('issueMdoc refuses a status reference that is not its CDDL shape (ERR_MDOC_INPUT naming the member)', async () => {
+    const issuer = await testIssuer(backend);
+    const bad: [unknown, string][] = [
+      [{}, 'status'],
+      [{ status_list: { idx: -1, uri: URI } }, 'status.status_list.idx'],
+      [{ status_list: { idx: 1.5, uri: URI } }, 'status.status_list.idx'],
+      [{ status_list: { idx: 1, uri: '' } }, 'status.status_list.uri'],
+      [{ status_list: { idx: 1, uri: URI, certificate: 'pem' } }, 'status.status_list.certificate'],
+      [{ status_list: { idx: 1, uri: URI, extra: 1 } }, 'status.status_list'],
+      [{ identifier_list: { id: 'ab', uri: URI } }, 'status.identifier_list.id'],
+    ];
+    for (const [status, path] of bad) await expect(issueWith(backend, issuer, status as MsoStatus)).rejects.toMatchObject({ code: 'ERR_MDOC_INPUT', path });
+  });
+
   it('bad status options are programmer errors', async () => {
     const issuer = await testIssuer(backend);
     const mdl = await issueWith(backend, issuer);
