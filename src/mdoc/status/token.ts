@@ -9,6 +9,10 @@
  * - the identifier list (ISO 18013-5 2e §12.3.6.4): `typ` `application/identifierlist+cwt`,
  *   the IdentifierList in claim 65530, and no StatusList claim.
  *
+ * The ISO clause numbers and the IdentifierList CDDL are those of the 2nd edition draft as
+ * quoted by implementations that follow it (the ISO text itself was not at hand); the draft
+ * text read is the oauth-wg editor's copy.
+ *
  * ```cddl
  * ; the CWT claims read (RFC 8392 §3.1; the draft §5.2; ISO 18013-5 2e §12.3.6.3-4)
  * Claims = {
