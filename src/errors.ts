@@ -110,6 +110,14 @@ export const MdocErrorCodes = [
   'ERR_VICAL_STRUCTURE',
   /** A VICAL whose verification failed was used as a source of trust anchors; `check` holds the first failed check. */
   'ERR_VICAL_UNTRUSTED',
+  /** A status list or identifier list token (CWT) that is not its shape: COSE, `typ`, claims, `bits`. */
+  'ERR_MDOC_STATUS_TOKEN',
+  /** A status list token that fails a check (signer chain, signature, subject, expiry, index); `check` names it. */
+  'ERR_MDOC_STATUS_INVALID',
+  /** A status list token, or its decompressed list, larger than the limit. */
+  'ERR_MDOC_STATUS_LIMIT',
+  /** Compressed data that is not a complete ZLIB/DEFLATE stream (RFC 1950/1951). */
+  'ERR_MDOC_DEFLATE',
 ] as const;
 
 /** Proximity session codes (`shomei/session`). */

@@ -1,6 +1,6 @@
 // Runs the smoke in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): a page served on 127.0.0.1 imports the built ESM package (dist/) and
-// @noble/* through an import map, as the examples/ page does, and runs the smoke with
+// @noble/* and fflate through an import map, as the examples/ page does, and runs the smoke with
 // the browser's WebCrypto. Usage: node scripts/runtimes/chromium.mjs; exits 1 on failure.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ALLOWED = ['dist/', 'node_modules/@noble/', 'test/runtimes/'];
+const ALLOWED = ['dist/', 'node_modules/@noble/', 'node_modules/fflate/', 'test/runtimes/'];
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>shomei smoke</title>
@@ -18,7 +18,8 @@ const PAGE = `<!doctype html>
 { "imports": {
   "@noble/curves/": "/node_modules/@noble/curves/",
   "@noble/hashes/": "/node_modules/@noble/hashes/",
-  "@noble/ciphers/": "/node_modules/@noble/ciphers/"
+  "@noble/ciphers/": "/node_modules/@noble/ciphers/",
+  "fflate": "/node_modules/fflate/esm/browser.js"
 } }
 </script>
 <script type="module">

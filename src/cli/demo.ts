@@ -12,6 +12,7 @@ import { publicKeyOf } from '../crypto/keys.js';
 import type { EcPrivateKey } from '../crypto/types.js';
 import type { CborValue } from '../cbor/index.js';
 import { type Check, cborToJson, type ElementSelection, issueMdoc, type IssuerSigned, MDL_DOCTYPE, MNC_DOCTYPE, type VerifyDeviceResponseResult } from '../mdoc/index.js';
+import { buildStatusListToken, createStatusBytes, StatusType, verifyIssuerSigned, writeStatus } from '../mdoc/index.js';
 import { type ConsentRequest, HolderSession, ReaderSession } from '../session/index.js';
 import { buildDocumentSigner, buildIaca, type Certificate } from '../x509/index.js';
 import { type Command, colorTerminal, flag, parse } from './io.js';
@@ -22,6 +23,8 @@ const DAY = 86_400_000;
 const MDL_NS = 'org.iso.18013.5.1';
 const MNC_JP = 'org.iso.23220.1.jp';
 const ISO_23220 = 'org.iso.23220.1';
+/** Where the demo issuer "publishes" its status list (served from memory: the demo has no network). */
+const STATUS_URI = 'https://status.demo.shomei.invalid/lists/1';
 
 /** A 1×1 JPEG-ish placeholder portrait (the demo needs bytes, not a face). */
 const PORTRAIT = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
@@ -80,10 +83,11 @@ function summary(result: VerifyDeviceResponseResult, steps: readonly Step[]): st
   return out;
 }
 
-async function issuerPki(now: number): Promise<{ iaca: Certificate; ds: Certificate; dsKey: EcPrivateKey }> {
+async function issuerPki(now: number): Promise<{ iaca: Certificate; ds: Certificate; dsKey: EcPrivateKey; statusSigner: Certificate; statusKey: EcPrivateKey }> {
   const backend = defaultBackend();
   const iacaKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
   const dsKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+  const statusKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
   const iaca = await buildIaca({
     country: 'JP',
     commonName: 'shomei demo IACA',
@@ -99,7 +103,34 @@ async function issuerPki(now: number): Promise<{ iaca: Certificate; ds: Certific
     validity: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) },
     crlUri: 'https://iaca.demo.shomei.invalid/crl',
   });
-  return { iaca, ds, dsKey };
+  const statusSigner = await buildDocumentSigner({
+    iaca,
+    iacaKey,
+    commonName: 'shomei demo status list signer',
+    publicKey: publicKeyOf(statusKey),
+    validity: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) },
+    crlUri: 'https://iaca.demo.shomei.invalid/crl',
+  });
+  return { iaca, ds, dsKey, statusSigner, statusKey };
+}
+
+/** The issuer's status list (the mDL at index 0, the My Number Card mdoc at 1), published in memory. */
+function statusPublisher(pki: { statusSigner: Certificate; statusKey: EcPrivateKey }, now: number) {
+  const statuses = createStatusBytes(1024, 1);
+  const published = new Map<string, Uint8Array>();
+  const publish = async () => {
+    const token = await buildStatusListToken({
+      uri: STATUS_URI,
+      bits: 1,
+      statuses,
+      issuedAt: new Date(now),
+      expiresAt: new Date(now + DAY),
+      ttlSeconds: 3600,
+      signer: { signer: pki.statusKey, certificates: [pki.statusSigner.der] },
+    });
+    published.set(STATUS_URI, token);
+  };
+  return { statuses, publish, fetch: async (uri: string) => published.get(uri) };
 }
 
 function interactiveConsent(): (c: ConsentRequest) => Promise<ElementSelection> {
@@ -164,6 +195,8 @@ set), so it reads on light and dark terminals alike.
     const deviceKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
     const validity = { validFrom: new Date(now), validUntil: new Date(now + 365 * DAY) };
     const issuer = { signer: pki.dsKey, certificates: [pki.ds.der] };
+    const statusList = statusPublisher(pki, now);
+    await statusList.publish();
     const [mdl, mnc] = await timed(steps, 'issuance', 'issue an mDL and a My Number Card mdoc', () =>
       Promise.all([
         issueMdoc({
@@ -171,6 +204,7 @@ set), so it reads on light and dark terminals alike.
           deviceKey: publicKeyOf(deviceKey),
           validity,
           issuer,
+          status: { status_list: { idx: 0, uri: STATUS_URI } },
           nameSpaces: {
             [MDL_NS]: {
               family_name: 'Yamada',
@@ -194,6 +228,7 @@ set), so it reads on light and dark terminals alike.
           deviceKey: publicKeyOf(deviceKey),
           validity,
           issuer,
+          status: { status_list: { idx: 1, uri: STATUS_URI } },
           nameSpaces: {
             [MNC_JP]: {
               full_name_unicode: '山田　花子',
@@ -221,7 +256,7 @@ set), so it reads on light and dark terminals alike.
     if (!json && !flag(args, 'no-qr')) say(renderQrTerminal(holder.qrUri, { ecc: 'L', color: colorTerminal() }));
 
     const reader = await timed(steps, 'scan', 'reader: scan the QR code, make the ephemeral key and transcript', () =>
-      ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [pki.iaca] } }),
+      ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [pki.iaca], status: { fetch: statusList.fetch } } }),
     );
     const establishment = await timed(steps, 'request', 'reader: encrypt the DeviceRequest (SessionEstablishment)', () =>
       reader.request(REQUEST),
@@ -238,6 +273,20 @@ set), so it reads on light and dark terminals alike.
     const termination = reader.terminate();
     await timed(steps, 'end', 'holder: end the session', () => holder.receive(termination));
     const result: VerifyDeviceResponseResult = received.verification;
+    // Revocation: the issuer revokes the mDL (its bit in the status list) and publishes the list again;
+    // the same mDL, verified again, is refused.
+    const revocation = await timed(steps, 'revocation', 'issuer: revoke the mDL in the status list; verify it again', async () => {
+      writeStatus(statusList.statuses, 1, 0, StatusType.INVALID);
+      await statusList.publish();
+      const again = await verifyIssuerSigned(mdl!, { trustAnchors: [pki.iaca], docType: MDL_DOCTYPE, status: { fetch: statusList.fetch } });
+      return { valid: again.valid, check: again.checks.find((c) => c.id === 'MSO_STATUS') };
+    });
+    const revocationLines = [
+      '',
+      `Revocation: the issuer revokes the mDL (index 0 of its status list ${STATUS_URI}) and verifies it again:`,
+      `  ${revocation.valid ? 'VALID (the revocation was missed!)' : 'NOT VALID'}: ${revocation.check?.status === 'failed' ? 'FAIL' : revocation.check?.status} ${revocation.check?.id}  (${revocation.check?.detail})`,
+    ];
+    const ok = result.valid && !revocation.valid;
 
     if (json) {
       const documents = result.documents.map((d) => ({
@@ -247,14 +296,19 @@ set), so it reads on light and dark terminals alike.
         errors: d.errors,
         checks: d.checks,
       }));
-      process.stdout.write(`${JSON.stringify({ valid: result.valid, documents, checks: result.checks, steps: steps.map(({ step, ms }) => ({ step, ms })) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ valid: result.valid, documents, checks: result.checks, revocation, steps: steps.map(({ step, ms }) => ({ step, ms })) }, null, 2)}\n`);
     } else if (verbose) {
       say(`\n${formatReport(result)}\n\nSteps:`);
       for (const s of steps) say(`  ${String(s.ms.toFixed(1)).padStart(8)} ms  ${s.step}`);
       say(`\nThe exchange ${result.valid ? 'VERIFIED' : 'DID NOT VERIFY'}.`);
+      say(revocationLines.join('\n'));
     } else {
-      say(summary(result, steps).join('\n'));
+      const lines = summary(result, steps);
+      // The revocation lines go before the timings.
+      const at = lines.findIndex((l) => l.startsWith('Timings:'));
+      lines.splice(at, 0, ...revocationLines, '');
+      say(lines.join('\n'));
     }
-    return result.valid ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };

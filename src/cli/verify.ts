@@ -7,6 +7,7 @@ import { cborToJson } from '../mdoc/index.js';
 import { type CertificateList, parseCrl } from '../x509/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
 import { readVicalAnchors } from './vical.js';
+import { httpStatusFetcher } from './status-fetch.js';
 
 function show(value: CborValue): string {
   if (value instanceof Uint8Array) return `<${value.length} bytes>`;
@@ -61,7 +62,8 @@ export const verify: Command = {
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
                      [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
-                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--crl FILE] [--json]
+                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--crl FILE]
+                     [--status [--require-status]] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
   --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
@@ -77,6 +79,9 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --vical-trust ROOT   the anchor the VICAL signer must chain to (required with --vical)
   --crl FILE           a CRL (DER or PEM) to check the DS chain against (repeatable); a
                        certificate it covers is then checked, and a revoked one fails
+  --status             fetch the status lists / identifier lists the MSOs name (HTTP GET) and
+                       check them (MSO_STATUS); a list that cannot be fetched is skipped
+  --require-status     with --status: a list that cannot be fetched fails
   --json               print the result as JSON
 
 Exit status: 0 valid, 1 not valid, 2 usage.
@@ -94,6 +99,8 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       'vical-trust': { type: 'string', multiple: true },
       crl: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
+      status: { type: 'boolean', default: false },
+      'require-status': { type: 'boolean', default: false },
     });
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DeviceResponse file');
     const trust = strs(args, 'trust');
@@ -116,7 +123,10 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       tolerate.push(id);
     }
     const crls = readCrls(strs(args, 'crl'));
+    if (flag(args, 'require-status') && !flag(args, 'status')) throw new UsageError('--require-status needs --status');
+    const status = flag(args, 'status') ? { status: { fetch: httpStatusFetcher(), requireStatusCheck: flag(args, 'require-status') } } : {};
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
+      ...status,
       trustAnchors: [...(trust.length === 0 ? [] : readTrust(trust)), ...vicalAnchors],
       ...(crls.length === 0 ? {} : { crls }),
       now,

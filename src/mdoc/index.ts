@@ -101,4 +101,5 @@ export {
   vicalTrustAnchors,
 } from './vical-verify.js';
 export * from './doctypes/index.js';
+export * from './status/index.js';
 export { MdocError } from '../errors.js';

@@ -76,6 +76,25 @@ function randomDigestIds(count: number, random: (n: number) => Uint8Array): numb
   return [...ids];
 }
 
+/** The MSO status reference (ISO 18013-5 2e §12.3.6.2): each list as its CDDL says, and at least one. */
+function checkStatusReference(status: MsoStatus): void {
+  const lists = [
+    ['status_list', status?.status_list, 'idx'],
+    ['identifier_list', status?.identifier_list, 'id'],
+  ] as const;
+  if (lists.every(([, v]) => v === undefined)) throw inputError('status', 'name a status_list or an identifier_list');
+  for (const [name, v, key] of lists) {
+    if (v === undefined) continue;
+    const ref = v as { idx?: unknown; id?: unknown; uri?: unknown; certificate?: unknown };
+    const ok = key === 'idx' ? Number.isSafeInteger(ref.idx) && (ref.idx as number) >= 0 : ref.id instanceof Uint8Array;
+    if (!ok) throw inputError(`status.${name}.${key}`, key === 'idx' ? 'must be a non-negative integer' : 'must be a byte string');
+    if (typeof ref.uri !== 'string' || ref.uri === '') throw inputError(`status.${name}.uri`, 'must be a non-empty string');
+    if (ref.certificate !== undefined && !(ref.certificate instanceof Uint8Array)) throw inputError(`status.${name}.certificate`, 'must be DER bytes');
+    const extra = Object.keys(ref).filter((k) => k !== key && k !== 'uri' && k !== 'certificate');
+    if (extra.length > 0) throw inputError(`status.${name}`, `unknown member ${extra[0]}`);
+  }
+}
+
 /** Now, or `validFrom` when it is a little earlier: a `validFrom` read from the clock just before. */
 function defaultSigned(validFrom: Date): Date {
   const now = Date.now();
@@ -103,6 +122,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuerSigned
   if (validFrom.date < signed.date) throw inputError('validity.validFrom', 'must not be before signed (§9.1.2.4)');
   if (validUntil.date <= validFrom.date) throw inputError('validity.validUntil', 'must be after validFrom');
 
+  if (options.status !== undefined) checkStatusReference(options.status);
   const certificates = options.issuer.certificates;
   if (certificates.length === 0) throw inputError('issuer.certificates', 'the document signer certificate is required');
   try {

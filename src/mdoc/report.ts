@@ -65,6 +65,13 @@ export const MdocCheckId = {
   TRUST_ANCHOR_DOCTYPE: 'TRUST_ANCHOR_DOCTYPE',
   /** The restricted trust anchor allows the IACA's and the DS's countryName (only for a restricted anchor). */
   TRUST_ANCHOR_COUNTRY: 'TRUST_ANCHOR_COUNTRY',
+  /**
+   * One per list the MSO's status names (ISO 18013-5 2e §12.3.6), when `status` is given:
+   * passed for VALID; failed for INVALID (revoked), SUSPENDED or another value, or a list that
+   * cannot be used (the reason as `MSO_STATUS.<MsoStatusCheck>`); skipped when it could not be
+   * fetched (failed with `requireStatusCheck`) or the MSO has no status.
+   */
+  MSO_STATUS: 'MSO_STATUS',
 } as const;
 export type MdocCheckId = (typeof MdocCheckId)[keyof typeof MdocCheckId];
 

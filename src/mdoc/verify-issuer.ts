@@ -36,6 +36,7 @@ import { checkDocumentProfile, type DoctypeRegistry, defaultRegistry } from './d
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
 import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
+import { checkMsoStatusOptions, type MsoStatusOptions, msoStatusChecks } from './status/check.js';
 
 /** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
 export interface VerifyIssuerOptions extends BackendOptions {
@@ -79,6 +80,11 @@ export interface VerifyIssuerOptions extends BackendOptions {
   readonly profiles?: DoctypeRegistry | false;
   /** Make profile checks required: a value of the wrong type, or an unknown element, fails. Default false. */
   readonly strictProfiles?: boolean;
+  /**
+   * Check the MSO's status list / identifier list (ISO 18013-5 2e §12.3.6) through this
+   * fetcher, reported as MSO_STATUS; default not checked.
+   */
+  readonly status?: MsoStatusOptions;
 }
 
 /** How to verify an IssuerSigned on its own. */
@@ -121,6 +127,7 @@ export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
       }
     }
   }
+  checkMsoStatusOptions(options.status);
   const skew = options.clockSkewSeconds ?? 300;
   if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new RangeError('options.clockSkewSeconds must be a non-negative number');
   return { options, now: options.now ?? new Date(), skewMs: skew * 1000, tolerate };
@@ -399,6 +406,10 @@ export async function verifyIssuerPart(
     const use = { docType: mso?.docType ?? docType, countries: [countryOf(anchor), ds === undefined ? undefined : countryOf(ds)] };
     for (const c of checkTrustAnchorUse(ctx.options.trustAnchors, anchor, use)) list.add(c.id, c.ok, c.detail);
   }
+  const issuerOk = issuerList.ok && mso !== undefined;
+  const status = { ok: issuerOk, ...(anchor === undefined ? {} : { trustAnchor: anchor }) };
+  const backend = ctx.options.backend === undefined ? {} : { backend: ctx.options.backend };
+  for (const c of await msoStatusChecks(mso?.status, ctx.options.status, status, { now: ctx.now, clockSkewSeconds: ctx.skewMs / 1000, ...backend })) list.push(c);
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);
   if (ds !== undefined) countryChecks(values.issued, ds, list);

@@ -17,6 +17,11 @@ describe('shomei demo', () => {
     ]);
     expect(report.documents[1]!.issuerSigned['org.iso.23220.1.jp']!.full_name_unicode).toBe('山田　花子');
     expect(report.steps.length).toBeGreaterThanOrEqual(7);
+    // Each document's status list was checked, and the revoked mDL was refused afterwards.
+    const withStatus = report as unknown as { documents: { checks: { id: string; status: string }[] }[]; revocation: { valid: boolean; check: { status: string; detail: string } } };
+    expect(withStatus.documents.map((d) => d.checks.find((c) => c.id === 'MSO_STATUS')?.status)).toEqual(['passed', 'passed']);
+    expect(withStatus.revocation.valid).toBe(false);
+    expect(withStatus.revocation.check).toMatchObject({ status: 'failed', detail: 'INVALID (revoked): index 0 of https://status.demo.shomei.invalid/lists/1' });
     expect(report.steps.every((s) => typeof s.ms === 'number' && s.ms >= 0)).toBe(true);
   });
 
@@ -32,6 +37,7 @@ describe('shomei demo', () => {
     expect(out).toContain('      full_name_unicode: 山田　花子');
     expect(out).toContain('      portrait: <14 bytes>');
     expect(out).toMatch(/Result: VALID \(\d+ checks passed, 0 failed\)/);
+    expect(out).toContain('Revocation: the issuer revokes the mDL (index 0 of its status list https://status.demo.shomei.invalid/lists/1) and verifies it again:\n  NOT VALID: FAIL MSO_STATUS  (INVALID (revoked): index 0 of https://status.demo.shomei.invalid/lists/1)');
     expect(out).toMatch(/Timings: PKI [\d.]+ ms, issuance [\d.]+ ms, .*; total [\d.]+ ms/);
     // Not every check: those are for --verbose.
     expect(out).not.toContain('VALUE_DIGEST');
@@ -46,6 +52,8 @@ describe('shomei demo', () => {
     expect(out).toMatch(/ok {3}VALUE_DIGEST org\.iso\.18013\.5\.1\/family_name/);
     expect(out).toMatch(/ms {2}reader: decrypt and verify the DeviceResponse/);
     expect(out).toContain('The exchange VERIFIED.');
+    expect(out).toContain('ok   MSO_STATUS  (VALID: index 0 of https://status.demo.shomei.invalid/lists/1)');
+    expect(out).toContain('NOT VALID: FAIL MSO_STATUS  (INVALID (revoked)');
   });
 
   it('colours the QR code black on white on a terminal, and not when NO_COLOR is set or output is piped', async () => {

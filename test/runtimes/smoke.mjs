@@ -2,7 +2,8 @@
 // headless Chromium, QuickJS): ISO/IEC 18013-5 issuance (§9.1.2, an mDL and a My Number
 // Card mdoc), presentation and verification (§9.1.3–9.1.4), a tampered element caught,
 // a QR-engaged session (§8.2, §9.1.1) authenticated with deviceMac, strict CBOR
-// (RFC 8949 §5.6: a duplicate map key refused with its code), and the JPKI virtual card
+// (RFC 8949 §5.6: a duplicate map key refused with its code), a revoked mdoc refused by its
+// status list (ISO 18013-5 2e §12.3.6), and the JPKI virtual card
 // read with integrity checks and a CMS SignedData (RFC 5652) signed and verified.
 //
 // Plain JavaScript with no imports, so that every runtime loads it as it is: each runner
@@ -123,6 +124,25 @@ export async function smoke(lib, log = () => {}) {
     `the tampered element fails VALUE_DIGEST (failed: ${JSON.stringify(mdoc.failedChecks(rejected).map((c) => c.id))})`,
   );
   step('tamper with one element value: invalid (VALUE_DIGEST)');
+
+  // MSO revocation (ISO/IEC 18013-5 2e §12.3.6): a status list (ZLIB through the platform's
+  // DecompressionStream where there is one, else fflate) marks an mdoc revoked: refused.
+  const statusUri = 'https://status.smoke.shomei.invalid/lists/1';
+  const revocable = await mdoc.issueMdoc({
+    docType: mdoc.MDL_DOCTYPE,
+    deviceKey: crypto.publicKeyOf(deviceKey),
+    validity,
+    issuer,
+    nameSpaces: { [MDL_NS]: { family_name: 'Yamada', issuing_country: 'JP' } },
+    status: { status_list: { idx: 5, uri: statusUri } },
+  });
+  const statuses = mdoc.createStatusBytes(64, 1);
+  mdoc.writeStatus(statuses, 1, 5, mdoc.StatusType.INVALID);
+  const statusToken = await mdoc.buildStatusListToken({ uri: statusUri, bits: 1, statuses, issuedAt: new Date(now - 60_000), expiresAt: new Date(now + DAY), signer: issuer });
+  const revoked = await mdoc.verifyIssuerSigned(revocable, { trustAnchors: [iaca], status: { fetch: async (uri) => (uri === statusUri ? statusToken : undefined) } });
+  const statusCheck = revoked.checks.find((c) => c.id === 'MSO_STATUS');
+  check(revoked.valid === false && statusCheck?.detail === `INVALID (revoked): index 5 of ${statusUri}`, `the revoked mdoc is refused (MSO_STATUS: ${JSON.stringify(statusCheck)})`);
+  step(`status list: a revoked mdoc is refused (MSO_STATUS, inflated by ${typeof DecompressionStream === 'function' ? 'DecompressionStream' : 'fflate'})`);
 
   // A QR-engaged session: DeviceEngagement → reader → holder → encrypted, MACed response.
   const holder = await session.HolderSession.create({
