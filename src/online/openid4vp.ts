@@ -41,7 +41,7 @@ export const OPENID4VP_DC_API_PROTOCOL = 'openid4vp-v1-unsigned';
 export type OpenId4VpResponseMode = 'dc_api' | 'dc_api.jwt';
 
 /** COSE algorithms shomei verifies for IssuerAuth and DeviceSignature: ES256, ES384, ES512, EdDSA. */
-const COSE_SIGNATURE_ALGS = [-7, -35, -36, -8] as const;
+export const COSE_SIGNATURE_ALGS = [-7, -35, -36, -8] as const;
 
 /** The verifier metadata sent in the request (§5.1). */
 export interface OpenId4VpClientMetadata {
@@ -107,7 +107,7 @@ export interface OpenId4VpDcApiResult {
 }
 
 /** An Origin as the platform asserts it (§2): a web origin without path, or an opaque app origin such as `android:apk-key-hash:…`. */
-function checkOrigin(origin: string): void {
+export function checkOrigin(origin: string): void {
   const ok =
     typeof origin === 'string' &&
     !origin.startsWith('origin:') &&
@@ -118,6 +118,33 @@ function checkOrigin(origin: string): void {
 function entriesOf(nameSpaces: ItemsRequestInput['nameSpaces']): [string, [string, boolean][]][] {
   const outer = nameSpaces instanceof Map ? [...nameSpaces] : Object.entries(nameSpaces);
   return outer.map(([ns, els]) => [ns, els instanceof Map ? [...els] : Object.entries(els as Record<string, boolean>)]);
+}
+
+/**
+ * The DCQL query (§6) asking for `docRequests`: one `mso_mdoc` credential query each, its
+ * claims with `intent_to_retain`.
+ * @throws TypeError for a malformed document request or a credential id used twice.
+ */
+export function dcqlQueryFor(docRequests: readonly OpenId4VpDocRequest[]): DcqlQuery {
+  if (!Array.isArray(docRequests) || docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
+  const used = new Set<string>();
+  const credentials: DcqlCredentialQuery[] = docRequests.map((r, i) => {
+    if (typeof r?.docType !== 'string' || r.docType === '') throw new TypeError(`docRequests[${i}].docType must be a non-empty string`);
+    let id = r.id ?? r.docType.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (r.id === undefined && used.has(id)) id = `${id}_${i}`;
+    if (!ID.test(id)) throw new TypeError(`docRequests[${i}].id must be a non-empty string of [A-Za-z0-9_-] (got ${JSON.stringify(id)})`);
+    if (used.has(id)) throw new TypeError(`docRequests[${i}].id ${id} is used twice`);
+    used.add(id);
+    const claims: DcqlClaimsQuery[] = entriesOf(r.nameSpaces).flatMap(([ns, els]) => els.map(([el, retain]) => ({ path: [ns, el], intent_to_retain: retain === true })));
+    return {
+      id,
+      format: MSO_MDOC_FORMAT,
+      ...(r.multiple === true ? { multiple: true } : {}),
+      meta: { doctype_value: r.docType },
+      ...(claims.length === 0 ? {} : { claims }),
+    };
+  });
+  return { credentials };
 }
 
 /**
@@ -145,24 +172,7 @@ export async function createOpenId4VpDcApiRequest(
   if (mode !== 'dc_api' && mode !== 'dc_api.jwt') throw new TypeError(`responseMode must be dc_api or dc_api.jwt (got ${String(mode)})`);
   if (!Array.isArray(options.docRequests) || options.docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
   const backend = resolveBackend(options);
-  const used = new Set<string>();
-  const credentials: DcqlCredentialQuery[] = options.docRequests.map((r, i) => {
-    if (typeof r?.docType !== 'string' || r.docType === '') throw new TypeError(`docRequests[${i}].docType must be a non-empty string`);
-    let id = r.id ?? r.docType.replace(/[^A-Za-z0-9_-]/g, '_');
-    if (r.id === undefined && used.has(id)) id = `${id}_${i}`;
-    if (!ID.test(id)) throw new TypeError(`docRequests[${i}].id must be a non-empty string of [A-Za-z0-9_-] (got ${JSON.stringify(id)})`);
-    if (used.has(id)) throw new TypeError(`docRequests[${i}].id ${id} is used twice`);
-    used.add(id);
-    const claims: DcqlClaimsQuery[] = entriesOf(r.nameSpaces).flatMap(([ns, els]) => els.map(([el, retain]) => ({ path: [ns, el], intent_to_retain: retain === true })));
-    return {
-      id,
-      format: MSO_MDOC_FORMAT,
-      ...(r.multiple === true ? { multiple: true } : {}),
-      meta: { doctype_value: r.docType },
-      ...(claims.length === 0 ? {} : { claims }),
-    };
-  });
-  const dcqlQuery: DcqlQuery = { credentials };
+  const dcqlQuery = dcqlQueryFor(options.docRequests);
   const nonce = toBase64Url(backend.randomBytes(32));
   const vpFormats = { [MSO_MDOC_FORMAT]: { issuerauth_alg_values: [...COSE_SIGNATURE_ALGS], deviceauth_alg_values: [...COSE_SIGNATURE_ALGS] } };
   let encryption: OpenId4VpDcApiVerifierState['encryption'];
@@ -263,7 +273,7 @@ export interface OpenId4VpDcApiWalletRequest {
   readonly transcript: OnlineTranscript;
 }
 
-function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
+export function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
   if (!isObject(metadata)) bad('a dc_api.jwt request needs client_metadata');
   const meta = record(metadata, 'client_metadata');
   if (!isObject(meta.jwks)) bad('a dc_api.jwt request needs client_metadata.jwks');
