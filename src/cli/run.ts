@@ -12,6 +12,7 @@ import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
 import { issue } from './issue.js';
 import { jpki } from './jpki.js';
+import { oid4vp } from './oid4vp.js';
 import { pki } from './pki.js';
 import { present } from './present.js';
 import { verify } from './verify.js';
@@ -39,6 +40,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   jpki,
   'card-info': cardInfo,
   vectors,
+  oid4vp,
 };
 
 function usage(): string {

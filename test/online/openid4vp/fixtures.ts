@@ -7,6 +7,7 @@ import { buildCertificate, type Certificate } from '../../../src/x509/index.js';
 import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from '../../mdoc/fixtures.js';
 
 export { NOW };
+const FIXED_NOW = NOW;
 export const MDL = 'org.iso.18013.5.1.mDL';
 export const NS = 'org.iso.18013.5.1';
 export const HOST = 'verifier.example';
@@ -21,7 +22,7 @@ export interface VerifierPki {
 }
 
 /** A verifier CA and a leaf for `dns`, signed by it. */
-export async function verifierPki(backend: CryptoBackend, dns = HOST): Promise<VerifierPki> {
+export async function verifierPki(backend: CryptoBackend, dns = HOST, NOW = FIXED_NOW): Promise<VerifierPki> {
   const caKey = await backend.generateKeyPair('P-256');
   const ca = await buildCertificate({
     subject: { C: 'JP', CN: 'Test Verifier CA' },
