@@ -317,7 +317,7 @@ export async function readOpenId4VpDcApiRequest(
 ): Promise<OpenId4VpDcApiWalletRequest> {
   checkOrigin(origin);
   const d = jsonObject(data, 'the request');
-  if (d.request !== undefined) bad('signed requests (openid4vp-v1-signed) are not supported');
+  if (d.request !== undefined) bad('a signed request (openid4vp-v1-signed): read it with readOpenId4VpDcApiSignedRequest');
   if (d.response_type !== 'vp_token') bad(`response_type must be vp_token (got ${JSON.stringify(d.response_type)})`);
   const mode = d.response_mode;
   if (mode !== 'dc_api' && mode !== 'dc_api.jwt') bad(`response_mode must be dc_api or dc_api.jwt (got ${JSON.stringify(mode)})`);

@@ -249,6 +249,31 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
     await rejects(verifier.openResponse(sealed.params, { ...verify, id: d.id }), 'ERR_JWE_DECRYPT');
   });
 
+  it('Request Objects signed by an external signer (HSM, KMS) and with ES384 verify', async () => {
+    const external = { alg: -7 as const, sign: (tbs: Uint8Array) => backend.ecdsaSign(pki.key, 'SHA-256', tbs) };
+    const v = new OpenId4VpVerifier({ clientIdPrefix: 'x509_san_dns', signer: external, certificates: [pki.leaf], responseUri: `${BASE}/response`, now: () => NOW, backend });
+    const handle = await v.createRequest({ docRequests: DOC_REQUESTS, by: 'value' });
+    expect(decodeJws(handle.requestObject).signatures[0]!.alg).toBe('ES256');
+    expect((await resolveOpenId4VpRequest(handle.url, wallet())).client.trusted).toBe(true);
+    const p384 = await verifierPki(backend);
+    const key384 = await backend.generateKeyPair('P-384');
+    const { buildCertificate } = await import('../../../src/x509/index.js');
+    const leaf384 = await buildCertificate({
+      subject: { CN: HOST },
+      issuer: p384.ca,
+      notBefore: new Date(NOW.getTime() - 86_400_000),
+      notAfter: new Date(NOW.getTime() + 86_400_000),
+      publicKey: publicKeyOf(key384),
+      signer: p384.caKey,
+      subjectAltName: [{ type: 'dNSName', value: HOST }],
+      backend,
+    });
+    const v384 = new OpenId4VpVerifier({ clientIdPrefix: 'x509_san_dns', signer: key384, certificates: [leaf384], responseUri: `${BASE}/response`, now: () => NOW, backend });
+    const h384 = await v384.createRequest({ docRequests: DOC_REQUESTS, by: 'value' });
+    expect(decodeJws(h384.requestObject).signatures[0]!.alg).toBe('ES384');
+    expect((await resolveOpenId4VpRequest(h384.url, { trustAnchors: [p384.ca], now: NOW, backend })).client.trusted).toBe(true);
+  });
+
   it('the wallet reports HTTP failures of the request_uri, typed', async () => {
     const verifier = new OpenId4VpVerifier({ clientIdPrefix: 'x509_san_dns', signer: pki.key, certificates: [pki.leaf], responseUri: `${BASE}/response`, now: () => NOW, backend });
     const handle = await verifier.createRequest({ docRequests: DOC_REQUESTS, requestUri: (id) => `${BASE}/request/${id}` });
