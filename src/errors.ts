@@ -159,6 +159,20 @@ export const OnlineErrorCodes = [
   'ERR_DCQL_LIMIT',
   /** OpenID4VP `transaction_data` that is malformed, of an unsupported type, or names no requested credential (`invalid_transaction_data`). */
   'ERR_TRANSACTION_DATA',
+  /** An OpenID4VP Request Object (JWS) whose signature, `typ` or `alg` is not acceptable. */
+  'ERR_OID4VP_SIGNATURE',
+  /** An OpenID4VP client identifier whose prefix rules are not met (certificate SAN or hash, redirect URI, attestation). */
+  'ERR_OID4VP_CLIENT_ID',
+  /** An OpenID4VP verifier certificate or attestation that does not chain to the given trust anchors. */
+  'ERR_OID4VP_UNTRUSTED',
+  /** A request or response that breaks the chosen profile (HAIP); `check` names the requirement. */
+  'ERR_OID4VP_PROFILE',
+  /** The other side answered with an OpenID4VP / OAuth error response; `check` holds its `error` code. */
+  'ERR_OID4VP_ERROR_RESPONSE',
+  /** An HTTP exchange of OpenID4VP failed (status, content type, size, network). */
+  'ERR_OID4VP_HTTP',
+  /** An OpenID4VP answer for a request the verifier does not know (never made, expired, or already answered). */
+  'ERR_OID4VP_UNKNOWN_REQUEST',
 ] as const;
 
 /** Smart card and APDU codes (`shomei/jpki`). */

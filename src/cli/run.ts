@@ -12,6 +12,7 @@ import { inspect } from './inspect.js';
 import { type Command, runCommand } from './io.js';
 import { issue } from './issue.js';
 import { jpki } from './jpki.js';
+import { oid4vp } from './oid4vp.js';
 import { pki } from './pki.js';
 import { present } from './present.js';
 import { verify } from './verify.js';
@@ -41,6 +42,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'card-info': cardInfo,
   vectors,
   vical,
+  oid4vp,
 };
 
 function usage(): string {

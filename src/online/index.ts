@@ -94,6 +94,7 @@ export {
 } from './transaction-data.js';
 export {
   createOpenId4VpDcApiRequest,
+  dcqlQueryFor,
   createOpenId4VpDcApiResponse,
   OPENID4VP_DC_API_PROTOCOL,
   type OpenId4VpClientMetadata,
@@ -110,4 +111,60 @@ export {
   openOpenId4VpDcApiResponse,
   readOpenId4VpDcApiRequest,
 } from './openid4vp.js';
+export {
+  type AuthenticateClientOptions,
+  authenticateClient,
+  type ClientAuthentication,
+  type ClientId,
+  ClientIdPrefix,
+  dnsNamesOf,
+  parseClientId,
+  x509Hash,
+} from './openid4vp/client-id.js';
+export {
+  OPENID4VP_DC_API_MULTISIGNED_PROTOCOL,
+  OPENID4VP_DC_API_SIGNED_PROTOCOL,
+  type OpenId4VpDcApiSignedRequest,
+  type OpenId4VpDcApiSignedWalletRequest,
+  type OpenId4VpDcApiSigner,
+  readOpenId4VpDcApiSignedRequest,
+  signOpenId4VpDcApiRequest,
+} from './openid4vp/dc-api-signed.js';
+export { buildOpenId4VpErrorResponse, OpenId4VpErrorCode, type OpenId4VpErrorResponse, readOpenId4VpErrorResponse } from './openid4vp/errors.js';
+export { HaipCheck, type HaipFinding, haipFindings, type HaipRequestFacts } from './openid4vp/haip.js';
+export { type FetchLike, type FetchResponse, MAX_HTTP_BODY } from './openid4vp/http.js';
+export { type DecodedJws, decodeJws, decodeJwsJson, JwsAlg, type JwsSignature, MAX_JWS_LENGTH, signJws, verifyJwsSignature } from './openid4vp/jws.js';
+export { openId4VpQrSvg, type QrSvgOptions } from './openid4vp/qr.js';
+export {
+  buildOpenId4VpUrl,
+  MAX_REQUEST_URL_LENGTH,
+  type OpenId4VpAuthorizationRequest,
+  type OpenId4VpRedirectResponseMode,
+  OpenId4VpScheme,
+  openId4VpErrorCodeFor,
+  REQUEST_OBJECT_TYP,
+  type ResolveOpenId4VpRequestOptions,
+  readOpenId4VpUrl,
+  resolveOpenId4VpRequest,
+  SELF_ISSUED_AUDIENCE,
+} from './openid4vp/request.js';
+export {
+  createOpenId4VpErrorResponse,
+  createOpenId4VpResponse,
+  type OpenId4VpAuthorizationResponse,
+  type OpenId4VpSubmitResult,
+  submitOpenId4VpResponse,
+} from './openid4vp/response.js';
+export { MemoryStateStore, type MemoryStateStoreOptions, type OpenId4VpStateStore, type OpenId4VpTransaction } from './openid4vp/state-store.js';
+export {
+  type CreateOpenId4VpRequestOptions,
+  MAX_RESPONSE_BODY,
+  type OpenId4VpHttpReply,
+  type OpenId4VpRequestHandle,
+  type OpenId4VpResult,
+  OpenId4VpVerifier,
+  type OpenId4VpVerifierClientIdPrefix,
+  type OpenId4VpVerifierOptions,
+} from './openid4vp/verifier.js';
+export { buildVpToken, type OpenId4VpConsent, type OpenId4VpVerifyOptions, verifyVpToken, type VpTokenResult } from './openid4vp/vp-token.js';
 export { OnlineError } from '../errors.js';

@@ -2,23 +2,14 @@
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw, publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
-import { isShomeiError, MdocError, OnlineError } from '../errors.js';
+import { isShomeiError, OnlineError } from '../errors.js';
 import { concat, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';
-import {
-  buildDeviceRequest,
-  buildDeviceResponse,
-  type Check,
-  type DeviceRequest,
-  type DeviceResponse,
-  decodeDeviceResponse,
-  type ElementSelection,
-  encodeDeviceResponse,
-  type HeldDocument,
-  type ItemsRequestInput,
-  MdocCheckId,
-  type VerifyDeviceResponseOptions,
-  type VerifyDeviceResponseResult,
-  verifyDeviceResponse,
+import type {
+  Check,
+  ElementSelection,
+  HeldDocument,
+  ItemsRequestInput,
+  VerifyDeviceResponseOptions,
 } from '../mdoc/index.js';
 import { jwkThumbprint, type OnlineTranscript, openId4VpDcApiHandover } from './handovers.js';
 import {
@@ -33,21 +24,15 @@ import {
 } from './jwe.js';
 import { consumeVerifierState } from './state.js';
 import {
-  AGE_OVER,
-  chooseCredentials,
   type DcqlClaimsQuery,
   type DcqlCredentialQuery,
-  claimsAnswered,
-  credentialsSatisfied,
   type DcqlQuery,
-  type Held,
-  holdings,
   type MdocCredentialQuery,
   MSO_MDOC_FORMAT,
   readDcqlQuery,
-  selectionFor,
 } from './dcql.js';
-import { bad, ID, isObject, jsonObject, NONCE, nonEmptyArray, own, record } from './json.js';
+import { bad, ID, isObject, jsonObject, NONCE, nonEmptyArray, record } from './json.js';
+import { buildVpToken, type OpenId4VpPresentation, verifyVpToken } from './openid4vp/vp-token.js';
 
 /** The Digital Credentials API protocol identifier for unsigned OpenID4VP 1.0 requests (A.1). */
 export const OPENID4VP_DC_API_PROTOCOL = 'openid4vp-v1-unsigned';
@@ -56,7 +41,7 @@ export const OPENID4VP_DC_API_PROTOCOL = 'openid4vp-v1-unsigned';
 export type OpenId4VpResponseMode = 'dc_api' | 'dc_api.jwt';
 
 /** COSE algorithms shomei verifies for IssuerAuth and DeviceSignature: ES256, ES384, ES512, EdDSA. */
-const COSE_SIGNATURE_ALGS = [-7, -35, -36, -8] as const;
+export const COSE_SIGNATURE_ALGS = [-7, -35, -36, -8] as const;
 
 /** The verifier metadata sent in the request (§5.1). */
 export interface OpenId4VpClientMetadata {
@@ -107,32 +92,7 @@ export interface OpenId4VpDocRequest {
   readonly multiple?: boolean;
 }
 
-/** Ids of the checks `openOpenId4VpDcApiResponse` adds to the mdoc verification. */
-export const OpenId4VpCheckId = {
-  /** The credentials returned satisfy the query: every credential, or every required credential set. */
-  CREDENTIALS: 'OID4VP_CREDENTIALS',
-  /** One presentation for the credential id, unless the query allows `multiple`. */
-  PRESENTATION_COUNT: 'OID4VP_PRESENTATION_COUNT',
-  /** The DeviceResponse holds exactly one document, of the queried `doctype_value`. */
-  DOCUMENT: 'OID4VP_DOCUMENT',
-  /** The disclosed elements include every queried claim (or one of the `claim_sets`). */
-  CLAIMS: 'OID4VP_CLAIMS',
-  /** Device authentication verified over this request's transcript (origin, nonce, encryption key). */
-  TRANSCRIPT: 'OID4VP_TRANSCRIPT',
-} as const;
-export type OpenId4VpCheckId = (typeof OpenId4VpCheckId)[keyof typeof OpenId4VpCheckId];
-
-/** One presentation (one DeviceResponse) in the VP Token, verified. */
-export interface OpenId4VpPresentation {
-  readonly credentialId: string;
-  readonly response: DeviceResponse;
-  /** The mdoc report (issuer data authentication, device authentication, requested elements…). */
-  readonly verification: VerifyDeviceResponseResult;
-  /** `OID4VP_DOCUMENT`, `OID4VP_CLAIMS`, `OID4VP_TRANSCRIPT`. */
-  readonly checks: readonly Check[];
-  /** True when the mdoc report and these checks all passed. */
-  readonly valid: boolean;
-}
+export { OpenId4VpCheckId, type OpenId4VpPresentation } from './openid4vp/vp-token.js';
 
 /** The verified answer. */
 export interface OpenId4VpDcApiResult {
@@ -146,12 +106,8 @@ export interface OpenId4VpDcApiResult {
   readonly jweHeader?: JweHeader;
 }
 
-function check(id: string, ok: boolean, detail?: string): Check {
-  return { id, status: ok ? 'passed' : 'failed', required: true, ...(detail === undefined ? {} : { detail }) };
-}
-
 /** An Origin as the platform asserts it (§2): a web origin without path, or an opaque app origin such as `android:apk-key-hash:…`. */
-function checkOrigin(origin: string): void {
+export function checkOrigin(origin: string): void {
   const ok =
     typeof origin === 'string' &&
     !origin.startsWith('origin:') &&
@@ -162,6 +118,33 @@ function checkOrigin(origin: string): void {
 function entriesOf(nameSpaces: ItemsRequestInput['nameSpaces']): [string, [string, boolean][]][] {
   const outer = nameSpaces instanceof Map ? [...nameSpaces] : Object.entries(nameSpaces);
   return outer.map(([ns, els]) => [ns, els instanceof Map ? [...els] : Object.entries(els as Record<string, boolean>)]);
+}
+
+/**
+ * The DCQL query (§6) asking for `docRequests`: one `mso_mdoc` credential query each, its
+ * claims with `intent_to_retain`.
+ * @throws TypeError for a malformed document request or a credential id used twice.
+ */
+export function dcqlQueryFor(docRequests: readonly OpenId4VpDocRequest[]): DcqlQuery {
+  if (!Array.isArray(docRequests) || docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
+  const used = new Set<string>();
+  const credentials: DcqlCredentialQuery[] = docRequests.map((r, i) => {
+    if (typeof r?.docType !== 'string' || r.docType === '') throw new TypeError(`docRequests[${i}].docType must be a non-empty string`);
+    let id = r.id ?? r.docType.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (r.id === undefined && used.has(id)) id = `${id}_${i}`;
+    if (!ID.test(id)) throw new TypeError(`docRequests[${i}].id must be a non-empty string of [A-Za-z0-9_-] (got ${JSON.stringify(id)})`);
+    if (used.has(id)) throw new TypeError(`docRequests[${i}].id ${id} is used twice`);
+    used.add(id);
+    const claims: DcqlClaimsQuery[] = entriesOf(r.nameSpaces).flatMap(([ns, els]) => els.map(([el, retain]) => ({ path: [ns, el], intent_to_retain: retain === true })));
+    return {
+      id,
+      format: MSO_MDOC_FORMAT,
+      ...(r.multiple === true ? { multiple: true } : {}),
+      meta: { doctype_value: r.docType },
+      ...(claims.length === 0 ? {} : { claims }),
+    };
+  });
+  return { credentials };
 }
 
 /**
@@ -189,24 +172,7 @@ export async function createOpenId4VpDcApiRequest(
   if (mode !== 'dc_api' && mode !== 'dc_api.jwt') throw new TypeError(`responseMode must be dc_api or dc_api.jwt (got ${String(mode)})`);
   if (!Array.isArray(options.docRequests) || options.docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
   const backend = resolveBackend(options);
-  const used = new Set<string>();
-  const credentials: DcqlCredentialQuery[] = options.docRequests.map((r, i) => {
-    if (typeof r?.docType !== 'string' || r.docType === '') throw new TypeError(`docRequests[${i}].docType must be a non-empty string`);
-    let id = r.id ?? r.docType.replace(/[^A-Za-z0-9_-]/g, '_');
-    if (r.id === undefined && used.has(id)) id = `${id}_${i}`;
-    if (!ID.test(id)) throw new TypeError(`docRequests[${i}].id must be a non-empty string of [A-Za-z0-9_-] (got ${JSON.stringify(id)})`);
-    if (used.has(id)) throw new TypeError(`docRequests[${i}].id ${id} is used twice`);
-    used.add(id);
-    const claims: DcqlClaimsQuery[] = entriesOf(r.nameSpaces).flatMap(([ns, els]) => els.map(([el, retain]) => ({ path: [ns, el], intent_to_retain: retain === true })));
-    return {
-      id,
-      format: MSO_MDOC_FORMAT,
-      ...(r.multiple === true ? { multiple: true } : {}),
-      meta: { doctype_value: r.docType },
-      ...(claims.length === 0 ? {} : { claims }),
-    };
-  });
-  const dcqlQuery: DcqlQuery = { credentials };
+  const dcqlQuery = dcqlQueryFor(options.docRequests);
   const nonce = toBase64Url(backend.randomBytes(32));
   const vpFormats = { [MSO_MDOC_FORMAT]: { issuerauth_alg_values: [...COSE_SIGNATURE_ALGS], deviceauth_alg_values: [...COSE_SIGNATURE_ALGS] } };
   let encryption: OpenId4VpDcApiVerifierState['encryption'];
@@ -240,57 +206,6 @@ function rejectError(payload: Record<string, unknown>): void {
     const description = typeof payload.error_description === 'string' ? ` (${payload.error_description})` : '';
     bad(`the wallet answered with the error ${JSON.stringify(payload.error)}${description}`);
   }
-}
-
-function decodePresentation(text: unknown, at: string): DeviceResponse {
-  const bytes = fromBase64UrlStrict(text);
-  if (bytes === undefined || bytes.length === 0) bad(`${at} is not a base64url-encoded DeviceResponse`);
-  try {
-    return decodeDeviceResponse(bytes);
-  } catch (e) {
-    if (isShomeiError(e)) bad(`${at}: DeviceResponse: ${e.message}`, e);
-    throw e;
-  }
-}
-
-async function verifyPresentation(
-  credentialId: string,
-  response: DeviceResponse,
-  q: MdocCredentialQuery,
-  request: DeviceRequest,
-  state: OpenId4VpDcApiVerifierState,
-  verify: Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>,
-): Promise<OpenId4VpPresentation> {
-  const verification = await verifyDeviceResponse(response, { ...verify, sessionTranscript: state.transcript.sessionTranscript.tagged, request });
-  const docs = verification.documents;
-  const checks: Check[] = [];
-  const oneDoc = docs.length === 1 && docs[0]!.docType === q.docType;
-  checks.push(check(OpenId4VpCheckId.DOCUMENT, oneDoc, oneDoc ? undefined : `expected one ${q.docType} document, got [${docs.map((d) => d.docType).join(', ')}]`));
-  const doc = docs[0];
-  const disclosed = (ns: string, element: string): boolean => {
-    if (doc === undefined) return false;
-    const issued = own(doc.issuerSigned, ns);
-    const signed = own(doc.deviceSigned, ns);
-    const has = (id: string) => own(issued, id) !== undefined || own(signed, id) !== undefined;
-    if (has(element)) return true;
-    return AGE_OVER.test(element) && [...Object.keys(issued ?? {}), ...Object.keys(signed ?? {})].some((id) => AGE_OVER.test(id));
-  };
-  const claims = claimsAnswered(q, disclosed);
-  checks.push(check(OpenId4VpCheckId.CLAIMS, claims.ok, claims.ok ? undefined : `not disclosed: ${claims.missing.join(', ')}`));
-  // The transcript only enters through device authentication: it is bound when every document's DEVICE_AUTH passed.
-  const deviceAuth = (d: (typeof docs)[number]) => d.checks.filter((c) => c.id === MdocCheckId.DEVICE_AUTH);
-  const bound = docs.length > 0 && docs.every((d) => deviceAuth(d).length > 0 && deviceAuth(d).every((c) => c.status === 'passed'));
-  const key = state.responseMode === 'dc_api.jwt' ? ', nonce and encryption key' : ' and nonce';
-  checks.push(
-    check(
-      OpenId4VpCheckId.TRANSCRIPT,
-      bound,
-      bound
-        ? undefined
-        : `device authentication over the OpenID4VPDCAPIHandover of this request (origin ${state.origin}${key}) failed: the presentation was made for another origin, nonce or key, or its device signature is bad`,
-    ),
-  );
-  return { credentialId, response, verification, checks, valid: verification.valid && checks.every((c) => c.status === 'passed') };
 }
 
 /**
@@ -337,29 +252,9 @@ export async function openOpenId4VpDcApiResponse(
   } else if (payload.response !== undefined) {
     bad('an encrypted "response" answers a dc_api request, which asked for a plain vp_token');
   }
-  const vpToken = jsonObject(payload.vp_token, 'vp_token');
-  const parsed = readDcqlQuery(state.dcqlQuery);
-  const queries = new Map(parsed.mdoc.map((q) => [q.id, q]));
-  const presentations: [string, OpenId4VpPresentation[]][] = [];
-  const checks: Check[] = [];
-  for (const id of Object.keys(vpToken)) {
-    const q = queries.get(id);
-    if (q === undefined) bad(`vp_token has an entry for ${JSON.stringify(id)}, which was not asked for`);
-    const items = nonEmptyArray(own(vpToken, id), `vp_token.${id}`);
-    const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: q.nameSpaces }]);
-    const list: OpenId4VpPresentation[] = [];
-    for (const [i, item] of items.entries()) {
-      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, request, state, verify));
-    }
-    const countOk = q.multiple || list.length === 1;
-    checks.push(check(OpenId4VpCheckId.PRESENTATION_COUNT, countOk, `${id}: ${list.length} presentation(s)${countOk ? '' : ', but multiple was not allowed'}`));
-    presentations.push([id, list]);
-  }
-  const returned = new Set(presentations.filter(([, list]) => list.length > 0 && list.every((p) => p.valid)).map(([id]) => id));
-  const satisfied = credentialsSatisfied(state.dcqlQuery, returned);
-  checks.unshift(check(OpenId4VpCheckId.CREDENTIALS, satisfied.ok, satisfied.ok ? undefined : `no valid presentation of ${satisfied.missing.join('; ')}`));
-  const valid = checks.every((c) => c.status === 'passed') && presentations.every(([, list]) => list.every((p) => p.valid));
-  return { valid, checks, presentations: Object.fromEntries(presentations), ...(jweHeader === undefined ? {} : { jweHeader }) };
+  const binding = `OpenID4VPDCAPIHandover (origin ${state.origin}${state.responseMode === 'dc_api.jwt' ? ', nonce and encryption key' : ' and nonce'})`;
+  const { valid, checks, presentations } = await verifyVpToken(payload.vp_token, { dcqlQuery: state.dcqlQuery, transcript: state.transcript, binding }, verify);
+  return { valid, checks, presentations, ...(jweHeader === undefined ? {} : { jweHeader }) };
 }
 
 /** What a wallet reads from an OpenID4VP DC API request. */
@@ -378,7 +273,7 @@ export interface OpenId4VpDcApiWalletRequest {
   readonly transcript: OnlineTranscript;
 }
 
-function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
+export function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
   if (!isObject(metadata)) bad('a dc_api.jwt request needs client_metadata');
   const meta = record(metadata, 'client_metadata');
   if (!isObject(meta.jwks)) bad('a dc_api.jwt request needs client_metadata.jwks');
@@ -422,7 +317,7 @@ export async function readOpenId4VpDcApiRequest(
 ): Promise<OpenId4VpDcApiWalletRequest> {
   checkOrigin(origin);
   const d = jsonObject(data, 'the request');
-  if (d.request !== undefined) bad('signed requests (openid4vp-v1-signed) are not supported');
+  if (d.request !== undefined) bad('a signed request (openid4vp-v1-signed): read it with readOpenId4VpDcApiSignedRequest');
   if (d.response_type !== 'vp_token') bad(`response_type must be vp_token (got ${JSON.stringify(d.response_type)})`);
   const mode = d.response_mode;
   if (mode !== 'dc_api' && mode !== 'dc_api.jwt') bad(`response_mode must be dc_api or dc_api.jwt (got ${JSON.stringify(mode)})`);
@@ -443,16 +338,6 @@ export async function readOpenId4VpDcApiRequest(
     ...(encryption === undefined ? {} : { encryption }),
     transcript,
   };
-}
-
-/** Whether consent kept every element of `wanted` (`kept` is the caller's object, its keys the verifier's names). */
-function covers(kept: ElementSelection, wanted: ElementSelection): boolean {
-  return Object.entries(wanted).every(([ns, els]) => {
-    const list = own(kept, ns);
-    if (!Array.isArray(list)) return false;
-    const have = new Set(list);
-    return els.every((el) => have.has(el));
-  });
 }
 
 /**
@@ -478,49 +363,7 @@ export async function createOpenId4VpDcApiResponse(
   },
 ): Promise<OpenId4VpDcApiResponseData> {
   const backend = options.backend === undefined ? {} : { backend: options.backend };
-  const held = holdings(options.documents);
-  const matches = new Map<string, { h: Held; selection: ElementSelection }[]>();
-  for (const q of request.credentials) {
-    const found = held.flatMap((h) => {
-      const selection = selectionFor(h, q);
-      return selection === undefined ? [] : [{ h, selection }];
-    });
-    if (found.length > 0) matches.set(q.id, q.multiple ? found : found.slice(0, 1));
-  }
-  // Ask for consent only for what would be sent; a refusal withdraws that credential and the choice is made again.
-  const asked = new Set<string>();
-  let chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
-  while (chosen !== undefined && options.consent !== undefined && chosen.some((id) => !asked.has(id))) {
-    for (const id of chosen.filter((i) => !asked.has(i))) {
-      asked.add(id);
-      const kept: { h: Held; selection: ElementSelection }[] = [];
-      for (const m of matches.get(id)!) if (covers(await options.consent(m.h.docType, m.selection, id), m.selection)) kept.push(m);
-      if (kept.length > 0) matches.set(id, kept);
-      else matches.delete(id);
-    }
-    chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
-  }
-  if (chosen === undefined) {
-    const can = [...matches.keys()];
-    throw new MdocError('ERR_MDOC_INPUT', `documents: the held documents${options.consent === undefined ? '' : ' consented to'} cannot satisfy the query (can answer: [${can.join(', ')}])`, {
-      path: 'documents',
-    });
-  }
-  const vpToken: [string, string[]][] = [];
-  for (const id of chosen) {
-    const list: string[] = [];
-    for (const m of matches.get(id)!) {
-      const response = await buildDeviceResponse({
-        documents: [m.h.held],
-        elements: m.selection,
-        sessionTranscript: request.transcript.sessionTranscript.tagged,
-        ...backend,
-      });
-      list.push(toBase64Url(encodeDeviceResponse(response)));
-    }
-    vpToken.push([id, list]);
-  }
-  const vp_token = Object.fromEntries(vpToken);
+  const vp_token = await buildVpToken(request, options);
   if (request.responseMode === 'dc_api') return { vp_token };
   const enc = request.encryption;
   if (enc === undefined) throw new TypeError('a dc_api.jwt request needs its encryption key');

@@ -1,0 +1,262 @@
+/**
+ * The VP Token of OpenID4VP 1.0 for ISO mdocs (§8.1, Appendix B.2.5), shared by every
+ * transport (DC API, direct_post, fragment): a JSON object from DCQL credential id to a
+ * non-empty array of presentations, each the base64url (no padding) of one CBOR
+ * DeviceResponse holding one document.
+ *
+ * ```
+ * vp_token = { + credential_id => [+ base64url(DeviceResponse)] }
+ * ```
+ *
+ * Verifier side: {@link verifyVpToken} runs `verifyDeviceResponse` over the request's
+ * SessionTranscript and adds the OpenID4VP checks ({@link OpenId4VpCheckId}). Wallet
+ * side: {@link buildVpToken} picks the held documents that answer the DCQL query (§6.4),
+ * asks for consent, and device-signs one DeviceResponse per document.
+ */
+
+import type { BackendOptions } from '../../crypto/types.js';
+import { isShomeiError, MdocError } from '../../errors.js';
+import { toBase64Url } from '../../internal/bytes.js';
+import {
+  buildDeviceRequest,
+  buildDeviceResponse,
+  type Check,
+  type DeviceResponse,
+  decodeDeviceResponse,
+  type ElementSelection,
+  encodeDeviceResponse,
+  type HeldDocument,
+  MdocCheckId,
+  type VerifyDeviceResponseOptions,
+  type VerifyDeviceResponseResult,
+  verifyDeviceResponse,
+} from '../../mdoc/index.js';
+import {
+  AGE_OVER,
+  chooseCredentials,
+  claimsAnswered,
+  credentialsSatisfied,
+  type DcqlQuery,
+  type Held,
+  holdings,
+  type MdocCredentialQuery,
+  readDcqlQuery,
+  selectionFor,
+} from '../dcql.js';
+import type { OnlineTranscript } from '../handovers.js';
+import { fromBase64UrlStrict } from '../jwe.js';
+import { bad, jsonObject, nonEmptyArray, own } from '../json.js';
+
+/** Ids of the checks OpenID4VP adds to the mdoc verification. */
+export const OpenId4VpCheckId = {
+  /** The credentials returned satisfy the query: every credential, or every required credential set. */
+  CREDENTIALS: 'OID4VP_CREDENTIALS',
+  /** One presentation for the credential id, unless the query allows `multiple`. */
+  PRESENTATION_COUNT: 'OID4VP_PRESENTATION_COUNT',
+  /** The DeviceResponse holds exactly one document, of the queried `doctype_value`. */
+  DOCUMENT: 'OID4VP_DOCUMENT',
+  /** The disclosed elements include every queried claim (or one of the `claim_sets`). */
+  CLAIMS: 'OID4VP_CLAIMS',
+  /** Device authentication verified over this request's transcript (origin or client id, nonce, encryption key, response URI). */
+  TRANSCRIPT: 'OID4VP_TRANSCRIPT',
+} as const;
+export type OpenId4VpCheckId = (typeof OpenId4VpCheckId)[keyof typeof OpenId4VpCheckId];
+
+/** One presentation (one DeviceResponse) in the VP Token, verified. */
+export interface OpenId4VpPresentation {
+  readonly credentialId: string;
+  readonly response: DeviceResponse;
+  /** The mdoc report (issuer data authentication, device authentication, requested elements…). */
+  readonly verification: VerifyDeviceResponseResult;
+  /** `OID4VP_DOCUMENT`, `OID4VP_CLAIMS`, `OID4VP_TRANSCRIPT`. */
+  readonly checks: readonly Check[];
+  /** True when the mdoc report and these checks all passed. */
+  readonly valid: boolean;
+}
+
+/** A verified VP Token. */
+export interface VpTokenResult {
+  /** True only when every presentation is valid and the query is satisfied. */
+  readonly valid: boolean;
+  /** `OID4VP_CREDENTIALS` and one `OID4VP_PRESENTATION_COUNT` per credential id returned. */
+  readonly checks: readonly Check[];
+  /** Credential id → its presentations, in the order received. */
+  readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
+}
+
+/** The verification options the caller gives (the transcript and request come from the OpenID4VP request). */
+export type OpenId4VpVerifyOptions = Omit<VerifyDeviceResponseOptions, 'sessionTranscript' | 'request' | 'eReaderKey'>;
+
+/** The most presentations read from one VP Token. */
+export const MAX_VP_TOKEN_PRESENTATIONS = 64;
+
+export function check(id: string, ok: boolean, detail?: string): Check {
+  return { id, status: ok ? 'passed' : 'failed', required: true, ...(detail === undefined ? {} : { detail }) };
+}
+
+function decodePresentation(text: unknown, at: string): DeviceResponse {
+  const bytes = fromBase64UrlStrict(text);
+  if (bytes === undefined || bytes.length === 0) bad(`${at} is not a base64url-encoded DeviceResponse`);
+  try {
+    return decodeDeviceResponse(bytes);
+  } catch (e) {
+    if (isShomeiError(e)) bad(`${at}: DeviceResponse: ${e.message}`, e);
+    throw e;
+  }
+}
+
+async function verifyPresentation(
+  credentialId: string,
+  response: DeviceResponse,
+  q: MdocCredentialQuery,
+  transcript: OnlineTranscript,
+  binding: string,
+  verify: OpenId4VpVerifyOptions,
+): Promise<OpenId4VpPresentation> {
+  const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: q.nameSpaces }]);
+  const verification = await verifyDeviceResponse(response, { ...verify, sessionTranscript: transcript.sessionTranscript.tagged, request });
+  const docs = verification.documents;
+  const checks: Check[] = [];
+  const oneDoc = docs.length === 1 && docs[0]!.docType === q.docType;
+  checks.push(check(OpenId4VpCheckId.DOCUMENT, oneDoc, oneDoc ? undefined : `expected one ${q.docType} document, got [${docs.map((d) => d.docType).join(', ')}]`));
+  const doc = docs[0];
+  const disclosed = (ns: string, element: string): boolean => {
+    if (doc === undefined) return false;
+    const issued = own(doc.issuerSigned, ns);
+    const signed = own(doc.deviceSigned, ns);
+    const has = (id: string) => own(issued, id) !== undefined || own(signed, id) !== undefined;
+    if (has(element)) return true;
+    return AGE_OVER.test(element) && [...Object.keys(issued ?? {}), ...Object.keys(signed ?? {})].some((id) => AGE_OVER.test(id));
+  };
+  const claims = claimsAnswered(q, disclosed);
+  checks.push(check(OpenId4VpCheckId.CLAIMS, claims.ok, claims.ok ? undefined : `not disclosed: ${claims.missing.join(', ')}`));
+  // The transcript only enters through device authentication: it is bound when every document's DEVICE_AUTH passed.
+  const deviceAuth = (d: (typeof docs)[number]) => d.checks.filter((c) => c.id === MdocCheckId.DEVICE_AUTH);
+  const bound = docs.length > 0 && docs.every((d) => deviceAuth(d).length > 0 && deviceAuth(d).every((c) => c.status === 'passed'));
+  checks.push(
+    check(
+      OpenId4VpCheckId.TRANSCRIPT,
+      bound,
+      bound
+        ? undefined
+        : `device authentication over the ${binding} of this request failed: the presentation was made for another request (verifier, nonce or key), or its device signature is bad`,
+    ),
+  );
+  return { credentialId, response, verification, checks, valid: verification.valid && checks.every((c) => c.status === 'passed') };
+}
+
+/**
+ * Verifier side: verify a VP Token (an object, or its JSON text) against the DCQL query of
+ * the request and its SessionTranscript. `binding` names the handover in failure details.
+ * @throws OnlineError `ERR_ONLINE_MESSAGE` for a malformed VP Token, an unknown credential id
+ *   or an undecodable DeviceResponse.
+ */
+export async function verifyVpToken(
+  vpToken: unknown,
+  context: { readonly dcqlQuery: DcqlQuery; readonly transcript: OnlineTranscript; readonly binding: string },
+  verify: OpenId4VpVerifyOptions,
+): Promise<VpTokenResult> {
+  const token = jsonObject(vpToken, 'vp_token');
+  const parsed = readDcqlQuery(context.dcqlQuery);
+  const queries = new Map(parsed.mdoc.map((q) => [q.id, q]));
+  const ids = Object.keys(token);
+  let total = 0;
+  for (const id of ids) {
+    if (!queries.has(id)) bad(`vp_token has an entry for ${JSON.stringify(id)}, which was not asked for`);
+    total += nonEmptyArray(own(token, id), `vp_token.${id}`).length;
+  }
+  if (total > MAX_VP_TOKEN_PRESENTATIONS) bad(`vp_token holds ${total} presentations, more than ${MAX_VP_TOKEN_PRESENTATIONS}`);
+  const presentations: [string, OpenId4VpPresentation[]][] = [];
+  const checks: Check[] = [];
+  for (const id of ids) {
+    const q = queries.get(id)!;
+    const items = own(token, id) as readonly unknown[];
+    const list: OpenId4VpPresentation[] = [];
+    for (const [i, item] of items.entries()) {
+      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, context.transcript, context.binding, verify));
+    }
+    const countOk = q.multiple || list.length === 1;
+    checks.push(check(OpenId4VpCheckId.PRESENTATION_COUNT, countOk, `${id}: ${list.length} presentation(s)${countOk ? '' : ', but multiple was not allowed'}`));
+    presentations.push([id, list]);
+  }
+  const returned = new Set(presentations.filter(([, list]) => list.length > 0 && list.every((p) => p.valid)).map(([id]) => id));
+  const satisfied = credentialsSatisfied(context.dcqlQuery, returned);
+  checks.unshift(check(OpenId4VpCheckId.CREDENTIALS, satisfied.ok, satisfied.ok ? undefined : `no valid presentation of ${satisfied.missing.join('; ')}`));
+  const valid = checks.every((c) => c.status === 'passed') && presentations.every(([, list]) => list.every((p) => p.valid));
+  const out: Record<string, readonly OpenId4VpPresentation[]> = Object.create(null);
+  for (const [id, list] of presentations) out[id] = list;
+  return { valid, checks, presentations: out };
+}
+
+/** Whether consent kept every element of `wanted` (`kept` is the caller's object, its keys the verifier's names). */
+function covers(kept: ElementSelection, wanted: ElementSelection): boolean {
+  return Object.entries(wanted).every(([ns, els]) => {
+    const list = own(kept, ns);
+    if (!Array.isArray(list)) return false;
+    const have = new Set(list);
+    return els.every((el) => have.has(el));
+  });
+}
+
+/** Asked once per presentation with the elements about to be disclosed; return those the holder allows. */
+export type OpenId4VpConsent = (docType: string, proposed: ElementSelection, credentialId: string) => ElementSelection | Promise<ElementSelection>;
+
+/**
+ * Wallet side: the VP Token answering a query with the held documents. For each credential
+ * query chosen (all of them, or per `credential_sets` the first option that can be
+ * answered), the matching documents (the first, or all with `multiple`) are presented,
+ * each as one DeviceResponse device-signed over `transcript`, disclosing exactly the
+ * queried claims (or the first `claim_sets` option held). A presentation whose elements
+ * consent does not all keep is withdrawn (DCQL §6.4.1 does not allow fewer claims).
+ * @throws MdocError `ERR_MDOC_INPUT` when the held documents (after consent) cannot satisfy
+ *   the query, or a device key does not match its MSO; `ERR_MDOC_STRUCTURE` for a malformed held document.
+ */
+export async function buildVpToken(
+  request: { readonly dcqlQuery: DcqlQuery; readonly credentials: readonly MdocCredentialQuery[]; readonly transcript: OnlineTranscript },
+  options: BackendOptions & { readonly documents: readonly HeldDocument[]; readonly consent?: OpenId4VpConsent },
+): Promise<Record<string, string[]>> {
+  const backend = options.backend === undefined ? {} : { backend: options.backend };
+  const held = holdings(options.documents);
+  const matches = new Map<string, { h: Held; selection: ElementSelection }[]>();
+  for (const q of request.credentials) {
+    const found = held.flatMap((h) => {
+      const selection = selectionFor(h, q);
+      return selection === undefined ? [] : [{ h, selection }];
+    });
+    if (found.length > 0) matches.set(q.id, q.multiple ? found : found.slice(0, 1));
+  }
+  // Ask for consent only for what would be sent; a refusal withdraws that credential and the choice is made again.
+  const asked = new Set<string>();
+  let chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
+  while (chosen !== undefined && options.consent !== undefined && chosen.some((id) => !asked.has(id))) {
+    for (const id of chosen.filter((i) => !asked.has(i))) {
+      asked.add(id);
+      const kept: { h: Held; selection: ElementSelection }[] = [];
+      for (const m of matches.get(id)!) if (covers(await options.consent(m.h.docType, m.selection, id), m.selection)) kept.push(m);
+      if (kept.length > 0) matches.set(id, kept);
+      else matches.delete(id);
+    }
+    chosen = chooseCredentials(request.dcqlQuery, new Set(matches.keys()));
+  }
+  if (chosen === undefined) {
+    const can = [...matches.keys()];
+    throw new MdocError('ERR_MDOC_INPUT', `documents: the held documents${options.consent === undefined ? '' : ' consented to'} cannot satisfy the query (can answer: [${can.join(', ')}])`, {
+      path: 'documents',
+    });
+  }
+  const vpToken: Record<string, string[]> = Object.create(null);
+  for (const id of chosen) {
+    const list: string[] = [];
+    for (const m of matches.get(id)!) {
+      const response = await buildDeviceResponse({
+        documents: [m.h.held],
+        elements: m.selection,
+        sessionTranscript: request.transcript.sessionTranscript.tagged,
+        ...backend,
+      });
+      list.push(toBase64Url(encodeDeviceResponse(response)));
+    }
+    vpToken[id] = list;
+  }
+  return vpToken;
+}
