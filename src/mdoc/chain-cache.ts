@@ -18,7 +18,7 @@
 import type { CryptoBackend } from '../crypto/types.js';
 import { resolveBackend } from '../crypto/index.js';
 import { ExpiringCache } from '../internal/cache.js';
-import { equalBytes, toHex } from '../internal/bytes.js';
+import { equalBytes } from '../internal/bytes.js';
 import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';
 import { verifyIssuerChain } from '../x509/index.js';
 
@@ -50,6 +50,13 @@ function anchorId(anchor: Certificate | Uint8Array): number | undefined {
   return id;
 }
 
+/** The bytes as a string of code units 0-255 (a cheap, exact Map key). */
+function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return `${bytes.length}:${out}`;
+}
+
 const isPlain = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /** The cache key of one call, or undefined when something in it cannot be keyed (then nothing is cached). */
@@ -58,7 +65,7 @@ function cacheKey(x5chain: readonly (Certificate | Uint8Array)[], options: Verif
   for (const c of x5chain) {
     const der = c instanceof Uint8Array ? c : (c as Partial<Certificate>)?.der;
     if (!(der instanceof Uint8Array)) return undefined;
-    parts.push(toHex(der));
+    parts.push(binaryString(der));
   }
   parts.push('|');
   if (!Array.isArray(options.anchors)) return undefined;
