@@ -168,7 +168,10 @@ async function shomeiVerify(r, backend) {
 
 const owf = owfContext({ digestIdsBelow2p31: true });
 const pems = new Map();
-const pemOf = (iaca) => pems.get(iaca) ?? (pems.set(iaca, derToPem(iaca.der)), pems.get(iaca));
+function pemOf(iaca) {
+  if (!pems.has(iaca)) pems.set(iaca, derToPem(iaca.der));
+  return pems.get(iaca);
+}
 
 function contenders(list, { peers }) {
   const c = {
