@@ -15,9 +15,13 @@
 // once per DS and then cached, so it costs nothing per response) and the deviceSignature,
 // and hash the disclosed IssuerSignedItemBytes. "% of limit" = shomei's rate / the limit's.
 //
-// `node bench/traffic.mjs --quick` runs fewer, shorter rounds.
-import os from 'node:os';
+// `node bench/traffic.mjs --quick` runs fewer, shorter rounds; `--only=node` only the
+// contenders whose names contain `node` (then no floors are computed); `--ab` times 300
+// sequential verifications per contender, three times over, without the harness.
 import * as nodeCrypto from 'node:crypto';
+import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Verifier as Auth0Verifier } from '@auth0/mdl';
 import { Verifier as OwfVerifier } from '@owf/mdoc';
 import { p256 } from '@noble/curves/nist.js';
@@ -173,7 +177,16 @@ function pemOf(iaca) {
   return pems.get(iaca);
 }
 
+/** `--only=node,limit` keeps the contenders whose names contain one of these words. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+
 function contenders(list, { peers }) {
+  const all = allContenders(list, { peers });
+  if (only === undefined) return all;
+  return Object.fromEntries(Object.entries(all).filter(([name]) => only.some((w) => name.includes(w))));
+}
+
+function allContenders(list, { peers }) {
   const c = {
     'shomei (node)': cycling(list, (r) => shomeiVerify(r, nodeBackend)),
     'limit (node)': cycling(list, limitNode),
@@ -208,6 +221,17 @@ const issuers = [await benchPki(now), await benchPki(now)];
 const mdl = await workload(MDL, NS, MDL_DATA, MDL_DISCLOSED, issuers, HOLDERS);
 const mnc = await workload(MNC, MNC_NS, MNC_DATA, MNC_DISCLOSED, issuers.slice(0, 1), HOLDERS);
 
+if (process.argv.includes('--ab')) {
+  for (let round = 0; round < 3; round++) {
+    for (const [name, fn] of Object.entries(contenders(mdl, { peers: false }))) {
+      const t = performance.now();
+      for (let i = 0; i < 300; i++) await fn();
+      console.log(name, (((performance.now() - t) / 300) * 1000).toFixed(0), 'µs');
+    }
+  }
+  process.exit(0);
+}
+
 // Sanity: every contender accepts every response before anything is timed.
 for (const [name, fn] of Object.entries(contenders(mdl, { peers: true }))) {
   for (let i = 0; i < 3; i++) {
@@ -232,7 +256,10 @@ for (const [name, fn] of Object.entries(contenders(mnc, { peers: true }))) {
 console.log(`# Verification traffic\n\n${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
 console.log(`mDL DeviceResponse ${mdl[0].bytes.length.toLocaleString('en')} bytes; My Number Card ${mnc[0].bytes.length.toLocaleString('en')} bytes; ${HOLDERS} holders each.`);
 
-const options = quick ? { rounds: 5, ms: 200, warmup: 200 } : { rounds: 9, ms: 300, warmup: 400 };
+// A full GC before each measurement: no contender pays for another's garbage.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+const options = quick ? { rounds: 5, ms: 200, warmup: 200, gc } : { rounds: 9, ms: 300, warmup: 400, gc };
 const many = await compare(contenders(mdl, { peers: true }), options);
 table(`mDL, ${HOLDERS} holders (a new device key almost every time), 2 issuers`, many);
 const single = await compare(contenders(mdl.slice(0, 1), { peers: true }), options);
@@ -240,6 +267,7 @@ table('mDL, one holder (the same response every time)', single);
 const mncResults = await compare(contenders(mnc, { peers: mncPeers }), options);
 table(`My Number Card, ${HOLDERS} holders, 1 issuer`, mncResults);
 
+if (only !== undefined) process.exit(0);
 const fastestPeer = Math.max(many['@auth0/mdl 3.0.1'], many['@owf/mdoc 0.6.0 (node:crypto context)']);
 const pct = (engine) => many[`shomei (${engine})`] / many[`limit (${engine})`];
 const mark = (ok) => (ok ? 'met' : '**not met**');
