@@ -17,7 +17,6 @@
  *   TypeScript. Private keys are imported once per key object (re-imported when `d` changes).
  * - Outputs are plain `Uint8Array`s (never `Buffer`s, never views of Node's shared pool).
  */
-import type * as NodeCryptoModule from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { assertBytes, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url, toHex } from '../internal/bytes.js';
@@ -38,8 +37,45 @@ import type {
   RsaPublicKey,
 } from './types.js';
 
-type NodeCrypto = typeof NodeCryptoModule;
-type KeyObject = NodeCryptoModule.KeyObject;
+/** A `node:crypto` KeyObject, as far as this backend uses one. */
+interface KeyObject {
+  export(options: { format: 'jwk' }): Record<string, unknown>;
+}
+
+interface Cipher {
+  setAAD(aad: Uint8Array): unknown;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+  getAuthTag(): Uint8Array;
+}
+
+interface Decipher {
+  setAAD(aad: Uint8Array): unknown;
+  setAuthTag(tag: Uint8Array): unknown;
+  update(data: Uint8Array): Uint8Array;
+  final(): Uint8Array;
+}
+
+type SigningKey = KeyObject | { readonly key: KeyObject; readonly dsaEncoding: 'ieee-p1363' };
+
+/**
+ * The part of `node:crypto` this backend uses, described here so that shomei's types need no
+ * `@types/node` (internal).
+ */
+interface NodeCrypto {
+  hash?: (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
+  createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHmac(algorithm: string, key: Uint8Array): { update(data: Uint8Array): { digest(): Uint8Array } };
+  hkdfSync(digest: string, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, keylen: number): ArrayBuffer;
+  createPublicKey(input: { key: Uint8Array; format: 'der'; type: 'spki' }): KeyObject;
+  createPrivateKey(input: { key: Record<string, string>; format: 'jwk' }): KeyObject;
+  sign(algorithm: string | null, data: Uint8Array, key: SigningKey): Uint8Array;
+  verify(algorithm: string | null, data: Uint8Array, key: SigningKey, signature: Uint8Array): boolean;
+  diffieHellman(options: { privateKey: KeyObject; publicKey: KeyObject }): Uint8Array;
+  createCipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Cipher;
+  createDecipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Decipher;
+  generateKeyPairSync(type: string, options?: { namedCurve: string }): { privateKey: KeyObject };
+}
 
 /** How many imported public keys a backend keeps. */
 const PUBLIC_KEY_CACHE_SIZE = 256;
@@ -85,17 +121,22 @@ function keyError(message: string, cause?: unknown): CryptoError {
  * what that module cannot do (HKDF `info` over 1024 bytes, AES-GCM IVs over 128 bytes).
  * @example const backend = createNodeCryptoBackend(process.getBuiltinModule('node:crypto'))
  */
-export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBackend = nobleBackend): CryptoBackend {
-  if (typeof crypto?.verify !== 'function' || typeof crypto.createPublicKey !== 'function') {
+export function createNodeCryptoBackend(nodeCrypto: object, fallback: CryptoBackend = nobleBackend): CryptoBackend {
+  const crypto = nodeCrypto as Partial<NodeCrypto>;
+  if (typeof crypto?.verify !== 'function' || typeof crypto.createPublicKey !== 'function' || typeof crypto.hkdfSync !== 'function') {
     throw new TypeError('crypto must be the node:crypto module');
   }
+  return makeBackend(crypto as NodeCrypto, fallback);
+}
+
+function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend {
   const publicKeys = new ExpiringCache<string, KeyObject>({ maxEntries: PUBLIC_KEY_CACHE_SIZE });
   const privateKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly key: KeyObject }>>();
   const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
   function hashSync(hash: HashAlg, data: Uint8Array): Uint8Array {
     const name = HASH_NAMES[hash];
-    if (oneShotHash !== undefined) return plain(oneShotHash(name, data, 'buffer') as unknown as Uint8Array);
+    if (oneShotHash !== undefined) return plain(oneShotHash(name, data, 'buffer'));
     return plain(crypto.createHash(name).update(data).digest());
   }
 
@@ -109,7 +150,7 @@ export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBack
     if (hit !== undefined) return hit;
     let key: KeyObject;
     try {
-      key = crypto.createPublicKey({ key: concat(fromHex(SPKI_PREFIX[crv]), raw), format: 'der', type: 'spki' } as NodeCryptoModule.PublicKeyInput);
+      key = crypto.createPublicKey({ key: concat(fromHex(SPKI_PREFIX[crv]), raw), format: 'der', type: 'spki' });
     } catch (e) {
       throw keyError(`not a ${crv} public key`, e);
     }
@@ -130,7 +171,7 @@ export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBack
         : { kty: 'OKP', crv: key.crv, x: b64(key.x), d: b64(key.d) };
     let imported: KeyObject;
     try {
-      imported = crypto.createPrivateKey({ key: jwk, format: 'jwk' } as NodeCryptoModule.JsonWebKeyInput);
+      imported = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
     } catch (e) {
       throw keyError(`${key.crv} private key was refused by node:crypto`, e);
     }
@@ -142,13 +183,13 @@ export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBack
   function generateKeyPair(curve: OkpCurve): Promise<OkpPrivateKey>;
   function generateKeyPair(curve: Curve): Promise<PrivateKey>;
   async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
-    let jwk: NodeCryptoModule.JsonWebKey;
+    let jwk: Record<string, unknown>;
     if (isEcCurve(curve)) {
       jwk = crypto.generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ format: 'jwk' });
       return { kty: 'EC', crv: curve, x: fromBase64(String(jwk.x)), y: fromBase64(String(jwk.y)), d: fromBase64(String(jwk.d)) };
     }
     if (isOkpCurve(curve)) {
-      const pair = curve === 'Ed25519' ? crypto.generateKeyPairSync('ed25519') : crypto.generateKeyPairSync('x25519');
+      const pair = crypto.generateKeyPairSync(curve === 'Ed25519' ? 'ed25519' : 'x25519');
       jwk = pair.privateKey.export({ format: 'jwk' });
       return { kty: 'OKP', crv: curve, x: fromBase64(String(jwk.x)), d: fromBase64(String(jwk.d)) };
     }
@@ -245,7 +286,7 @@ export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBack
 
     async aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array) {
       checkAesGcm(key, iv, plaintext, aad);
-      let cipher: NodeCryptoModule.CipherGCM;
+      let cipher: Cipher;
       try {
         cipher = crypto.createCipheriv(aesName(key), key, iv, { authTagLength: 16 });
       } catch {
@@ -267,7 +308,7 @@ export function createNodeCryptoBackend(crypto: NodeCrypto, fallback: CryptoBack
       checkAesGcm(key, iv, ciphertext, aad);
       if (ciphertext.length < 16) throw new CryptoError('ERR_CRYPTO_DECRYPT', 'AES-GCM ciphertext is shorter than the tag');
       const split = ciphertext.length - 16;
-      let decipher: NodeCryptoModule.DecipherGCM;
+      let decipher: Decipher;
       try {
         decipher = crypto.createDecipheriv(aesName(key), key, iv, { authTagLength: 16 });
       } catch {
@@ -311,6 +352,6 @@ let made: { readonly module: NodeCrypto; readonly backend: CryptoBackend } | und
 export function nodeCryptoBackend(): CryptoBackend | undefined {
   const mod = builtinCrypto();
   if (mod === undefined) return undefined;
-  if (made?.module !== mod) made = { module: mod, backend: createNodeCryptoBackend(mod) };
+  if (made?.module !== mod) made = { module: mod, backend: makeBackend(mod, nobleBackend) };
   return made.backend;
 }
