@@ -256,9 +256,14 @@ for (const [name, fn] of Object.entries(contenders(mnc, { peers: true }))) {
 console.log(`# Verification traffic\n\n${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
 console.log(`mDL DeviceResponse ${mdl[0].bytes.length.toLocaleString('en')} bytes; My Number Card ${mnc[0].bytes.length.toLocaleString('en')} bytes; ${HOLDERS} holders each.`);
 
-// A full GC before each measurement: no contender pays for another's garbage.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
+// `--gc`: a full GC before each measurement. Off by default: measured here, it cut shomei's
+// rate to about half and the limits' not at all (a forced full GC costs the allocating
+// contender that follows it more than the garbage it clears).
+let gc;
+if (process.argv.includes('--gc')) {
+  setFlagsFromString('--expose-gc');
+  gc = runInNewContext('gc');
+}
 const options = quick ? { rounds: 5, ms: 200, warmup: 200, gc } : { rounds: 9, ms: 300, warmup: 400, gc };
 const many = await compare(contenders(mdl, { peers: true }), options);
 table(`mDL, ${HOLDERS} holders (a new device key almost every time), 2 issuers`, many);
