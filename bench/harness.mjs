@@ -21,15 +21,21 @@ function median(xs) {
 }
 
 /**
- * Compare contenders: `{ name: fn }`. Each round runs every contender for `ms`; returns
+ * Compare contenders: `{ name: fn }`. Each round runs every contender for `ms` (after a
+ * full GC when `gc` is given: pass `globalThis.gc` under --expose-gc); returns
  * `{ name: medianOpsPerSecond }`.
  */
-export async function compare(contenders, { rounds = 7, ms = 150, warmup = 300 } = {}) {
+export async function compare(contenders, { rounds = 7, ms = 150, warmup = 300, gc } = {}) {
   const names = Object.keys(contenders);
   for (const name of names) await measure(contenders[name], warmup);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const name of names) samples[name].push(await measure(contenders[name], ms));
+    for (const name of names) {
+      // With `gc`, the heap is collected before each measurement, so that no contender pays
+      // for the garbage the one before it left.
+      gc?.();
+      samples[name].push(await measure(contenders[name], ms));
+    }
   }
   return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
 }

@@ -18,10 +18,11 @@
 // 4. AES-256-GCM encrypt + decrypt of 64 KiB per backend and through SessionCipher, next to
 //    the primitive limits: raw crypto.subtle calls with an imported CryptoKey, and
 //    @noble/ciphers' gcm with the raw key.
+import * as nodeCrypto from 'node:crypto';
 import os from 'node:os';
 import { gcm } from '@noble/ciphers/aes.js';
 import { FullDate } from 'shomei';
-import { nobleBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
+import { nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
 import { decodeSessionData, deriveSessionKeys, encodeSessionData, HolderSession, ReaderSession, SessionCipher } from 'shomei/session';
 import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
@@ -30,7 +31,7 @@ import { compare, fmt, report } from './harness.mjs';
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-const BACKENDS = { webcrypto: webCryptoBackend, noble: nobleBackend };
+const BACKENDS = { node: nodeCryptoBackend(), webcrypto: webCryptoBackend, noble: nobleBackend };
 const TIMING = { rounds: 11, ms: 150, warmup: 300 };
 
 // ---- The PKI and the mDL (made once) ----
@@ -215,6 +216,19 @@ const aes = {
     await nobleBackend.aesGcmDecrypt(key, iv, ct);
   },
   'noble SessionCipher encrypt + decrypt': null,
+  'node:crypto createCipheriv (primitive limit)': async () => {
+    const c = nodeCrypto.createCipheriv('aes-256-gcm', key, iv);
+    const ct = Buffer.concat([c.update(KIB64), c.final()]);
+    const tag = c.getAuthTag();
+    const d = nodeCrypto.createDecipheriv('aes-256-gcm', key, iv);
+    d.setAuthTag(tag);
+    Buffer.concat([d.update(ct), d.final()]);
+  },
+  'node backend aesGcmEncrypt + aesGcmDecrypt': async () => {
+    const ct = await BACKENDS.node.aesGcmEncrypt(key, iv, KIB64);
+    await BACKENDS.node.aesGcmDecrypt(key, iv, ct);
+  },
+  'node SessionCipher encrypt + decrypt': null,
 };
 for (const [name, backend] of Object.entries(BACKENDS)) {
   // The mdoc encrypts, the reader decrypts: both counters advance together.
@@ -236,4 +250,7 @@ console.log(`| webcrypto SessionCipher vs crypto.subtle | ${overhead('webcrypto 
 console.log(`| noble backend vs @noble/ciphers gcm | ${overhead('noble backend aesGcmEncrypt + aesGcmDecrypt', NOBLE)} |`);
 console.log(`| noble SessionCipher vs @noble/ciphers gcm | ${overhead('noble SessionCipher encrypt + decrypt', NOBLE)} |`);
 console.log(`| @noble/ciphers gcm vs crypto.subtle | ${overhead(NOBLE, SUBTLE)} |`);
+const NODE = 'node:crypto createCipheriv (primitive limit)';
+console.log(`| node backend vs node:crypto createCipheriv | ${overhead('node backend aesGcmEncrypt + aesGcmDecrypt', NODE)} |`);
+console.log(`| node SessionCipher vs node:crypto createCipheriv | ${overhead('node SessionCipher encrypt + decrypt', NODE)} |`);
 console.log(`\nThroughput at the primitive limit: ${((aesResults[SUBTLE] * 2 * 64) / 1024).toFixed(0)} MiB/s (crypto.subtle), ${((aesResults[NOBLE] * 2 * 64) / 1024).toFixed(0)} MiB/s (@noble/ciphers); ${fmt(aesResults[SUBTLE])} round trips.`);

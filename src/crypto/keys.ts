@@ -11,7 +11,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
-import { assertBytes, concat, constantTimeEqual } from '../internal/bytes.js';
+import { assertBytes, concat, constantTimeEqual, equalBytes, toHex } from '../internal/bytes.js';
 import type {
   EcCurve,
   EcPrivateKey,
@@ -51,6 +51,20 @@ export function nistCurve(crv: EcCurve): NistCurve {
   return NIST[crv];
 }
 
+/** The big-endian integer in `bytes[start, end)`. */
+function bigAt(bytes: Uint8Array, start: number, end: number): bigint {
+  return BigInt(`0x${toHex(bytes.subarray(start, end))}`);
+}
+
+/** True when the uncompressed `0x04 || x || y` has both coordinates below p and lies on the curve (SEC 1 v2 §3.2.2.1). */
+function onCurve(curve: NistCurve, bytes: Uint8Array, size: number): boolean {
+  const { p, a, b } = curve.Point.CURVE();
+  const x = bigAt(bytes, 1, 1 + size);
+  const y = bigAt(bytes, 1 + size, 1 + 2 * size);
+  if (x >= p || y >= p) return false;
+  return (y * y - ((x * x + a) * x + b)) % p === 0n;
+}
+
 function keyError(message: string, cause?: unknown): CryptoError {
   return new CryptoError('ERR_CRYPTO_KEY', message, cause === undefined ? {} : { cause });
 }
@@ -68,16 +82,34 @@ export function ecPublicKeyFromRaw(crv: EcCurve, bytes: Uint8Array): EcPublicKey
   const ok = (bytes.length === 1 + 2 * size && tag === 4) || (bytes.length === 1 + size && (tag === 2 || tag === 3));
   if (!ok) throw keyError(`not a SEC 1 ${crv} point encoding (${bytes.length} bytes)`);
   let raw: Uint8Array;
-  try {
-    const point = curve.Point.fromBytes(bytes);
-    point.assertValidity();
-    if (point.is0()) throw new Error('identity');
-    raw = point.toBytes(false);
-  } catch (e) {
-    throw keyError(`not a point on ${crv}`, e);
+  if (tag === 4) {
+    // Uncompressed (what COSE_Keys and certificates carry): x, y < p and y² = x³ + ax + b,
+    // checked directly, several times faster than building a noble point. No uncompressed
+    // encoding is the identity (b ≠ 0), and the NIST curves have cofactor 1.
+    if (!onCurve(curve, bytes, size)) throw keyError(`not a point on ${crv}`);
+    raw = bytes.slice();
+  } else {
+    try {
+      const point = curve.Point.fromBytes(bytes);
+      point.assertValidity();
+      if (point.is0()) throw new Error('identity');
+      raw = point.toBytes(false);
+    } catch (e) {
+      throw keyError(`not a point on ${crv}`, e);
+    }
   }
-  return { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size) };
+  const key: EcPublicKey = { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size) };
+  validPublic.set(key, raw);
+  return key;
 }
+
+/**
+ * Public key objects made by {@link ecPublicKeyFromRaw} (so already found on their curve),
+ * with the encoding that was checked: a device key decoded from a COSE_Key is validated once
+ * per verification, not again by each backend call; a key whose bytes changed in place since
+ * is checked again.
+ */
+const validPublic = new WeakMap<object, Uint8Array>();
 
 /** The uncompressed SEC 1 encoding `0x04 || x || y` (coordinates checked for length only). */
 export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
@@ -92,7 +124,11 @@ export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
 export function checkEcPublicKey(key: EcPublicKey): Uint8Array {
   if (key?.kty !== 'EC') throw keyError('expected an EC key');
   const raw = ecPublicKeyToRaw(key);
-  ecPublicKeyFromRaw(key.crv, raw);
+  const seen = validPublic.get(key);
+  if (seen === undefined || !equalBytes(seen, raw)) {
+    ecPublicKeyFromRaw(key.crv, raw);
+    validPublic.set(key, raw.slice());
+  }
   return raw;
 }
 

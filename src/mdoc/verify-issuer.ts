@@ -29,8 +29,8 @@ import {
   type TrustAnchorEntry,
   trustAnchorCertificate,
   type VerifyX5ChainOptions,
-  verifyIssuerChain,
 } from '../x509/index.js';
+import { cachedIssuerChain } from './chain-cache.js';
 import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
 import { checkDocumentProfile, type DoctypeRegistry, defaultRegistry } from './doctypes/index.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
@@ -242,7 +242,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   };
   let anchor: Certificate | undefined;
   try {
-    const report = await verifyIssuerChain(chain, chainOptions);
+    const report = await cachedIssuerChain(chain, chainOptions);
     for (const c of report.checks) {
       list.push({ id: `${C.DS_CHAIN}.${c.id}`, status: c.status, required: true, ...(c.detail === undefined ? {} : { detail: c.detail }) });
     }

@@ -1,5 +1,5 @@
 /**
- * The behaviour both backends share (see src/crypto/noble.ts): every error code, malformed
+ * The behaviour the three backends share (see src/crypto/noble.ts): every error code, malformed
  * signatures returning false, argument errors; then the WebCrypto backend's plumbing:
  * no crypto.subtle, falling back to noble, key caching, defaultBackend / resolveBackend.
  */
@@ -9,6 +9,7 @@ import {
   defaultBackend,
   ecPublicKeyFromRaw,
   nobleBackend,
+  nodeCryptoBackend,
   publicKeyOf,
   resolveBackend,
   webCryptoBackend,
@@ -34,9 +35,13 @@ const flip = (bytes: Uint8Array, index = 0) => {
 
 afterEach(() => {
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
-describe.each([nobleBackend, webCryptoBackend])('$name', (backend: CryptoBackend) => {
+/** Make this process look like a runtime without node:crypto (a browser or a worker). */
+const withoutNodeCrypto = () => vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
+
+describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('$name', (backend: CryptoBackend) => {
   it('ERR_CRYPTO_KEY: off-curve or malformed public keys, inconsistent private keys', async () => {
     const key = await backend.generateKeyPair('P-256');
     const offCurve: EcPublicKey = { ...publicKeyOf(key), y: flip(key.y, 31) };
@@ -216,6 +221,7 @@ const algorithmName = (a: unknown) => (typeof a === 'string' ? a : (a as { name:
 
 describe('webcrypto backend', () => {
   it('without crypto.subtle every operation is ERR_CRYPTO_UNSUPPORTED', async () => {
+    withoutNodeCrypto();
     vi.stubGlobal('crypto', { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
     for (const backend of [webCryptoBackend, createWebCryptoBackend()]) {
       await expect(backend.digest('SHA-256', message)).rejects.toEqual(code('ERR_CRYPTO_UNSUPPORTED'));
@@ -227,7 +233,13 @@ describe('webcrypto backend', () => {
     expect(defaultBackend()).toBe(nobleBackend);
   });
 
-  it('defaultBackend and resolveBackend', () => {
+  it('defaultBackend and resolveBackend: node:crypto where the runtime has it, else WebCrypto', () => {
+    expect(defaultBackend()).toBe(nodeCryptoBackend());
+    expect(defaultBackend().name).toBe('node');
+    expect(resolveBackend()).toBe(defaultBackend());
+    expect(resolveBackend({ backend: nobleBackend })).toBe(nobleBackend);
+    withoutNodeCrypto();
+    expect(nodeCryptoBackend()).toBeUndefined();
     expect(defaultBackend()).toBe(webCryptoBackend);
     expect(resolveBackend()).toBe(webCryptoBackend);
     expect(resolveBackend({})).toBe(webCryptoBackend);
@@ -333,9 +345,14 @@ describe('webcrypto backend', () => {
         },
       }),
     );
+    const lookups = vi.spyOn(process, 'getBuiltinModule');
     vi.resetModules();
     const fresh = await import('../../src/crypto/index.js');
     expect(touched).toEqual([]);
+    expect(lookups).not.toHaveBeenCalled();
+    expect(fresh.defaultBackend().name).toBe('node');
+    expect(lookups).toHaveBeenCalledWith('node:crypto');
+    lookups.mockReturnValue(undefined);
     expect(fresh.defaultBackend().name).toBe('webcrypto');
     expect(touched).toContain('subtle');
   });

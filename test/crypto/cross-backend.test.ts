@@ -1,9 +1,9 @@
 /**
- * The two backends against each other: what one signs the other verifies, ECDH gives one
+ * The three backends against each other: what one signs the other verifies, ECDH gives one
  * secret whichever side computes it, and AES-GCM, HKDF, HMAC and digests are byte-identical.
  */
 import { describe, expect, it } from 'vitest';
-import { nobleBackend, publicKeyOf, webCryptoBackend } from '../../src/crypto/index.js';
+import { nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from '../../src/crypto/index.js';
 import type { CryptoBackend, HashAlg } from '../../src/crypto/index.js';
 import { toHex, utf8Encode } from '../../src/internal/bytes.js';
 
@@ -11,6 +11,9 @@ const message = utf8Encode('Sig_structure stand-in');
 const directions: [string, CryptoBackend, CryptoBackend][] = [
   ['noble → webcrypto', nobleBackend, webCryptoBackend],
   ['webcrypto → noble', webCryptoBackend, nobleBackend],
+  ['node → noble', nodeCryptoBackend()!, nobleBackend],
+  ['noble → node', nobleBackend, nodeCryptoBackend()!],
+  ['node → webcrypto', nodeCryptoBackend()!, webCryptoBackend],
 ];
 
 describe.each(directions)('%s', (_title, a, b) => {

@@ -9,6 +9,7 @@ import {
   curveFieldSize,
   ecPrivateKeyFromScalar,
   nobleBackend,
+  nodeCryptoBackend,
   okpPrivateKeyFromSeed,
   publicKeyOf,
   webCryptoBackend,
@@ -47,7 +48,7 @@ function nodePrivateKey(key: EcPrivateKey) {
   });
 }
 
-describe.each([nobleBackend, webCryptoBackend])('$name', (backend: CryptoBackend) => {
+describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('$name', (backend: CryptoBackend) => {
   it.each(EC_CURVES)('ECDSA %s: sign and verify with each SHA-2 hash; tampering is rejected', async (crv) => {
     const key = await backend.generateKeyPair(crv);
     const size = curveFieldSize(crv);

@@ -121,3 +121,21 @@ describe('curve names', () => {
     expect(() => ecPrivateKeyFromScalar('P-256', 'abc' as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
+
+describe('public keys found valid are remembered per key object', () => {
+  it('a key changed in place after it was checked is checked again (and refused when off the curve)', async () => {
+    const { checkEcPublicKey } = await import('../../src/crypto/keys.js');
+    const { nobleBackend: noble, webCryptoBackend: web, ecPublicKeyFromRaw: fromRaw } = await import('../../src/crypto/index.js');
+    const pair = await noble.generateKeyPair('P-256');
+    const message = Uint8Array.of(1, 2, 3);
+    const sig = await noble.ecdsaSign(pair, 'SHA-256', message);
+    for (const key of [fromRaw('P-256', Uint8Array.of(4, ...pair.x, ...pair.y)), { kty: 'EC' as const, crv: 'P-256' as const, x: pair.x.slice(), y: pair.y.slice() }]) {
+      expect(await noble.ecdsaVerify(key, 'SHA-256', message, sig)).toBe(true);
+      expect(toHex(checkEcPublicKey(key))).toBe(toHex(Uint8Array.of(4, ...pair.x, ...pair.y)));
+      key.y[31]! ^= 1;
+      expect(() => checkEcPublicKey(key)).toThrow(expect.objectContaining({ code: 'ERR_CRYPTO_KEY' }));
+      await expect(noble.ecdsaVerify(key, 'SHA-256', message, sig)).rejects.toEqual(expect.objectContaining({ code: 'ERR_CRYPTO_KEY' }));
+      await expect(web.ecdsaVerify(key, 'SHA-256', message, sig)).rejects.toEqual(expect.objectContaining({ code: 'ERR_CRYPTO_KEY' }));
+    }
+  });
+});

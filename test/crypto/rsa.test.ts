@@ -17,6 +17,7 @@ import {
   DIGEST_INFO_PREFIX,
   encodeDigestInfo,
   nobleBackend,
+  nodeCryptoBackend,
   rsaPkcs1VerifyDigest,
   webCryptoBackend,
 } from '../../src/crypto/index.js';
@@ -172,7 +173,7 @@ describe('rsaPkcs1VerifyDigest', () => {
   });
 });
 
-describe.each([nobleBackend, webCryptoBackend])('rsaPkcs1Verify on $name', (backend: CryptoBackend) => {
+describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('rsaPkcs1Verify on $name', (backend: CryptoBackend) => {
   it.each(HASHES)('accepts node:crypto signatures with %s; tampered message, signature or hash fail', async (hash) => {
     const sig = new Uint8Array(nodeSign(nodeName(hash), message, pair.privateKey));
     expect(await backend.rsaPkcs1Verify(publicKey, hash, message, sig)).toBe(true);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { isShomeiError } from '../../src/errors.js';
 import { fromBase64, fromHex, toHex } from '../../src/internal/bytes.js';
-import { ecPublicKeyFromRaw, nobleBackend, webCryptoBackend } from '../../src/crypto/index.js';
+import { ecPublicKeyFromRaw, nobleBackend, nodeCryptoBackend, webCryptoBackend } from '../../src/crypto/index.js';
 import type { CryptoBackend, EcCurve, EcPrivateKey, EcPublicKey, HashAlg } from '../../src/crypto/index.js';
 import { loadVector } from '../helpers/vectors.js';
 
@@ -100,7 +100,7 @@ const gcmSkipped = aead.testGroups.flatMap((g) =>
 );
 const gcmSkippedIds = new Set(gcmSkipped.map((t) => t.tcId));
 
-describe.each([nobleBackend, webCryptoBackend])('Wycheproof on $name', (backend: CryptoBackend) => {
+describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('Wycheproof on $name', (backend: CryptoBackend) => {
   for (const [name, file, expected] of [
     ['ECDSA P-256 SHA-256 P1363', ecdsa256, 262],
     ['ECDSA P-384 SHA-384 P1363', ecdsa384, 280],

@@ -1,0 +1,286 @@
+// `npm run bench:traffic` (after `npm run build`): verification as a server sees it, shomei
+// on each backend beside @auth0/mdl and @owf/mdoc and beside the limit of its own
+// primitives, all in one process, in interleaved rounds, medians reported:
+//
+// - many holders: 256 holders, each with its own device key and credential, from 2 issuers
+//   (one IACA → DS chain each); every verification takes the next response, so the device
+//   key is new to the verifier almost every time (what real traffic looks like);
+// - one holder: one response verified again and again (the device key always known);
+// - My Number Card: 256 holders of an `org.iso.23220.1.jp.mnc` document (7 elements, 5
+//   disclosed, a 10 KiB portrait) from one issuer.
+//
+// "limit (X)" does only the cryptography a verification cannot avoid, with engine X's
+// primitives on the same bytes: import the device key (new each time), verify the
+// IssuerAuth signature (DS key imported once: the DS certificate's own signature is checked
+// once per DS and then cached, so it costs nothing per response) and the deviceSignature,
+// and hash the disclosed IssuerSignedItemBytes. "% of limit" = shomei's rate / the limit's.
+//
+// `node bench/traffic.mjs --quick` runs fewer, shorter rounds; `--only=node` only the
+// contenders whose names contain `node` (then no floors are computed); `--ab` times 300
+// sequential verifications per contender, three times over, without the harness.
+import * as nodeCrypto from 'node:crypto';
+import os from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Verifier as Auth0Verifier } from '@auth0/mdl';
+import { Verifier as OwfVerifier } from '@owf/mdoc';
+import { p256 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { EncodedCbor, encode, FullDate } from 'shomei';
+import { buildSigStructure } from 'shomei/cose';
+import { ecPublicKeyToRaw, nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
+import {
+  buildDeviceRequest,
+  buildDeviceResponse,
+  decodeDeviceResponse,
+  deviceAuthenticationBytes,
+  encodeDeviceResponse,
+  issueMdoc,
+  readSessionTranscript,
+  verifyDeviceResponse,
+} from 'shomei/mdoc';
+import { derToPem } from 'shomei/x509';
+import { owfContext } from '../test/interop/owf-context.mjs';
+import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { compare, fmt } from './harness.mjs';
+
+const quick = process.argv.includes('--quick');
+const HOLDERS = 256;
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+const MNC = 'org.iso.23220.1.jp.mnc';
+const MNC_NS = 'org.iso.23220.1.jp';
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+const validity = { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) };
+const nodeBackend = nodeCryptoBackend();
+if (nodeBackend === undefined) throw new Error('node:crypto backend not available');
+
+const portrait = benchPortrait();
+const MDL_DATA = {
+  family_name: 'Yamada',
+  given_name: 'Taro',
+  birth_date: FullDate.of(1990, 4, 1),
+  issue_date: FullDate.of(2025, 4, 1),
+  expiry_date: FullDate.of(2030, 4, 1),
+  issuing_country: 'JP',
+  issuing_authority: 'Tokyo Metropolitan Police',
+  document_number: '123456789012',
+  portrait,
+  age_over_18: true,
+};
+const MDL_DISCLOSED = ['family_name', 'birth_date', 'issuing_country', 'portrait', 'age_over_18'];
+const MNC_DATA = {
+  full_name_unicode: '番号　花子',
+  resident_address_unicode: '東京都千代田区霞が関１−２−３',
+  local_gov_code_unicode: '13101',
+  individual_number_unicode: '123456789018',
+  portrait,
+  sex_unicode: '女',
+  birth_date_unicode: '1971年9月1日',
+};
+const MNC_DISCLOSED = ['full_name_unicode', 'individual_number_unicode', 'portrait', 'birth_date_unicode', 'resident_address_unicode'];
+
+/**
+ * `holders` DeviceResponses of `docType`, each from its own device key, the issuers taken in
+ * turn; each with its own OpenID4VP-style SessionTranscript. Everything a limit needs is
+ * extracted from the response bytes.
+ */
+async function workload(docType, ns, data, disclosed, issuers, holders) {
+  const request = await buildDeviceRequest([{ docType, nameSpaces: { [ns]: Object.fromEntries(disclosed.map((e) => [e, false])) } }]);
+  const out = [];
+  for (let i = 0; i < holders; i++) {
+    const { dsKey, ds } = issuers[i % issuers.length];
+    const deviceKey = await nodeBackend.generateKeyPair('P-256');
+    const issuerSigned = await issueMdoc({ docType, nameSpaces: { [ns]: data }, deviceKey: publicKeyOf(deviceKey), validity, issuer: { signer: dsKey, certificates: [ds.der] }, backend: nodeBackend });
+    const nonce = new Uint8Array(32);
+    new DataView(nonce.buffer).setUint32(0, i);
+    const transcript = EncodedCbor.wrap(encode([null, null, ['OpenID4VPHandover', nonce]]), null).tagged;
+    const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned, deviceKey }], request, sessionTranscript: transcript, backend: nodeBackend }));
+    const doc = decodeDeviceResponse(bytes).documents[0];
+    const auth = doc.issuerSigned.issuerAuth;
+    const dev = doc.deviceSigned.deviceAuth.deviceSignature;
+    out.push({
+      bytes,
+      transcript,
+      anchor: issuers[i % issuers.length].iaca,
+      dsRaw: ecPublicKeyToRaw(publicKeyOf(dsKey)),
+      deviceRaw: ecPublicKeyToRaw(publicKeyOf(deviceKey)),
+      issuerTbs: buildSigStructure(auth.protectedBytes, new Uint8Array(0), auth.payload),
+      issuerSig: auth.signature,
+      deviceTbs: buildSigStructure(dev.protectedBytes, new Uint8Array(0), deviceAuthenticationBytes(readSessionTranscript(transcript), docType, doc.deviceSigned.nameSpaces)),
+      deviceSig: dev.signature,
+      items: [...doc.issuerSigned.nameSpaces.values()].flat().map((item) => item.tagged),
+    });
+  }
+  return out;
+}
+
+/** Round-robin over `list`: each call of the returned function takes the next element. */
+function cycling(list, fn) {
+  let i = 0;
+  return () => fn(list[i++ % list.length]);
+}
+
+const SPKI_P256 = Uint8Array.from(Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'));
+const nodeKey = (raw) => nodeCrypto.createPublicKey({ key: Buffer.concat([SPKI_P256, raw]), format: 'der', type: 'spki' });
+const dsKeyObjects = new Map();
+const subtle = globalThis.crypto.subtle;
+const dsCryptoKeys = new Map();
+const ES256 = { name: 'ECDSA', hash: 'SHA-256' };
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' };
+const hexOf = (b) => Buffer.from(b).toString('hex');
+
+/** The cryptography of one verification with node:crypto (synchronous). */
+function limitNode(r) {
+  const id = hexOf(r.dsRaw);
+  let ds = dsKeyObjects.get(id);
+  if (ds === undefined) dsKeyObjects.set(id, (ds = nodeKey(r.dsRaw)));
+  const device = nodeKey(r.deviceRaw);
+  const ok =
+    nodeCrypto.verify('sha256', r.issuerTbs, { key: ds, dsaEncoding: 'ieee-p1363' }, r.issuerSig) &&
+    nodeCrypto.verify('sha256', r.deviceTbs, { key: device, dsaEncoding: 'ieee-p1363' }, r.deviceSig);
+  for (const item of r.items) nodeCrypto.hash('sha256', item, 'buffer');
+  if (!ok) throw new Error('limit (node): signature did not verify');
+}
+
+/** The same with WebCrypto, as concurrent as the data allows. */
+async function limitWebCrypto(r) {
+  const id = hexOf(r.dsRaw);
+  let ds = dsCryptoKeys.get(id);
+  if (ds === undefined) dsCryptoKeys.set(id, (ds = await subtle.importKey('raw', r.dsRaw, P256, false, ['verify'])));
+  const [a, b] = await Promise.all([
+    subtle.verify(ES256, ds, r.issuerSig, r.issuerTbs),
+    subtle.importKey('raw', r.deviceRaw, P256, false, ['verify']).then((device) => subtle.verify(ES256, device, r.deviceSig, r.deviceTbs)),
+    ...r.items.map((item) => subtle.digest('SHA-256', item)),
+  ]);
+  if (!(a && b)) throw new Error('limit (webcrypto): signature did not verify');
+}
+
+/** The same with @noble/curves and @noble/hashes. */
+function limitNoble(r) {
+  const ok =
+    p256.verify(r.issuerSig, sha256(r.issuerTbs), r.dsRaw, { prehash: false, lowS: false }) &&
+    p256.verify(r.deviceSig, sha256(r.deviceTbs), r.deviceRaw, { prehash: false, lowS: false });
+  for (const item of r.items) sha256(item);
+  if (!ok) throw new Error('limit (noble): signature did not verify');
+}
+
+async function shomeiVerify(r, backend) {
+  const result = await verifyDeviceResponse(r.bytes, { trustAnchors: [r.anchor], sessionTranscript: r.transcript, now, ...(backend ? { backend } : {}) });
+  if (!result.valid) throw new Error(`shomei (${backend?.name}) rejected a benchmark response: ${JSON.stringify(result.checks.filter((c) => c.status === 'failed'))}`);
+}
+
+const owf = owfContext({ digestIdsBelow2p31: true });
+const pems = new Map();
+function pemOf(iaca) {
+  if (!pems.has(iaca)) pems.set(iaca, derToPem(iaca.der));
+  return pems.get(iaca);
+}
+
+/** `--only=node,limit` keeps the contenders whose names contain one of these words. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+
+function contenders(list, { peers }) {
+  const all = allContenders(list, { peers });
+  if (only === undefined) return all;
+  return Object.fromEntries(Object.entries(all).filter(([name]) => only.some((w) => name.includes(w))));
+}
+
+function allContenders(list, { peers }) {
+  const c = {
+    'shomei (node)': cycling(list, (r) => shomeiVerify(r, nodeBackend)),
+    'limit (node)': cycling(list, limitNode),
+    'shomei (webcrypto)': cycling(list, (r) => shomeiVerify(r, webCryptoBackend)),
+    'limit (webcrypto)': cycling(list, limitWebCrypto),
+    'shomei (noble)': cycling(list, (r) => shomeiVerify(r, nobleBackend)),
+    'limit (noble)': cycling(list, limitNoble),
+  };
+  if (peers) {
+    c['@auth0/mdl 3.0.1'] = cycling(list, (r) => new Auth0Verifier([pemOf(r.anchor)]).verify(r.bytes, { encodedSessionTranscript: r.transcript }));
+    c['@owf/mdoc 0.6.0 (node:crypto context)'] = cycling(list, (r) =>
+      OwfVerifier.verifyDeviceResponse({ deviceResponse: r.bytes, sessionTranscript: r.transcript, trustedCertificates: [r.anchor.der], now }, owf),
+    );
+  }
+  return c;
+}
+
+function table(title, results) {
+  const lines = [`\n### ${title}\n`, '| contender | median | vs shomei (node) | % of its limit |', '|---|---:|---:|---:|'];
+  const base = results['shomei (node)'];
+  for (const [name, ops] of Object.entries(results)) {
+    const engine = /^shomei \((\w+)\)$/.exec(name)?.[1];
+    const limit = engine === undefined ? undefined : results[`limit (${engine})`];
+    lines.push(`| ${name} | ${fmt(ops)} | ${(ops / base).toFixed(2)}× | ${limit === undefined ? '' : `${((100 * ops) / limit).toFixed(0)} %`} |`);
+  }
+  console.log(lines.join('\n'));
+}
+
+// ---- Fixtures ----
+
+const issuers = [await benchPki(now), await benchPki(now)];
+const mdl = await workload(MDL, NS, MDL_DATA, MDL_DISCLOSED, issuers, HOLDERS);
+const mnc = await workload(MNC, MNC_NS, MNC_DATA, MNC_DISCLOSED, issuers.slice(0, 1), HOLDERS);
+
+if (process.argv.includes('--ab')) {
+  for (let round = 0; round < 3; round++) {
+    for (const [name, fn] of Object.entries(contenders(mdl, { peers: false }))) {
+      const t = performance.now();
+      for (let i = 0; i < 300; i++) await fn();
+      console.log(name, (((performance.now() - t) / 300) * 1000).toFixed(0), 'µs');
+    }
+  }
+  process.exit(0);
+}
+
+// Sanity: every contender accepts every response before anything is timed.
+for (const [name, fn] of Object.entries(contenders(mdl, { peers: true }))) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      await fn();
+    } catch (e) {
+      throw new Error(`${name} fails on the benchmark responses: ${e.message}`);
+    }
+  }
+}
+let mncPeers = true;
+for (const [name, fn] of Object.entries(contenders(mnc, { peers: true }))) {
+  try {
+    await fn();
+  } catch (e) {
+    if (name.startsWith('shomei') || name.startsWith('limit')) throw e;
+    mncPeers = false;
+    console.log(`(${name} does not verify the My Number Card responses: ${e.message.slice(0, 120)}; left out of that table)`);
+  }
+}
+
+console.log(`# Verification traffic\n\n${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString()}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+console.log(`mDL DeviceResponse ${mdl[0].bytes.length.toLocaleString('en')} bytes; My Number Card ${mnc[0].bytes.length.toLocaleString('en')} bytes; ${HOLDERS} holders each.`);
+
+// `--gc`: a full GC before each measurement. Off by default: measured here, it cut shomei's
+// rate to about half and the limits' not at all (a forced full GC costs the allocating
+// contender that follows it more than the garbage it clears).
+let gc;
+if (process.argv.includes('--gc')) {
+  setFlagsFromString('--expose-gc');
+  gc = runInNewContext('gc');
+}
+const options = quick ? { rounds: 5, ms: 200, warmup: 200, gc } : { rounds: 9, ms: 300, warmup: 400, gc };
+const many = await compare(contenders(mdl, { peers: true }), options);
+table(`mDL, ${HOLDERS} holders (a new device key almost every time), 2 issuers`, many);
+const single = await compare(contenders(mdl.slice(0, 1), { peers: true }), options);
+table('mDL, one holder (the same response every time)', single);
+const mncResults = await compare(contenders(mnc, { peers: mncPeers }), options);
+table(`My Number Card, ${HOLDERS} holders, 1 issuer`, mncResults);
+
+if (only !== undefined) process.exit(0);
+const fastestPeer = Math.max(many['@auth0/mdl 3.0.1'], many['@owf/mdoc 0.6.0 (node:crypto context)']);
+const pct = (engine) => many[`shomei (${engine})`] / many[`limit (${engine})`];
+const mark = (ok) => (ok ? 'met' : '**not met**');
+console.log('\n### Floors (mDL, many holders)\n');
+console.log('| floor | measured | |');
+console.log('|---|---:|---|');
+console.log(`| node:crypto backend ≥ 80 % of its limit | ${(100 * pct('node')).toFixed(0)} % | ${mark(pct('node') >= 0.8)} |`);
+console.log(`| node:crypto backend ≥ 7× the fastest peer | ${(many['shomei (node)'] / fastestPeer).toFixed(2)}× | ${mark(many['shomei (node)'] >= 7 * fastestPeer)} |`);
+console.log(`| WebCrypto backend ≥ 75 % of its limit | ${(100 * pct('webcrypto')).toFixed(0)} % | ${mark(pct('webcrypto') >= 0.75)} |`);
+console.log(`| noble ≥ 85 % of its limit | ${(100 * pct('noble')).toFixed(0)} % | ${mark(pct('noble') >= 0.85)} |`);
+console.log(`\nmany holders / one holder (shomei node): ${(many['shomei (node)'] / single['shomei (node)']).toFixed(2)}×`);

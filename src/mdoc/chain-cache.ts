@@ -1,0 +1,109 @@
+/**
+ * The per-DS decision of issuer data authentication (ISO/IEC 18013-5:2021 §9.3.3, Annex B
+ * profile), made once and reused: a server verifying many responses from one issuer walks
+ * the same IACA → DS chain every time, and only the time comparisons can change its verdict.
+ *
+ * - Only a valid chain report is kept. It is reused only when everything that decided it is
+ *   the same: the crypto backend object (a custom or HSM backend never sees another's
+ *   verdict), the x5chain bytes, each trust anchor (by object, with its DER bytes compared on
+ *   every use, so an anchor changed in place is a new anchor), and every other option. Any
+ *   option that is not a plain value or a list of plain values (CRLs, `fetchCrl`, anything a
+ *   later version adds) turns the cache off for that call: revocation is never cached here.
+ * - Time: the report is reused only while the validation time lies inside every path
+ *   certificate's validity (with the clock skew), where the chain's VALIDITY check passes
+ *   exactly as it did; outside it the chain is validated afresh (and fails).
+ * - Invalid reports are never kept, so a failure is always recomputed.
+ * - Bounded: at most {@link MAX_CHAINS} reports per backend, each for at most {@link TTL_MS}.
+ */
+import type { CryptoBackend } from '../crypto/types.js';
+import { resolveBackend } from '../crypto/index.js';
+import { ExpiringCache } from '../internal/cache.js';
+import { equalBytes } from '../internal/bytes.js';
+import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';
+import { verifyIssuerChain } from '../x509/index.js';
+
+/** Most chain reports kept per backend. */
+export const MAX_CHAINS = 256;
+/** Longest a chain report is kept (ms of the cache's clock). */
+export const TTL_MS = 10 * 60_000;
+
+interface Entry {
+  readonly report: ChainReport;
+  /** The validation times (ms) for which the report's VALIDITY check passes unchanged. */
+  readonly from: number;
+  readonly until: number;
+}
+
+const byBackend = new WeakMap<CryptoBackend, ExpiringCache<string, Entry>>();
+
+/** A stable id per anchor object, kept with a copy of the DER it was given for. */
+const anchorIds = new WeakMap<object, { readonly id: number; readonly der: Uint8Array }>();
+let nextAnchorId = 0;
+
+function anchorId(anchor: Certificate | Uint8Array): number | undefined {
+  const der = anchor instanceof Uint8Array ? anchor : (anchor as Partial<Certificate>)?.der;
+  if (!(der instanceof Uint8Array) || typeof anchor !== 'object') return undefined;
+  const seen = anchorIds.get(anchor);
+  if (seen !== undefined && equalBytes(seen.der, der)) return seen.id;
+  const id = nextAnchorId++;
+  anchorIds.set(anchor, { id, der: der.slice() });
+  return id;
+}
+
+/** The bytes as a string of code units 0-255 (a cheap, exact Map key). */
+function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return `${bytes.length}:${out}`;
+}
+
+const isPlain = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The cache key of one call, or undefined when something in it cannot be keyed (then nothing is cached). */
+function cacheKey(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): string | undefined {
+  const parts: string[] = [];
+  for (const c of x5chain) {
+    const der = c instanceof Uint8Array ? c : (c as Partial<Certificate>)?.der;
+    if (!(der instanceof Uint8Array)) return undefined;
+    parts.push(binaryString(der));
+  }
+  parts.push('|');
+  if (!Array.isArray(options.anchors)) return undefined;
+  for (const a of options.anchors) {
+    const id = anchorId(a);
+    if (id === undefined) return undefined;
+    parts.push(String(id));
+  }
+  for (const name of Object.keys(options).sort()) {
+    if (name === 'anchors' || name === 'now' || name === 'backend') continue;
+    const value: unknown = (options as unknown as Record<string, unknown>)[name];
+    if (Array.isArray(value) ? !value.every(isPlain) : !isPlain(value)) return undefined;
+    parts.push(`${name}=${JSON.stringify(value)}`);
+  }
+  return parts.join(',');
+}
+
+/**
+ * `verifyIssuerChain(x5chain, options)`, reusing a valid report made earlier for the same
+ * backend, chain, anchors and options while the validation time keeps every certificate of
+ * its path valid (internal).
+ */
+export async function cachedIssuerChain(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
+  const key = cacheKey(x5chain, options);
+  const now = options.now;
+  if (key === undefined || !(now instanceof Date)) return verifyIssuerChain(x5chain, options);
+  const backend = resolveBackend(options);
+  let cache = byBackend.get(backend);
+  if (cache === undefined) byBackend.set(backend, (cache = new ExpiringCache({ maxEntries: MAX_CHAINS })));
+  const t = now.getTime();
+  const hit = cache.get(key);
+  if (hit !== undefined && hit.from <= t && t <= hit.until) return hit.report;
+  const report = await verifyIssuerChain(x5chain, options);
+  if (report.valid && report.path.length > 0) {
+    const skewMs = (options.clockSkewSeconds ?? 0) * 1000;
+    const from = Math.max(...report.path.map((c) => c.notBefore.getTime())) - skewMs;
+    const until = Math.min(...report.path.map((c) => c.notAfter.getTime())) + skewMs;
+    cache.set(key, { report, from, until }, Date.now() + TTL_MS);
+  }
+  return report;
+}

@@ -1,0 +1,139 @@
+/**
+ * The per-DS chain decision cache (src/mdoc/chain-cache.ts): made once, then reused only for
+ * the same backend, chain, anchors and options, and only while the validation time keeps the
+ * path valid; never reused across backends, anchors, options, CRLs or times.
+ */
+import { describe, expect, it } from 'vitest';
+import { encode, EncodedCbor } from '../../src/cbor/index.js';
+import { nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
+import type { CryptoBackend } from '../../src/crypto/types.js';
+import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from '../../src/mdoc/index.js';
+import type { VerifyDeviceResponseOptions } from '../../src/mdoc/verify.js';
+import { buildCrl } from '../../src/x509/index.js';
+import { days, issuerPki, key, NOW, T0 } from '../x509/pki.js';
+
+const base = nodeCryptoBackend()!;
+const MDL = 'org.iso.18013.5.1.mDL';
+const NS = 'org.iso.18013.5.1';
+
+/** A backend that delegates to `inner`, counting calls by method (and optionally refusing ECDSA). */
+function counting(inner: CryptoBackend, name: string, refuseEcdsa = false) {
+  const calls: Record<string, number> = {};
+  const backend = Object.fromEntries(
+    Object.entries(inner).map(([method, value]) => [
+      method,
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            const id = method === 'digest' ? `digest:${String(args[0])}` : method;
+            calls[id] = (calls[id] ?? 0) + 1;
+            if (refuseEcdsa && method === 'ecdsaVerify') return Promise.resolve(false);
+            return (value as (...a: unknown[]) => unknown).apply(inner, args);
+          }
+        : value,
+    ]),
+  ) as unknown as CryptoBackend;
+  return { backend: { ...backend, name }, calls };
+}
+
+async function fixture() {
+  const pki = await issuerPki(base);
+  const other = await issuerPki(base, 'P-384');
+  const deviceKey = await key(base, 'P-256', 4);
+  const issuerSigned = await issueMdoc({
+    docType: MDL,
+    nameSpaces: { [NS]: { family_name: 'Yamada', issuing_country: 'JP' } },
+    deviceKey: publicKeyOf(deviceKey),
+    validity: { signed: days(T0, 10), validFrom: days(T0, 10), validUntil: days(T0, 400) },
+    issuer: { signer: pki.dsKey, certificates: [pki.ds.der] },
+    backend: base,
+  });
+  const request = await buildDeviceRequest([{ docType: MDL, nameSpaces: { [NS]: { family_name: false } } }]);
+  const sessionTranscript = EncodedCbor.wrap(encode([null, null, ['chain-cache', 1]]), null).tagged;
+  const response = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned, deviceKey }], request, sessionTranscript, backend: base }));
+  const verify = (options: Partial<VerifyDeviceResponseOptions> = {}) =>
+    verifyDeviceResponse(response, { trustAnchors: [pki.iaca], sessionTranscript, now: NOW, ...options } as VerifyDeviceResponseOptions);
+  return { pki, other, verify };
+}
+
+const chainStatus = (result: Awaited<ReturnType<Awaited<ReturnType<typeof fixture>>['verify']>>) =>
+  result.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN')?.status;
+
+describe('per-DS chain decision cache', () => {
+  it('checks the chain once per backend: the second verification does no Annex B key-identifier hashing', async () => {
+    const { verify } = await fixture();
+    const { backend, calls } = counting(base, 'counting-1');
+    expect((await verify({ backend })).valid).toBe(true);
+    const first = calls['digest:SHA-1'] ?? 0;
+    expect(first).toBeGreaterThan(0);
+    expect((await verify({ backend })).valid).toBe(true);
+    expect(calls['digest:SHA-1'] ?? 0).toBe(first);
+  });
+
+  it('never hands one backend the verdict of another', async () => {
+    const { verify } = await fixture();
+    const good = counting(base, 'same-name');
+    expect((await verify({ backend: good.backend })).valid).toBe(true);
+    // Same name, same bytes, same options: a different backend object computes its own verdict.
+    const refusing = counting(base, 'same-name', true);
+    const result = await verify({ backend: refusing.backend });
+    expect(result.valid).toBe(false);
+    expect(chainStatus(result)).toBe('failed');
+    expect(refusing.calls['ecdsaVerify']).toBeGreaterThan(0);
+    // And the first backend's verdict is still its own.
+    expect((await verify({ backend: good.backend })).valid).toBe(true);
+  });
+
+  it('is keyed by the trust anchors, an anchor changed in place included', async () => {
+    const { pki, other, verify } = await fixture();
+    const { backend } = counting(base, 'anchors');
+    expect((await verify({ backend })).valid).toBe(true);
+    const wrongAnchor = await verify({ backend, trustAnchors: [other.iaca] });
+    expect(chainStatus(wrongAnchor)).toBe('failed');
+    const bytes = pki.iaca.der.slice();
+    expect((await verify({ backend, trustAnchors: [bytes] })).valid).toBe(true);
+    // The same Uint8Array, now holding another IACA: not the anchor it was.
+    const swapped = other.iaca.der.slice();
+    const anchor = new Uint8Array(Math.max(bytes.length, swapped.length));
+    anchor.set(bytes);
+    const exact = anchor.subarray(0, bytes.length);
+    expect((await verify({ backend, trustAnchors: [exact] })).valid).toBe(true);
+    exact.fill(0);
+    await expect(verify({ backend, trustAnchors: [exact] })).resolves.toSatisfy((r: { valid: boolean }) => r.valid === false);
+  });
+
+  it('is keyed by every option that can change the verdict (EKUs, waivers, revocation)', async () => {
+    const { pki, verify } = await fixture();
+    const { backend } = counting(base, 'options');
+    expect((await verify({ backend })).valid).toBe(true);
+    const eku = await verify({ backend, dsExtendedKeyUsages: ['1.2.3.4'] });
+    expect(eku.valid).toBe(false);
+    expect(chainStatus(eku)).toBe('failed');
+    expect((await verify({ backend })).valid).toBe(true);
+    // A CRL revoking the DS: never answered from the cache.
+    const crl = await buildCrl({
+      issuer: pki.iaca,
+      signer: pki.iacaKey,
+      thisUpdate: days(NOW, -1),
+      nextUpdate: days(NOW, 30),
+      revoked: [{ serialNumber: pki.ds.serialNumber, revocationDate: days(NOW, -2) }],
+      backend: base,
+    });
+    const revoked = await verify({ backend, crls: [crl] });
+    expect(revoked.valid).toBe(false);
+    expect(revoked.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.REVOCATION')?.status).toBe('failed');
+    expect((await verify({ backend, requireRevocationCheck: true })).valid).toBe(false);
+  });
+
+  it('re-evaluates the time: a valid chain is not reused at a time outside the path validity', async () => {
+    const { pki, verify } = await fixture();
+    const { backend } = counting(base, 'time');
+    expect((await verify({ backend })).valid).toBe(true);
+    const late = await verify({ backend, now: new Date(pki.ds.notAfter.getTime() + 400 * 1000) });
+    expect(late.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.VALIDITY')?.status).toBe('failed');
+    const early = await verify({ backend, now: new Date(pki.ds.notBefore.getTime() - 400 * 1000) });
+    expect(early.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.VALIDITY')?.status).toBe('failed');
+    // Within the skew of the edge (300 s by default), still valid and from the same decision.
+    const edge = await verify({ backend, now: new Date(pki.ds.notAfter.getTime() + 200 * 1000) });
+    expect(edge.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.VALIDITY')?.status).toBe('passed');
+  });
+});
