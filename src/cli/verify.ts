@@ -4,7 +4,7 @@ import type { CborValue } from '../cbor/index.js';
 import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
-import { type CertificateList, parseCrl } from '../x509/index.js';
+import { type CertificateList, CrlCache, crlTransportFromFetch, parseCrl } from '../x509/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
 import { readVicalAnchors } from './vical.js';
 import { httpStatusFetcher } from './status-fetch.js';
@@ -79,8 +79,9 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --vical-trust ROOT   the anchor the VICAL signer must chain to (required with --vical)
   --crl FILE           a CRL (DER or PEM) to check the DS chain against (repeatable); a
                        certificate it covers is then checked, and a revoked one fails
-  --status             fetch the status lists / identifier lists the MSOs name (HTTP GET) and
-                       check them (MSO_STATUS); a list that cannot be fetched is skipped
+  --status             fetch the status lists / identifier lists the MSOs name and the CRLs the
+                       DS chain names (HTTP GET) and check them (MSO_STATUS, DS_CHAIN.REVOCATION);
+                       a list or CRL that cannot be fetched is skipped
   --require-status     with --status: a list that cannot be fetched fails
   --json               print the result as JSON
 
@@ -124,7 +125,13 @@ Exit status: 0 valid, 1 not valid, 2 usage.
     }
     const crls = readCrls(strs(args, 'crl'));
     if (flag(args, 'require-status') && !flag(args, 'status')) throw new UsageError('--require-status needs --status');
-    const status = flag(args, 'status') ? { status: { fetch: httpStatusFetcher(), requireStatusCheck: flag(args, 'require-status') } } : {};
+    // --status: the status lists the MSOs name, and the CRLs the DS chain's certificates name, over HTTP(S).
+    const status = flag(args, 'status')
+      ? {
+          status: { fetch: httpStatusFetcher(), requireStatusCheck: flag(args, 'require-status') },
+          crlCache: new CrlCache({ fetch: crlTransportFromFetch(fetch, { timeoutMs: 10_000 }), now: () => now.getTime() }),
+        }
+      : {};
     const result = await verifyDeviceResponse(readInput(args.positionals[0]!), {
       ...status,
       trustAnchors: [...(trust.length === 0 ? [] : readTrust(trust)), ...vicalAnchors],

@@ -4,13 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encode } from '../../src/cbor/index.js';
 import { webCryptoBackend as backend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { buildDeviceResponse, buildStatusListToken, createStatusBytes, encodeDeviceResponse, issueMdoc, StatusType, writeStatus } from '../../src/mdoc/index.js';
-import { buildDocumentSigner, derToPem } from '../../src/x509/index.js';
+import { buildCrl, buildDocumentSigner, derToPem } from '../../src/x509/index.js';
 import { runCli as run } from '../helpers/cli.js';
 import { MDL_DATA, NOW as now, testIssuer } from '../mdoc/fixtures.js';
 
@@ -32,6 +32,15 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => vi.unstubAllGlobals());
+
+/** The fixtures' DS names https://iaca.example.jp/crl: answered from the loopback server, so no test reaches the network. */
+function routeCrlToLoopback(): void {
+  const real = globalThis.fetch;
+  vi.stubGlobal('fetch', (url: string | URL | Request, init?: RequestInit) =>
+    real(String(url) === 'https://iaca.example.jp/crl' ? `${base}/crl` : url, init),
+  );
+}
 
 describe('shomei verify --status', () => {
   it('reports VALID, then refuses the credential once revoked; a list that is not there is skipped, or fails with --require-status', async () => {
@@ -65,6 +74,11 @@ describe('shomei verify --status', () => {
     await publish();
     const verify = (file: string, ...extra: string[]) => run('verify', f(file), '--trust', f('iaca.pem'), '--transcript', f('transcript.cbor'), '--at', now.toISOString(), ...extra);
 
+    routeCrlToLoopback();
+    const crl = (revoked: boolean, crlNumber: number) =>
+      buildCrl({ issuer: iaca, signer: issuer.iacaKey, thisUpdate: now, nextUpdate: new Date(now.getTime() + DAY), revoked: revoked ? [{ serialNumber: ds.serialNumber, revocationDate: now }] : [], crlNumber, backend });
+    tokens.set('/crl', (await crl(false, 1)).der);
+
     const valid = await verify('r.cbor', '--status');
     expect(valid.err).toBe('');
     expect(valid.out).toContain(`ok   MSO_STATUS  (VALID: index 2 of ${uri})`);
@@ -73,6 +87,14 @@ describe('shomei verify --status', () => {
     const without = await verify('r.cbor');
     expect(without.out).toContain('skip MSO_STATUS');
     expect(without.code).toBe(0);
+
+    expect(valid.out).toMatch(/ok {3}DS_CHAIN\.REVOCATION {2}\(.*CRL https:\/\/iaca\.example\.jp\/crl number 01/);
+    // A CRL that lists the DS refuses the credential through --status too.
+    tokens.set('/crl', (await crl(true, 2)).der);
+    const dsRevoked = await verify('r.cbor', '--status');
+    expect(dsRevoked.out).toMatch(/FAIL DS_CHAIN\.REVOCATION/);
+    expect(dsRevoked.code).toBe(1);
+    tokens.set('/crl', (await crl(false, 3)).der);
 
     writeStatus(statuses, 1, 2, StatusType.INVALID);
     await publish();
