@@ -1,4 +1,5 @@
 
+import type { DcqlEvaluation } from './dcql-evaluate.js';
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw, publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
@@ -102,6 +103,8 @@ export interface OpenId4VpDcApiResult {
   readonly checks: readonly Check[];
   /** Credential id → its presentations, in the order received. */
   readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
+  /** The DCQL evaluation of what was presented (see `evaluateDcql`); explanatory, `valid` is decided by the checks. */
+  readonly dcql: DcqlEvaluation;
   /** For `dc_api.jwt`, the decrypted JWE's protected header. */
   readonly jweHeader?: JweHeader;
 }
@@ -253,8 +256,8 @@ export async function openOpenId4VpDcApiResponse(
     bad('an encrypted "response" answers a dc_api request, which asked for a plain vp_token');
   }
   const binding = `OpenID4VPDCAPIHandover (origin ${state.origin}${state.responseMode === 'dc_api.jwt' ? ', nonce and encryption key' : ' and nonce'})`;
-  const { valid, checks, presentations } = await verifyVpToken(payload.vp_token, { dcqlQuery: state.dcqlQuery, transcript: state.transcript, binding }, verify);
-  return { valid, checks, presentations, ...(jweHeader === undefined ? {} : { jweHeader }) };
+  const { valid, checks, presentations, dcql } = await verifyVpToken(payload.vp_token, { dcqlQuery: state.dcqlQuery, transcript: state.transcript, binding }, verify);
+  return { valid, checks, presentations, dcql, ...(jweHeader === undefined ? {} : { jweHeader }) };
 }
 
 /** What a wallet reads from an OpenID4VP DC API request. */

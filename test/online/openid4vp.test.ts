@@ -104,6 +104,10 @@ describe.each(BACKENDS)('OpenID4VP over the DC API (%s)', (_name, backend) => {
     const result = await openOpenId4VpDcApiResponse(wire(answer), state, verify);
     expect(result.valid).toBe(true);
     expect(result.jweHeader).toBeUndefined();
+    // The DCQL evaluation explains the verdict: the mdl query is met by the one document presented.
+    expect(result.dcql.satisfied).toBe(true);
+    expect(result.dcql.credentials.mdl?.ok).toBe(true);
+    expect(result.dcql.credentials.mdl?.documents.map((d) => d.ok)).toEqual([true]);
     expect(result.checks.map((c) => [c.id, c.status])).toEqual([
       ['OID4VP_CREDENTIALS', 'passed'],
       ['OID4VP_PRESENTATION_COUNT', 'passed'],

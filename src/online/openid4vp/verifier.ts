@@ -14,6 +14,7 @@
  * several instances (processes) can share one store.
  */
 
+import type { DcqlEvaluation } from '../dcql-evaluate.js';
 import { resolveBackend } from '../../crypto/index.js';
 import { ecPrivateKeyFromScalar, publicKeyOf } from '../../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey } from '../../crypto/types.js';
@@ -116,6 +117,8 @@ export interface OpenId4VpResult {
   readonly valid: boolean;
   readonly checks: readonly Check[];
   readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
+  /** The DCQL evaluation of what was presented (see `evaluateDcql`); absent when the wallet answered with an error. */
+  readonly dcql?: DcqlEvaluation;
   /** The wallet's error response (§8.5), when it declined or failed. */
   readonly walletError?: OpenId4VpErrorResponse;
   /** `direct_post.jwt`: the JWE protected header. */

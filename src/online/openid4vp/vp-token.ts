@@ -43,6 +43,7 @@ import {
   readDcqlQuery,
   selectionFor,
 } from '../dcql.js';
+import { type DcqlEvaluation, evaluateDcql, presentedDocument } from '../dcql-evaluate.js';
 import type { OnlineTranscript } from '../handovers.js';
 import { fromBase64UrlStrict } from '../jwe.js';
 import { bad, jsonObject, nonEmptyArray, own } from '../json.js';
@@ -82,6 +83,12 @@ export interface VpTokenResult {
   readonly checks: readonly Check[];
   /** Credential id → its presentations, in the order received. */
   readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
+  /**
+   * The DCQL evaluation of what was presented (§6.4): which Credential Query each document
+   * satisfies, and why not (values, claim_sets, trusted_authorities, multiple), and which
+   * credential_sets option was met. Explanatory: `valid` is decided by the checks above.
+   */
+  readonly dcql: DcqlEvaluation;
 }
 
 /** The verification options the caller gives (the transcript and request come from the OpenID4VP request). */
@@ -185,7 +192,8 @@ export async function verifyVpToken(
   const valid = checks.every((c) => c.status === 'passed') && presentations.every(([, list]) => list.every((p) => p.valid));
   const out: Record<string, readonly OpenId4VpPresentation[]> = Object.create(null);
   for (const [id, list] of presentations) out[id] = list;
-  return { valid, checks, presentations: out };
+  const dcql = evaluateDcql(context.dcqlQuery, new Map(presentations.map(([id, list]) => [id, list.flatMap((p) => p.verification.documents.map(presentedDocument))])));
+  return { valid, checks, presentations: out, dcql };
 }
 
 /** Whether consent kept every element of `wanted` (`kept` is the caller's object, its keys the verifier's names). */
