@@ -14,6 +14,7 @@
  * ```
  */
 
+import { readTransactionData, type TransactionData, type TransactionDataType } from '../transaction-data.js';
 import { resolveBackend } from '../../crypto/index.js';
 import type { BackendOptions, EcPublicKey } from '../../crypto/types.js';
 import { toBase64Url } from '../../internal/bytes.js';
@@ -107,6 +108,9 @@ export interface OpenId4VpAuthorizationRequest {
   readonly encryption?: { readonly key: EcPublicKey; readonly kid: string; readonly enc: JweEnc };
   /** The OpenID4VPHandover SessionTranscript (Appendix B.2.6.1). */
   readonly transcript: OnlineTranscript;
+  /** The `transaction_data` entries, read with `transactionDataTypes` (B.2.1 mdoc binding, not final); the answer binds them. */
+  readonly transactionData?: readonly TransactionData[];
+  readonly transactionDataTypes?: readonly TransactionDataType[];
 }
 
 /** Options of {@link resolveOpenId4VpRequest}. */
@@ -121,6 +125,12 @@ export interface ResolveOpenId4VpRequestOptions extends AuthenticateClientOption
   readonly allowedPrefixes?: readonly string[];
   /** `'haip'`: refuse what the HAIP profile does not allow ({@link HaipCheck}); trust anchors are then required. */
   readonly profile?: 'haip';
+  /**
+   * The `transaction_data` types this wallet processes (see `TransactionDataType`); a request
+   * with `transaction_data` is refused (`invalid_transaction_data`) without them, or when an
+   * entry is of another type.
+   */
+  readonly transactionDataTypes?: readonly TransactionDataType[];
 }
 
 const DEFAULT_PREFIXES = ['x509_san_dns', 'x509_hash', 'verifier_attestation', 'redirect_uri', 'pre-registered'];
@@ -257,7 +267,7 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
   if (typeof params.nonce !== 'string' || !NONCE.test(params.nonce) || params.nonce.length > 512) message('nonce must be a non-empty string of URL-safe characters');
   if (params.state !== undefined && (typeof params.state !== 'string' || !NONCE.test(params.state) || params.state.length > 512)) message('state must be a string of URL-safe characters');
   if (params.presentation_definition !== undefined || params.scope !== undefined) message('only DCQL queries are supported (no scope, no presentation_definition)');
-  if (params.transaction_data !== undefined) message('transaction_data is not supported', OpenId4VpErrorCode.INVALID_TRANSACTION_DATA);
+  if (params.transaction_data !== undefined && options.transactionDataTypes === undefined) message('transaction_data is not supported', OpenId4VpErrorCode.INVALID_TRANSACTION_DATA);
   if (params.client_metadata !== undefined && !isObject(params.client_metadata)) message('client_metadata is not a JSON object');
   if (options.profile === 'haip') {
     const findings = haipFindings({ flow: 'redirect', signed: signature !== undefined, byReference, ...(signature === undefined ? {} : { alg: signature.alg, x5c: x5cOf(signature) ?? [] }), claims: params });
@@ -268,6 +278,7 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
   const client = await authenticateClient(clientId, signature, responseUri, options);
   const { query, mdoc, other } = readDcqlQuery(params.dcql_query);
   if (mdoc.length === 0) message('the query asks for no mso_mdoc credential', OpenId4VpErrorCode.VP_FORMATS_NOT_SUPPORTED);
+  const transactionData = params.transaction_data === undefined ? undefined : readTransactionData(params.transaction_data, query, options.transactionDataTypes ?? []);
   const encryption = mode === 'direct_post.jwt' ? chooseEncryption(params.client_metadata) : undefined;
   const thumbprint = encryption === undefined ? null : await jwkThumbprint(encryption.key, options);
   const transcript = await openId4VpHandover({ clientId: clientId.clientId, nonce: params.nonce, jwkThumbprint: thumbprint, responseUri }, options);
@@ -287,6 +298,7 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
     ...(isObject(params.client_metadata) ? { clientMetadata: params.client_metadata } : {}),
     ...(encryption === undefined ? {} : { encryption }),
     transcript,
+    ...(transactionData === undefined ? {} : { transactionData, transactionDataTypes: options.transactionDataTypes ?? [] }),
   };
 }
 
@@ -305,6 +317,8 @@ export function openId4VpErrorCodeFor(e: unknown): string {
       return OpenId4VpErrorCode.INVALID_CLIENT;
     case 'ERR_MDOC_INPUT':
       return OpenId4VpErrorCode.ACCESS_DENIED;
+    case 'ERR_TRANSACTION_DATA':
+      return OpenId4VpErrorCode.INVALID_TRANSACTION_DATA;
     default:
       return OpenId4VpErrorCode.INVALID_REQUEST;
   }

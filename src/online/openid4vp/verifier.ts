@@ -20,8 +20,8 @@ import { ecPrivateKeyFromScalar, publicKeyOf } from '../../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey } from '../../crypto/types.js';
 import type { Signer } from '../../cose/signer.js';
 import { isShomeiError, OnlineError } from '../../errors.js';
-import { toBase64, toBase64Url, utf8Decode } from '../../internal/bytes.js';
-import type { Check } from '../../mdoc/index.js';
+import { toBase64, toBase64Url, utf8Decode, utf8Encode } from '../../internal/bytes.js';
+import type { Check, VerifiedDocument } from '../../mdoc/index.js';
 import { type Certificate, parseCertificate } from '../../x509/index.js';
 import { type DcqlQuery, MSO_MDOC_FORMAT, readDcqlQuery } from '../dcql.js';
 import { jwkThumbprint, openId4VpHandover } from '../handovers.js';
@@ -35,7 +35,8 @@ import { acceptableUri } from './http.js';
 import { decodeJws, jwsAlgOf, signJws } from './jws.js';
 import { buildOpenId4VpUrl, OpenId4VpScheme, type OpenId4VpRedirectResponseMode, REQUEST_OBJECT_TYP, SELF_ISSUED_AUDIENCE } from './request.js';
 import { MemoryStateStore, type OpenId4VpStateStore, type OpenId4VpTransaction } from './state-store.js';
-import { type OpenId4VpPresentation, type OpenId4VpVerifyOptions, verifyVpToken } from './vp-token.js';
+import { checkMdocTransactionData, readTransactionData, type TransactionDataType } from '../transaction-data.js';
+import { check, OpenId4VpCheckId, type OpenId4VpPresentation, type OpenId4VpVerifyOptions, type TransactionDataContext, verifyVpToken } from './vp-token.js';
 
 /** How the verifier identifies itself (§5.9). */
 export type OpenId4VpVerifierClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri' | 'verifier_attestation' | 'pre-registered';
@@ -68,6 +69,8 @@ export interface OpenId4VpVerifierOptions extends BackendOptions {
   readonly clientMetadata?: Readonly<Record<string, unknown>>;
   /** The clock (default `() => new Date()`). */
   readonly now?: () => Date;
+  /** The `transaction_data` types requests may carry and answers are checked against (B.2.1 mdoc binding, not final). */
+  readonly transactionDataTypes?: readonly TransactionDataType[];
 }
 
 /** Options of {@link OpenId4VpVerifier.createRequest}. */
@@ -93,6 +96,12 @@ export interface CreateOpenId4VpRequestOptions {
   readonly scheme?: string;
   /** `direct_post.jwt`: the content encryption algorithms offered (default A128GCM and A256GCM). */
   readonly encValues?: readonly JweEnc[];
+  /**
+   * `transaction_data` (§5.1): JSON objects with `type` (one of the verifier's
+   * `transactionDataTypes`) and `credential_ids`; each must come back device-signed
+   * (`OID4VP_TRANSACTION_DATA`).
+   */
+  readonly transactionData?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** A request made: what to show (the URL, as a link or a QR code) and its id. */
@@ -274,6 +283,7 @@ export class OpenId4VpVerifier {
         encrypted_response_enc_values_supported: [...encValues],
       };
     }
+    const transactionData = encodeTransactionData(options.transactionData, dcqlQuery, o.transactionDataTypes);
     const claims: Record<string, unknown> = {
       client_id: clientId,
       response_type: 'vp_token',
@@ -283,6 +293,7 @@ export class OpenId4VpVerifier {
       state: id,
       dcql_query: dcqlQuery,
       client_metadata: clientMetadata,
+      ...(transactionData === undefined ? {} : { transaction_data: transactionData }),
     };
     if (o.profile === 'haip') {
       const findings = haipFindings({
@@ -469,9 +480,40 @@ export class OpenId4VpVerifier {
     const responseUri = (claims.response_uri ?? claims.redirect_uri) as string;
     const transcript = await openId4VpHandover({ clientId: claims.client_id as string, nonce: claims.nonce as string, jwkThumbprint: thumbprint, responseUri }, backend);
     const binding = `OpenID4VPHandover (client ${String(claims.client_id)}, nonce${thumbprint === null ? '' : ', encryption key'} and ${responseUri})`;
-    const verified = await verifyVpToken(vpToken, { dcqlQuery: claims.dcql_query as DcqlQuery, transcript, binding }, verify);
-    return { id: record.id, ...verified, ...(jweHeader === undefined ? {} : { jweHeader }), ...extra };
+    const types = this.#options.transactionDataTypes ?? [];
+    const transactionData = claims.transaction_data === undefined ? undefined : { entries: readTransactionData(claims.transaction_data, claims.dcql_query as DcqlQuery, types), types };
+    const verified = await verifyVpToken(vpToken, { dcqlQuery: claims.dcql_query as DcqlQuery, transcript, binding, ...(transactionData === undefined ? {} : { transactionData }) }, verify);
+    const transaction = transactionData === undefined ? [] : await transactionDataChecks(transactionData, verified.presentations, backend);
+    const valid = verified.valid && transaction.every((c) => c.status === 'passed');
+    return { id: record.id, ...verified, valid, checks: [...verified.checks, ...transaction], ...(jweHeader === undefined ? {} : { jweHeader }), ...extra };
   }
+}
+
+/** One `OID4VP_TRANSACTION_DATA` check per `transaction_data` entry the request carried. */
+async function transactionDataChecks(tx: TransactionDataContext, presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>, backend: BackendOptions): Promise<Check[]> {
+  const documents: Record<string, VerifiedDocument[]> = Object.create(null);
+  for (const id of Object.keys(presentations)) documents[id] = presentations[id]!.flatMap((p) => [...p.verification.documents]);
+  const checks = await checkMdocTransactionData(tx.entries, tx.types, documents, backend);
+  return checks.map((c) => check(OpenId4VpCheckId.TRANSACTION_DATA, c.ok, `transaction_data[${c.index}] (${c.type}): ${c.detail}`));
+}
+
+/** The `transaction_data` parameter for `objects`: each base64url(JSON), checked as a wallet would read it. */
+function encodeTransactionData(
+  objects: readonly Readonly<Record<string, unknown>>[] | undefined,
+  dcqlQuery: DcqlQuery,
+  types: readonly TransactionDataType[] | undefined,
+): string[] | undefined {
+  if (objects === undefined) return undefined;
+  if (types === undefined) throw new TypeError('transactionData needs the verifier option transactionDataTypes');
+  if (!Array.isArray(objects) || objects.length === 0) throw new TypeError('transactionData must be a non-empty array of objects');
+  const encoded = objects.map((o) => toBase64Url(utf8Encode(JSON.stringify(o))));
+  try {
+    readTransactionData(encoded, dcqlQuery, types);
+  } catch (e) {
+    if (isShomeiError(e)) throw new TypeError(`transactionData: ${e.message}`);
+    throw e;
+  }
+  return encoded;
 }
 
 function withCode(uri: string, code: string): string {

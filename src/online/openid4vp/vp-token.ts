@@ -45,6 +45,7 @@ import {
 } from '../dcql.js';
 import { type DcqlEvaluation, evaluateDcql, presentedDocument } from '../dcql-evaluate.js';
 import type { OnlineTranscript } from '../handovers.js';
+import { assignTransactionData, bindMdocTransactionData, type TransactionData, type TransactionDataType } from '../transaction-data.js';
 import { fromBase64UrlStrict } from '../jwe.js';
 import { bad, jsonObject, nonEmptyArray, own } from '../json.js';
 
@@ -60,6 +61,8 @@ export const OpenId4VpCheckId = {
   CLAIMS: 'OID4VP_CLAIMS',
   /** Device authentication verified over this request's transcript (origin or client id, nonce, encryption key, response URI). */
   TRANSCRIPT: 'OID4VP_TRANSCRIPT',
+  /** One per `transaction_data` entry: it came back device-signed as its type defines (B.2.1, not final). */
+  TRANSACTION_DATA: 'OID4VP_TRANSACTION_DATA',
 } as const;
 export type OpenId4VpCheckId = (typeof OpenId4VpCheckId)[keyof typeof OpenId4VpCheckId];
 
@@ -119,8 +122,9 @@ async function verifyPresentation(
   transcript: OnlineTranscript,
   binding: string,
   verify: OpenId4VpVerifyOptions,
+  transactionData: TransactionDataContext | undefined,
 ): Promise<OpenId4VpPresentation> {
-  const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: q.nameSpaces }]);
+  const request = await buildDeviceRequest([{ docType: q.docType, nameSpaces: requestedNameSpaces(q, transactionData) }]);
   const verification = await verifyDeviceResponse(response, { ...verify, sessionTranscript: transcript.sessionTranscript.tagged, request });
   const docs = verification.documents;
   const checks: Check[] = [];
@@ -152,6 +156,26 @@ async function verifyPresentation(
   return { credentialId, response, verification, checks, valid: verification.valid && checks.every((c) => c.status === 'passed') };
 }
 
+/** The request's `transaction_data`, read with the verifier's types. */
+export interface TransactionDataContext {
+  readonly entries: readonly TransactionData[];
+  readonly types: readonly TransactionDataType[];
+}
+
+/** What the query asks of `q`, plus the DeviceSigned elements its `transaction_data` entries bind (B.2.1), so they count as requested. */
+function requestedNameSpaces(q: MdocCredentialQuery, tx: TransactionDataContext | undefined): MdocCredentialQuery['nameSpaces'] {
+  if (tx === undefined) return q.nameSpaces;
+  const out: Record<string, Record<string, boolean>> = Object.create(null);
+  for (const ns of Object.keys(q.nameSpaces)) out[ns] = Object.assign(Object.create(null), q.nameSpaces[ns]);
+  for (const e of tx.entries) {
+    const el = tx.types.find((t) => t.type === e.type)?.mdocDeviceSigned;
+    if (el === undefined || !e.credential_ids.includes(q.id)) continue;
+    out[el.nameSpace] ??= Object.create(null);
+    out[el.nameSpace]![el.elementIdentifier] = false;
+  }
+  return out;
+}
+
 /**
  * Verifier side: verify a VP Token (an object, or its JSON text) against the DCQL query of
  * the request and its SessionTranscript. `binding` names the handover in failure details.
@@ -160,7 +184,7 @@ async function verifyPresentation(
  */
 export async function verifyVpToken(
   vpToken: unknown,
-  context: { readonly dcqlQuery: DcqlQuery; readonly transcript: OnlineTranscript; readonly binding: string },
+  context: { readonly dcqlQuery: DcqlQuery; readonly transcript: OnlineTranscript; readonly binding: string; readonly transactionData?: TransactionDataContext },
   verify: OpenId4VpVerifyOptions,
 ): Promise<VpTokenResult> {
   const token = jsonObject(vpToken, 'vp_token');
@@ -180,7 +204,7 @@ export async function verifyVpToken(
     const items = own(token, id) as readonly unknown[];
     const list: OpenId4VpPresentation[] = [];
     for (const [i, item] of items.entries()) {
-      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, context.transcript, context.binding, verify));
+      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, context.transcript, context.binding, verify, context.transactionData));
     }
     const countOk = q.multiple || list.length === 1;
     checks.push(check(OpenId4VpCheckId.PRESENTATION_COUNT, countOk, `${id}: ${list.length} presentation(s)${countOk ? '' : ', but multiple was not allowed'}`));
@@ -194,6 +218,14 @@ export async function verifyVpToken(
   for (const [id, list] of presentations) out[id] = list;
   const dcql = evaluateDcql(context.dcqlQuery, new Map(presentations.map(([id, list]) => [id, list.flatMap((p) => p.verification.documents.map(presentedDocument))])));
   return { valid, checks, presentations: out, dcql };
+}
+
+/** `selection` with `more` added (prototype-free copies). */
+function withElements(selection: ElementSelection, more: Readonly<Record<string, readonly string[]>>): ElementSelection {
+  const out: Record<string, string[]> = Object.create(null);
+  for (const [ns, els] of Object.entries(selection)) out[ns] = [...els];
+  for (const [ns, els] of Object.entries(more)) out[ns] = [...new Set([...(out[ns] ?? []), ...els])];
+  return out;
 }
 
 /** Whether consent kept every element of `wanted` (`kept` is the caller's object, its keys the verifier's names). */
@@ -220,7 +252,14 @@ export type OpenId4VpConsent = (docType: string, proposed: ElementSelection, cre
  *   the query, or a device key does not match its MSO; `ERR_MDOC_STRUCTURE` for a malformed held document.
  */
 export async function buildVpToken(
-  request: { readonly dcqlQuery: DcqlQuery; readonly credentials: readonly MdocCredentialQuery[]; readonly transcript: OnlineTranscript },
+  request: {
+    readonly dcqlQuery: DcqlQuery;
+    readonly credentials: readonly MdocCredentialQuery[];
+    readonly transcript: OnlineTranscript;
+    /** The request's `transaction_data`, read with the types below: bound into the presentations (B.2.1, not final). */
+    readonly transactionData?: readonly TransactionData[];
+    readonly transactionDataTypes?: readonly TransactionDataType[];
+  },
   options: BackendOptions & { readonly documents: readonly HeldDocument[]; readonly consent?: OpenId4VpConsent },
 ): Promise<Record<string, string[]>> {
   const backend = options.backend === undefined ? {} : { backend: options.backend };
@@ -252,13 +291,23 @@ export async function buildVpToken(
       path: 'documents',
     });
   }
+  // §5.1: each transaction_data entry is processed with one of the credentials it names that is answered.
+  const assigned = request.transactionData === undefined ? undefined : assignTransactionData(request.transactionData, chosen);
   const vpToken: Record<string, string[]> = Object.create(null);
   for (const id of chosen) {
     const list: string[] = [];
     for (const m of matches.get(id)!) {
+      let document = m.h.held;
+      let elements = m.selection;
+      const entries = assigned?.get(id);
+      if (entries !== undefined) {
+        const bound = await bindMdocTransactionData(document, entries, request.transactionDataTypes ?? [], backend);
+        document = bound.document;
+        elements = withElements(elements, bound.elements);
+      }
       const response = await buildDeviceResponse({
-        documents: [m.h.held],
-        elements: m.selection,
+        documents: [document],
+        elements,
         sessionTranscript: request.transcript.sessionTranscript.tagged,
         ...backend,
       });
