@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keyToPem } from '../../src/cli/keys.js';
+import { keyToPem, readCertificates, readPrivateKey, readPublicKey } from '../../src/cli/keys.js';
 import { webCryptoBackend } from '../../src/crypto/index.js';
+import type { EcPublicKey } from '../../src/crypto/types.js';
+import { encodeIssuerSigned, issueMdoc } from '../../src/mdoc/index.js';
 import { derToPem } from '../../src/x509/index.js';
 import { runCli as run } from '../helpers/cli.js';
 import { verifierPki } from '../online/openid4vp/fixtures.js';
@@ -42,8 +44,16 @@ function start(args: string[]) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shomei-oid4vp-'));
   expect((await run('pki', '--out', dir)).code).toBe(0);
-  writeFileSync(f('data.json'), JSON.stringify(DATA));
-  expect((await run('issue', '--doctype', 'org.iso.18013.5.1.mDL', '--data', f('data.json'), '--issuer-key', f('ds-key.pem'), '--issuer-cert', f('ds.pem'), '--device-key', f('device.pub.pem'), '-o', f('mdl.cbor'))).code).toBe(0);
+  // Issued with one clock reading for signed and validFrom (the issue command reads the clock twice).
+  const now = new Date();
+  const mdl = await issueMdoc({
+    docType: 'org.iso.18013.5.1.mDL',
+    nameSpaces: DATA,
+    deviceKey: readPublicKey(f('device.pub.pem')) as EcPublicKey,
+    validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * 86_400_000) },
+    issuer: { signer: readPrivateKey(f('ds-key.pem')), certificates: [readCertificates(f('ds.pem'))[0]!.der] },
+  });
+  writeFileSync(f('mdl.cbor'), encodeIssuerSigned(mdl));
   const pki = await verifierPki(webCryptoBackend, '127.0.0.1', new Date());
   writeFileSync(f('verifier-ca.pem'), derToPem(pki.ca.der));
   writeFileSync(f('verifier.pem'), derToPem(pki.leaf.der));
