@@ -85,7 +85,7 @@ async function readBody(req) {
 
 /** What the page shows of a verified answer: valid, and the disclosed elements per credential. */
 function summary(result) {
-  const claims = {};
+  const claims = Object.create(null); // credential ids: from our own query, but keyed safely anyway
   for (const [id, list] of Object.entries(result.presentations ?? {})) {
     claims[id] = list.map((p) => p.verification.documents[0]?.issuerSigned ?? {});
   }

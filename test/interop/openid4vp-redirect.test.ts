@@ -139,6 +139,56 @@ describe('reference verifier → shomei wallet (x509_san_dns, request_uri, direc
     expect(decodeProtectedHeader(answer.params.response!).enc).toBe('A256GCM');
   });
 
+  it('request_uri_method post: shomei posts wallet_metadata and wallet_nonce (§5.10.1), the reference signs the nonce in, shomei checks it', async () => {
+    const { created, callbacks } = await referenceRequest();
+    const payload = created.authorizationRequestPayload;
+    const posted: URLSearchParams[] = [];
+    const routeFor =
+      (echo?: string): Route =>
+      async ({ method, url, body }) => {
+        if (url.pathname !== '/request/1' || method !== 'POST') return { status: 405, body: '' };
+        const form = new URLSearchParams(body ?? '');
+        posted.push(form);
+        // The reference verifier makes the Request Object now, with the wallet's nonce (or `echo`).
+        const nonce = echo ?? form.get('wallet_nonce')!;
+        const again = await createOpenid4vpAuthorizationRequest({
+          authorizationRequestPayload: { ...payload, wallet_nonce: nonce },
+          wallet: { expectedNonce: nonce },
+          jar: { requestUri: `${BASE}/request/1`, jwtSigner: { method: 'x5c', x5c: [toBase64(pki.leaf.der)], alg: 'ES256' }, expiresInSeconds: 300 },
+          callbacks,
+          now: NOW,
+        });
+        return { status: 200, headers: { 'content-type': 'application/oauth-authz-req+jwt' }, body: again.jar!.authorizationRequestJwt };
+      };
+    // The reference's create refuses request_uri_method in the payload (see the next test), so it is added to its URL here.
+    const url = `${created.authorizationRequest}&request_uri_method=post`;
+    const request = await resolveOpenId4VpRequest(url, { fetch: shomeiFetch(routeFor()), trustAnchors: [pki.ca], walletMetadata: { vp_formats_supported: { mso_mdoc: {} } }, now: NOW, backend });
+    expect(request.signed && request.client.trusted).toBe(true);
+    expect(JSON.parse(posted[0]!.get('wallet_metadata')!)).toEqual({ vp_formats_supported: { mso_mdoc: {} } });
+    expect(request.params.wallet_nonce).toBe(posted[0]!.get('wallet_nonce'));
+    // A Request Object signed with another wallet_nonce than the one shomei sent is refused.
+    const e = await resolveOpenId4VpRequest(url, { fetch: shomeiFetch(routeFor('another-nonce')), trustAnchors: [pki.ca], now: NOW, backend }).then(
+      () => undefined,
+      (err: unknown) => err as { code?: string },
+    );
+    expect(e?.code).toBe('ERR_ONLINE_MESSAGE');
+  });
+
+  it('the reference validates request_uri_method against "GET" / "POST", where §5.1 defines the case-sensitive "get" / "post" (reference’s fault, docs/interop.md)', async () => {
+    const { created, callbacks } = await referenceRequest();
+    const attempt = (m: string) =>
+      createOpenid4vpAuthorizationRequest({
+        authorizationRequestPayload: { ...created.authorizationRequestPayload, request_uri: `${BASE}/request/1`, request_uri_method: m },
+        callbacks,
+        now: NOW,
+      }).then(
+        () => 'accepted',
+        (err: unknown) => String((err as { message?: string }).message),
+      );
+    expect(await attempt('post')).toMatch(/MUST be 'GET' or 'POST'/);
+    expect(await attempt('POST')).toBe('accepted');
+  });
+
   it('a reference Request Object signed by a certificate outside the wallet anchors is refused (ERR_OID4VP_UNTRUSTED)', async () => {
     const { created } = await referenceRequest();
     const other = await verifierPki(backend);
