@@ -15,7 +15,7 @@ import { buildDocumentSigner, buildIaca } from '../dist/x509/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css' };
-const ALLOWED = ['examples/', 'dist/', 'node_modules/@noble/', 'node_modules/fflate/'];
+const ALLOWED = ['examples/', 'dist/', 'node_modules/@noble/', 'node_modules/fflate/', 'node_modules/qr/'];
 const DAY = 86_400_000;
 
 async function testWallet() {
