@@ -4,6 +4,7 @@
  * and a size limit. The library never does I/O; the CLI hands it this fetcher.
  */
 
+import { readCapped } from '../internal/stream.js';
 import { DEFAULT_MAX_TOKEN_BYTES, IDENTIFIER_LIST_CWT_TYPE, STATUS_LIST_CWT_TYPE, type StatusListFetcher } from '../mdoc/index.js';
 
 /** How long one fetch may take. */
@@ -23,25 +24,6 @@ export function httpStatusFetcher(maxBytes = DEFAULT_MAX_TOKEN_BYTES): StatusLis
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     if (response.body === null) return new Uint8Array(0);
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel();
-        throw new Error(`the answer is larger than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return readCapped(response.body, maxBytes, () => new Error(`the answer is larger than ${maxBytes} bytes`));
   };
 }

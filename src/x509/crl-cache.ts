@@ -14,10 +14,11 @@
  *   a CRL: the failure is, for `failureTtlSeconds`, which can never exceed how long a good
  *   CRL is kept, so a dead or hostile server is not asked again by every verification.
  */
+import { readCapped } from '../internal/stream.js';
 import { resolveBackend } from '../crypto/index.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { ExpiringCache } from '../internal/cache.js';
-import { concat, toHex } from '../internal/bytes.js';
+import { toHex } from '../internal/bytes.js';
 import type { Certificate } from './certificate.js';
 import { type CertificateList, CrlProblem, checkCrlIssuer, MAX_CRL_SIZE, parseCrl } from './crl.js';
 
@@ -177,19 +178,6 @@ export function crlTransportFromFetch(fetchLike: FetchLike, options: CrlTranspor
       if (bytes.length > maxBytes) throw new Error(`CRL from ${uri} is larger than ${maxBytes} bytes`);
       return bytes;
     }
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new Error(`CRL from ${uri} is larger than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    return concat(...chunks);
+    return readCapped(response.body, maxBytes, () => new Error(`CRL from ${uri} is larger than ${maxBytes} bytes`));
   };
 }

@@ -6,6 +6,7 @@
  * redirects are not followed (`redirect: 'manual'`): a 3xx is an error.
  */
 
+import { readCapped } from '../../internal/stream.js';
 import { OnlineError } from '../../errors.js';
 import { utf8Decode } from '../../internal/bytes.js';
 import { isObject } from '../json.js';
@@ -38,25 +39,7 @@ export async function readBody(res: FetchResponse, max = MAX_HTTP_BODY): Promise
   if (Number.isFinite(length) && length > max) httpError(`the reply is ${length} bytes, more than ${max}`);
   const body = res.body;
   if (body !== undefined && body !== null && typeof body.getReader === 'function') {
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        httpError(`the reply is more than ${max} bytes`);
-      }
-      chunks.push(value);
-    }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
+    const all = await readCapped(body, max, () => new OnlineError('ERR_OID4VP_HTTP', `the reply is more than ${max} bytes`));
     try {
       return utf8Decode(all);
     } catch (e) {
