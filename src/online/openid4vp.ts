@@ -1,4 +1,6 @@
 
+import { readTransactionData, type TransactionData, type TransactionDataType } from './transaction-data.js';
+import { encodeTransactionData, type TransactionDataContext, transactionDataChecks } from './openid4vp/vp-token.js';
 import type { DcqlEvaluation } from './dcql-evaluate.js';
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw, publicKeyOf } from '../crypto/keys.js';
@@ -81,6 +83,8 @@ export interface OpenId4VpDcApiVerifierState {
   /** For `dc_api.jwt`: the response decryption key, its `kid`, and the `enc` values offered. */
   readonly encryption?: { readonly key: EcPrivateKey; readonly kid: string; readonly encValues: readonly JweEnc[] };
   readonly transcript: OnlineTranscript;
+  /** The `transaction_data` sent, read with the types given (checked on the answer: `OID4VP_TRANSACTION_DATA`). */
+  readonly transactionData?: TransactionDataContext;
 }
 
 /** One document to ask for: like the mdoc `ItemsRequestInput` (namespace → element → intent to retain). */
@@ -168,6 +172,9 @@ export async function createOpenId4VpDcApiRequest(
     readonly responseMode: OpenId4VpResponseMode;
     /** For `dc_api.jwt`, the content encryption algorithms offered; default A128GCM and A256GCM. */
     readonly encValues?: readonly JweEnc[];
+    /** `transaction_data` objects (§5.1), each of one of `transactionDataTypes` (B.2.1 mdoc binding, not final). */
+    readonly transactionData?: readonly Readonly<Record<string, unknown>>[];
+    readonly transactionDataTypes?: readonly TransactionDataType[];
   },
 ): Promise<{ request: OpenId4VpDcApiRequest; state: OpenId4VpDcApiVerifierState }> {
   checkOrigin(options.origin);
@@ -176,6 +183,7 @@ export async function createOpenId4VpDcApiRequest(
   if (!Array.isArray(options.docRequests) || options.docRequests.length === 0) throw new TypeError('docRequests must be a non-empty array');
   const backend = resolveBackend(options);
   const dcqlQuery = dcqlQueryFor(options.docRequests);
+  const transactionData = encodeTransactionData(options.transactionData, dcqlQuery, options.transactionDataTypes);
   const nonce = toBase64Url(backend.randomBytes(32));
   const vpFormats = { [MSO_MDOC_FORMAT]: { issuerauth_alg_values: [...COSE_SIGNATURE_ALGS], deviceauth_alg_values: [...COSE_SIGNATURE_ALGS] } };
   let encryption: OpenId4VpDcApiVerifierState['encryption'];
@@ -198,9 +206,24 @@ export async function createOpenId4VpDcApiRequest(
   return {
     request: {
       protocol: OPENID4VP_DC_API_PROTOCOL,
-      data: { response_type: 'vp_token', response_mode: mode, nonce, client_metadata: clientMetadata, dcql_query: dcqlQuery },
+      data: {
+        response_type: 'vp_token',
+        response_mode: mode,
+        nonce,
+        client_metadata: clientMetadata,
+        dcql_query: dcqlQuery,
+        ...(transactionData === undefined ? {} : { transaction_data: transactionData }),
+      },
     },
-    state: { origin: options.origin, nonce, responseMode: mode, dcqlQuery, ...(encryption === undefined ? {} : { encryption }), transcript },
+    state: {
+      origin: options.origin,
+      nonce,
+      responseMode: mode,
+      dcqlQuery,
+      ...(encryption === undefined ? {} : { encryption }),
+      transcript,
+      ...(transactionData === undefined ? {} : { transactionData: { entries: readTransactionData(transactionData, dcqlQuery, options.transactionDataTypes!), types: options.transactionDataTypes! } }),
+    },
   };
 }
 
@@ -256,8 +279,11 @@ export async function openOpenId4VpDcApiResponse(
     bad('an encrypted "response" answers a dc_api request, which asked for a plain vp_token');
   }
   const binding = `OpenID4VPDCAPIHandover (origin ${state.origin}${state.responseMode === 'dc_api.jwt' ? ', nonce and encryption key' : ' and nonce'})`;
-  const { valid, checks, presentations, dcql } = await verifyVpToken(payload.vp_token, { dcqlQuery: state.dcqlQuery, transcript: state.transcript, binding }, verify);
-  return { valid, checks, presentations, dcql, ...(jweHeader === undefined ? {} : { jweHeader }) };
+  const tx = state.transactionData;
+  const verified = await verifyVpToken(payload.vp_token, { dcqlQuery: state.dcqlQuery, transcript: state.transcript, binding, ...(tx === undefined ? {} : { transactionData: tx }) }, verify);
+  const transaction = tx === undefined ? [] : await transactionDataChecks(tx, verified.presentations, backend);
+  const valid = verified.valid && transaction.every((c) => c.status === 'passed');
+  return { valid, checks: [...verified.checks, ...transaction], presentations: verified.presentations, dcql: verified.dcql, ...(jweHeader === undefined ? {} : { jweHeader }) };
 }
 
 /** What a wallet reads from an OpenID4VP DC API request. */
@@ -274,6 +300,9 @@ export interface OpenId4VpDcApiWalletRequest {
   /** For `dc_api.jwt`: the verifier key chosen from `client_metadata.jwks`, its kid, and the `enc` chosen. */
   readonly encryption?: { readonly key: EcPublicKey; readonly kid: string; readonly enc: JweEnc };
   readonly transcript: OnlineTranscript;
+  /** The `transaction_data` entries, read with `transactionDataTypes`; the answer binds them (B.2.1, not final). */
+  readonly transactionData?: readonly TransactionData[];
+  readonly transactionDataTypes?: readonly TransactionDataType[];
 }
 
 export function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
@@ -310,13 +339,14 @@ export function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: st
  * with the origin the platform reports for the caller, and compute the transcript to sign.
  * Unknown parameters are ignored, as are `client_id` and `expected_origins` (A.2).
  * @throws OnlineError `ERR_ONLINE_MESSAGE` for a malformed request, a signed request
- *   (`request`), `transaction_data` (not supported), or a `dc_api.jwt` request without a
+ *   (`request`), `transaction_data` without `options.transactionDataTypes` (or
+ *   `ERR_TRANSACTION_DATA` for an entry they do not accept), or a `dc_api.jwt` request without a
  *   usable P-256 ECDH-ES key or `enc` value.
  */
 export async function readOpenId4VpDcApiRequest(
   data: OpenId4VpDcApiRequestData | Readonly<Record<string, unknown>> | string,
   origin: string,
-  options: BackendOptions = {},
+  options: BackendOptions & { readonly transactionDataTypes?: readonly TransactionDataType[] } = {},
 ): Promise<OpenId4VpDcApiWalletRequest> {
   checkOrigin(origin);
   const d = jsonObject(data, 'the request');
@@ -325,9 +355,10 @@ export async function readOpenId4VpDcApiRequest(
   const mode = d.response_mode;
   if (mode !== 'dc_api' && mode !== 'dc_api.jwt') bad(`response_mode must be dc_api or dc_api.jwt (got ${JSON.stringify(mode)})`);
   if (typeof d.nonce !== 'string' || !NONCE.test(d.nonce)) bad('nonce must be a non-empty string of URL-safe characters');
-  if (d.transaction_data !== undefined) bad('transaction_data is not supported');
+  if (d.transaction_data !== undefined && options.transactionDataTypes === undefined) bad('transaction_data is not supported');
   if (d.client_metadata !== undefined && !isObject(d.client_metadata)) bad('client_metadata is not a JSON object');
   const { query, mdoc, other } = readDcqlQuery(d.dcql_query);
+  const transactionData = d.transaction_data === undefined ? undefined : readTransactionData(d.transaction_data, query, options.transactionDataTypes ?? []);
   const encryption = mode === 'dc_api.jwt' ? chooseEncryption(d.client_metadata) : undefined;
   const thumbprint = encryption === undefined ? null : await jwkThumbprint(encryption.key, options);
   const transcript = await openId4VpDcApiHandover({ origin, nonce: d.nonce, jwkThumbprint: thumbprint }, options);
@@ -340,6 +371,7 @@ export async function readOpenId4VpDcApiRequest(
     otherFormats: other,
     ...(encryption === undefined ? {} : { encryption }),
     transcript,
+    ...(transactionData === undefined ? {} : { transactionData, transactionDataTypes: options.transactionDataTypes ?? [] }),
   };
 }
 

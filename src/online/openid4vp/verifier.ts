@@ -35,8 +35,8 @@ import { acceptableUri } from './http.js';
 import { decodeJws, jwsAlgOf, signJws } from './jws.js';
 import { buildOpenId4VpUrl, OpenId4VpScheme, type OpenId4VpRedirectResponseMode, REQUEST_OBJECT_TYP, SELF_ISSUED_AUDIENCE } from './request.js';
 import { MemoryStateStore, type OpenId4VpStateStore, type OpenId4VpTransaction } from './state-store.js';
-import { checkMdocTransactionData, readTransactionData, type TransactionDataType } from '../transaction-data.js';
-import { check, OpenId4VpCheckId, type OpenId4VpPresentation, type OpenId4VpVerifyOptions, type TransactionDataContext, verifyVpToken } from './vp-token.js';
+import { readTransactionData, type TransactionDataType } from '../transaction-data.js';
+import { encodeTransactionData, type OpenId4VpPresentation, type OpenId4VpVerifyOptions, transactionDataChecks, verifyVpToken } from './vp-token.js';
 
 /** How the verifier identifies itself (§5.9). */
 export type OpenId4VpVerifierClientIdPrefix = 'x509_san_dns' | 'x509_hash' | 'redirect_uri' | 'verifier_attestation' | 'pre-registered';
@@ -487,33 +487,6 @@ export class OpenId4VpVerifier {
     const valid = verified.valid && transaction.every((c) => c.status === 'passed');
     return { id: record.id, ...verified, valid, checks: [...verified.checks, ...transaction], ...(jweHeader === undefined ? {} : { jweHeader }), ...extra };
   }
-}
-
-/** One `OID4VP_TRANSACTION_DATA` check per `transaction_data` entry the request carried. */
-async function transactionDataChecks(tx: TransactionDataContext, presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>, backend: BackendOptions): Promise<Check[]> {
-  const documents: Record<string, VerifiedDocument[]> = Object.create(null);
-  for (const id of Object.keys(presentations)) documents[id] = presentations[id]!.flatMap((p) => [...p.verification.documents]);
-  const checks = await checkMdocTransactionData(tx.entries, tx.types, documents, backend);
-  return checks.map((c) => check(OpenId4VpCheckId.TRANSACTION_DATA, c.ok, `transaction_data[${c.index}] (${c.type}): ${c.detail}`));
-}
-
-/** The `transaction_data` parameter for `objects`: each base64url(JSON), checked as a wallet would read it. */
-function encodeTransactionData(
-  objects: readonly Readonly<Record<string, unknown>>[] | undefined,
-  dcqlQuery: DcqlQuery,
-  types: readonly TransactionDataType[] | undefined,
-): string[] | undefined {
-  if (objects === undefined) return undefined;
-  if (types === undefined) throw new TypeError('transactionData needs the verifier option transactionDataTypes');
-  if (!Array.isArray(objects) || objects.length === 0) throw new TypeError('transactionData must be a non-empty array of objects');
-  const encoded = objects.map((o) => toBase64Url(utf8Encode(JSON.stringify(o))));
-  try {
-    readTransactionData(encoded, dcqlQuery, types);
-  } catch (e) {
-    if (isShomeiError(e)) throw new TypeError(`transactionData: ${e.message}`);
-    throw e;
-  }
-  return encoded;
 }
 
 function withCode(uri: string, code: string): string {

@@ -16,7 +16,7 @@
 
 import type { BackendOptions } from '../../crypto/types.js';
 import { isShomeiError, MdocError } from '../../errors.js';
-import { toBase64Url } from '../../internal/bytes.js';
+import { toBase64Url, utf8Encode } from '../../internal/bytes.js';
 import {
   buildDeviceRequest,
   buildDeviceResponse,
@@ -27,6 +27,7 @@ import {
   encodeDeviceResponse,
   type HeldDocument,
   MdocCheckId,
+  type VerifiedDocument,
   type VerifyDeviceResponseOptions,
   type VerifyDeviceResponseResult,
   verifyDeviceResponse,
@@ -45,7 +46,7 @@ import {
 } from '../dcql.js';
 import { type DcqlEvaluation, evaluateDcql, presentedDocument } from '../dcql-evaluate.js';
 import type { OnlineTranscript } from '../handovers.js';
-import { assignTransactionData, bindMdocTransactionData, type TransactionData, type TransactionDataType } from '../transaction-data.js';
+import { assignTransactionData, bindMdocTransactionData, checkMdocTransactionData, readTransactionData, type TransactionData, type TransactionDataType } from '../transaction-data.js';
 import { fromBase64UrlStrict } from '../jwe.js';
 import { bad, jsonObject, nonEmptyArray, own } from '../json.js';
 
@@ -316,4 +317,31 @@ export async function buildVpToken(
     vpToken[id] = list;
   }
   return vpToken;
+}
+
+/** One `OID4VP_TRANSACTION_DATA` check per `transaction_data` entry the request carried. */
+export async function transactionDataChecks(tx: TransactionDataContext, presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>, backend: BackendOptions): Promise<Check[]> {
+  const documents: Record<string, VerifiedDocument[]> = Object.create(null);
+  for (const id of Object.keys(presentations)) documents[id] = presentations[id]!.flatMap((p) => [...p.verification.documents]);
+  const checks = await checkMdocTransactionData(tx.entries, tx.types, documents, backend);
+  return checks.map((c) => check(OpenId4VpCheckId.TRANSACTION_DATA, c.ok, `transaction_data[${c.index}] (${c.type}): ${c.detail}`));
+}
+
+/** The `transaction_data` parameter for `objects`: each base64url(JSON), checked as a wallet would read it. */
+export function encodeTransactionData(
+  objects: readonly Readonly<Record<string, unknown>>[] | undefined,
+  dcqlQuery: DcqlQuery,
+  types: readonly TransactionDataType[] | undefined,
+): string[] | undefined {
+  if (objects === undefined) return undefined;
+  if (types === undefined) throw new TypeError('transactionData needs transactionDataTypes');
+  if (!Array.isArray(objects) || objects.length === 0) throw new TypeError('transactionData must be a non-empty array of objects');
+  const encoded = objects.map((o) => toBase64Url(utf8Encode(JSON.stringify(o))));
+  try {
+    readTransactionData(encoded, dcqlQuery, types);
+  } catch (e) {
+    if (isShomeiError(e)) throw new TypeError(`transactionData: ${e.message}`);
+    throw e;
+  }
+  return encoded;
 }

@@ -8,7 +8,11 @@ import { publicKeyOf } from '../../../src/crypto/keys.js';
 import { fromBase64, utf8Decode } from '../../../src/internal/bytes.js';
 import { type HeldDocument, issueMdoc } from '../../../src/mdoc/index.js';
 import {
+  createOpenId4VpDcApiRequest,
+  createOpenId4VpDcApiResponse,
   createOpenId4VpResponse,
+  openOpenId4VpDcApiResponse,
+  readOpenId4VpDcApiRequest,
   type OpenId4VpResult,
   OpenId4VpVerifier,
   openId4VpErrorCodeFor,
@@ -99,5 +103,24 @@ describe('OpenID4VP transaction_data (B.2.1 mdoc binding, not final)', () => {
     await expect(newVerifier().createRequest({ docRequests: DOC_REQUESTS, transactionData: [{ ...payment, credential_ids: ['nope'] }] })).rejects.toThrow(TypeError);
     const untyped = new OpenId4VpVerifier({ clientIdPrefix: 'x509_san_dns', signer: pki.key, certificates: [pki.leaf], responseUri: `${BASE}/response`, now: () => NOW, backend });
     await expect(untyped.createRequest({ docRequests: DOC_REQUESTS, transactionData: [payment] })).rejects.toThrow(/transactionDataTypes/);
+  });
+
+  it('over the Digital Credentials API too: sent in the request data, bound by the wallet, checked on the answer', async () => {
+    const origin = 'https://verifier.example';
+    const { request, state } = await createOpenId4VpDcApiRequest({ origin, docRequests: DOC_REQUESTS, responseMode: 'dc_api.jwt', transactionData: [payment], transactionDataTypes: [PAYMENT], backend });
+    expect((request.data as { transaction_data?: unknown[] }).transaction_data).toHaveLength(1);
+    await expect(readOpenId4VpDcApiRequest(request.data, origin, { backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    const walletView = await readOpenId4VpDcApiRequest(request.data, origin, { backend, transactionDataTypes: [PAYMENT] });
+    const answer = await createOpenId4VpDcApiResponse(walletView, { documents: authorized, backend });
+    const result = await openOpenId4VpDcApiResponse(answer, state, verify);
+    expect(result.checks.filter((c) => c.id === 'OID4VP_TRANSACTION_DATA').map((c) => c.status)).toEqual(['passed']);
+    expect(result.valid).toBe(true);
+    // Without binding (a wallet that ignored it), the same check fails.
+    const again = await createOpenId4VpDcApiRequest({ origin, docRequests: DOC_REQUESTS, responseMode: 'dc_api', transactionData: [payment], transactionDataTypes: [PAYMENT], backend });
+    const view = await readOpenId4VpDcApiRequest(again.request.data, origin, { backend, transactionDataTypes: [PAYMENT] });
+    const { transactionData: _ignored, ...ignoring } = view;
+    const unbound = await openOpenId4VpDcApiResponse(await createOpenId4VpDcApiResponse(ignoring, { documents: authorized, backend }), again.state, verify);
+    expect(unbound.checks.find((c) => c.id === 'OID4VP_TRANSACTION_DATA')?.status).toBe('failed');
+    expect(unbound.valid).toBe(false);
   });
 });
