@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HashAlg } from '../crypto/types.js';
-import type { OcspTransport } from '../x509/ocsp.js';
+import type { OcspTransport } from '../x509/ocsp-check.js';
 import { derToPem } from '../x509/pem.js';
 import { isShomeiError } from '../errors.js';
 import { decodeJpkiCertificate } from '../jpki/certificates.js';

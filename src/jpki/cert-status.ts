@@ -12,7 +12,7 @@
 import type { CryptoBackend } from '../crypto/types.js';
 import type { Certificate } from '../x509/certificate.js';
 import { type CertificateList, type CrlCheck, checkCrl, CrlReason, parseCrl } from '../x509/crl.js';
-import { type CheckOcspOptions, checkOcsp, type OcspCheck } from '../x509/ocsp.js';
+import { type CheckOcspOptions, checkOcsp, type OcspCheck } from '../x509/ocsp-check.js';
 
 /** The outcome of a check. */
 export type JpkiCheckStatus = 'passed' | 'failed' | 'skipped';

@@ -21,7 +21,7 @@ import type { BackendOptions, HashAlg } from '../crypto/types.js';
 import { equalBytes } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
-import type { OcspCheck } from '../x509/ocsp.js';
+import type { OcspCheck } from '../x509/ocsp-check.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, directoryNameDistributionPoints, type JpkiCheck, type JpkiStatusOptions, JpkiStatusCheckId } from './cert-status.js';
 import { JpkiPolicyOid } from './oids.js';
 
