@@ -121,8 +121,10 @@ function cycling(list, fn) {
   return () => fn(list[i++ % list.length]);
 }
 
-const SPKI_P256 = Uint8Array.from(Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'));
-const nodeKey = (raw) => nodeCrypto.createPublicKey({ key: Buffer.concat([SPKI_P256, raw]), format: 'der', type: 'spki' });
+// The fastest import node:crypto offers for a raw P-256 point: a JWK (about twice as fast as
+// an SPKI here, OpenSSL 3's DER decoders cost more than the key).
+const b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+const nodeKey = (raw) => nodeCrypto.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)) }, format: 'jwk' });
 const dsKeyObjects = new Map();
 const subtle = globalThis.crypto.subtle;
 const dsCryptoKeys = new Map();

@@ -11,7 +11,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
-import { assertBytes, concat, constantTimeEqual, equalBytes, toHex } from '../internal/bytes.js';
+import { assertBytes, concat, constantTimeEqual, equalBytes, fromHex, toHex } from '../internal/bytes.js';
 import type {
   EcCurve,
   EcPrivateKey,
@@ -54,6 +54,31 @@ export function nistCurve(crv: EcCurve): NistCurve {
 /** The big-endian integer in `bytes[start, end)`. */
 function bigAt(bytes: Uint8Array, start: number, end: number): bigint {
   return BigInt(`0x${toHex(bytes.subarray(start, end))}`);
+}
+
+/** p of each NIST curve as big-endian bytes of the coordinate size, made on first use. */
+const primeBytes = new Map<EcCurve, Uint8Array>();
+
+/**
+ * True when both coordinates of the uncompressed `0x04 || x || y` on `crv` are below the
+ * field prime (SEC 1 v2 §2.3.5): a byte comparison, no arithmetic. Whether the point is on
+ * the curve is not checked here (internal).
+ */
+export function coordinatesBelowPrime(crv: EcCurve, raw: Uint8Array): boolean {
+  const size = curveFieldSize(crv);
+  let p = primeBytes.get(crv);
+  if (p === undefined) primeBytes.set(crv, (p = fromHex(nistCurve(crv).Point.CURVE().p.toString(16).padStart(2 * size, '0'))));
+  return raw.length === 1 + 2 * size && lessThan(raw, 1, p, size) && lessThan(raw, 1 + size, p, size);
+}
+
+/** True when `bytes[start, start + size)` is below `bound` (both big-endian, `size` bytes). */
+function lessThan(bytes: Uint8Array, start: number, bound: Uint8Array, size: number): boolean {
+  for (let i = 0; i < size; i++) {
+    const a = bytes[start + i] as number;
+    const b = bound[i] as number;
+    if (a !== b) return a < b;
+  }
+  return false;
 }
 
 /** True when the uncompressed `0x04 || x || y` has both coordinates below p and lies on the curve (SEC 1 v2 §3.2.2.1). */

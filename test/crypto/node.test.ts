@@ -7,6 +7,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNodeCryptoBackend, nobleBackend, nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
 import type { CryptoBackend, EcPublicKey } from '../../src/crypto/index.js';
@@ -14,6 +15,21 @@ import { fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
 
 const message = utf8Encode('DeviceAuthentication');
 const code = (c: string) => expect.objectContaining({ code: c });
+
+/** A point on `crv` with a small x (so that x + p still fits the coordinate's width). */
+function smallXPoint(crv: 'P-256' | 'P-384' | 'P-521') {
+  const curve = { 'P-256': p256, 'P-384': p384, 'P-521': p521 }[crv];
+  const { p, a, b } = curve.Point.CURVE();
+  const Fp = curve.Point.Fp;
+  for (let x = 1n; ; x++) {
+    const rhs = Fp.create(x * x * x + a * x + b);
+    try {
+      return { x, y: Fp.sqrt(rhs), p };
+    } catch {
+      // not a square: try the next x
+    }
+  }
+}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -144,6 +160,22 @@ describe('node:crypto backend', () => {
     await expect(backend.ecdsaVerify({ kty: 'EC', crv: 'P-256', x: p, y: key.y }, 'SHA-256', message, new Uint8Array(64))).rejects.toEqual(
       code('ERR_CRYPTO_KEY'),
     );
+  });
+
+  it('refuses a coordinate written as itself plus p (OpenSSL alone would reduce it), on every curve', async () => {
+    const { mod, calls } = countingCrypto();
+    const backend = createNodeCryptoBackend(mod);
+    for (const [crv, size] of [['P-256', 32], ['P-384', 48], ['P-521', 66]] as const) {
+      const { x, y, p } = smallXPoint(crv);
+      const width = (v: bigint) => fromHex(v.toString(16).padStart(2 * size, '0'));
+      // The canonical encoding is a key; the same point with x + p is not.
+      await expect(backend.ecdsaVerify({ kty: 'EC', crv, x: width(x), y: width(y) }, 'SHA-256', message, new Uint8Array(2 * size))).resolves.toBe(false);
+      const before = calls.createPublicKey;
+      await expect(backend.ecdsaVerify({ kty: 'EC', crv, x: width(x + p), y: width(y) }, 'SHA-256', message, new Uint8Array(2 * size))).rejects.toEqual(
+        code('ERR_CRYPTO_KEY'),
+      );
+      expect(calls.createPublicKey).toBe(before);
+    }
   });
 
   it('gives what node:crypto refuses to the fallback: HKDF info over 1024 bytes, AES-GCM IVs over 128 bytes', async () => {
