@@ -126,7 +126,8 @@ class Writer {
   }
 
   result(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    // A buffer filled exactly (a size hint that was right) is handed out as it is.
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }
 
@@ -140,8 +141,12 @@ function unsupported(what: string): never {
 }
 
 class Encoder {
-  readonly w = new Writer();
+  readonly w: Writer;
   readonly active = new Set<object>();
+
+  constructor(size?: number) {
+    this.w = new Writer(size);
+  }
 
   value(v: CborEncodable, depth: number): void {
     const w = this.w;
@@ -298,6 +303,17 @@ class Encoder {
  */
 export function encode(value: CborEncodable): Uint8Array {
   const e = new Encoder();
+  e.value(value, 0);
+  return e.w.result();
+}
+
+/**
+ * `encode(value)` into a buffer of `size` bytes first (internal): for a structure whose length
+ * the caller knows, such as a Sig_structure around a large payload, so that the buffer is
+ * neither grown nor copied at the end when the size is exact.
+ */
+export function encodeSized(value: CborEncodable, size: number): Uint8Array {
+  const e = new Encoder(Math.max(16, size));
   e.value(value, 0);
   return e.w.result();
 }

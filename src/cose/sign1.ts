@@ -22,6 +22,7 @@
  */
 
 import { type CborValue, decode, encode, Tag } from '../cbor/index.js';
+import { encodeSized } from '../cbor/encode.js';
 import { resolveBackend } from '../crypto/index.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PublicKey } from '../crypto/types.js';
@@ -105,9 +106,17 @@ export function encodeCoseSign1(sign1: CoseSign1, tagged = false): Uint8Array {
   return encode(coseSign1Value(sign1, tagged));
 }
 
+/** The encoded length of a byte string of `bytes` (head and content). */
+function bstrSize(bytes: Uint8Array): number {
+  const n = bytes.length;
+  return n + (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1_0000_0000 ? 5 : 9);
+}
+
 /** The encoded Sig_structure for a COSE_Sign1 (the bytes that are signed). */
 export function buildSigStructure(protectedBytes: Uint8Array, externalAad: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encode(['Signature1', protectedBytes, externalAad, payload]);
+  // array(4), "Signature1" (11 bytes), then three byte strings, each with its head.
+  const size = 12 + bstrSize(protectedBytes) + bstrSize(externalAad) + bstrSize(payload);
+  return encodeSized(['Signature1', protectedBytes, externalAad, payload], size);
 }
 
 /** What to sign. */

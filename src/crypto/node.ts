@@ -79,6 +79,13 @@ interface NodeCrypto {
 
 /** How many imported public keys a backend keeps. */
 const PUBLIC_KEY_CACHE_SIZE = 256;
+/**
+ * How many ids of keys met once a backend remembers. A key is kept only when it comes back:
+ * in a verifier's traffic almost every device key is new, and a `KeyObject` kept for hundreds
+ * of verifications outlives the young generation, so it costs a full collection to free (in
+ * `bench/traffic.mjs`, keeping every new device key cost more than the import it saved).
+ */
+const SEEN_ONCE_SIZE = 1024;
 
 /** Node's hash names. */
 const HASH_NAMES: Readonly<Record<HashAlg, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -131,6 +138,8 @@ export function createNodeCryptoBackend(nodeCrypto: object, fallback: CryptoBack
 
 function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend {
   const publicKeys = new ExpiringCache<string, KeyObject>({ maxEntries: PUBLIC_KEY_CACHE_SIZE });
+  // The ids of keys imported once and not kept: a key is kept from its second import on.
+  const seenOnce = new ExpiringCache<string, true>({ maxEntries: SEEN_ONCE_SIZE });
   const privateKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly key: KeyObject }>>();
   const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
@@ -165,7 +174,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       if (e instanceof CryptoError) throw e;
       throw keyError(`not a ${crv} public key`, e);
     }
-    publicKeys.set(id, key, Number.POSITIVE_INFINITY);
+    if (seenOnce.get(id) === undefined) seenOnce.set(id, true, Number.POSITIVE_INFINITY);
+    else publicKeys.set(id, key, Number.POSITIVE_INFINITY);
     return key;
   }
 

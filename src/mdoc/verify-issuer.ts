@@ -20,6 +20,7 @@ import { equalBytes } from '../internal/bytes.js';
 import {
   type Certificate,
   type CertificateList,
+  type ChainReport,
   checkTrustAnchorUse,
   countryOf,
   CRL_PROFILE_CHECK_IDS,
@@ -205,6 +206,19 @@ function x5chainDeviation(auth: IssuerSigned['issuerAuth']): Deviation | undefin
 
 const X5CHAIN_LABEL: readonly CborValue[] = [CoseHeader.x5chain];
 
+/** The DS_CHAIN.* checks of each chain report, made once per report (a cached report is reused by many verifications). */
+const chainChecks = new WeakMap<ChainReport, readonly Check[]>();
+
+/** The chain report's checks as `DS_CHAIN.<id>` report checks (frozen: shared by every report that reuses the chain report). */
+function dsChainChecks(report: ChainReport): readonly Check[] {
+  let checks = chainChecks.get(report);
+  if (checks === undefined) {
+    checks = report.checks.map((c) => Object.freeze(c.detail === undefined ? { id: `${C.DS_CHAIN}.${c.id}`, status: c.status, required: true } : { id: `${C.DS_CHAIN}.${c.id}`, status: c.status, required: true, detail: c.detail }));
+    chainChecks.set(report, checks);
+  }
+  return checks;
+}
+
 /** DS certificate, chain and IssuerAuth signature. */
 async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, list: CheckList): Promise<{ ds?: Certificate; anchor?: Certificate }> {
   const { options } = ctx;
@@ -243,9 +257,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   let anchor: Certificate | undefined;
   try {
     const report = await cachedIssuerChain(chain, chainOptions);
-    for (const c of report.checks) {
-      list.push({ id: `${C.DS_CHAIN}.${c.id}`, status: c.status, required: true, ...(c.detail === undefined ? {} : { detail: c.detail }) });
-    }
+    for (const c of dsChainChecks(report)) list.push(c);
     list.add(C.DS_CHAIN, report.valid, report.valid ? `to ${report.anchor?.subject.text}` : 'see the DS_CHAIN.* checks');
     if (report.anchor !== null) anchor = report.anchor;
   } catch (e) {

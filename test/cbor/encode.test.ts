@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
 import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, encodeOrderedMap, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { encodeSized } from '../../src/cbor/encode.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
 const hex = (v: Parameters<typeof encode>[0]) => toHex(encode(v));
@@ -117,5 +118,19 @@ describe('RawCbor', () => {
   it('is spliced verbatim, without a tag', () => {
     expect(toHex(encode(['x', new RawCbor(fromHex('b900010102'))]))).toBe('826178b900010102');
     expect(() => new RawCbor(new Uint8Array(0))).toThrow(TypeError);
+  });
+});
+
+describe('encodeSized (internal)', () => {
+  const value = ['Signature1', new Uint8Array([0xa1, 0x01, 0x26]), new Uint8Array(0), new Uint8Array(3000).fill(7)];
+  const expected = encode(value);
+
+  it('gives the bytes of encode() whatever the size hint: exact, too small or too large', () => {
+    for (const size of [expected.length, 1, 16, expected.length - 1, expected.length + 1, 4 * expected.length]) {
+      const got = encodeSized(value, size);
+      expect(toHex(got)).toBe(toHex(expected));
+      expect(got.byteLength).toBe(expected.length);
+      expect(got.buffer.byteLength).toBe(expected.length);
+    }
   });
 });

@@ -191,3 +191,41 @@ describe('CBOR properties (fast-check)', () => {
     }
   });
 });
+
+describe('TDate: the instant computed from the parts', () => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const tdateText = fc
+    .record({
+      y: fc.integer({ min: 0, max: 9999 }),
+      mo: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 28 }),
+      h: fc.integer({ min: 0, max: 23 }),
+      mi: fc.integer({ min: 0, max: 59 }),
+      s: fc.integer({ min: 0, max: 60 }),
+      fraction: fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
+      offset: fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([sign, oh, om]) => `${sign}${two(oh)}:${two(om)}`)),
+    })
+    .map((p) => `${String(p.y).padStart(4, '0')}-${two(p.mo)}-${two(p.d)}T${two(p.h)}:${two(p.mi)}:${two(p.s)}${p.fraction === undefined ? '' : `.${p.fraction}`}${p.offset}`);
+
+  it('is what the platform parser gives for the same text (a leap second read as :59, fractions truncated to ms)', () => {
+    fc.assert(
+      fc.property(tdateText, (text) => {
+        // The reference keeps 3 fraction digits: V8 keeps more, then truncates the instant
+        // toward zero, which before 1970 rounds a sub-millisecond fraction up.
+        const expected = new Date(text.replace(/:60(?=[.Z+-])/, ':59').replace(/(\.\d{1,3})\d*/, '$1')).getTime();
+        expect(new TDate(text).date.getTime()).toBe(expected);
+        expect(new TDate(text.replace('T', 't').replace('Z', 'z')).date.getTime()).toBe(expected);
+      }),
+      { numRuns: 2000, seed },
+    );
+  });
+
+  it('reads the edges exactly: years below 100, offsets, many fraction digits', () => {
+    expect(new TDate('0050-03-01T00:00:00Z').date.getTime()).toBe(-60584198400000);
+    expect(new TDate('0000-01-01T00:00:00Z').date.getTime()).toBe(-62167219200000);
+    expect(new TDate('2020-01-01T00:00:00.123456789+09:30').date.getTime()).toBe(1577802600123);
+    expect(new TDate('2020-01-01T00:00:00.9999Z').date.getTime()).toBe(1577836800999);
+    expect(new TDate('2016-12-31T23:59:60Z').date.getTime()).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));
+    expect(new TDate('9999-12-31T23:59:59.999-23:59').date.getTime()).toBe(253402387139999);
+  });
+});
