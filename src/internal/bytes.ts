@@ -113,6 +113,16 @@ export function concat(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * A 32-bit FNV-1a hash of the bytes, as a cache key prefix: cheap, not collision resistant,
+ * so a cache must still compare the bytes it finds under the key.
+ */
+export function hashBytes(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
 /** Byte-wise equality (not constant time). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -5,8 +5,9 @@
  *
  * - Only a valid chain report is kept. It is reused only when everything that decided it is
  *   the same: the crypto backend object (a custom or HSM backend never sees another's
- *   verdict), the x5chain bytes, each trust anchor (by object, with its DER bytes compared on
- *   every use, so an anchor changed in place is a new anchor), and every other option. Any
+ *   verdict), the x5chain (bytes by content; a parsed certificate, like each trust anchor, by
+ *   object with its DER bytes compared on every use, so a certificate changed in place is a
+ *   new one), and every other option. Any
  *   option that is not a plain value or a list of plain values (CRLs, `fetchCrl`, anything a
  *   later version adds) turns the cache off for that call: revocation is never cached here.
  * - Time: the report is reused only while the validation time lies inside every path
@@ -36,17 +37,17 @@ interface Entry {
 
 const byBackend = new WeakMap<CryptoBackend, ExpiringCache<string, Entry>>();
 
-/** A stable id per anchor object, kept with a copy of the DER it was given for. */
-const anchorIds = new WeakMap<object, { readonly id: number; readonly der: Uint8Array }>();
-let nextAnchorId = 0;
+/** A stable id per certificate object (an anchor, or a parsed chain certificate), kept with a copy of the DER it was given for. */
+const objectIds = new WeakMap<object, { readonly id: number; readonly der: Uint8Array }>();
+let nextObjectId = 0;
 
-function anchorId(anchor: Certificate | Uint8Array): number | undefined {
-  const der = anchor instanceof Uint8Array ? anchor : (anchor as Partial<Certificate>)?.der;
-  if (!(der instanceof Uint8Array) || typeof anchor !== 'object') return undefined;
-  const seen = anchorIds.get(anchor);
+function objectId(cert: Certificate | Uint8Array): number | undefined {
+  const der = cert instanceof Uint8Array ? cert : (cert as Partial<Certificate>)?.der;
+  if (!(der instanceof Uint8Array) || typeof cert !== 'object') return undefined;
+  const seen = objectIds.get(cert);
   if (seen !== undefined && equalBytes(seen.der, der)) return seen.id;
-  const id = nextAnchorId++;
-  anchorIds.set(anchor, { id, der: der.slice() });
+  const id = nextObjectId++;
+  objectIds.set(cert, { id, der: der.slice() });
   return id;
 }
 
@@ -62,15 +63,20 @@ const isPlain = (v: unknown): boolean => v === undefined || v === null || typeof
 /** The cache key of one call, or undefined when something in it cannot be keyed (then nothing is cached). */
 function cacheKey(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): string | undefined {
   const parts: string[] = [];
+  // A parsed certificate is keyed by its object (parseCertificate hands out one object per
+  // DER while it is cached), raw bytes by their content (each decode makes new views).
   for (const c of x5chain) {
-    const der = c instanceof Uint8Array ? c : (c as Partial<Certificate>)?.der;
-    if (!(der instanceof Uint8Array)) return undefined;
-    parts.push(binaryString(der));
+    if (c instanceof Uint8Array) parts.push(binaryString(c));
+    else {
+      const id = objectId(c);
+      if (id === undefined) return undefined;
+      parts.push(`#${id}`);
+    }
   }
   parts.push('|');
   if (!Array.isArray(options.anchors)) return undefined;
   for (const a of options.anchors) {
-    const id = anchorId(a);
+    const id = objectId(a);
     if (id === undefined) return undefined;
     parts.push(String(id));
   }

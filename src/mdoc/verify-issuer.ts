@@ -256,7 +256,9 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   };
   let anchor: Certificate | undefined;
   try {
-    const report = await cachedIssuerChain(chain, chainOptions);
+    // The DS as parsed above (one object per DER while the parse cache holds it), so the
+    // chain cache keys it by object instead of reading its bytes again.
+    const report = await cachedIssuerChain([ds, ...chain.slice(1)], chainOptions);
     for (const c of dsChainChecks(report)) list.push(c);
     list.add(C.DS_CHAIN, report.valid, report.valid ? `to ${report.anchor?.subject.text}` : 'see the DS_CHAIN.* checks');
     if (report.anchor !== null) anchor = report.anchor;

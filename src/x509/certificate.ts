@@ -24,7 +24,7 @@
  * frozen and shared: treat every byte array in them as read-only.
  */
 import { X509Error } from '../errors.js';
-import { equalBytes } from '../internal/bytes.js';
+import { equalBytes, hashBytes } from '../internal/bytes.js';
 import {
   contextTag,
   DerReader,
@@ -130,12 +130,18 @@ const DECODERS: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
 ]);
 const CACHE_SIZE = 256;
 const cache = new Map<string, Certificate>();
-const times = new WeakMap<Certificate, string>();
+/** The validity of each cached certificate as parsed (notBefore, notAfter in ms), to notice a caller's change. */
+const times = new WeakMap<Certificate, readonly [number, number]>();
 
+/** The cache key of DER bytes: length and hash; a hit is used only when its bytes are equal. */
 function cacheKey(der: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < der.length; i += 4096) s += String.fromCharCode.apply(null, der.subarray(i, i + 4096) as unknown as number[]);
-  return s;
+  return `${der.length}:${hashBytes(der)}`;
+}
+
+/** True when the cached certificate's dates are still the ones it was parsed with. */
+function timesIntact(cert: Certificate): boolean {
+  const t = times.get(cert);
+  return t !== undefined && t[0] === cert.notBefore.getTime() && t[1] === cert.notAfter.getTime();
 }
 
 function parseDer(input: Uint8Array): Certificate {
@@ -250,7 +256,7 @@ function parseOne(der: Uint8Array): Certificate {
   if (key !== null) {
     const hit = cache.get(key);
     // A caller may have written into the shared object's bytes or dates: reuse it only when intact.
-    if (hit !== undefined && equalBytes(hit.der, der) && times.get(hit) === `${hit.notBefore.getTime()}/${hit.notAfter.getTime()}`) {
+    if (hit !== undefined && equalBytes(hit.der, der) && timesIntact(hit)) {
       cache.delete(key);
       cache.set(key, hit);
       return hit;
@@ -258,7 +264,7 @@ function parseOne(der: Uint8Array): Certificate {
   }
   const cert = guarded(() => parseDer(der));
   if (key !== null) {
-    times.set(cert, `${cert.notBefore.getTime()}/${cert.notAfter.getTime()}`);
+    times.set(cert, [cert.notBefore.getTime(), cert.notAfter.getTime()]);
     cache.set(key, cert);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   }

@@ -9,7 +9,8 @@ import { nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
 import type { CryptoBackend } from '../../src/crypto/types.js';
 import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from '../../src/mdoc/index.js';
 import type { VerifyDeviceResponseOptions } from '../../src/mdoc/verify.js';
-import { buildCrl } from '../../src/x509/index.js';
+import { buildCrl, parseCertificate } from '../../src/x509/index.js';
+import { cachedIssuerChain } from '../../src/mdoc/chain-cache.js';
 import { days, issuerPki, key, NOW, T0 } from '../x509/pki.js';
 
 const base = nodeCryptoBackend()!;
@@ -100,6 +101,26 @@ describe('per-DS chain decision cache', () => {
     exact.fill(0);
     // Now no certificate at all: the anchor is parsed afresh and refused, never answered from the cache.
     await expect(verify({ backend, trustAnchors: [exact] })).rejects.toMatchObject({ code: 'ERR_X509_PARSE' });
+  });
+
+  it('keys a parsed certificate by its object and its bytes: the same object with other DER is checked afresh', async () => {
+    const { pki } = await fixture();
+    const { backend } = counting(base, 'parsed');
+    const ds = parseCertificate(pki.ds.der);
+    const options = { anchors: [pki.iaca], now: NOW, backend };
+    const first = await cachedIssuerChain([ds], options);
+    expect(first.valid).toBe(true);
+    // The same object again: the report kept for it.
+    expect(await cachedIssuerChain([ds], options)).toBe(first);
+    // Its DER changed in place (a caller's write): no longer the certificate the verdict was for.
+    const der = ds.der as Uint8Array;
+    const last = der.length - 1;
+    der[last]! ^= 0xff;
+    try {
+      expect(await cachedIssuerChain([ds], options)).not.toBe(first);
+    } finally {
+      der[last]! ^= 0xff;
+    }
   });
 
   it('is keyed by every option that can change the verdict (EKUs, waivers, revocation)', async () => {
