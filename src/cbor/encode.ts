@@ -20,12 +20,23 @@ const MAX_DEPTH = 1000;
 
 class Writer {
   buf: Uint8Array;
-  view: DataView;
   pos = 0;
+  // Made only when a float or a 64-bit bigint is written: most encodings never need one.
+  #view: DataView | undefined;
 
   constructor(size = 256) {
     this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
+  }
+
+  get view(): DataView {
+    this.#view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.#view;
+  }
+
+  /** Write the low `bytes` bytes of `n` (< 2^32) big-endian at pos. */
+  uint(n: number, bytes: 2 | 4): void {
+    for (let i = bytes - 1; i >= 0; i--) this.buf[this.pos + i] = (n >>> (8 * (bytes - 1 - i))) & 0xff;
+    this.pos += bytes;
   }
 
   ensure(n: number): void {
@@ -35,7 +46,7 @@ class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.#view = undefined;
   }
 
   byte(b: number): void {
@@ -70,17 +81,14 @@ class Writer {
       this.buf[this.pos++] = n;
     } else if (n < 0x10000) {
       this.buf[this.pos++] = mt | 25;
-      this.view.setUint16(this.pos, n);
-      this.pos += 2;
+      this.uint(n, 2);
     } else if (n < 0x1_0000_0000) {
       this.buf[this.pos++] = mt | 26;
-      this.view.setUint32(this.pos, n);
-      this.pos += 4;
+      this.uint(n, 4);
     } else {
       this.buf[this.pos++] = mt | 27;
-      this.view.setUint32(this.pos, Math.floor(n / 0x1_0000_0000));
-      this.view.setUint32(this.pos + 4, n >>> 0);
-      this.pos += 8;
+      this.uint(Math.floor(n / 0x1_0000_0000), 4);
+      this.uint(n >>> 0, 4);
     }
   }
 

@@ -52,6 +52,15 @@ function keyError(message: string, cause?: unknown): CoseError {
   return new CoseError('ERR_COSE_KEY', message, cause === undefined ? {} : { cause });
 }
 
+/** `0x04 || x || y` (SEC 1 uncompressed; the lengths are checked by ecPublicKeyFromRaw). */
+function uncompressed(x: Uint8Array, y: Uint8Array): Uint8Array {
+  const raw = new Uint8Array(1 + x.length + y.length);
+  raw[0] = 4;
+  raw.set(x, 1);
+  raw.set(y, 1 + x.length);
+  return raw;
+}
+
 function translate<T>(make: () => T): T {
   try {
     return make();
@@ -89,7 +98,7 @@ export function decodeCoseKey(input: Uint8Array | CborValue): CoseKeyInfo {
   if (kty === CoseKty.EC2 && isEcCurve(crv)) {
     const y = map.get(CoseKeyLabel.y);
     let pub: PublicKey;
-    if (y instanceof Uint8Array) pub = translate(() => ecPublicKeyFromRaw(crv, concat(Uint8Array.of(4), x, y)));
+    if (y instanceof Uint8Array) pub = translate(() => ecPublicKeyFromRaw(crv, uncompressed(x, y)));
     else if (typeof y === 'boolean') pub = translate(() => ecPublicKeyFromRaw(crv, concat(Uint8Array.of(y ? 3 : 2), x)));
     else throw keyError('EC2 COSE_Key has no y');
     key = pub;

@@ -11,7 +11,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
-import { assertBytes, concat, constantTimeEqual, equalBytes, fromHex, toHex } from '../internal/bytes.js';
+import { assertBytes, constantTimeEqual, equalBytes, fromHex, toHex } from '../internal/bytes.js';
 import type {
   EcCurve,
   EcPrivateKey,
@@ -142,7 +142,11 @@ export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
   if (!(key.x instanceof Uint8Array) || !(key.y instanceof Uint8Array) || key.x.length !== size || key.y.length !== size) {
     throw keyError(`${key.crv} coordinates must be ${size} bytes each`);
   }
-  return concat(Uint8Array.of(4), key.x, key.y);
+  const raw = new Uint8Array(1 + 2 * size);
+  raw[0] = 4;
+  raw.set(key.x, 1);
+  raw.set(key.y, 1 + size);
+  return raw;
 }
 
 /** Validate an EC public key object and return its uncompressed encoding (internal). Throws `ERR_CRYPTO_KEY`. */

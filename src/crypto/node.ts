@@ -18,7 +18,7 @@
  * - Outputs are plain `Uint8Array`s (never `Buffer`s, never views of Node's shared pool).
  */
 import { CryptoError } from '../errors.js';
-import { ExpiringCache } from '../internal/cache.js';
+import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url, toHex } from '../internal/bytes.js';
 import { checkEcPrivateKey, checkOkpPrivateKey, checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { checkAesGcm, checkEcdhPeer, checkEcdhPrivate, checkHash, checkHkdfLength, checkX25519Output, ecdhError, nobleBackend } from './noble.js';
@@ -79,12 +79,7 @@ interface NodeCrypto {
 
 /** How many imported public keys a backend keeps. */
 const PUBLIC_KEY_CACHE_SIZE = 256;
-/**
- * How many ids of keys met once a backend remembers. A key is kept only when it comes back:
- * in a verifier's traffic almost every device key is new, and a `KeyObject` kept for hundreds
- * of verifications outlives the young generation, so it costs a full collection to free (in
- * `bench/traffic.mjs`, keeping every new device key cost more than the import it saved).
- */
+/** How many ids of public keys imported once (and not kept) a backend remembers. */
 const SEEN_ONCE_SIZE = 1024;
 
 /** Node's hash names. */
@@ -137,9 +132,8 @@ export function createNodeCryptoBackend(nodeCrypto: object, fallback: CryptoBack
 }
 
 function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend {
-  const publicKeys = new ExpiringCache<string, KeyObject>({ maxEntries: PUBLIC_KEY_CACHE_SIZE });
-  // The ids of keys imported once and not kept: a key is kept from its second import on.
-  const seenOnce = new ExpiringCache<string, true>({ maxEntries: SEEN_ONCE_SIZE });
+  // A key is kept from its second import on (see RepeatCache).
+  const publicKeys = new RepeatCache<string, KeyObject>(PUBLIC_KEY_CACHE_SIZE, SEEN_ONCE_SIZE);
   const privateKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly key: KeyObject }>>();
   const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
@@ -174,8 +168,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       if (e instanceof CryptoError) throw e;
       throw keyError(`not a ${crv} public key`, e);
     }
-    if (seenOnce.get(id) === undefined) seenOnce.set(id, true, Number.POSITIVE_INFINITY);
-    else publicKeys.set(id, key, Number.POSITIVE_INFINITY);
+    publicKeys.offer(id, key);
     return key;
   }
 

@@ -20,6 +20,7 @@
  *   implementation of the encoding check.
  */
 import { CryptoError } from '../errors.js';
+import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '../internal/bytes.js';
 import {
   checkEcPrivateKey,
@@ -56,28 +57,11 @@ import type {
 
 /** How many imported public keys a backend keeps. */
 const PUBLIC_KEY_CACHE_SIZE = 128;
+/** How many ids of public keys imported once (and not kept) a backend remembers. */
+const SEEN_ONCE_SIZE = 1024;
 
 /** A CryptoKey, or null when this runtime cannot import the key and the fallback must answer. */
 type Imported = Promise<CryptoKey | null>;
-
-/** A least-recently-used map of bounded size. */
-class Lru<V> {
-  readonly #map = new Map<string, V>();
-  constructor(readonly capacity: number) {}
-  get(key: string): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.capacity) this.#map.delete(this.#map.keys().next().value as string);
-  }
-}
 
 /** SubtleCrypto wants `BufferSource` over an ArrayBuffer; copy only views of shared memory. */
 function buf(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -108,7 +92,8 @@ function jwkBytes(value: string | undefined): Uint8Array {
 const SMALL_DIGEST = 1024;
 
 export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBackend = nobleBackend): CryptoBackend {
-  const publicKeys = new Lru<Imported>(PUBLIC_KEY_CACHE_SIZE);
+  // A key is kept from its second import on (see RepeatCache).
+  const publicKeys = new RepeatCache<string, Imported>(PUBLIC_KEY_CACHE_SIZE, SEEN_ONCE_SIZE);
   const secretKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly imported: Imported }>>();
 
   function getSubtle(): SubtleCrypto {
@@ -125,7 +110,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     if (hit !== undefined) return hit;
     validate();
     const imported = importer().catch(() => null);
-    publicKeys.set(id, imported);
+    publicKeys.offer(id, imported);
     return imported;
   }
 

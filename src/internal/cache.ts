@@ -98,3 +98,42 @@ export class ExpiringCache<K, V> {
     return promise;
   }
 }
+
+/**
+ * A bounded LRU of values that keeps a value only when its key is offered a second time
+ * (the ids of keys offered once are remembered in a second, larger LRU). For imported public
+ * keys: a verifier sees the same document-signer keys again and again, but almost every
+ * device key once, and a key object kept for hundreds of verifications outlives the young
+ * generation, so freeing it costs a full collection, more than the import it might save.
+ */
+export class RepeatCache<K, V> {
+  readonly #values: ExpiringCache<K, V>;
+  readonly #seen: ExpiringCache<K, true>;
+
+  /** `maxEntries` values at most, and the ids of `maxSeen` keys offered once. */
+  constructor(maxEntries: number, maxSeen: number) {
+    this.#values = new ExpiringCache({ maxEntries });
+    this.#seen = new ExpiringCache({ maxEntries: maxSeen });
+  }
+
+  /** The value kept for `key` (marked recently used), or undefined. */
+  get(key: K): V | undefined {
+    return this.#values.get(key);
+  }
+
+  /** Offer `value` for `key`: kept when the key was offered before, else only the key is remembered. True when kept. */
+  offer(key: K, value: V): boolean {
+    if (this.#seen.get(key) === undefined) {
+      this.#seen.set(key, true, Number.POSITIVE_INFINITY);
+      return false;
+    }
+    this.#values.set(key, value, Number.POSITIVE_INFINITY);
+    return true;
+  }
+
+  /** Forget `key` (its value, and that it was offered). */
+  delete(key: K): void {
+    this.#values.delete(key);
+    this.#seen.delete(key);
+  }
+}

@@ -304,7 +304,7 @@ describe('webcrypto backend', () => {
     await expect(backend.aesGcmDecrypt(key, iv, flip(sealed))).rejects.toEqual(code('ERR_CRYPTO_DECRYPT'));
   });
 
-  it('imports a verification key once, also when the key object is rebuilt', async () => {
+  it('keeps a verification key from its second import on, also when the key object is rebuilt', async () => {
     const { subtle, calls } = instrumentedSubtle();
     const backend = createWebCryptoBackend(subtle);
     const key = await nobleBackend.generateKeyPair('P-256');
@@ -313,24 +313,27 @@ describe('webcrypto backend', () => {
       const rebuilt = ecPublicKeyFromRaw('P-256', Uint8Array.of(4, ...key.x, ...key.y));
       expect(await backend.ecdsaVerify(rebuilt, 'SHA-256', message, sig)).toBe(true);
     }
-    expect(calls['importKey']).toBe(1);
+    // Met once, imported and not kept; met again, imported and kept.
+    expect(calls['importKey']).toBe(2);
     expect(calls['verify']).toBe(5);
     const ed = await nobleBackend.generateKeyPair('Ed25519');
     for (let i = 0; i < 3; i++) await backend.ed25519Sign(ed, message);
     for (let i = 0; i < 3; i++) await backend.ed25519Verify(publicKeyOf(ed), message, new Uint8Array(64));
-    expect(calls['importKey']).toBe(3);
+    expect(calls['importKey']).toBe(5);
   });
 
   it('keeps at most 128 public keys', async () => {
     const { subtle, calls } = instrumentedSubtle();
     const backend = createWebCryptoBackend(subtle);
     const keys = await Promise.all(Array.from({ length: 129 }, () => nobleBackend.generateKeyPair('Ed25519')));
-    for (const key of keys) await backend.ed25519Verify(publicKeyOf(key), message, new Uint8Array(64));
-    expect(calls['importKey']).toBe(129);
+    for (let round = 0; round < 2; round++) {
+      for (const key of keys) await backend.ed25519Verify(publicKeyOf(key), message, new Uint8Array(64));
+    }
+    expect(calls['importKey']).toBe(258);
     await backend.ed25519Verify(publicKeyOf(keys[128]!), message, new Uint8Array(64)); // most recent: cached
-    expect(calls['importKey']).toBe(129);
+    expect(calls['importKey']).toBe(258);
     await backend.ed25519Verify(publicKeyOf(keys[0]!), message, new Uint8Array(64)); // evicted
-    expect(calls['importKey']).toBe(130);
+    expect(calls['importKey']).toBe(259);
   });
 
   it('has no top-level side effects: importing touches no global crypto', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiringCache } from '../../src/internal/cache.js';
+import { ExpiringCache, RepeatCache } from '../../src/internal/cache.js';
 
 function clock(start = 1_000) {
   let t = start;
@@ -80,5 +80,33 @@ describe('ExpiringCache', () => {
     expect(() => new ExpiringCache({ maxEntries: 0 })).toThrow(RangeError);
     expect(() => new ExpiringCache({ maxEntries: 1.5 })).toThrow(RangeError);
     expect(() => new ExpiringCache({ maxEntries: 1, now: 5 as unknown as () => number })).toThrow(TypeError);
+  });
+});
+
+describe('RepeatCache', () => {
+  it('keeps a value only when its key is offered a second time', () => {
+    const cache = new RepeatCache<string, number>(2, 4);
+    expect(cache.offer('a', 1)).toBe(false);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.offer('a', 2)).toBe(true);
+    expect(cache.get('a')).toBe(2);
+  });
+
+  it('is bounded on both sides: values least recently used first, and the keys met once', () => {
+    const cache = new RepeatCache<string, number>(2, 2);
+    for (const k of ['a', 'b', 'c']) {
+      cache.offer(k, 0);
+      cache.offer(k, 1);
+    }
+    expect(cache.get('a')).toBeUndefined();
+    expect([cache.get('b'), cache.get('c')]).toEqual([1, 1]);
+    // 'x' and 'y' push 'z' out of the keys met once: 'z' offered again is not kept.
+    cache.offer('z', 0);
+    cache.offer('x', 0);
+    cache.offer('y', 0);
+    expect(cache.offer('z', 1)).toBe(false);
+    cache.delete('b');
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.offer('b', 2)).toBe(false);
   });
 });
