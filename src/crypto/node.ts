@@ -11,10 +11,11 @@
  *   `hkdfSync`, `createCipheriv`): no thread-pool round trip, unlike WebCrypto on Node.
  * - Inputs are validated with the same code as the noble and WebCrypto backends and the same
  *   errors are thrown (see `noble.ts` for the rules), so the three are interchangeable.
- * - Public keys are imported once per (algorithm, key bytes) into a bounded LRU of
- *   `KeyObject`s; on a miss OpenSSL's own import is the point validation (on the curve;
- *   coordinates below p are checked on the bytes first), so a new device key costs one
- *   import, not a second check in TypeScript. Private keys are imported once per key object (re-imported when `d` changes).
+ * - Public keys are imported per (algorithm, key bytes) and kept in a bounded LRU of
+ *   `KeyObject`s from their second import on (document-signer keys come back, device keys
+ *   almost never); OpenSSL's own import is the point validation (on the curve; coordinates
+ *   below p are checked on the bytes first). Private keys are imported once per key object
+ *   (re-imported when `d` changes).
  * - Outputs are plain `Uint8Array`s (never `Buffer`s, never views of Node's shared pool).
  */
 import { CryptoError } from '../errors.js';
