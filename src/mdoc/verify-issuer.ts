@@ -13,7 +13,7 @@
 
 import type { CborValue } from '../cbor/index.js';
 import { CoseHeader, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';

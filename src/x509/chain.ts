@@ -22,7 +22,7 @@
  *   length, critical extensions, revocation) can never be waived; only the checks of a
  *   profile (ISO 18013-5 Annex B…) can, by id, and the report shows them as `waived`.
  */
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, CryptoBackend } from '../crypto/types.js';
 import { X509Error, type X509ErrorCode } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
