@@ -24,7 +24,7 @@ import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
-import { sha2Digest } from './small-digest.js';
+import { smallDigest } from './small-digest.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -209,8 +209,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     checkHash(hash, true);
     // Below about 1 KiB a synchronous hash beats a round trip to the platform's crypto
     // threads (measured on Node: ~6 µs against ~18-37 µs for 64-512 bytes).
-    const small = data.length < SMALL_DIGEST ? sha2Digest(hash, data) : undefined;
-    if (small !== undefined) return small;
+    if (data.length < SMALL_DIGEST) return smallDigest(hash, data);
     try {
       return new Uint8Array(await s.digest(hash, buf(data)));
     } catch {

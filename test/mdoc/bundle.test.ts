@@ -2,7 +2,7 @@
  * The verify-only browser bundle stays lean (issue 11): `import { verifyDeviceResponse } from
  * 'shomei/mdoc'` bundled with code splitting must not load, before any `import()`, the code an
  * ES256 verification with WebCrypto never runs: the doctype profiles and their checker, the
- * noble backend (AES-GCM, HKDF, HMAC, SHA-1), the CRL code. Asserted on module names from the
+ * noble backend (AES-GCM, HKDF), the CRL code. Asserted on module names from the
  * bundlers' output, never on sizes or times (bench/bundle.mjs measures those).
  *
  * Vite (Rollup) leaves a module out of the entry's chunks when only an `import()` needs it;
@@ -93,21 +93,21 @@ async function esbuildSplit(): Promise<Split> {
 const matching = (modules: readonly string[], pattern: RegExp) => modules.filter((m) => pattern.test(m));
 
 describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
-  it('Vite (Rollup): no doctype profile, noble backend, AES, HKDF/HMAC or CRL module before an import()', async () => {
+  it('Vite (Rollup): no doctype profile, noble backend, AES, HKDF or CRL module before an import()', async () => {
     const { initial, lazy } = await viteSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
     expect(initial).toContain('src/crypto/webcrypto.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/(hkdf|legacy)\.js$/, /^src\/x509\/(crl|revocation)\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/(crl|revocation)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     // …and they are there, behind an import(), for the calls that need them.
     for (const m of ['src/mdoc/doctypes/mdl.ts', 'src/mdoc/doctypes/check.ts', 'src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
   });
 
-  it('esbuild: no noble backend, AES, HKDF/HMAC-only or CRL-processing module before an import()', async () => {
+  it('esbuild: no noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
     const { initial, lazy } = await esbuildSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
-    for (const pattern of [/^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/(hkdf|legacy)\.js$/, /^src\/x509\/revocation\.ts$/]) {
+    for (const pattern of [/^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/revocation\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
