@@ -48,10 +48,11 @@ interface CurveConstants {
 /** Each curve's constants, made on first use. */
 const constants = new Map<EcCurve, CurveConstants>();
 
-/** p, a = p - 3 and b of `crv` (FIPS 186-4 D.1.2) (internal). */
+/** p, a = p - 3 and b of `crv` (FIPS 186-4 D.1.2) (internal). Throws `ERR_CRYPTO_UNSUPPORTED` for another name. */
 export function curveConstants(crv: EcCurve): CurveConstants {
   let c = constants.get(crv);
   if (c === undefined) {
+    if (!isEcCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
     const hex = CURVE_HEX[crv];
     const p = BigInt(`0x${hex.p}`);
     c = { p, a: p - 3n, b: BigInt(`0x${hex.b}`), pBytes: fromHex(hex.p) };

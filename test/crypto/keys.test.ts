@@ -151,6 +151,7 @@ describe('public-key checks without @noble/curves (published constants, BigInt a
       expect(ours.pBytes.length, crv).toBe(curveFieldSize(crv));
       expect(ours.p % 4n, `${crv}: p ≡ 3 (mod 4), so a square root is a power`).toBe(3n);
     }
+    for (const name of ['__proto__', 'toString', 'P-224']) expect(() => curveConstants(name as EcCurve)).toThrow(expect.objectContaining({ code: 'ERR_CRYPTO_UNSUPPORTED' }));
   });
 
   it.each(['P-256', 'P-384', 'P-521'] as const)('%s: compressed points decode as noble decodes them, and what noble refuses is ERR_CRYPTO_KEY', async (crv) => {
