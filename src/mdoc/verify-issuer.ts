@@ -2,7 +2,7 @@
  * Issuer data authentication (ISO/IEC 18013-5:2021 §9.3.1, certificate validation §9.3.3
  * with Annex B): the DS chain, the IssuerAuth signature, the MSO (version, docType,
  * validity), every returned element's value digest, issuing_country / issuing_jurisdiction
- * against the DS certificate, and the doctype profile checks. Shared by
+ * against the DS certificate, and the doctype profile checks when asked for. Shared by
  * `verifyDeviceResponse` (per document) and `verifyIssuerSigned` (an IssuerSigned on its
  * own, for wallets checking what they receive and servers holding IssuerSigned without a
  * session).
