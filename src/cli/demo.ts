@@ -12,7 +12,7 @@ import { publicKeyOf } from '../crypto/keys.js';
 import type { EcPrivateKey } from '../crypto/types.js';
 import type { CborValue } from '../cbor/index.js';
 import { type Check, cborToJson, type ElementSelection, issueMdoc, type IssuerSigned, MDL_DOCTYPE, MNC_DOCTYPE, type VerifyDeviceResponseResult } from '../mdoc/index.js';
-import { buildStatusListToken, createStatusBytes, StatusType, verifyIssuerSigned, writeStatus } from '../mdoc/index.js';
+import { buildStatusListToken, createStatusBytes, defaultRegistry, StatusType, verifyIssuerSigned, writeStatus } from '../mdoc/index.js';
 import { type ConsentRequest, HolderSession, ReaderSession } from '../session/index.js';
 import { buildDocumentSigner, buildIaca, type Certificate } from '../x509/index.js';
 import { type Command, colorTerminal, flag, parse } from './io.js';
@@ -256,7 +256,7 @@ set), so it reads on light and dark terminals alike.
     if (!json && !flag(args, 'no-qr')) say(renderQrTerminal(holder.qrUri, { ecc: 'L', color: colorTerminal() }));
 
     const reader = await timed(steps, 'scan', 'reader: scan the QR code, make the ephemeral key and transcript', () =>
-      ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [pki.iaca], status: { fetch: statusList.fetch } } }),
+      ReaderSession.fromQrUri(holder.qrUri, { verify: { trustAnchors: [pki.iaca], status: { fetch: statusList.fetch }, profiles: defaultRegistry() } }),
     );
     const establishment = await timed(steps, 'request', 'reader: encrypt the DeviceRequest (SessionEstablishment)', () =>
       reader.request(REQUEST),

@@ -1,7 +1,7 @@
 /** `shomei verify`: verify a DeviceResponse (ISO/IEC 18013-5 §9.3) and print the report. */
 
 import type { CborValue } from '../cbor/index.js';
-import { type Check, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
+import { type Check, defaultRegistry, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
 import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { type CertificateList, CrlCache, crlTransportFromFetch, parseCrl } from '../x509/index.js';
@@ -139,6 +139,8 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       now,
       waive,
       tolerate,
+      // The doctype profile checks (PROFILE.*, informational) are opt-in in the library; the CLI shows them.
+      profiles: defaultRegistry(),
       ...(transcript === undefined ? {} : { sessionTranscript: readInput(transcript) }),
       ...(readerKey === undefined ? {} : { eReaderKey: readPrivateKey(readerKey) }),
       ...(request === undefined ? {} : { request: readInput(request) }),

@@ -20,12 +20,11 @@ import { type CborValue, decode } from '../cbor/index.js';
 import {
   checkEcPublicKey,
   checkOkpPublicKey,
-  ecPrivateKeyFromScalar,
   ecPublicKeyFromRaw,
   isEcCurve,
   isOkpCurve,
-  okpPrivateKeyFromSeed,
 } from '../crypto/keys.js';
+import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/private-keys.js';
 import type { Curve, EcCurve, OkpCurve, PrivateKey, PublicKey } from '../crypto/types.js';
 import { CborError, CoseError, CryptoError } from '../errors.js';
 import { concat, constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';

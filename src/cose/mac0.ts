@@ -19,7 +19,7 @@
  */
 
 import { type CborValue, encode, Tag } from '../cbor/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CoseError } from '../errors.js';
 import { assertBytes, constantTimeEqual } from '../internal/bytes.js';

@@ -23,7 +23,7 @@
 
 import { type CborValue, decode, encode, Tag } from '../cbor/index.js';
 import { encodeSized } from '../cbor/encode.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PublicKey } from '../crypto/types.js';
 import { CborError, CoseError, CryptoError } from '../errors.js';

@@ -4,7 +4,7 @@
  * itself. ECDSA signatures in COSE are the fixed-length r || s form (RFC 9053 §2.1).
  */
 
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import { ecdsaDerToRaw as derToRaw } from '../crypto/ecdsa-der.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PrivateKey } from '../crypto/types.js';

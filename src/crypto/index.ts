@@ -11,38 +11,11 @@
  * const sig = await backend.ecdsaSign(key, 'SHA-256', data);
  * ```
  */
-import { nodeCryptoBackend } from './node.js';
-import { nobleBackend } from './noble.js';
-import type { BackendOptions, CryptoBackend } from './types.js';
-import { webCryptoBackend } from './webcrypto.js';
-
 export type * from './types.js';
-export {
-  curveFieldSize,
-  ecPrivateKeyFromScalar,
-  ecPublicKeyFromRaw,
-  ecPublicKeyToRaw,
-  isEcCurve,
-  isOkpCurve,
-  okpPrivateKeyFromSeed,
-  publicKeyOf,
-} from './keys.js';
+export { defaultBackend, resolveBackend } from './default.js';
+export { curveFieldSize, ecPublicKeyFromRaw, ecPublicKeyToRaw, isEcCurve, isOkpCurve, publicKeyOf } from './keys.js';
+export { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './private-keys.js';
 export { nobleBackend } from './noble.js';
 export { createNodeCryptoBackend, nodeCryptoBackend } from './node.js';
 export { DIGEST_INFO_PREFIX, encodeDigestInfo, rsaPkcs1Verify, rsaPkcs1VerifyDigest } from './rsa.js';
 export { createWebCryptoBackend, webCryptoBackend } from './webcrypto.js';
-
-/**
- * The backend used when none is given, chosen at each call: the `node:crypto` backend where
- * the runtime has `node:crypto` (Node, Deno, Bun: synchronous, no thread-pool round trips),
- * else the WebCrypto backend where `globalThis.crypto.subtle` exists (browsers, workers),
- * else noble (React Native's Hermes, QuickJS).
- */
-export function defaultBackend(): CryptoBackend {
-  return nodeCryptoBackend() ?? (globalThis.crypto?.subtle ? webCryptoBackend : nobleBackend);
-}
-
-/** The backend named in `options`, or {@link defaultBackend}. For the other layers' options objects. */
-export function resolveBackend(options?: BackendOptions): CryptoBackend {
-  return options?.backend ?? defaultBackend();
-}

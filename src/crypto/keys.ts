@@ -5,29 +5,61 @@
  *   point encoding and decoding with on-curve validation, private scalars in [1, n-1].
  * - Ed25519 (RFC 8032 §5.1.5) and X25519 (RFC 7748 §6.1) public keys from 32-byte secrets.
  *
+ * Public keys are checked here with BigInt arithmetic on the published curve constants
+ * (below), so verifying a signature never loads @noble/curves; what needs a scalar
+ * multiplication (a private key's public point) is in `private-keys.ts`.
+ *
  * Bad key bytes throw `CryptoError('ERR_CRYPTO_KEY')`; an unknown curve name throws
  * `CryptoError('ERR_CRYPTO_UNSUPPORTED')`.
  */
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
-import { assertBytes, constantTimeEqual, equalBytes, fromHex, toHex } from '../internal/bytes.js';
-import type {
-  EcCurve,
-  EcPrivateKey,
-  EcPublicKey,
-  OkpCurve,
-  OkpPrivateKey,
-  OkpPublicKey,
-  PrivateKey,
-  PublicKey,
-} from './types.js';
+import { assertBytes, concat, equalBytes, fromHex, toHex } from '../internal/bytes.js';
+import type { EcCurve, EcPrivateKey, EcPublicKey, OkpCurve, OkpPrivateKey, OkpPublicKey, PrivateKey, PublicKey } from './types.js';
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 const FIELD_SIZE = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
 
-/** The noble implementation of a NIST curve. */
-export type NistCurve = (typeof NIST)[EcCurve];
+/**
+ * The field prime p and coefficient b of each NIST curve, big-endian hex, as published in
+ * FIPS 186-4 Appendix D.1.2.3-5 (= SP 800-186 §3.2.1, SEC 2 v2 §2.4.2, §2.5.1, §2.6.1); a = p - 3 on all three.
+ */
+const CURVE_HEX = {
+  'P-256': {
+    p: 'ffffffff00000001000000000000000000000000ffffffffffffffffffffffff',
+    b: '5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b',
+  },
+  'P-384': {
+    p: 'fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff',
+    b: 'b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef',
+  },
+  'P-521': {
+    p: '01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff',
+    b: '0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00',
+  },
+} as const;
+
+/** p, a, b of a NIST curve as BigInts and p as bytes (internal). */
+interface CurveConstants {
+  readonly p: bigint;
+  readonly a: bigint;
+  readonly b: bigint;
+  readonly pBytes: Uint8Array;
+}
+
+/** Each curve's constants, made on first use. */
+const constants = new Map<EcCurve, CurveConstants>();
+
+/** p, a = p - 3 and b of `crv` (FIPS 186-4 D.1.2) (internal). Throws `ERR_CRYPTO_UNSUPPORTED` for another name. */
+export function curveConstants(crv: EcCurve): CurveConstants {
+  let c = constants.get(crv);
+  if (c === undefined) {
+    if (!isEcCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
+    const hex = CURVE_HEX[crv];
+    const p = BigInt(`0x${hex.p}`);
+    c = { p, a: p - 3n, b: BigInt(`0x${hex.b}`), pBytes: fromHex(hex.p) };
+    constants.set(crv, c);
+  }
+  return c;
+}
 
 /** True when `value` names a NIST curve shomei supports (`'P-256'`, `'P-384'`, `'P-521'`). */
 export function isEcCurve(value: unknown): value is EcCurve {
@@ -45,19 +77,27 @@ export function curveFieldSize(crv: EcCurve): number {
   return FIELD_SIZE[crv];
 }
 
-/** The noble curve for `crv` (internal). Throws `ERR_CRYPTO_UNSUPPORTED` for an unknown name. */
-export function nistCurve(crv: EcCurve): NistCurve {
-  if (!isEcCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
-  return NIST[crv];
-}
-
 /** The big-endian integer in `bytes[start, end)`. */
 function bigAt(bytes: Uint8Array, start: number, end: number): bigint {
   return BigInt(`0x${toHex(bytes.subarray(start, end))}`);
 }
 
-/** p of each NIST curve as big-endian bytes of the coordinate size, made on first use. */
-const primeBytes = new Map<EcCurve, Uint8Array>();
+/** `base`^`exponent` mod `m` (square and multiply; public values only). */
+function modPow(base: bigint, exponent: bigint, m: bigint): bigint {
+  let result = 1n;
+  let b = base % m;
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % m;
+    b = (b * b) % m;
+  }
+  return result;
+}
+
+/** `n` mod `m` in [0, m). */
+function mod(n: bigint, m: bigint): bigint {
+  const r = n % m;
+  return r < 0n ? r + m : r;
+}
 
 /**
  * True when both coordinates of the uncompressed `0x04 || x || y` on `crv` are below the
@@ -66,8 +106,7 @@ const primeBytes = new Map<EcCurve, Uint8Array>();
  */
 export function coordinatesBelowPrime(crv: EcCurve, raw: Uint8Array): boolean {
   const size = curveFieldSize(crv);
-  let p = primeBytes.get(crv);
-  if (p === undefined) primeBytes.set(crv, (p = fromHex(nistCurve(crv).Point.CURVE().p.toString(16).padStart(2 * size, '0'))));
+  const p = curveConstants(crv).pBytes;
   return raw.length === 1 + 2 * size && lessThan(raw, 1, p, size) && lessThan(raw, 1 + size, p, size);
 }
 
@@ -82,12 +121,28 @@ function lessThan(bytes: Uint8Array, start: number, bound: Uint8Array, size: num
 }
 
 /** True when the uncompressed `0x04 || x || y` has both coordinates below p and lies on the curve (SEC 1 v2 §3.2.2.1). */
-function onCurve(curve: NistCurve, bytes: Uint8Array, size: number): boolean {
-  const { p, a, b } = curve.Point.CURVE();
+function onCurve(crv: EcCurve, bytes: Uint8Array, size: number): boolean {
+  const { p, a, b } = curveConstants(crv);
   const x = bigAt(bytes, 1, 1 + size);
   const y = bigAt(bytes, 1 + size, 1 + 2 * size);
   if (x >= p || y >= p) return false;
   return (y * y - ((x * x + a) * x + b)) % p === 0n;
+}
+
+/**
+ * The uncompressed encoding of the compressed `0x02/0x03 || x` on `crv` (SEC 1 v2 §2.3.4),
+ * or undefined when x ≥ p or x³ + ax + b has no square root. p ≡ 3 (mod 4) on the three
+ * curves, so a root is (x³ + ax + b)^((p+1)/4). No point has y = 0 (the group order is odd).
+ */
+function decompress(crv: EcCurve, bytes: Uint8Array, size: number): Uint8Array | undefined {
+  const { p, a, b } = curveConstants(crv);
+  const x = bigAt(bytes, 1, 1 + size);
+  if (x >= p) return undefined;
+  const rhs = mod((x * x + a) * x + b, p);
+  let y = modPow(rhs, (p + 1n) >> 2n, p);
+  if ((y * y) % p !== rhs) return undefined;
+  if ((y & 1n) !== BigInt((bytes[0] as number) & 1)) y = p - y;
+  return concat(Uint8Array.of(4), bytes.subarray(1, 1 + size), fromHex(y.toString(16).padStart(2 * size, '0')));
 }
 
 function keyError(message: string, cause?: unknown): CryptoError {
@@ -101,8 +156,7 @@ function keyError(message: string, cause?: unknown): CryptoError {
  */
 export function ecPublicKeyFromRaw(crv: EcCurve, bytes: Uint8Array): EcPublicKey {
   assertBytes(bytes, 'bytes');
-  const curve = nistCurve(crv);
-  const size = FIELD_SIZE[crv];
+  const size = curveFieldSize(crv);
   const tag = bytes[0];
   const ok = (bytes.length === 1 + 2 * size && tag === 4) || (bytes.length === 1 + size && (tag === 2 || tag === 3));
   if (!ok) throw keyError(`not a SEC 1 ${crv} point encoding (${bytes.length} bytes)`);
@@ -111,17 +165,12 @@ export function ecPublicKeyFromRaw(crv: EcCurve, bytes: Uint8Array): EcPublicKey
     // Uncompressed (what COSE_Keys and certificates carry): x, y < p and y² = x³ + ax + b,
     // checked directly, several times faster than building a noble point. No uncompressed
     // encoding is the identity (b ≠ 0), and the NIST curves have cofactor 1.
-    if (!onCurve(curve, bytes, size)) throw keyError(`not a point on ${crv}`);
+    if (!onCurve(crv, bytes, size)) throw keyError(`not a point on ${crv}`);
     raw = bytes.slice();
   } else {
-    try {
-      const point = curve.Point.fromBytes(bytes);
-      point.assertValidity();
-      if (point.is0()) throw new Error('identity');
-      raw = point.toBytes(false);
-    } catch (e) {
-      throw keyError(`not a point on ${crv}`, e);
-    }
+    const point = decompress(crv, bytes, size);
+    if (point === undefined) throw keyError(`not a point on ${crv}`);
+    raw = point;
   }
   const key: EcPublicKey = { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size) };
   validPublic.set(key, raw);
@@ -161,89 +210,48 @@ export function checkEcPublicKey(key: EcPublicKey): Uint8Array {
   return raw;
 }
 
-function scalarInRange(curve: NistCurve, d: Uint8Array): boolean {
-  let n = 0n;
-  for (const b of d) n = (n << 8n) | BigInt(b);
-  return n >= 1n && n < curve.Point.Fn.ORDER;
-}
+/** Ed25519's p = 2^255 - 19, d = -121665/121666 and √-1 = 2^((p-1)/4) (RFC 8032 §5.1), made on first use. */
+let edwards: { readonly p: bigint; readonly d: bigint; readonly sqrtM1: bigint } | undefined;
 
 /**
- * Private key objects already found consistent, with a copy of what was checked: deriving
- * the public key costs a scalar multiplication, and a key object whose bytes were changed
- * in place since is checked again.
+ * True when the 32 bytes decode to a point of edwards25519 as RFC 8032 §5.1.3 says (y < p,
+ * x recovered from y, x = 0 with the sign bit set refused), without checking its order
+ * (internal; exported for the tests).
  */
-const checked = new WeakMap<object, { readonly d: Uint8Array; readonly pub: Uint8Array }>();
-
-function wasChecked(key: object, d: Uint8Array, pub: Uint8Array): boolean {
-  const seen = checked.get(key);
-  return seen !== undefined && constantTimeEqual(seen.d, d) && constantTimeEqual(seen.pub, pub);
-}
-
-/**
- * An EC private key from the scalar `d` (exactly the field size, big-endian), with the
- * public point derived. Throws `ERR_CRYPTO_KEY` unless 1 ≤ d < n.
- */
-export function ecPrivateKeyFromScalar(crv: EcCurve, d: Uint8Array): EcPrivateKey {
-  assertBytes(d, 'd');
-  const curve = nistCurve(crv);
-  const size = FIELD_SIZE[crv];
-  if (d.length !== size) throw keyError(`${crv} private scalar must be ${size} bytes, got ${d.length}`);
-  if (!scalarInRange(curve, d)) throw keyError(`${crv} private scalar is not in [1, n-1]`);
-  const raw = curve.getPublicKey(d, false);
-  return { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size), d: d.slice() };
-}
-
-/**
- * Validate an EC private key object (internal): scalar range, and the public point must be
- * d·G (WebCrypto JWK import insists on it, so both backends do). Throws `ERR_CRYPTO_KEY`.
- */
-export function checkEcPrivateKey(key: EcPrivateKey): NistCurve {
-  if (key?.kty !== 'EC' || !(key.d instanceof Uint8Array)) throw keyError('expected an EC private key');
-  const raw = ecPublicKeyToRaw(key);
-  if (!wasChecked(key, key.d, raw)) {
-    const derived = ecPrivateKeyFromScalar(key.crv, key.d);
-    if (!constantTimeEqual(raw, ecPublicKeyToRaw(derived))) throw keyError('EC private key: x, y do not match d');
-    checked.set(key, { d: key.d.slice(), pub: raw });
+export function isEd25519Point(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
+  if (edwards === undefined) {
+    const p = 2n ** 255n - 19n;
+    edwards = { p, d: mod(-121665n * modPow(121666n, p - 2n, p), p), sqrtM1: modPow(2n, (p - 1n) / 4n, p) };
   }
-  return NIST[key.crv];
-}
-
-/** An Ed25519 or X25519 private key from its 32-byte secret, with the public key derived. */
-export function okpPrivateKeyFromSeed(crv: OkpCurve, d: Uint8Array): OkpPrivateKey {
-  assertBytes(d, 'd');
-  if (!isOkpCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
-  if (d.length !== 32) throw keyError(`${crv} private key must be 32 bytes, got ${d.length}`);
-  const x = crv === 'Ed25519' ? ed25519.getPublicKey(d) : x25519.getPublicKey(d);
-  return { kty: 'OKP', crv, x, d: d.slice() };
+  const { p, d, sqrtM1 } = edwards;
+  const le = bytes.slice().reverse();
+  const sign = BigInt((le[0] as number) >> 7);
+  le[0] = (le[0] as number) & 0x7f;
+  const y = BigInt(`0x${toHex(le)}`);
+  if (y >= p) return false;
+  const yy = (y * y) % p;
+  const u = mod(yy - 1n, p);
+  const v = (d * yy + 1n) % p;
+  const v3 = (v * v * v) % p;
+  let x = (u * v3 * modPow((u * v3 * v3 * v) % p, (p - 5n) / 8n, p)) % p;
+  const vxx = (v * x * x) % p;
+  if (vxx === u) {
+    // x is a root
+  } else if (vxx === mod(-u, p)) {
+    x = (x * sqrtM1) % p;
+  } else {
+    return false;
+  }
+  return !(x === 0n && sign === 1n);
 }
 
 /** Validate an OKP public key on `crv` (internal). Ed25519 points must decode (RFC 8032 §5.1.3). */
 export function checkOkpPublicKey(key: OkpPublicKey, crv: OkpCurve): Uint8Array {
   if (key?.kty !== 'OKP' || key.crv !== crv) throw keyError(`expected an OKP ${crv} key`);
   if (!(key.x instanceof Uint8Array) || key.x.length !== 32) throw keyError(`${crv} public key must be 32 bytes`);
-  if (crv === 'Ed25519') {
-    try {
-      ed25519.Point.fromBytes(key.x, false);
-    } catch (e) {
-      throw keyError('Ed25519 public key is not a point encoding', e);
-    }
-  }
+  if (crv === 'Ed25519' && !isEd25519Point(key.x)) throw keyError('Ed25519 public key is not a point encoding');
   return key.x;
-}
-
-/** Validate an OKP private key on `crv` (internal): 32-byte `d` whose public key is `x`. */
-export function checkOkpPrivateKey(key: OkpPrivateKey, crv: OkpCurve): Uint8Array {
-  if (key?.kty !== 'OKP' || key.crv !== crv || !(key.d instanceof Uint8Array)) {
-    throw keyError(`expected an OKP ${crv} private key`);
-  }
-  if (!(key.x instanceof Uint8Array) || !wasChecked(key, key.d, key.x)) {
-    const derived = okpPrivateKeyFromSeed(crv, key.d);
-    if (!(key.x instanceof Uint8Array) || !constantTimeEqual(key.x, derived.x)) {
-      throw keyError(`${crv} private key: x does not match d`);
-    }
-    checked.set(key, { d: key.d.slice(), pub: key.x.slice() });
-  }
-  return key.d;
 }
 
 /** The public half of a private key (a new object without `d`; nothing is re-derived). */

@@ -31,18 +31,9 @@ import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { CryptoError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
-import {
-  checkEcPrivateKey,
-  checkEcPublicKey,
-  checkOkpPrivateKey,
-  checkOkpPublicKey,
-  curveFieldSize,
-  ecPrivateKeyFromScalar,
-  isEcCurve,
-  isOkpCurve,
-  nistCurve,
-  okpPrivateKeyFromSeed,
-} from './keys.js';
+import { checkAesGcm, checkEcdhPeer, checkHkdfLength, checkHash as checkHashName, checkX25519Output, ecdhError } from './checks.js';
+import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, isEcCurve, isOkpCurve } from './keys.js';
+import { checkEcdhPrivate, checkEcPrivateKey, checkOkpPrivateKey, ecPrivateKeyFromScalar, nistCurve, okpPrivateKeyFromSeed } from './private-keys.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -59,69 +50,13 @@ import type {
 
 const HASHES = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 
+export { checkAesGcm, checkEcdhPeer, checkHkdfLength, checkX25519Output, ecdhError } from './checks.js';
+export { checkEcdhPrivate } from './private-keys.js';
+
 /** The noble hash for `hash`; SHA-1 only when `allowSha1` (internal). Throws `ERR_CRYPTO_UNSUPPORTED`. */
 export function checkHash(hash: HashAlg, allowSha1: boolean): (typeof HASHES)[HashAlg] {
-  const fn = Object.hasOwn(HASHES, hash) ? HASHES[hash] : undefined;
-  if (fn === undefined || (hash === 'SHA-1' && !allowSha1)) {
-    throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported hash ${String(hash)} for this operation`);
-  }
-  return fn;
-}
-
-/** Throw `RangeError` unless `length` is a valid HKDF output length for `hash` (internal). */
-export function checkHkdfLength(hash: HashAlg, length: number): void {
-  const max = 255 * checkHash(hash, false).outputLen;
-  if (!Number.isSafeInteger(length) || length < 0 || length > max) {
-    throw new RangeError(`length must be an integer from 0 to ${max}, got ${length}`);
-  }
-}
-
-/** Throw unless `key` and `iv` are acceptable for AES-GCM (internal). */
-export function checkAesGcm(key: Uint8Array, iv: Uint8Array, data: Uint8Array, aad: Uint8Array | undefined): void {
-  assertBytes(key, 'key');
-  assertBytes(iv, 'iv');
-  assertBytes(data, 'data');
-  if (aad !== undefined) assertBytes(aad, 'aad');
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
-  }
-  if (iv.length < 8) throw new RangeError(`AES-GCM iv must be at least 8 bytes, got ${iv.length}`);
-}
-
-/** The ERR_CRYPTO_ECDH error (internal). */
-export function ecdhError(message: string, cause?: unknown): CryptoError {
-  return new CryptoError('ERR_CRYPTO_ECDH', message, cause === undefined ? {} : { cause });
-}
-
-/** Check the peer key of an ECDH against the private key's curve (internal); returns its raw bytes. */
-export function checkEcdhPeer(privateKey: EcPrivateKey | OkpPrivateKey, publicKey: EcPublicKey | OkpPublicKey): Uint8Array {
-  if (publicKey?.kty !== privateKey.kty || publicKey.crv !== privateKey.crv) {
-    throw ecdhError(`peer key is not a ${privateKey.crv} key`);
-  }
-  try {
-    return publicKey.kty === 'EC' ? checkEcPublicKey(publicKey) : checkOkpPublicKey(publicKey, 'X25519');
-  } catch (e) {
-    throw ecdhError(`invalid ${privateKey.crv} peer key`, e);
-  }
-}
-
-/** Check the private key of an ECDH (internal): an EC key or an X25519 key. Throws `ERR_CRYPTO_KEY`. */
-export function checkEcdhPrivate(privateKey: EcPrivateKey | OkpPrivateKey): void {
-  if (privateKey?.kty === 'EC') checkEcPrivateKey(privateKey);
-  else if (privateKey?.kty === 'OKP' && privateKey.crv === 'X25519') checkOkpPrivateKey(privateKey, 'X25519');
-  else throw new CryptoError('ERR_CRYPTO_KEY', 'ECDH needs an EC or X25519 private key');
-}
-
-function isAllZero(bytes: Uint8Array): boolean {
-  let acc = 0;
-  for (const b of bytes) acc |= b;
-  return acc === 0;
-}
-
-/** Throw ERR_CRYPTO_ECDH for an all-zero X25519 output (RFC 7748 §6.1) (internal). */
-export function checkX25519Output(secret: Uint8Array): Uint8Array {
-  if (isAllZero(secret)) throw ecdhError('X25519 produced the all-zero value (low-order peer key)');
-  return secret;
+  checkHashName(hash, allowSha1);
+  return HASHES[hash];
 }
 
 function randomBytes(length: number): Uint8Array {

@@ -21,8 +21,9 @@
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url, toHex } from '../internal/bytes.js';
-import { checkEcPrivateKey, checkOkpPrivateKey, checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
-import { checkAesGcm, checkEcdhPeer, checkEcdhPrivate, checkHash, checkHkdfLength, checkX25519Output, ecdhError, nobleBackend } from './noble.js';
+import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, ecdhError, randomBytes } from './checks.js';
+import { checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
+import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -124,7 +125,7 @@ function keyError(message: string, cause?: unknown): CryptoError {
  * what that module cannot do (HKDF `info` over 1024 bytes, AES-GCM IVs over 128 bytes).
  * @example const backend = createNodeCryptoBackend(process.getBuiltinModule('node:crypto'))
  */
-export function createNodeCryptoBackend(nodeCrypto: object, fallback: CryptoBackend = nobleBackend): CryptoBackend {
+export function createNodeCryptoBackend(nodeCrypto: object, fallback: CryptoBackend = lazyNobleBackend): CryptoBackend {
   const crypto = nodeCrypto as Partial<NodeCrypto>;
   if (typeof crypto?.verify !== 'function' || typeof crypto.createPublicKey !== 'function' || typeof crypto.hkdfSync !== 'function') {
     throw new TypeError('crypto must be the node:crypto module');
@@ -247,7 +248,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     async ecdsaSign(key: EcPrivateKey, hash: HashAlg, data: Uint8Array) {
       assertBytes(data, 'data');
       checkHash(hash, false);
-      checkEcPrivateKey(key);
+      (await loadPrivateKeys()).checkEcPrivateKey(key);
       const k = privateKeyObject(key, 'ECDSA');
       return plain(crypto.sign(HASH_NAMES[hash], data, { key: k, dsaEncoding: 'ieee-p1363' }));
     },
@@ -268,7 +269,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
 
     async ed25519Sign(key: OkpPrivateKey, data: Uint8Array) {
       assertBytes(data, 'data');
-      checkOkpPrivateKey(key, 'Ed25519');
+      (await loadPrivateKeys()).checkOkpPrivateKey(key, 'Ed25519');
       return plain(crypto.sign(null, data, privateKeyObject(key, 'Ed25519')));
     },
 
@@ -286,7 +287,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     },
 
     async ecdh(privateKey: EcPrivateKey | OkpPrivateKey, publicKey: EcPublicKey | OkpPublicKey) {
-      checkEcdhPrivate(privateKey);
+      (await loadPrivateKeys()).checkEcdhPrivate(privateKey);
       const peer = checkEcdhPeer(privateKey, publicKey);
       const priv = privateKeyObject(privateKey, 'ECDH');
       let secret: Uint8Array;
@@ -351,7 +352,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     generateKeyPair,
 
     randomBytes(length: number) {
-      return nobleBackend.randomBytes(length);
+      return randomBytes(length);
     },
   });
 }
@@ -367,6 +368,6 @@ let made: { readonly module: NodeCrypto; readonly backend: CryptoBackend } | und
 export function nodeCryptoBackend(): CryptoBackend | undefined {
   const mod = builtinCrypto();
   if (mod === undefined) return undefined;
-  if (made?.module !== mod) made = { module: mod, backend: makeBackend(mod, nobleBackend) };
+  if (made?.module !== mod) made = { module: mod, backend: makeBackend(mod, lazyNobleBackend) };
   return made.backend;
 }

@@ -22,25 +22,10 @@
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '../internal/bytes.js';
-import {
-  checkEcPrivateKey,
-  checkEcPublicKey,
-  checkOkpPrivateKey,
-  checkOkpPublicKey,
-  curveFieldSize,
-  ecPublicKeyToRaw,
-  isEcCurve,
-  isOkpCurve,
-} from './keys.js';
-import {
-  checkAesGcm,
-  checkEcdhPeer,
-  checkEcdhPrivate,
-  checkHash,
-  checkHkdfLength,
-  checkX25519Output,
-  nobleBackend,
-} from './noble.js';
+import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
+import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
+import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
+import { smallDigest } from './small-digest.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -91,7 +76,7 @@ function jwkBytes(value: string | undefined): Uint8Array {
 /** Inputs shorter than this are hashed synchronously by the fallback (see `digest`). */
 const SMALL_DIGEST = 1024;
 
-export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBackend = nobleBackend): CryptoBackend {
+export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBackend = lazyNobleBackend): CryptoBackend {
   // A key is kept from its second import on (see RepeatCache).
   const publicKeys = new RepeatCache<string, Imported>(PUBLIC_KEY_CACHE_SIZE, SEEN_ONCE_SIZE);
   const secretKeys = new WeakMap<object, Map<string, { readonly d: Uint8Array; readonly imported: Imported }>>();
@@ -174,6 +159,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
 
   async function ecdh(privateKey: EcPrivateKey | OkpPrivateKey, publicKey: EcPublicKey | OkpPublicKey): Promise<Uint8Array> {
     const s = getSubtle();
+    const { checkEcdhPrivate } = await loadPrivateKeys();
     const algorithm = privateKey?.kty === 'EC' ? { name: 'ECDH', namedCurve: privateKey.crv } : { name: 'X25519' };
     const priv = await importPrivate(
       privateKey,
@@ -208,7 +194,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     checkHash(hash, true);
     // Below about 1 KiB a synchronous hash beats a round trip to the platform's crypto
     // threads (measured on Node: ~6 µs against ~18-37 µs for 64-512 bytes).
-    if (data.length < SMALL_DIGEST) return nobleBackend.digest(hash, data);
+    if (data.length < SMALL_DIGEST) return smallDigest(hash, data);
     try {
       return new Uint8Array(await s.digest(hash, buf(data)));
     } catch {
@@ -256,6 +242,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       const s = getSubtle();
       assertBytes(data, 'data');
       checkHash(hash, false);
+      const { checkEcPrivateKey } = await loadPrivateKeys();
       const ck = await importPrivate(
         key,
         'ECDSA',
@@ -294,6 +281,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     async ed25519Sign(key: OkpPrivateKey, data: Uint8Array) {
       const s = getSubtle();
       assertBytes(data, 'data');
+      const { checkOkpPrivateKey } = await loadPrivateKeys();
       const ck = await importPrivate(
         key,
         'Ed25519',
@@ -363,7 +351,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     generateKeyPair,
 
     randomBytes(length: number) {
-      return nobleBackend.randomBytes(length);
+      return randomBytes(length);
     },
   };
 }

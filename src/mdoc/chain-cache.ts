@@ -17,7 +17,7 @@
  * - Bounded: at most {@link MAX_CHAINS} reports per backend, each for at most {@link TTL_MS}.
  */
 import type { CryptoBackend } from '../crypto/types.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { equalBytes } from '../internal/bytes.js';
 import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';

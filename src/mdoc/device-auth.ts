@@ -19,7 +19,7 @@
 
 import { type CborValue, decode, EncodedCbor, encode, RawCbor } from '../cbor/index.js';
 import { CoseAlg, type CoseMac0, CoseHeader, verifyCoseMac0 } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPublicKey } from '../crypto/types.js';
 import { CborError, CoseError, MdocError } from '../errors.js';
 import { constantTimeEqual, utf8Encode } from '../internal/bytes.js';

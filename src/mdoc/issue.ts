@@ -6,7 +6,7 @@
 
 import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } from '../cbor/index.js';
 import { CoseHeader, encodeCoseKey, type Signer, signCoseSign1, x5chainValue } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { MdocError, X509Error } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';

@@ -7,7 +7,7 @@
 
 import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } from '../cbor/index.js';
 import { type CoseMac0, type CoseSign1, createCoseMac0, type ExternalSigner, signCoseSign1 } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPublicKey, OkpPublicKey, PrivateKey } from '../crypto/types.js';
 import { MdocError } from '../errors.js';

@@ -2,7 +2,7 @@
  * Issuer data authentication (ISO/IEC 18013-5:2021 §9.3.1, certificate validation §9.3.3
  * with Annex B): the DS chain, the IssuerAuth signature, the MSO (version, docType,
  * validity), every returned element's value digest, issuing_country / issuing_jurisdiction
- * against the DS certificate, and the doctype profile checks. Shared by
+ * against the DS certificate, and the doctype profile checks when asked for. Shared by
  * `verifyDeviceResponse` (per document) and `verifyIssuerSigned` (an IssuerSigned on its
  * own, for wallets checking what they receive and servers holding IssuerSigned without a
  * session).
@@ -13,7 +13,7 @@
 
 import type { CborValue } from '../cbor/index.js';
 import { CoseHeader, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
@@ -33,7 +33,7 @@ import {
 } from '../x509/index.js';
 import { cachedIssuerChain } from './chain-cache.js';
 import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
-import { checkDocumentProfile, type DoctypeRegistry, defaultRegistry } from './doctypes/index.js';
+import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
 import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
@@ -75,11 +75,16 @@ export interface VerifyIssuerOptions extends BackendOptions {
   /** Fail when no CRL is available for a certificate. Default false (reported as skipped). */
   readonly requireRevocationCheck?: boolean;
   /**
-   * Doctype profiles for the element type checks, reported as `PROFILE.*` checks that do
-   * not affect `valid` (unless `strictProfiles`); default the built-in profiles, `false` for none.
+   * Doctype profiles for the element type checks (e.g. `defaultRegistry()`, the built-in
+   * mDL, PhotoID, EU PID and My Number Card profiles), reported as `PROFILE.*` checks that do
+   * not affect `valid` (unless `strictProfiles`). Default none: no `PROFILE.*` checks, and no
+   * profile code loaded (`false` says the same).
    */
   readonly profiles?: DoctypeRegistry | false;
-  /** Make profile checks required: a value of the wrong type, or an unknown element, fails. Default false. */
+  /**
+   * Make profile checks required: a value of the wrong type, or an unknown element, fails.
+   * Without `profiles`, the built-in profiles are used (loaded on first use). Default false.
+   */
   readonly strictProfiles?: boolean;
   /**
    * Check the MSO's status list / identifier list (ISO 18013-5 2e §12.3.6) through this
@@ -325,15 +330,21 @@ function countryChecks(values: ReadonlyMap<string, ReadonlyMap<string, CborValue
   }
 }
 
-/** The built-in profiles, made once; never handed out, so never changed. */
-let builtinRegistry: DoctypeRegistry | undefined;
+/** The built-in profiles, loaded and made once; never handed out, so never changed. */
+let builtinRegistry: Promise<DoctypeRegistry> | undefined;
 
-/** The doctype profile checks (`PROFILE.*`), informational unless `strictProfiles`. */
-function profileChecks(docType: string, values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ctx: IssuerContext, list: CheckList): void {
-  if (ctx.options.profiles === false) return;
-  const strict = ctx.options.strictProfiles ?? false;
-  const registry = ctx.options.profiles ?? (builtinRegistry ??= defaultRegistry());
-  for (const c of checkDocumentProfile(registry, docType, values, { strict })) {
+/**
+ * The doctype profile checks (`PROFILE.*`), informational unless `strictProfiles`: only with
+ * a `profiles` registry, or `strictProfiles` (then the built-in profiles). The checker and the
+ * built-in profiles are loaded here, so a verification that asks for neither never loads them.
+ */
+async function profileChecks(docType: string, values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ctx: IssuerContext, list: CheckList): Promise<void> {
+  const { profiles, strictProfiles } = ctx.options;
+  const strict = strictProfiles ?? false;
+  if (profiles === false || (profiles === undefined && !strict)) return;
+  const checker = import('./doctypes/check.js');
+  const registry = profiles ?? (await (builtinRegistry ??= import('./doctypes/builtins.js').then((m) => m.defaultRegistry())));
+  for (const c of (await checker).checkDocumentProfile(registry, docType, values, { strict })) {
     list.push({
       id: `PROFILE.${c.id}`,
       status: c.status,
@@ -427,7 +438,7 @@ export async function verifyIssuerPart(
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);
   if (ds !== undefined) countryChecks(values.issued, ds, list);
-  if (checkedDocType !== undefined) profileChecks(checkedDocType, values.all, ctx, list);
+  if (checkedDocType !== undefined) await profileChecks(checkedDocType, values.all, ctx, list);
   return {
     docType: checkedDocType,
     checks: list.checks,

@@ -15,7 +15,7 @@
  */
 
 import { CoseHeader, decodeCoseSign1, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import {

@@ -24,7 +24,8 @@
  */
 
 import { resolveBackend } from '../crypto/index.js';
-import { checkEcPrivateKey, ecPrivateKeyFromScalar, ecPublicKeyFromRaw, ecPublicKeyToRaw } from '../crypto/keys.js';
+import { ecPublicKeyFromRaw, ecPublicKeyToRaw } from '../crypto/keys.js';
+import { checkEcPrivateKey, ecPrivateKeyFromScalar } from '../crypto/private-keys.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { OnlineError } from '../errors.js';
 import { assertBytes, concat, utf8Encode } from '../internal/bytes.js';

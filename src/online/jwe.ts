@@ -22,7 +22,8 @@
  */
 
 import { resolveBackend } from '../crypto/index.js';
-import { checkEcPrivateKey, ecPublicKeyFromRaw } from '../crypto/keys.js';
+import { ecPublicKeyFromRaw } from '../crypto/keys.js';
+import { checkEcPrivateKey } from '../crypto/private-keys.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { isShomeiError, OnlineError } from '../errors.js';
 import { concat, fromBase64, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';

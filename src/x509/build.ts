@@ -4,7 +4,7 @@
  * card) that returns the signature in its X.509 form: a DER ECDSA-Sig-Value for ECDSA, the
  * raw signature for RSA PKCS#1 v1.5 and Ed25519.
  */
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
 import { concat, fromHex } from '../internal/bytes.js';

@@ -15,7 +15,7 @@
  *   CRL is kept, so a dead or hostile server is not asked again by every verification.
  */
 import { readCapped } from '../internal/stream.js';
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { toHex } from '../internal/bytes.js';

@@ -36,6 +36,7 @@ import {
 import { type AuthorityKeyIdentifier, type Extension, type GeneralName, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
 import { namesMatch, parseNameTlv, type X509Name } from './name.js';
 import { ignoreFindings, malformedFinding } from './findings.js';
+import { CrlProfileCheck } from './crl-profile.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
 import { parseSignatureAlgorithm, parseSignedEnvelope, type SignatureAlgorithm, verifySignedData } from './signature.js';
@@ -273,26 +274,7 @@ export const CrlProblem = {
 } as const;
 export type CrlProblem = (typeof CrlProblem)[keyof typeof CrlProblem];
 
-/**
- * The CRL profile of ISO/IEC 18013-5 2nd edition Annex B.2 (also RFC 5280 §5 "MUST"s for
- * conforming CAs), as waivable checks: a CRL that fails one is not used unless the caller
- * waives that id (`waive`), and a waived one is shown as `waived` in the report.
- * nextUpdate, also in B.2, is not waivable (`CRL_NO_NEXT_UPDATE`).
- */
-export const CrlProfileCheck = {
-  /** The CRL is v2. */
-  CRL_VERSION: 'CRL_VERSION',
-  /** The CRL carries an authorityKeyIdentifier (its value must then match the issuer's SKI: `CRL_AKI_MISMATCH`). */
-  CRL_AKI: 'CRL_AKI',
-  /** The CRL carries a cRLNumber. */
-  CRL_NUMBER: 'CRL_NUMBER',
-  /** The CRL does not announce delta CRLs (freshestCRL), which shomei does not fetch. */
-  CRL_FRESHEST: 'CRL_FRESHEST',
-} as const;
-export type CrlProfileCheck = (typeof CrlProfileCheck)[keyof typeof CrlProfileCheck];
-
-/** The ids of {@link CrlProfileCheck}, for `waive` validation. */
-export const CRL_PROFILE_CHECK_IDS: readonly CrlProfileCheck[] = Object.freeze(Object.values(CrlProfileCheck));
+export { CRL_PROFILE_CHECK_IDS, CrlProfileCheck } from './crl-profile.js';
 
 /** One waivable CRL profile check a CRL failed. */
 export interface CrlProfileFinding {

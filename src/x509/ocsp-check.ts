@@ -6,7 +6,7 @@
  * What the network or the responder does is a result (`unavailable`, `unusable`), never
  * an exception.
  */
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
 import { toHex } from '../internal/bytes.js';

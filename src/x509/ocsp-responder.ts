@@ -5,7 +5,7 @@
  * subjectPublicKey, §4.2.2.3) unless byName is asked for; a request nonce is echoed when
  * given (RFC 8954).
  */
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { type CertificateSigner, sign, signerAlgorithm } from './build.js';
 import type { Certificate } from './certificate.js';

@@ -27,7 +27,7 @@
  * shomei never opens a socket: `checkOcsp` (ocsp-check.ts) hands the request to the
  * caller's transport. The response signature is checked over the received ResponseData bytes.
  */
-import { resolveBackend } from '../crypto/index.js';
+import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, CryptoBackend, } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
 import { constantTimeEqual, equalBytes, } from '../internal/bytes.js';

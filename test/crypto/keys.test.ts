@@ -139,3 +139,92 @@ describe('public keys found valid are remembered per key object', () => {
     }
   });
 });
+
+describe('public-key checks without @noble/curves (published constants, BigInt arithmetic)', () => {
+  it('the curve constants are FIPS 186-4 D.1.2 p, a = p - 3 and b, as noble has them', async () => {
+    const { curveConstants } = await import('../../src/crypto/keys.js');
+    const { p256, p384, p521 } = await import('@noble/curves/nist.js');
+    for (const [crv, curve] of [['P-256', p256], ['P-384', p384], ['P-521', p521]] as const) {
+      const ours = curveConstants(crv);
+      const theirs = curve.Point.CURVE();
+      expect([ours.p, ours.a, ours.b], crv).toEqual([theirs.p, theirs.a, theirs.b]);
+      expect(ours.pBytes.length, crv).toBe(curveFieldSize(crv));
+      expect(ours.p % 4n, `${crv}: p ≡ 3 (mod 4), so a square root is a power`).toBe(3n);
+    }
+    for (const name of ['__proto__', 'toString', 'P-224']) expect(() => curveConstants(name as EcCurve)).toThrow(expect.objectContaining({ code: 'ERR_CRYPTO_UNSUPPORTED' }));
+  });
+
+  it.each(['P-256', 'P-384', 'P-521'] as const)('%s: compressed points decode as noble decodes them, and what noble refuses is ERR_CRYPTO_KEY', async (crv) => {
+    const { nistCurve } = await import('../../src/crypto/private-keys.js');
+    const curve = nistCurve(crv);
+    const size = curveFieldSize(crv);
+    for (let i = 1; i <= 24; i++) {
+      // Points d·G of both parities, and x = i with either prefix (about half have no root).
+      const d = new Uint8Array(size);
+      d[size - 1] = i;
+      d[0] = crv === 'P-521' ? 0 : i;
+      const point = curve.getPublicKey(d, true);
+      const x = new Uint8Array(size + 1);
+      x[0] = 2 + (i & 1);
+      x[size] = i;
+      for (const bytes of [point, x]) {
+        let expected: string | undefined;
+        try {
+          expected = toHex(curve.Point.fromBytes(bytes).toBytes(false));
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => ecPublicKeyFromRaw(crv, bytes), toHex(bytes)).toThrow(keyError);
+        else expect(toHex(ecPublicKeyToRaw(ecPublicKeyFromRaw(crv, bytes))), toHex(bytes)).toBe(expected);
+      }
+    }
+  });
+
+  it('Ed25519 public keys: decoded as RFC 8032 §5.1.3 says, exactly where noble (zip215: false) decodes them', async () => {
+    const { isEd25519Point } = await import('../../src/crypto/keys.js');
+    const { ed25519 } = await import('@noble/curves/ed25519.js');
+    const nobleAccepts = (bytes: Uint8Array) => {
+      try {
+        ed25519.Point.fromBytes(bytes, false);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const p = 2n ** 255n - 19n;
+    const le = (n: bigint, sign = 0) => {
+      const out = fromHex(n.toString(16).padStart(64, '0')).reverse();
+      out[31]! |= sign << 7;
+      return out;
+    };
+    const cases: Uint8Array[] = [
+      le(1n), // the identity (0, 1)
+      le(1n, 1), // x = 0 with the sign bit set: refused
+      le(p - 1n), // y = -1: x = 0, the point of order 2
+      le(p - 1n, 1),
+      le(p), // y = p: not canonical, refused
+      le(p + 1n),
+      le(2n ** 255n - 1n),
+      le(0n),
+      le(0n, 1),
+    ];
+    // Public keys of seeds 0…15, and the same bytes with the sign bit flipped and a byte changed.
+    for (let i = 0; i < 16; i++) {
+      const pub = ed25519.getPublicKey(new Uint8Array(32).fill(i));
+      const flipped = pub.slice();
+      flipped[31]! ^= 0x80;
+      const changed = pub.slice();
+      changed[i]! ^= 0x5a;
+      cases.push(pub, flipped, changed);
+    }
+    let accepted = 0;
+    for (const bytes of cases) {
+      const ok = nobleAccepts(bytes);
+      if (ok) accepted++;
+      expect(isEd25519Point(bytes), toHex(bytes)).toBe(ok);
+    }
+    expect(accepted).toBeGreaterThan(16);
+    expect(accepted).toBeLessThan(cases.length);
+    expect(isEd25519Point(new Uint8Array(31))).toBe(false);
+  });
+});

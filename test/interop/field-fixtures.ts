@@ -10,7 +10,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { type CborValue, decode, EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
 import { buildMacStructure, buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
-import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/private-keys.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
 import { concat, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import {

@@ -11,7 +11,9 @@ import {
   buildDeviceRequest,
   buildDeviceResponse,
   decodeDeviceResponse,
+  DoctypeRegistry,
   decodeIssuerSigned,
+  defaultRegistry,
   encodeDeviceResponse,
   type IssuerSigned,
   issueMdoc,
@@ -159,7 +161,7 @@ describe('verifier: strict about what it was given', () => {
     expect(result.valid).toBe(false);
   });
 
-  it('reports doctype profile problems as PROFILE.* checks, required only with strictProfiles', async () => {
+  it('reports doctype profile problems as PROFILE.* checks when asked (profiles or strictProfiles), required only with strictProfiles', async () => {
     const odd = await issueMdoc({
       docType: MDL,
       nameSpaces: { [NS]: { birth_date: '1990-04-01', family_name: 'X' } },
@@ -169,11 +171,23 @@ describe('verifier: strict about what it was given', () => {
       backend,
     });
     const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: odd, deviceKey: device }], elements: { [NS]: ['birth_date', 'family_name'] }, sessionTranscript, backend }));
-    const lenient = await verify(bytes);
+    // Opt-in: without `profiles` (or `strictProfiles`) no PROFILE.* check runs.
+    const plain = await verify(bytes);
+    expect(plain.valid).toBe(true);
+    expect(plain.documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.'))).toBe(false);
+    const lenient = await verify(bytes, { profiles: defaultRegistry() });
     expect(lenient.valid).toBe(true);
     const profile = lenient.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed');
     expect(profile.map((c) => [c.id, c.element, c.required])).toEqual([['PROFILE.PROFILE_ELEMENT_TYPE', 'birth_date', false]]);
-    expect((await verify(bytes, { strictProfiles: true })).valid).toBe(false);
+    // strictProfiles without a registry loads the built-in profiles; with one, uses it.
+    const strict = await verify(bytes, { strictProfiles: true });
+    expect(strict.valid).toBe(false);
+    expect(strict.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed').map((c) => [c.id, c.element, c.required])).toEqual([
+      ['PROFILE.PROFILE_ELEMENT_TYPE', 'birth_date', true],
+    ]);
+    expect((await verify(bytes, { strictProfiles: true, profiles: defaultRegistry() })).valid).toBe(false);
+    // A registry without the mDL profile: the document's doctype is unknown to it, nothing fails.
+    expect((await verify(bytes, { profiles: new DoctypeRegistry([]) })).documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.') && c.status === 'failed')).toBe(false);
     expect((await verify(bytes, { profiles: false })).documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.'))).toBe(false);
   });
 

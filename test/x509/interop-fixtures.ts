@@ -7,7 +7,8 @@
  * `npx tsx test/x509/write-interop-fixtures.ts`. Tests only.
  */
 import { nobleBackend } from '../../src/crypto/index.js';
-import { ecPrivateKeyFromScalar, publicKeyOf } from '../../src/crypto/keys.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/private-keys.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import { encodeOid, encodeSequence, encodeString, Tag } from '../../src/x509/der.js';

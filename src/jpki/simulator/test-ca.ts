@@ -8,7 +8,8 @@
  *
  * Nothing here proves anything: every key ships in the package.
  */
-import { ecPrivateKeyFromScalar, publicKeyOf } from '../../crypto/keys.js';
+import { publicKeyOf } from '../../crypto/keys.js';
+import { ecPrivateKeyFromScalar } from '../../crypto/private-keys.js';
 import { nobleBackend } from '../../crypto/noble.js';
 import type { EcPrivateKey } from '../../crypto/types.js';
 import { fromHex, toHex } from '../../internal/bytes.js';

@@ -8,7 +8,7 @@
  * only with `requireStatusCheck`, as for CRLs.
  */
 
-import { resolveBackend } from '../../crypto/index.js';
+import { resolveBackend } from '../../crypto/default.js';
 import type { BackendOptions } from '../../crypto/types.js';
 import { isShomeiError } from '../../errors.js';
 import { toHex } from '../../internal/bytes.js';

@@ -8,7 +8,7 @@
  */
 
 import { verifyCoseSign1 } from '../../cose/index.js';
-import { resolveBackend } from '../../crypto/index.js';
+import { resolveBackend } from '../../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../../crypto/types.js';
 import { isShomeiError, MdocError } from '../../errors.js';
 import { equalBytes } from '../../internal/bytes.js';

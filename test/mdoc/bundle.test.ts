@@ -1,0 +1,115 @@
+/**
+ * The verify-only browser bundle stays lean (issue 11): `import { verifyDeviceResponse } from
+ * 'shomei/mdoc'` bundled with code splitting must not load, before any `import()`, the code an
+ * ES256 verification with WebCrypto never runs: the doctype profiles and their checker, the
+ * noble backend (AES-GCM, HKDF), the CRL code. Asserted on module names from the
+ * bundlers' output, never on sizes or times (bench/bundle.mjs measures those).
+ *
+ * Vite (Rollup) leaves a module out of the entry's chunks when only an `import()` needs it;
+ * esbuild also loads, from the entry, a module reachable through a re-export of `shomei/mdoc`
+ * (the doctype profiles, `crl.ts`), so for esbuild only what no re-export reaches is asserted.
+ * Known gap: @noble/curves still comes in through `decodeCoseKey` (cose/key.ts derives the
+ * public key of a private COSE_Key synchronously).
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..', '..');
+const ENTRY = "import { verifyDeviceResponse } from './src/mdoc/index.ts';\n(globalThis as { verify?: unknown }).verify = verifyDeviceResponse;\n";
+
+/** Module paths (relative to the repository, node_modules folded to the package path) of the entry's chunks and of the rest. */
+interface Split {
+  readonly initial: readonly string[];
+  readonly lazy: readonly string[];
+}
+
+const name = (path: string): string => {
+  const rel = relative(root, resolve(root, path)).replaceAll('\\', '/');
+  const m = /node_modules\/(.*)$/.exec(rel);
+  return m ? m[1]! : rel;
+};
+
+async function viteSplit(): Promise<Split> {
+  const entry = join(root, `.bundle-test-${process.pid}.ts`);
+  writeFileSync(entry, ENTRY);
+  let out: Awaited<ReturnType<typeof viteBuild>>;
+  try {
+    out = await viteBuild({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      build: { write: false, minify: false, target: 'es2022', modulePreload: false, rollupOptions: { input: entry, preserveEntrySignatures: 'allow-extension' } },
+    });
+  } finally {
+    rmSync(entry);
+  }
+  const output = (Array.isArray(out) ? out[0] : out) as { output: { type: string; fileName: string; isEntry?: boolean; imports?: string[]; modules?: Record<string, { renderedLength: number }> }[] };
+  const chunks = output.output.filter((o) => o.type === 'chunk');
+  const initial = new Set<string>();
+  const walk = (fileName: string): void => {
+    if (initial.has(fileName)) return;
+    initial.add(fileName);
+    for (const i of chunks.find((c) => c.fileName === fileName)?.imports ?? []) walk(i);
+  };
+  walk(chunks.find((c) => c.isEntry)!.fileName);
+  const modules = (keep: (fileName: string) => boolean) =>
+    chunks.filter((c) => keep(c.fileName)).flatMap((c) => Object.entries(c.modules ?? {}).filter(([, m]) => m.renderedLength > 0).map(([id]) => name(id)));
+  return { initial: modules((f) => initial.has(f)), lazy: modules((f) => !initial.has(f)) };
+}
+
+async function esbuildSplit(): Promise<Split> {
+  const result = await esbuild({
+    stdin: { contents: ENTRY, resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    outdir: join(root, 'out-not-written'),
+    write: false,
+    metafile: true,
+    absWorkingDir: root,
+    nodePaths: [join(root, 'node_modules')],
+    logLevel: 'error',
+  });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint === 'entry.ts')!;
+  const initial = new Set<string>();
+  const walk = (path: string): void => {
+    if (initial.has(path)) return;
+    initial.add(path);
+    for (const i of outputs[path]!.imports) if (i.kind === 'import-statement') walk(i.path);
+  };
+  walk(entry);
+  const modules = (keep: (path: string) => boolean) =>
+    Object.entries(outputs)
+      .filter(([path]) => keep(path))
+      .flatMap(([, o]) => Object.entries(o.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => name(p)));
+  return { initial: modules((p) => initial.has(p)), lazy: modules((p) => !initial.has(p)) };
+}
+
+const matching = (modules: readonly string[], pattern: RegExp) => modules.filter((m) => pattern.test(m));
+
+describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
+  it('Vite (Rollup): no doctype profile, noble backend, AES, HKDF or CRL module before an import()', async () => {
+    const { initial, lazy } = await viteSplit();
+    expect(initial).toContain('src/mdoc/verify.ts');
+    expect(initial).toContain('src/crypto/webcrypto.ts');
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/(crl|revocation)\.ts$/]) {
+      expect(matching(initial, pattern), String(pattern)).toEqual([]);
+    }
+    // …and they are there, behind an import(), for the calls that need them.
+    for (const m of ['src/mdoc/doctypes/mdl.ts', 'src/mdoc/doctypes/check.ts', 'src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+  });
+
+  it('esbuild: no noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
+    const { initial, lazy } = await esbuildSplit();
+    expect(initial).toContain('src/mdoc/verify.ts');
+    for (const pattern of [/^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/revocation\.ts$/]) {
+      expect(matching(initial, pattern), String(pattern)).toEqual([]);
+    }
+    for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+  });
+});
