@@ -14,10 +14,12 @@
  * - A key seen once builds nothing: keys without a table are only counted, in a bounded LRU
  *   (a table costs about five verifications to build and saves two thirds of one per use,
  *   so only a key that comes back soon is worth one).
+ * - Budgeted: a build is paid for by earlier table hits (`hitsPerBuild`), so keys that keep
+ *   qualifying but do not fit never make it rebuild tables without end.
  * - Bounded: at most `maxTables` tables, least recently used evicted. With the default
- *   window of 6, a table is ⌈bits/6⌉+1 windows of 32 affine points: 1,408 points for P-256
- *   (about 200 KiB of heap measured), 2,080 for P-384, 2,816 for P-521 (about 0.4 and
- *   0.7 MiB); so 16 tables stay under 3.2 MiB for P-256 and under 12 MiB for P-521.
+ *   window of 6, a table is ⌈bits/6⌉+1 windows of 32 affine points: 1,408 points for P-256,
+ *   2,080 for P-384, 2,816 for P-521, measured at about 212, 372 and 639 KiB of heap (Node
+ *   20); so the default 16 tables hold at most 3.4 MiB of P-256 tables, 10 MiB of P-521.
  * - Synchronous: no state changes across an `await`.
  */
 import { ExpiringCache } from '../internal/cache.js';
@@ -37,6 +39,14 @@ export interface KeyTablesOptions {
    * stream of holders do not get tables when they come back much later.
    */
   readonly maxTracked?: number;
+  /**
+   * Table hits that pay for one more build (≥ 1); 32 by default. Builds are budgeted: four
+   * are free, then each needs this many verifications with a table since the last, so a
+   * crowd of keys that each come back often enough but too many to keep (64 holders in
+   * turn with 16 tables) cannot make the backend rebuild tables without end: at most one
+   * build (about five verifications' work) per 32 verifications that saved two thirds each.
+   */
+  readonly hitsPerBuild?: number;
   /** The window size of the tables (4 … 8); 6 by default, as noble uses for the base point. */
   readonly windowSize?: number;
   /** Called after each table is built (tests count builds through it). */
@@ -46,6 +56,8 @@ export interface KeyTablesOptions {
 // Entries never expire: the LRU bound alone decides. A fixed clock spares a Date.now per look-up.
 const NEVER = Number.POSITIVE_INFINITY;
 const clock = () => 0;
+/** Builds allowed before any table has been used. */
+const FREE_BUILDS = 4;
 
 function positive(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -58,13 +70,20 @@ export class KeyTables {
   readonly #tables: ExpiringCache<string, Point>;
   readonly #seen: ExpiringCache<string, number>;
   readonly #minUses: number;
+  readonly #hitsPerBuild: number;
+  readonly #maxCredit: number;
+  #credit: number;
   readonly #window: number;
   readonly #onBuild: ((crv: EcCurve) => void) | undefined;
 
   constructor(options: KeyTablesOptions = {}) {
-    this.#tables = new ExpiringCache({ maxEntries: positive(options.maxTables, 16, 'maxTables'), now: clock });
+    const maxTables = positive(options.maxTables, 16, 'maxTables');
+    this.#tables = new ExpiringCache({ maxEntries: maxTables, now: clock });
     this.#seen = new ExpiringCache({ maxEntries: positive(options.maxTracked, 128, 'maxTracked'), now: clock });
     this.#minUses = positive(options.minUses, 2, 'minUses');
+    this.#hitsPerBuild = positive(options.hitsPerBuild, 32, 'hitsPerBuild');
+    this.#credit = FREE_BUILDS * this.#hitsPerBuild;
+    this.#maxCredit = Math.max(FREE_BUILDS, maxTables) * this.#hitsPerBuild;
     const window = positive(options.windowSize, 6, 'windowSize', 8);
     if (window < 4) throw new RangeError('options.windowSize must be an integer from 4 to 8');
     this.#window = window;
@@ -79,18 +98,23 @@ export class KeyTables {
 
   /**
    * The point of `raw` (an uncompressed key on `crv`, already validated by the caller) with
-   * its table, when this key has now been seen `minUses` times; else undefined (count kept).
+   * its table, when it has one or has now been seen `minUses` times and the build budget
+   * allows one; else undefined (the sighting counted).
    */
   point(crv: EcCurve, curve: NistCurve, raw: Uint8Array): Point | undefined {
     const id = keyId(crv, raw);
     const held = this.#tables.get(id);
-    if (held !== undefined) return held;
+    if (held !== undefined) {
+      if (this.#credit < this.#maxCredit) this.#credit++;
+      return held;
+    }
     const uses = (this.#seen.get(id) ?? 0) + 1;
-    if (uses < this.#minUses) {
+    if (uses < this.#minUses || this.#credit < this.#hitsPerBuild) {
       this.#seen.set(id, uses, NEVER);
       return undefined;
     }
     this.#seen.delete(id);
+    this.#credit -= this.#hitsPerBuild;
     const point = curve.Point.fromBytes(raw).precompute(this.#window);
     // Build now (not on first use) so the cost and the memory belong to this call: the
     // public-width table that multiplyUnsafe reads (multiply would build the blinded one).

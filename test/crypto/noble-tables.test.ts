@@ -34,10 +34,13 @@ function nobleVerify(curve: (typeof CURVES)[EcCurve], signature: Uint8Array, dig
 }
 const bigBytes = (n: bigint, size: number) => fromHex(n.toString(16).padStart(2 * size, '0'));
 
-/** A table verifier that builds a table for every key at first sight, counting builds. */
+/** The tabled point of every key at first sight (a KeyTables each: a build budget of its own), counting builds. */
 function eager(windowSize = 6) {
   const built: EcCurve[] = [];
-  const tables = new KeyTables({ minUses: 1, windowSize, onBuild: (crv) => built.push(crv) });
+  const tables = {
+    point: (crv: EcCurve, curve: (typeof CURVES)[EcCurve], raw: Uint8Array) =>
+      new KeyTables({ minUses: 1, windowSize, onBuild: (c) => built.push(c) }).point(crv, curve, raw),
+  };
   return { tables, built };
 }
 
@@ -165,8 +168,41 @@ describe('KeyTables', () => {
     expect(builds).toBe(1);
   });
 
+  it('pays for builds with table hits: four free, then one per hitsPerBuild hits', () => {
+    let builds = 0;
+    const tables = new KeyTables({ hitsPerBuild: 3, onBuild: () => builds++ });
+    const many = Array.from({ length: 6 }, (_, i) => p256.Point.BASE.multiply(BigInt(i + 2)).toBytes(false));
+    for (const raw of many) tables.point('P-256', p256, raw);
+    for (const raw of many) tables.point('P-256', p256, raw);
+    expect(builds).toBe(4); // keys 4 and 5 qualify but wait
+    expect(tables.point('P-256', p256, many[4]!)).toBeUndefined();
+    for (let i = 0; i < 2; i++) expect(tables.point('P-256', p256, many[0]!)).toBeDefined();
+    expect(tables.point('P-256', p256, many[4]!)).toBeUndefined(); // two hits of three
+    expect(tables.point('P-256', p256, many[1]!)).toBeDefined();
+    expect(tables.point('P-256', p256, many[4]!)).toBeDefined();
+    expect(builds).toBe(5);
+    expect(tables.point('P-256', p256, many[5]!)).toBeUndefined();
+  });
+
+  it('does not rebuild without end for a crowd of returning keys that do not fit (64 keys in turn, 16 tables)', () => {
+    let builds = 0;
+    let hits = 0;
+    const tables = new KeyTables({ onBuild: () => builds++ });
+    const ds = p256.Point.BASE.multiply(1000n).toBytes(false);
+    const crowd = Array.from({ length: 64 }, (_, i) => p256.Point.BASE.multiply(BigInt(i + 2)).toBytes(false));
+    for (let round = 0; round < 6; round++) {
+      for (const device of crowd) {
+        if (tables.point('P-256', p256, ds) !== undefined) hits++;
+        tables.point('P-256', p256, device);
+      }
+    }
+    expect(hits).toBeGreaterThan(6 * 64 - 2);
+    expect(builds).toBeLessThanOrEqual(4 + Math.floor(hits / 32) + 16);
+    expect(tables.size).toBeLessThanOrEqual(16);
+  });
+
   it('rejects bad options', () => {
-    for (const options of [{ maxTables: 0 }, { minUses: 1.5 }, { maxTracked: -1 }, { windowSize: 3 }, { windowSize: 9 }]) {
+    for (const options of [{ maxTables: 0 }, { minUses: 1.5 }, { maxTracked: -1 }, { windowSize: 3 }, { windowSize: 9 }, { hitsPerBuild: 0 }]) {
       expect(() => new KeyTables(options)).toThrow(RangeError);
     }
     expect(() => new KeyTables({ onBuild: 1 as never })).toThrow(TypeError);
