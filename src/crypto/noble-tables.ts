@@ -34,9 +34,9 @@ export interface KeyTablesOptions {
   /** How many times a key is seen before its table is built (≥ 1); 2 by default. */
   readonly minUses?: number;
   /**
-   * The most keys counted while they have no table (≥ 1); 128 by default: a key must come
-   * back before about this many other new keys do, so device keys met once in a long
-   * stream of holders do not get tables when they come back much later.
+   * The most keys counted while they have no table (≥ 1); 32 by default: a key must come
+   * back before this many other new keys do. A DS key comes back within a response or a
+   * few; a holder's device key, in a stream of more than 32 holders, does not.
    */
   readonly maxTracked?: number;
   /**
@@ -79,7 +79,7 @@ export class KeyTables {
   constructor(options: KeyTablesOptions = {}) {
     const maxTables = positive(options.maxTables, 16, 'maxTables');
     this.#tables = new ExpiringCache({ maxEntries: maxTables, now: clock });
-    this.#seen = new ExpiringCache({ maxEntries: positive(options.maxTracked, 128, 'maxTracked'), now: clock });
+    this.#seen = new ExpiringCache({ maxEntries: positive(options.maxTracked, 32, 'maxTracked'), now: clock });
     this.#minUses = positive(options.minUses, 2, 'minUses');
     this.#hitsPerBuild = positive(options.hitsPerBuild, 32, 'hitsPerBuild');
     this.#credit = FREE_BUILDS * this.#hitsPerBuild;
