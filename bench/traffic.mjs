@@ -191,8 +191,9 @@ function nobleVerifyTabled(point, signature, digest) {
  */
 let lastDevice;
 function limitNoble(r) {
-  const again = lastDevice !== undefined && hexOf(r.deviceRaw) === lastDevice;
-  lastDevice = hexOf(r.deviceRaw);
+  const id = hexOf(r.deviceRaw);
+  const again = id === lastDevice;
+  lastDevice = id;
   const device = again
     ? nobleVerifyTabled(noblePoint(r.deviceRaw), r.deviceSig, sha256(r.deviceTbs))
     : p256.verify(r.deviceSig, sha256(r.deviceTbs), r.deviceRaw, { prehash: false, lowS: false });
