@@ -34,6 +34,7 @@ import { assertBytes } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHkdfLength, checkHash as checkHashName, checkX25519Output, ecdhError } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, isEcCurve, isOkpCurve } from './keys.js';
 import { checkEcdhPrivate, checkEcPrivateKey, checkOkpPrivateKey, ecPrivateKeyFromScalar, nistCurve, okpPrivateKeyFromSeed } from './private-keys.js';
+import { KeyTables, verifyWithTable } from './noble-tables.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -100,6 +101,9 @@ async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
   throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(curve)}`);
 }
 
+/** Tables of the EC keys {@link nobleBackend} verifies with again and again (./noble-tables.ts), made on first use. */
+let keyTables: KeyTables | undefined;
+
 /** The pure-TypeScript backend (@noble/*). Works on every JavaScript runtime, Hermes included. */
 export const nobleBackend: CryptoBackend = Object.freeze({
   name: 'noble',
@@ -137,8 +141,13 @@ export const nobleBackend: CryptoBackend = Object.freeze({
     const h = checkHash(hash, false);
     const raw = checkEcPublicKey(key);
     if (signature.length !== 2 * curveFieldSize(key.crv)) return false;
+    const curve = nistCurve(key.crv);
     try {
-      return nistCurve(key.crv).verify(signature, h(data), raw, { prehash: false, lowS: false });
+      const digest = h(data);
+      // A key seen before (a document signer's) has its point and table kept: see noble-tables.ts.
+      const point = (keyTables ??= new KeyTables()).point(key.crv, curve, raw);
+      if (point !== undefined) return verifyWithTable(curve, point, digest, signature);
+      return curve.verify(signature, digest, raw, { prehash: false, lowS: false });
     } catch {
       return false;
     }
