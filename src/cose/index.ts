@@ -14,17 +14,14 @@ export {
   x5chainValue,
 } from './headers.js';
 export {
-  CoseCurve,
-  type CoseKeyInfo,
-  CoseKeyLabel,
   type CoseKeyParams,
-  CoseKty,
   decodeCoseKey,
   encodeCoseKey,
   type Jwk,
   keyFromJwk,
   keyToJwk,
 } from './key.js';
+export { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, decodeCosePublicKey } from './public-key.js';
 export {
   buildMacStructure,
   COSE_MAC0_TAG,

@@ -16,65 +16,14 @@
  * ```
  */
 
-import { type CborValue, decode } from '../cbor/index.js';
-import {
-  checkEcPublicKey,
-  checkOkpPublicKey,
-  ecPublicKeyFromRaw,
-  isEcCurve,
-  isOkpCurve,
-} from '../crypto/keys.js';
+import type { CborValue } from '../cbor/index.js';
+import { checkEcPublicKey, isEcCurve, isOkpCurve } from '../crypto/keys.js';
 import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/private-keys.js';
-import type { Curve, EcCurve, OkpCurve, PrivateKey, PublicKey } from '../crypto/types.js';
-import { CborError, CoseError, CryptoError } from '../errors.js';
-import { concat, constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
+import type { EcCurve, OkpCurve, PrivateKey, PublicKey } from '../crypto/types.js';
+import { constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
+import { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, keyError, readCosePublicPart, translate } from './public-key.js';
 
-/** COSE_Key parameter labels. */
-export const CoseKeyLabel = { kty: 1, kid: 2, alg: 3, keyOps: 4, baseIv: 5, crv: -1, x: -2, y: -3, d: -4 } as const;
-
-/** COSE key types. */
-export const CoseKty = { OKP: 1, EC2: 2, Symmetric: 4 } as const;
-
-/** COSE elliptic curves (RFC 9053 §7.1). */
-export const CoseCurve = { 'P-256': 1, 'P-384': 2, 'P-521': 3, X25519: 4, Ed25519: 6 } as const;
-
-const CURVE_BY_ID: ReadonlyMap<number, Curve> = new Map(Object.entries(CoseCurve).map(([name, id]) => [id, name as Curve]));
-
-/** A key read from a COSE_Key, with the optional parameters that came with it. */
-export interface CoseKeyInfo<K extends PublicKey | PrivateKey = PublicKey | PrivateKey> {
-  readonly key: K;
-  readonly kid?: Uint8Array;
-  readonly alg?: number | string;
-}
-
-function keyError(message: string, cause?: unknown): CoseError {
-  return new CoseError('ERR_COSE_KEY', message, cause === undefined ? {} : { cause });
-}
-
-/** `0x04 || x || y` (SEC 1 uncompressed; the lengths are checked by ecPublicKeyFromRaw). */
-function uncompressed(x: Uint8Array, y: Uint8Array): Uint8Array {
-  const raw = new Uint8Array(1 + x.length + y.length);
-  raw[0] = 4;
-  raw.set(x, 1);
-  raw.set(y, 1 + x.length);
-  return raw;
-}
-
-function translate<T>(make: () => T): T {
-  try {
-    return make();
-  } catch (e) {
-    if (e instanceof CryptoError || e instanceof CborError) throw keyError(e.message, e);
-    throw e;
-  }
-}
-
-function bytesParam(map: ReadonlyMap<CborValue, CborValue>, label: number, name: string): Uint8Array | undefined {
-  const v = map.get(label);
-  if (v === undefined) return undefined;
-  if (!(v instanceof Uint8Array)) throw keyError(`COSE_Key ${name} is not a byte string`);
-  return v;
-}
+export { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, decodeCosePublicKey } from './public-key.js';
 
 /**
  * Read a COSE_Key (a decoded map, or its encoded bytes) into a validated key.
@@ -84,46 +33,17 @@ function bytesParam(map: ReadonlyMap<CborValue, CborValue>, label: number, name:
  *   parameter, a point not on the curve, or a private scalar that does not match.
  */
 export function decodeCoseKey(input: Uint8Array | CborValue): CoseKeyInfo {
-  const map = translate(() => (input instanceof Uint8Array ? decode(input) : input));
-  if (!(map instanceof Map)) throw keyError('COSE_Key is not a map');
-  const kty = map.get(CoseKeyLabel.kty);
-  const crvId = map.get(CoseKeyLabel.crv);
-  const crv = typeof crvId === 'number' ? CURVE_BY_ID.get(crvId) : undefined;
-  if (crv === undefined) throw keyError(`unsupported COSE_Key curve ${String(crvId)}`);
-  const x = bytesParam(map, CoseKeyLabel.x, 'x');
-  const d = bytesParam(map, CoseKeyLabel.d, 'd');
-  if (x === undefined) throw keyError('COSE_Key has no x');
-  let key: PublicKey | PrivateKey;
-  if (kty === CoseKty.EC2 && isEcCurve(crv)) {
-    const y = map.get(CoseKeyLabel.y);
-    let pub: PublicKey;
-    if (y instanceof Uint8Array) pub = translate(() => ecPublicKeyFromRaw(crv, uncompressed(x, y)));
-    else if (typeof y === 'boolean') pub = translate(() => ecPublicKeyFromRaw(crv, concat(Uint8Array.of(y ? 3 : 2), x)));
-    else throw keyError('EC2 COSE_Key has no y');
-    key = pub;
-    if (d !== undefined) {
-      const priv = translate(() => ecPrivateKeyFromScalar(crv, d));
-      if (!constantTimeEqual(priv.x, pub.x) || !constantTimeEqual(priv.y, pub.y)) throw keyError('COSE_Key d does not match x, y');
-      key = priv;
-    }
-  } else if (kty === CoseKty.OKP && isOkpCurve(crv)) {
-    if (map.has(CoseKeyLabel.y)) throw keyError('OKP COSE_Key must not have y');
-    key = translate(() => {
-      const pub = { kty: 'OKP', crv, x } as const;
-      checkOkpPublicKey(pub, crv);
-      return pub;
-    });
-    if (d !== undefined) {
-      const priv = translate(() => okpPrivateKeyFromSeed(crv, d));
-      if (!constantTimeEqual(priv.x, x)) throw keyError('COSE_Key d does not match x');
-      key = priv;
-    }
-  } else {
-    throw keyError(`COSE_Key kty ${String(kty)} does not fit curve ${crv}`);
+  const { key: pub, d, kid, alg } = readCosePublicPart(input);
+  let key: PublicKey | PrivateKey = pub;
+  if (d !== undefined && pub.kty === 'EC') {
+    const priv = translate(() => ecPrivateKeyFromScalar(pub.crv, d));
+    if (!constantTimeEqual(priv.x, pub.x) || !constantTimeEqual(priv.y, pub.y)) throw keyError('COSE_Key d does not match x, y');
+    key = priv;
+  } else if (d !== undefined && pub.kty === 'OKP') {
+    const priv = translate(() => okpPrivateKeyFromSeed(pub.crv, d));
+    if (!constantTimeEqual(priv.x, pub.x)) throw keyError('COSE_Key d does not match x');
+    key = priv;
   }
-  const kid = bytesParam(map, CoseKeyLabel.kid, 'kid');
-  const alg = map.get(CoseKeyLabel.alg);
-  if (alg !== undefined && typeof alg !== 'number' && typeof alg !== 'string') throw keyError('COSE_Key alg is not an int or text');
   return { key, ...(kid === undefined ? {} : { kid }), ...(alg === undefined ? {} : { alg }) };
 }
 

@@ -25,7 +25,7 @@
  */
 
 import { type CborMap, type CborValue, FullDate, TDate } from '../cbor/index.js';
-import { CoseKeyLabel, decodeCoseKey } from '../cose/index.js';
+import { CoseKeyLabel, decodeCosePublicKey } from '../cose/index.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
@@ -218,10 +218,9 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     deviations.push({ id: MdocDeviation.DEVICE_KEY_KID_TYPE, path: at(dkPath, 'deviceKey'), detail: `kid is ${kid === null ? 'null' : typeof kid}, not a byte string` });
     keyMap = new Map([...deviceKeyCose].filter(([label]) => label !== CoseKeyLabel.kid));
   }
+  if (keyMap.has(CoseKeyLabel.d)) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
   try {
-    const k = decodeCoseKey(keyMap).key;
-    if ('d' in k) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
-    deviceKey = k;
+    deviceKey = decodeCosePublicKey(keyMap).key;
   } catch (e) {
     if (e instanceof CoseError) structureError(at(dkPath, 'deviceKey'), e.message, e);
     throw e;

@@ -37,7 +37,7 @@ import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
 import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
-import { checkMsoStatusOptions, type MsoStatusOptions, msoStatusChecks } from './status/check.js';
+import { checkMsoStatusOptions, type MsoStatusOptions, unrequestedStatusChecks } from './status/options.js';
 
 /** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
 export interface VerifyIssuerOptions extends BackendOptions {
@@ -83,7 +83,7 @@ export interface VerifyIssuerOptions extends BackendOptions {
   readonly profiles?: DoctypeRegistry | false;
   /**
    * Make profile checks required: a value of the wrong type, or an unknown element, fails.
-   * Without `profiles`, the built-in profiles are used (loaded on first use). Default false.
+   * Needs `profiles` (a `TypeError` without a registry). Default false.
    */
   readonly strictProfiles?: boolean;
   /**
@@ -132,6 +132,9 @@ export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
         throw new RangeError(`options.waive: ${JSON.stringify(id)} is not a waivable Annex B check; valid ids: ${[...waivableIds].join(', ')}`);
       }
     }
+  }
+  if (options.strictProfiles === true && typeof (options.profiles as Partial<DoctypeRegistry> | undefined)?.checkDocument !== 'function') {
+    throw new TypeError('options.strictProfiles needs options.profiles: a DoctypeRegistry such as defaultRegistry()');
   }
   checkMsoStatusOptions(options.status);
   const skew = options.clockSkewSeconds ?? 300;
@@ -330,29 +333,20 @@ function countryChecks(values: ReadonlyMap<string, ReadonlyMap<string, CborValue
   }
 }
 
-/** The built-in profiles, loaded and made once; never handed out, so never changed. */
-let builtinRegistry: Promise<DoctypeRegistry> | undefined;
-
 /**
  * The doctype profile checks (`PROFILE.*`), informational unless `strictProfiles`: only with
- * a `profiles` registry, or `strictProfiles` (then the built-in profiles). The checker and the
- * built-in profiles are loaded here, so a verification that asks for neither never loads them.
+ * a `profiles` registry, which brings its own checker, so a verification without one loads
+ * no profile code.
  */
-async function profileChecks(docType: string, values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ctx: IssuerContext, list: CheckList): Promise<void> {
-  const { profiles, strictProfiles } = ctx.options;
-  const strict = strictProfiles ?? false;
-  if (profiles === false || (profiles === undefined && !strict)) return;
-  const checker = import('./doctypes/check.js');
-  const registry = profiles ?? (await (builtinRegistry ??= import('./doctypes/builtins.js').then((m) => m.defaultRegistry())));
-  for (const c of (await checker).checkDocumentProfile(registry, docType, values, { strict })) {
-    list.push({
-      id: `PROFILE.${c.id}`,
-      status: c.status,
-      required: strict,
-      detail: c.detail,
-      ...(c.namespace === undefined ? {} : { namespace: c.namespace }),
-      ...(c.element === undefined ? {} : { element: c.element }),
-    });
+function profileChecks(docType: string, values: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, ctx: IssuerContext, list: CheckList): void {
+  const { profiles } = ctx.options;
+  if (profiles === undefined || profiles === false) return;
+  const strict = ctx.options.strictProfiles ?? false;
+  for (const c of profiles.checkDocument(docType, values, { strict })) {
+    const check: { -readonly [K in keyof Check]: Check[K] } = { id: `PROFILE.${c.id}`, status: c.status, required: strict, detail: c.detail };
+    if (c.namespace !== undefined) check.namespace = c.namespace;
+    if (c.element !== undefined) check.element = c.element;
+    list.push(check);
   }
 }
 
@@ -434,11 +428,16 @@ export async function verifyIssuerPart(
   const issuerOk = issuerList.ok && mso !== undefined;
   const status = { ok: issuerOk, ...(anchor === undefined ? {} : { trustAnchor: anchor }) };
   const backend = ctx.options.backend === undefined ? {} : { backend: ctx.options.backend };
-  for (const c of await msoStatusChecks(mso?.status, ctx.options.status, status, { now: ctx.now, clockSkewSeconds: ctx.skewMs / 1000, ...backend })) list.push(c);
+  // The status list code (token verification, DEFLATE) is loaded only when `status` is given.
+  const statusChecks =
+    ctx.options.status === undefined
+      ? unrequestedStatusChecks(mso?.status)
+      : await (await import('./status/check.js')).msoStatusChecks(mso?.status, ctx.options.status, status, { now: ctx.now, clockSkewSeconds: ctx.skewMs / 1000, ...backend });
+  for (const c of statusChecks) list.push(c);
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);
   if (ds !== undefined) countryChecks(values.issued, ds, list);
-  if (checkedDocType !== undefined) await profileChecks(checkedDocType, values.all, ctx, list);
+  if (checkedDocType !== undefined) profileChecks(checkedDocType, values.all, ctx, list);
   return {
     docType: checkedDocType,
     checks: list.checks,

@@ -5,6 +5,7 @@ import {
   CoseHeader,
   createCoseMac0,
   decodeCoseKey,
+  decodeCosePublicKey,
   decodeCoseMac0,
   encodeCoseKey,
   encodeCoseMac0,
@@ -68,6 +69,21 @@ describe('COSE_Key and JWK', () => {
     const m = encodeCoseKey(publicKeyOf(priv));
     m.set(-3, ((priv as EcPublicKey).y.at(-1)! & 1) === 1);
     expect(decodeCoseKey(m).key).toEqual(publicKeyOf(priv));
+  });
+
+  it.each(['P-256', 'P-384', 'P-521', 'Ed25519', 'X25519'] as Curve[])('decodeCosePublicKey reads a %s public key as decodeCoseKey does, and refuses a private one', async (crv) => {
+    const priv = await backend.generateKeyPair(crv);
+    const pub = encodeCoseKey(publicKeyOf(priv), { kid: fromHex('02'), alg: -7 });
+    expect(decodeCosePublicKey(pub)).toEqual(decodeCoseKey(pub));
+    expect(decodeCosePublicKey(encode(pub))).toEqual({ key: publicKeyOf(priv), kid: fromHex('02'), alg: -7 });
+    expect(() => decodeCosePublicKey(encodeCoseKey(priv))).toThrow(expect.objectContaining({ code: 'ERR_COSE_KEY', message: expect.stringMatching(/private key \(d\)/) }));
+  });
+
+  it('decodeCosePublicKey refuses what decodeCoseKey refuses in the public part', async () => {
+    const good = encodeCoseKey(publicKeyOf(await backend.generateKeyPair('P-256')));
+    for (const m of [new Map([...good, [-1, 99]]), new Map([...good, [-3, new Uint8Array(32)]]), new Map([...good].filter(([k]) => k !== -2))]) {
+      expect(() => decodeCosePublicKey(m as never)).toThrow(expect.objectContaining({ code: 'ERR_COSE_KEY' }));
+    }
   });
 
   it('ERR_COSE_KEY for bad keys', async () => {

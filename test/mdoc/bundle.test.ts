@@ -101,13 +101,15 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     // …and they are there, behind an import(), for the calls that need them.
-    for (const m of ['src/mdoc/doctypes/mdl.ts', 'src/mdoc/doctypes/check.ts', 'src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+    for (const m of ['src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+    // The doctype profiles come only with a registry the caller imports: not in this bundle at all.
+    expect(matching([...initial, ...lazy], /^src\/mdoc\/doctypes\//)).toEqual([]);
   });
 
-  it('esbuild: no noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
+  it('esbuild: no doctype profile, noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
     const { initial, lazy } = await esbuildSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
-    for (const pattern of [/^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/revocation\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^@noble\/ciphers\//, /^@noble\/hashes\/hkdf\.js$/, /^src\/x509\/revocation\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);

@@ -161,7 +161,7 @@ describe('verifier: strict about what it was given', () => {
     expect(result.valid).toBe(false);
   });
 
-  it('reports doctype profile problems as PROFILE.* checks when asked (profiles or strictProfiles), required only with strictProfiles', async () => {
+  it('reports doctype profile problems as PROFILE.* checks when asked (profiles), required only with strictProfiles', async () => {
     const odd = await issueMdoc({
       docType: MDL,
       nameSpaces: { [NS]: { birth_date: '1990-04-01', family_name: 'X' } },
@@ -171,7 +171,7 @@ describe('verifier: strict about what it was given', () => {
       backend,
     });
     const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: odd, deviceKey: device }], elements: { [NS]: ['birth_date', 'family_name'] }, sessionTranscript, backend }));
-    // Opt-in: without `profiles` (or `strictProfiles`) no PROFILE.* check runs.
+    // Opt-in: without `profiles` no PROFILE.* check runs.
     const plain = await verify(bytes);
     expect(plain.valid).toBe(true);
     expect(plain.documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.'))).toBe(false);
@@ -179,8 +179,10 @@ describe('verifier: strict about what it was given', () => {
     expect(lenient.valid).toBe(true);
     const profile = lenient.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed');
     expect(profile.map((c) => [c.id, c.element, c.required])).toEqual([['PROFILE.PROFILE_ELEMENT_TYPE', 'birth_date', false]]);
-    // strictProfiles without a registry loads the built-in profiles; with one, uses it.
-    const strict = await verify(bytes, { strictProfiles: true });
+    // strictProfiles makes them required; it needs a registry (a TypeError without one).
+    await expect(verify(bytes, { strictProfiles: true })).rejects.toThrow(TypeError);
+    await expect(verify(bytes, { strictProfiles: true, profiles: false })).rejects.toThrow(/needs options.profiles/);
+    const strict = await verify(bytes, { strictProfiles: true, profiles: defaultRegistry() });
     expect(strict.valid).toBe(false);
     expect(strict.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed').map((c) => [c.id, c.element, c.required])).toEqual([
       ['PROFILE.PROFILE_ELEMENT_TYPE', 'birth_date', true],

@@ -7,6 +7,8 @@
  * call, so registering in one place never changes another.
  */
 
+import type { CborValue } from '../../cbor/index.js';
+import { type CheckDocumentProfileOptions, checkDocumentProfile, type ProfileCheck } from './check.js';
 import { assertDoctypeProfile } from './profile.js';
 import type { DoctypeProfile } from './types.js';
 
@@ -83,4 +85,13 @@ export class DoctypeRegistry {
   list(): readonly DoctypeProfile[] {
     return [...this.#profiles];
   }
+  /**
+   * The profile checks of one document's elements against this registry (see
+   * {@link checkDocumentProfile}); what `verifyDeviceResponse` runs when given `profiles`,
+   * so that a verification that passes no registry loads no profile code.
+   */
+  checkDocument(docType: string, nameSpaces: ReadonlyMap<string, ReadonlyMap<string, CborValue>>, options: CheckDocumentProfileOptions = {}): ProfileCheck[] {
+    return checkDocumentProfile(this, docType, nameSpaces, options);
+  }
+
 }

@@ -9,56 +9,14 @@
  */
 
 import { resolveBackend } from '../../crypto/default.js';
-import type { BackendOptions } from '../../crypto/types.js';
 import { isShomeiError } from '../../errors.js';
 import { toHex } from '../../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../../x509/index.js';
 import type { MsoStatus } from '../mso.js';
 import { type Check, MdocCheckId } from '../report.js';
-import { StatusListCache } from './cache.js';
 import { readStatus, StatusType, statusName } from './status-list.js';
+import { checkMsoStatusOptions, type MsoStatusContext, type MsoStatusOptions, type StatusListFetcher, unrequestedStatusChecks } from './options.js';
 import { checkTokenTime, MsoStatusCheck, statusCheckOf, type VerifiedStatusListToken, verifyStatusListToken } from './verify.js';
-
-/** Fetches a status list token by URI (an HTTP GET, a file, a local store); undefined when there is none. */
-export type StatusListFetcher = (uri: string) => Promise<Uint8Array | undefined>;
-
-/** How to check the MSO's status (the `status` member of the verify options). */
-export interface MsoStatusOptions {
-  /** Fetches a token by URI; shomei never fetches on its own. */
-  readonly fetch: StatusListFetcher;
-  /** A cache shared across verifications; default none (each verification fetches). */
-  readonly cache?: StatusListCache;
-  /** Fail when a list cannot be fetched. Default false (reported as skipped). */
-  readonly requireStatusCheck?: boolean;
-  /** The largest decompressed list accepted, in bytes; default 16 MiB. */
-  readonly maxBytes?: number;
-  /** The largest encoded token accepted, in bytes; default 8 MiB. */
-  readonly maxTokenBytes?: number;
-}
-
-/** What else a status check needs. */
-export interface MsoStatusContext extends BackendOptions {
-  /** The trust point when the MSO names no `certificate`: the IACA the DS chained to. */
-  readonly trustAnchor?: Certificate;
-  readonly now?: Date;
-  readonly clockSkewSeconds?: number;
-}
-
-/**
- * Check the `status` verify option.
- * @throws TypeError when it is not an object with a `fetch` function, or a member has the wrong type;
- *   RangeError for a limit that is not a positive integer.
- */
-export function checkMsoStatusOptions(options: MsoStatusOptions | undefined): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || typeof options.fetch !== 'function') throw new TypeError('options.status.fetch must be a function (uri) => Promise<Uint8Array | undefined>');
-  if (options.cache !== undefined && !(options.cache instanceof StatusListCache)) throw new TypeError('options.status.cache must be a StatusListCache');
-  if (options.requireStatusCheck !== undefined && typeof options.requireStatusCheck !== 'boolean') throw new TypeError('options.status.requireStatusCheck must be a boolean');
-  for (const name of ['maxBytes', 'maxTokenBytes'] as const) {
-    const v = options[name];
-    if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new RangeError(`options.status.${name} must be a positive integer`);
-  }
-}
 
 /** The fetcher gave nothing or threw: "could not fetch". */
 class Unavailable extends Error {}
@@ -195,8 +153,10 @@ export async function msoStatusChecks(
   issuer: { readonly ok: boolean; readonly trustAnchor?: Certificate },
   ctx: Omit<MsoStatusContext, 'trustAnchor'>,
 ): Promise<Check[]> {
-  if (status === undefined) return options === undefined ? [] : [{ id: ID, status: 'skipped', required: true, detail: 'the MSO has no status' }];
-  if (options === undefined) return [{ id: ID, status: 'skipped', required: true, detail: 'the MSO names a status list, but no status fetcher was given (options.status)' }];
+  if (options === undefined) return unrequestedStatusChecks(status);
+  if (status === undefined) return [{ id: ID, status: 'skipped', required: true, detail: 'the MSO has no status' }];
   if (!issuer.ok) return [{ id: ID, status: 'skipped', required: true, detail: 'not checked: the issuer checks failed' }];
   return verifyMsoStatus(status, options, { ...ctx, ...(issuer.trustAnchor === undefined ? {} : { trustAnchor: issuer.trustAnchor }) });
 }
+
+export { checkMsoStatusOptions, type MsoStatusContext, type MsoStatusOptions, type StatusListFetcher } from './options.js';
