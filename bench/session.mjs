@@ -18,12 +18,21 @@
 // 4. AES-256-GCM encrypt + decrypt of 64 KiB per backend and through SessionCipher, next to
 //    the primitive limits: raw crypto.subtle calls with an imported CryptoKey, and
 //    @noble/ciphers' gcm with the raw key.
+//
+// Steps 1–3 each have a "limit (node:crypto)" contender: only the cryptography the step
+// cannot avoid, with node:crypto's synchronous primitives on bytes of the same sizes (the
+// AES-GCM of each message, every ECDH with the peer key imported as it arrives, SHA-256 of
+// the transcript, the HKDFs, the HMAC of the deviceMac, the IssuerAuth ECDSA verify with the
+// DS key imported once, since its certificate is checked once per DS and cached, and SHA-256
+// of each disclosed IssuerSignedItemBytes); CBOR and every check that is not cryptography
+// are left out. The summary table gives each backend's rate as a % of that limit.
 import * as nodeCrypto from 'node:crypto';
 import os from 'node:os';
 import { gcm } from '@noble/ciphers/aes.js';
 import { FullDate } from 'shomei';
-import { nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
-import { buildDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
+import { ecPublicKeyToRaw, nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
+import { buildMacStructure, buildSigStructure } from 'shomei/cose';
+import { buildDeviceRequest, decodeDeviceResponse, deviceAuthenticationBytes, encodeDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
 import { decodeSessionData, deriveSessionKeys, encodeSessionData, HolderSession, ReaderSession, SessionCipher } from 'shomei/session';
 import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
 import { compare, fmt, report } from './harness.mjs';
@@ -71,6 +80,7 @@ function check(condition, what) {
 
 const POOL = 256;
 const reader = {};
+const limitInputs = {};
 let responseBytes;
 for (const [name, backend] of Object.entries(BACKENDS)) {
   // One real exchange, with a known reader key so the session keys can be derived again here.
@@ -84,9 +94,13 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
   const keys = await deriveSessionKeys(eReaderKey, session.engagement.eDeviceKey, session.transcript, { backend });
   const plaintext = await new SessionCipher('reader', keys, { backend }).decrypt(decodeSessionData(answered.reply).data);
   responseBytes ??= plaintext;
+  limitInputs[name] = { eReaderKey, keys, transcript: session.transcript, plaintext, messages: undefined, deviceAuthenticationBytes: undefined };
   const peer = new SessionCipher('mdoc', keys, { backend });
   const messages = [];
   for (let i = 0; i < POOL; i++) messages.push(encodeSessionData({ data: await peer.encrypt(plaintext) }));
+  limitInputs[name].messages = messages;
+  const doc = decodeDeviceResponse(plaintext).documents[0];
+  limitInputs[name].deviceAuthenticationBytes = deviceAuthenticationBytes(session.transcript, doc.docType, doc.deviceSigned.nameSpaces);
   const options = { ...verify, sessionTranscript: session.transcript.tagged, eReaderKey, request: deviceRequest, backend };
   /** Decrypt the SessionData messages in order, with a fresh reader cipher after the last. */
   const reading = () => {
@@ -113,6 +127,130 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
   };
 }
 
+// ---- The limits: node:crypto primitives only ----
+
+const b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+/** A P-256 public KeyObject from the raw point (a JWK: node's fastest import of a point). */
+const nodePublic = (raw) => nodeCrypto.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)) }, format: 'jwk' });
+const nodePrivate = (key) => nodeCrypto.createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(key.x), y: b64u(key.y), d: b64u(key.d) }, format: 'jwk' });
+const rawOf = (keyObject) => {
+  const jwk = keyObject.export({ format: 'jwk' });
+  return Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+};
+const ivOf = (mdoc, counter) => {
+  const out = Buffer.alloc(12);
+  if (mdoc) out[7] = 1;
+  out.writeUInt32BE(counter, 8);
+  return out;
+};
+const gcmEncrypt = (key, iv, data) => {
+  const c = nodeCrypto.createCipheriv('aes-256-gcm', key, iv);
+  return Buffer.concat([c.update(data), c.final(), c.getAuthTag()]);
+};
+const gcmDecrypt = (key, iv, data) => {
+  const d = nodeCrypto.createDecipheriv('aes-256-gcm', key, iv);
+  d.setAuthTag(data.subarray(data.length - 16));
+  return Buffer.concat([d.update(data.subarray(0, data.length - 16)), d.final()]);
+};
+const hkdf = (ikm, salt, info) => Buffer.from(nodeCrypto.hkdfSync('sha256', ikm, salt, info, 32));
+const sha256 = (data) => nodeCrypto.createHash('sha256').update(data).digest();
+const hmac = (key, data) => nodeCrypto.createHmac('sha256', key).update(data).digest();
+
+// What the reader's step works on, taken from the node backend's real exchange above.
+const lim = limitInputs.node;
+const limDoc = decodeDeviceResponse(lim.plaintext).documents[0];
+const limAuth = limDoc.issuerSigned.issuerAuth;
+const limMac = limDoc.deviceSigned.deviceAuth.deviceMac;
+check(limMac !== undefined, 'the response carries a deviceMac');
+const L = {
+  readerKey: nodePrivate(lim.eReaderKey),
+  dsKey: nodePublic(ecPublicKeyToRaw(publicKeyOf(dsKey))),
+  deviceRaw: ecPublicKeyToRaw(publicKeyOf(deviceKey)),
+  skDevice: Buffer.from(lim.keys.skDevice),
+  skReader: Buffer.from(lim.keys.skReader),
+  salt: sha256(lim.transcript.tagged),
+  issuerTbs: buildSigStructure(limAuth.protectedBytes, new Uint8Array(0), limAuth.payload),
+  issuerSig: limAuth.signature,
+  macStructure: buildMacStructure(limMac.protectedBytes, new Uint8Array(0), lim.deviceAuthenticationBytes),
+  macTag: Buffer.from(limMac.tag),
+  items: [...limDoc.issuerSigned.nameSpaces.values()].flat().map((item) => item.tagged),
+  transcriptTagged: lim.transcript.tagged,
+  ciphertexts: lim.messages.map((m) => Buffer.from(decodeSessionData(m).data)),
+  request: encodeDeviceRequest(deviceRequest),
+  devicePrivate: nodePrivate(deviceKey),
+};
+
+/** The reader's verification of a deviceMac'd response: IssuerAuth, digests, EMacKey, HMAC. */
+function limitVerify() {
+  const ok = nodeCrypto.verify('sha256', L.issuerTbs, { key: L.dsKey, dsaEncoding: 'ieee-p1363' }, L.issuerSig);
+  for (const item of L.items) sha256(item);
+  // The device key arrives with the response: imported each time.
+  const shared = nodeCrypto.diffieHellman({ privateKey: L.readerKey, publicKey: nodePublic(L.deviceRaw) });
+  const tag = hmac(hkdf(shared, L.salt, 'EMacKey'), L.macStructure);
+  if (!ok || !tag.equals(L.macTag)) throw new Error('limit (node:crypto): the response does not verify');
+}
+
+let limitCounter = 0;
+/** The next SessionData's AES-GCM decryption, with its own counter. */
+function limitDecrypt() {
+  const i = limitCounter++ % POOL;
+  return gcmDecrypt(L.skDevice, ivOf(true, i + 1), L.ciphertexts[i]);
+}
+reader['limit (node:crypto): decrypt SessionData + verify DeviceResponse'] = () => {
+  limitDecrypt();
+  limitVerify();
+};
+reader['limit (node:crypto): SessionCipher.decrypt only'] = limitDecrypt;
+reader['limit (node:crypto): verifyDeviceResponse only'] = limitVerify;
+
+/**
+ * Holder sessions for the limit: a fresh ephemeral key each (as HolderSession.create makes
+ * it), and a reader's SessionEstablishment for it (its EReaderKey and encrypted request).
+ */
+function limitHolderPair() {
+  const eDevice = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  const eReader = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const shared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodeCrypto.createPublicKey(eDevice) });
+  const skReader = hkdf(shared, L.salt, 'SKReader');
+  return { eDevice, eReaderRaw: rawOf(eReader.publicKey), request: gcmEncrypt(skReader, ivOf(false, 1), L.request) };
+}
+/** HolderSession.receive's cryptography: ECDH, session keys, decrypt, deviceMac, encrypt. */
+function limitHolder(pair) {
+  const eReader = nodePublic(pair.eReaderRaw);
+  const shared = nodeCrypto.diffieHellman({ privateKey: pair.eDevice, publicKey: eReader });
+  const salt = sha256(L.transcriptTagged);
+  const skReader = hkdf(shared, salt, 'SKReader');
+  const skDevice = hkdf(shared, salt, 'SKDevice');
+  gcmDecrypt(skReader, ivOf(false, 1), pair.request);
+  const macShared = nodeCrypto.diffieHellman({ privateKey: L.devicePrivate, publicKey: eReader });
+  hmac(hkdf(macShared, salt, 'EMacKey'), L.macStructure);
+  return gcmEncrypt(skDevice, ivOf(true, 1), lim.plaintext);
+}
+/** The whole exchange's cryptography, both ephemeral keys made each time. */
+function limitExchange() {
+  // Holder: its ephemeral key, exported for the engagement.
+  const eDevice = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  const eDeviceRaw = rawOf(eDevice);
+  // Reader: its ephemeral key, ECDH with EDeviceKey, session keys, the request encrypted.
+  const eReader = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const eReaderRaw = rawOf(eReader.publicKey);
+  const readerShared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodePublic(eDeviceRaw) });
+  const readerSalt = sha256(L.transcriptTagged);
+  const readerSkReader = hkdf(readerShared, readerSalt, 'SKReader');
+  const readerSkDevice = hkdf(readerShared, readerSalt, 'SKDevice');
+  const request = gcmEncrypt(readerSkReader, ivOf(false, 1), L.request);
+  // Holder: the receive step.
+  const response = limitHolder({ eDevice, eReaderRaw, request });
+  // Reader: decrypt and verify (EMacKey with its own ephemeral key).
+  gcmDecrypt(readerSkDevice, ivOf(true, 1), response);
+  const ok = nodeCrypto.verify('sha256', L.issuerTbs, { key: L.dsKey, dsaEncoding: 'ieee-p1363' }, L.issuerSig);
+  for (const item of L.items) sha256(item);
+  const macShared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodePublic(L.deviceRaw) });
+  hmac(hkdf(macShared, readerSalt, 'EMacKey'), L.macStructure);
+  if (!ok) throw new Error('limit (node:crypto): IssuerAuth does not verify');
+}
+limitVerify(); // the limit checks what shomei checks: the tag and the signature must verify
+
 console.log(`# Proximity session benchmarks\n\n${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 console.log(
   `DeviceResponse: ${responseBytes.length.toLocaleString('en')} bytes (one mDL, 10 elements incl. a 10 KiB portrait, all disclosed, deviceMac, IACA → DS, P-256), QR engagement.`,
@@ -122,7 +260,7 @@ console.log('Medians of interleaved rounds; ratios are what to read, absolute nu
 const readerResults = await compare(
   Object.fromEntries(
     ['decrypt SessionData + verify DeviceResponse', 'SessionCipher.decrypt only', 'verifyDeviceResponse only'].flatMap((step) =>
-      Object.keys(BACKENDS).map((b) => [`${b}: ${step}`, reader[`${b}: ${step}`]]),
+      [...Object.keys(BACKENDS), 'limit (node:crypto)'].map((b) => [`${b}: ${step}`, reader[`${b}: ${step}`]]),
     ),
   ),
   TIMING,
@@ -168,9 +306,13 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
     return answer(p);
   };
 }
+const limitPairs = Array.from({ length: POOL }, limitHolderPair);
+let limitPairIndex = 0;
+holderContenders['limit (node:crypto): HolderSession.receive(SessionEstablishment)'] = () => limitHolder(limitPairs[limitPairIndex++ % POOL]);
+const holderResults = await compare(holderContenders, TIMING);
 report(
   'Holder: decrypt the request, build and encrypt the response (fresh SessionEstablishment each time)',
-  await compare(holderContenders, TIMING),
+  holderResults,
   'webcrypto: HolderSession.receive(SessionEstablishment)',
 );
 
@@ -186,7 +328,27 @@ for (const [name, backend] of Object.entries(BACKENDS)) {
     if (result.kind !== 'response' || !result.verification.valid) throw new Error('not valid');
   };
 }
-report('Whole exchange, both sessions created each time (QR engagement, ECDH on both sides)', await compare(exchange, TIMING), 'webcrypto: engagement → request → response → verified');
+exchange['limit (node:crypto): engagement → request → response → verified'] = limitExchange;
+const exchangeResults = await compare(exchange, TIMING);
+report('Whole exchange, both sessions created each time (QR engagement, ECDH on both sides)', exchangeResults, 'webcrypto: engagement → request → response → verified');
+
+// ---- Each step against the limit of node:crypto's primitives ----
+
+const STEPS = [
+  ['reader: decrypt SessionData + verify DeviceResponse (deviceMac)', readerResults, 'decrypt SessionData + verify DeviceResponse'],
+  ['reader: SessionCipher.decrypt only', readerResults, 'SessionCipher.decrypt only'],
+  ['reader: verifyDeviceResponse only (deviceMac)', readerResults, 'verifyDeviceResponse only'],
+  ['holder: HolderSession.receive(SessionEstablishment)', holderResults, 'HolderSession.receive(SessionEstablishment)'],
+  ['whole exchange, both sessions created each time', exchangeResults, 'engagement → request → response → verified'],
+];
+console.log('\n### Against the limit (node:crypto primitives, same process)\n');
+console.log('| step | node | webcrypto | noble | limit (node:crypto) | node % of limit | webcrypto % | noble % |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const [step, results, key] of STEPS) {
+  const limit = results[`limit (node:crypto): ${key}`];
+  const ops = Object.keys(BACKENDS).map((b) => results[`${b}: ${key}`]);
+  console.log(`| ${step} | ${ops.map(fmt).join(' | ')} | ${fmt(limit)} | ${ops.map((o) => `${((100 * o) / limit).toFixed(0)} %`).join(' | ')} |`);
+}
 
 // ---- 4. AES-256-GCM, 64 KiB ----
 
