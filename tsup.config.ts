@@ -10,6 +10,7 @@ export default defineConfig([
       'crypto/index': 'src/crypto/index.ts',
       'x509/index': 'src/x509/index.ts',
       'mdoc/index': 'src/mdoc/index.ts',
+      'mdoc/verify-entry': 'src/mdoc/verify-entry.ts',
       'session/index': 'src/session/index.ts',
       'online/index': 'src/online/index.ts',
       'jpki/index': 'src/jpki/index.ts',

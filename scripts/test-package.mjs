@@ -71,6 +71,7 @@ try {
     'shomei/crypto': 'defaultBackend',
     'shomei/x509': 'parseCertificate',
     'shomei/mdoc': 'verifyDeviceResponse',
+    'shomei/mdoc/verify': 'verifyDeviceResponse',
     'shomei/session': 'ReaderSession',
     'shomei/online': 'createDcApiRequest',
     'shomei/jpki': 'MyNumberCard',

@@ -7,7 +7,8 @@
  */
 
 import type { Certificate } from '../x509/certificate.js';
-import { JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023, loadTrustAnchors } from '../x509/anchors.js';
+import { loadTrustAnchors } from '../x509/anchors.js';
+import { JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023 } from '../x509/anchors/jpki-roots.js';
 import type { OcspTransport } from '../x509/ocsp-check.js';
 import type { JpkiStatusOptions, JpkiStatusRequirement } from '../jpki/cert-status.js';
 import { verifyDetachedCms } from '../jpki/cms.js';

@@ -25,7 +25,6 @@ import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
-import { smallDigest } from './small-digest.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
   CryptoBackend,
@@ -73,9 +72,6 @@ function jwkBytes(value: string | undefined): Uint8Array {
  * `fallback` (default: the noble backend) answers whatever this runtime's SubtleCrypto cannot do.
  * @example const backend = createWebCryptoBackend(); await backend.digest('SHA-256', bytes)
  */
-/** Inputs shorter than this are hashed synchronously by the fallback (see `digest`). */
-const SMALL_DIGEST = 1024;
-
 export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBackend = lazyNobleBackend): CryptoBackend {
   // A key is kept from its second import on (see RepeatCache).
   const publicKeys = new RepeatCache<string, Imported>(PUBLIC_KEY_CACHE_SIZE, SEEN_ONCE_SIZE);
@@ -192,9 +188,6 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     const s = getSubtle();
     assertBytes(data, 'data');
     checkHash(hash, true);
-    // Below about 1 KiB a synchronous hash beats a round trip to the platform's crypto
-    // threads (measured on Node: ~6 µs against ~18-37 µs for 64-512 bytes).
-    if (data.length < SMALL_DIGEST) return smallDigest(hash, data);
     try {
       return new Uint8Array(await s.digest(hash, buf(data)));
     } catch {

@@ -21,7 +21,7 @@ import { resolveBackend } from '../crypto/default.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { equalBytes } from '../internal/bytes.js';
 import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';
-import { verifyIssuerChain } from '../x509/index.js';
+import { verifyIssuerChain } from '../x509/profiles/mdoc.js';
 
 /** Most chain reports kept per backend. */
 export const MAX_CHAINS = 256;

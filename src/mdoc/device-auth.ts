@@ -18,7 +18,8 @@
  */
 
 import { type CborValue, decode, EncodedCbor, encode, RawCbor } from '../cbor/index.js';
-import { CoseAlg, type CoseMac0, CoseHeader, verifyCoseMac0 } from '../cose/index.js';
+import { CoseAlg, CoseHeader } from '../cose/algorithms.js';
+import { type CoseMac0, verifyCoseMac0 } from '../cose/mac0.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPublicKey } from '../crypto/types.js';
 import { CborError, CoseError, MdocError } from '../errors.js';

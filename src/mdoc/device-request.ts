@@ -30,17 +30,10 @@
  */
 
 import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
-import {
-  CoseHeader,
-  type CoseSign1,
-  coseSign1Value,
-  decodeCoseSign1,
-  getX5Chain,
-  type Signer,
-  signCoseSign1,
-  verifyCoseSign1,
-  x5chainValue,
-} from '../cose/index.js';
+import { CoseHeader } from '../cose/algorithms.js';
+import { getX5Chain, x5chainValue } from '../cose/headers.js';
+import { type CoseSign1, coseSign1Value, decodeCoseSign1, signCoseSign1, verifyCoseSign1 } from '../cose/sign1.js';
+import type { Signer } from '../cose/signer.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CoseError, isShomeiError } from '../errors.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';

@@ -27,7 +27,8 @@
  */
 
 import { type CborValue, type EncodedCbor, encode } from '../cbor/index.js';
-import { type CoseMac0, type CoseSign1, coseMac0Value, coseSign1Value, decodeCoseMac0, decodeCoseSign1 } from '../cose/index.js';
+import { type CoseMac0, coseMac0Value, decodeCoseMac0 } from '../cose/mac0.js';
+import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/sign1.js';
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';

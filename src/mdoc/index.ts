@@ -63,7 +63,8 @@ export {
   type MsoStatus,
   type ValidityInfo,
 } from './mso.js';
-export { answerFor, type BuildDeviceResponseOptions, buildDeviceResponse, type ElementSelection, type HeldDocument } from './present.js';
+export { answerFor } from './answer.js';
+export { type BuildDeviceResponseOptions, buildDeviceResponse, type ElementSelection, type HeldDocument } from './present.js';
 export {
   type Check,
   type CheckStatus,

@@ -19,7 +19,7 @@
  */
 
 import { type CborValue, decode, type EncodedCbor, encode } from '../cbor/index.js';
-import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/index.js';
+import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/sign1.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CborError, CoseError } from '../errors.js';

@@ -25,7 +25,7 @@
  */
 
 import { type CborMap, type CborValue, FullDate, TDate } from '../cbor/index.js';
-import { CoseKeyLabel, decodeCosePublicKey } from '../cose/index.js';
+import { CoseKeyLabel, decodeCosePublicKey } from '../cose/public-key.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';

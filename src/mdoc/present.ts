@@ -6,7 +6,9 @@
  */
 
 import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } from '../cbor/index.js';
-import { type CoseMac0, type CoseSign1, createCoseMac0, type ExternalSigner, signCoseSign1 } from '../cose/index.js';
+import { type CoseMac0, createCoseMac0 } from '../cose/mac0.js';
+import { type CoseSign1, signCoseSign1 } from '../cose/sign1.js';
+import type { ExternalSigner } from '../cose/signer.js';
 import { resolveBackend } from '../crypto/default.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPublicKey, OkpPublicKey, PrivateKey } from '../crypto/types.js';
@@ -22,6 +24,7 @@ import {
   DeviceResponseStatus,
   type MdocDocument,
 } from './device-response.js';
+import { answerFor } from './answer.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, type IssuerSigned, type IssuerSignedItemBytes } from './issuer-signed.js';
 import type { KeyAuthorizations, MobileSecurityObject } from './mso.js';
 
@@ -55,32 +58,8 @@ export interface BuildDeviceResponseOptions extends BackendOptions {
   readonly consent?: (docType: string, proposed: ElementSelection) => ElementSelection | Promise<ElementSelection>;
 }
 
-const AGE_OVER = /^age_over_(\d{2})$/;
-
 function inputError(path: string, message: string): MdocError {
   return new MdocError('ERR_MDOC_INPUT', `${path}: ${message}`, { path });
-}
-
-/**
- * The item that answers a request for `requested` among the held items of a namespace:
- * the element itself, or for age_over_NN the nearest attestation (§7.2.5): the smallest
- * nn ≥ NN whose value is true, else the largest nn ≤ NN whose value is false.
- */
-export function answerFor(requested: string, held: ReadonlyMap<string, IssuerSignedItemBytes>): IssuerSignedItemBytes | undefined {
-  const m = AGE_OVER.exec(requested);
-  if (m === null) return held.get(requested);
-  const nn = Number(m[1]);
-  let bestTrue: [number, IssuerSignedItemBytes] | undefined;
-  let bestFalse: [number, IssuerSignedItemBytes] | undefined;
-  for (const [id, item] of held) {
-    const a = AGE_OVER.exec(id);
-    if (a === null) continue;
-    const n = Number(a[1]);
-    const v = item.value.elementValue;
-    if (v === true && n >= nn && (bestTrue === undefined || n < bestTrue[0])) bestTrue = [n, item];
-    if (v === false && n <= nn && (bestFalse === undefined || n > bestFalse[0])) bestFalse = [n, item];
-  }
-  return (bestTrue ?? bestFalse)?.[1];
 }
 
 /** `record[key]` when it is the record's own property: a name from the wire never reaches the prototype (`toString`, `__proto__`). */

@@ -12,25 +12,18 @@
  */
 
 import type { CborValue } from '../cbor/index.js';
-import { CoseHeader, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
+import { CoseHeader } from '../cose/algorithms.js';
+import { getX5Chain } from '../cose/headers.js';
+import { verifyCoseSign1 } from '../cose/sign1.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
-import {
-  type Certificate,
-  type CertificateList,
-  type ChainReport,
-  checkTrustAnchorUse,
-  countryOf,
-  CRL_PROFILE_CHECK_IDS,
-  type CrlCache,
-  mdocIssuerProfile,
-  parseCertificate,
-  type TrustAnchorEntry,
-  trustAnchorCertificate,
-  type VerifyX5ChainOptions,
-} from '../x509/index.js';
+import { checkTrustAnchorUse, countryOf, type TrustAnchorEntry, trustAnchorCertificate } from '../x509/anchors.js';
+import { parseCertificate } from '../x509/certificate.js';
+import { CRL_PROFILE_CHECK_IDS } from '../x509/crl-profile.js';
+import type { Certificate, CertificateList, ChainReport, CrlCache, VerifyX5ChainOptions } from '../x509/index.js';
+import { mdocIssuerProfile } from '../x509/profiles/mdoc.js';
 import { cachedIssuerChain } from './chain-cache.js';
 import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
 import type { DoctypeRegistry } from './doctypes/registry.js';

@@ -10,7 +10,7 @@
  */
 
 import { type CborValue, EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
-import { verifyCoseSign1 } from '../cose/index.js';
+import { verifyCoseSign1 } from '../cose/sign1.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
@@ -19,7 +19,7 @@ import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
-import { answerFor } from './present.js';
+import { answerFor } from './answer.js';
 import { type Check, CheckList, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
 import { decodeReported, disclosed, errorText, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
 

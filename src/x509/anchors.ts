@@ -13,9 +13,6 @@ import { X509Error } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificates, toCertificate } from './certificate.js';
 
-export { JLIS_MDOC_IACA } from './anchors/jlis-mdoc-iaca.js';
-export { JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023 } from './anchors/jpki-roots.js';
-
 /**
  * A trust anchor trusted for some uses only. An absent restriction does not restrict; an
  * empty list allows nothing.

@@ -15,13 +15,9 @@
  * ```
  */
 
+export { JLIS_MDOC_IACA } from './anchors/jlis-mdoc-iaca.js';
+export { JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023 } from './anchors/jpki-roots.js';
 export {
-  JLIS_MDOC_IACA,
-  JPKI_AUTH_CA_2015,
-  JPKI_AUTH_CA_2019,
-  JPKI_AUTH_CA_2023,
-  JPKI_SIGN_CA_2015,
-  JPKI_SIGN_CA_2023,
   loadTrustAnchors,
   type TrustAnchorInput,
   type ConstrainedTrustAnchor,
