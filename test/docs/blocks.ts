@@ -45,7 +45,7 @@ export function sourceOf(root: string, specifier: string): string | undefined {
 
 /** `code` with every `'shomei…'` module specifier replaced by the absolute path of its source. */
 export function toSourceImports(root: string, code: string): string {
-  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(shomei(?:\/[a-z0-9-]+)?)\2/g, (all, head: string, quote: string, spec: string) => {
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(shomei(?:\/[a-z0-9-]+){0,2})\2/g, (all, head: string, quote: string, spec: string) => {
     const file = sourceOf(root, spec);
     return file === undefined ? all : `${head}${quote}${file}${quote}`;
   });
