@@ -27,7 +27,6 @@ import {
   Tag,
   TDate,
 } from '../../cbor/index.js';
-import type { DoctypeRegistry } from './registry.js';
 import type { DoctypeProfile, ElementSpec, ElementType, MapType } from './types.js';
 
 /** Ids of the profile checks, a const registry with a same-named type. */
@@ -118,7 +117,7 @@ function knowsNamespace(profile: DoctypeProfile, namespace: string): boolean {
  * @param nameSpaces NameSpace → element identifier → value, e.g. from IssuerSigned items.
  */
 export function checkDocumentProfile(
-  registry: DoctypeRegistry,
+  registry: { get(docType: string): DoctypeProfile | undefined },
   docType: string,
   nameSpaces: ReadonlyMap<string, ReadonlyMap<string, CborValue>>,
   options: CheckDocumentProfileOptions = {},
