@@ -23,6 +23,7 @@ import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url, toHex } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, ecdhError, randomBytes } from './checks.js';
 import { checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
+import { generated, isKnownConsistent } from './consistent.js';
 import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
@@ -195,19 +196,38 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     return imported;
   }
 
+  /** Keep `object` as the KeyObject of `key` for `usages` (a key this backend generated). */
+  function keepPrivateKeyObject(key: PrivateKey, usages: readonly string[], object: KeyObject): void {
+    const byUsage = new Map<string, { readonly d: Uint8Array; readonly key: KeyObject }>();
+    for (const usage of usages) byUsage.set(usage, { d: key.d.slice(), key: object });
+    privateKeys.set(key, byUsage);
+  }
+
+  /** Check a private key before use: the scalar multiplication only for a key not known consistent. */
+  async function checkPrivate(key: PrivateKey, check: (helpers: Awaited<ReturnType<typeof loadPrivateKeys>>) => void): Promise<void> {
+    if (isKnownConsistent(key)) return;
+    check(await loadPrivateKeys());
+  }
+
   function generateKeyPair(curve: 'P-256' | 'P-384' | 'P-521'): Promise<EcPrivateKey>;
   function generateKeyPair(curve: OkpCurve): Promise<OkpPrivateKey>;
   function generateKeyPair(curve: Curve): Promise<PrivateKey>;
   async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
     let jwk: Record<string, unknown>;
     if (isEcCurve(curve)) {
-      jwk = crypto.generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ format: 'jwk' });
-      return { kty: 'EC', crv: curve, x: fromBase64(String(jwk.x)), y: fromBase64(String(jwk.y)), d: fromBase64(String(jwk.d)) };
+      const pair = crypto.generateKeyPairSync('ec', { namedCurve: curve });
+      jwk = pair.privateKey.export({ format: 'jwk' });
+      const key = generated<EcPrivateKey>({ kty: 'EC', crv: curve, x: fromBase64(String(jwk.x)), y: fromBase64(String(jwk.y)), d: fromBase64(String(jwk.d)) });
+      // The KeyObject just made serves signing and key agreement: nothing to import later.
+      keepPrivateKeyObject(key, ['ECDSA', 'ECDH'], pair.privateKey);
+      return key;
     }
     if (isOkpCurve(curve)) {
       const pair = crypto.generateKeyPairSync(curve === 'Ed25519' ? 'ed25519' : 'x25519');
       jwk = pair.privateKey.export({ format: 'jwk' });
-      return { kty: 'OKP', crv: curve, x: fromBase64(String(jwk.x)), d: fromBase64(String(jwk.d)) };
+      const key = generated<OkpPrivateKey>({ kty: 'OKP', crv: curve, x: fromBase64(String(jwk.x)), d: fromBase64(String(jwk.d)) });
+      keepPrivateKeyObject(key, [curve === 'Ed25519' ? 'Ed25519' : 'ECDH'], pair.privateKey);
+      return key;
     }
     throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(curve)}`);
   }
@@ -248,7 +268,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     async ecdsaSign(key: EcPrivateKey, hash: HashAlg, data: Uint8Array) {
       assertBytes(data, 'data');
       checkHash(hash, false);
-      (await loadPrivateKeys()).checkEcPrivateKey(key);
+      if (key?.kty !== 'EC') throw keyError('expected an EC private key');
+      await checkPrivate(key, (h) => h.checkEcPrivateKey(key));
       const k = privateKeyObject(key, 'ECDSA');
       return plain(crypto.sign(HASH_NAMES[hash], data, { key: k, dsaEncoding: 'ieee-p1363' }));
     },
@@ -269,7 +290,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
 
     async ed25519Sign(key: OkpPrivateKey, data: Uint8Array) {
       assertBytes(data, 'data');
-      (await loadPrivateKeys()).checkOkpPrivateKey(key, 'Ed25519');
+      if (key?.crv !== 'Ed25519') throw keyError('expected an OKP Ed25519 private key');
+      await checkPrivate(key, (h) => h.checkOkpPrivateKey(key, 'Ed25519'));
       return plain(crypto.sign(null, data, privateKeyObject(key, 'Ed25519')));
     },
 
@@ -287,7 +309,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     },
 
     async ecdh(privateKey: EcPrivateKey | OkpPrivateKey, publicKey: EcPublicKey | OkpPublicKey) {
-      (await loadPrivateKeys()).checkEcdhPrivate(privateKey);
+      if (privateKey?.kty === 'OKP' && privateKey.crv !== 'X25519') throw new CryptoError('ERR_CRYPTO_KEY', 'ECDH needs an EC or X25519 private key');
+      await checkPrivate(privateKey, (h) => h.checkEcdhPrivate(privateKey));
       const peer = checkEcdhPeer(privateKey, publicKey);
       const priv = privateKeyObject(privateKey, 'ECDH');
       let secret: Uint8Array;

@@ -12,6 +12,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
 import { assertBytes, constantTimeEqual } from '../internal/bytes.js';
+import { knownConsistent, recordConsistent } from './consistent.js';
 import { curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import type { EcCurve, EcPrivateKey, OkpCurve, OkpPrivateKey } from './types.js';
 
@@ -37,18 +38,6 @@ function scalarInRange(curve: NistCurve, d: Uint8Array): boolean {
 }
 
 /**
- * Private key objects already found consistent, with a copy of what was checked: deriving
- * the public key costs a scalar multiplication, and a key object whose bytes were changed
- * in place since is checked again.
- */
-const checked = new WeakMap<object, { readonly d: Uint8Array; readonly pub: Uint8Array }>();
-
-function wasChecked(key: object, d: Uint8Array, pub: Uint8Array): boolean {
-  const seen = checked.get(key);
-  return seen !== undefined && constantTimeEqual(seen.d, d) && constantTimeEqual(seen.pub, pub);
-}
-
-/**
  * An EC private key from the scalar `d` (exactly the field size, big-endian), with the
  * public point derived. Throws `ERR_CRYPTO_KEY` unless 1 ≤ d < n.
  */
@@ -69,10 +58,10 @@ export function ecPrivateKeyFromScalar(crv: EcCurve, d: Uint8Array): EcPrivateKe
 export function checkEcPrivateKey(key: EcPrivateKey): NistCurve {
   if (key?.kty !== 'EC' || !(key.d instanceof Uint8Array)) throw keyError('expected an EC private key');
   const raw = ecPublicKeyToRaw(key);
-  if (!wasChecked(key, key.d, raw)) {
+  if (!knownConsistent(key, key.d, raw)) {
     const derived = ecPrivateKeyFromScalar(key.crv, key.d);
     if (!constantTimeEqual(raw, ecPublicKeyToRaw(derived))) throw keyError('EC private key: x, y do not match d');
-    checked.set(key, { d: key.d.slice(), pub: raw });
+    recordConsistent(key, key.d, raw);
   }
   return NIST[key.crv];
 }
@@ -91,12 +80,12 @@ export function checkOkpPrivateKey(key: OkpPrivateKey, crv: OkpCurve): Uint8Arra
   if (key?.kty !== 'OKP' || key.crv !== crv || !(key.d instanceof Uint8Array)) {
     throw keyError(`expected an OKP ${crv} private key`);
   }
-  if (!(key.x instanceof Uint8Array) || !wasChecked(key, key.d, key.x)) {
+  if (!(key.x instanceof Uint8Array) || !knownConsistent(key, key.d, key.x)) {
     const derived = okpPrivateKeyFromSeed(crv, key.d);
     if (!(key.x instanceof Uint8Array) || !constantTimeEqual(key.x, derived.x)) {
       throw keyError(`${crv} private key: x does not match d`);
     }
-    checked.set(key, { d: key.d.slice(), pub: key.x.slice() });
+    recordConsistent(key, key.d, key.x);
   }
   return key.d;
 }

@@ -24,6 +24,7 @@ import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
+import { generated } from './consistent.js';
 import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
@@ -148,9 +149,9 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       return fallback.generateKeyPair(curve);
     }
     if (isEcCurve(curve)) {
-      return { kty: 'EC', crv: curve, x: jwkBytes(jwk.x), y: jwkBytes(jwk.y), d: jwkBytes(jwk.d) };
+      return generated<EcPrivateKey>({ kty: 'EC', crv: curve, x: jwkBytes(jwk.x), y: jwkBytes(jwk.y), d: jwkBytes(jwk.d) });
     }
-    return { kty: 'OKP', crv: curve, x: jwkBytes(jwk.x), d: jwkBytes(jwk.d) };
+    return generated<OkpPrivateKey>({ kty: 'OKP', crv: curve, x: jwkBytes(jwk.x), d: jwkBytes(jwk.d) });
   }
 
   async function ecdh(privateKey: EcPrivateKey | OkpPrivateKey, publicKey: EcPublicKey | OkpPublicKey): Promise<Uint8Array> {

@@ -11,6 +11,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNodeCryptoBackend, nobleBackend, nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
 import type { CryptoBackend, EcPublicKey } from '../../src/crypto/index.js';
+import { isKnownConsistent } from '../../src/crypto/consistent.js';
 import { fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
 
 const message = utf8Encode('DeviceAuthentication');
@@ -206,5 +207,34 @@ describe('node:crypto backend', () => {
     expect(toHex(sealed)).toBe(toHex(await nobleBackend.aesGcmEncrypt(ikm, iv, message)));
     expect(toHex(await backend.aesGcmDecrypt(ikm, iv, sealed))).toBe(toHex(message));
     expect(used).toEqual(['hkdf', 'aesGcmEncrypt', 'aesGcmDecrypt']);
+  });
+});
+
+describe('node:crypto backend: keys it generates', () => {
+  it('signs and agrees with the KeyObject it generated: nothing imported again, and the key is known consistent', async () => {
+    const { mod, calls } = countingCrypto();
+    const backend = createNodeCryptoBackend(mod);
+    const key = await backend.generateKeyPair('P-256');
+    const peer = await nobleBackend.generateKeyPair('P-256');
+    expect(isKnownConsistent(key)).toBe(true);
+    const sig = await backend.ecdsaSign(key, 'SHA-256', message);
+    expect(await nobleBackend.ecdsaVerify(publicKeyOf(key), 'SHA-256', message, sig)).toBe(true);
+    expect(toHex(await backend.ecdh(key, publicKeyOf(peer)))).toBe(toHex(await nobleBackend.ecdh(peer, publicKeyOf(key))));
+    const ed = await backend.generateKeyPair('Ed25519');
+    await backend.ed25519Sign(ed, message);
+    expect(calls.createPrivateKey).toBe(0);
+  });
+
+  it('checks a generated key again once its bytes changed in place, and refuses it when they no longer match', async () => {
+    const backend = createNodeCryptoBackend(nodeCrypto);
+    const key = await backend.generateKeyPair('P-256');
+    const other = await nobleBackend.generateKeyPair('P-256');
+    key.d.set(other.d);
+    expect(isKnownConsistent(key)).toBe(false);
+    await expect(backend.ecdsaSign(key, 'SHA-256', message)).rejects.toEqual(code('ERR_CRYPTO_KEY'));
+    // A key of the wrong kind is refused by name before any use.
+    const ed = await backend.generateKeyPair('Ed25519');
+    await expect(backend.ecdsaSign(ed as never, 'SHA-256', message)).rejects.toEqual(code('ERR_CRYPTO_KEY'));
+    await expect(backend.ecdh(ed as never, publicKeyOf(other))).rejects.toEqual(code('ERR_CRYPTO_KEY'));
   });
 });
