@@ -23,10 +23,10 @@ import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { EncodedCbor, encode, FullDate } from 'shomei';
+import { EncodedCbor, encode } from 'shomei';
 import { publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, buildDeviceResponse, decodeIssuerSigned, encodeDeviceResponse, encodeIssuerSigned, issueMdoc } from 'shomei/mdoc';
-import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchMdlElements, benchPki, DAY } from './fixtures.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -49,18 +49,7 @@ const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const { dsKey, deviceKey, iaca, ds } = await benchPki(now);
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
-const data = {
-  family_name: 'Yamada',
-  given_name: 'Taro',
-  birth_date: FullDate.of(1990, 4, 1),
-  issue_date: FullDate.of(2025, 4, 1),
-  expiry_date: FullDate.of(2030, 4, 1),
-  issuing_country: 'JP',
-  issuing_authority: 'Tokyo Metropolitan Police',
-  document_number: '123456789012',
-  portrait: benchPortrait(),
-  age_over_18: true,
-};
+const data = benchMdlElements();
 const validity = { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) };
 const issued = encodeIssuerSigned(await issueMdoc({ docType: MDL, nameSpaces: { [NS]: data }, deviceKey: publicKeyOf(deviceKey), validity, issuer: { signer: dsKey, certificates: [ds.der] }, backend: webCryptoBackend }));
 const transcript = EncodedCbor.wrap(encode([null, null, ['OpenID4VPHandover', new Uint8Array(32).fill(0x5a)]]), null).tagged;

@@ -1,5 +1,6 @@
 // The issuer side the mdoc and session benchmarks share: an IACA → document signer chain
-// and a device key (ES256 / P-256), and a 10 KiB JPEG-like portrait.
+// and a device key (ES256 / P-256), a 10 KiB JPEG-like portrait, and the mDL's 10 elements.
+import { FullDate } from 'shomei';
 import { publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDocumentSigner, buildIaca } from 'shomei/x509';
 
@@ -34,4 +35,20 @@ export function benchPortrait() {
   portrait.set([0xff, 0xd8, 0xff, 0xe0]);
   for (let i = 4; i < portrait.length; i++) portrait[i] = (i * 31) & 0xff;
   return portrait;
+}
+
+/** The 10 mDL elements the benchmarks issue (a 10 KiB portrait among them). */
+export function benchMdlElements(portrait = benchPortrait()) {
+  return {
+    family_name: 'Yamada',
+    given_name: 'Taro',
+    birth_date: FullDate.of(1990, 4, 1),
+    issue_date: FullDate.of(2025, 4, 1),
+    expiry_date: FullDate.of(2030, 4, 1),
+    issuing_country: 'JP',
+    issuing_authority: 'Tokyo Metropolitan Police',
+    document_number: '123456789012',
+    portrait,
+    age_over_18: true,
+  };
 }

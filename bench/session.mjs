@@ -29,12 +29,11 @@
 import * as nodeCrypto from 'node:crypto';
 import os from 'node:os';
 import { gcm } from '@noble/ciphers/aes.js';
-import { FullDate } from 'shomei';
 import { ecPublicKeyToRaw, nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildMacStructure, buildSigStructure } from 'shomei/cose';
 import { buildDeviceRequest, decodeDeviceResponse, deviceAuthenticationBytes, encodeDeviceRequest, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
 import { decodeSessionData, deriveSessionKeys, encodeSessionData, HolderSession, ReaderSession, SessionCipher } from 'shomei/session';
-import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchMdlElements, benchPki, benchPortrait, DAY } from './fixtures.mjs';
 import { compare, fmt, report } from './harness.mjs';
 
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -48,18 +47,7 @@ const TIMING = { rounds: 11, ms: 150, warmup: 300 };
 const setup = webCryptoBackend;
 const { dsKey, deviceKey, iaca, ds } = await benchPki(now);
 const portrait = benchPortrait();
-const elements = {
-  family_name: 'Yamada',
-  given_name: 'Taro',
-  birth_date: FullDate.of(1990, 4, 1),
-  issue_date: FullDate.of(2025, 4, 1),
-  expiry_date: FullDate.of(2030, 4, 1),
-  issuing_country: 'JP',
-  issuing_authority: 'Tokyo Metropolitan Police',
-  document_number: '123456789012',
-  portrait,
-  age_over_18: true,
-};
+const elements = benchMdlElements(portrait);
 const mdl = await issueMdoc({
   docType: MDL,
   nameSpaces: { [NS]: elements },

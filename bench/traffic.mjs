@@ -26,7 +26,7 @@ import { Verifier as Auth0Verifier } from '@auth0/mdl';
 import { Verifier as OwfVerifier } from '@owf/mdoc';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { EncodedCbor, encode, FullDate } from 'shomei';
+import { EncodedCbor, encode } from 'shomei';
 import { buildSigStructure } from 'shomei/cose';
 import { ecPublicKeyToRaw, nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import {
@@ -41,7 +41,7 @@ import {
 } from 'shomei/mdoc';
 import { derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
-import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchMdlElements, benchPki, benchPortrait, DAY } from './fixtures.mjs';
 import { compare, fmt } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -56,18 +56,7 @@ const nodeBackend = nodeCryptoBackend();
 if (nodeBackend === undefined) throw new Error('node:crypto backend not available');
 
 const portrait = benchPortrait();
-const MDL_DATA = {
-  family_name: 'Yamada',
-  given_name: 'Taro',
-  birth_date: FullDate.of(1990, 4, 1),
-  issue_date: FullDate.of(2025, 4, 1),
-  expiry_date: FullDate.of(2030, 4, 1),
-  issuing_country: 'JP',
-  issuing_authority: 'Tokyo Metropolitan Police',
-  document_number: '123456789012',
-  portrait,
-  age_over_18: true,
-};
+const MDL_DATA = benchMdlElements(portrait);
 const MDL_DISCLOSED = ['family_name', 'birth_date', 'issuing_country', 'portrait', 'age_over_18'];
 const MNC_DATA = {
   full_name_unicode: '番号　花子',
