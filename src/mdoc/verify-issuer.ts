@@ -126,7 +126,11 @@ export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
       }
     }
   }
-  if (options.strictProfiles === true && typeof (options.profiles as Partial<DoctypeRegistry> | undefined)?.checkDocument !== 'function') {
+  const registry = options.profiles;
+  if (registry !== undefined && registry !== false && typeof (registry as Partial<DoctypeRegistry> | null)?.checkDocument !== 'function') {
+    throw new TypeError('options.profiles must be a DoctypeRegistry (e.g. defaultRegistry()) or false');
+  }
+  if (options.strictProfiles === true && (registry === undefined || registry === false)) {
     throw new TypeError('options.strictProfiles needs options.profiles: a DoctypeRegistry such as defaultRegistry()');
   }
   checkMsoStatusOptions(options.status);

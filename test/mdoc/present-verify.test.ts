@@ -182,6 +182,7 @@ describe('verifier: strict about what it was given', () => {
     // strictProfiles makes them required; it needs a registry (a TypeError without one).
     await expect(verify(bytes, { strictProfiles: true })).rejects.toThrow(TypeError);
     await expect(verify(bytes, { strictProfiles: true, profiles: false })).rejects.toThrow(/needs options.profiles/);
+    await expect(verify(bytes, { profiles: {} as never })).rejects.toThrow(/options.profiles must be a DoctypeRegistry/);
     const strict = await verify(bytes, { strictProfiles: true, profiles: defaultRegistry() });
     expect(strict.valid).toBe(false);
     expect(strict.documents[0]!.checks.filter((c) => c.id.startsWith('PROFILE.') && c.status === 'failed').map((c) => [c.id, c.element, c.required])).toEqual([
