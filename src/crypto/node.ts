@@ -71,13 +71,16 @@ interface NodeCrypto {
   createHmac(algorithm: string, key: Uint8Array): { update(data: Uint8Array): { digest(): Uint8Array } };
   hkdfSync(digest: string, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, keylen: number): ArrayBuffer;
   createPublicKey(input: { key: Uint8Array; format: 'der'; type: 'spki' } | { key: Record<string, string>; format: 'jwk' }): KeyObject;
-  createPrivateKey(input: { key: Record<string, string>; format: 'jwk' }): KeyObject;
+  createPrivateKey(input: { key: Record<string, string>; format: 'jwk' } | { key: Uint8Array; format: 'der'; type: 'pkcs8' }): KeyObject;
   sign(algorithm: string | null, data: Uint8Array, key: SigningKey): Uint8Array;
   verify(algorithm: string | null, data: Uint8Array, key: SigningKey, signature: Uint8Array): boolean;
   diffieHellman(options: { privateKey: KeyObject; publicKey: KeyObject }): Uint8Array;
   createCipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Cipher;
   createDecipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Decipher;
-  generateKeyPairSync(type: string, options?: { namedCurve: string }): { privateKey: KeyObject };
+  generateKeyPairSync(
+    type: string,
+    options: { namedCurve?: string; privateKeyEncoding: { type: 'pkcs8'; format: 'der' }; publicKeyEncoding: { type: 'spki'; format: 'der' } },
+  ): { privateKey: Uint8Array; publicKey: Uint8Array };
 }
 
 /** How many imported public keys a backend keeps. */
@@ -213,23 +216,29 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
   function generateKeyPair(curve: OkpCurve): Promise<OkpPrivateKey>;
   function generateKeyPair(curve: Curve): Promise<PrivateKey>;
   async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
-    let jwk: Record<string, unknown>;
+    if (!isEcCurve(curve) && !isOkpCurve(curve)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(curve)}`);
+    const type = isEcCurve(curve) ? 'ec' : curve === 'Ed25519' ? 'ed25519' : 'x25519';
+    // The key leaves the generation job as PKCS#8 bytes and is read back into a KeyObject of
+    // its own. Node 20 can deadlock when a generated KeyObject is exported as a JWK while a
+    // garbage collection finalizes its generation job (both take the key's mutex; seen as a
+    // hung test worker), and an imported key shares nothing with a job.
+    const { privateKey: pkcs8 } = crypto.generateKeyPairSync(type, {
+      ...(isEcCurve(curve) ? { namedCurve: curve } : {}),
+      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+    });
+    const object = crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    const jwk = object.export({ format: 'jwk' });
+    const bytes = (name: string) => fromBase64(String(jwk[name]));
     if (isEcCurve(curve)) {
-      const pair = crypto.generateKeyPairSync('ec', { namedCurve: curve });
-      jwk = pair.privateKey.export({ format: 'jwk' });
-      const key = generated<EcPrivateKey>({ kty: 'EC', crv: curve, x: fromBase64(String(jwk.x)), y: fromBase64(String(jwk.y)), d: fromBase64(String(jwk.d)) });
-      // The KeyObject just made serves signing and key agreement: nothing to import later.
-      keepPrivateKeyObject(key, ['ECDSA', 'ECDH'], pair.privateKey);
+      const key = generated<EcPrivateKey>({ kty: 'EC', crv: curve, x: bytes('x'), y: bytes('y'), d: bytes('d') });
+      // The KeyObject serves signing and key agreement: nothing to import later.
+      keepPrivateKeyObject(key, ['ECDSA', 'ECDH'], object);
       return key;
     }
-    if (isOkpCurve(curve)) {
-      const pair = crypto.generateKeyPairSync(curve === 'Ed25519' ? 'ed25519' : 'x25519');
-      jwk = pair.privateKey.export({ format: 'jwk' });
-      const key = generated<OkpPrivateKey>({ kty: 'OKP', crv: curve, x: fromBase64(String(jwk.x)), d: fromBase64(String(jwk.d)) });
-      keepPrivateKeyObject(key, [curve === 'Ed25519' ? 'Ed25519' : 'ECDH'], pair.privateKey);
-      return key;
-    }
-    throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(curve)}`);
+    const key = generated<OkpPrivateKey>({ kty: 'OKP', crv: curve, x: bytes('x'), d: bytes('d') });
+    keepPrivateKeyObject(key, [curve === 'Ed25519' ? 'Ed25519' : 'ECDH'], object);
+    return key;
   }
 
   function aesName(key: Uint8Array): 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm' {

@@ -221,8 +221,31 @@ describe('node:crypto backend: keys it generates', () => {
     expect(await nobleBackend.ecdsaVerify(publicKeyOf(key), 'SHA-256', message, sig)).toBe(true);
     expect(toHex(await backend.ecdh(key, publicKeyOf(peer)))).toBe(toHex(await nobleBackend.ecdh(peer, publicKeyOf(key))));
     const ed = await backend.generateKeyPair('Ed25519');
+    // One import per generated key (see the next test), none for their use.
+    expect(calls.createPrivateKey).toBe(2);
     await backend.ed25519Sign(ed, message);
-    expect(calls.createPrivateKey).toBe(0);
+    await backend.ecdsaSign(key, 'SHA-256', message);
+    expect(calls.createPrivateKey).toBe(2);
+  });
+
+  it('never exports a KeyObject straight out of a generation job (Node 20 can deadlock there): the job hands out PKCS#8 bytes', async () => {
+    const options: unknown[] = [];
+    const mod = {
+      ...nodeCrypto,
+      generateKeyPairSync: (type: string, opts: Record<string, unknown>) => {
+        options.push(opts);
+        const out = nodeCrypto.generateKeyPairSync(type as 'ec', opts as never) as unknown as { privateKey: unknown };
+        if (!(out.privateKey instanceof Uint8Array)) throw new Error('a KeyObject left the generation job');
+        return out;
+      },
+    };
+    const backend = createNodeCryptoBackend(mod);
+    for (const crv of ['P-256', 'P-384', 'P-521', 'Ed25519', 'X25519'] as const) {
+      const key = await backend.generateKeyPair(crv);
+      expect(isKnownConsistent(key)).toBe(true);
+    }
+    expect(options).toHaveLength(5);
+    for (const o of options) expect(o).toMatchObject({ privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
   });
 
   it('checks a generated key again once its bytes changed in place, and refuses it when they no longer match', async () => {

@@ -6,7 +6,6 @@
 import {
   constants,
   createHash,
-  generateKeyPairSync,
   type KeyObject,
   privateEncrypt,
   sign as nodeSign,
@@ -23,6 +22,7 @@ import {
 } from '../../src/crypto/index.js';
 import type { CryptoBackend, HashAlg, RsaPublicKey } from '../../src/crypto/index.js';
 import { concat, fromBase64, fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
+import { rsaKeyPair } from '../helpers/node-keys.js';
 import { loadVectorText } from '../helpers/vectors.js';
 
 const HASHES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
@@ -33,7 +33,7 @@ function rsaKey(key: KeyObject): RsaPublicKey {
   return { kty: 'RSA', n: fromBase64(jwk.n!), e: fromBase64(jwk.e!) };
 }
 
-const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pair = rsaKeyPair(2048);
 const publicKey = rsaKey(pair.publicKey);
 const message = utf8Encode('DigestInfo over the authentication challenge');
 
@@ -145,7 +145,7 @@ describe('rsaPkcs1VerifyDigest', () => {
     const sig = signRaw(encodeDigestInfo('SHA-256', digest));
     const padded = { ...publicKey, n: concat(Uint8Array.of(0, 0), publicKey.n) };
     expect(rsaPkcs1VerifyDigest(padded, 'SHA-256', digest, sig)).toBe(true);
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const small = rsaKeyPair(1024);
     const smallSig = new Uint8Array(nodeSign('sha256', message, small.privateKey));
     expect(rsaPkcs1VerifyDigest(rsaKey(small.publicKey), 'SHA-256', digest, smallSig)).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPairSync, sign as nodeSign, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, sign as nodeSign, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { RsaPublicKey } from '../../src/crypto/types.js';
@@ -22,6 +22,7 @@ import {
   type X509Signer,
 } from '../../src/x509/index.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { rsaKeyPair } from '../helpers/node-keys.js';
 import { days, key, NOW, T0 } from './pki.js';
 
 const ANCHORS = { JLIS_MDOC_IACA, JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023 };
@@ -64,7 +65,7 @@ function rsaPublic(jwk: { n?: string; e?: string }): RsaPublicKey {
 }
 
 describe('building certificates (interop with node:crypto)', () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsa = rsaKeyPair(2048);
   const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const rsaPub = rsaPublic(rsa.publicKey.export({ format: 'jwk' }));
 
@@ -79,7 +80,7 @@ describe('building certificates (interop with node:crypto)', () => {
       keyUsage: ['keyCertSign', 'cRLSign'],
       backend,
     });
-    const userKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const userKey = rsaKeyPair(2048);
     const user = await buildCertificate({
       subject: { C: 'JP', L: ['Tokyo-to', 'Chiyoda-ku'], CN: '0123456789ABCDEF' },
       issuer: root,
