@@ -121,9 +121,19 @@ const b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('
 /** A P-256 public KeyObject from the raw point (a JWK: node's fastest import of a point). */
 const nodePublic = (raw) => nodeCrypto.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)) }, format: 'jwk' });
 const nodePrivate = (key) => nodeCrypto.createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(key.x), y: b64u(key.y), d: b64u(key.d) }, format: 'jwk' });
-const rawOf = (keyObject) => {
-  const jwk = keyObject.export({ format: 'jwk' });
-  return Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+/**
+ * A fresh P-256 key pair: the private KeyObject and the raw public point. The generation job
+ * hands out DER (the point is the SPKI's last 65 bytes) and the private key is imported from
+ * it: Node 20 can deadlock when a KeyObject straight out of a generation job is exported (see
+ * src/crypto/node.ts).
+ */
+const ecPair = () => {
+  const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  });
+  return { privateKey: nodeCrypto.createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' }), raw: publicKey.subarray(publicKey.length - 65) };
 };
 const ivOf = (mdoc, counter) => {
   const out = Buffer.alloc(12);
@@ -196,11 +206,12 @@ reader['limit (node:crypto): verifyDeviceResponse only'] = limitVerify;
  * it), and a reader's SessionEstablishment for it (its EReaderKey and encrypted request).
  */
 function limitHolderPair() {
-  const eDevice = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-  const eReader = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const shared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodeCrypto.createPublicKey(eDevice) });
+  const device = ecPair();
+  const eDevice = device.privateKey;
+  const eReader = ecPair();
+  const shared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodePublic(device.raw) });
   const skReader = hkdf(shared, L.salt, 'SKReader');
-  return { eDevice, eReaderRaw: rawOf(eReader.publicKey), request: gcmEncrypt(skReader, ivOf(false, 1), L.request) };
+  return { eDevice, eReaderRaw: eReader.raw, request: gcmEncrypt(skReader, ivOf(false, 1), L.request) };
 }
 /** HolderSession.receive's cryptography: ECDH, session keys, decrypt, deviceMac, encrypt. */
 function limitHolder(pair) {
@@ -217,11 +228,10 @@ function limitHolder(pair) {
 /** The whole exchange's cryptography, both ephemeral keys made each time. */
 function limitExchange() {
   // Holder: its ephemeral key, exported for the engagement.
-  const eDevice = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-  const eDeviceRaw = rawOf(eDevice);
+  const { privateKey: eDevice, raw: eDeviceRaw } = ecPair();
   // Reader: its ephemeral key, ECDH with EDeviceKey, session keys, the request encrypted.
-  const eReader = nodeCrypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const eReaderRaw = rawOf(eReader.publicKey);
+  const eReader = ecPair();
+  const eReaderRaw = eReader.raw;
   const readerShared = nodeCrypto.diffieHellman({ privateKey: eReader.privateKey, publicKey: nodePublic(eDeviceRaw) });
   const readerSalt = sha256(L.transcriptTagged);
   const readerSkReader = hkdf(readerShared, readerSalt, 'SKReader');
