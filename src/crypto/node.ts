@@ -77,6 +77,7 @@ interface NodeCrypto {
   diffieHellman(options: { privateKey: KeyObject; publicKey: KeyObject }): Uint8Array;
   createCipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Cipher;
   createDecipheriv(algorithm: string, key: Uint8Array, iv: Uint8Array, options: { authTagLength: number }): Decipher;
+  createECDH?(curve: string): { generateKeys(): Uint8Array; getPrivateKey(): Uint8Array };
   generateKeyPairSync(
     type: string,
     options: { namedCurve?: string; privateKeyEncoding: { type: 'pkcs8'; format: 'der' }; publicKeyEncoding: { type: 'spki'; format: 'der' } },
@@ -87,6 +88,9 @@ interface NodeCrypto {
 const PUBLIC_KEY_CACHE_SIZE = 256;
 /** How many ids of public keys imported once (and not kept) a backend remembers. */
 const SEEN_ONCE_SIZE = 1024;
+
+/** OpenSSL's names of the NIST curves, for `createECDH`. */
+const ECDH_CURVE_NAMES: Readonly<Record<EcCurve, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
 /** Node's hash names. */
 const HASH_NAMES: Readonly<Record<HashAlg, string>> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
@@ -217,17 +221,28 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
   function generateKeyPair(curve: Curve): Promise<PrivateKey>;
   async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
     if (!isEcCurve(curve) && !isOkpCurve(curve)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(curve)}`);
-    const type = isEcCurve(curve) ? 'ec' : curve === 'Ed25519' ? 'ed25519' : 'x25519';
-    // The key leaves the generation job as PKCS#8 bytes and is read back into a KeyObject of
-    // its own. Node 20 can deadlock when a generated KeyObject is exported as a JWK while a
-    // garbage collection finalizes its generation job (both take the key's mutex; seen as a
-    // hung test worker), and an imported key shares nothing with a job.
-    const { privateKey: pkcs8 } = crypto.generateKeyPairSync(type, {
-      ...(isEcCurve(curve) ? { namedCurve: curve } : {}),
-      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-      publicKeyEncoding: { type: 'spki', format: 'der' },
-    });
-    const object = crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    // No KeyObject straight out of a generation job is ever exported: Node 20 can deadlock when
+    // one is exported while a garbage collection finalizes its job (both take the key's mutex;
+    // seen as a hung test worker). EC keys come from an ECDH object (no job) and are imported
+    // as a JWK; other keys leave the job as PKCS#8 bytes and are imported from them (slower).
+    let object: KeyObject;
+    if (isEcCurve(curve) && typeof crypto.createECDH === 'function') {
+      const size = curveFieldSize(curve);
+      const ecdh = crypto.createECDH(ECDH_CURVE_NAMES[curve]);
+      const point = ecdh.generateKeys();
+      const d = new Uint8Array(size);
+      const scalar = ecdh.getPrivateKey();
+      d.set(scalar, size - scalar.length);
+      const b64 = toBase64Url;
+      object = crypto.createPrivateKey({ key: { kty: 'EC', crv: curve, x: b64(point.subarray(1, 1 + size)), y: b64(point.subarray(1 + size)), d: b64(d) }, format: 'jwk' });
+    } else {
+      const { privateKey: pkcs8 } = crypto.generateKeyPairSync(isEcCurve(curve) ? 'ec' : curve === 'Ed25519' ? 'ed25519' : 'x25519', {
+        ...(isEcCurve(curve) ? { namedCurve: curve } : {}),
+        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+      });
+      object = crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+    }
     const jwk = object.export({ format: 'jwk' });
     const bytes = (name: string) => fromBase64(String(jwk[name]));
     if (isEcCurve(curve)) {

@@ -228,7 +228,7 @@ describe('node:crypto backend: keys it generates', () => {
     expect(calls.createPrivateKey).toBe(2);
   });
 
-  it('never exports a KeyObject straight out of a generation job (Node 20 can deadlock there): the job hands out PKCS#8 bytes', async () => {
+  it('never exports a KeyObject straight out of a generation job (Node 20 can deadlock there): EC keys come from an ECDH object, others leave the job as PKCS#8 bytes', async () => {
     const options: unknown[] = [];
     const mod = {
       ...nodeCrypto,
@@ -243,9 +243,25 @@ describe('node:crypto backend: keys it generates', () => {
     for (const crv of ['P-256', 'P-384', 'P-521', 'Ed25519', 'X25519'] as const) {
       const key = await backend.generateKeyPair(crv);
       expect(isKnownConsistent(key)).toBe(true);
+      expect(publicKeyOf(await nobleBackend.generateKeyPair(crv)).crv).toBe(crv);
     }
-    expect(options).toHaveLength(5);
+    expect(options).toHaveLength(2);
     for (const o of options) expect(o).toMatchObject({ privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+  });
+
+  it('pads a generated EC scalar with leading zero bytes to the field size', async () => {
+    // A P-256 scalar whose first byte is zero, handed out by ECDH without it (as OpenSSL does).
+    const d = new Uint8Array(32).fill(7);
+    d[0] = 0;
+    const real = nodeCrypto.createECDH('prime256v1');
+    real.setPrivateKey(d);
+    const point = new Uint8Array(real.getPublicKey());
+    const mod = { ...nodeCrypto, createECDH: () => ({ generateKeys: () => point, getPrivateKey: () => d.subarray(1) }) };
+    const key = await createNodeCryptoBackend(mod).generateKeyPair('P-256');
+    expect(toHex(key.d)).toBe(toHex(d));
+    expect(toHex(key.x)).toBe(toHex(point.subarray(1, 33)));
+    const sig = await createNodeCryptoBackend(nodeCrypto).ecdsaSign(key, 'SHA-256', message);
+    expect(await nobleBackend.ecdsaVerify(publicKeyOf(key), 'SHA-256', message, sig)).toBe(true);
   });
 
   it('checks a generated key again once its bytes changed in place, and refuses it when they no longer match', async () => {
