@@ -122,18 +122,17 @@ const b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('
 const nodePublic = (raw) => nodeCrypto.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)) }, format: 'jwk' });
 const nodePrivate = (key) => nodeCrypto.createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(key.x), y: b64u(key.y), d: b64u(key.d) }, format: 'jwk' });
 /**
- * A fresh P-256 key pair: the private KeyObject and the raw public point. The generation job
- * hands out DER (the point is the SPKI's last 65 bytes) and the private key is imported from
- * it: Node 20 can deadlock when a KeyObject straight out of a generation job is exported (see
- * src/crypto/node.ts).
+ * A fresh P-256 key pair: the private KeyObject and the raw public point, through an ECDH
+ * object and a JWK import (the fastest safe way: Node 20 can deadlock when a KeyObject straight
+ * out of a generation job is exported; see src/crypto/node.ts).
  */
 const ecPair = () => {
-  const { privateKey, publicKey } = nodeCrypto.generateKeyPairSync('ec', {
-    namedCurve: 'prime256v1',
-    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-  });
-  return { privateKey: nodeCrypto.createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' }), raw: publicKey.subarray(publicKey.length - 65) };
+  const ecdh = nodeCrypto.createECDH('prime256v1');
+  const raw = ecdh.generateKeys();
+  const d = Buffer.alloc(32);
+  const scalar = ecdh.getPrivateKey();
+  scalar.copy(d, 32 - scalar.length);
+  return { privateKey: nodeCrypto.createPrivateKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)), d: b64u(d) }, format: 'jwk' }), raw };
 };
 const ivOf = (mdoc, counter) => {
   const out = Buffer.alloc(12);
