@@ -27,19 +27,11 @@ import {
   x509Hash,
 } from '../../src/online/index.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { DOC_REQUESTS, type Holder, HOST, holder, MDL, NOW, NS, type VerifierPki, verifierPki } from '../online/openid4vp/fixtures.js';
-import { jwkOf, referenceCallbacks, thumbprintOf } from './openid4vp-reference.js';
+import { DOC_REQUESTS, type Holder, HOST, holder, NOW, NS, type VerifierPki, verifierPki } from '../online/openid4vp/fixtures.js';
+import { DCQL, jwkOf, referenceCallbacks, thumbprintOf, WALLET_JARM } from './openid4vp-reference.js';
 
 const [, backend] = BACKENDS[0]!;
 const ORIGIN = `https://${HOST}`;
-const DCQL = {
-  credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'family_name'], intent_to_retain: false }, { path: [NS, 'age_over_18'] }] }],
-};
-const WALLET_JARM = {
-  authorization_signing_alg_values_supported: ['ES256'],
-  authorization_encryption_alg_values_supported: ['ECDH-ES'],
-  authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
-};
 
 let pki: VerifierPki;
 let h: Holder;

@@ -35,21 +35,12 @@ import {
   resolveOpenId4VpRequest,
   submitOpenId4VpResponse,
 } from '../../src/online/index.js';
-import { BASE, DOC_REQUESTS, type Holder, HOST, holder, MDL, NOW, NS, type VerifierPki, verifierPki } from '../online/openid4vp/fixtures.js';
+import { BASE, DOC_REQUESTS, type Holder, HOST, holder, NOW, NS, type VerifierPki, verifierPki } from '../online/openid4vp/fixtures.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { jwkOf, referenceCallbacks, referenceFetch, type Route, shomeiFetch, thumbprintOf } from './openid4vp-reference.js';
+import { DCQL, jwkOf, referenceCallbacks, referenceFetch, type Route, shomeiFetch, thumbprintOf, WALLET_JARM } from './openid4vp-reference.js';
 
 const [, backend] = BACKENDS[0]!;
 const RESPONSE_URI = `${BASE}/response`;
-const DCQL = {
-  credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'family_name'], intent_to_retain: false }, { path: [NS, 'age_over_18'] }] }],
-};
-/** What the reference wallet tells the library it supports for JARM (§8.3 with ECDH-ES). */
-const WALLET_JARM = {
-  authorization_signing_alg_values_supported: ['ES256'],
-  authorization_encryption_alg_values_supported: ['ECDH-ES'],
-  authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
-};
 
 let pki: VerifierPki;
 let h: Holder;

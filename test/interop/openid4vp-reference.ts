@@ -10,6 +10,19 @@ import { base64url, CompactEncrypt, CompactSign, calculateJwkThumbprint, compact
 import type { EcPrivateKey, EcPublicKey } from '../../src/crypto/types.js';
 import type { FetchLike } from '../../src/online/index.js';
 import type { Certificate } from '../../src/x509/index.js';
+import { MDL, NS } from '../online/openid4vp/fixtures.js';
+
+/** The DCQL query both interop suites send: an mDL's family_name and age_over_18. */
+export const DCQL = {
+  credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: MDL }, claims: [{ path: [NS, 'family_name'], intent_to_retain: false }, { path: [NS, 'age_over_18'] }] }],
+};
+
+/** What the reference wallet tells the library it supports for JARM (§8.3 with ECDH-ES). */
+export const WALLET_JARM = {
+  authorization_signing_alg_values_supported: ['ES256'],
+  authorization_encryption_alg_values_supported: ['ECDH-ES'],
+  authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+};
 
 /** An EC key as a JWK (public, or private with `d`). */
 export function jwkOf(key: EcPublicKey | EcPrivateKey, extra: Record<string, string> = {}): JWK {
