@@ -1,13 +1,14 @@
 // `npm run bench:memory` (run with --expose-gc): memory with only shomei loaded over 10,000
-// verifications of mDL DeviceResponses from 256 holders (a new device key almost every
-// response, 10 elements incl. a 10 KiB portrait, 5 disclosed, deviceSignature), on the
+// verifications of mDL DeviceResponses from 512 holders (bench/fixtures.mjs: a new device
+// key every response, 10 elements incl. a 10 KiB portrait, 5 disclosed, deviceSignature), on the
 // default backend (node:crypto on Node). RSS and heap after a forced GC, every 2,500.
 const { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } = await import('../dist/mdoc/index.js');
 const { FullDate, EncodedCbor, encode } = await import('../dist/cbor/index.js');
 const { buildIaca, buildDocumentSigner } = await import('../dist/x509/index.js');
 const { defaultBackend } = await import('../dist/crypto/index.js');
 const backend = defaultBackend();
-const now = Date.now(), DAY = 864e5, HOLDERS = 256, N = 10_000;
+const { HOLDERS } = await import('./fixtures.mjs');
+const now = Date.now(), DAY = 864e5, N = 10_000;
 const [ik, dk] = await Promise.all([0, 1].map(() => backend.generateKeyPair('P-256')));
 const pub = (k) => ({ kty: k.kty, crv: k.crv, x: k.x, y: k.y });
 const iaca = await buildIaca({ country: 'JP', commonName: 'IACA', key: ik, validity: { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) }, issuerAltName: { uri: 'https://i.example/' } });

@@ -1,10 +1,10 @@
 // `node --cpu-prof bench/profile-verify.mjs [node|webcrypto|noble] [n] [holders]` (after `npm run build`):
-// n verifications of the mDL DeviceResponses of `holders` (default 64) holders (a new device key each time),
+// n verifications of the mDL DeviceResponses of `holders` (default 512, bench/fixtures.mjs: a new device key each time),
 // one backend, nothing else loaded: a CPU profile of shomei's verification alone.
 import { EncodedCbor, encode, FullDate } from 'shomei';
 import { nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
-import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchPki, benchPortrait, DAY, HOLDERS as DEFAULT_HOLDERS } from './fixtures.mjs';
 
 const backend = { node: nodeCryptoBackend(), webcrypto: webCryptoBackend, noble: nobleBackend }[process.argv[2] ?? 'node'];
 const n = Number(process.argv[3] ?? 3000);
@@ -15,7 +15,7 @@ const data = { family_name: 'Yamada', given_name: 'Taro', birth_date: FullDate.o
 const request = await buildDeviceRequest([{ docType: 'org.iso.18013.5.1.mDL', nameSpaces: { [NS]: { family_name: false, birth_date: false, issuing_country: false, portrait: false, age_over_18: false } } }]);
 const transcript = EncodedCbor.wrap(encode([null, null, ['OpenID4VPHandover', new Uint8Array(32)]]), null).tagged;
 const responses = [];
-const HOLDERS = Number(process.argv[4] ?? 64);
+const HOLDERS = Number(process.argv[4] ?? DEFAULT_HOLDERS);
 for (let i = 0; i < HOLDERS; i++) {
   const deviceKey = await webCryptoBackend.generateKeyPair('P-256');
   const issuerSigned = await issueMdoc({ docType: 'org.iso.18013.5.1.mDL', nameSpaces: { [NS]: data }, deviceKey: publicKeyOf(deviceKey), validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) }, issuer: { signer: dsKey, certificates: [ds.der] } });

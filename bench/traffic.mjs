@@ -2,11 +2,11 @@
 // on each backend beside @auth0/mdl and @owf/mdoc and beside the limit of its own
 // primitives, all in one process, in interleaved rounds, medians reported:
 //
-// - many holders: 256 holders, each with its own device key and credential, from 2 issuers
+// - many holders: 512 holders (bench/fixtures.mjs), each with its own device key and credential, from 2 issuers
 //   (one IACA → DS chain each); every verification takes the next response, so the device
 //   key is new to the verifier almost every time (what real traffic looks like);
 // - one holder: one response verified again and again (the device key always known);
-// - My Number Card: 256 holders of an `org.iso.23220.1.jp.mnc` document (7 elements, 5
+// - My Number Card: 512 holders of an `org.iso.23220.1.jp.mnc` document (7 elements, 5
 //   disclosed, a 10 KiB portrait) from one issuer.
 //
 // "limit (X)" does only the cryptography a verification cannot avoid, with engine X's
@@ -41,11 +41,10 @@ import {
 } from 'shomei/mdoc';
 import { derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
-import { benchMdlElements, benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchMdlElements, benchPki, benchPortrait, DAY, HOLDERS } from './fixtures.mjs';
 import { compare, fmt } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');
-const HOLDERS = 256;
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
 const MNC = 'org.iso.23220.1.jp.mnc';

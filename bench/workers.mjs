@@ -1,6 +1,6 @@
 // `npm run bench:workers` (after `npm run build`): verification across cores with the
 // worker pool of examples/worker-pool/ against one thread, in one process, interleaved
-// rounds, medians. 256 holders (a new device key almost every response), 2 issuers, mDL.
+// rounds, medians. 512 holders (a new device key every response), 2 issuers, mDL.
 //
 // Each contender keeps 32 verifications in flight for the round's duration:
 // - main thread: verifyDeviceResponse on the main thread (node:crypto backend);
@@ -17,10 +17,9 @@ import { EncodedCbor, encode, FullDate } from 'shomei';
 import { defaultBackend, publicKeyOf } from 'shomei/crypto';
 import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from 'shomei/mdoc';
 import { VerifierPool } from '../examples/worker-pool/pool.mjs';
-import { benchPki, benchPortrait, DAY } from './fixtures.mjs';
+import { benchPki, benchPortrait, DAY, HOLDERS } from './fixtures.mjs';
 import { fmt } from './harness.mjs';
 
-const HOLDERS = 256;
 const IN_FLIGHT = 32;
 const quick = process.argv.includes('--quick');
 const arg = (name, fallback) => {

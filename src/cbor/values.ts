@@ -191,6 +191,22 @@ function tdateMs(m: RegExpExecArray): number {
   return t;
 }
 
+/**
+ * The instant of `YYYY-MM-DDTHH:MM:SSZ` (years 100 to 9999), the form ISO 18013-5 §9.1.2.4
+ * requires in an MSO, read by position; undefined for any other text, which TDATE_RE reads.
+ */
+function plainTdateMs(text: string): number | undefined {
+  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return undefined;
+  const y = digits(text, 0, 4);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  if (y < 100 || !validDate(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59));
+}
+
 /** The decimal number in `s` at [start, start + n), or -1 unless all are ASCII digits. */
 function digits(s: string, start: number, n: number): number {
   let v = 0;
@@ -227,6 +243,12 @@ export class TDate {
 
   /** Parse RFC 3339 `date-time` text; throws `CborError` (`ERR_CBOR_INVALID`) if it is not. */
   constructor(text: string) {
+    const plain = typeof text === 'string' ? plainTdateMs(text) : undefined;
+    if (plain !== undefined) {
+      this.text = text;
+      this.date = new Date(plain);
+      return;
+    }
     const m = typeof text === 'string' ? TDATE_RE.exec(text) : null;
     const ok =
       m !== null &&

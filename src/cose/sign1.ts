@@ -92,7 +92,7 @@ export function decodeCoseSign1(input: Uint8Array | CborValue): CoseSign1 {
   const signature = arr[3];
   if (!(payload instanceof Uint8Array) && payload !== null) throw structure('COSE_Sign1 payload is not a byte string or nil');
   if (!(signature instanceof Uint8Array)) throw structure('COSE_Sign1 signature is not a byte string');
-  return { ...headers, payload, signature };
+  return { protectedBytes: headers.protectedBytes, protectedHeaders: headers.protectedHeaders, unprotectedHeaders: headers.unprotectedHeaders, payload, signature };
 }
 
 /** The COSE_Sign1 as a CBOR value (an array, or tag 18 around it), for embedding. */

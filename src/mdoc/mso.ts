@@ -202,8 +202,9 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     const p = at(vdPath, namespace);
     const digests = new Map<number, Uint8Array>();
     for (const [id, digest] of asMap(ids, p)) {
-      const digestID = asUint(id as CborValue, `${p} key`);
-      digests.set(digestID, asBytes(digest, `${p}[${digestID}]`));
+      // The paths are built only for an error: a valid MSO has a digest per element.
+      const digestID = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : asUint(id as CborValue, `${p} key`);
+      digests.set(digestID, digest instanceof Uint8Array ? digest : asBytes(digest, `${p}[${digestID}]`));
     }
     valueDigests.set(namespace, digests);
   }
