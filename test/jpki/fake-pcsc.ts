@@ -9,8 +9,11 @@ import { toHex } from '../../src/internal/bytes.js';
 import type { PcscLite, PcscLiteFactory, PcscReader } from '../../src/jpki/pcsc.js';
 import type { VirtualMyNumberCard } from '../../src/jpki/simulator/index.js';
 
-/** pcsclite's reader with one card and `others` other clients holding shared connections. */
-export function fakePcsc(card: VirtualMyNumberCard, state: { others: number; log: string[]; failExclusive?: Error }): PcscLiteFactory {
+/**
+ * pcsclite's reader with one card and `others` other clients holding shared connections;
+ * `overrides` replace reader methods (a connect that fails, say).
+ */
+export function fakePcsc(card: VirtualMyNumberCard, state: { others: number; log: string[]; failExclusive?: Error }, overrides: Partial<PcscReader> = {}): PcscLiteFactory {
   return (): PcscLite => {
     let connected = false;
     const reader = {
@@ -48,6 +51,7 @@ export function fakePcsc(card: VirtualMyNumberCard, state: { others: number; log
         queueMicrotask(() => callback());
       },
       close: () => state.log.push('reader.close'),
+      ...overrides,
     } as unknown as PcscReader;
     const context = {
       on(event: string, listener: (arg: never) => void) {

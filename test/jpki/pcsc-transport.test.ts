@@ -13,50 +13,20 @@ import { ApduError } from '../../src/errors.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { listPcscReaders, loadPcsclite, openPcscTransport, type PcscLite, type PcscLiteFactory, type PcscReader, type PcscTransport } from '../../src/jpki/pcsc.js';
 import { createVirtualMyNumberCard, type VirtualMyNumberCard } from '../../src/jpki/simulator/index.js';
+import { fakePcsc } from './fake-pcsc.js';
 
 /** What pcsclite's native constructor throws when pcscd is not running. */
 const noPcscd: PcscLiteFactory = () => {
   throw new Error('SCardEstablishContext error: Service not available.(0x8010001d)');
 };
 
-/** A pcsclite stand-in with one reader holding `card`; `log` records the release calls. */
+/** The shared fake reader (fake-pcsc.ts) holding `card`, no other client; `log` gets its records. */
 function fakePcsclite(card: VirtualMyNumberCard, log: string[], overrides: Partial<PcscReader> = {}): PcscLiteFactory {
-  return (): PcscLite => {
-    const reader: PcscReader = {
-      name: 'Fake Reader 00 00',
-      SCARD_SHARE_SHARED: 2,
-      SCARD_SHARE_EXCLUSIVE: 1,
-      SCARD_STATE_PRESENT: 0x20,
-      SCARD_LEAVE_CARD: 0,
-      SCARD_RESET_CARD: 1,
-      on(event: string, listener: (arg: never) => void) {
-        if (event === 'status') queueMicrotask(() => (listener as (s: { state: number; atr?: Uint8Array }) => void)({ state: 0x22, atr: card.atr }));
-        return reader;
-      },
-      connect: (_options, callback) => queueMicrotask(() => callback(undefined, 2)),
-      transmit: (data, _len, _protocol, callback) => {
-        card.transmit(data).then(
-          (r) => callback(undefined, r),
-          (e: Error) => callback(e, new Uint8Array(0)),
-        );
-      },
-      disconnect: (_disposition, callback) => {
-        log.push('disconnect');
-        queueMicrotask(() => callback());
-      },
-      close: () => log.push('reader.close'),
-      ...overrides,
-    } as PcscReader;
-    const context: PcscLite = {
-      on(event: string, listener: (arg: never) => void) {
-        if (event === 'reader') queueMicrotask(() => (listener as (r: PcscReader) => void)(reader));
-        return context;
-      },
-      close: () => log.push('pcsc.close'),
-    } as PcscLite;
-    return context;
-  };
+  return fakePcsc(card, { others: 0, log }, overrides);
 }
+
+/** The release calls among what the fake recorded. */
+const releases = (log: readonly string[]) => log.filter((entry) => ['disconnect', 'reader.close', 'pcsc.close'].includes(entry));
 
 async function expectTransportError(p: Promise<unknown>, text: string | RegExp): Promise<void> {
   const e = await p.then(
@@ -91,7 +61,7 @@ describe('pcsclite is an optional peer dependency', () => {
       throw new Error('SCardConnect error: Sharing violation.(0x8010000b)');
     };
     await expectTransportError(openPcscTransport({ pcsclite: fakePcsclite(card, log, { connect }) }), /cannot connect to the card in Fake Reader 00 00: SCardConnect error/);
-    expect(log).toEqual(['reader.close', 'pcsc.close']);
+    expect(releases(log)).toEqual(['reader.close', 'pcsc.close']);
   });
 });
 
@@ -144,7 +114,7 @@ describe('the virtual card is a drop-in for a PC/SC transport', () => {
     expect(viaPcsc).toMatchObject({ label: 'JPKIAPICCTOKEN2', reader: 'Fake Reader 00 00', atr: 9 });
     expect(direct).toMatchObject({ label: 'JPKIAPICCTOKEN2', reader: 'shomei virtual card (TEST ONLY)', atr: 9 });
     for (const r of [viaPcsc, direct]) expect(r.afterClose).toMatchObject({ code: 'ERR_APDU_TRANSPORT' });
-    expect(log).toEqual(['disconnect', 'reader.close', 'pcsc.close']);
+    expect(releases(log)).toEqual(['disconnect', 'reader.close', 'pcsc.close']);
   });
 
   it('the CLI opens and closes the virtual card like a reader', async () => {
