@@ -4,7 +4,7 @@
 //
 // - many holders: 512 holders (bench/fixtures.mjs), each with its own device key and credential, from 2 issuers
 //   (one IACA → DS chain each); every verification takes the next response, so the device
-//   key is new to the verifier almost every time (what real traffic looks like);
+//   key is new to the verifier every time (what real traffic looks like);
 // - one holder: one response verified again and again (the device key always known);
 // - My Number Card: 512 holders of an `org.iso.23220.1.jp.mnc` document (7 elements, 5
 //   disclosed, a 10 KiB portrait) from one issuer.
@@ -291,7 +291,7 @@ if (process.argv.includes('--gc')) {
 }
 const options = quick ? { rounds: 5, ms: 200, warmup: 200, gc } : { rounds: 9, ms: 300, warmup: 400, gc };
 const many = await compare(contenders(mdl, { peers: true }), options);
-table(`mDL, ${HOLDERS} holders (a new device key almost every time), 2 issuers`, many);
+table(`mDL, ${HOLDERS} holders (a new device key every time), 2 issuers`, many);
 const single = await compare(contenders(mdl.slice(0, 1), { peers: true }), options);
 table('mDL, one holder (the same response every time)', single);
 const mncResults = await compare(contenders(mnc, { peers: mncPeers }), options);
