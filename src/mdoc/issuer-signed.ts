@@ -26,7 +26,7 @@ import { CborError, CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
-import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, field, isUint, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** One issuer-signed data element. */
 export interface IssuerSignedItem {
@@ -56,7 +56,7 @@ export function decodeIssuerSignedItem(value: CborValue, path: string): IssuerSi
     const digestID = value.get('digestID');
     const random = value.get('random');
     const elementIdentifier = value.get('elementIdentifier');
-    if (typeof digestID === 'number' && Number.isSafeInteger(digestID) && digestID >= 0 && random instanceof Uint8Array && typeof elementIdentifier === 'string' && value.has('elementValue')) {
+    if (isUint(digestID) && random instanceof Uint8Array && typeof elementIdentifier === 'string' && value.has('elementValue')) {
       return { digestID, random, elementIdentifier, elementValue: value.get('elementValue') };
     }
   }

@@ -39,6 +39,7 @@ import {
   asUint,
   at,
   field,
+  isUint,
   optional,
   structureError,
   textKeyed,
@@ -203,7 +204,7 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     const digests = new Map<number, Uint8Array>();
     for (const [id, digest] of asMap(ids, p)) {
       // The paths are built only for an error: a valid MSO has a digest per element.
-      const digestID = typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : asUint(id as CborValue, `${p} key`);
+      const digestID = isUint(id) ? id : asUint(id as CborValue, `${p} key`);
       digests.set(digestID, digest instanceof Uint8Array ? digest : asBytes(digest, `${p}[${digestID}]`));
     }
     valueDigests.set(namespace, digests);

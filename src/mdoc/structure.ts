@@ -65,9 +65,14 @@ export function asBytes(v: CborValue, path: string): Uint8Array {
   return v;
 }
 
+/** True for an unsigned integer that fits in a JavaScript number. */
+export function isUint(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 /** An unsigned integer that fits in a JavaScript number. */
 export function asUint(v: CborValue, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) structureError(path, `expected an unsigned integer, got ${describe(v)}`);
+  if (!isUint(v)) structureError(path, `expected an unsigned integer, got ${describe(v)}`);
   return v;
 }
 

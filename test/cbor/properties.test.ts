@@ -228,4 +228,12 @@ describe('TDate: the instant computed from the parts', () => {
     expect(new TDate('2016-12-31T23:59:60Z').date.getTime()).toBe(Date.UTC(2016, 11, 31, 23, 59, 59));
     expect(new TDate('9999-12-31T23:59:59.999-23:59').date.getTime()).toBe(253402387139999);
   });
+
+  it('rejects impossible dates and times in the plain form an MSO uses, and still reads its lower-case variant', () => {
+    expect(new TDate('2024-02-29T00:00:00Z').date.getTime()).toBe(Date.UTC(2024, 1, 29));
+    expect(new TDate('2026-01-01t00:00:00z').date.getTime()).toBe(Date.UTC(2026, 0, 1));
+    for (const text of ['2026-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-00T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:61Z', '2026-01-01T0a:00:00Z', '2026-01-01 00:00:00Z', '+026-01-01T00:00:00Z']) {
+      expect(() => new TDate(text), text).toThrow(CborError);
+    }
+  });
 });

@@ -1,0 +1,109 @@
+/**
+ * ISO/IEC 18013-5 §8.3.2.1.2.2 (IssuerSignedItem) and §9.1.2.4 (MobileSecurityObject
+ * valueDigests): a well-formed item or digest entry is read on a fast path that builds no
+ * error path; anything else must still be ERR_MDOC_STRUCTURE naming where it is, never
+ * accepted with a wrong type.
+ */
+import { describe, expect, it } from 'vitest';
+import { EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
+import { MdocError } from '../../src/errors.js';
+import { decodeIssuerSigned } from '../../src/mdoc/issuer-signed.js';
+import { decodeMobileSecurityObject } from '../../src/mdoc/mso.js';
+
+const NS = 'org.iso.18013.5.1';
+const RANDOM = new Uint8Array(16).fill(7);
+const ISSUER_AUTH = [encode(new Map([[1, -7]])), new Map(), new Uint8Array(8), new Uint8Array(64)];
+
+function item(entries: [string, unknown][]): EncodedCbor<unknown> {
+  return EncodedCbor.wrap(encode(new Map(entries) as never), undefined);
+}
+
+function issuerSigned(items: EncodedCbor<unknown>[]): Uint8Array {
+  return encode(new Map<string, unknown>([['nameSpaces', new Map([[NS, items]])], ['issuerAuth', ISSUER_AUTH]]) as never);
+}
+
+function structureError(run: () => unknown): MdocError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MdocError);
+    expect((e as MdocError).code).toBe('ERR_MDOC_STRUCTURE');
+    return e as MdocError;
+  }
+  throw new Error('expected ERR_MDOC_STRUCTURE, nothing was thrown');
+}
+
+const GOOD: [string, unknown][] = [
+  ['digestID', 3],
+  ['random', RANDOM],
+  ['elementIdentifier', 'family_name'],
+  ['elementValue', 'Yamada'],
+];
+
+describe('IssuerSignedItem', () => {
+  it('a well-formed item reads every member, in any member order', () => {
+    const decoded = decodeIssuerSigned(issuerSigned([item(GOOD), item([...GOOD].reverse().map(([k, v]) => [k, k === 'digestID' ? 4 : k === 'elementIdentifier' ? 'given_name' : v]))]));
+    const [a, b] = decoded.nameSpaces.get(NS)!;
+    expect(a!.value).toEqual({ digestID: 3, random: RANDOM, elementIdentifier: 'family_name', elementValue: 'Yamada' });
+    expect(b!.value).toEqual({ digestID: 4, random: RANDOM, elementIdentifier: 'given_name', elementValue: 'Yamada' });
+  });
+
+  it('an elementValue that is null or undefined is kept; a missing one is an error', () => {
+    const withNull = decodeIssuerSigned(issuerSigned([item(GOOD.map(([k, v]) => [k, k === 'elementValue' ? null : v]))]));
+    expect(withNull.nameSpaces.get(NS)![0]!.value.elementValue).toBeNull();
+    const e = structureError(() => decodeIssuerSigned(issuerSigned([item(GOOD.filter(([k]) => k !== 'elementValue'))])));
+    expect(e.message).toBe(`issuerSigned.nameSpaces["${NS}"][0]: missing "elementValue"`);
+  });
+
+  const cases: [string, [string, unknown][], string][] = [
+    ['a text digestID', GOOD.map(([k, v]) => [k, k === 'digestID' ? '3' : v]), 'digestID: expected an unsigned integer, got a string'],
+    ['a negative digestID', GOOD.map(([k, v]) => [k, k === 'digestID' ? -1 : v]), 'digestID: expected an unsigned integer'],
+    ['a digestID beyond 2^53', GOOD.map(([k, v]) => [k, k === 'digestID' ? 2n ** 60n : v]), 'digestID: expected an unsigned integer'],
+    ['a text random', GOOD.map(([k, v]) => [k, k === 'random' ? 'abc' : v]), 'random: expected a byte string'],
+    ['no random', GOOD.filter(([k]) => k !== 'random'), ': missing "random"'],
+    ['a numeric elementIdentifier', GOOD.map(([k, v]) => [k, k === 'elementIdentifier' ? 5 : v]), 'elementIdentifier: expected a text string'],
+  ];
+  for (const [what, entries, message] of cases) {
+    it(`${what} is a structure error at the item's path`, () => {
+      const e = structureError(() => decodeIssuerSigned(issuerSigned([item(GOOD), item(entries)])));
+      expect(e.message.startsWith(`issuerSigned.nameSpaces["${NS}"][1]`)).toBe(true);
+      expect(e.message).toContain(message);
+    });
+  }
+
+  it('an item that is not a map is a structure error', () => {
+    const e = structureError(() => decodeIssuerSigned(issuerSigned([EncodedCbor.wrap(encode(['digestID', 3]), undefined)])));
+    expect(e.message).toBe(`issuerSigned.nameSpaces["${NS}"][0]: expected a map, got an array`);
+  });
+});
+
+describe('MSO valueDigests', () => {
+  const deviceKey = new Map<number, unknown>([
+    [1, 2],
+    [-1, 1],
+    [-2, Uint8Array.from(Buffer.from('6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296', 'hex'))],
+    [-3, Uint8Array.from(Buffer.from('4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5', 'hex'))],
+  ]);
+  const mso = (digests: Map<unknown, unknown>) =>
+    new Map<string, unknown>([
+      ['version', '1.0'],
+      ['digestAlgorithm', 'SHA-256'],
+      ['valueDigests', new Map([[NS, digests]])],
+      ['deviceKeyInfo', new Map([['deviceKey', deviceKey]])],
+      ['docType', 'org.iso.18013.5.1.mDL'],
+      ['validityInfo', new Map([['signed', new TDate('2026-01-01T00:00:00Z')], ['validFrom', new TDate('2026-01-01T00:00:00Z')], ['validUntil', new TDate('2027-01-01T00:00:00Z')]])],
+    ]);
+  const digest = new Uint8Array(32).fill(1);
+
+  it('reads uint ids with byte-string digests', () => {
+    const decoded = decodeMobileSecurityObject(mso(new Map([[0, digest], [2 ** 32, digest]])) as never);
+    expect([...decoded.valueDigests.get(NS)!.keys()]).toEqual([0, 2 ** 32]);
+    expect(decoded.validityInfo.validUntil.date.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+
+  it('a digest id that is not a uint, or a digest that is not a byte string, is a structure error with its path', () => {
+    expect(structureError(() => decodeMobileSecurityObject(mso(new Map([['0', digest]])) as never)).message).toBe(`mso.valueDigests["${NS}"] key: expected an unsigned integer, got a string`);
+    expect(structureError(() => decodeMobileSecurityObject(mso(new Map([[-2, digest]])) as never)).message).toContain(`mso.valueDigests["${NS}"] key: expected an unsigned integer`);
+    expect(structureError(() => decodeMobileSecurityObject(mso(new Map([[7, 'digest']])) as never)).message).toBe(`mso.valueDigests["${NS}"][7]: expected a byte string, got a string`);
+  });
+});
