@@ -48,6 +48,19 @@ const SEEN_ONCE_SIZE = 1024;
 /** A CryptoKey, or null when this runtime cannot import the key and the fallback must answer. */
 type Imported = Promise<CryptoKey | null>;
 
+/**
+ * The keys of settled imports: a key used again is used at once, without waiting a turn of
+ * the microtask queue, so its operation starts before the caller's other synchronous work.
+ */
+const settled = new WeakMap<Imported, CryptoKey | null>();
+
+/** An import, recorded in `settled` once it settles (a failure is null: the fallback answers). */
+function tracked(importing: Promise<CryptoKey>): Imported {
+  const imported = importing.catch(() => null);
+  void imported.then((key) => settled.set(imported, key));
+  return imported;
+}
+
 /** SubtleCrypto wants `BufferSource` over an ArrayBuffer; copy only views of shared memory. */
 function buf(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
@@ -91,7 +104,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     const hit = publicKeys.get(id);
     if (hit !== undefined) return hit;
     validate();
-    const imported = importer().catch(() => null);
+    const imported = tracked(importer());
     publicKeys.offer(id, imported);
     return imported;
   }
@@ -116,7 +129,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     if (byUsage === undefined) secretKeys.set(owner, (byUsage = new Map()));
     const hit = byUsage.get(usage);
     if (hit !== undefined && constantTimeEqual(hit.d, secret)) return hit.imported;
-    const imported = importer().catch(() => null);
+    const imported = tracked(importer());
     byUsage.set(usage, { d: secret.slice(), imported });
     return imported;
   }
@@ -258,11 +271,12 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       checkHash(hash, false);
       if (key?.kty !== 'EC') throw new CryptoError('ERR_CRYPTO_KEY', 'expected an EC key');
       const raw = ecPublicKeyToRaw(key);
-      const ck = await importPublic(
+      const pending = importPublic(
         `ECDSA|${key.crv}|${toHex(raw)}`,
         () => checkEcPublicKey(key),
         () => s.importKey('raw', buf(raw), { name: 'ECDSA', namedCurve: key.crv }, false, ['verify']),
       );
+      const ck = settled.get(pending) ?? (await pending);
       if (ck === null) return fallback.ecdsaVerify(key, hash, data, signature);
       if (signature.length !== 2 * curveFieldSize(key.crv)) return false;
       try {
@@ -295,11 +309,12 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       assertBytes(data, 'data');
       assertBytes(signature, 'signature');
       const x = key?.x instanceof Uint8Array ? key.x : new Uint8Array(0);
-      const ck = await importPublic(
+      const pending = importPublic(
         `Ed25519|${key?.kty}|${key?.crv}|${toHex(x)}`,
         () => checkOkpPublicKey(key, 'Ed25519'),
         () => s.importKey('raw', buf(x), { name: 'Ed25519' }, false, ['verify']),
       );
+      const ck = settled.get(pending) ?? (await pending);
       if (ck === null) return fallback.ed25519Verify(key, data, signature);
       if (signature.length !== 64) return false;
       try {

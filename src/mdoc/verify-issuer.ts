@@ -211,6 +211,24 @@ function x5chainDeviation(auth: IssuerSigned['issuerAuth']): Deviation | undefin
 
 const X5CHAIN_LABEL: readonly CborValue[] = [CoseHeader.x5chain];
 
+/** The MSO's deviations, version, docType and validity window. */
+function msoChecks(mso: MobileSecurityObject, docType: string | undefined, ctx: IssuerContext, list: CheckList): void {
+  for (const d of mso.deviations ?? []) list.deviation(d, ctx.tolerate);
+  // A later minor version of 1 is read as 1.0 and named; any other version fails.
+  const minor = mso.version !== '1.0' && /^1\.\d{1,4}$/.test(mso.version);
+  list.add(C.MSO_VERSION, mso.version === '1.0' || minor, mso.version);
+  if (minor) list.deviation({ id: MdocDeviation.MSO_VERSION_MINOR, path: 'issuerAuth.payload.mso.version', detail: `version ${JSON.stringify(mso.version)} read as "1.0"` }, ctx.tolerate);
+  if (docType === undefined) list.push({ id: C.MSO_DOCTYPE, status: 'skipped', required: true, detail: `no docType given; the MSO says ${mso.docType}` });
+  else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
+  const problem = validityProblem(mso, ctx.now, ctx.skewMs);
+  list.add(C.MSO_VALIDITY, problem === undefined, problem);
+  // validFrom before signed (§9.1.2.4 says validFrom ≥ signed): the window against now is checked above all the same.
+  const { signed, validFrom } = mso.validityInfo;
+  if (validFrom.date < signed.date) {
+    list.deviation({ id: MdocDeviation.VALIDITY_FROM_BEFORE_SIGNED, path: 'issuerAuth.payload.mso.validityInfo', detail: `validFrom ${validFrom.text} is before signed ${signed.text}` }, ctx.tolerate);
+  }
+}
+
 /** The DS_CHAIN.* checks of each chain report, made once per report (a cached report is reused by many verifications). */
 const chainChecks = new WeakMap<ChainReport, readonly Check[]>();
 
@@ -259,30 +277,36 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
     ...(options.crlCache === undefined ? {} : { crlCache: options.crlCache }),
     ...(options.requireRevocationCheck === undefined ? {} : { requireRevocationCheck: options.requireRevocationCheck }),
   };
-  let anchor: Certificate | undefined;
-  try {
-    // The DS as parsed above (one object per DER while the parse cache holds it), so the
-    // chain cache keys it by object instead of reading its bytes again.
-    const report = await cachedIssuerChain([ds, ...chain.slice(1)], chainOptions);
-    for (const c of dsChainChecks(report)) list.push(c);
-    list.add(C.DS_CHAIN, report.valid, report.valid ? `to ${report.anchor?.subject.text}` : 'see the DS_CHAIN.* checks');
-    if (report.anchor !== null) anchor = report.anchor;
-  } catch (e) {
-    if (!isShomeiError(e)) throw e;
-    list.add(C.DS_CHAIN, false, errorText(e));
-  }
-  // The signature over the MSO, with the leaf of the chain used above.
-  try {
-    await verifyCoseSign1(auth, {
-      key: ds.publicKey as PublicKey,
-      ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
-    });
-    list.add(C.ISSUER_SIGNATURE, true);
-  } catch (e) {
-    if (!isShomeiError(e)) throw e;
-    list.add(C.ISSUER_SIGNATURE, false, errorText(e));
-  }
+  // The signature over the MSO, with the leaf of the chain, starts now: with an asynchronous
+  // backend it runs while the chain is looked up and the MSO decoded. Reported after the chain.
+  const signature = verifyCoseSign1(auth, {
+    key: ds.publicKey as PublicKey,
+    ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+  }).then(
+    () => undefined,
+    (e: unknown) => {
+      if (!isShomeiError(e)) throw e;
+      return errorText(e);
+    },
+  );
+  // The DS as parsed above (one object per DER while the parse cache holds it), so the
+  // chain cache keys it by object instead of reading its bytes again.
+  const chainCheck = cachedIssuerChain([ds, ...chain.slice(1)], chainOptions).then(
+    (report) => {
+      for (const c of dsChainChecks(report)) list.push(c);
+      list.add(C.DS_CHAIN, report.valid, report.valid ? `to ${report.anchor?.subject.text}` : 'see the DS_CHAIN.* checks');
+      return report.anchor ?? undefined;
+    },
+    (e: unknown) => {
+      if (!isShomeiError(e)) throw e;
+      list.add(C.DS_CHAIN, false, errorText(e));
+      return undefined;
+    },
+  );
+  // Both awaited together, so neither can reject unobserved.
+  const [anchor, failure] = await Promise.all([chainCheck, signature]);
+  list.add(C.ISSUER_SIGNATURE, failure === undefined, failure);
   return { ds, ...(anchor === undefined ? {} : { anchor }) };
 }
 
@@ -391,26 +415,16 @@ export async function verifyIssuerPart(
   const issuerWork = issuerAuthChecks(issuerSigned, ctx, issuerList);
   const mso = decodeReported(msoList, C.MSO_STRUCTURE, () => decodeIssuerAuthPayload(issuerSigned.issuerAuth));
   const digestList = new CheckList();
-  const msoWork = Promise.all([mso === undefined ? undefined : digestChecks(issuerSigned, mso, ctx, digestList), device?.(mso)]);
-  const [{ ds, anchor }, [, deviceList]] = await Promise.all([issuerWork, msoWork]);
+  // The device key's import and signature first: the longest chain of dependent steps.
+  const deviceWork = device?.(mso);
+  const digestWork = mso === undefined ? undefined : digestChecks(issuerSigned, mso, ctx, digestList);
+  // The MSO's own checks while the cryptography runs (with an asynchronous backend).
+  if (mso !== undefined) msoChecks(mso, docType, ctx, msoList);
+  const [{ ds, anchor }, deviceList] = await Promise.all([issuerWork, deviceWork, digestWork]);
   for (const c of issuerList.checks) list.push(c);
   for (const c of msoList.checks) list.push(c);
   const checkedDocType = docType ?? mso?.docType;
   if (mso !== undefined) {
-    for (const d of mso.deviations ?? []) list.deviation(d, ctx.tolerate);
-    // A later minor version of 1 is read as 1.0 and named; any other version fails.
-    const minor = mso.version !== '1.0' && /^1\.\d{1,4}$/.test(mso.version);
-    list.add(C.MSO_VERSION, mso.version === '1.0' || minor, mso.version);
-    if (minor) list.deviation({ id: MdocDeviation.MSO_VERSION_MINOR, path: 'issuerAuth.payload.mso.version', detail: `version ${JSON.stringify(mso.version)} read as "1.0"` }, ctx.tolerate);
-    if (docType === undefined) list.push({ id: C.MSO_DOCTYPE, status: 'skipped', required: true, detail: `no docType given; the MSO says ${mso.docType}` });
-    else list.add(C.MSO_DOCTYPE, mso.docType === docType, mso.docType === docType ? undefined : `MSO says ${mso.docType}, the document ${docType}`);
-    const problem = validityProblem(mso, ctx.now, ctx.skewMs);
-    list.add(C.MSO_VALIDITY, problem === undefined, problem);
-    // validFrom before signed (§9.1.2.4 says validFrom ≥ signed): the window against now is checked above all the same.
-    const { signed, validFrom } = mso.validityInfo;
-    if (validFrom.date < signed.date) {
-      list.deviation({ id: MdocDeviation.VALIDITY_FROM_BEFORE_SIGNED, path: 'issuerAuth.payload.mso.validityInfo', detail: `validFrom ${validFrom.text} is before signed ${signed.text}` }, ctx.tolerate);
-    }
     if (ds !== undefined) {
       const s = mso.validityInfo.signed.date;
       const within = s >= ds.notBefore && s <= ds.notAfter;

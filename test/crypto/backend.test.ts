@@ -325,6 +325,30 @@ describe('webcrypto backend', () => {
     expect(calls['importKey']).toBe(5);
   });
 
+  it('starts the verification of a kept key at once, before the caller regains control', async () => {
+    const { subtle, calls } = instrumentedSubtle();
+    const backend = createWebCryptoBackend(subtle);
+    const key = await nobleBackend.generateKeyPair('P-256');
+    const sig = await nobleBackend.ecdsaSign(key, 'SHA-256', message);
+    const ed = await nobleBackend.generateKeyPair('Ed25519');
+    const edSig = await nobleBackend.ed25519Sign(ed, message);
+    for (let i = 0; i < 2; i++) {
+      expect(await backend.ecdsaVerify(key, 'SHA-256', message, sig)).toBe(true);
+      expect(await backend.ed25519Verify(publicKeyOf(ed), message, edSig)).toBe(true);
+    }
+    expect(calls['verify']).toBe(4);
+    // Kept and settled: subtle.verify is called within the call itself, not a turn later.
+    const pending = [backend.ecdsaVerify(key, 'SHA-256', message, sig), backend.ed25519Verify(publicKeyOf(ed), message, edSig)];
+    expect(calls['verify']).toBe(6);
+    expect(await Promise.all(pending)).toEqual([true, true]);
+    // A key met for the first time waits for its import.
+    const fresh = await nobleBackend.generateKeyPair('P-256');
+    const first = backend.ecdsaVerify(fresh, 'SHA-256', message, await nobleBackend.ecdsaSign(fresh, 'SHA-256', message));
+    expect(calls['verify']).toBe(6);
+    expect(await first).toBe(true);
+    expect(calls['verify']).toBe(7);
+  });
+
   it('keeps at most 128 public keys', async () => {
     const { subtle, calls } = instrumentedSubtle();
     const backend = createWebCryptoBackend(subtle);
