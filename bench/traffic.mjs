@@ -26,37 +26,23 @@ import { Verifier as Auth0Verifier } from '@auth0/mdl';
 import { Verifier as OwfVerifier } from '@owf/mdoc';
 import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { EncodedCbor, encode } from 'shomei';
-import { buildSigStructure } from 'shomei/cose';
-import { ecPublicKeyToRaw, nobleBackend, nodeCryptoBackend, publicKeyOf, webCryptoBackend } from 'shomei/crypto';
-import {
-  buildDeviceRequest,
-  buildDeviceResponse,
-  decodeDeviceResponse,
-  deviceAuthenticationBytes,
-  encodeDeviceResponse,
-  issueMdoc,
-  readSessionTranscript,
-  verifyDeviceResponse,
-} from 'shomei/mdoc';
+import { nobleBackend, nodeCryptoBackend, webCryptoBackend } from 'shomei/crypto';
+import { verifyDeviceResponse } from 'shomei/mdoc';
 import { derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
-import { benchMdlElements, benchPki, benchPortrait, DAY, HOLDERS } from './fixtures.mjs';
+import { benchMdlElements, benchPki, benchPortrait, HOLDERS } from './fixtures.mjs';
 import { compare, fmt } from './harness.mjs';
+import { MDL, MDL_DISCLOSED, MDL_NS as NS, trafficWorkload } from './traffic-workload.mjs';
 
 const quick = process.argv.includes('--quick');
-const MDL = 'org.iso.18013.5.1.mDL';
-const NS = 'org.iso.18013.5.1';
 const MNC = 'org.iso.23220.1.jp.mnc';
 const MNC_NS = 'org.iso.23220.1.jp';
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-const validity = { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) };
 const nodeBackend = nodeCryptoBackend();
 if (nodeBackend === undefined) throw new Error('node:crypto backend not available');
 
 const portrait = benchPortrait();
 const MDL_DATA = benchMdlElements(portrait);
-const MDL_DISCLOSED = ['family_name', 'birth_date', 'issuing_country', 'portrait', 'age_over_18'];
 const MNC_DATA = {
   full_name_unicode: '番号　花子',
   resident_address_unicode: '東京都千代田区霞が関１−２−３',
@@ -67,41 +53,6 @@ const MNC_DATA = {
   birth_date_unicode: '1971年9月1日',
 };
 const MNC_DISCLOSED = ['full_name_unicode', 'individual_number_unicode', 'portrait', 'birth_date_unicode', 'resident_address_unicode'];
-
-/**
- * `holders` DeviceResponses of `docType`, each from its own device key, the issuers taken in
- * turn; each with its own OpenID4VP-style SessionTranscript. Everything a limit needs is
- * extracted from the response bytes.
- */
-async function workload(docType, ns, data, disclosed, issuers, holders) {
-  const request = await buildDeviceRequest([{ docType, nameSpaces: { [ns]: Object.fromEntries(disclosed.map((e) => [e, false])) } }]);
-  const out = [];
-  for (let i = 0; i < holders; i++) {
-    const { dsKey, ds } = issuers[i % issuers.length];
-    const deviceKey = await nodeBackend.generateKeyPair('P-256');
-    const issuerSigned = await issueMdoc({ docType, nameSpaces: { [ns]: data }, deviceKey: publicKeyOf(deviceKey), validity, issuer: { signer: dsKey, certificates: [ds.der] }, backend: nodeBackend });
-    const nonce = new Uint8Array(32);
-    new DataView(nonce.buffer).setUint32(0, i);
-    const transcript = EncodedCbor.wrap(encode([null, null, ['OpenID4VPHandover', nonce]]), null).tagged;
-    const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned, deviceKey }], request, sessionTranscript: transcript, backend: nodeBackend }));
-    const doc = decodeDeviceResponse(bytes).documents[0];
-    const auth = doc.issuerSigned.issuerAuth;
-    const dev = doc.deviceSigned.deviceAuth.deviceSignature;
-    out.push({
-      bytes,
-      transcript,
-      anchor: issuers[i % issuers.length].iaca,
-      dsRaw: ecPublicKeyToRaw(publicKeyOf(dsKey)),
-      deviceRaw: ecPublicKeyToRaw(publicKeyOf(deviceKey)),
-      issuerTbs: buildSigStructure(auth.protectedBytes, new Uint8Array(0), auth.payload),
-      issuerSig: auth.signature,
-      deviceTbs: buildSigStructure(dev.protectedBytes, new Uint8Array(0), deviceAuthenticationBytes(readSessionTranscript(transcript), docType, doc.deviceSigned.nameSpaces)),
-      deviceSig: dev.signature,
-      items: [...doc.issuerSigned.nameSpaces.values()].flat().map((item) => item.tagged),
-    });
-  }
-  return out;
-}
 
 /** Round-robin over `list`: each call of the returned function takes the next element. */
 function cycling(list, fn) {
@@ -243,8 +194,8 @@ function table(title, results) {
 // ---- Fixtures ----
 
 const issuers = [await benchPki(now), await benchPki(now)];
-const mdl = await workload(MDL, NS, MDL_DATA, MDL_DISCLOSED, issuers, HOLDERS);
-const mnc = await workload(MNC, MNC_NS, MNC_DATA, MNC_DISCLOSED, issuers.slice(0, 1), HOLDERS);
+const mdl = await trafficWorkload({ docType: MDL, ns: NS, data: MDL_DATA, disclosed: MDL_DISCLOSED, issuers, holders: HOLDERS, now });
+const mnc = await trafficWorkload({ docType: MNC, ns: MNC_NS, data: MNC_DATA, disclosed: MNC_DISCLOSED, issuers: issuers.slice(0, 1), holders: HOLDERS, now });
 
 if (process.argv.includes('--ab')) {
   for (let round = 0; round < 3; round++) {
