@@ -26,6 +26,7 @@ import { build } from 'esbuild';
 import { EncodedCbor, encode } from 'shomei';
 import { publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, buildDeviceResponse, decodeIssuerSigned, encodeDeviceResponse, encodeIssuerSigned, issueMdoc } from 'shomei/mdoc';
+import { browserPlatformImports, viteBrowserPlatformImports } from '../scripts/platform-imports.mjs';
 import { benchMdlElements, benchPki, DAY } from './fixtures.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -64,6 +65,7 @@ try {
     stdin: { contents: ENTRY, resolveDir: root, loader: 'js', sourcefile: 'entry.js' },
     bundle: true, splitting: true, minify: true, format: 'esm', platform: 'browser', target: 'es2022',
     outdir, write: true, metafile: true, absWorkingDir: root, nodePaths: [join(root, 'node_modules')], logLevel: 'error', entryNames: 'entry',
+    plugins: [browserPlatformImports()],
   });
   const outputs = new Map(Object.entries(result.metafile.outputs).map(([p, o]) => [basename(p), { ...o, file: resolve(root, p) }]));
   const sizes = new Map([...outputs].map(([name, o]) => [name, { min: o.bytes, gz: gz(readFileSync(o.file)) }]));
@@ -119,7 +121,7 @@ try {
   writeFileSync(viteEntry, ENTRY.replace('globalThis.verify', '(globalThis as { verify?: unknown }).verify'));
   let vite;
   try {
-    vite = await viteBuild({ root, configFile: false, logLevel: 'silent', build: { write: false, minify: 'esbuild', target: 'es2022', modulePreload: false, rollupOptions: { input: viteEntry, preserveEntrySignatures: 'allow-extension' } } });
+    vite = await viteBuild({ root, configFile: false, logLevel: 'silent', plugins: [viteBrowserPlatformImports()], build: { write: false, minify: 'esbuild', target: 'es2022', modulePreload: false, rollupOptions: { input: viteEntry, preserveEntrySignatures: 'allow-extension' } } });
   } finally {
     rmSync(viteEntry);
   }
