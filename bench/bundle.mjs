@@ -14,9 +14,12 @@
 // 3. The same import bundled by Vite (Rollup), for comparison: esbuild puts a module that is
 //    both reachable from the entry (say through an unused re-export of `shomei/mdoc`) and
 //    loaded by `import()` into a chunk the entry loads; Rollup loads it only when imported.
-// 4. Cold `import()` of that subpath on Node: 9 fresh processes, the import timed inside each
-//    (wall and CPU time).
-import { execFileSync } from 'node:child_process';
+// 4. Cold `import()` on Node of `shomei/mdoc/verify`, `shomei/mdoc` and `shomei`, and of a
+//    one-line module (the ESM loader's own cost, the floor's baseline): 11 rounds of fresh
+//    processes, the subpaths interleaved in each round, the import timed inside each process (wall
+//    and CPU time); and the files each import loads (a loader hook, in a separate process).
+//    `--no-cold` skips this part (`npm run bench:bundle` measures it once).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
@@ -150,18 +153,49 @@ try {
 }
 
 // ---- 4. Cold import on Node: fresh processes ----
-// Wall time, and the process's CPU time over the import (less sensitive to waiting for a core
-// on a shared machine).
-const walls = [];
-const cpus = [];
-for (let i = 0; i < 9; i++) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${SUBPATH}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8' });
-  const [w, c] = out.trim().split(' ').map(Number);
-  walls.push(w);
-  cpus.push(c);
+if (!process.argv.includes('--no-cold')) {
+  const COLD = ['shomei/mdoc/verify', 'shomei/mdoc', 'shomei'];
+  const scratch = mkdtempSync(join(tmpdir(), 'shomei-cold-'));
+  try {
+    const trivial = join(scratch, 'one-line.mjs');
+    writeFileSync(trivial, 'export const one = 1;\n');
+    const specs = [...COLD, pathToFileURL(trivial).href];
+    // Wall time, and the process's CPU time over the import (less sensitive to waiting for a core
+    // on a shared machine).
+    const times = new Map(specs.map((s) => [s, { walls: [], cpus: [] }]));
+    const load0 = (await import('node:os')).loadavg()[0];
+    for (let i = 0; i < 11; i++) {
+      for (const spec of specs) {
+        const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${spec}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8' });
+        const [w, c] = out.trim().split(' ').map(Number);
+        times.get(spec).walls.push(w);
+        times.get(spec).cpus.push(c);
+      }
+    }
+    const load1 = (await import('node:os')).loadavg()[0];
+    // The files each import loads: a load hook (in its own process: hooks slow the loader down).
+    const hooks = join(scratch, 'hooks.mjs');
+    writeFileSync(hooks, "export async function load(url, context, next) { const r = await next(url, context); if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + ' ' + (r.source?.length ?? 0) + '\\n'); return r; }\n");
+    const register = join(scratch, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const files = (spec) => {
+      const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, '--input-type=module', '-e', `await import('${spec}');`], { cwd: root, encoding: 'utf8' });
+      const loaded = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.split(' '));
+      return { count: loaded.length, bytes: loaded.reduce((n, l) => n + Number(l[2]), 0), deps: loaded.filter((l) => l[1].includes('/node_modules/')).length };
+    };
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const range = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+    console.log(`\n# Cold import on Node ${process.version} (load average ${load0.toFixed(1)} → ${load1.toFixed(1)}; 11 fresh processes each, interleaved)\n`);
+    console.log('| `await import(…)` | wall, median (range) | CPU, median | files loaded (of them in node_modules) | source loaded |\n|---|---:|---:|---:|---:|');
+    for (const spec of specs) {
+      const { walls, cpus } = times.get(spec);
+      const f = spec === specs.at(-1) ? { count: 1, bytes: 22, deps: 0 } : files(spec);
+      const name = spec === specs.at(-1) ? 'a one-line module (baseline)' : `\`${spec}\``;
+      console.log(`| ${name} | ${median(walls).toFixed(1)} ms (${range(walls)}) | ${median(cpus).toFixed(1)} ms | ${f.count} (${f.deps}) | ${kb(f.bytes)} |`);
+    }
+    const mdoc = median(times.get('shomei/mdoc').walls);
+    console.log(`\nfloor ≤ 25 ms for \`shomei/mdoc\`: ${mdoc <= 25 ? 'met' : '**not met**'}; above the one-line module: \`shomei/mdoc/verify\` ${(median(times.get('shomei/mdoc/verify').walls) - median(times.get(specs.at(-1)).walls)).toFixed(1)} ms, \`shomei/mdoc\` ${(mdoc - median(times.get(specs.at(-1)).walls)).toFixed(1)} ms`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const range = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-console.log(
-  `\nCold import of ${SUBPATH} on Node ${process.version}, load average ${(await import('node:os')).loadavg()[0].toFixed(1)} (fresh process, 9 runs): median ${median(walls).toFixed(1)} ms wall (range ${range(walls)}), ${median(cpus).toFixed(1)} ms CPU (range ${range(cpus)}) (floor ≤ 25 ms: ${median(walls) <= 25 ? 'met' : '**not met**'})`,
-);
