@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
+// @ts-expect-error: a plain .mjs build helper, no types
+import { externalPlatformImports, platformEntries } from './scripts/platform-imports.mjs';
 
 export default defineConfig([
   {
@@ -14,7 +16,12 @@ export default defineConfig([
       'session/index': 'src/session/index.ts',
       'online/index': 'src/online/index.ts',
       'jpki/index': 'src/jpki/index.ts',
+      // The platform variants behind package.json "imports" (scripts/platform-imports.mjs).
+      ...platformEntries,
     },
+    esbuildPlugins: [externalPlatformImports()],
+    // import.meta.url in the CommonJS build (deflate-node.ts's createRequire).
+    shims: true,
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -25,12 +32,13 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
-    entry: { 'cli/main': 'src/cli/main.ts' },
+    // Its own folder, so that its chunks (a bundle of its own) are never taken for the library's.
+    entry: { main: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    outDir: 'dist',
-    
+    outDir: 'dist/cli',
+
     clean: false,
     sourcemap: true,
   },

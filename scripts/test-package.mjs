@@ -4,6 +4,8 @@
 //   - type-check an import under moduleResolution bundler, nodenext (ESM and CJS files)
 //     and the legacy node (node10, through typesVersions);
 //   - import it as ESM and require it as CommonJS, and find its exports;
+//   - find each class exported by several subpaths to be one class in all of them;
+// check that bundlers resolve the package's `#` imports by condition (browser: no node:crypto),
 // and check that the README's relative links resolve inside node_modules/shomei and that
 // the `shomei` bin starts. Exits 1 on the first failure. `npm run test:package`.
 import { execFileSync } from 'node:child_process';
@@ -100,6 +102,39 @@ try {
   console.log(`ok   ESM import of ${subpaths.length} subpaths`);
   run(process.execPath, ['--input-type=commonjs', '-e', `for (const s of ${list}) { const m = require(s); ${check} }`], app, 'CommonJS require');
   console.log(`ok   CommonJS require of ${subpaths.length} subpaths`);
+
+  // One copy of everything across subpaths (the ESM dist is regrouped after tsup, see
+  // scripts/rechunk-esm.mjs): a class exported by several subpaths is the same class in each, so
+  // an error thrown through one is `instanceof` the class from another; and the package's own
+  // `#` imports resolve under Node (the node:crypto backend; deflateZlib loading fflate itself).
+  const same = `const seen = new Map(); for (const s of ${list}) for (const [k, v] of Object.entries(m[s])) { if (typeof v !== 'function' || !/^class\\b/.test(Function.prototype.toString.call(v))) continue; if (seen.has(k) && seen.get(k)[1] !== v) throw new Error(k + ': a different value in ' + s + ' and ' + seen.get(k)[0]); seen.set(k, [s, v]); }
+    if (!(new m['shomei/mdoc'].MdocError('ERR_MDOC_STRUCTURE', 'x') instanceof m['shomei/errors'].ShomeiError)) throw new Error('MdocError from shomei/mdoc is not a ShomeiError of shomei/errors');
+    if (m['shomei/crypto'].defaultBackend().name !== 'node') throw new Error('defaultBackend() is not the node:crypto backend');
+    const z = m['shomei/mdoc'].deflateZlib(new Uint8Array(1000)); if (z.length !== 16 || z[0] !== 0x78) throw new Error('deflateZlib');`;
+  run(process.execPath, ['--input-type=module', '-e', `const m = {}; for (const s of ${list}) m[s] = await import(s); ${same}`], app, 'ESM: one copy across subpaths');
+  run(process.execPath, ['--input-type=commonjs', '-e', `const m = {}; for (const s of ${list}) m[s] = require(s); ${same}`], app, 'CommonJS: one copy across subpaths');
+  console.log('ok   one copy of every class across subpaths, #imports resolve (ESM and CommonJS)');
+
+  // A bundler resolves the package's `#` imports by condition: for the browser, no node:crypto
+  // backend; a bundle (the `module` condition) imports fflate statically for deflateZlib.
+  const { build } = await import('esbuild');
+  const bundled = async (platform, contents) => {
+    const r = await build({ stdin: { contents, resolveDir: app, loader: 'js' }, bundle: true, write: false, metafile: true, format: 'esm', platform, outdir: join(app, 'out'), absWorkingDir: app, logLevel: 'error' });
+    const inputs = Object.keys(r.metafile.inputs).map((p) => p.replace(/^.*node_modules\//, ''));
+    return Object.assign(inputs, { code: r.outputFiles.map((f) => f.text).join('\n') });
+  };
+  const browser = await bundled('browser', "export { verifyDeviceResponse } from 'shomei/mdoc/verify';");
+  // The backend's code shares a dist chunk with verification (Node loads it with it): the bundler leaves it out.
+  if (!browser.includes('shomei/dist/crypto/node-absent.js') || browser.some((p) => p.includes('node-backend')) || browser.code.includes('getBuiltinModule')) {
+    console.error(`FAIL a browser bundle of shomei/mdoc/verify carries the node:crypto backend:\n${browser.join('\n')}`);
+    process.exit(1);
+  }
+  const server = await bundled('node', "export { deflateZlib } from 'shomei/mdoc';");
+  if (!server.includes('shomei/dist/mdoc/status/deflate.js') || !server.some((p) => p.startsWith('fflate/'))) {
+    console.error(`FAIL a bundle of shomei/mdoc for Node does not carry fflate for deflateZlib:\n${server.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('ok   bundlers: no node:crypto backend for the browser, fflate bundled for deflateZlib');
 
   // 4. The README's guide links work in node_modules; the bin starts.
   const installed = join(app, 'node_modules/shomei');

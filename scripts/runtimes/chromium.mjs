@@ -19,7 +19,9 @@ const PAGE = `<!doctype html>
   "@noble/curves/": "/node_modules/@noble/curves/",
   "@noble/hashes/": "/node_modules/@noble/hashes/",
   "@noble/ciphers/": "/node_modules/@noble/ciphers/",
-  "fflate": "/node_modules/fflate/esm/browser.js"
+  "fflate": "/node_modules/fflate/esm/browser.js",
+  "#crypto-node-backend": "/dist/crypto/node-absent.js",
+  "#status-deflate": "/dist/mdoc/status/deflate.js"
 } }
 </script>
 <script type="module">

@@ -17,13 +17,14 @@
  */
 
 import type { CborValue } from '../cbor/index.js';
-import { checkEcPublicKey, isEcCurve, isOkpCurve } from '../crypto/keys.js';
+import { isEcCurve, isOkpCurve } from '../crypto/keys.js';
 import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/private-keys.js';
 import type { EcCurve, OkpCurve, PrivateKey, PublicKey } from '../crypto/types.js';
 import { constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
 import { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, keyError, readCosePublicPart, translate } from './public-key.js';
 
 export { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, decodeCosePublicKey } from './public-key.js';
+export { type CoseKeyParams, encodeCoseKey } from './key-encode.js';
 
 /**
  * Read a COSE_Key (a decoded map, or its encoded bytes) into a validated key.
@@ -45,35 +46,6 @@ export function decodeCoseKey(input: Uint8Array | CborValue): CoseKeyInfo {
     key = priv;
   }
   return { key, ...(kid === undefined ? {} : { kid }), ...(alg === undefined ? {} : { alg }) };
-}
-
-/** Optional parameters written into a COSE_Key. */
-export interface CoseKeyParams {
-  readonly kid?: Uint8Array;
-  readonly alg?: number;
-}
-
-/**
- * A key as a COSE_Key map (encode it with `encode`). Private keys keep `d`; pass
- * `publicKeyOf(key)` to write only the public part.
- */
-export function encodeCoseKey(key: PublicKey | PrivateKey, params: CoseKeyParams = {}): Map<number, CborValue> {
-  const m = new Map<number, CborValue>();
-  if (key.kty === 'EC') {
-    translate(() => checkEcPublicKey(key));
-    m.set(CoseKeyLabel.kty, CoseKty.EC2);
-  } else if (key.kty === 'OKP' && isOkpCurve(key.crv)) {
-    m.set(CoseKeyLabel.kty, CoseKty.OKP);
-  } else {
-    throw new TypeError('key must be an EC or OKP key');
-  }
-  if (params.kid !== undefined) m.set(CoseKeyLabel.kid, params.kid);
-  if (params.alg !== undefined) m.set(CoseKeyLabel.alg, params.alg);
-  m.set(CoseKeyLabel.crv, CoseCurve[key.crv]);
-  m.set(CoseKeyLabel.x, key.x);
-  if (key.kty === 'EC') m.set(CoseKeyLabel.y, key.y);
-  if ('d' in key && key.d !== undefined) m.set(CoseKeyLabel.d, key.d);
-  return m;
 }
 
 /** A JSON Web Key for an EC or OKP key (RFC 7518 §6.2, RFC 8037 §2). */

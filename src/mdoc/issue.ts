@@ -5,12 +5,16 @@
  */
 
 import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } from '../cbor/index.js';
-import { CoseHeader, encodeCoseKey, type Signer, signCoseSign1, x5chainValue } from '../cose/index.js';
+import { CoseHeader } from '../cose/algorithms.js';
+import { x5chainValue } from '../cose/headers.js';
+import { encodeCoseKey } from '../cose/key-encode.js';
+import { signCoseSign1 } from '../cose/sign1.js';
+import type { Signer } from '../cose/signer.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { MdocError, X509Error } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
-import { parseCertificate } from '../x509/index.js';
+import { parseCertificate } from '../x509/certificate.js';
 import { digestItem, type IssuerSigned, type IssuerSignedItem, type IssuerSignedItemBytes, encodeIssuerSignedItem } from './issuer-signed.js';
 import { type DigestAlgorithm, type KeyAuthorizations, type MobileSecurityObject, type MsoStatus, checkDigestAlgorithm, encodeMobileSecurityObject, msoDate } from './mso.js';
 

@@ -7,11 +7,14 @@
  */
 
 import { type CborValue, encode, Tag, TDate } from '../cbor/index.js';
-import { CoseHeader, encodeCoseSign1, type Signer, signCoseSign1, x5chainValue } from '../cose/index.js';
+import { CoseHeader } from '../cose/algorithms.js';
+import { x5chainValue } from '../cose/headers.js';
+import { encodeCoseSign1, signCoseSign1 } from '../cose/sign1.js';
+import type { Signer } from '../cose/signer.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { MdocError } from '../errors.js';
 import { fromHex } from '../internal/bytes.js';
-import { type Certificate, parseCertificate } from '../x509/index.js';
+import { type Certificate, parseCertificate } from '../x509/certificate.js';
 
 /** One IACA to list. */
 export interface BuildCertificateInfo {

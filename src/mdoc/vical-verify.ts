@@ -14,20 +14,17 @@
  * disagree with their certificate, duplicates and unparsable certificates are left out.
  */
 
-import { CoseHeader, decodeCoseSign1, getX5Chain, verifyCoseSign1 } from '../cose/index.js';
+import { CoseHeader } from '../cose/algorithms.js';
+import { getX5Chain } from '../cose/headers.js';
+import { decodeCoseSign1, verifyCoseSign1 } from '../cose/sign1.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
-import {
-  type Certificate,
-  type CertificateList,
-  type CertificateProfile,
-  ExtKeyUsageOid,
-  type LoadedTrustAnchor,
-  parseCertificate,
-  type ProfileCheckResult,
-  verifyChain,
-} from '../x509/index.js';
+import type { LoadedTrustAnchor } from '../x509/anchors.js';
+import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import { type CertificateProfile, type ProfileCheckResult, verifyChain } from '../x509/chain.js';
+import type { CertificateList } from '../x509/crl.js';
+import { ExtKeyUsageOid } from '../x509/oids.js';
 import { type Check, CheckList } from './report.js';
 import { type DecodeVicalOptions, decodeVical, MAX_VICAL_SIZE, type Vical, type VicalEntry, vicalEntries } from './vical.js';
 

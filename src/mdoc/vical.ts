@@ -43,7 +43,7 @@
 import { type CborMap, type CborValue, decode, TDate } from '../cbor/index.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
-import { type Certificate, parseCertificate } from '../x509/index.js';
+import { type Certificate, parseCertificate } from '../x509/certificate.js';
 
 /** Largest VICAL read by default, payload or whole signed list (the AAMVA list is well under 1 MiB). */
 export const MAX_VICAL_SIZE = 16 * 1024 * 1024;

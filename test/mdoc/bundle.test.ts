@@ -10,12 +10,20 @@
  * (the doctype profiles, `crl.ts`), so for esbuild only what no re-export reaches is asserted.
  * No @noble package at all is loaded by an ES256 verification with WebCrypto: the MSO's device
  * key is read by `decodeCosePublicKey` (no private-key arithmetic) and digests go to WebCrypto.
+ * Both bundle src/ as the package's `browser` condition resolves it (scripts/platform-imports.mjs):
+ * no node:crypto backend.
+ *
+ * And on Node: `import('shomei/mdoc')` loads, statically, no @noble package and no fflate (the
+ * static import graph of src/mdoc/index.ts with the package's `#` imports left external, as in
+ * dist/; `deflateZlib` requires fflate on its first call there).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build helper, no types
+import { browserPlatformImports, externalPlatformImports, viteBrowserPlatformImports } from '../../scripts/platform-imports.mjs';
 
 const root = resolve(__dirname, '..', '..');
 const ENTRY = "import { verifyDeviceResponse } from './src/mdoc/index.ts';\n(globalThis as { verify?: unknown }).verify = verifyDeviceResponse;\n";
@@ -41,6 +49,7 @@ async function viteSplit(): Promise<Split> {
       root,
       configFile: false,
       logLevel: 'silent',
+      plugins: [viteBrowserPlatformImports()],
       build: { write: false, minify: false, target: 'es2022', modulePreload: false, rollupOptions: { input: entry, preserveEntrySignatures: 'allow-extension' } },
     });
   } finally {
@@ -73,6 +82,7 @@ async function esbuildSplit(): Promise<Split> {
     absWorkingDir: root,
     nodePaths: [join(root, 'node_modules')],
     logLevel: 'error',
+    plugins: [browserPlatformImports()],
   });
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint === 'entry.ts')!;
@@ -97,7 +107,7 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
     const { initial, lazy } = await viteSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
     expect(initial).toContain('src/crypto/webcrypto.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation)\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     // …and they are there, behind an import(), for the calls that need them.
@@ -109,9 +119,49 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
   it('esbuild: no doctype profile, noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
     const { initial, lazy } = await esbuildSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^src\/x509\/revocation\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/revocation\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+  });
+});
+
+describe('shomei/mdoc on Node', { timeout: 120_000 }, () => {
+  it('loads no @noble package and no fflate with the module: only what an exported function needs synchronously', async () => {
+    const result = await esbuild({
+      entryPoints: [join(root, 'src/mdoc/index.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outdir: join(root, 'out-not-written'),
+      write: false,
+      metafile: true,
+      absWorkingDir: root,
+      logLevel: 'error',
+      plugins: [externalPlatformImports()],
+    });
+    const { inputs } = result.metafile;
+    // The static graph: from the entry, static imports only.
+    const seen = new Set<string>();
+    const stack = ['src/mdoc/index.ts'];
+    const external: string[] = [];
+    while (stack.length > 0) {
+      const path = stack.pop()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      for (const i of inputs[path]?.imports ?? []) {
+        if (i.kind !== 'import-statement') continue;
+        if (i.external) external.push(i.path);
+        else stack.push(i.path);
+      }
+    }
+    const modules = [...seen].map(name);
+    expect(modules).toContain('src/mdoc/verify.ts');
+    expect(modules).toContain('src/mdoc/issue.ts');
+    expect(matching(modules, /^@noble\//)).toEqual([]);
+    expect(matching(modules, /^fflate\//)).toEqual([]);
+    expect(matching(modules, /^src\/crypto\/(noble|private-keys|node)\.ts$/)).toEqual([]);
+    // The node:crypto backend and deflateZlib come through the package's own imports.
+    expect(new Set(external)).toEqual(new Set(['#crypto-node-backend', '#status-deflate']));
   });
 });

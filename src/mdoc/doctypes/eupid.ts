@@ -26,7 +26,7 @@
 
 import type { FullDate, TDate } from '../../cbor/index.js';
 import { ALPHA2 } from './iso23220.js';
-import { defineProfile } from './profile.js';
+import { builtinProfile } from './profile.js';
 import type { DoctypeProfile, ElementSpec, ElementType, MapType, TextType } from './types.js';
 import { type AgeOverAttestations, ageOverOf, ElementReader, type NameSpacesInput } from './views.js';
 
@@ -100,7 +100,7 @@ const AGE_OVER = {
 };
 
 /** The built-in EU PID profile (current and earlier element sets; "eudiw" alias). */
-export const PID_PROFILE: DoctypeProfile = /*#__PURE__*/ defineProfile({
+export const PID_PROFILE: DoctypeProfile = /*#__PURE__*/ builtinProfile({
   docType: PID_DOCTYPE,
   aliases: [PID_DOCTYPE_EUDIW],
   title: 'EU Person Identification Data',

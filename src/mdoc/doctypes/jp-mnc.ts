@@ -23,7 +23,7 @@
 
 import type { FullDate } from '../../cbor/index.js';
 import { AGE_OVER_23220, birthDate23220Of, ISO_23220_ELEMENTS, ISO_23220_NAMESPACE } from './iso23220.js';
-import { defineProfile } from './profile.js';
+import { builtinProfile } from './profile.js';
 import type { DoctypeProfile, ElementSpec } from './types.js';
 import { type AgeOverAttestations, ageOverOf, ElementReader, type NameSpacesInput } from './views.js';
 
@@ -91,7 +91,7 @@ const MNC_ISO_ELEMENTS: Record<string, ElementSpec> = {
 };
 
 /** The built-in Japanese My Number Card profile. */
-export const MNC_PROFILE: DoctypeProfile = /*#__PURE__*/ defineProfile({
+export const MNC_PROFILE: DoctypeProfile = /*#__PURE__*/ builtinProfile({
   docType: MNC_DOCTYPE,
   title: 'Japanese My Number Card (カード代替電磁的記録)',
   namespaces: { [MNC_JP_NAMESPACE]: MNC_JP_ELEMENTS, [ISO_23220_NAMESPACE]: MNC_ISO_ELEMENTS },

@@ -26,7 +26,7 @@
 
 import type { CborValue, FullDate, TDate } from '../../cbor/index.js';
 import { ALPHA2, SEX_5218 } from './iso23220.js';
-import { defineProfile } from './profile.js';
+import { builtinProfile } from './profile.js';
 import type { ArrayType, DoctypeProfile, ElementSpec, MapType, TextType } from './types.js';
 import {
   type AgeOverAttestations,
@@ -206,7 +206,7 @@ const AAMVA_ELEMENTS: Record<string, ElementSpec> = {
 };
 
 /** The built-in mDL profile (mDL and AAMVA namespaces). */
-export const MDL_PROFILE: DoctypeProfile = /*#__PURE__*/ defineProfile({
+export const MDL_PROFILE: DoctypeProfile = /*#__PURE__*/ builtinProfile({
   docType: MDL_DOCTYPE,
   title: 'ISO/IEC 18013-5 mobile driving licence',
   namespaces: { [MDL_NAMESPACE]: MDL_ELEMENTS, [AAMVA_NAMESPACE]: AAMVA_ELEMENTS },

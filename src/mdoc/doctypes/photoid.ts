@@ -24,7 +24,7 @@ import {
   ISO_23220_NAMESPACE,
   withMandatory,
 } from './iso23220.js';
-import { defineProfile } from './profile.js';
+import { builtinProfile } from './profile.js';
 import type { DoctypeProfile, ElementSpec } from './types.js';
 import { type AgeOverAttestations, ageOverOf, ElementReader, type NameSpacesInput } from './views.js';
 
@@ -73,7 +73,7 @@ const DATA_GROUP = {
 const ISO_ELEMENTS = withMandatory(ISO_23220_ELEMENTS, ['birth_date', 'portrait', 'issue_date', 'expiry_date', 'issuing_country']);
 
 /** The built-in PhotoID profile. */
-export const PHOTOID_PROFILE: DoctypeProfile = /*#__PURE__*/ defineProfile({
+export const PHOTOID_PROFILE: DoctypeProfile = /*#__PURE__*/ builtinProfile({
   docType: PHOTOID_DOCTYPE,
   aliases: [PHOTOID_DOCTYPE_N4583],
   title: 'ISO/IEC TS 23220-4 PhotoID',

@@ -141,3 +141,13 @@ export function defineProfile<T extends DoctypeProfile>(profile: T): T {
   assertDoctypeProfile(profile);
   return deepFreeze(profile);
 }
+
+/**
+ * A profile this package ships (internal): frozen deeply as {@link defineProfile} freezes it,
+ * without walking every element spec to validate it each time `shomei/mdoc` is imported (about
+ * a tenth of that import's time); test/mdoc/doctypes/builtins.test.ts holds each one to
+ * {@link assertDoctypeProfile} instead.
+ */
+export function builtinProfile<T extends DoctypeProfile>(profile: T): T {
+  return deepFreeze(profile);
+}

@@ -7,7 +7,10 @@
  */
 
 import { type CborValue, encode } from '../../cbor/index.js';
-import { CoseHeader, encodeCoseSign1, type Signer, signCoseSign1, x5chainValue } from '../../cose/index.js';
+import { CoseHeader } from '../../cose/algorithms.js';
+import { x5chainValue } from '../../cose/headers.js';
+import { encodeCoseSign1, signCoseSign1 } from '../../cose/sign1.js';
+import type { Signer } from '../../cose/signer.js';
 import type { BackendOptions } from '../../crypto/types.js';
 import { toHex } from '../../internal/bytes.js';
 import { deflateZlib } from './deflate.js';

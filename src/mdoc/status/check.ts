@@ -11,7 +11,7 @@
 import { resolveBackend } from '../../crypto/default.js';
 import { isShomeiError } from '../../errors.js';
 import { toHex } from '../../internal/bytes.js';
-import { type Certificate, parseCertificate } from '../../x509/index.js';
+import { type Certificate, parseCertificate } from '../../x509/certificate.js';
 import type { MsoStatus } from '../mso.js';
 import { type Check, MdocCheckId } from '../report.js';
 import { readStatus, StatusType, statusName } from './status-list.js';

@@ -1,142 +1,14 @@
 /**
- * ZLIB-wrapped DEFLATE (RFC 1950 / RFC 1951), as the Token Status List compresses its byte
- * array (draft-ietf-oauth-status-list §4.1: "compressed using DEFLATE with the ZLIB data
- * format"), with a limit on the decompressed size enforced while inflating, so that a
- * decompression bomb never takes more than about the limit in memory.
+ * ZLIB-wrapped DEFLATE compression (RFC 1950 / RFC 1951) of a Token Status List's byte array
+ * (draft-ietf-oauth-status-list §4.1: "compressed using DEFLATE with the ZLIB data format").
+ * Always fflate at level 9, the highest, as the draft recommends, so that an issuer's tokens
+ * are the same bytes on every platform. Inflating (with its size limit) is `inflate.ts`.
  *
- * Inflating uses the platform's `DecompressionStream('deflate')` (browsers, Node ≥ 18, Deno,
- * Bun) and falls back to fflate where there is none (React Native, older engines).
- * Compressing always uses fflate at level 9, the highest, as the draft recommends, so that
- * an issuer's tokens are the same bytes on every platform.
+ * Bundlers get this module; Node, Deno and Bun get `deflate-node.ts` (the same function,
+ * loading fflate on its first call), through the package's `#status-deflate` import.
  */
 
-import { Unzlib, zlibSync } from 'fflate';
-import { MdocError, isShomeiError } from '../../errors.js';
-
-/** The default limit on a decompressed status list: 16 MiB (134 million 1-bit entries). */
-export const DEFAULT_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
-
-/** Input is fed to the inflater in slices this big, so one step never yields more than ~1 MiB. */
-const SLICE = 1024;
-
-/** How to inflate. */
-export interface InflateOptions {
-  /** The most decompressed bytes accepted; default {@link DEFAULT_MAX_INFLATED_BYTES}. */
-  readonly maxBytes?: number;
-  /** Which inflater to use: `'auto'` (default: the platform's when present), or one forced (for tests). */
-  readonly implementation?: 'auto' | 'platform' | 'fflate';
-}
-
-function tooLarge(max: number): MdocError {
-  return new MdocError('ERR_MDOC_STATUS_LIMIT', `the decompressed data exceeds the limit of ${max} bytes`);
-}
-
-function corrupt(message: string, cause?: unknown): MdocError {
-  return new MdocError('ERR_MDOC_DEFLATE', `not a complete ZLIB stream: ${message}`, cause === undefined ? {} : { cause });
-}
-
-/** Adler-32 (RFC 1950 §8.2) of `data`. */
-function adler32(data: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < data.length; ) {
-    const end = Math.min(i + 3800, data.length);
-    for (; i < end; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
-function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Array> {
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  const reader = stream.readable.getReader();
-  // Write in small slices while reading, so backpressure bounds what is inflated ahead.
-  const writing = (async () => {
-    for (let i = 0; i < data.length; i += SLICE) await writer.write(data.slice(i, i + SLICE));
-    await writer.close();
-  })();
-  writing.catch(() => undefined);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > max) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge(max);
-      }
-      chunks.push(value);
-    }
-    await writing;
-  } catch (e) {
-    if (isShomeiError(e)) throw e;
-    throw corrupt(e instanceof Error ? e.message : String(e), e);
-  }
-  return join(chunks, total);
-}
-
-function inflateFflate(data: Uint8Array, max: number): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let ended = false;
-  const inflater = new Unzlib((chunk, final) => {
-    total += chunk.length;
-    if (total <= max) chunks.push(chunk);
-    if (final) ended = true;
-  });
-  try {
-    for (let i = 0; i < data.length; i += SLICE) {
-      inflater.push(data.subarray(i, i + SLICE), i + SLICE >= data.length);
-      if (total > max) throw tooLarge(max);
-    }
-    if (data.length === 0) inflater.push(data, true);
-  } catch (e) {
-    if (isShomeiError(e)) throw e;
-    throw corrupt(e instanceof Error ? e.message : String(e), e);
-  }
-  if (!ended) throw corrupt('unexpected end of data');
-  return join(chunks, total);
-}
-
-/**
- * Inflate ZLIB data, refusing output past `maxBytes` as soon as it is reached. The ZLIB
- * stream must be the whole input: its Adler-32 check value (its last four bytes) is checked
- * whichever inflater ran, so trailing bytes are refused too.
- *
- * @throws MdocError `ERR_MDOC_DEFLATE` for data that is not a complete, correct ZLIB stream;
- *   `ERR_MDOC_STATUS_LIMIT` when the output would pass `maxBytes`.
- * @throws RangeError for a `maxBytes` that is not a positive integer.
- */
-export async function inflateZlib(data: Uint8Array, options: InflateOptions = {}): Promise<Uint8Array> {
-  if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
-  const max = options.maxBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('options.maxBytes must be a positive integer');
-  const which = options.implementation ?? 'auto';
-  const platform = which === 'platform' || (which === 'auto' && typeof DecompressionStream === 'function');
-  if (data.length < 6) throw corrupt('shorter than a ZLIB header and check value');
-  const out = platform ? await inflatePlatform(data, max) : inflateFflate(data, max);
-  const n = data.length;
-  const expected = ((data[n - 4]! << 24) | (data[n - 3]! << 16) | (data[n - 2]! << 8) | data[n - 1]!) >>> 0;
-  if (adler32(out) !== expected) throw corrupt('the Adler-32 check value does not match (or bytes follow the stream)');
-  return out;
-}
+import { zlibSync } from 'fflate';
 
 /** Compress `data` as ZLIB at the highest level (draft-ietf-oauth-status-list §4.1 step 3). */
 export function deflateZlib(data: Uint8Array): Uint8Array {

@@ -12,7 +12,8 @@ export {
 } from './build.js';
 export { StatusListCache, type StatusListCacheOptions } from './cache.js';
 export { type MsoStatusContext, type MsoStatusOptions, type StatusListFetcher, verifyMsoStatus } from './check.js';
-export { DEFAULT_MAX_INFLATED_BYTES, deflateZlib, type InflateOptions, inflateZlib } from './deflate.js';
+export { deflateZlib } from './deflate.js';
+export { DEFAULT_MAX_INFLATED_BYTES, type InflateOptions, inflateZlib } from './inflate.js';
 export {
   createStatusBytes,
   decodeStatusList,

@@ -32,7 +32,9 @@
  */
 
 import { type CborValue, decode, Tag } from '../../cbor/index.js';
-import { COSE_SIGN1_TAG, type CoseSign1, CoseHeader, decodeCoseSign1, getX5Chain } from '../../cose/index.js';
+import { CoseHeader } from '../../cose/algorithms.js';
+import { getX5Chain } from '../../cose/headers.js';
+import { COSE_SIGN1_TAG, type CoseSign1, decodeCoseSign1 } from '../../cose/sign1.js';
 import { isShomeiError, MdocError } from '../../errors.js';
 import { toHex } from '../../internal/bytes.js';
 import { decodeStatusList, type StatusList } from './status-list.js';

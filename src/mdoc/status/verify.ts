@@ -7,13 +7,14 @@
  * only then is the list decompressed, within the size limit.
  */
 
-import { verifyCoseSign1 } from '../../cose/index.js';
+import { verifyCoseSign1 } from '../../cose/sign1.js';
 import { resolveBackend } from '../../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../../crypto/types.js';
 import { isShomeiError, MdocError } from '../../errors.js';
 import { equalBytes } from '../../internal/bytes.js';
-import { type Certificate, parseCertificate, verifyChain } from '../../x509/index.js';
-import { inflateZlib } from './deflate.js';
+import { type Certificate, parseCertificate } from '../../x509/certificate.js';
+import { verifyChain } from '../../x509/chain.js';
+import { inflateZlib } from './inflate.js';
 import { decodeStatusListToken, type StatusListToken } from './token.js';
 
 /** Why a status list token could not be used: the `MSO_STATUS.<id>` checks of the report. */
