@@ -5,6 +5,7 @@
  */
 
 import type { CborValue } from '../cbor/index.js';
+import { isShomeiError } from '../errors.js';
 import type { Certificate } from '../x509/index.js';
 import { DEVIATION_CHECK_PREFIX, type Deviation, type MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
@@ -172,4 +173,23 @@ export class CheckList {
   get ok(): boolean {
     return this.checks.every((c) => !c.required || c.status !== 'failed');
   }
+}
+
+/** The message of an error, for a check's detail. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * What a check reports of `work`: undefined when it fulfils, the message of the `ShomeiError`
+ * it rejects with (bad input: a failed check); any other error propagates (a bug, not a verdict).
+ */
+export function failureOf(work: Promise<unknown>): Promise<string | undefined> {
+  return work.then(
+    () => undefined,
+    (e: unknown) => {
+      if (!isShomeiError(e)) throw e;
+      return errorText(e);
+    },
+  );
 }

@@ -29,7 +29,7 @@ import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
 import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
-import { type Check, CheckList, type DisclosedElements, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
+import { type Check, CheckList, type DisclosedElements, errorText, failureOf, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
 import { checkMsoStatusOptions, type MsoStatusOptions, unrequestedStatusChecks } from './status/options.js';
 
 /** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
@@ -139,10 +139,6 @@ export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
   return { options, now: options.now ?? new Date(), skewMs: skew * 1000, tolerate };
 }
 
-/** The message of an error, for a check's detail. */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Run `decode`, reporting `id` as passed, or as failed with the message of the ShomeiError
@@ -279,16 +275,12 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   };
   // The signature over the MSO, with the leaf of the chain, starts now: with an asynchronous
   // backend it runs while the chain is looked up and the MSO decoded. Reported after the chain.
-  const signature = verifyCoseSign1(auth, {
-    key: ds.publicKey as PublicKey,
-    ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
-    ...(options.backend === undefined ? {} : { backend: options.backend }),
-  }).then(
-    () => undefined,
-    (e: unknown) => {
-      if (!isShomeiError(e)) throw e;
-      return errorText(e);
-    },
+  const signature = failureOf(
+    verifyCoseSign1(auth, {
+      key: ds.publicKey as PublicKey,
+      ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    }),
   );
   // The DS as parsed above (one object per DER while the parse cache holds it), so the
   // chain cache keys it by object instead of reading its bytes again.

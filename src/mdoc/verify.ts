@@ -20,8 +20,8 @@ import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDe
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './answer.js';
-import { type Check, CheckList, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
-import { decodeReported, disclosed, errorText, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
+import { type Check, CheckList, errorText, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
+import { decodeReported, disclosed, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
 
 /** How to verify a DeviceResponse: the issuer options plus what device authentication needs. */
 export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {

@@ -25,7 +25,7 @@ import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type CertificateProfile, type ProfileCheckResult, verifyChain } from '../x509/chain.js';
 import type { CertificateList } from '../x509/crl.js';
 import { ExtKeyUsageOid } from '../x509/oids.js';
-import { type Check, CheckList } from './report.js';
+import { type Check, CheckList, errorText, failureOf } from './report.js';
 import { type DecodeVicalOptions, decodeVical, MAX_VICAL_SIZE, type Vical, type VicalEntry, vicalEntries } from './vical.js';
 
 /** Ids of the checks {@link verifyVical} reports (the signer chain's own appear as `VICAL_SIGNER_CHAIN.<id>`). */
@@ -111,10 +111,6 @@ export interface VerifyVicalResult {
   readonly anchor?: Certificate;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * Verify a signed VICAL: its shape, the signer certificate and its chain to
  * `options.trustAnchors` (with the VICAL signer profile), the signature, and that the list
@@ -192,16 +188,12 @@ export async function verifyVical(signedVical: Uint8Array, options: VerifyVicalO
       return { error: errorText(e) };
     },
   );
-  const signatureWork = verifyCoseSign1(sign1, {
-    key: signer.publicKey as PublicKey,
-    understood: [CoseHeader.x5chain],
-    ...(options.backend === undefined ? {} : { backend: options.backend }),
-  }).then(
-    () => undefined,
-    (e: unknown) => {
-      if (!isShomeiError(e)) throw e;
-      return errorText(e);
-    },
+  const signatureWork = failureOf(
+    verifyCoseSign1(sign1, {
+      key: signer.publicKey as PublicKey,
+      understood: [CoseHeader.x5chain],
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    }),
   );
   const [chainResult, signatureError] = await Promise.all([chainWork, signatureWork]);
   let anchor: Certificate | undefined;
