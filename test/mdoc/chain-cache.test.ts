@@ -6,34 +6,20 @@
 import { describe, expect, it } from 'vitest';
 import { encode, EncodedCbor } from '../../src/cbor/index.js';
 import { nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
-import type { CryptoBackend } from '../../src/crypto/types.js';
 import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from '../../src/mdoc/index.js';
 import type { VerifyDeviceResponseOptions } from '../../src/mdoc/verify.js';
 import { buildCrl, parseCertificate } from '../../src/x509/index.js';
 import { cachedIssuerChain } from '../../src/mdoc/chain-cache.js';
+import { countingBackend } from '../helpers/counting-backend.js';
 import { days, issuerPki, key, NOW, T0 } from '../x509/pki.js';
 
 const base = nodeCryptoBackend()!;
 const MDL = 'org.iso.18013.5.1.mDL';
 const NS = 'org.iso.18013.5.1';
 
-/** A backend that delegates to `inner`, counting calls by method (and optionally refusing ECDSA). */
-function counting(inner: CryptoBackend, name: string, refuseEcdsa = false) {
-  const calls: Record<string, number> = {};
-  const backend = Object.fromEntries(
-    Object.entries(inner).map(([method, value]) => [
-      method,
-      typeof value === 'function'
-        ? (...args: unknown[]) => {
-            const id = method === 'digest' ? `digest:${String(args[0])}` : method;
-            calls[id] = (calls[id] ?? 0) + 1;
-            if (refuseEcdsa && method === 'ecdsaVerify') return Promise.resolve(false);
-            return (value as (...a: unknown[]) => unknown).apply(inner, args);
-          }
-        : value,
-    ]),
-  ) as unknown as CryptoBackend;
-  return { backend: { ...backend, name }, calls };
+/** `base` with its calls counted under `name`; with `refuseEcdsa`, every ECDSA signature is refused. */
+function counting(name: string, refuseEcdsa = false) {
+  return countingBackend(refuseEcdsa ? { ...base, ecdsaVerify: async () => false } : base, name);
 }
 
 async function fixture() {
@@ -62,7 +48,7 @@ const chainStatus = (result: Awaited<ReturnType<Awaited<ReturnType<typeof fixtur
 describe('per-DS chain decision cache', () => {
   it('checks the chain once per backend: the second verification does no Annex B key-identifier hashing', async () => {
     const { verify } = await fixture();
-    const { backend, calls } = counting(base, 'counting-1');
+    const { backend, calls } = counting('counting-1');
     expect((await verify({ backend })).valid).toBe(true);
     const first = calls['digest:SHA-1'] ?? 0;
     expect(first).toBeGreaterThan(0);
@@ -72,10 +58,10 @@ describe('per-DS chain decision cache', () => {
 
   it('never hands one backend the verdict of another', async () => {
     const { verify } = await fixture();
-    const good = counting(base, 'same-name');
+    const good = counting('same-name');
     expect((await verify({ backend: good.backend })).valid).toBe(true);
     // Same name, same bytes, same options: a different backend object computes its own verdict.
-    const refusing = counting(base, 'same-name', true);
+    const refusing = counting('same-name', true);
     const result = await verify({ backend: refusing.backend });
     expect(result.valid).toBe(false);
     expect(chainStatus(result)).toBe('failed');
@@ -86,7 +72,7 @@ describe('per-DS chain decision cache', () => {
 
   it('is keyed by the trust anchors, an anchor changed in place included', async () => {
     const { pki, other, verify } = await fixture();
-    const { backend } = counting(base, 'anchors');
+    const { backend } = counting('anchors');
     expect((await verify({ backend })).valid).toBe(true);
     const wrongAnchor = await verify({ backend, trustAnchors: [other.iaca] });
     expect(chainStatus(wrongAnchor)).toBe('failed');
@@ -105,7 +91,7 @@ describe('per-DS chain decision cache', () => {
 
   it('keys a parsed certificate by its object and its bytes: the same object with other DER is checked afresh', async () => {
     const { pki } = await fixture();
-    const { backend } = counting(base, 'parsed');
+    const { backend } = counting('parsed');
     const ds = parseCertificate(pki.ds.der);
     const options = { anchors: [pki.iaca], now: NOW, backend };
     const first = await cachedIssuerChain([ds], options);
@@ -125,7 +111,7 @@ describe('per-DS chain decision cache', () => {
 
   it('is keyed by every option that can change the verdict (EKUs, waivers, revocation)', async () => {
     const { pki, verify } = await fixture();
-    const { backend } = counting(base, 'options');
+    const { backend } = counting('options');
     expect((await verify({ backend })).valid).toBe(true);
     const eku = await verify({ backend, dsExtendedKeyUsages: ['1.2.3.4'] });
     expect(eku.valid).toBe(false);
@@ -148,7 +134,7 @@ describe('per-DS chain decision cache', () => {
 
   it('re-evaluates the time: a valid chain is not reused at a time outside the path validity', async () => {
     const { pki, verify } = await fixture();
-    const { backend } = counting(base, 'time');
+    const { backend } = counting('time');
     expect((await verify({ backend })).valid).toBe(true);
     const late = await verify({ backend, now: new Date(pki.ds.notAfter.getTime() + 400 * 1000) });
     expect(late.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.VALIDITY')?.status).toBe('failed');

@@ -9,6 +9,7 @@ import { nodeCryptoBackend, webCryptoBackend } from '../../src/crypto/index.js';
 import type { CryptoBackend, PrivateKey } from '../../src/crypto/types.js';
 import type { IssuerSigned } from '../../src/mdoc/index.js';
 import { HolderSession, ReaderSession } from '../../src/session/index.js';
+import { countingBackend } from '../helpers/counting-backend.js';
 import { NOW, type TestIssuer, testMdl } from '../mdoc/fixtures.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -16,20 +17,9 @@ const NS = 'org.iso.18013.5.1';
 const REQUEST = [{ docType: MDL, nameSpaces: { [NS]: { family_name: false, age_over_18: false } } }];
 const COUNTED = ['generateKeyPair', 'ecdh', 'hkdf', 'hmac', 'aesGcmEncrypt', 'aesGcmDecrypt'] as const;
 
-/** `inner` with every call counted by method name. */
+/** `inner` with the calls of COUNTED counted. */
 function counting(inner: CryptoBackend) {
-  const calls: Record<string, number> = {};
-  const backend = Object.fromEntries(
-    Object.entries(inner).map(([method, value]) => [
-      method,
-      typeof value === 'function'
-        ? (...args: unknown[]) => {
-            calls[method] = (calls[method] ?? 0) + 1;
-            return (value as (...a: unknown[]) => unknown).apply(inner, args);
-          }
-        : value,
-    ]),
-  ) as unknown as CryptoBackend;
+  const { backend, calls } = countingBackend(inner);
   const counts = () => Object.fromEntries(COUNTED.map((m) => [m, calls[m] ?? 0]));
   return { backend, counts };
 }
