@@ -15,7 +15,7 @@
 // 3. The same import bundled by Vite (Rollup), both ways, for comparison: esbuild puts a module that is
 //    both reachable from the entry (say through an unused re-export of `shomei/mdoc`) and
 //    loaded by `import()` into a chunk the entry loads; Rollup loads it only when imported.
-// 4. Cold `import()` on Node of `shomei/mdoc/verify`, `shomei/mdoc` and `shomei`, and of a
+// 4. Cold `import()` on Node of every subpath the package exports, and of a
 //    one-line module (the ESM loader's own cost, the floor's baseline): 11 rounds of fresh
 //    processes, the subpaths interleaved in each round, the import timed inside each process (wall
 //    and CPU time); and the files each import loads (a loader hook, in a separate process).
@@ -170,7 +170,9 @@ await measure(`The same from src/, by source file: \`import { verifyDeviceRespon
 
 // ---- 4. Cold import on Node: fresh processes ----
 if (!process.argv.includes('--no-cold')) {
-  const COLD = ['shomei/mdoc/verify', 'shomei/mdoc', 'shomei'];
+  // Every subpath the package exports (the floor is `shomei/mdoc`'s).
+  const exported = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports).filter((k) => k.startsWith('.') && !k.endsWith('.json'));
+  const COLD = exported.map((k) => (k === '.' ? 'shomei' : `shomei/${k.slice(2)}`));
   const scratch = mkdtempSync(join(tmpdir(), 'shomei-cold-'));
   try {
     const trivial = join(scratch, 'one-line.mjs');

@@ -8,6 +8,9 @@
 //   #status-deflate       `module` (bundlers) and default: fflate imported statically
 //                         (src/mdoc/status/deflate.ts); `node` (Node, Deno, Bun without a
 //                         bundler): fflate required on the first call (deflate-node.ts).
+//   #key-derive           `node` (Node; `deno` and `bun` are matched first and get the default):
+//                         a private key's public half from node:crypto (src/crypto/derive-node.ts);
+//                         default and `browser`: from @noble/curves (src/crypto/derive-noble.ts).
 //
 // Used by tsup.config.ts (the imports stay external `#` imports in dist/), scripts/rechunk-esm.mjs,
 // and the bundle measurements (bench/bundle.mjs, test/mdoc/bundle.test.ts), which bundle src/ as
@@ -16,13 +19,14 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 
-/** Each `#` import: the src imports it replaces, its dist entries, and the file a browser bundle gets. */
+/** Each `#` import: the src imports it replaces, its dist entries, and the files a browser bundle and Node get. */
 export const PLATFORM_IMPORTS = [
   {
     name: '#crypto-node-backend',
     from: [['src/crypto/default.ts', './node.js']],
     entries: { 'crypto/node-backend': 'src/crypto/node.ts', 'crypto/node-absent': 'src/crypto/node-absent.ts' },
     browser: 'src/crypto/node-absent.ts',
+    node: 'src/crypto/node.ts',
   },
   {
     name: '#status-deflate',
@@ -32,8 +36,19 @@ export const PLATFORM_IMPORTS = [
     ],
     entries: { 'mdoc/status/deflate': 'src/mdoc/status/deflate.ts', 'mdoc/status/deflate-node': 'src/mdoc/status/deflate-node.ts' },
     browser: 'src/mdoc/status/deflate.ts',
+    node: 'src/mdoc/status/deflate-node.ts',
+  },
+  {
+    name: '#key-derive',
+    from: [['src/crypto/key-from-secret.ts', './derive-node.js']],
+    entries: { 'crypto/derive-node': 'src/crypto/derive-node.ts', 'crypto/derive-noble': 'src/crypto/derive-noble.ts' },
+    browser: 'src/crypto/derive-noble.ts',
+    node: 'src/crypto/derive-node.ts',
   },
 ];
+
+/** The src specifiers some `from` above names. */
+const PLATFORM_SPECIFIERS = /^\.\/(node|deflate|derive-node)\.js$/;
 
 function matching(args) {
   const importer = args.importer.replaceAll('\\', '/');
@@ -48,7 +63,7 @@ export function externalPlatformImports() {
   return {
     name: 'shomei-platform-imports',
     setup(build) {
-      build.onResolve({ filter: /^\.\/(node|deflate)\.js$/ }, (args) => {
+      build.onResolve({ filter: PLATFORM_SPECIFIERS }, (args) => {
         const p = matching(args);
         return p ? { path: p.name, external: true } : undefined;
       });
@@ -56,18 +71,24 @@ export function externalPlatformImports() {
   };
 }
 
-/** esbuild plugin: bundling src/, each import above resolves as the package's `browser` condition resolves it. */
-export function browserPlatformImports() {
+/** esbuild plugin: bundling src/, each import above resolves to its `variant` file ('browser' or 'node'). */
+function resolvedPlatformImports(variant) {
   return {
-    name: 'shomei-platform-imports-browser',
+    name: `shomei-platform-imports-${variant}`,
     setup(build) {
-      build.onResolve({ filter: /^\.\/(node|deflate)\.js$/ }, (args) => {
+      build.onResolve({ filter: PLATFORM_SPECIFIERS }, (args) => {
         const p = matching(args);
-        return p ? { path: resolve(root, p.browser) } : undefined;
+        return p ? { path: resolve(root, p[variant]) } : undefined;
       });
     },
   };
 }
+
+/** esbuild plugin: bundling src/, each import above resolves as the package's `browser` condition resolves it. */
+export const browserPlatformImports = () => resolvedPlatformImports('browser');
+
+/** esbuild plugin: bundling src/, each import above resolves as Node resolves the package (`node` condition). */
+export const nodePlatformImports = () => resolvedPlatformImports('node');
 
 /** The same for Vite (Rollup): bundling src/, the `browser` variants. */
 export function viteBrowserPlatformImports() {

@@ -110,13 +110,16 @@ try {
   const same = `const seen = new Map(); for (const s of ${list}) for (const [k, v] of Object.entries(m[s])) { if (typeof v !== 'function' || !/^class\\b/.test(Function.prototype.toString.call(v))) continue; if (seen.has(k) && seen.get(k)[1] !== v) throw new Error(k + ': a different value in ' + s + ' and ' + seen.get(k)[0]); seen.set(k, [s, v]); }
     if (!(new m['shomei/mdoc'].MdocError('ERR_MDOC_STRUCTURE', 'x') instanceof m['shomei/errors'].ShomeiError)) throw new Error('MdocError from shomei/mdoc is not a ShomeiError of shomei/errors');
     if (m['shomei/crypto'].defaultBackend().name !== 'node') throw new Error('defaultBackend() is not the node:crypto backend');
-    const z = m['shomei/mdoc'].deflateZlib(new Uint8Array(1000)); if (z.length !== 16 || z[0] !== 0x78) throw new Error('deflateZlib');`;
+    const z = m['shomei/mdoc'].deflateZlib(new Uint8Array(1000)); if (z.length !== 16 || z[0] !== 0x78) throw new Error('deflateZlib');
+    const one = new Uint8Array(32); one[31] = 1; const g = m['shomei/crypto'].ecPrivateKeyFromScalar('P-256', one);
+    if (Buffer.from(g.x).toString('hex') !== '6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296') throw new Error('#key-derive: 1·G is not the P-256 generator');`;
   run(process.execPath, ['--input-type=module', '-e', `const m = {}; for (const s of ${list}) m[s] = await import(s); ${same}`], app, 'ESM: one copy across subpaths');
   run(process.execPath, ['--input-type=commonjs', '-e', `const m = {}; for (const s of ${list}) m[s] = require(s); ${same}`], app, 'CommonJS: one copy across subpaths');
   console.log('ok   one copy of every class across subpaths, #imports resolve (ESM and CommonJS)');
 
   // A bundler resolves the package's `#` imports by condition: for the browser, no node:crypto
-  // backend; a bundle (the `module` condition) imports fflate statically for deflateZlib.
+  // backend and @noble/curves for private keys; a bundle (the `module` condition) imports fflate
+  // statically for deflateZlib; a bundle for Node derives private keys with node:crypto.
   const { build } = await import('esbuild');
   const bundled = async (platform, contents) => {
     const r = await build({ stdin: { contents, resolveDir: app, loader: 'js' }, bundle: true, write: false, metafile: true, format: 'esm', platform, outdir: join(app, 'out'), absWorkingDir: app, logLevel: 'error' });
@@ -134,7 +137,18 @@ try {
     console.error(`FAIL a bundle of shomei/mdoc for Node does not carry fflate for deflateZlib:\n${server.join('\n')}`);
     process.exit(1);
   }
-  console.log('ok   bundlers: no node:crypto backend for the browser, fflate bundled for deflateZlib');
+  // Private keys: the public half from @noble/curves in a browser bundle, from node:crypto in a bundle for Node.
+  const keysBrowser = await bundled('browser', "export { decodeCoseKey } from 'shomei/cose';");
+  const keysNode = await bundled('node', "export { decodeCoseKey } from 'shomei/cose';");
+  if (!keysBrowser.includes('shomei/dist/crypto/derive-noble.js') || keysBrowser.includes('shomei/dist/crypto/derive-node.js')) {
+    console.error(`FAIL a browser bundle of decodeCoseKey does not derive keys with @noble/curves:\n${keysBrowser.join('\n')}`);
+    process.exit(1);
+  }
+  if (!keysNode.includes('shomei/dist/crypto/derive-node.js') || keysNode.includes('shomei/dist/crypto/derive-noble.js')) {
+    console.error(`FAIL a bundle of decodeCoseKey for Node does not derive keys with node:crypto:\n${keysNode.join('\n')}`);
+    process.exit(1);
+  }
+  console.log('ok   bundlers: no node:crypto backend for the browser, fflate bundled for deflateZlib, private keys derived by noble (browser) or node:crypto (Node)');
 
   // 4. The README's guide links work in node_modules; the bin starts.
   const installed = join(app, 'node_modules/shomei');

@@ -21,7 +21,8 @@ const PAGE = `<!doctype html>
   "@noble/ciphers/": "/node_modules/@noble/ciphers/",
   "fflate": "/node_modules/fflate/esm/browser.js",
   "#crypto-node-backend": "/dist/crypto/node-absent.js",
-  "#status-deflate": "/dist/mdoc/status/deflate.js"
+  "#status-deflate": "/dist/mdoc/status/deflate.js",
+  "#key-derive": "/dist/crypto/derive-noble.js"
 } }
 </script>
 <script type="module">

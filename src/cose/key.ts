@@ -18,7 +18,7 @@
 
 import type { CborValue } from '../cbor/index.js';
 import { isEcCurve, isOkpCurve } from '../crypto/keys.js';
-import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/private-keys.js';
+import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/key-from-secret.js';
 import type { EcCurve, OkpCurve, PrivateKey, PublicKey } from '../crypto/types.js';
 import { constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
 import { CoseCurve, type CoseKeyInfo, CoseKeyLabel, CoseKty, keyError, readCosePublicPart, translate } from './public-key.js';

@@ -14,8 +14,8 @@
 export type * from './types.js';
 export { defaultBackend, resolveBackend } from './default.js';
 export { curveFieldSize, ecPublicKeyFromRaw, ecPublicKeyToRaw, isEcCurve, isOkpCurve, publicKeyOf } from './keys.js';
-export { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './private-keys.js';
-export { nobleBackend } from './noble.js';
+export { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './key-from-secret.js';
+export { lazyNobleBackend as nobleBackend } from './lazy.js';
 export { createNodeCryptoBackend, nodeCryptoBackend } from './node.js';
 export { DIGEST_INFO_PREFIX, encodeDigestInfo, rsaPkcs1Verify, rsaPkcs1VerifyDigest } from './rsa.js';
 export { createWebCryptoBackend, webCryptoBackend } from './webcrypto.js';

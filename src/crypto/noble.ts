@@ -104,7 +104,11 @@ async function generateKeyPair(curve: Curve): Promise<PrivateKey> {
 /** Tables of the EC keys {@link nobleBackend} verifies with again and again (./noble-tables.ts), made on first use. */
 let keyTables: KeyTables | undefined;
 
-/** The pure-TypeScript backend (@noble/*). Works on every JavaScript runtime, Hermes included. */
+/**
+ * The pure-TypeScript backend (@noble/*), loaded (internal): `shomei/crypto` exports
+ * `lazy.ts`'s `nobleBackend`, which imports this module on its first operation and hands
+ * every operation to this object.
+ */
 export const nobleBackend: CryptoBackend = Object.freeze({
   name: 'noble',
 

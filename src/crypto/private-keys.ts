@@ -1,22 +1,15 @@
 /**
- * Private-key helpers that need a scalar multiplication, over @noble/curves: an EC private
- * key from its scalar (FIPS 186-5 §6.2, d in [1, n-1], Q = d·G), an Ed25519 (RFC 8032 §5.1.5)
- * or X25519 (RFC 7748 §6.1) key from its secret, and the checks that a private key object's
- * public part matches `d`.
- *
- * Loaded by signing, key agreement and key generation only (the node:crypto and WebCrypto
- * backends import it on first use), so a verification never loads noble's curve code.
- * Re-exported by `keys.ts`.
+ * The private-key helpers with noble's curve objects (internal): the noble backend, HPKE and
+ * JWE do their curve arithmetic on what {@link checkEcPrivateKey} returns. The derivations and
+ * checks themselves are in `key-from-secret.ts` (re-exported here).
  */
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { CryptoError } from '../errors.js';
-import { assertBytes, constantTimeEqual } from '../internal/bytes.js';
-import { knownConsistent, recordConsistent } from './consistent.js';
-import { curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
-import type { EcCurve, EcPrivateKey, OkpCurve, OkpPrivateKey } from './types.js';
+import { NIST } from './derive-noble.js';
+import { checkEcPrivateKey as checkEcKey } from './key-from-secret.js';
+import { isEcCurve } from './keys.js';
+import type { EcCurve, EcPrivateKey } from './types.js';
 
-const NIST = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+export { checkEcdhPrivate, checkOkpPrivateKey, ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './key-from-secret.js';
 
 /** The noble implementation of a NIST curve. */
 export type NistCurve = (typeof NIST)[EcCurve];
@@ -27,73 +20,11 @@ export function nistCurve(crv: EcCurve): NistCurve {
   return NIST[crv];
 }
 
-function keyError(message: string): CryptoError {
-  return new CryptoError('ERR_CRYPTO_KEY', message);
-}
-
-function scalarInRange(curve: NistCurve, d: Uint8Array): boolean {
-  let n = 0n;
-  for (const b of d) n = (n << 8n) | BigInt(b);
-  return n >= 1n && n < curve.Point.Fn.ORDER;
-}
-
 /**
- * An EC private key from the scalar `d` (exactly the field size, big-endian), with the
- * public point derived. Throws `ERR_CRYPTO_KEY` unless 1 ≤ d < n.
- */
-export function ecPrivateKeyFromScalar(crv: EcCurve, d: Uint8Array): EcPrivateKey {
-  assertBytes(d, 'd');
-  const curve = nistCurve(crv);
-  const size = curveFieldSize(crv);
-  if (d.length !== size) throw keyError(`${crv} private scalar must be ${size} bytes, got ${d.length}`);
-  if (!scalarInRange(curve, d)) throw keyError(`${crv} private scalar is not in [1, n-1]`);
-  const raw = curve.getPublicKey(d, false);
-  return { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size), d: d.slice() };
-}
-
-/**
- * Validate an EC private key object (internal): scalar range, and the public point must be
- * d·G (WebCrypto JWK import insists on it, so both backends do). Throws `ERR_CRYPTO_KEY`.
+ * Validate an EC private key object (scalar range, public point d·G; `ERR_CRYPTO_KEY`) and
+ * return its noble curve (internal).
  */
 export function checkEcPrivateKey(key: EcPrivateKey): NistCurve {
-  if (key?.kty !== 'EC' || !(key.d instanceof Uint8Array)) throw keyError('expected an EC private key');
-  const raw = ecPublicKeyToRaw(key);
-  if (!knownConsistent(key, key.d, raw)) {
-    const derived = ecPrivateKeyFromScalar(key.crv, key.d);
-    if (!constantTimeEqual(raw, ecPublicKeyToRaw(derived))) throw keyError('EC private key: x, y do not match d');
-    recordConsistent(key, key.d, raw);
-  }
+  checkEcKey(key);
   return NIST[key.crv];
 }
-
-/** An Ed25519 or X25519 private key from its 32-byte secret, with the public key derived. */
-export function okpPrivateKeyFromSeed(crv: OkpCurve, d: Uint8Array): OkpPrivateKey {
-  assertBytes(d, 'd');
-  if (!isOkpCurve(crv)) throw new CryptoError('ERR_CRYPTO_UNSUPPORTED', `unsupported curve ${String(crv)}`);
-  if (d.length !== 32) throw keyError(`${crv} private key must be 32 bytes, got ${d.length}`);
-  const x = crv === 'Ed25519' ? ed25519.getPublicKey(d) : x25519.getPublicKey(d);
-  return { kty: 'OKP', crv, x, d: d.slice() };
-}
-
-/** Validate an OKP private key on `crv` (internal): 32-byte `d` whose public key is `x`. */
-export function checkOkpPrivateKey(key: OkpPrivateKey, crv: OkpCurve): Uint8Array {
-  if (key?.kty !== 'OKP' || key.crv !== crv || !(key.d instanceof Uint8Array)) {
-    throw keyError(`expected an OKP ${crv} private key`);
-  }
-  if (!(key.x instanceof Uint8Array) || !knownConsistent(key, key.d, key.x)) {
-    const derived = okpPrivateKeyFromSeed(crv, key.d);
-    if (!(key.x instanceof Uint8Array) || !constantTimeEqual(key.x, derived.x)) {
-      throw keyError(`${crv} private key: x does not match d`);
-    }
-    recordConsistent(key, key.d, key.x);
-  }
-  return key.d;
-}
-
-/** Check the private key of an ECDH (internal): an EC key or an X25519 key. Throws `ERR_CRYPTO_KEY`. */
-export function checkEcdhPrivate(privateKey: EcPrivateKey | OkpPrivateKey): void {
-  if (privateKey?.kty === 'EC') checkEcPrivateKey(privateKey);
-  else if (privateKey?.kty === 'OKP' && privateKey.crv === 'X25519') checkOkpPrivateKey(privateKey, 'X25519');
-  else throw new CryptoError('ERR_CRYPTO_KEY', 'ECDH needs an EC or X25519 private key');
-}
-

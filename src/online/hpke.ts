@@ -25,7 +25,7 @@
 
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw, ecPublicKeyToRaw } from '../crypto/keys.js';
-import { checkEcPrivateKey, ecPrivateKeyFromScalar } from '../crypto/private-keys.js';
+import { checkEcPrivateKey, curveOrder, ecPrivateKeyFromScalar } from '../crypto/key-from-secret.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { OnlineError } from '../errors.js';
 import { assertBytes, concat, utf8Encode } from '../internal/bytes.js';
@@ -41,9 +41,6 @@ const N_H = 32;
 const N_K = 16;
 const N_N = 12;
 const N_T = 16;
-
-/** Order of P-256 (RFC 9180 §7.1.3, from NIST SP 800-186). */
-const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 /** Sequence numbers are JavaScript integers: §5.2 allows a counter shorter than Nn bytes. */
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -190,7 +187,8 @@ export async function hpkeDeriveKeyPair(ikm: Uint8Array, options: BackendOptions
     const bytes = await labeledExpand(backend, KEM_SUITE_ID, dkpPrk, 'candidate', Uint8Array.of(counter), N_SK);
     bytes[0] = bytes[0]! & 0xff; // the P-256 bitmask: a no-op, kept to follow the RFC
     const sk = os2ip(bytes);
-    if (sk !== 0n && sk < P256_ORDER) return ecPrivateKeyFromScalar('P-256', bytes);
+    // RFC 9180 §7.1.3: a candidate in [1, n-1] of P-256.
+    if (sk !== 0n && sk < curveOrder('P-256')) return ecPrivateKeyFromScalar('P-256', bytes);
   }
   throw new OnlineError('ERR_HPKE_KEY', 'HPKE DeriveKeyPair failed (DeriveKeyPairError)');
 }

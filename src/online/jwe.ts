@@ -23,7 +23,7 @@
 
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw } from '../crypto/keys.js';
-import { checkEcPrivateKey } from '../crypto/private-keys.js';
+import { checkEcPrivateKey } from '../crypto/key-from-secret.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { isShomeiError, OnlineError } from '../errors.js';
 import { concat, fromBase64, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';

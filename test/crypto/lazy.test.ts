@@ -1,12 +1,15 @@
 /**
- * The noble backend behind a dynamic import (src/crypto/lazy.ts), the default fallback of the
- * node:crypto and WebCrypto backends and of defaultBackend() where neither exists: it answers,
- * accepts and refuses exactly as nobleBackend does. And the shared checks' randomBytes.
+ * The noble backend behind a dynamic import (src/crypto/lazy.ts): `shomei/crypto`'s
+ * `nobleBackend`, and the default fallback of the node:crypto and WebCrypto backends and of
+ * defaultBackend() where neither exists. It answers, accepts and refuses exactly as the loaded
+ * backend (noble.ts) does, without an extra turn of the microtask queue once loaded. And the
+ * shared checks' randomBytes.
  */
 import { describe, expect, it, vi } from 'vitest';
 import { randomBytes } from '../../src/crypto/checks.js';
-import { createNodeCryptoBackend, nobleBackend } from '../../src/crypto/index.js';
+import { createNodeCryptoBackend, nobleBackend as publicNobleBackend } from '../../src/crypto/index.js';
 import { lazyNobleBackend, loadNobleBackend, loadPrivateKeys } from '../../src/crypto/lazy.js';
+import { nobleBackend } from '../../src/crypto/noble.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 
 const message = Uint8Array.of(1, 2, 3, 4, 5);
@@ -19,11 +22,31 @@ const settle = async <T>(p: () => Promise<T>) => {
 };
 
 describe('lazyNobleBackend', () => {
-  it('loads noble.ts once, and is named noble', async () => {
+  it('is the nobleBackend shomei/crypto exports; loads noble.ts once, and is named noble', async () => {
+    expect(publicNobleBackend).toBe(lazyNobleBackend);
     expect(lazyNobleBackend.name).toBe('noble');
     expect(await loadNobleBackend()).toBe(nobleBackend);
     expect(loadNobleBackend()).toBe(loadNobleBackend());
     expect(loadPrivateKeys()).toBe(loadPrivateKeys());
+  });
+
+  it('once loaded, settles in as many turns of the microtask queue as the loaded backend', async () => {
+    await loadNobleBackend();
+    const turns = async (p: Promise<unknown>) => {
+      let settled = false;
+      p.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      let n = 0;
+      while (!settled) {
+        await null;
+        n++;
+      }
+      return n;
+    };
+    expect(await turns(lazyNobleBackend.digest('SHA-256', message))).toBe(await turns(nobleBackend.digest('SHA-256', message)));
+    expect(await turns(lazyNobleBackend.digest('MD5' as 'SHA-256', message))).toBe(await turns(nobleBackend.digest('MD5' as 'SHA-256', message)));
   });
 
   it('answers as nobleBackend: deterministic operations give the same bytes, errors the same codes', async () => {

@@ -3,7 +3,7 @@
  * fixed test keys so that every integrity check of `../integrity.ts` and `../surface.ts`
  * passes (and any tampering fails). Layouts: reference §4.2–§4.5.
  */
-import { nobleBackend } from '../../crypto/noble.js';
+import { lazyNobleBackend as nobleBackend } from '../../crypto/lazy.js';
 import { type RsaPrivateKey, rsaPkcs1SignDigest, rsaPkcs1SignPayload, rsaPublicKeyOf } from '../../crypto/rsa.js';
 import { concat, fromHex, utf8Encode } from '../../internal/bytes.js';
 import type { CvcTrustAnchor } from '../cvc.js';

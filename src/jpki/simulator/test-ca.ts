@@ -9,8 +9,8 @@
  * Nothing here proves anything: every key ships in the package.
  */
 import { publicKeyOf } from '../../crypto/keys.js';
-import { ecPrivateKeyFromScalar } from '../../crypto/private-keys.js';
-import { nobleBackend } from '../../crypto/noble.js';
+import { ecPrivateKeyFromScalar } from '../../crypto/key-from-secret.js';
+import { lazyNobleBackend as nobleBackend } from '../../crypto/lazy.js';
 import type { EcPrivateKey } from '../../crypto/types.js';
 import { fromHex, toHex } from '../../internal/bytes.js';
 import { buildCertificate, buildCrl, type CertificateSigner } from '../../x509/build.js';

@@ -11,7 +11,7 @@
  * built with the x509 layer's `buildCertificate` and an RSA signer over the fixed test keys,
  * so the bytes are the same on every run.
  */
-import { nobleBackend } from '../../crypto/noble.js';
+import { lazyNobleBackend as nobleBackend } from '../../crypto/lazy.js';
 import { type RsaPrivateKey, rsaPkcs1SignDigest, rsaPublicKeyOf } from '../../crypto/rsa.js';
 import { buildCertificate, type X509Signer } from '../../x509/build.js';
 import type { Certificate } from '../../x509/certificate.js';

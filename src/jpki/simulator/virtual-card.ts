@@ -24,7 +24,7 @@
  * 6982 until the auth PIN is verified (jpki/myna verifies it first for this label), and
  * the card-info and 住基 APs do not exist (6A82), as myna's PIN status assumes.
  */
-import { nobleBackend } from '../../crypto/noble.js';
+import { lazyNobleBackend as nobleBackend } from '../../crypto/lazy.js';
 import { type RsaPrivateKey, rsaPkcs1SignPayload } from '../../crypto/rsa.js';
 import { ApduError } from '../../errors.js';
 import { assertBytes, concat, equalBytes, fromHex } from '../../internal/bytes.js';

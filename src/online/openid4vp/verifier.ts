@@ -17,7 +17,7 @@
 import type { DcqlEvaluation } from '../dcql-evaluate.js';
 import { resolveBackend } from '../../crypto/index.js';
 import { publicKeyOf } from '../../crypto/keys.js';
-import { ecPrivateKeyFromScalar } from '../../crypto/private-keys.js';
+import { ecPrivateKeyFromScalar } from '../../crypto/key-from-secret.js';
 import type { BackendOptions, EcPrivateKey } from '../../crypto/types.js';
 import type { Signer } from '../../cose/signer.js';
 import { isShomeiError, OnlineError } from '../../errors.js';
