@@ -5,10 +5,10 @@
  * its 32 bytes), and the checks that a private key object's public part matches `d`.
  *
  * The derivation is the package's `#key-derive` import: `node:crypto` on Node
- * (`derive-node.ts`), @noble/curves elsewhere (`derive-noble.ts`), so that on Node `shomei`,
- * `shomei/cose` and `shomei/crypto` load no curve code, and the node:crypto backend signs
- * without it. The checks are loaded by the node:crypto and WebCrypto backends on first use
- * (`lazy.ts`), so a verification never loads them. Re-exported by `private-keys.ts`.
+ * (`derive-node.ts`), @noble/curves elsewhere (`derive-noble.ts`), so that on Node no
+ * subpath loads curve code at import (decoding a private COSE_Key or JWK derives through it),
+ * and the node:crypto backend signs without it. The checks are loaded by the node:crypto and
+ * WebCrypto backends on first use (`lazy.ts`), so a verification never loads them.
  */
 import { CryptoError } from '../errors.js';
 import { assertBytes, constantTimeEqual } from '../internal/bytes.js';

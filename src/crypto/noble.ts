@@ -33,7 +33,8 @@ import { CryptoError } from '../errors.js';
 import { assertBytes } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHkdfLength, checkHash as checkHashName, checkX25519Output, ecdhError } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, isEcCurve, isOkpCurve } from './keys.js';
-import { checkEcdhPrivate, checkEcPrivateKey, checkOkpPrivateKey, ecPrivateKeyFromScalar, nistCurve, okpPrivateKeyFromSeed } from './private-keys.js';
+import { checkEcdhPrivate, checkOkpPrivateKey, ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './key-from-secret.js';
+import { checkEcPrivateKey, nistCurve } from './private-keys.js';
 import { KeyTables, verifyWithTable } from './noble-tables.js';
 import { rsaPkcs1Verify } from './rsa.js';
 import type {
@@ -52,7 +53,6 @@ import type {
 const HASHES = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 
 export { checkAesGcm, checkEcdhPeer, checkHkdfLength, checkX25519Output, ecdhError } from './checks.js';
-export { checkEcdhPrivate } from './private-keys.js';
 
 /** The noble hash for `hash`; SHA-1 only when `allowSha1` (internal). Throws `ERR_CRYPTO_UNSUPPORTED`. */
 export function checkHash(hash: HashAlg, allowSha1: boolean): (typeof HASHES)[HashAlg] {

@@ -1,15 +1,13 @@
 /**
- * The private-key helpers with noble's curve objects (internal): the noble backend, HPKE and
- * JWE do their curve arithmetic on what {@link checkEcPrivateKey} returns. The derivations and
- * checks themselves are in `key-from-secret.ts` (re-exported here).
+ * The private-key helpers with noble's curve objects (internal): the noble backend does its
+ * curve arithmetic on what {@link checkEcPrivateKey} returns. The derivations and the checks
+ * themselves are in `key-from-secret.ts`.
  */
 import { CryptoError } from '../errors.js';
 import { NIST } from './derive-noble.js';
 import { checkEcPrivateKey as checkEcKey } from './key-from-secret.js';
 import { isEcCurve } from './keys.js';
 import type { EcCurve, EcPrivateKey } from './types.js';
-
-export { checkEcdhPrivate, checkOkpPrivateKey, ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from './key-from-secret.js';
 
 /** The noble implementation of a NIST curve. */
 export type NistCurve = (typeof NIST)[EcCurve];

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../src/cbor/index.js';
-import { ecPrivateKeyFromScalar } from '../../src/crypto/private-keys.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/key-from-secret.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 import { decodeDeviceResponse, encodeIssuerSigned, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, verifyIssuerSigned } from '../../src/mdoc/index.js';
 import { type FieldFixtures, generateFieldFixtures } from './field-fixtures.js';

@@ -11,7 +11,7 @@ import { type CborValue, decode, EncodedCbor, encode, FullDate, TDate } from '..
 import { buildMacStructure, buildSigStructure, CoseHeader, coseSign1Value, encodeCoseKey, encodeProtectedHeaders, signCoseSign1 } from '../../src/cose/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
-import { ecPrivateKeyFromScalar } from '../../src/crypto/private-keys.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/key-from-secret.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
 import { concat, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import {

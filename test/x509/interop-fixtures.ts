@@ -8,7 +8,7 @@
  */
 import { nobleBackend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
-import { ecPrivateKeyFromScalar } from '../../src/crypto/private-keys.js';
+import { ecPrivateKeyFromScalar } from '../../src/crypto/key-from-secret.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import { encodeOid, encodeSequence, encodeString, Tag } from '../../src/x509/der.js';
