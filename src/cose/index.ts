@@ -46,5 +46,6 @@ export {
   type VerifyCoseSign1Options,
   verifyCoseSign1,
 } from './sign1.js';
-export { ecdsaDerToRaw, type ExternalSigner, type Signer, signerAlg } from './signer.js';
+export { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
+export { type ExternalSigner, type Signer, signerAlg } from './signer.js';
 export { CoseError } from '../errors.js';

@@ -5,7 +5,7 @@
  */
 
 import { resolveBackend } from '../crypto/default.js';
-import { ecdsaDerToRaw as derToRaw } from '../crypto/ecdsa-der.js';
+import type { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PrivateKey } from '../crypto/types.js';
 import { CoseError } from '../errors.js';
@@ -62,13 +62,3 @@ export async function signWith(signer: Signer, toBeSigned: Uint8Array, options: 
   return signature;
 }
 
-/**
- * Convert a DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, RFC 3279 §2.2.3), as
- * many KMS and HSM APIs return it, to the raw r || s form COSE uses for `crv`.
- * Throws `RangeError` on anything that is not strict DER for that curve.
- */
-export function ecdsaDerToRaw(der: Uint8Array, crv: EcCurve): Uint8Array {
-  const raw = derToRaw(der, curveFieldSize(crv));
-  if (raw === null) throw new RangeError('not a DER ECDSA signature for this curve');
-  return raw;
-}

@@ -9,6 +9,9 @@
  * ```
  */
 
+import { curveFieldSize } from './keys.js';
+import type { EcCurve } from './types.js';
+
 function readLength(der: Uint8Array, at: number): [length: number, next: number] | null {
   const first = der[at];
   if (first === undefined) return null;
@@ -23,9 +26,10 @@ function readLength(der: Uint8Array, at: number): [length: number, next: number]
 
 /**
  * The raw r || s (each `size` bytes) of a DER ECDSA-Sig-Value, or null when the bytes are
- * not a strict DER encoding or r or s do not fit in `size` bytes.
+ * not a strict DER encoding or r or s do not fit in `size` bytes (internal: an X.509
+ * signature that does not parse is simply not valid).
  */
-export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
+export function parseEcdsaDer(der: Uint8Array, size: number): Uint8Array | null {
   if (!(der instanceof Uint8Array) || der[0] !== 0x30) return null;
   const seq = readLength(der, 1);
   if (seq === null || seq[1] + seq[0] !== der.length) return null;
@@ -73,4 +77,16 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   out.set(r, head.length);
   out.set(s, head.length + r.length);
   return out;
+}
+
+/**
+ * Convert a DER `ECDSA-Sig-Value` (SEQUENCE { r INTEGER, s INTEGER }, RFC 3279 §2.2.3), as
+ * many KMS and HSM APIs return it, to the raw r || s form COSE and JOSE use for `crv`.
+ * Throws `RangeError` on anything that is not strict DER for that curve. Exported by
+ * `shomei/cose` and `shomei/x509` (one function).
+ */
+export function ecdsaDerToRaw(der: Uint8Array, crv: EcCurve): Uint8Array {
+  const raw = parseEcdsaDer(der, curveFieldSize(crv));
+  if (raw === null) throw new RangeError('not a DER ECDSA signature for this curve');
+  return raw;
 }

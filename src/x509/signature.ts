@@ -13,7 +13,7 @@
  * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
  * ```
  */
-import { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
+import { parseEcdsaDer } from '../crypto/ecdsa-der.js';
 import { curveFieldSize, ecPublicKeyFromRaw } from '../crypto/keys.js';
 import { checkRsaPublicKey } from '../crypto/rsa.js';
 import type { CryptoBackend, EcCurve, EcPublicKey, HashAlg, OkpPublicKey, RsaPublicKey } from '../crypto/types.js';
@@ -219,7 +219,7 @@ export async function verifySignedDataOrThrow(
   const info = SIG_ALGS.get(alg.oid);
   if (info === undefined || key === null) return false;
   if (info.kind === 'ecdsa' && key.kty === 'EC') {
-    const raw = ecdsaDerToRaw(signature, curveFieldSize(key.crv));
+    const raw = parseEcdsaDer(signature, curveFieldSize(key.crv));
     return raw !== null && (await backend.ecdsaVerify(key, info.hash!, data, raw));
   }
   if (info.kind === 'rsa' && key.kty === 'RSA') return await backend.rsaPkcs1Verify(key, info.hash!, data, signature);

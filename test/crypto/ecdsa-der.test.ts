@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ecdsaDerToRaw, ecdsaRawToDer } from '../../src/crypto/ecdsa-der.js';
+import { parseEcdsaDer, ecdsaRawToDer } from '../../src/crypto/ecdsa-der.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
 describe('ECDSA DER ⇄ raw r || s', () => {
@@ -8,7 +8,7 @@ describe('ECDSA DER ⇄ raw r || s', () => {
     fc.assert(
       fc.property(fc.constantFrom(32, 48, 66), fc.uint8Array({ minLength: 132, maxLength: 132 }), (size, bytes) => {
         const raw = bytes.subarray(0, 2 * size);
-        expect(ecdsaDerToRaw(ecdsaRawToDer(raw), size)).toEqual(raw);
+        expect(parseEcdsaDer(ecdsaRawToDer(raw), size)).toEqual(raw);
       }),
       { numRuns: 300 },
     );
@@ -21,7 +21,7 @@ describe('ECDSA DER ⇄ raw r || s', () => {
 
   it('refuses what is not strict DER for the size', () => {
     const ok = '3006020101020102';
-    expect(ecdsaDerToRaw(fromHex(ok), 32)).not.toBeNull();
+    expect(parseEcdsaDer(fromHex(ok), 32)).not.toBeNull();
     for (const bad of [
       '',
       '31060201010201 02'.replace(' ', ''), // SET, not SEQUENCE
@@ -33,10 +33,10 @@ describe('ECDSA DER ⇄ raw r || s', () => {
       '3081060201010201 02'.replace(' ', ''), // non-minimal SEQUENCE length
       `3025022100${'ff'.repeat(33)}020101`.slice(0, 20), // truncated
     ]) {
-      expect(ecdsaDerToRaw(fromHex(bad), 32), bad).toBeNull();
+      expect(parseEcdsaDer(fromHex(bad), 32), bad).toBeNull();
     }
     // r does not fit in 32 bytes.
-    expect(ecdsaDerToRaw(ecdsaRawToDer(new Uint8Array(96).fill(1)), 32)).toBeNull();
+    expect(parseEcdsaDer(ecdsaRawToDer(new Uint8Array(96).fill(1)), 32)).toBeNull();
     expect(() => ecdsaRawToDer(new Uint8Array(3))).toThrow(RangeError);
   });
 });

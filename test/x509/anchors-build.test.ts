@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, sign as nodeSign, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ecdsaDerToRaw as coseEcdsaDerToRaw } from '../../src/cose/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { RsaPublicKey } from '../../src/crypto/types.js';
 import { fromBase64, toHex } from '../../src/internal/bytes.js';
@@ -140,13 +141,15 @@ describe('building certificates (interop with node:crypto)', () => {
     expect((cert.publicKey as RsaPublicKey).n.length).toBe(256);
   });
 
-  it('converts ECDSA signatures between DER and raw', () => {
+  it('converts ECDSA signatures between DER and raw, with the same ecdsaDerToRaw as shomei/cose', () => {
     const raw = Uint8Array.from({ length: 64 }, (_, i) => (i === 0 ? 0x80 : i === 32 ? 0 : i));
     const der = ecdsaRawToDer(raw);
-    expect(toHex(ecdsaDerToRaw(der, 32)!)).toBe(toHex(raw));
-    expect(ecdsaDerToRaw(der, 16)).toBeNull();
-    expect(ecdsaDerToRaw(Uint8Array.of(0x30, 0), 32)).toBeNull();
+    expect(toHex(ecdsaDerToRaw(der, 'P-256'))).toBe(toHex(raw));
+    expect(toHex(ecdsaDerToRaw(der, 'P-384'))).toBe(toHex(Uint8Array.of(...new Uint8Array(16), ...raw.subarray(0, 32), ...new Uint8Array(16), ...raw.subarray(32))));
+    expect(() => ecdsaDerToRaw(ecdsaRawToDer(new Uint8Array(96).fill(1)), 'P-256')).toThrow(RangeError);
+    expect(() => ecdsaDerToRaw(Uint8Array.of(0x30, 0), 'P-256')).toThrow(RangeError);
     expect(() => ecdsaRawToDer(Uint8Array.of(1))).toThrow(RangeError);
+    expect(ecdsaDerToRaw).toBe(coseEcdsaDerToRaw);
   });
 
   it('rejects bad build options', async () => {
