@@ -14,9 +14,10 @@
  * no node:crypto backend.
  *
  * And on Node: `import('shomei/mdoc')` loads, statically, no @noble package and no fflate, and
- * `shomei`, `shomei/crypto`, `shomei/cose` and `shomei/session` no @noble package (the static
- * import graphs with the package's `#` imports resolved as Node resolves them; `deflateZlib`
- * requires fflate on its first call there, `nobleBackend` imports noble on its first operation).
+ * `shomei`, `shomei/crypto`, `shomei/cose`, `shomei/session`, `shomei/online` and `shomei/jpki`
+ * no @noble package (the static import graphs with the package's `#` imports resolved as Node
+ * resolves them; `deflateZlib` requires fflate on its first call there, `nobleBackend` imports
+ * noble on its first operation, private keys are derived by node:crypto).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
