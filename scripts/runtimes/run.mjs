@@ -36,10 +36,10 @@ const bytecode = join(OUT, 'smoke.hbc');
 
 /** [name, command, args, extra check of the output]; `SMOKE PASS <name>` is always required. */
 const RUNTIMES = [
-  ['node-esm', node, ['test/runtimes/main.mjs', 'node-esm']],
+  ['node-esm', node, ['test/runtimes/main.mjs', 'node-esm'], (out) => out.includes('#key-derive → derive-node.js')],
   ['node-cjs', node, ['test/runtimes/main.cjs'], (out) => out.includes('SMOKE PASS node-dual')],
-  ['deno', join(BIN, 'deno'), ['run', '--no-prompt', '--no-remote', 'test/runtimes/main.mjs', 'deno']],
-  ['bun', join(BIN, 'bun'), ['test/runtimes/main.mjs', 'bun']],
+  ['deno', join(BIN, 'deno'), ['run', '--no-prompt', '--no-remote', 'test/runtimes/main.mjs', 'deno'], (out) => out.includes('#key-derive → derive-noble.js')],
+  ['bun', join(BIN, 'bun'), ['test/runtimes/main.mjs', 'bun'], (out) => out.includes('#key-derive → derive-noble.js')],
   ['chromium', node, ['scripts/runtimes/chromium.mjs']],
   ['quickjs', node, ['scripts/runtimes/quickjs.mjs', bundle]],
   ['hermes', hermesc(), ['-emit-binary', `-out=${bytecode}`, bundle], () => existsSync(bytecode) && statSync(bytecode).size > 0],
