@@ -19,6 +19,8 @@
 //    one-line module (the ESM loader's own cost, the floor's baseline): 11 rounds of fresh
 //    processes, the subpaths interleaved in each round, the import timed inside each process (wall
 //    and CPU time); and the files each import loads (a loader hook, in a separate process).
+// 5. A cold start: fresh processes import `shomei/mdoc/verify`, `shomei/mdoc` or `shomei` and
+//    verify the response twice (the import, the first verification, the second).
 //    `--no-cold` skips this part (`npm run bench:bundle` measures it once).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
