@@ -21,7 +21,7 @@
 //    and CPU time); and the files each import loads (a loader hook, in a separate process).
 // 5. A cold start: fresh processes import `shomei/mdoc/verify`, `shomei/mdoc` or `shomei` and
 //    verify the response twice (the import, the first verification, the second).
-//    `--no-cold` skips this part (`npm run bench:bundle` measures it once).
+//    `--no-cold` skips 4 and 5 (`npm run bench:bundle` measures them once).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
