@@ -48,7 +48,7 @@ const PKCS8_PREFIX: Readonly<Record<OkpCurve, string>> = {
 export function ecPublicFromScalar(crv: EcCurve, d: Uint8Array): Uint8Array {
   const ecdh = builtin().createECDH(CURVE_NAMES[crv]);
   ecdh.setPrivateKey(d);
-  // A copy: Node returns a Buffer.
+  // A plain Uint8Array copy of what node:crypto returns (its own subclass, possibly a pooled view).
   return new Uint8Array(ecdh.getPublicKey());
 }
 
