@@ -22,6 +22,9 @@
 // 5. A cold start: fresh processes import `shomei/mdoc/verify`, `shomei/mdoc` or `shomei` and
 //    verify the response twice (the import, the first verification, the second).
 //    `--no-cold` skips 4 and 5 (`npm run bench:bundle` measures them once).
+// 6. With `--node-lines`: the cold import of `shomei/mdoc/verify`, `shomei/mdoc`, `shomei` and
+//    the one-line module on this Node and on each other supported line (scripts/node-lines.mjs),
+//    all interleaved in each round.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +35,7 @@ import { build } from 'esbuild';
 import { EncodedCbor, encode } from 'shomei';
 import { publicKeyOf, webCryptoBackend } from 'shomei/crypto';
 import { buildDeviceRequest, buildDeviceResponse, decodeIssuerSigned, encodeDeviceResponse, encodeIssuerSigned, issueMdoc } from 'shomei/mdoc';
+import { NODE_LINES, nodeBinary } from '../scripts/node-lines.mjs';
 import { browserPlatformImports, viteBrowserPlatformImports } from '../scripts/platform-imports.mjs';
 import { benchMdlElements, benchPki, DAY } from './fixtures.mjs';
 
@@ -181,13 +185,16 @@ if (!process.argv.includes('--no-cold')) {
     writeFileSync(trivial, 'export const one = 1;\n');
     const specs = [...COLD, pathToFileURL(trivial).href];
     // Wall time, and the process's CPU time over the import (less sensitive to waiting for a core
-    // on a shared machine).
+    // on a shared machine), in a fresh process of the Node binary `node`.
+    const coldImport = (node, spec) => {
+      const out = execFileSync(node, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${spec}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8' });
+      return out.trim().split(' ').map(Number);
+    };
     const times = new Map(specs.map((s) => [s, { walls: [], cpus: [] }]));
     const load0 = (await import('node:os')).loadavg()[0];
     for (let i = 0; i < 11; i++) {
       for (const spec of specs) {
-        const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${spec}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8' });
-        const [w, c] = out.trim().split(' ').map(Number);
+        const [w, c] = coldImport(process.execPath, spec);
         times.get(spec).walls.push(w);
         times.get(spec).cpus.push(c);
       }
@@ -215,6 +222,18 @@ if (!process.argv.includes('--no-cold')) {
     }
     const mdoc = median(times.get('shomei/mdoc').walls);
     console.log(`\nfloor ≤ 25 ms for \`shomei/mdoc\`: ${mdoc <= 25 ? 'met' : '**not met**'}; above the one-line module: \`shomei/mdoc/verify\` ${(median(times.get('shomei/mdoc/verify').walls) - median(times.get(specs.at(-1)).walls)).toFixed(1)} ms, \`shomei/mdoc\` ${(mdoc - median(times.get(specs.at(-1)).walls)).toFixed(1)} ms`);
+
+    if (process.argv.includes('--node-lines')) {
+      const nodes = [[process.version.slice(1), process.execPath], ...Object.entries(NODE_LINES).map(([line, version]) => [version, nodeBinary(line)])];
+      const LINE_SPECS = ['shomei/mdoc/verify', 'shomei/mdoc', 'shomei', pathToFileURL(trivial).href];
+      const walls = new Map(nodes.flatMap(([v]) => LINE_SPECS.map((s) => [`${v} ${s}`, []])));
+      for (let i = 0; i < 11; i++) {
+        for (const [v, node] of nodes) for (const spec of LINE_SPECS) walls.get(`${v} ${spec}`).push(coldImport(node, spec)[0]);
+      }
+      console.log('\n# Cold import on each supported Node line (11 fresh processes each, all interleaved; wall, median)\n');
+      console.log('| Node | `shomei/mdoc/verify` | `shomei/mdoc` | `shomei` | a one-line module |\n|---|---:|---:|---:|---:|');
+      for (const [v] of nodes) console.log(`| ${v} | ${LINE_SPECS.map((s) => `${median(walls.get(`${v} ${s}`)).toFixed(1)} ms`).join(' | ')} |`);
+    }
 
     // A cold start as a serverless verifier has it: a fresh process imports and verifies the
     // ES256 response once (node:crypto backend; V8 compiles each function on its first call, and

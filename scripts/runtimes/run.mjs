@@ -4,6 +4,9 @@
 //   node-esm   Node, the ESM build (dist/*.js)
 //   node-cjs   Node, the CommonJS build (dist/*.cjs), then both builds in one process
 //              recognising each other's errors
+//   nodeNN-esm, nodeNN-cjs
+//              the same two on each other supported Node line (22, 24, 26: the pinned
+//              releases of scripts/node-lines.mjs, fetched from the npm registry on first use)
 //   deno       Deno (npm package `deno`), the ESM build
 //   bun        Bun (npm package `bun`), the ESM build
 //   chromium   headless Chromium (Debian's), the ESM build through an import map
@@ -18,6 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { NODE_LINES, nodeBinary } from '../node-lines.mjs';
 import { bundleSmoke } from './bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -35,9 +39,15 @@ const bundle = join(OUT, 'smoke.bundle.js');
 const bytecode = join(OUT, 'smoke.hbc');
 
 /** [name, command, args, extra check of the output]; `SMOKE PASS <name>` is always required. */
+/** The ESM and CommonJS smokes on the Node binary `bin` (a function: the other lines' binaries are fetched when their turn comes). */
+const nodeSmokes = (prefix, bin) => [
+  [`${prefix}-esm`, bin, ['test/runtimes/main.mjs', `${prefix}-esm`], (out) => out.includes('#key-derive → derive-node.js')],
+  [`${prefix}-cjs`, bin, ['test/runtimes/main.cjs', `${prefix}-cjs`], (out) => out.includes(`SMOKE PASS ${prefix}-cjs dual`)],
+];
+
 const RUNTIMES = [
-  ['node-esm', node, ['test/runtimes/main.mjs', 'node-esm'], (out) => out.includes('#key-derive → derive-node.js')],
-  ['node-cjs', node, ['test/runtimes/main.cjs'], (out) => out.includes('SMOKE PASS node-dual')],
+  ...nodeSmokes('node', () => node),
+  ...Object.keys(NODE_LINES).flatMap((line) => nodeSmokes(`node${line}`, () => nodeBinary(line))),
   ['deno', join(BIN, 'deno'), ['run', '--no-prompt', '--no-remote', 'test/runtimes/main.mjs', 'deno'], (out) => out.includes('#key-derive → derive-noble.js')],
   ['bun', join(BIN, 'bun'), ['test/runtimes/main.mjs', 'bun'], (out) => out.includes('#key-derive → derive-noble.js')],
   ['chromium', node, ['scripts/runtimes/chromium.mjs']],
@@ -53,8 +63,17 @@ mkdirSync(OUT, { recursive: true });
 await bundleSmoke(OUT);
 
 const results = [];
-for (const [name, command, args, extra] of RUNTIMES) {
+for (const [name, commandOf, args, extra] of RUNTIMES) {
   const started = performance.now();
+  let command;
+  try {
+    command = typeof commandOf === 'function' ? commandOf() : commandOf;
+  } catch (e) {
+    console.log(`    ${name}| ${e.message}`);
+    console.log(`FAIL ${name.padEnd(10)}   (no binary)`);
+    results.push(false);
+    continue;
+  }
   const r = spawnSync(command, args, {
     cwd: ROOT,
     encoding: 'utf8',
@@ -71,7 +90,7 @@ for (const [name, command, args, extra] of RUNTIMES) {
   for (const line of output.split('\n').filter((l) => l.trim() !== '' && (!ok || !/warning:|^\s/.test(l) || l.startsWith('  ok')))) {
     console.log(`    ${name}| ${line}`);
   }
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${name.padEnd(9)} ${seconds.padStart(6)} s${ok ? '' : `  (${why})`}`);
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${name.padEnd(10)} ${seconds.padStart(6)} s${ok ? '' : `  (${why})`}`);
   results.push(ok);
 }
 const passed = results.filter(Boolean).length;

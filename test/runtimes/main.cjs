@@ -1,6 +1,8 @@
 // The smoke on the CommonJS build (require), then the dual-package check on the real
 // dist/: the ESM build loaded into the same process recognises the CommonJS build's
-// errors and the other way round (the Symbol.for brand of src/errors.ts).
+// errors and the other way round (the Symbol.for brand of src/errors.ts). The runtime's
+// name for the PASS lines is the first argument (default `node-cjs`).
+const runtime = process.argv[2] ?? 'node-cjs';
 const lib = {
   cbor: require('../../dist/cbor/index.cjs'),
   crypto: require('../../dist/crypto/index.cjs'),
@@ -23,7 +25,7 @@ function thrown(f) {
 async function main() {
   const { smoke } = await import('./smoke.mjs');
   const { backend } = await smoke(lib, (s) => console.log(`  ok  ${s}`));
-  console.log(`SMOKE PASS node-cjs (${backend} backend)`);
+  console.log(`SMOKE PASS ${runtime} (${backend} backend)`);
 
   const esm = await import('../../dist/index.js');
   const cjs = require('../../dist/index.cjs');
@@ -41,10 +43,10 @@ async function main() {
   const failed = Object.entries(results).filter(([, ok]) => !ok);
   if (failed.length > 0) throw new Error(`dual package: ${failed.map(([k]) => k).join(', ')} failed`);
   for (const k of Object.keys(results)) console.log(`  ok  ${k}`);
-  console.log('SMOKE PASS node-dual (ESM and CommonJS builds in one process)');
+  console.log(`SMOKE PASS ${runtime} dual (ESM and CommonJS builds in one process)`);
 }
 
 main().catch((e) => {
-  console.log(`SMOKE FAIL node-cjs: ${e?.stack ?? e}`);
+  console.log(`SMOKE FAIL ${runtime}: ${e?.stack ?? e}`);
   process.exitCode = 1;
 });
