@@ -20,7 +20,7 @@
  */
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
-import { assertBytes, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url, toHex } from '../internal/bytes.js';
+import { assertBytes, binaryString, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, ecdhError, randomBytes } from './checks.js';
 import { checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated, isKnownConsistent } from './consistent.js';
@@ -160,7 +160,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
    * the key), after a byte check that x and y are below p (OpenSSL would reduce them).
    */
   function publicKeyObject(crv: EcCurve | OkpCurve, raw: Uint8Array): KeyObject {
-    const id = `${crv}|${toHex(raw)}`;
+    const id = `${crv}|${binaryString(raw)}`;
     const hit = publicKeys.get(id);
     if (hit !== undefined) return hit;
     let key: KeyObject;

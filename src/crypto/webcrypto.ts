@@ -21,7 +21,7 @@
  */
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
-import { assertBytes, constantTimeEqual, fromBase64, toBase64Url, toHex } from '../internal/bytes.js';
+import { assertBytes, binaryString, constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated } from './consistent.js';
@@ -272,7 +272,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       if (key?.kty !== 'EC') throw new CryptoError('ERR_CRYPTO_KEY', 'expected an EC key');
       const raw = ecPublicKeyToRaw(key);
       const pending = importPublic(
-        `ECDSA|${key.crv}|${toHex(raw)}`,
+        `ECDSA|${key.crv}|${binaryString(raw)}`,
         () => checkEcPublicKey(key),
         () => s.importKey('raw', buf(raw), { name: 'ECDSA', namedCurve: key.crv }, false, ['verify']),
       );
@@ -310,7 +310,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       assertBytes(signature, 'signature');
       const x = key?.x instanceof Uint8Array ? key.x : new Uint8Array(0);
       const pending = importPublic(
-        `Ed25519|${key?.kty}|${key?.crv}|${toHex(x)}`,
+        `Ed25519|${key?.kty}|${key?.crv}|${binaryString(x)}`,
         () => checkOkpPublicKey(key, 'Ed25519'),
         () => s.importKey('raw', buf(x), { name: 'Ed25519' }, false, ['verify']),
       );

@@ -8,6 +8,16 @@ import { decodeUtf8, encodeUtf8 } from './utf8.js';
 const HEX = '0123456789abcdef';
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]! + HEX[i & 15]!);
 
+/**
+ * `bytes` as a string: its length, a colon, then one code unit (0–255) per byte. A cheap,
+ * exact Map key: a few times faster to make than hex, one flat string.
+ */
+export function binaryString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  return `${bytes.length}:${out}`;
+}
+
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
   let s = '';

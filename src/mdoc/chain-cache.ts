@@ -19,7 +19,7 @@
 import type { CryptoBackend } from '../crypto/types.js';
 import { resolveBackend } from '../crypto/default.js';
 import { ExpiringCache } from '../internal/cache.js';
-import { equalBytes } from '../internal/bytes.js';
+import { binaryString, equalBytes } from '../internal/bytes.js';
 import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';
 import { verifyIssuerChain } from '../x509/profiles/mdoc.js';
 
@@ -49,13 +49,6 @@ function objectId(cert: Certificate | Uint8Array): number | undefined {
   const id = nextObjectId++;
   objectIds.set(cert, { id, der: der.slice() });
   return id;
-}
-
-/** The bytes as a string of code units 0-255 (a cheap, exact Map key). */
-function binaryString(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
-  return `${bytes.length}:${out}`;
 }
 
 const isPlain = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
