@@ -186,7 +186,9 @@ function table(title, results) {
   for (const [name, ops] of Object.entries(results)) {
     const engine = /^shomei \((\w+)\)$/.exec(name)?.[1];
     const limit = engine === undefined ? undefined : results[`limit (${engine})`];
-    lines.push(`| ${name} | ${fmt(ops)} | ${(ops / base).toFixed(2)}× | ${limit === undefined ? '' : `${((100 * ops) / limit).toFixed(0)} %`} |`);
+    // Without shomei (node) (`--only=noble`, say) the ratio column stays empty.
+    const ratio = base === undefined ? '' : `${(ops / base).toFixed(2)}×`;
+    lines.push(`| ${name} | ${fmt(ops)} | ${ratio} | ${limit === undefined ? '' : `${((100 * ops) / limit).toFixed(0)} %`} |`);
   }
   console.log(lines.join('\n'));
 }

@@ -38,13 +38,13 @@ const node = process.execPath;
 const bundle = join(OUT, 'smoke.bundle.js');
 const bytecode = join(OUT, 'smoke.hbc');
 
-/** [name, command, args, extra check of the output]; `SMOKE PASS <name>` is always required. */
 /** The ESM and CommonJS smokes on the Node binary `bin` (a function: the other lines' binaries are fetched when their turn comes). */
 const nodeSmokes = (prefix, bin) => [
   [`${prefix}-esm`, bin, ['test/runtimes/main.mjs', `${prefix}-esm`], (out) => out.includes('#key-derive → derive-node.js')],
   [`${prefix}-cjs`, bin, ['test/runtimes/main.cjs', `${prefix}-cjs`], (out) => out.includes(`SMOKE PASS ${prefix}-cjs dual`)],
 ];
 
+/** [name, command (or a function giving it), args, extra check of the output]; `SMOKE PASS <name>` is always required. */
 const RUNTIMES = [
   ...nodeSmokes('node', () => node),
   ...Object.keys(NODE_LINES).flatMap((line) => nodeSmokes(`node${line}`, () => nodeBinary(line))),
