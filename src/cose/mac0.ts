@@ -55,7 +55,8 @@ export function decodeCoseMac0(input: Uint8Array | CborValue): CoseMac0 {
     throw new CoseError('ERR_COSE_STRUCTURE', 'COSE_Mac0 payload is not a byte string or nil');
   }
   if (!(tag instanceof Uint8Array)) throw new CoseError('ERR_COSE_STRUCTURE', 'COSE_Mac0 tag is not a byte string');
-  return { ...headers, payload, tag };
+  // Written out, as decodeCoseSign1 does: a literal that starts with a spread is slow on Node 20.
+  return { protectedBytes: headers.protectedBytes, protectedHeaders: headers.protectedHeaders, unprotectedHeaders: headers.unprotectedHeaders, payload, tag };
 }
 
 /** The COSE_Mac0 as a CBOR value (an array, or tag 17 around it). */

@@ -128,7 +128,7 @@ export async function verifyDeviceMac(mac0: CoseMac0, key: Uint8Array, payload: 
   const alg = mac0.protectedHeaders.get(CoseHeader.alg);
   if (SIGNATURE_ALGS.has(alg)) {
     deviations.push({ id: MdocDeviation.DEVICE_MAC_ALG, path: 'deviceSigned.deviceAuth.deviceMac', detail: `protected alg ${String(alg)} is a signature algorithm; the tag is checked as HMAC 256/256` });
-    checked = { ...mac0, protectedHeaders: new Map(mac0.protectedHeaders).set(CoseHeader.alg, CoseAlg.HMAC_256_256) };
+    checked = Object.assign({}, mac0, { protectedHeaders: new Map(mac0.protectedHeaders).set(CoseHeader.alg, CoseAlg.HMAC_256_256) });
   }
   try {
     await verifyCoseMac0(checked, { key, ...(payload === undefined ? {} : { detachedPayload: payload }), ...options });

@@ -441,11 +441,12 @@ export async function verifyIssuerPart(
   for (const c of deviceList?.checks ?? []) list.push(c);
   if (ds !== undefined) countryChecks(values.issued, ds, list);
   if (checkedDocType !== undefined) profileChecks(checkedDocType, values.all, ctx, list);
-  return {
-    docType: checkedDocType,
-    checks: list.checks,
-    found: { ...(mso === undefined ? {} : { mso }), ...(ds === undefined ? {} : { documentSigner: ds }), ...(anchor === undefined ? {} : { trustAnchor: anchor }) },
-  };
+  // Set one by one: a literal of three spreads costs about 1 µs on Node 20 (see verify.ts's ctx).
+  const found: { mso?: MobileSecurityObject; documentSigner?: Certificate; trustAnchor?: Certificate } = {};
+  if (mso !== undefined) found.mso = mso;
+  if (ds !== undefined) found.documentSigner = ds;
+  if (anchor !== undefined) found.trustAnchor = anchor;
+  return { docType: checkedDocType, checks: list.checks, found };
 }
 
 /**

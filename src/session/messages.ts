@@ -109,7 +109,11 @@ export function decodeSessionData(bytes: Uint8Array): SessionData {
   if (data !== undefined && !(data instanceof Uint8Array)) bad('SessionData data is not a byte string');
   if (status !== undefined && !(typeof status === 'number' && Number.isSafeInteger(status) && status >= 0)) bad('SessionData status is not an unsigned integer');
   if (data === undefined && status === undefined) bad('SessionData has neither data nor status');
-  return { ...(data === undefined ? {} : { data }), ...(status === undefined ? {} : { status }) };
+  // Set one by one: a literal of two spreads is slow on Node 20 (see mdoc/verify.ts's ctx).
+  const out: { data?: Uint8Array; status?: number } = {};
+  if (data !== undefined) out.data = data;
+  if (status !== undefined) out.status = status;
+  return out;
 }
 
 /** Encode a SessionData. */
