@@ -7,7 +7,10 @@
 //   key is new to the verifier every time (what real traffic looks like);
 // - one holder: one response verified again and again (the device key always known);
 // - My Number Card: 512 holders of an `org.iso.23220.1.jp.mnc` document (7 elements, 5
-//   disclosed, a 10 KiB portrait) from one issuer.
+//   disclosed, a 10 KiB portrait) from one issuer;
+// - 50 anchors: the many-holder mDL workload with 50 trust anchors on each call (the two
+//   issuers' IACAs among 48 others, as from a VICAL; constrained entries, and DER), beside the
+//   one-anchor rate.
 //
 // "limit (X)" does only the cryptography a verification cannot avoid, with engine X's
 // primitives on the same bytes: import the device key (new each time), verify the
@@ -141,8 +144,8 @@ function limitNoble(r) {
   if (!ok) throw new Error('limit (noble): signature did not verify');
 }
 
-async function shomeiVerify(r, backend) {
-  const result = await verifyDeviceResponse(r.bytes, { trustAnchors: [r.anchor], sessionTranscript: r.transcript, now, ...(backend ? { backend } : {}) });
+async function shomeiVerify(r, backend, trustAnchors = [r.anchor]) {
+  const result = await verifyDeviceResponse(r.bytes, { trustAnchors, sessionTranscript: r.transcript, now, ...(backend ? { backend } : {}) });
   if (!result.valid) throw new Error(`shomei (${backend?.name}) rejected a benchmark response: ${JSON.stringify(result.checks.filter((c) => c.status === 'failed'))}`);
 }
 
@@ -184,7 +187,7 @@ function table(title, results) {
   const lines = [`\n### ${title}\n`, '| contender | median | vs shomei (node) | % of its limit |', '|---|---:|---:|---:|'];
   const base = results['shomei (node)'];
   for (const [name, ops] of Object.entries(results)) {
-    const engine = /^shomei \((\w+)\)$/.exec(name)?.[1];
+    const engine = /^shomei \((\w+)\)/.exec(name)?.[1];
     const limit = engine === undefined ? undefined : results[`limit (${engine})`];
     // Without shomei (node) (`--only=noble`, say) the ratio column stays empty.
     const ratio = base === undefined ? '' : `${(ops / base).toFixed(2)}×`;
@@ -249,6 +252,22 @@ const single = await compare(contenders(mdl.slice(0, 1), { peers: true }), optio
 table('mDL, one holder (the same response every time)', single);
 const mncResults = await compare(contenders(mnc, { peers: mncPeers }), options);
 table(`My Number Card, ${HOLDERS} holders, 1 issuer`, mncResults);
+
+// A verifier that trusts a VICAL's worth of IACAs, passed on every call: the two issuers' among
+// 48 others, as constrained entries (docTypes, source) the way `vicalTrustAnchors` gives them,
+// and as plain DER bytes.
+const iacas = [...(await Promise.all(Array.from({ length: 48 }, () => benchPki(now)))).map((p) => p.iaca), ...issuers.map((p) => p.iaca)];
+const vical = iacas.map((certificate) => ({ certificate, docTypes: [MDL], source: 'bench VICAL' }));
+const ders = iacas.map((c) => c.der);
+const anchorsTable = {
+  'shomei (node)': cycling(mdl, (r) => shomeiVerify(r, nodeBackend)),
+  'shomei (node), 50 anchors': cycling(mdl, (r) => shomeiVerify(r, nodeBackend, vical)),
+  'shomei (node), 50 DER anchors': cycling(mdl, (r) => shomeiVerify(r, nodeBackend, ders)),
+  'limit (node)': cycling(mdl, limitNode),
+};
+if (only === undefined || only.some((w) => 'shomei (node), 50 anchors'.includes(w))) {
+  table(`mDL, ${HOLDERS} holders, 2 issuers, trusted among 50 anchors`, await compare(anchorsTable, options));
+}
 
 if (only !== undefined) process.exit(0);
 const fastestPeer = Math.max(many['@auth0/mdl 3.0.1'], many['@owf/mdoc 0.6.0 (node:crypto context)']);

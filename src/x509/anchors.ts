@@ -59,22 +59,27 @@ function checkStrings(value: unknown, what: string): void {
  * @throws X509Error `ERR_X509_PARSE` when the certificate does not parse; TypeError for bad fields.
  */
 export function loadConstrainedTrustAnchor(anchor: ConstrainedTrustAnchor): LoadedTrustAnchor {
+  // Object.assign, not a literal starting with a spread (about 1 µs on Node 20).
+  return Object.assign({}, anchor, { certificate: constrainedCertificate(anchor) });
+}
+
+/** The checked and parsed certificate of a constrained anchor, its other fields checked (what loadConstrainedTrustAnchor does, without the new object). */
+function constrainedCertificate(anchor: ConstrainedTrustAnchor): Certificate {
   checkStrings(anchor.docTypes, 'trust anchor docTypes');
   checkStrings(anchor.countries, 'trust anchor countries');
   if (anchor.source !== undefined && typeof anchor.source !== 'string') throw new TypeError('trust anchor source must be a string');
   const c = anchor.certificate;
-  let certificate: Certificate;
   if (typeof c === 'string') {
     const certs = parseCertificates(c);
     if (certs.length !== 1) throw new X509Error('ERR_X509_PARSE', `a constrained trust anchor holds ${certs.length} certificates, expected one`);
-    certificate = certs[0]!;
-  } else certificate = toCertificate(c, 'trust anchor certificate');
-  return { ...anchor, certificate };
+    return certs[0]!;
+  }
+  return toCertificate(c, 'trust anchor certificate');
 }
 
 /** The certificate of one trust anchor entry. */
 export function trustAnchorCertificate(entry: TrustAnchorEntry): Certificate {
-  return isConstrainedTrustAnchor(entry) ? loadConstrainedTrustAnchor(entry).certificate : toCertificate(entry, 'trust anchor');
+  return isConstrainedTrustAnchor(entry) ? constrainedCertificate(entry) : toCertificate(entry, 'trust anchor');
 }
 
 /**
@@ -152,12 +157,10 @@ export function checkTrustAnchorUse(entries: readonly TrustAnchorEntry[], anchor
   if (!entries.some(isConstrainedTrustAnchor)) return [];
   const constrained: LoadedTrustAnchor[] = [];
   for (const e of entries) {
-    if (!isConstrainedTrustAnchor(e)) {
-      if (equalBytes(toCertificate(e, 'trust anchor').der, anchor.der)) return [];
-      continue;
-    }
-    const loaded = loadConstrainedTrustAnchor(e);
-    if (equalBytes(loaded.certificate.der, anchor.der)) constrained.push(loaded);
+    const certificate = trustAnchorCertificate(e);
+    if (!equalBytes(certificate.der, anchor.der)) continue;
+    if (!isConstrainedTrustAnchor(e)) return [];
+    constrained.push(Object.assign({}, e, { certificate }));
   }
   if (constrained.length === 0) return [];
   const docTypeOk = (a: LoadedTrustAnchor) => a.docTypes === undefined || (use.docType !== undefined && a.docTypes.includes(use.docType));

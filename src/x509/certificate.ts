@@ -130,6 +130,8 @@ const DECODERS: ReadonlyMap<string, Decoder> = new Map<string, Decoder>([
 ]);
 const CACHE_SIZE = 256;
 const cache = new Map<string, Certificate>();
+/** The certificate last parsed from each DER bytes object, checked like a cache hit before reuse (the object's bytes may have changed). */
+let byObject = new WeakMap<Uint8Array, Certificate>();
 /** The validity of each cached certificate as parsed (notBefore, notAfter in ms), to notice a caller's change. */
 const times = new WeakMap<Certificate, readonly [number, number]>();
 
@@ -252,6 +254,15 @@ function pemText(bytes: Uint8Array): string | null {
 }
 
 function parseOne(der: Uint8Array): Certificate {
+  // The same bytes object again (a verifier's trust anchors, given on every call): no hash.
+  const same = byObject.get(der);
+  if (same !== undefined && equalBytes(same.der, der) && timesIntact(same)) return same;
+  const cert = parseCached(der);
+  if (der.length <= 8192) byObject.set(der, cert);
+  return cert;
+}
+
+function parseCached(der: Uint8Array): Certificate {
   const key = der.length <= 8192 ? cacheKey(der) : null;
   if (key !== null) {
     const hit = cache.get(key);
@@ -314,4 +325,5 @@ export function toCertificate(value: Certificate | Uint8Array, what: string): Ce
 /** Drop every cached parsed certificate (for tests and memory-sensitive hosts). */
 export function clearCertificateCache(): void {
   cache.clear();
+  byObject = new WeakMap();
 }

@@ -1,9 +1,11 @@
 /**
  * Byte helpers (src/internal/bytes.ts) that other tests do not already pin: the FNV-1a hash
- * used as a cache key prefix, and the binary strings that key the public-key and chain caches.
+ * used as a cache key prefix, the binary strings that key the public-key and chain caches, and
+ * byte equality (word-wise on aligned views).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryString, hashBytes, utf8Encode } from '../../src/internal/bytes.js';
+import { binaryString, equalBytes, hashBytes, utf8Encode } from '../../src/internal/bytes.js';
 
 describe('hashBytes (32-bit FNV-1a)', () => {
   it('gives the published FNV-1a values (Fowler/Noll/Vo test suite)', () => {
@@ -40,5 +42,42 @@ describe('binaryString (cache keys)', () => {
     expect(binaryString(other)).not.toBe(s);
     // The length prefix keeps concatenated keys apart: [1] then [2, 3] is not [1, 2] then [3].
     expect(binaryString(Uint8Array.of(1)) + binaryString(Uint8Array.of(2, 3))).not.toBe(binaryString(Uint8Array.of(1, 2)) + binaryString(Uint8Array.of(3)));
+  });
+});
+
+describe('equalBytes', () => {
+  // Views at every offset mod 4 in their buffers (aligned or not), 0-300 bytes: equal copies
+  // are equal; one changed byte anywhere (the words or the tail) or another length is not.
+  it('agrees with a byte-by-byte comparison for any offsets, lengths and changed byte', () => {
+    // Lengths spread evenly over 0-300 (most above the 64 of the word path), offsets aligned half the time.
+    const bytesArb = fc.integer({ min: 0, max: 300 }).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
+    const offsetArb = fc.constantFrom(0, 4, 8, 1, 2, 3);
+    fc.assert(
+      fc.property(bytesArb, offsetArb, offsetArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, offA, offB, where, flip) => {
+        const place = (off: number) => {
+          const buf = new Uint8Array(off + bytes.length + 3);
+          buf.set(bytes, off);
+          return buf.subarray(off, off + bytes.length);
+        };
+        const a = place(offA);
+        const b = place(offB);
+        expect(equalBytes(a, b)).toBe(true);
+        if (bytes.length > 0) {
+          const i = where % bytes.length;
+          b[i] = (b[i] as number) ^ flip;
+          expect(equalBytes(a, b)).toBe(false);
+          expect(equalBytes(b, a)).toBe(false);
+          expect(equalBytes(a, a.subarray(0, bytes.length - 1))).toBe(false);
+        }
+      }),
+      { seed: 0x5eed, numRuns: 2000 },
+    );
+  });
+
+  it('compares views of SharedArrayBuffers too', () => {
+    const shared = new Uint8Array(new SharedArrayBuffer(128)).fill(7);
+    expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(true);
+    shared[127] = 8;
+    expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(false);
   });
 });

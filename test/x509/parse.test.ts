@@ -80,6 +80,21 @@ describe('parseCertificate: ISO 18013-5 Annex D certificates', () => {
     expect(b).not.toBe(c);
     expect(toHex(b.der)).toBe(toHex(a.der));
   });
+
+  it('parses the same bytes object again when its bytes changed in place (a trust anchor buffer reused)', () => {
+    const der = annexDBytes('iaca_cert').slice();
+    const first = parseCertificate(der);
+    expect(parseCertificate(der)).toBe(first);
+    // The last byte is inside the signature value: the bytes still parse, as another certificate.
+    der[der.length - 1] = (der[der.length - 1] as number) ^ 1;
+    const again = parseCertificate(der);
+    expect(again).not.toBe(first);
+    expect(toHex(again.der)).toBe(toHex(der));
+    expect(toHex(again.signature)).not.toBe(toHex(first.signature));
+    // After clearCertificateCache the same bytes object is parsed afresh as well.
+    clearCertificateCache();
+    expect(parseCertificate(der)).not.toBe(again);
+  });
 });
 
 describe('parseCertificate: JPKI', () => {
