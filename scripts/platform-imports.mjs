@@ -47,8 +47,8 @@ export const PLATFORM_IMPORTS = [
   },
 ];
 
-/** The src specifiers some `from` above names. */
-const PLATFORM_SPECIFIERS = /^\.\/(node|deflate|derive-node)\.js$/;
+/** The src specifiers some `from` above names (derived, so a new `#` import needs no edit here). */
+const PLATFORM_SPECIFIERS = new RegExp(`^(${[...new Set(PLATFORM_IMPORTS.flatMap((p) => p.from.map(([, spec]) => spec.replaceAll('.', '\\.'))))].join('|')})$`);
 
 function matching(args) {
   const importer = args.importer.replaceAll('\\', '/');
