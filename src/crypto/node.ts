@@ -237,9 +237,9 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       object = crypto.createPrivateKey({ key: { kty: 'EC', crv: curve, x: b64(point.subarray(1, 1 + size)), y: b64(point.subarray(1 + size)), d: b64(d) }, format: 'jwk' });
     } else {
       const { privateKey: pkcs8 } = crypto.generateKeyPairSync(isEcCurve(curve) ? 'ec' : curve === 'Ed25519' ? 'ed25519' : 'x25519', {
-        ...(isEcCurve(curve) ? { namedCurve: curve } : {}),
         privateKeyEncoding: { type: 'pkcs8', format: 'der' },
         publicKeyEncoding: { type: 'spki', format: 'der' },
+        ...(isEcCurve(curve) ? { namedCurve: curve } : {}),
       });
       object = crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
     }

@@ -42,16 +42,19 @@ function code(path: string): string {
     .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
-/** `path:line: text` of each object literal that starts with a spread. */
-function spreadFirst(path: string): string[] {
-  const out: string[] = [];
-  code(path)
-    .split('\n')
-    .forEach((line, i) => {
-      if (/\{\s*\.\.\./.test(line)) out.push(`${path}:${i + 1}: ${line.trim()}`);
-    });
-  return out;
+/** `{` then a spread, across line breaks too: an object literal that starts with one. */
+const SPREAD_FIRST = /\{\s*\.\.\./g;
+
+/** `line: text` of each object literal in `text` that starts with a spread. */
+function spreadFirstIn(text: string): string[] {
+  return [...text.matchAll(SPREAD_FIRST)].map((m) => {
+    const line = text.slice(0, m.index).split('\n').length;
+    return `${line}: ${text.split('\n')[line - 1]!.trim()}`;
+  });
 }
+
+/** `path:line: text` of each object literal of a source file that starts with a spread. */
+const spreadFirst = (path: string) => spreadFirstIn(code(path)).map((hit) => `${path}:${hit}`);
 
 describe('the verification hot path', () => {
   it('builds no object literal that starts with a spread', () => {
@@ -60,8 +63,9 @@ describe('the verification hot path', () => {
 
   it('is what this check reads: the pattern is found where it is written', () => {
     // The check itself must see such a literal (else an empty result would prove nothing).
-    expect(/\{\s*\.\.\./.test('const o = { ...base, a };')).toBe(true);
-    expect(/\{\s*\.\.\./.test('const o = { a, ...(x === undefined ? {} : { x }) };')).toBe(false);
+    expect(spreadFirstIn('const o = { ...base, a };')).toEqual(['1: const o = { ...base, a };']);
+    expect(spreadFirstIn('const a = 1;\nconst o = {\n  ...base,\n};')).toEqual(['2: const o = {']);
+    expect(spreadFirstIn('const o = { a, ...(x === undefined ? {} : { x }) };')).toEqual([]);
     expect(code('src/mdoc/verify.ts')).toContain('verifyDeviceResponse');
   });
 });
