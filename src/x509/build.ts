@@ -7,7 +7,7 @@
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
-import { concat, fromHex } from '../internal/bytes.js';
+import { fromHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from './certificate.js';
 import { type CertificateList, parseCrl } from './crl.js';
 import {
@@ -18,6 +18,7 @@ import {
   encodeSequence,
   encodeTime,
   encodeTlv,
+  encodeTlvOf,
   readSingleTagged,
   Tag,
 } from './der.js';
@@ -214,10 +215,7 @@ export async function buildCertificate(options: BuildCertificateOptions): Promis
     const cp = critical<string>(options.certificatePolicies, 'oids', false);
     exts.push(encodeExtension(ExtensionOid.certificatePolicies, cp.critical, encodeCertificatePolicies(cp.list)));
   }
-  for (const e of options.extensions ?? []) {
-    if (!(e?.value instanceof Uint8Array)) throw new TypeError('extension value must be a Uint8Array');
-    exts.push(encodeExtension(e.oid, e.critical === true, e.value));
-  }
+  for (const e of options.extensions ?? []) exts.push(extension(e));
 
   const tbs = encodeSequence(
     encodeTlv(contextTag(0, true), encodeInteger(2)),
@@ -244,6 +242,8 @@ export interface RevokedEntryInput {
   readonly revocationDate: Date;
   /** CRLReason code (RFC 5280 §5.3.1); omitted when undefined. */
   readonly reason?: number;
+  /** Further entry extensions (invalidityDate…), written as given after the reasonCode. */
+  readonly extensions?: readonly ExtensionInput[];
 }
 
 /** Options of {@link buildCrl}: a v2 CRL with cRLNumber and authorityKeyIdentifier (ISO 18013-5 2nd ed. B.2). */
@@ -265,6 +265,12 @@ export interface BuildCrlOptions extends BackendOptions {
   readonly version?: 1 | 2;
 }
 
+/** An extension added as given. */
+function extension(e: ExtensionInput): Uint8Array {
+  if (!(e?.value instanceof Uint8Array)) throw new TypeError('extension value must be a Uint8Array');
+  return encodeExtension(e.oid, e.critical === true, e.value);
+}
+
 /**
  * Build and sign a CRL, returning it parsed.
  * @throws TypeError / RangeError for bad options.
@@ -277,23 +283,20 @@ export async function buildCrl(options: BuildCrlOptions): Promise<CertificateLis
   for (const e of options.revoked ?? []) {
     if (e.reason !== undefined && (!Number.isInteger(e.reason) || e.reason < 0 || e.reason > 10 || e.reason === 7)) throw new RangeError('reason must be a CRLReason code');
   }
-  const entries = (options.revoked ?? []).map((e) =>
-    encodeSequence(
+  const entries = (options.revoked ?? []).map((e) => {
+    const exts = e.reason === undefined ? [] : [encodeExtension(ExtensionOid.reasonCode, false, Uint8Array.of(Tag.ENUMERATED, 1, e.reason))];
+    for (const x of e.extensions ?? []) exts.push(extension(x));
+    return encodeSequence(
       serialBytes(typeof e.serialNumber === 'bigint' || e.serialNumber instanceof Uint8Array ? e.serialNumber : String(e.serialNumber), backend),
       encodeTime(e.revocationDate),
-      ...(e.reason === undefined
-        ? []
-        : [encodeSequence(encodeExtension(ExtensionOid.reasonCode, false, concat(Uint8Array.of(Tag.ENUMERATED, 1), Uint8Array.of(e.reason))))]),
-    ),
-  );
+      ...(exts.length === 0 ? [] : [encodeSequence(...exts)]),
+    );
+  });
   const crlExts: Uint8Array[] = [];
   if (options.crlNumber !== null) crlExts.push(encodeExtension(ExtensionOid.cRLNumber, false, encodeInteger(BigInt(options.crlNumber ?? 1))));
   const ski = options.issuer.subjectKeyIdentifier?.keyIdentifier;
   if (ski && options.authorityKeyIdentifier !== false) crlExts.push(encodeExtension(ExtensionOid.authorityKeyIdentifier, false, encodeAuthorityKeyIdentifier(ski)));
-  for (const e of options.extensions ?? []) {
-    if (!(e?.value instanceof Uint8Array)) throw new TypeError('extension value must be a Uint8Array');
-    crlExts.push(encodeExtension(e.oid, e.critical === true, e.value));
-  }
+  for (const e of options.extensions ?? []) crlExts.push(extension(e));
   const v1 = options.version === 1;
   const tbs = encodeSequence(
     ...(v1 ? [] : [encodeInteger(1)]),
@@ -301,7 +304,7 @@ export async function buildCrl(options: BuildCrlOptions): Promise<CertificateLis
     options.issuer.subject.der,
     encodeTime(options.thisUpdate),
     ...(options.nextUpdate === null ? [] : [encodeTime(options.nextUpdate)]),
-    ...(entries.length > 0 ? [encodeSequence(...entries)] : []),
+    ...(entries.length > 0 ? [encodeTlvOf(Tag.SEQUENCE, entries)] : []),
     ...(v1 || crlExts.length === 0 ? [] : [encodeTlv(contextTag(0, true), encodeSequence(...crlExts))]),
   );
   const signature = await sign(options.signer, alg, tbs, backend);

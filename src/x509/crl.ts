@@ -31,12 +31,12 @@ import {
   parseError,
   readSingleTagged,
   Tag,
-  type Tlv,
 } from './der.js';
 import { type AuthorityKeyIdentifier, type Extension, type GeneralName, parseAuthorityKeyIdentifier, parseDistributionPointName, parseExtensionList } from './extensions.js';
 import { namesMatch, parseNameTlv, type X509Name } from './name.js';
 import { ignoreFindings, malformedFinding } from './findings.js';
 import { CrlProfileCheck } from './crl-profile.js';
+import { type RevokedCertificate, RevokedEntries, UNDERSTOOD_ENTRY_EXTENSIONS } from './crl-entries.js';
 import { ExtensionOid } from './oids.js';
 import { parsePem } from './pem.js';
 import { parseSignatureAlgorithm, parseSignedEnvelope, type SignatureAlgorithm, verifySignedData } from './signature.js';
@@ -56,15 +56,7 @@ export const CrlReason = {
 } as const;
 export type CrlReason = (typeof CrlReason)[keyof typeof CrlReason];
 
-/** One revoked certificate entry. */
-export interface RevokedCertificate {
-  /** Serial number, hex of the magnitude as in {@link Certificate.serialNumber}. */
-  readonly serialNumber: string;
-  readonly revocationDate: Date;
-  /** The reasonCode entry extension, or null. */
-  readonly reason: number | null;
-  readonly extensions: readonly Extension[];
-}
+export type { RevokedCertificate } from './crl-entries.js';
 
 /** IssuingDistributionPoint (RFC 5280 §5.2.5), when present. */
 export interface IssuingDistributionPoint {
@@ -93,6 +85,11 @@ export interface CertificateList {
   readonly issuer: X509Name;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date | null;
+  /**
+   * Every entry, decoded the first time it is read (a CRL can list hundreds of thousands):
+   * the revocation check looks serial numbers up without it. Every entry was checked when
+   * the CRL was parsed.
+   */
   readonly revoked: readonly RevokedCertificate[];
   /** cRLNumber as hex, or null. */
   readonly crlNumber: string | null;
@@ -110,7 +107,6 @@ const UNDERSTOOD_CRL_EXTENSIONS: ReadonlySet<string> = new Set([
   ExtensionOid.authorityKeyIdentifier,
   ExtensionOid.issuingDistributionPoint,
 ]);
-const UNDERSTOOD_ENTRY_EXTENSIONS: ReadonlySet<string> = new Set([ExtensionOid.reasonCode, ExtensionOid.invalidityDate]);
 
 function parseIdp(ext: Extension, offset: number): IssuingDistributionPoint {
   const r = DerReader.inside(readSingleTagged(ext.value, Tag.SEQUENCE, 'issuingDistributionPoint', offset), 'issuingDistributionPoint');
@@ -138,26 +134,6 @@ function parseIdp(ext: Extension, offset: number): IssuingDistributionPoint {
   });
 }
 
-function parseEntry(t: Tlv): RevokedCertificate {
-  const r = DerReader.inside(t, 'revokedCertificate');
-  const serialNumber = integerHex(integerBytes(r.expect(Tag.INTEGER, 'userCertificate'), 'userCertificate'));
-  const revocationDate = decodeTime(r.next('revocationDate'), 'revocationDate');
-  const extTlv = r.optional(Tag.SEQUENCE, 'crlEntryExtensions');
-  r.finish('revokedCertificate');
-  let reason: number | null = null;
-  let extensions: readonly Extension[] = [];
-  if (extTlv !== undefined) {
-    const list = parseExtensionList(extTlv, () => ignoreFindings);
-    extensions = Object.freeze(list.extensions);
-    list.extensions.forEach((ext, i) => {
-      if (ext.oid === ExtensionOid.reasonCode) {
-        reason = decodeSmallInteger(readSingleTagged(ext.value, Tag.ENUMERATED, 'reasonCode', list.offsets[i]), 'reasonCode', Tag.ENUMERATED);
-      }
-    });
-  }
-  return Object.freeze({ serialNumber, revocationDate, reason, extensions });
-}
-
 function parseCrlDer(input: Uint8Array): CertificateList {
   const { der, tbs: tbsTlv, signatureAlgorithm, signature } = parseSignedEnvelope(input, MAX_CRL_SIZE, 'CRL', 'CertificateList', 'TBSCertList');
 
@@ -173,12 +149,7 @@ function parseCrlDer(input: Uint8Array): CertificateList {
   const thisUpdate = decodeTime(r.next('thisUpdate'), 'thisUpdate');
   const nt = r.peekTag();
   const nextUpdate = nt === Tag.UTC_TIME || nt === Tag.GENERALIZED_TIME ? decodeTime(r.next('nextUpdate'), 'nextUpdate') : null;
-  const revoked: RevokedCertificate[] = [];
-  const list = r.optional(Tag.SEQUENCE, 'revokedCertificates');
-  if (list !== undefined) {
-    const lr = DerReader.inside(list, 'revokedCertificates');
-    while (!lr.atEnd()) revoked.push(parseEntry(lr.expect(Tag.SEQUENCE, 'revokedCertificate')));
-  }
+  const entries = RevokedEntries.parse(der, r.optional(Tag.SEQUENCE, 'revokedCertificates'));
   const extWrap = r.optional(contextTag(0, true), 'crlExtensions');
   r.finish('TBSCertList');
   let extensions: readonly Extension[] = [];
@@ -198,7 +169,7 @@ function parseCrlDer(input: Uint8Array): CertificateList {
       else if (ext.oid === ExtensionOid.issuingDistributionPoint) issuingDistributionPoint = parseIdp(ext, at);
     });
   }
-  return Object.freeze({
+  const crl = {
     der,
     tbs: tbsTlv.der,
     version,
@@ -208,16 +179,24 @@ function parseCrlDer(input: Uint8Array): CertificateList {
     issuer,
     thisUpdate,
     nextUpdate,
-    revoked: Object.freeze(revoked),
+    // Decoded when first read: the revocation check never reads it (see crl-entries.ts).
+    get revoked(): readonly RevokedCertificate[] {
+      return entries.all();
+    },
     crlNumber,
     authorityKeyIdentifier,
     issuingDistributionPoint,
     extensions,
-  });
+  };
+  ENTRIES.set(crl, entries);
+  return Object.freeze(crl);
 }
 
 /**
  * Parse a CRL from DER, or from PEM (`X509 CRL` block; a string or bytes holding PEM text).
+ * Every entry is checked; what is kept is the DER copy plus 4 bytes per entry (see
+ * `revoked`), so a CRL of up to `MAX_CRL_SIZE` bytes needs no more than about twice its
+ * size in memory, signed or not.
  * @throws X509Error `ERR_X509_PARSE` for anything that is not one well-formed CRL.
  */
 export function parseCrl(derOrPem: Uint8Array | string): CertificateList {
@@ -269,7 +248,7 @@ export const CrlProblem = {
   CRL_IDP: 'CRL_IDP',
   /** The CRL's scope (issuingDistributionPoint) does not cover this certificate. */
   CRL_SCOPE: 'CRL_SCOPE',
-  /** A critical CRL or CRL entry extension shomei does not process. */
+  /** A critical CRL extension, or a critical entry extension on any entry, that shomei does not process (RFC 5280 §5.2, §5.3). */
   CRL_CRITICAL_EXTENSION: 'CRL_CRITICAL_EXTENSION',
 } as const;
 export type CrlProblem = (typeof CrlProblem)[keyof typeof CrlProblem];
@@ -289,16 +268,19 @@ export type CrlCheck =
   | { readonly status: 'unusable'; readonly problem: CrlProblem | CrlProfileCheck; readonly reason: string }
   | { readonly status: 'not-applicable'; readonly problem: CrlProblem; readonly reason: string };
 
-const lookups = new WeakMap<CertificateList, Map<string, RevokedCertificate>>();
+/** The compact entries of each CRL `parseCrl` returned. */
+const ENTRIES = new WeakMap<CertificateList, RevokedEntries>();
 
-function findEntry(crl: CertificateList, serial: string): RevokedCertificate | undefined {
-  let map = lookups.get(crl);
-  if (map === undefined) {
-    map = new Map();
-    for (const e of crl.revoked) map.set(e.serialNumber, e);
-    lookups.set(crl, map);
-  }
-  return map.get(serial);
+/**
+ * The entries of `crl` for `serial`, in CRL order, and the first critical entry extension
+ * shomei does not process (anywhere in the CRL). A CertificateList not made by `parseCrl`
+ * is read through its `revoked` list.
+ */
+function lookUp(crl: CertificateList, serial: string): { entries: readonly RevokedCertificate[]; unknownCritical: string | null } {
+  const compact = ENTRIES.get(crl);
+  if (compact !== undefined) return { entries: compact.find(serial), unknownCritical: compact.unknownCriticalExtension };
+  const unknown = crl.revoked.flatMap((e) => e.extensions).find((e) => e.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(e.oid));
+  return { entries: crl.revoked.filter((e) => e.serialNumber === serial), unknownCritical: unknown?.oid ?? null };
 }
 
 /**
@@ -430,14 +412,14 @@ export async function checkCrl(
     if (!waive.has(f.id)) return { status: 'unusable', problem: f.id, reason: f.detail };
     waived.push(f);
   }
-  const entry = findEntry(crl, cert.serialNumber);
-  if (entry !== undefined) {
-    for (const ext of entry.extensions) {
-      if (ext.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(ext.oid)) {
-        return { status: 'unusable', problem: CrlProblem.CRL_CRITICAL_EXTENSION, reason: `CRL entry has an unsupported critical extension ${ext.oid}` };
-      }
-    }
-    if (entry.reason !== CrlReason.removeFromCRL) return { status: 'revoked', crl, entry, waived };
+  const { entries, unknownCritical } = lookUp(crl, cert.serialNumber);
+  // RFC 5280 §5.3: a critical entry extension that cannot be processed, on any entry, makes
+  // the whole CRL unusable.
+  if (unknownCritical !== null) {
+    return { status: 'unusable', problem: CrlProblem.CRL_CRITICAL_EXTENSION, reason: `a CRL entry has an unsupported critical extension ${unknownCritical}` };
   }
+  // A serial listed more than once is revoked if any of its entries revokes it.
+  const entry = entries.find((e) => e.reason !== CrlReason.removeFromCRL);
+  if (entry !== undefined) return { status: 'revoked', crl, entry, waived };
   return { status: 'good', crl, waived };
 }

@@ -423,13 +423,31 @@ function lengthOctets(n: number): Uint8Array {
 
 /** Encode a TLV with identifier `tag` and the concatenated `parts` as content. */
 export function encodeTlv(tag: number, ...parts: readonly Uint8Array[]): Uint8Array {
-  const content = parts.length === 1 ? parts[0]! : concat(...parts);
-  return concat(Uint8Array.of(tag), lengthOctets(content.length), content);
+  return encodeTlvOf(tag, parts);
+}
+
+/**
+ * {@link encodeTlv} for a list of any length, written once into one buffer: a CRL's
+ * revokedCertificates can hold millions of entries, more than an argument list can spread.
+ */
+export function encodeTlvOf(tag: number, parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const length = lengthOctets(n);
+  const out = new Uint8Array(1 + length.length + n);
+  out[0] = tag;
+  out.set(length, 1);
+  let o = 1 + length.length;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** SEQUENCE of the given encodings. */
 export function encodeSequence(...parts: readonly Uint8Array[]): Uint8Array {
-  return encodeTlv(Tag.SEQUENCE, ...parts);
+  return encodeTlvOf(Tag.SEQUENCE, parts);
 }
 
 /** SET OF the given encodings, sorted as DER requires (X.690 §11.6). */

@@ -9,7 +9,7 @@ import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { type CertificateSigner, sign, signerAlgorithm } from './build.js';
 import type { Certificate } from './certificate.js';
-import { contextTag, encodeBitString, encodeOctetString, encodeOid, encodeSequence, encodeTime, encodeTlv, Tag } from './der.js';
+import { contextTag, encodeBitString, encodeOctetString, encodeOid, encodeSequence, encodeTime, encodeTlv, encodeTlvOf, Tag } from './der.js';
 import { encodeExtension } from './extensions.js';
 import { OcspOid, type OcspCertId, type OcspCertStatus, OcspResponseStatus } from './ocsp.js';
 import { encodeSignatureAlgorithm } from './signature.js';
@@ -93,7 +93,7 @@ export async function buildOcspResponse(options: BuildOcspResponseOptions): Prom
   });
   const nonce = options.nonce ?? null;
   const extensions = nonce === null ? [] : [encodeTlv(contextTag(1, true), encodeSequence(encodeExtension(OcspOid.nonce, false, encodeOctetString(nonce))))];
-  const tbs = encodeSequence(responderId, generalizedTime(options.producedAt), encodeSequence(...singles), ...extensions);
+  const tbs = encodeSequence(responderId, generalizedTime(options.producedAt), encodeTlvOf(Tag.SEQUENCE, singles), ...extensions);
   const signature = await sign(options.signer, alg, tbs, backend);
   const certs = options.certs === undefined || options.certs.length === 0 ? [] : [encodeTlv(contextTag(0, true), encodeSequence(...options.certs.map((c) => c.der)))];
   const basic = encodeSequence(tbs, algId, encodeBitString(signature), ...certs);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import { X509Error } from '../../src/errors.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
-import { buildCertificate, buildCrl, type ChainReport, CrlReason, derToPem, parseCrl, verifyChain, verifyIssuerChain } from '../../src/x509/index.js';
+import { buildCertificate, buildCrl, type ChainReport, CrlReason, derToPem, type RevokedEntryInput, parseCrl, verifyChain, verifyIssuerChain } from '../../src/x509/index.js';
+import { webCryptoBackend } from '../../src/crypto/index.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { days, issuerPki, key, NOW, T0 } from './pki.js';
 
@@ -138,5 +139,105 @@ describe.each(BACKENDS)('CRLs (%s)', (_name, backend) => {
     const report = await verifyChain(leaf, { anchors: [ca], now: NOW, crls: [crl], backend });
     expect(revocation(report)).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
     expect(revocation(report).detail).toMatch(/cRLSign/);
+  });
+});
+
+describe('CRL entries (src/x509/crl-entries.ts)', () => {
+  const backend = webCryptoBackend;
+  const base = { thisUpdate: days(T0, 100), nextUpdate: days(NOW, 10), backend } as const;
+  // The certificate's own serial, or one that differs from it in the last hex digit.
+  const other = (serial: string) => `${serial.slice(0, -1)}${serial.endsWith('0') ? '1' : '0'}`;
+
+  it('buildCrl writes 150,000 entries; every one reads back and the check finds the one it needs', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const revoked: RevokedEntryInput[] = Array.from({ length: 150_000 }, (_, i) => ({ serialNumber: BigInt(i + 1), revocationDate: days(T0, i % 50), ...(i % 3 === 0 ? { reason: CrlReason.superseded } : {}) }));
+    revoked[100_000] = { serialNumber: ds.serialNumber, revocationDate: days(T0, 60), reason: CrlReason.keyCompromise };
+    const crl = await buildCrl({ ...base, issuer: iaca, signer: iacaKey, revoked });
+    expect(crl.revoked).toHaveLength(150_000);
+    expect(crl.revoked).toBe(crl.revoked);
+    expect(Object.isFrozen(crl.revoked)).toBe(true);
+    for (const i of [0, 1, 99_999, 100_001, 149_999]) {
+      const hex = (i + 1).toString(16);
+      expect(crl.revoked[i]).toEqual({ serialNumber: hex.length % 2 === 0 ? hex : `0${hex}`, revocationDate: days(T0, i % 50), reason: i % 3 === 0 ? 4 : null, extensions: expect.any(Array) });
+    }
+    expect(crl.revoked[100_000]).toMatchObject({ serialNumber: ds.serialNumber, reason: 1 });
+
+    const opts = { anchors: [iaca], now: NOW, backend } as const;
+    const hit = revocation(await verifyIssuerChain([ds], { ...opts, crls: [crl] }));
+    expect(hit).toMatchObject({ status: 'failed', code: 'ERR_X509_REVOKED' });
+    expect(hit.detail).toContain(`revoked at ${days(T0, 60).toISOString()} (reason 1)`);
+    revoked[100_000] = { serialNumber: other(ds.serialNumber), revocationDate: days(T0, 60) };
+    const miss = await buildCrl({ ...base, issuer: iaca, signer: iacaKey, revoked });
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [miss] })).status).toBe('passed');
+  });
+
+  it('a serial listed more than once is revoked if any of its entries revokes it', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const opts = { anchors: [iaca], now: NOW, backend } as const;
+    const twice = (first: number, second: number) =>
+      buildCrl({
+        ...base,
+        issuer: iaca,
+        signer: iacaKey,
+        revoked: [
+          { serialNumber: ds.serialNumber, revocationDate: days(T0, 50), reason: first },
+          { serialNumber: 'abcdef', revocationDate: days(T0, 51) },
+          { serialNumber: ds.serialNumber, revocationDate: days(T0, 52), reason: second },
+        ],
+      });
+    for (const [first, second] of [
+      [CrlReason.keyCompromise, CrlReason.removeFromCRL],
+      [CrlReason.removeFromCRL, CrlReason.keyCompromise],
+    ] as const) {
+      const crl = await twice(first, second);
+      const check = revocation(await verifyIssuerChain([ds], { ...opts, crls: [crl] }));
+      expect(check).toMatchObject({ status: 'failed', code: 'ERR_X509_REVOKED' });
+      expect(check.detail).toContain('(reason 1)');
+    }
+    const removed = await twice(CrlReason.removeFromCRL, CrlReason.removeFromCRL);
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [removed] })).status).toBe('passed');
+  });
+
+  it('a critical entry extension shomei does not process, on any entry, makes the CRL unusable (RFC 5280 §5.3)', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const opts = { anchors: [iaca], now: NOW, backend } as const;
+    const withEntryExtension = (oid: string, value: Uint8Array) =>
+      buildCrl({
+        ...base,
+        issuer: iaca,
+        signer: iacaKey,
+        revoked: [
+          { serialNumber: 'abcdef', revocationDate: days(T0, 51), extensions: [{ oid, critical: true, value }] },
+          { serialNumber: other(ds.serialNumber), revocationDate: days(T0, 52) },
+        ],
+      });
+    // invalidityDate (2.5.29.24, a GeneralizedTime) is processed: critical is fine.
+    const known = await withEntryExtension('2.5.29.24', fromHex('180f32303234303130313030303030305a'));
+    expect(known.revoked[0]!.extensions).toMatchObject([{ oid: '2.5.29.24', critical: true }]);
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [known] })).status).toBe('passed');
+    // certificateIssuer (2.5.29.29), as an indirect CRL would carry it, is not.
+    const unknown = await withEntryExtension('2.5.29.29', fromHex('3000'));
+    const check = revocation(await verifyIssuerChain([ds], { ...opts, crls: [unknown] }));
+    expect(check).toMatchObject({ status: 'failed', code: 'ERR_X509_CRL' });
+    expect(check.detail).toMatch(/CRL_CRITICAL_EXTENSION.*2\.5\.29\.29/);
+  });
+
+  it('a CertificateList not made by parseCrl is read through its revoked list, with the same verdicts', async () => {
+    const { iaca, iacaKey, ds } = await issuerPki(backend);
+    const opts = { anchors: [iaca], now: NOW, backend } as const;
+    const crl = await buildCrl({
+      ...base,
+      issuer: iaca,
+      signer: iacaKey,
+      revoked: [
+        { serialNumber: 'abcdef', revocationDate: days(T0, 51), extensions: [{ oid: '1.2.3.4', critical: true, value: fromHex('0500') }] },
+        { serialNumber: ds.serialNumber, revocationDate: days(T0, 52), reason: CrlReason.keyCompromise },
+      ],
+    });
+    const copy = { ...crl };
+    expect(Object.getOwnPropertyDescriptor(copy, 'revoked')).toHaveProperty('value');
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [copy] })).detail).toMatch(/CRL_CRITICAL_EXTENSION.*1\.2\.3\.4/);
+    const plain = { ...crl, revoked: crl.revoked.slice(1) };
+    expect(revocation(await verifyIssuerChain([ds], { ...opts, crls: [plain] }))).toMatchObject({ status: 'failed', code: 'ERR_X509_REVOKED' });
   });
 });
