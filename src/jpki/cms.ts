@@ -257,6 +257,20 @@ function algorithmOid(tlv: Tlv, what: string): string {
   return oid;
 }
 
+/**
+ * Most certificates, SignerInfos, and signed attributes (and values of one attribute) read
+ * from one SignedData. A JPKI signature has one signer, its certificate and perhaps the CA's;
+ * without a bound, a SignedData of 400 KB listing 200,000 two-byte "certificates" took 3.5 s
+ * to refuse, and each tiny item costs about 50 times its bytes in memory.
+ */
+export const MAX_CMS_ITEMS = 32;
+
+/** The next TLV of `r` (with identifier `tag` when given), unless `n` have been read already (then ERR_JPKI_CMS). */
+function bounded(r: DerReader, n: number, what: string, tag?: number): Tlv {
+  if (n >= MAX_CMS_ITEMS) throw cmsError(`more than ${MAX_CMS_ITEMS} ${what}s`);
+  return tag === undefined ? r.next(what) : r.expect(tag, what);
+}
+
 function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates: Uint8Array[]; signerInfos: ParsedSignerInfo[] } {
   const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
   if (decodeOid(ci.expect(Tag.OID, 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
@@ -272,8 +286,8 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   const certs = sd.optional(contextTag(0, true), 'certificates');
   if (certs !== undefined) {
     const r = DerReader.inside(certs, 'certificates');
-    while (!r.atEnd()) {
-      const c = r.next('certificate');
+    for (let n = 0; !r.atEnd(); n++) {
+      const c = bounded(r, n, 'certificate');
       if (c.tag === Tag.SEQUENCE) certificates.push(c.der);
     }
   }
@@ -282,7 +296,7 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   sd.finish('SignedData');
   const signerInfos: ParsedSignerInfo[] = [];
   while (!infos.atEnd()) {
-    const si = DerReader.inside(infos.expect(Tag.SEQUENCE, 'SignerInfo'), 'SignerInfo');
+    const si = DerReader.inside(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
     si.expect(Tag.INTEGER, 'version');
     const sid = si.expect(Tag.SEQUENCE, 'sid (only IssuerAndSerialNumber is supported)');
     const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
@@ -300,11 +314,11 @@ function attributes(signedAttrs: Tlv): Map<string, Tlv[]> {
   const out = new Map<string, Tlv[]>();
   const r = DerReader.inside(signedAttrs, 'signedAttrs');
   while (!r.atEnd()) {
-    const a = DerReader.inside(r.expect(Tag.SEQUENCE, 'Attribute'), 'Attribute');
+    const a = DerReader.inside(bounded(r, out.size, 'signed attribute', Tag.SEQUENCE), 'Attribute');
     const oid = decodeOid(a.expect(Tag.OID, 'attrType'), 'attrType');
     const values: Tlv[] = [];
     const set = DerReader.inside(a.expect(Tag.SET, 'attrValues'), 'attrValues');
-    while (!set.atEnd()) values.push(set.next('attrValue'));
+    while (!set.atEnd()) values.push(bounded(set, values.length, 'value of one attribute'));
     if (out.has(oid)) throw cmsError(`signed attribute ${oid} appears twice`);
     out.set(oid, values);
   }

@@ -35,6 +35,7 @@ export {
   type CmsWaivableCheck,
   type DigestInfoSigner,
   type VerifyCmsOptions,
+  MAX_CMS_ITEMS,
   verifyDetachedCms,
 } from './cms.js';
 export * as commands from './commands.js';

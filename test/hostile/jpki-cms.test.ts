@@ -10,9 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../src/crypto/noble.js';
 import { JpkiError } from '../../src/errors.js';
 import { utf8Encode } from '../../src/internal/bytes.js';
-import { type CmsVerification, verifyDetachedCms } from '../../src/jpki/cms.js';
+import { type CmsVerification, MAX_CMS_ITEMS, verifyDetachedCms } from '../../src/jpki/cms.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { DEFAULT_TEST_IDENTITY } from '../../src/jpki/simulator/index.js';
+import { contextTag, DerReader, encodeOid, encodeSequence, encodeTlv, encodeTlvOf, readSingleTagged, Tag, type Tlv } from '../../src/x509/der.js';
 import type { Certificate } from '../../src/x509/index.js';
 import { virtualCard } from '../jpki/helpers.js';
 import { applyByteMutation, byteMutation, hex, sameBytes } from './helpers.js';
@@ -105,5 +106,54 @@ describe('verifyDetachedCms on mutated CMS from the virtual card', () => {
     const bad = p7s.slice();
     bad[at + 14] = 0x01;
     expect(await check(bad)).toBe('thrown');
+  });
+});
+
+describe('verifyDetachedCms: at most MAX_CMS_ITEMS of each list', () => {
+  /** The honest SignedData rebuilt with its certificates, SignerInfos or first SignerInfo's signed attributes changed. */
+  function rebuilt(change: { certificates?: (c: Uint8Array[]) => Uint8Array[]; signerInfos?: (s: Uint8Array[]) => Uint8Array[]; attributes?: (a: Uint8Array[]) => Uint8Array[] }): Uint8Array {
+    const items = (t: Tlv) => {
+      const r = DerReader.inside(t, 'list');
+      const out: Uint8Array[] = [];
+      while (!r.atEnd()) out.push(r.next('item').der);
+      return out;
+    };
+    const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
+    const type = ci.next('contentType').der;
+    const wrapper = ci.next('content');
+    const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData'), 'SignedData');
+    const [version, digestAlgorithms, encap] = [sd.next('version').der, sd.next('digestAlgorithms').der, sd.next('encap').der];
+    const certificates = (change.certificates ?? ((c) => c))(items(sd.next('certificates')));
+    let signerInfos = items(sd.next('signerInfos'));
+    if (change.attributes !== undefined) {
+      const si = DerReader.inside(readSingleTagged(signerInfos[0]!, Tag.SEQUENCE, 'SignerInfo'), 'SignerInfo');
+      const [v, sid, digest, attrs] = [si.next('v').der, si.next('sid').der, si.next('digest').der, si.next('attrs')];
+      const rest: Uint8Array[] = [];
+      while (!si.atEnd()) rest.push(si.next('rest').der);
+      signerInfos = [encodeSequence(v, sid, digest, encodeTlvOf(contextTag(0, true), change.attributes(items(attrs))), ...rest), ...signerInfos.slice(1)];
+    }
+    signerInfos = (change.signerInfos ?? ((s) => s))(signerInfos);
+    const signedData = encodeSequence(version, digestAlgorithms, encap, encodeTlvOf(contextTag(0, true), certificates), encodeTlvOf(Tag.SET, signerInfos));
+    return encodeSequence(type, encodeTlv(contextTag(0, true), signedData));
+  }
+  const upTo = (n: number) => (list: Uint8Array[]) => [...list, ...Array.from({ length: n - list.length }, () => list.at(-1)!)];
+
+  it(`${MAX_CMS_ITEMS} certificates or SignerInfos verify; one more is ERR_JPKI_CMS`, async () => {
+    expect(await check(rebuilt({}))).toBe('valid');
+    expect(await check(rebuilt({ certificates: upTo(MAX_CMS_ITEMS) }))).toBe('valid');
+    expect(await check(rebuilt({ certificates: upTo(MAX_CMS_ITEMS + 1) }))).toBe('thrown');
+    expect(await check(rebuilt({ signerInfos: upTo(MAX_CMS_ITEMS + 1) }))).toBe('thrown');
+    // 200,000 two-byte "certificates" (took 3.5 s to refuse before the bound).
+    const junk = Array.from({ length: 200_000 }, () => Uint8Array.of(0x30, 0));
+    await expect(verifyDetachedCms(rebuilt({ certificates: (c) => [...c, ...junk] }), content)).rejects.toMatchObject({ code: 'ERR_JPKI_CMS', message: expect.stringContaining(`more than ${MAX_CMS_ITEMS} certificates`) });
+  });
+
+  it(`more than ${MAX_CMS_ITEMS} signed attributes, or values of one, is ERR_JPKI_CMS`, async () => {
+    const extra = (i: number) => encodeSequence(encodeOid(`1.2.3.${i}`), encodeTlv(Tag.SET, encodeTlv(Tag.NULL)));
+    expect(await check(rebuilt({ attributes: (a) => [...a, ...Array.from({ length: MAX_CMS_ITEMS + 1 - a.length }, (_, i) => extra(i))] }))).toBe('thrown');
+    const manyValues = encodeSequence(encodeOid('1.2.3.4'), encodeTlvOf(Tag.SET, Array.from({ length: MAX_CMS_ITEMS + 1 }, () => encodeTlv(Tag.NULL))));
+    expect(await check(rebuilt({ attributes: (a) => [...a, manyValues] }))).toBe('thrown');
+    // Within the bounds, an unknown attribute only breaks the signature.
+    expect(await check(rebuilt({ attributes: (a) => [...a, extra(0)] }))).toBe('invalid');
   });
 });
