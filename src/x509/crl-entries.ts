@@ -7,7 +7,7 @@
  * entry's bytes. So the parse checks every entry as strictly as before and keeps only
  * where each one starts (4 bytes per entry). An entry is decoded again when it is asked
  * for: the revocation check looks a serial number up in a hash table built on its first
- * lookup (16 bytes per entry at most), and `CertificateList.revoked` builds the whole
+ * lookup (32 bytes per entry at most), and `CertificateList.revoked` builds the whole
  * list only when someone reads it.
  */
 import { DerReader, decodeSmallInteger, decodeTime, integerBytes, integerHex, readSingleTagged, Tag, type Tlv } from './der.js';
@@ -62,7 +62,7 @@ export class RevokedEntries {
   readonly unknownCriticalExtension: string | null;
   readonly #der: Uint8Array;
   readonly #starts: Uint32Array;
-  #table: Int32Array | undefined;
+  #table: { slots: Int32Array; hashes: Uint32Array } | undefined;
   #all: readonly RevokedCertificate[] | undefined;
 
   private constructor(der: Uint8Array, starts: Uint32Array, count: number, unknownCriticalExtension: string | null) {
@@ -124,34 +124,45 @@ export class RevokedEntries {
 
   /** The entries for `serial` (hex as in `Certificate.serialNumber`), in CRL order. */
   find(serial: string): RevokedCertificate[] {
-    const table = (this.#table ??= this.#index());
-    const mask = table.length - 1;
+    const { slots, hashes } = (this.#table ??= this.#index());
+    const mask = slots.length - 1;
+    const h = hashSerial(serial);
     const matches: number[] = [];
-    for (let slot = hashSerial(serial) & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
-      const i = table[slot]! - 1;
+    // Only an entry whose hash matches is decoded to compare its serial.
+    for (let slot = h & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+      if (hashes[slot] !== h) continue;
+      const i = slots[slot]! - 1;
       if (this.#serial(i) === serial) matches.push(i);
     }
     return matches.sort((a, b) => a - b).map((i) => this.entry(i));
   }
 
-  /** An open-addressing table of entry index + 1 by serial hash, at most half full. */
-  #index(): Int32Array {
+  /** An open-addressing table of entry index + 1 and of its serial's hash, at most half full. */
+  #index(): { slots: Int32Array; hashes: Uint32Array } {
     let size = 2;
     while (size < 2 * this.count) size *= 2;
-    const table = new Int32Array(size);
+    const slots = new Int32Array(size);
+    const hashes = new Uint32Array(size);
     const mask = size - 1;
     for (let i = 0; i < this.count; i++) {
-      let slot = hashSerial(this.#serial(i)) & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = i + 1;
+      const h = hashSerial(this.#serial(i));
+      let slot = h & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = i + 1;
+      hashes[slot] = h;
     }
-    return table;
+    return { slots, hashes };
   }
 }
 
-/** FNV-1a over the serial's characters (the table needs a spread, not secrecy). */
+/**
+ * FNV-1a over the serial's characters, then mixed (murmur3's finalizer) so that the low bits
+ * that pick a slot depend on every character: serial numbers are often sequential.
+ */
 function hashSerial(serial: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < serial.length; i++) h = Math.imul(h ^ serial.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
