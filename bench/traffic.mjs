@@ -10,7 +10,8 @@
 //   disclosed, a 10 KiB portrait) from one issuer;
 // - 50 anchors: the many-holder mDL workload with 50 trust anchors on each call (the two
 //   issuers' IACAs among 48 others, as from a VICAL; constrained entries, and DER), beside the
-//   one-anchor rate.
+//   one-anchor rate;
+// - revocation: the My Number Card workload with its IACA's CRL from a CrlCache, required.
 //
 // "limit (X)" does only the cryptography a verification cannot avoid, with engine X's
 // primitives on the same bytes: import the device key (new each time), verify the
@@ -31,7 +32,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { nobleBackend, nodeCryptoBackend, webCryptoBackend } from 'shomei/crypto';
 import { verifyDeviceResponse } from 'shomei/mdoc';
-import { derToPem } from 'shomei/x509';
+import { buildCrl, CrlCache, derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
 import { benchMdlElements, benchPki, benchPortrait, HOLDERS } from './fixtures.mjs';
 import { compare, fmt } from './harness.mjs';
@@ -144,8 +145,8 @@ function limitNoble(r) {
   if (!ok) throw new Error('limit (noble): signature did not verify');
 }
 
-async function shomeiVerify(r, backend, trustAnchors = [r.anchor]) {
-  const result = await verifyDeviceResponse(r.bytes, { trustAnchors, sessionTranscript: r.transcript, now, ...(backend ? { backend } : {}) });
+async function shomeiVerify(r, backend, trustAnchors = [r.anchor], extra = {}) {
+  const result = await verifyDeviceResponse(r.bytes, { trustAnchors, sessionTranscript: r.transcript, now, ...(backend ? { backend } : {}), ...extra });
   if (!result.valid) throw new Error(`shomei (${backend?.name}) rejected a benchmark response: ${JSON.stringify(result.checks.filter((c) => c.status === 'failed'))}`);
 }
 
@@ -267,6 +268,27 @@ const anchorsTable = {
 };
 if (only === undefined || only.some((w) => 'shomei (node), 50 anchors'.includes(w))) {
   table(`mDL, ${HOLDERS} holders, 2 issuers, trusted among 50 anchors`, await compare(anchorsTable, options));
+}
+
+// A verifier that checks revocation, as a production one does: the My Number Card workload
+// with the IACA's CRL (10,000 entries, none of them a benchmark DS) from a shared CrlCache,
+// required, beside the same verifications without revocation.
+const revocationIssuer = issuers[0];
+const crl = await buildCrl({
+  issuer: revocationIssuer.iaca,
+  signer: revocationIssuer.iacaKey,
+  thisUpdate: new Date(now.getTime() - 3_600_000),
+  nextUpdate: new Date(now.getTime() + 7 * 86_400_000),
+  revoked: Array.from({ length: 10_000 }, (_, i) => ({ serialNumber: BigInt(i + 1), revocationDate: now, reason: 1 })),
+});
+const crlCache = new CrlCache({ fetch: async () => crl.der, now: () => now.getTime() });
+const revocationTable = {
+  'shomei (node)': cycling(mnc, (r) => shomeiVerify(r, nodeBackend)),
+  'shomei (node), revocation (CrlCache)': cycling(mnc, (r) => shomeiVerify(r, nodeBackend, [r.anchor], { crlCache, requireRevocationCheck: true })),
+  'limit (node)': cycling(mnc, limitNode),
+};
+if (only === undefined || only.some((w) => 'shomei (node), revocation'.includes(w))) {
+  table(`My Number Card, ${HOLDERS} holders, revocation checked against a 10,000-entry CRL`, await compare(revocationTable, options));
 }
 
 if (only !== undefined) process.exit(0);

@@ -8,8 +8,11 @@
  *   verdict), the x5chain (bytes by content; a parsed certificate, like each trust anchor, by
  *   object with its DER bytes compared on every use, so a certificate changed in place is a
  *   new one), and every other option. Any
- *   option that is not a plain value or a list of plain values (CRLs, `fetchCrl`, anything a
- *   later version adds) turns the cache off for that call: revocation is never cached here.
+ *   option that is not a plain value or a list of plain values (anything a later version
+ *   adds) turns the cache off for that call.
+ * - Revocation is never cached here: with `crls`, `fetchCrl`, `crlCache` or
+ *   `requireRevocationCheck`, the kept verdict is the path's without them, and the REVOCATION
+ *   check is made on every call (from the CrlCache's parsed, signature-checked CRL, a lookup).
  * - Time: the report is reused only while the validation time lies inside every path
  *   certificate's validity (with the clock skew), where the chain's VALIDITY check passes
  *   exactly as it did; outside it the chain is validated afresh (and fails).
@@ -21,6 +24,7 @@ import { resolveBackend } from '../crypto/default.js';
 import { ExpiringCache } from '../internal/cache.js';
 import { binaryString, equalBytes } from '../internal/bytes.js';
 import type { Certificate, ChainReport, VerifyX5ChainOptions } from '../x509/index.js';
+import { withRevocation } from '../x509/chain.js';
 import { verifyIssuerChain } from '../x509/profiles/mdoc.js';
 
 /** Most chain reports kept per backend. */
@@ -88,6 +92,17 @@ function cacheKey(x5chain: readonly (Certificate | Uint8Array)[], options: Verif
  * its path valid (internal).
  */
 export async function cachedIssuerChain(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
+  const { crls, fetchCrl, crlCache, requireRevocationCheck, ...rest } = options;
+  if ((crls === undefined && fetchCrl === undefined && crlCache === undefined && requireRevocationCheck === undefined) || options.strict === true) return cachedPath(x5chain, options);
+  // Revocation is checked on every call, on the path whose verdict was kept (chain.ts's
+  // `withRevocation` puts the check where verifyChain would); a path that fails is validated
+  // afresh with everything, so that its report is exactly verifyChain's.
+  const report = await cachedPath(x5chain, rest);
+  return report.valid ? withRevocation(report, options) : verifyIssuerChain(x5chain, options);
+}
+
+/** {@link cachedIssuerChain} for options without a revocation source. */
+async function cachedPath(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
   const key = cacheKey(x5chain, options);
   const now = options.now;
   if (key === undefined || !(now instanceof Date)) return verifyIssuerChain(x5chain, options);

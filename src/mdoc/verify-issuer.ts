@@ -19,6 +19,7 @@ import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
+import { loadOnce } from '../internal/once.js';
 import { checkTrustAnchorUse, countryOf, type TrustAnchorEntry, trustAnchorCertificate } from '../x509/anchors.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { CRL_PROFILE_CHECK_IDS } from '../x509/crl-profile.js';
@@ -206,6 +207,9 @@ function x5chainDeviation(auth: IssuerSigned['issuerAuth']): Deviation | undefin
 }
 
 const X5CHAIN_LABEL: readonly CborValue[] = [CoseHeader.x5chain];
+
+/** The status list code (token verification, DEFLATE), loaded by the first verification given `status`. */
+const statusModule = loadOnce(() => import('./status/check.js'));
 
 /** The MSO's deviations, version, docType and validity window. */
 function msoChecks(mso: MobileSecurityObject, docType: string | undefined, ctx: IssuerContext, list: CheckList): void {
@@ -431,11 +435,10 @@ export async function verifyIssuerPart(
   const issuerOk = issuerList.ok && mso !== undefined;
   const status = { ok: issuerOk, ...(anchor === undefined ? {} : { trustAnchor: anchor }) };
   const backend = ctx.options.backend === undefined ? {} : { backend: ctx.options.backend };
-  // The status list code (token verification, DEFLATE) is loaded only when `status` is given.
   const statusChecks =
     ctx.options.status === undefined
       ? unrequestedStatusChecks(mso?.status)
-      : await (await import('./status/check.js')).msoStatusChecks(mso?.status, ctx.options.status, status, { now: ctx.now, clockSkewSeconds: ctx.skewMs / 1000, ...backend });
+      : await (await statusModule()).msoStatusChecks(mso?.status, ctx.options.status, status, { now: ctx.now, clockSkewSeconds: ctx.skewMs / 1000, ...backend });
   for (const c of statusChecks) list.push(c);
   for (const c of digestList.checks) list.push(c);
   for (const c of deviceList?.checks ?? []) list.push(c);

@@ -26,6 +26,7 @@ import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, CryptoBackend } from '../crypto/types.js';
 import { X509Error, type X509ErrorCode } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
+import { loadOnce } from '../internal/once.js';
 import { type Certificate, toCertificate } from './certificate.js';
 import type { CertificateList } from './crl.js';
 import { CRL_PROFILE_CHECK_IDS } from './crl-profile.js';
@@ -373,6 +374,9 @@ function rank(checks: readonly X509Check[]): number {
   return checks.find((c) => c.id === ChainCheck.SIGNATURE)?.status === 'failed' ? 2 : 1;
 }
 
+/** The CRL code, loaded by the first validation that has a revocation source. */
+const revocationModule = loadOnce(() => import('./revocation.js'));
+
 /** Revocation of every certificate below the anchor (internal). */
 async function revocationCheck(
   path: readonly Certificate[],
@@ -392,7 +396,7 @@ async function revocationCheck(
         : { id, status: 'skipped', detail: 'no CRLs given and no fetchCrl' },
     ];
   }
-  const { crlRevocationCheck } = await import('./revocation.js');
+  const { crlRevocationCheck } = await revocationModule();
   return crlRevocationCheck(path, options, now, skewMs, backend, waive);
 }
 
@@ -476,6 +480,22 @@ export async function verifyChain(leaf: Certificate | Uint8Array, options: Verif
     checks,
   };
   return finish(report, options);
+}
+
+/**
+ * `report` (a valid report made without any revocation source) with its REVOCATION check made
+ * afresh for `options`, on the same path, as `verifyChain` would make it (internal: the
+ * mdoc chain cache reuses a path's verdict and checks revocation on every call).
+ */
+export async function withRevocation(report: ChainReport, options: VerifyChainOptions): Promise<ChainReport> {
+  const { now, skewMs, waive } = validateOptions(options);
+  const revocation = await revocationCheck(report.path, options, now, skewMs, resolveBackend(options), waive);
+  const checks = report.checks.slice();
+  // verifyChain gives every report it completes one REVOCATION check.
+  const at = checks.findIndex((c) => c.id === ChainCheck.REVOCATION);
+  if (at < 0) throw new Error('withRevocation: the report has no REVOCATION check');
+  checks.splice(at, 1, ...revocation);
+  return finish({ valid: checks.every((c) => c.status !== 'failed'), path: report.path, anchor: report.anchor, checks }, options);
 }
 
 function finish(report: ChainReport, options: VerifyChainOptions): ChainReport {

@@ -18,7 +18,7 @@ import { readCapped } from '../internal/stream.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { ExpiringCache } from '../internal/cache.js';
-import { toHex } from '../internal/bytes.js';
+import { equalBytes, toHex } from '../internal/bytes.js';
 import type { Certificate } from './certificate.js';
 import { type CertificateList, CrlProblem, checkCrlIssuer, MAX_CRL_SIZE, parseCrl } from './crl.js';
 
@@ -103,7 +103,7 @@ export class CrlCache {
     if (typeof uri !== 'string') throw new TypeError('uri must be a string');
     if (typeof issuer !== 'object' || issuer === null || !(issuer.spki instanceof Uint8Array)) throw new TypeError('issuer must be a parsed certificate');
     const backend = resolveBackend(options);
-    const key = `${uri}\n${toHex(issuer.spki)}\n${toHex(issuer.subject.der)}`;
+    const key = `${uri}\n${issuerKey(issuer)}`;
     return this.#cache.load(key, async () => {
       const started = this.#now();
       const fail = (problem: CrlProblem, detail: string) => ({
@@ -134,6 +134,17 @@ export class CrlCache {
       return { value: { ok: true as const, uri, crl, fetchedAt: new Date(started) }, expiresAt: Math.min(nextUpdate, now + this.#maxAgeMs) };
     });
   }
+}
+
+/** Each issuer's part of the cache key, made once per certificate object while its bytes stay the same. */
+const issuerKeys = new WeakMap<Certificate, { readonly spki: Uint8Array; readonly subject: Uint8Array; readonly key: string }>();
+
+function issuerKey(issuer: Certificate): string {
+  const known = issuerKeys.get(issuer);
+  if (known !== undefined && equalBytes(known.spki, issuer.spki) && equalBytes(known.subject, issuer.subject.der)) return known.key;
+  const key = `${toHex(issuer.spki)}\n${toHex(issuer.subject.der)}`;
+  issuerKeys.set(issuer, { spki: issuer.spki.slice(), subject: issuer.subject.der.slice(), key });
+  return key;
 }
 
 /** The parts of a `fetch` Response that {@link crlTransportFromFetch} reads. */

@@ -8,7 +8,7 @@ import { encode, EncodedCbor } from '../../src/cbor/index.js';
 import { nodeCryptoBackend, publicKeyOf } from '../../src/crypto/index.js';
 import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdoc, verifyDeviceResponse } from '../../src/mdoc/index.js';
 import type { VerifyDeviceResponseOptions } from '../../src/mdoc/verify.js';
-import { buildCrl, parseCertificate } from '../../src/x509/index.js';
+import { buildCrl, CrlCache, parseCertificate, type VerifyX5ChainOptions, verifyIssuerChain } from '../../src/x509/index.js';
 import { cachedIssuerChain } from '../../src/mdoc/chain-cache.js';
 import { countingBackend } from '../helpers/counting-backend.js';
 import { days, issuerPki, key, NOW, T0 } from '../x509/pki.js';
@@ -130,6 +130,53 @@ describe('per-DS chain decision cache', () => {
     expect(revoked.valid).toBe(false);
     expect(revoked.documents[0]?.checks.find((c) => c.id === 'DS_CHAIN.REVOCATION')?.status).toBe('failed');
     expect((await verify({ backend, requireRevocationCheck: true })).valid).toBe(false);
+  });
+
+  it('with a revocation source, reuses the path verdict and checks REVOCATION on every call, exactly as an uncached validation', async () => {
+    const { pki } = await fixture();
+    const { backend, calls } = counting('revocation');
+    const crl = (options: { revoke?: boolean; nextUpdate?: Date; crlNumber?: null }) =>
+      buildCrl({
+        issuer: pki.iaca,
+        signer: pki.iacaKey,
+        thisUpdate: days(NOW, -1),
+        nextUpdate: options.nextUpdate ?? days(NOW, 30),
+        revoked: options.revoke === true ? [{ serialNumber: pki.ds.serialNumber, revocationDate: days(NOW, -2), reason: 1 }] : [],
+        ...(options.crlNumber === null ? { crlNumber: null } : {}),
+        backend: base,
+      });
+    const [good, revoking, stale, unnumbered] = await Promise.all([crl({}), crl({ revoke: true }), crl({ nextUpdate: days(NOW, -1) }), crl({ crlNumber: null })]);
+    const serving = (list: typeof good) => new CrlCache({ fetch: async () => list.der, now: () => NOW.getTime() });
+    const anchors = [pki.iaca];
+    const cases: [string, Partial<VerifyX5ChainOptions>, string, string | undefined][] = [
+      ['a good CRL', { crls: [good] }, 'passed', undefined],
+      ['a CRL revoking the DS', { crls: [revoking] }, 'failed', 'ERR_X509_REVOKED'],
+      ['a stale CRL', { crls: [stale], requireRevocationCheck: true }, 'failed', 'ERR_X509_CRL'],
+      ['required, no source', { requireRevocationCheck: true }, 'failed', 'ERR_X509_CRL'],
+      ['a CrlCache serving a good CRL', { crlCache: serving(good) }, 'passed', undefined],
+      ['a CrlCache serving a revoking CRL', { crlCache: serving(revoking) }, 'failed', 'ERR_X509_REVOKED'],
+      ['a fetchCrl that fails, required', { fetchCrl: async () => Promise.reject(new Error('offline')), requireRevocationCheck: true }, 'failed', 'ERR_X509_CRL_FETCH'],
+      ['a CRL without cRLNumber, waived', { crls: [unnumbered], waive: ['CRL_NUMBER'] }, 'passed', undefined],
+      ['a CRL without cRLNumber', { crls: [unnumbered], requireRevocationCheck: true }, 'failed', 'ERR_X509_CRL'],
+    ];
+    expect((await cachedIssuerChain([pki.ds], { anchors, now: NOW, backend })).valid).toBe(true);
+    // The Annex B key-identifier hashes of a path validation: none when the kept verdict is used.
+    const hashes = () => calls['digest:SHA-1'] ?? 0;
+    expect(hashes()).toBeGreaterThan(0);
+    for (const [what, extra, status, code] of cases) {
+      const options = { anchors, now: NOW, backend, ...extra } as VerifyX5ChainOptions;
+      // `waive` is part of the path's key (it changes profile checks): validated the first time.
+      if (extra.waive !== undefined) await cachedIssuerChain([pki.ds], options);
+      const before = hashes();
+      const cached = await cachedIssuerChain([pki.ds], options);
+      expect(hashes() - before, what).toBe(0);
+      expect(cached, what).toEqual(await verifyIssuerChain([pki.ds], options));
+      expect(cached.checks.find((c) => c.id === 'REVOCATION'), what).toMatchObject({ status, ...(code === undefined ? {} : { code }) });
+      expect(cached.valid, what).toBe(status === 'passed');
+    }
+    // Later, the same kept path verdict meets a CRL that has gone stale.
+    const late = await cachedIssuerChain([pki.ds], { anchors, now: days(NOW, 31), backend, crls: [good], requireRevocationCheck: true });
+    expect(late.checks.find((c) => c.id === 'REVOCATION')?.detail).toMatch(/stale/);
   });
 
   it('re-evaluates the time: a valid chain is not reused at a time outside the path validity', async () => {

@@ -15,6 +15,7 @@ import {
   crlTransportFromFetch,
   type FetchResponseLike,
   MAX_CRL_URI_LENGTH,
+  parseCertificate,
   verifyChain,
   verifyIssuerChain,
 } from '../../src/x509/index.js';
@@ -133,6 +134,26 @@ describe('CrlCache', () => {
     expect(() => new CrlCache({ fetch: 'x' as never })).toThrow(TypeError);
     expect(() => new CrlCache({ fetch: async () => undefined, maxEntries: 0 })).toThrow(RangeError);
     expect(() => crlCache.lookup(1 as never, iaca)).toThrow(TypeError);
+  });
+
+  it('is keyed by the CA: its key and name, read again when its bytes change in place', async () => {
+    const { iaca, iacaKey } = await issuerPki(backend);
+    const other = await issuerPki(backend, 'P-384');
+    const der = (await buildCrl({ issuer: iaca, signer: iacaKey, thisUpdate: days(NOW, -1), nextUpdate: days(NOW, 7), backend })).der;
+    const cache = new CrlCache({ fetch: async () => der, now: () => NOW.getTime() });
+    expect((await cache.lookup(DP, iaca, { backend })).ok).toBe(true);
+    expect((await cache.lookup(DP, iaca, { backend })).ok).toBe(true);
+    expect(cache.fetchCount).toBe(1);
+    // Another CA at the same URI: its own entry, and the CRL is not its.
+    expect(await cache.lookup(DP, other.iaca, { backend })).toMatchObject({ ok: false, problem: CrlProblem.CRL_AKI_MISMATCH });
+    expect(cache.fetchCount).toBe(2);
+    // The same certificate object with another key in place is another CA.
+    const copy = parseCertificate(iaca.der.slice());
+    expect((await cache.lookup(DP, copy, { backend })).ok).toBe(true);
+    expect(cache.fetchCount).toBe(2);
+    copy.spki[copy.spki.length - 1]! ^= 1;
+    await cache.lookup(DP, copy, { backend });
+    expect(cache.fetchCount).toBe(3);
   });
 
   it('a required revocation check whose CRL cannot be fetched throws ERR_X509_CRL_FETCH when strict', async () => {
