@@ -60,7 +60,7 @@ export interface VerifyIssuerOptions extends BackendOptions {
   readonly tolerate?: readonly MdocDeviation[];
   /** EKUs accepted for the DS certificate; default mdlDS (1.0.18013.5.1.2). */
   readonly dsExtendedKeyUsages?: readonly string[];
-  /** CRLs to check the DS chain against. */
+  /** CRLs to check the DS chain against: parsed (`parseCrl`, once) or DER bytes, parsed on every call; a shared `crlCache` keeps them parsed for you. */
   readonly crls?: readonly (CertificateList | Uint8Array)[];
   /** Fetches a CRL by URI when needed; shomei never fetches on its own. */
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;

@@ -131,7 +131,7 @@ export interface VerifyChainOptions extends BackendOptions {
   readonly now?: Date;
   /** Tolerance applied to every validity and CRL time comparison, in seconds (default 0). */
   readonly clockSkewSeconds?: number;
-  /** CRLs to consult (parsed, or DER/PEM bytes). */
+  /** CRLs to consult: parsed (`parseCrl`, once, for a CRL used by many validations), or DER/PEM bytes, parsed on every call. */
   readonly crls?: readonly (CertificateList | Uint8Array)[];
   /** Called with a certificate's cRLDistributionPoints URIs when no given CRL covers it; shomei never fetches itself. */
   readonly fetchCrl?: (uri: string) => Promise<Uint8Array | undefined>;
