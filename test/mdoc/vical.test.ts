@@ -157,13 +157,29 @@ describe('verifyVical', () => {
     expect(failed(await verifyVical(encodeCoseSign1(forged), options()))).toEqual([VicalCheck.VICAL_SIGNATURE]);
   });
 
+  it("parses the entries' certificates only once the signature and the signer's chain hold", async () => {
+    // A forged list: the entries of a VICAL nobody trusted signed are left unparsed.
+    const forged = await signCoseSign1({ payload: decodeCoseSign1(bytes).payload!, signer: await backend.generateKeyPair('P-256'), unprotectedHeaders: decodeCoseSign1(bytes).unprotectedHeaders, backend });
+    const r1 = await verifyVical(encodeCoseSign1(forged), options());
+    expect(r1.vical?.certificateInfos).toHaveLength(2);
+    expect(r1.entries).toEqual([]);
+    const untrusted = await verifyVical(bytes, { ...options(), trustAnchors: [pki.us.iaca] });
+    expect(untrusted.entries).toEqual([]);
+    // Authentic but out of date: the entries are there to read, and the list is still invalid.
+    const late = await verifyVical(bytes, { ...options(), now: new Date(NOW.getTime() + 31 * DAY) });
+    expect(late.valid).toBe(false);
+    expect(late.entries).toHaveLength(2);
+  });
+
   it('reports a missing or unusable signer certificate', async () => {
     const sign1 = decodeCoseSign1(bytes);
     const none = encodeCoseSign1({ ...sign1, unprotectedHeaders: new Map() });
     const r = await verifyVical(none, options());
     expect(status(r, VicalCheck.VICAL_SIGNER_CERTIFICATE)).toBe('failed');
     expect(status(r, VicalCheck.VICAL_SIGNATURE)).toBe('skipped');
-    expect(r.entries).toHaveLength(2);
+    // The list decodes, but the entries' certificates of an unauthenticated list are not parsed.
+    expect(r.vical?.certificateInfos).toHaveLength(2);
+    expect(r.entries).toEqual([]);
     const junk = encodeCoseSign1({ ...sign1, unprotectedHeaders: new Map([[33, new Uint8Array([0x30, 0x00])]]) });
     expect(status(await verifyVical(junk, options()), VicalCheck.VICAL_SIGNER_CERTIFICATE)).toBe('failed');
     const detached = encodeCoseSign1({ ...sign1, payload: null });
