@@ -164,6 +164,31 @@ const GN_TYPES = [
   'registeredID',
 ] as const;
 
+/**
+ * Most elements read from one list in a certificate (RFC 5280 sets no upper bound): a 64 KiB
+ * certificate of two-byte names would otherwise become tens of thousands of objects, about 100
+ * times its size. Beyond a cap the extension does not decode (EXTENSION_MALFORMED, its field
+ * null), like any other value shomei cannot read.
+ */
+export const CERTIFICATE_LIST_LIMITS = Object.freeze({
+  /** Extensions of one certificate (and of one CRL or CRL entry). */
+  extensions: 64,
+  /** Names in one GeneralNames (subjectAltName, issuerAltName, a distribution point's fullName or cRLIssuer…). */
+  generalNames: 256,
+  /** DistributionPoints in cRLDistributionPoints. */
+  distributionPoints: 8,
+  /** PolicyInformation entries in certificatePolicies, and KeyPurposeIds in extKeyUsage. */
+  policies: 64,
+  /** PolicyQualifierInfo entries of one policy. */
+  qualifiers: 8,
+});
+
+/** The next element of the list `into` is being filled from, unless it already holds `max`. */
+function nextItem(r: DerReader, into: readonly unknown[], max: number, what: string, tag?: number): Tlv {
+  if (into.length >= max) parseError(`${what}: more than ${max} (shomei's cap)`, r.offset);
+  return tag === undefined ? r.next(what) : r.expect(tag, what);
+}
+
 /** Text of an IA5String whose octets may not all be ASCII: as Latin-1, with a finding (internal). */
 function lenientIa5(t: Tlv, what: string, note: Note): string {
   let s = '';
@@ -233,7 +258,7 @@ export function parseGeneralName(t: Tlv, note: Note): GeneralName {
 export function parseGeneralNames(t: Tlv, what: string, note: Note): GeneralName[] {
   const r = DerReader.inside(t, what);
   const names: GeneralName[] = [];
-  while (!r.atEnd()) names.push(parseGeneralName(r.next(what), note));
+  while (!r.atEnd()) names.push(parseGeneralName(nextItem(r, names, CERTIFICATE_LIST_LIMITS.generalNames, what), note));
   if (names.length === 0) note(X509FindingId.EXTENSION_EMPTY, `${what} is empty (GeneralNames needs at least one name)`, t.offset);
   return names;
 }
@@ -278,7 +303,7 @@ export function parseExtKeyUsage(ext: Extension, offset: number, note: Note): Ex
   const t = valueTlv(ext, offset, Tag.SEQUENCE, 'extKeyUsage');
   const r = DerReader.inside(t, 'extKeyUsage');
   const oids: string[] = [];
-  while (!r.atEnd()) oids.push(decodeOid(r.expect(Tag.OID, 'KeyPurposeId'), 'KeyPurposeId'));
+  while (!r.atEnd()) oids.push(decodeOid(nextItem(r, oids, CERTIFICATE_LIST_LIMITS.policies, 'KeyPurposeId', Tag.OID), 'KeyPurposeId'));
   if (oids.length === 0) note(X509FindingId.EXTENSION_EMPTY, 'extKeyUsage is empty', t.offset);
   return Object.freeze({ critical: ext.critical, oids: Object.freeze(oids) });
 }
@@ -333,7 +358,7 @@ export function parseCrlDistributionPoints(ext: Extension, offset: number, note:
   const points: DistributionPoint[] = [];
   const uris: string[] = [];
   while (!r.atEnd()) {
-    const dpTlv = r.expect(Tag.SEQUENCE, 'DistributionPoint');
+    const dpTlv = nextItem(r, points, CERTIFICATE_LIST_LIMITS.distributionPoints, 'DistributionPoint', Tag.SEQUENCE);
     const dp = DerReader.inside(dpTlv, 'DistributionPoint');
     const name = dp.optional(contextTag(0, true), 'distributionPoint');
     const reasons = dp.optional(contextTag(1, false), 'reasons');
@@ -368,7 +393,7 @@ export function parseCertificatePolicies(ext: Extension, offset: number, note: N
   const policies: PolicyInformation[] = [];
   const seen = new Set<string>();
   while (!r.atEnd()) {
-    const pi = DerReader.inside(r.expect(Tag.SEQUENCE, 'PolicyInformation'), 'PolicyInformation');
+    const pi = DerReader.inside(nextItem(r, policies, CERTIFICATE_LIST_LIMITS.policies, 'PolicyInformation', Tag.SEQUENCE), 'PolicyInformation');
     const oidTlv = pi.expect(Tag.OID, 'policyIdentifier');
     const oid = decodeOid(oidTlv, 'policyIdentifier');
     if (seen.has(oid)) note(X509FindingId.EXTENSION_NONCONFORMANT, `policy ${oid} appears more than once (RFC 5280 §4.2.1.4)`, oidTlv.offset);
@@ -379,7 +404,8 @@ export function parseCertificatePolicies(ext: Extension, offset: number, note: N
     if (quals !== undefined) {
       const qr = DerReader.inside(quals, 'policyQualifiers');
       if (qr.atEnd()) note(X509FindingId.EXTENSION_EMPTY, `policyQualifiers of ${oid} is empty`, quals.offset);
-      while (!qr.atEnd()) {
+      for (let n = 0; !qr.atEnd(); n++) {
+        if (n >= CERTIFICATE_LIST_LIMITS.qualifiers) parseError(`policyQualifiers of ${oid}: more than ${CERTIFICATE_LIST_LIMITS.qualifiers} (shomei's cap)`, qr.offset);
         const q = DerReader.inside(qr.expect(Tag.SEQUENCE, 'PolicyQualifierInfo'), 'PolicyQualifierInfo');
         const qidTlv = q.expect(Tag.OID, 'policyQualifierId');
         const qid = decodeOid(qidTlv, 'policyQualifierId');
@@ -410,7 +436,7 @@ export function parseExtensionList(t: Tlv, note: (oid: string, critical: boolean
   const offsets: number[] = [];
   const seen = new Set<string>();
   while (!r.atEnd()) {
-    const e = DerReader.inside(r.expect(Tag.SEQUENCE, 'Extension'), 'Extension');
+    const e = DerReader.inside(nextItem(r, extensions, CERTIFICATE_LIST_LIMITS.extensions, 'Extension', Tag.SEQUENCE), 'Extension');
     const oidTlv = e.expect(Tag.OID, 'extnID');
     const oid = decodeOid(oidTlv, 'extnID');
     const c = e.optional(Tag.BOOLEAN, 'critical');

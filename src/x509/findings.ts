@@ -54,10 +54,24 @@ export type Note = (id: X509FindingId, detail: string, offset?: number) => void;
  */
 export const ignoreFindings: Note = () => {};
 
+/**
+ * Most EXTENSION_EMPTY and EXTENSION_NONCONFORMANT findings kept for one certificate; one
+ * more says that the rest were left out. EXTENSION_MALFORMED findings are always kept (at
+ * most one per extension): chain validation reads them to refuse a critical extension that
+ * does not decode.
+ */
+export const MAX_CERTIFICATE_FINDINGS = 32;
+
 /** The findings of one extension (internal): a {@link Note} that records them, and the list. */
 export function collectFindings(name: string, ext: { readonly oid: string; readonly critical: boolean }, into: X509Finding[]): Note {
   return (id, detail, offset) => {
-    into.push(Object.freeze({ id, extension: name, oid: ext.oid, critical: ext.critical, detail, ...(offset === undefined ? {} : { offset }) }));
+    let text = detail;
+    if (id !== X509FindingId.EXTENSION_MALFORMED) {
+      const kept = into.filter((f) => f.id !== X509FindingId.EXTENSION_MALFORMED).length;
+      if (kept > MAX_CERTIFICATE_FINDINGS) return;
+      if (kept === MAX_CERTIFICATE_FINDINGS) text = `more findings than shomei keeps (${MAX_CERTIFICATE_FINDINGS}); the rest are left out`;
+    }
+    into.push(Object.freeze({ id, extension: name, oid: ext.oid, critical: ext.critical, detail: text, ...(offset === undefined ? {} : { offset }) }));
   };
 }
 

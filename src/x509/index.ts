@@ -104,7 +104,8 @@ export type {
   SubjectKeyIdentifier,
 } from './extensions.js';
 export { KEY_USAGES } from './extensions.js';
-export { type X509Finding, X509FindingId } from './findings.js';
+export { MAX_CERTIFICATE_FINDINGS, type X509Finding, X509FindingId } from './findings.js';
+export { CERTIFICATE_LIST_LIMITS } from './extensions.js';
 export { MAX_NAME_ATTRIBUTES, MAX_RDN_ATTRIBUTES, namesMatch, type NameAttribute, type NameInput, parseName, type X509Name } from './name.js';
 export { AlgorithmOid, AttributeOid, ExtensionOid, ExtKeyUsageOid } from './oids.js';
 export { derToPem, type PemBlock, parsePem, pemToDer } from './pem.js';

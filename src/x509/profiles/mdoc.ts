@@ -287,7 +287,11 @@ function withFindings(role: 'IACA' | 'DS' | 'READER', cert: Certificate, covered
   for (const f of cert.findings) {
     const id = covered.get(f.oid);
     if (id === undefined) rest.get(f.id)!.push(f);
-    else byCheck.set(id, [...(byCheck.get(id) ?? []), f]);
+    else {
+      const list = byCheck.get(id);
+      if (list === undefined) byCheck.set(id, [f]);
+      else list.push(f);
+    }
   }
   const out = checks.map((r): Result => {
     const found = byCheck.get(r.id);
