@@ -59,7 +59,7 @@ import {
 import { collectFindings, type Note, type X509Finding, X509FindingId } from './findings.js';
 import { parseNameTlv, type X509Name } from './name.js';
 import { ExtensionOid } from './oids.js';
-import { parsePem } from './pem.js';
+import { type PemBlock, parsePem } from './pem.js';
 import { parseSignatureAlgorithm, parseSignedEnvelope, parseSpki, type SignatureAlgorithm, type X509PublicKey } from './signature.js';
 
 /** A parsed X.509 certificate. Every byte array is a view of `der`, except `publicKey`'s fields. */
@@ -289,9 +289,19 @@ function parseCached(der: Uint8Array): Certificate {
  * @example const cert = parseCertificate(annexDBytes('ds_cert')); cert.subject.attributes.CN // ['utopia ds']
  */
 export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
-  const all = parseCertificates(derOrPem);
-  if (all.length !== 1) throw new X509Error('ERR_X509_PARSE', `expected one certificate, found ${all.length}`);
-  return all[0]!;
+  const text = typeof derOrPem === 'string' ? derOrPem : derOrPem instanceof Uint8Array && derOrPem.length > 0 ? pemText(derOrPem) : null;
+  if (text === null) return parseCertificates(derOrPem)[0]!;
+  // Counted before any is parsed: text of thousands of certificates is refused at once.
+  const blocks = certificateBlocks(text);
+  if (blocks.length !== 1) throw new X509Error('ERR_X509_PARSE', `expected one certificate, found ${blocks.length}`);
+  return parseOne(blocks[0]!.der);
+}
+
+const CERTIFICATE_LABELS: ReadonlySet<string> = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);
+
+/** The certificate blocks of PEM text (other blocks are ignored). */
+function certificateBlocks(text: string): PemBlock[] {
+  return parsePem(text).filter((b) => CERTIFICATE_LABELS.has(b.label));
 }
 
 /**
@@ -300,11 +310,7 @@ export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
  * @throws X509Error `ERR_X509_PARSE`; TypeError for a wrong argument type.
  */
 export function parseCertificates(derOrPem: Uint8Array | string): Certificate[] {
-  if (typeof derOrPem === 'string') {
-    return parsePem(derOrPem)
-      .filter((b) => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE' || b.label === 'X509 CERTIFICATE')
-      .map((b) => parseOne(b.der));
-  }
+  if (typeof derOrPem === 'string') return certificateBlocks(derOrPem).map((b) => parseOne(b.der));
   if (!(derOrPem instanceof Uint8Array)) throw new TypeError('certificate must be a Uint8Array (DER) or a string (PEM)');
   if (derOrPem.length === 0) throw new X509Error('ERR_X509_PARSE', 'empty certificate');
   const text = pemText(derOrPem);

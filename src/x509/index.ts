@@ -108,7 +108,7 @@ export { MAX_CERTIFICATE_FINDINGS, type X509Finding, X509FindingId } from './fin
 export { CERTIFICATE_LIST_LIMITS } from './extensions.js';
 export { MAX_NAME_ATTRIBUTES, MAX_RDN_ATTRIBUTES, namesMatch, type NameAttribute, type NameInput, parseName, type X509Name } from './name.js';
 export { AlgorithmOid, AttributeOid, ExtensionOid, ExtKeyUsageOid } from './oids.js';
-export { derToPem, type PemBlock, parsePem, pemToDer } from './pem.js';
+export { derToPem, MAX_PEM_BLOCKS, type PemBlock, parsePem, pemToDer } from './pem.js';
 export {
   MAX_X5CHAIN_LENGTH,
   MdocCheck,

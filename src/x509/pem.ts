@@ -17,6 +17,11 @@ const END = '-----END ';
 const DASHES = '-----';
 const LABEL = /^[A-Z0-9 ]+$/;
 const MAX_PEM_LENGTH = 16 * 1024 * 1024;
+/**
+ * Most blocks read from one text: far above any certificate bundle (the Mozilla root store
+ * holds about 150), and it keeps 16 MiB of empty blocks from becoming half a million objects.
+ */
+export const MAX_PEM_BLOCKS = 4096;
 
 /**
  * Every PEM block in `text`, in order. One forward scan: linear in the text, whatever it
@@ -57,6 +62,7 @@ export function parsePem(text: string): PemBlock[] {
       at = labelStart;
       continue;
     }
+    if (blocks.length === MAX_PEM_BLOCKS) throw new X509Error('ERR_X509_PARSE', `more than ${MAX_PEM_BLOCKS} PEM blocks`);
     const bodyStart = labelEnd + DASHES.length;
     const close = nextEnd(bodyStart);
     if (close === null) break;

@@ -10,6 +10,7 @@ import {
   parseCertificate,
   parseCertificates,
   parseName,
+  MAX_PEM_BLOCKS,
   parsePem,
   pemToDer,
 } from '../../src/x509/index.js';
@@ -135,6 +136,16 @@ describe('PEM', () => {
     parseError(() => parseCertificate(`${derToPem(annexDBytes('iaca_cert'))}${derToPem(annexDBytes('ds_cert'))}`));
     parseError(() => parseCertificate(''));
     expect(() => parseCertificate(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('counts the certificate blocks before parsing any, and reads at most MAX_PEM_BLOCKS blocks', () => {
+    // 3,000 blocks that are not certificates: refused as too many, none of them parsed.
+    const junk = '-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n'.repeat(3000);
+    expect(() => parseCertificate(junk)).toThrow('expected one certificate, found 3000');
+    expect(() => parseCertificate(new TextEncoder().encode(junk))).toThrow('expected one certificate, found 3000');
+    const empty = (n: number) => '-----BEGIN A----------END A-----'.repeat(n);
+    expect(parsePem(empty(MAX_PEM_BLOCKS))).toHaveLength(MAX_PEM_BLOCKS);
+    expect(() => parsePem(empty(MAX_PEM_BLOCKS + 1))).toThrow(`more than ${MAX_PEM_BLOCKS} PEM blocks`);
   });
 });
 
