@@ -18,11 +18,14 @@
  * Memory: nothing is sized from a declared length or count. Arrays and maps grow as their
  * items are read, and every item takes at least one byte of input, so what `decode` holds
  * is proportional to the items actually read, at most min(input length, `maxItems`) of
- * them, whatever the nesting: about 200 bytes of heap per item at worst (an empty map),
- * so at most about 200 × min(input bytes, maxItems) bytes plus a constant: with the
- * default `maxItems` of 100,000, about 20 MB at worst for any input, and about 2 bytes of
- * heap per input byte for real mdoc data (test/cbor/hostile-memory.test.ts). The input is
- * not copied.
+ * them, whatever the nesting. One count covers a whole `decode` call: the input's items
+ * and those of every tag 24 content inside it, however deep and whenever it is decoded
+ * (eagerly, or lazily when `EncodedCbor.value` is first read, in any order), so a message
+ * of many tag 24 items cannot multiply the limit. About 200 bytes of heap per item at
+ * worst (an empty map), so at most about 200 × min(input bytes, maxItems) bytes plus a
+ * constant: with the default `maxItems` of 100,000, about 20 MB at worst for any input,
+ * and about 2 bytes of heap per input byte for real mdoc data
+ * (test/cbor/hostile-memory.test.ts). The input is not copied.
  *
  * Why not cbor-x underneath: its tag handlers live in one process-wide table with
  * built-in meanings for tags 27, 28/29 (shared references, which can build cycles),
@@ -42,9 +45,12 @@ export interface DecodeOptions {
   /** Maximum nesting of arrays, maps and tags (tag 24 content included). Default 32. */
   readonly maxDepth?: number;
   /**
-   * Maximum number of data items in the input (tag 24 content decoded eagerly included).
-   * Default 100,000: far above any mdoc structure (the Annex D response has under 300),
-   * and it caps what one call can hold at about 20 MB of heap whatever the input.
+   * Maximum number of data items in the input, counting those of all the tag 24 content
+   * inside it (however deep, and whether decoded eagerly or lazily: lazily decoded content
+   * draws on what the call and the content decoded before it left). Default 100,000: far
+   * above any mdoc structure (the Annex D response has under 300), and it caps what one
+   * call and everything decoded from its result can hold at about 20 MB of heap whatever
+   * the input.
    */
   readonly maxItems?: number;
   /** Maximum input size in bytes. Default 64 MiB. */
@@ -54,10 +60,11 @@ export interface DecodeOptions {
   /** Require RFC 8949 §4.2.1 core deterministic encoding. Default false. */
   readonly deterministic?: boolean;
   /**
-   * When to decode tag 24 content. `'lazy'` (default) decodes it, with these same options
-   * and the remaining depth, the first time `EncodedCbor.value` is read, and throws the
-   * `CborError` then; `'eager'` decodes it at once, so that `decode` itself rejects bad
-   * embedded content. Either way the content is checked before any value is seen.
+   * When to decode tag 24 content. `'lazy'` (default) decodes it, with these same options,
+   * the remaining depth and the items `maxItems` has left, the first time
+   * `EncodedCbor.value` is read, and throws the `CborError` then (again on each later read
+   * until a read succeeds); `'eager'` decodes it at once, so that `decode` itself rejects
+   * bad embedded content. Either way the content is checked before any value is seen.
    */
   readonly embedded?: 'lazy' | 'eager';
 }
@@ -116,11 +123,26 @@ function ascii(b: Uint8Array, i: number, n: number): string {
   }
 }
 
+/**
+ * The data items counted so far against `maxItems` by one `decode` call and every tag 24
+ * content decoded from its result: shared by the lazily decoded content (through the
+ * closure each `EncodedCbor` keeps), so that each decode starts from what the others used.
+ */
+interface ItemBudget {
+  /** Items counted by the decodes of this budget that have finished. */
+  used: number;
+}
+
 class Decoder {
   readonly src: Uint8Array;
   pos = 0;
   end: number;
-  items = 0;
+  /**
+   * Items counted so far, this decode's included (a plain field, so counting an item costs
+   * what it did before there was a budget); written back to `budget.used` when it ends.
+   */
+  items: number;
+  readonly budget: ItemBudget;
   readonly maxDepth: number;
   readonly maxItems: number;
   readonly allowIndefinite: boolean;
@@ -134,10 +156,11 @@ class Decoder {
   /** Offset of `src` in the outermost input, so that errors in tag 24 content point into it. */
   readonly base: number;
 
-  constructor(src: Uint8Array, options: DecodeOptions, items = 0, base = 0) {
+  constructor(src: Uint8Array, options: DecodeOptions, budget: ItemBudget, base = 0) {
     this.src = src;
     this.end = src.length;
-    this.items = items;
+    this.budget = budget;
+    this.items = budget.used;
     this.options = options;
     this.base = base;
     this.maxDepth = options.maxDepth ?? DEFAULTS.maxDepth;
@@ -548,11 +571,14 @@ class Decoder {
     const tagged = this.src.subarray(at, end);
     const offset = start - at;
     this.pos = end;
-    const { options, base } = this;
+    const { options, base, budget } = this;
     if (options.embedded !== 'eager') {
-      return EncodedCbor.lazy(tagged, offset, (content) => new Decoder(content, options, 0, base + start).top(depth));
+      // Decoded later, from the same budget: by then the decode that made this item has
+      // ended and written its count back (decoding never reads a lazy value).
+      return EncodedCbor.lazy(tagged, offset, (content) => new Decoder(content, options, budget, base + start).top(depth));
     }
-    const inner = new Decoder(tagged.subarray(offset), options, this.items, base + start);
+    budget.used = this.items;
+    const inner = new Decoder(tagged.subarray(offset), options, budget, base + start);
     const value = inner.item(depth);
     if (inner.pos !== inner.end) inner.fail('ERR_CBOR_TRAILING', 'bytes after the data item embedded in tag 24', inner.pos);
     this.items = inner.items;
@@ -560,10 +586,15 @@ class Decoder {
     return new EncodedCbor(tagged, offset, value);
   }
 
+  /**
+   * Decode the one item of `src` (the input, or tag 24 content read lazily). Only a decode
+   * that succeeds advances the budget: a failed one leaves nothing behind to hold memory.
+   */
   top(depth = 0): CborValue {
     const v = this.item(depth);
     if (this.pos !== this.end) this.fail('ERR_CBOR_TRAILING', `${this.end - this.pos} bytes after the data item`, this.pos);
     if (this.invalid !== undefined) throw this.invalid;
+    this.budget.used = this.items;
     return v;
   }
 }
@@ -594,5 +625,6 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
   // Decoded in place, without a copy: byte strings and tag 24 items are views into the
   // caller's buffer (as plain Uint8Arrays, also when given a Node.js Buffer).
   const src = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return new Decoder(src, options).top();
+  // A new budget per call: the items of this input and of all the tag 24 content in it.
+  return new Decoder(src, options, { used: 0 }).top();
 }

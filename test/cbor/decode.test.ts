@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CborError, type CborErrorCode } from '../../src/errors.js';
 import { decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
@@ -297,5 +298,100 @@ describe('decode: every rejection has a code and an offset', () => {
 
   it('throws TypeError for a non-Uint8Array argument (misuse, not data)', () => {
     expect(() => decode('a0' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
+
+describe('decode: one maxItems budget for a call and all the tag 24 content in it', () => {
+  /** Tag 24 content of `n` items: an array of n - 1 zeros. */
+  const content = (n: number) => EncodedCbor.wrap(encode(new Array(n - 1).fill(0)), null);
+  /** An array of tag 24 items holding `sizes` items each: 1 + 2 per tag 24 (tag and byte string) outside. */
+  const embedding = (sizes: readonly number[]) => encode(sizes.map(content));
+  const limitError = (read: () => unknown): CborError => {
+    try {
+      read();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CborError);
+      return e as CborError;
+    }
+    return expect.unreachable('expected ERR_CBOR_LIMIT');
+  };
+
+  it('caps the items of lazily decoded content together with the outer ones (10 × 200 > 1000)', () => {
+    const input = embedding(new Array(10).fill(200));
+    const v = decode(input, { maxItems: 1000 }) as EncodedCbor[];
+    // 21 outside, then 200 per content: four fit (821), the fifth stops at its 180th item.
+    for (let i = 0; i < 4; i++) expect(v[i]!.value).toHaveLength(199);
+    const e = limitError(() => v[4]!.value);
+    expect(e.code).toBe('ERR_CBOR_LIMIT');
+    expect(e.offset).toBe(v[4]!.bytes.byteOffset - input.byteOffset + 180);
+    for (let i = 4; i < 10; i++) expect(limitError(() => v[i]!.value).code).toBe('ERR_CBOR_LIMIT');
+    // Read in reverse, from a new decode: a new budget, and again only four fit.
+    const w = decode(input, { maxItems: 1000 }) as EncodedCbor[];
+    for (let i = 9; i >= 6; i--) expect(w[i]!.value).toHaveLength(199);
+    expect(limitError(() => w[0]!.value).code).toBe('ERR_CBOR_LIMIT');
+  });
+
+  it('counts items up to maxItems exactly, the outer ones included (10 × 90)', () => {
+    const input = embedding(new Array(10).fill(90));
+    for (const maxItems of [921, 1000]) {
+      const v = decode(input, { maxItems }) as EncodedCbor[];
+      // A value read again is the one decoded the first time, and costs nothing more.
+      for (let i = 0; i < 3; i++) expect(v[0]!.value).toBe(v[0]!.value);
+      for (const e of v) expect(e.value).toHaveLength(89);
+    }
+    const v = decode(input, { maxItems: 920 }) as EncodedCbor[];
+    for (let i = 0; i < 9; i++) void v[i]!.value;
+    expect(limitError(() => v[9]!.value).code).toBe('ERR_CBOR_LIMIT');
+    // Content wrapped by the caller has its value already: nothing to decode or count.
+    const wrapped = content(5000);
+    expect(decode(encode([wrapped]), { maxItems: 5003 })).toBeDefined();
+  });
+
+  it('whatever the order of reading, a read succeeds only while the total stays within maxItems', () => {
+    const sizes = [200, 50, 300, 120, 90, 400, 10, 250, 60, 180];
+    const input = embedding(sizes);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 30 }), (order) => {
+        const v = decode(input, { maxItems: 1000 }) as EncodedCbor[];
+        let used = 21;
+        const read = new Set<number>();
+        for (const i of order) {
+          if (read.has(i) || used + sizes[i]! <= 1000) {
+            expect(v[i]!.value).toHaveLength(sizes[i]! - 1);
+            if (!read.has(i)) used += sizes[i]!;
+            read.add(i);
+          } else {
+            // A failed read holds nothing and costs nothing: a smaller content may still fit.
+            expect(limitError(() => v[i]!.value).code).toBe('ERR_CBOR_LIMIT');
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('eagerly decoded content counts the same way', () => {
+    expect(limitError(() => decode(embedding(new Array(10).fill(200)), { maxItems: 1000, embedded: 'eager' })).code).toBe('ERR_CBOR_LIMIT');
+    expect(decode(embedding(new Array(10).fill(90)), { maxItems: 921, embedded: 'eager' })).toHaveLength(10);
+    expect(limitError(() => decode(embedding(new Array(10).fill(90)), { maxItems: 920, embedded: 'eager' })).code).toBe('ERR_CBOR_LIMIT');
+  });
+
+  it('nested tag 24 content draws on the same budget', () => {
+    // 24(<< [10 × 24(<< 200 items >>)] >>): 2 outside, 21 in the first content, 200 in each inner one.
+    const nested = encode(EncodedCbor.wrap(embedding(new Array(10).fill(200)), null));
+    const outer = decode(nested, { maxItems: 1000 }) as EncodedCbor<EncodedCbor[]>;
+    const inner = outer.value;
+    for (let i = 0; i < 4; i++) expect(inner[i]!.value).toHaveLength(199);
+    const e = limitError(() => inner[4]!.value);
+    expect(e.code).toBe('ERR_CBOR_LIMIT');
+    // 823 counted before it, so its 178th item (after a 2-byte head) is one too many.
+    expect(e.offset).toBe(inner[4]!.bytes.byteOffset - nested.byteOffset + 178);
+    expect(limitError(() => decode(nested, { maxItems: 1000, embedded: 'eager' })).code).toBe('ERR_CBOR_LIMIT');
+    const small = encode(EncodedCbor.wrap(embedding(new Array(10).fill(90)), null));
+    expect(decode(small, { maxItems: 923, embedded: 'eager' })).toBeInstanceOf(EncodedCbor);
+    expect(limitError(() => decode(small, { maxItems: 922, embedded: 'eager' })).code).toBe('ERR_CBOR_LIMIT');
+    const lazy = decode(small, { maxItems: 922 }) as EncodedCbor<EncodedCbor[]>;
+    for (let i = 0; i < 9; i++) void lazy.value[i]!.value;
+    expect(limitError(() => lazy.value[9]!.value).code).toBe('ERR_CBOR_LIMIT');
   });
 });

@@ -2,9 +2,9 @@
  * Bounded memory on hostile CBOR (RFC 8949 §10; issue 10 §1): 16 MiB inputs shaped to
  * make a decoder allocate from declared counts (cbor-x PR #142: nested heads that each
  * declare as many items as there are bytes left), long runs of one-byte items, indefinite
- * nesting, tag chains and huge declared lengths, decoded in a child process whose V8 heap
- * is capped at 96 MiB. Each input must end in the expected CborError and the child must
- * exit normally; before decode stopped pre-sizing arrays, the first input alone needed
+ * nesting, tag chains, huge declared lengths and many tag 24 items each holding nearly
+ * `maxItems` items, decoded in a child process whose V8 heap is capped at 64 MiB. Each
+ * input must end in the expected CborError and the child must exit normally; before decode stopped pre-sizing arrays, the first input alone needed
  * about 4 GiB. The child's timeout only guards against a hang: no duration is asserted.
  */
 
@@ -63,6 +63,8 @@ describe('decode under a 64 MiB heap, 16 MiB hostile inputs', () => {
       'empty arrays': 'ERR_CBOR_LIMIT',
       'maps with an array key': 'ERR_CBOR_LIMIT',
       'tag 24 items': 'ERR_CBOR_LIMIT',
+      'tag 24 contents each under maxItems, over it together (a DeviceRequest)': 'ERR_CBOR_LIMIT',
+      'decodeDeviceRequest of many large ItemsRequests': 'ERR_MDOC_STRUCTURE (ERR_CBOR_LIMIT)',
       'verifyDeviceResponse of 16 MiB of empty maps': 'valid false, RESPONSE_STRUCTURE failed',
     });
   });
