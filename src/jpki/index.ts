@@ -121,7 +121,7 @@ export {
   verifySurfaceApIntegrity,
 } from './surface.js';
 export { openSurfaceAp, readCardFace, readMyNumberImage, readSurfaceApCvc, type SurfaceApCredential, surfaceApPinStatus } from './surface-ap.js';
-export { decodeTlv, decodeTlvHeader, decodeTlvList, encodeTlv, type Tlv, type TlvHeader } from './tlv.js';
+export { decodeTlv, decodeTlvHeader, decodeTlvList, encodeTlv, MAX_TLV_LIST_ITEMS, type Tlv, type TlvHeader } from './tlv.js';
 export { authCertificateNeedsPin, type CertificateAvailability, decodeCertificateAvailability, decodeTokenInfo, type TokenInfo, TokenLabel, type TokenKind } from './token.js';
 export { type ApduTranscript, isSecretCommand, RecordingTransport, redactCommand, ReplayTransport, type TranscriptExchange } from './transcript.js';
 export { ApduTimeout, type CardTransport, defaultHints, type TransmitHints, transmitApdu } from './transport.js';

@@ -85,11 +85,19 @@ export function decodeTlv(bytes: Uint8Array, offset = 0): Tlv {
   };
 }
 
-/** Decode consecutive TLVs filling `bytes` exactly (the value of a constructed object). */
+/**
+ * Most objects read from one list: the card's files hold a handful each, and an EF of
+ * 32 KiB of empty two-byte objects would otherwise be thousands of objects, about 80 times
+ * its size in memory.
+ */
+export const MAX_TLV_LIST_ITEMS = 256;
+
+/** Decode consecutive TLVs filling `bytes` exactly (the value of a constructed object). Throws `ERR_JPKI_DATA` past {@link MAX_TLV_LIST_ITEMS}. */
 export function decodeTlvList(bytes: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
   let offset = 0;
   while (offset < bytes.length) {
+    if (out.length === MAX_TLV_LIST_ITEMS) throw dataError(`more than ${MAX_TLV_LIST_ITEMS} objects in one list`, offset);
     const t = decodeTlv(bytes, offset);
     out.push({ ...t, offset: t.offset });
     offset += t.raw.length;
@@ -146,6 +154,7 @@ export function decodeSimpleTlvList(bytes: Uint8Array): SimpleTlv[] {
   let i = 0;
   while (i < bytes.length) {
     const start = i;
+    if (out.length === MAX_TLV_LIST_ITEMS) throw dataError(`more than ${MAX_TLV_LIST_ITEMS} objects in one list`, start);
     const tag = bytes[i++]!;
     if (tag === 0x00 || tag === 0xff) throw dataError(`SIMPLE-TLV with invalid tag ${tag.toString(16)}`, start);
     if (i >= bytes.length) throw dataError('SIMPLE-TLV truncated in the length', i);

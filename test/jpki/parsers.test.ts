@@ -19,7 +19,7 @@ import { encodePin } from '../../src/jpki/pin.js';
 import { decodeCardRsaPublicKey } from '../../src/jpki/rsa-key.js';
 import { testCvcAnchors } from '../../src/jpki/simulator/index.js';
 import { decodeCardFaceFile, decodeMyNumberImageFile } from '../../src/jpki/surface.js';
-import { decodeSimpleTlvList, decodeTlv, decodeTlvHeader, decodeTlvList, encodeTlv } from '../../src/jpki/tlv.js';
+import { decodeSimpleTlvList, decodeTlv, decodeTlvHeader, decodeTlvList, encodeTlv, MAX_TLV_LIST_ITEMS } from '../../src/jpki/tlv.js';
 import { decodeCertificateAvailability, decodeTokenInfo } from '../../src/jpki/token.js';
 import { birthDateKey, verificationCodeA, verificationCodeB } from '../../src/jpki/verification-code.js';
 import { CardChannel } from '../../src/jpki/channel.js';
@@ -63,6 +63,16 @@ describe('BER-TLV', () => {
       [2, 'cc'],
     ]);
     for (const hex of ['00', '01', '0105aa', '01ff00', 'ff00']) expect(() => decodeSimpleTlvList(fromHex(hex)), hex).toThrow(JpkiError);
+  });
+
+  it(`reads at most MAX_TLV_LIST_ITEMS (${MAX_TLV_LIST_ITEMS}) objects from one list`, () => {
+    const list = (item: string, n: number) => fromHex(item.repeat(n));
+    expect(decodeTlvList(list('df0100', MAX_TLV_LIST_ITEMS))).toHaveLength(MAX_TLV_LIST_ITEMS);
+    expect(decodeSimpleTlvList(list('0100', MAX_TLV_LIST_ITEMS))).toHaveLength(MAX_TLV_LIST_ITEMS);
+    // A 32 KiB EF of empty objects: refused at the cap, not 16,000 objects.
+    for (const decodeList of [decodeTlvList, decodeSimpleTlvList]) {
+      expect(() => decodeList(list(decodeList === decodeTlvList ? '5a00' : '0100', 16_000))).toThrow(expect.objectContaining({ code: 'ERR_JPKI_DATA', message: expect.stringContaining(`more than ${MAX_TLV_LIST_ITEMS} objects`) }));
+    }
   });
 });
 
