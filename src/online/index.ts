@@ -38,6 +38,7 @@ export {
   JweEnc,
   type JweHeader,
 } from './jwe.js';
+export { JSON_LIMITS } from './json.js';
 export {
   type DcqlClaimsQuery,
   type DcqlCredentialQuery,

@@ -27,7 +27,7 @@ import type { HeldDocument, KeyAuthorizations, VerifiedDocument } from '../mdoc/
 import { decodeIssuerAuthPayload, decodeIssuerSigned } from '../mdoc/index.js';
 import type { DcqlQuery } from './dcql-query.js';
 import { fromBase64UrlStrict } from './jwe.js';
-import { isObject } from './json.js';
+import { isObject, parseJson } from './json.js';
 
 /** The mdoc binding of a transaction data type (B.2.1, not final): the DeviceSigned element that carries it. */
 export interface MdocTransactionDataElement {
@@ -102,11 +102,7 @@ export function readTransactionData(raw: unknown, query: DcqlQuery, types: reado
   let list = raw;
   if (typeof raw === 'string') {
     if (raw.length > TRANSACTION_DATA_LIMITS.entries * (TRANSACTION_DATA_LIMITS.encodedLength + 3) + 2) invalid('transaction_data', "is longer than shomei's caps allow");
-    try {
-      list = JSON.parse(raw);
-    } catch {
-      invalid('transaction_data', 'is not a JSON array');
-    }
+    list = parseJson(raw, (problem) => invalid('transaction_data', problem));
   }
   if (!Array.isArray(list) || list.length === 0) invalid('transaction_data', 'must be a non-empty array of strings');
   if (list.length > TRANSACTION_DATA_LIMITS.entries) invalid('transaction_data', `has more than shomei's cap of ${TRANSACTION_DATA_LIMITS.entries} entries`);
@@ -116,12 +112,13 @@ export function readTransactionData(raw: unknown, query: DcqlQuery, types: reado
     if (typeof encoded !== 'string' || encoded.length > TRANSACTION_DATA_LIMITS.encodedLength) invalid(at, `must be a base64url string of at most ${TRANSACTION_DATA_LIMITS.encodedLength} characters`);
     const bytes = fromBase64UrlStrict(encoded);
     if (bytes === undefined || bytes.length === 0) invalid(at, 'is not base64url (without padding)');
-    let value: unknown;
+    let text: string;
     try {
-      value = JSON.parse(utf8Decode(bytes));
+      text = utf8Decode(bytes);
     } catch {
-      invalid(at, 'is not UTF-8 JSON');
+      invalid(at, 'is not UTF-8');
     }
+    const value = parseJson(text, (problem) => invalid(at, problem));
     if (!isObject(value)) invalid(at, 'is not a JSON object');
     const data = Object.assign(Object.create(null) as Record<string, unknown>, value);
     if (typeof data.type !== 'string' || data.type === '') invalid(`${at}.type`, 'must be a non-empty string');

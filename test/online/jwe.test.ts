@@ -6,6 +6,7 @@ import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, EcPublicKey } from '../../src/crypto/types.js';
 import { fromBase64, toBase64Url, utf8Decode, utf8Encode } from '../../src/internal/bytes.js';
 import { concatKdf, decodeJweHeader, decryptJwe, encryptJwe, JweEnc } from '../../src/online/index.js';
+import { fromBase64UrlStrict } from '../../src/online/jwe.js';
 import { BACKENDS } from '../helpers/backends.js';
 
 // RFC 7518 Appendix C (ECDH-ES key agreement example): Alice's ephemeral key, Bob's key, apu "Alice", apv "Bob".
@@ -164,5 +165,30 @@ describe.each(BACKENDS)('JWE ECDH-ES (%s)', (_name, backend) => {
     await expect(decryptJwe('a.b.c.d.e', { recipientKey: p384, backend })).rejects.toBeInstanceOf(TypeError);
     const offCurve: EcPublicKey = { kty: 'EC', crv: 'P-256', x: new Uint8Array(32).fill(1), y: new Uint8Array(32).fill(1) };
     await expect(encryptJwe({ recipientKey: offCurve, plaintext: new Uint8Array(1), backend })).rejects.toMatchObject({ code: expect.stringMatching(/^ERR_CRYPTO_(KEY|ECDH)$/) });
+  });
+});
+
+describe('fromBase64UrlStrict', () => {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+  it('reads canonical base64url only: no padding, no other alphabet, no stray bits in the last character', () => {
+    for (let length = 0; length < 9; length++) {
+      for (const last of ALPHABET) {
+        const text = 'Qk1'.padEnd(length, 'x').slice(0, Math.max(0, length - 1)) + (length === 0 ? '' : last);
+        const bytes = fromBase64UrlStrict(text);
+        // Canonical exactly when encoding the bytes again gives the text back.
+        const canonical = text.length % 4 !== 1 && toBase64Url(fromBase64(text)) === text;
+        expect(bytes === undefined ? undefined : toBase64Url(bytes), text).toBe(canonical ? text : undefined);
+      }
+    }
+    for (const text of ['QQ==', 'QQ=', 'Q+', 'Q/', 'QQ Q', 'Q', 42]) expect(fromBase64UrlStrict(text), String(text)).toBeUndefined();
+  });
+
+  it('checks a multi-megabyte ciphertext in place, without building its encoding again', () => {
+    const text = 'AAAA'.repeat(1 << 20);
+    const before = process.memoryUsage().heapUsed;
+    expect(fromBase64UrlStrict(text)?.length).toBe(3 << 20);
+    // Encoding 3 MiB again four characters at a time held about 50 MB of string pieces.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 << 20);
   });
 });

@@ -9,7 +9,7 @@
 import { readCapped } from '../../internal/stream.js';
 import { OnlineError } from '../../errors.js';
 import { utf8Decode } from '../../internal/bytes.js';
-import { isObject } from '../json.js';
+import { isObject, parseJsonOrUndefined } from '../json.js';
 import { errorResponseError, readOpenId4VpErrorResponse } from './errors.js';
 
 /** The part of the Fetch API's Response that shomei reads. */
@@ -70,12 +70,7 @@ export async function call(fetch: FetchLike, url: string, init: Parameters<Fetch
 export async function expectOk(res: FetchResponse, what: string): Promise<string> {
   const text = await readBody(res);
   if (res.status >= 200 && res.status < 300) return text;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJsonOrUndefined(text);
   const error = isObject(json) ? readOpenId4VpErrorResponse(Object.assign(Object.create(null), json)) : undefined;
   if (error !== undefined) throw errorResponseError(error, what);
   httpError(`${what} answered HTTP ${res.status}`);

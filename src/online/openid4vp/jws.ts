@@ -22,7 +22,7 @@ import { type Signer, signerAlg, signWith } from '../../cose/signer.js';
 import { OnlineError } from '../../errors.js';
 import { toBase64Url, utf8Decode, utf8Encode } from '../../internal/bytes.js';
 import { fromBase64UrlStrict } from '../jwe.js';
-import { isObject } from '../json.js';
+import { isObject, parseJson } from '../json.js';
 
 /** The longest JWS (compact, or a JSON serialization's text) accepted: 256 KiB. */
 export const MAX_JWS_LENGTH = 256 * 1024;
@@ -87,12 +87,13 @@ export interface DecodedJws {
 }
 
 function jsonMembers(bytes: Uint8Array, what: string): Record<string, unknown> {
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(utf8Decode(bytes));
+    text = utf8Decode(bytes);
   } catch (e) {
-    bad(`the ${what} is not UTF-8 JSON`, e);
+    bad(`the ${what} is not UTF-8`, e);
   }
+  const value = parseJson(text, (problem, cause) => bad(`the ${what} ${problem}`, cause));
   if (!isObject(value)) bad(`the ${what} is not a JSON object`);
   return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
@@ -141,11 +142,7 @@ export function decodeJwsJson(value: unknown): DecodedJws {
   let v = value;
   if (typeof v === 'string') {
     if (v.length > MAX_JWS_LENGTH) bad(`longer than ${MAX_JWS_LENGTH} characters`);
-    try {
-      v = JSON.parse(v);
-    } catch (e) {
-      bad('the JSON serialization is not JSON', e);
-    }
+    v = parseJson(v, (problem, cause) => bad(`the JSON serialization ${problem}`, cause));
   }
   if (!isObject(v)) bad('the JSON serialization is not an object');
   const o: Record<string, unknown> = Object.assign(Object.create(null), v);

@@ -23,7 +23,7 @@ import { type Certificate, parseCertificate } from '../../x509/index.js';
 import { type DcqlQuery, type MdocCredentialQuery, readDcqlQuery } from '../dcql.js';
 import { jwkThumbprint, type OnlineTranscript, openId4VpHandover } from '../handovers.js';
 import type { JweEnc } from '../jwe.js';
-import { isObject, NONCE, record } from '../json.js';
+import { isObject, NONCE, parseJson, record } from '../json.js';
 import { chooseEncryption } from '../openid4vp.js';
 import { type AuthenticateClientOptions, authenticateClient, type ClientAuthentication, parseClientId } from './client-id.js';
 import { OpenId4VpErrorCode } from './errors.js';
@@ -145,11 +145,7 @@ function parseJsonParams(params: Record<string, string>): Record<string, unknown
       out[k] = v;
       continue;
     }
-    try {
-      out[k] = JSON.parse(v);
-    } catch (e) {
-      message(`the ${k} parameter is not JSON: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    out[k] = parseJson(v, (problem, e) => message(`the ${k} parameter ${problem}${e === undefined ? '' : `: ${e instanceof Error ? e.message : String(e)}`}`));
   }
   return out;
 }

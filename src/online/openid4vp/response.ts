@@ -20,7 +20,7 @@ import type { BackendOptions } from '../../crypto/types.js';
 import { utf8Encode } from '../../internal/bytes.js';
 import type { HeldDocument } from '../../mdoc/index.js';
 import { encryptJwe } from '../jwe.js';
-import { isObject } from '../json.js';
+import { isObject, parseJsonOrUndefined } from '../json.js';
 import { buildOpenId4VpErrorResponse, type OpenId4VpErrorCode } from './errors.js';
 import { call, expectOk, type FetchLike, formEncode } from './http.js';
 import type { OpenId4VpAuthorizationRequest, OpenId4VpRedirectResponseMode } from './request.js';
@@ -110,14 +110,7 @@ export async function submitOpenId4VpResponse(response: OpenId4VpAuthorizationRe
     body: formEncode(response.params),
   });
   const text = await expectOk(res, 'the response_uri');
-  let json: unknown = {};
-  if (text.trim() !== '') {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = {};
-    }
-  }
+  const json = text.trim() === '' ? {} : parseJsonOrUndefined(text);
   const body: Record<string, unknown> = Object.assign(Object.create(null), isObject(json) ? json : {});
   const redirect = typeof body.redirect_uri === 'string' ? body.redirect_uri : undefined;
   return { status: res.status, ...(redirect === undefined ? {} : { redirectUri: redirect }), body };
