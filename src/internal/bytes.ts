@@ -54,7 +54,11 @@ for (let i = 0; i < 64; i++) {
   B64_REV[B64URL.charCodeAt(i)] = i;
 }
 
+/** Above this many bytes, base64 is written as character codes first (see {@link encode64Large}). */
+const LARGE_BASE64 = 3072;
+
 function encode64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  if (bytes.length > LARGE_BASE64) return encode64Large(bytes, alphabet, pad);
   let s = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -70,6 +74,36 @@ function encode64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
     s += alphabet[n >> 18]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + (pad ? '=' : '');
   }
   return s;
+}
+
+/**
+ * {@link encode64} for large inputs: the character codes into one buffer, then strings of
+ * 8,192 characters joined. Appending four characters at a time builds a string of one heap
+ * object per four characters, about 14 times the size of a multi-megabyte input.
+ */
+function encode64Large(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  const whole = bytes.length - (bytes.length % 3);
+  const rest = bytes.length - whole;
+  const out = new Uint8Array((whole / 3) * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1));
+  const codes = Uint8Array.from(alphabet, (c) => c.charCodeAt(0));
+  let o = 0;
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = codes[n >> 18]!;
+    out[o++] = codes[(n >> 12) & 63]!;
+    out[o++] = codes[(n >> 6) & 63]!;
+    out[o++] = codes[n & 63]!;
+  }
+  if (rest > 0) {
+    const n = (bytes[whole]! << 16) | (rest === 2 ? bytes[whole + 1]! << 8 : 0);
+    out[o++] = codes[n >> 18]!;
+    out[o++] = codes[(n >> 12) & 63]!;
+    if (rest === 2) out[o++] = codes[(n >> 6) & 63]!;
+    while (o < out.length) out[o++] = 61; // =
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < out.length; i += 8192) parts.push(String.fromCharCode.apply(null, out.subarray(i, i + 8192) as unknown as number[]));
+  return parts.join('');
 }
 
 /** Standard base64 with padding. */

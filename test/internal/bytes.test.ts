@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryString, equalBytes, hashBytes, utf8Encode } from '../../src/internal/bytes.js';
+import { binaryString, equalBytes, hashBytes, utf8Encode, fromBase64, toBase64, toBase64Url } from '../../src/internal/bytes.js';
 
 describe('hashBytes (32-bit FNV-1a)', () => {
   it('gives the published FNV-1a values (Fowler/Noll/Vo test suite)', () => {
@@ -79,5 +79,18 @@ describe('equalBytes', () => {
     expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(true);
     shared[127] = 8;
     expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(false);
+  });
+});
+
+describe('toBase64 / toBase64Url', () => {
+  it("agrees with Node's Buffer on both sides of the large-input path, every length mod 3", () => {
+    const rand = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 3)) & 0xff);
+    for (const n of [0, 1, 2, 3, 31, 32, 33, 3070, 3071, 3072, 3073, 3074, 3075, 8191 * 3, 8192 * 3 + 1, 100_000]) {
+      const bytes = rand(n, n);
+      const b = Buffer.from(bytes);
+      expect(toBase64(bytes), `${n}`).toBe(b.toString('base64'));
+      expect(toBase64Url(bytes), `${n}`).toBe(b.toString('base64url'));
+      expect(fromBase64(toBase64Url(bytes))).toEqual(bytes);
+    }
   });
 });
