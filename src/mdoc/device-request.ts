@@ -37,7 +37,7 @@ import type { Signer } from '../cose/signer.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CoseError, isShomeiError } from '../errors.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';
-import { asArray, asBool, asBytes, asEmbedded, asInt, asMap, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
+import { asArray, asBool, asBytes, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
 
 /** DocRequestInfo (version 1.1): what the reader says about one document request. */
 export interface DocRequestInfo {
@@ -138,7 +138,7 @@ function decodeItemsRequest(value: CborValue, path: string): ItemsRequest {
   const requestInfo = optional(m, 'requestInfo');
   const info = requestInfo === undefined ? undefined : asMap(requestInfo, at(path, 'requestInfo'));
   return {
-    docType: asText(field(m, 'docType', path), at(path, 'docType')),
+    docType: asIdentifier(field(m, 'docType', path), at(path, 'docType')),
     nameSpaces,
     ...(info === undefined ? {} : { requestInfo: info, docRequestInfo: decodeDocRequestInfo(info, at(path, 'requestInfo')) }),
   };
@@ -157,7 +157,9 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   const m = asMap(decodeInput(input, path), path);
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const drPath = at(path, 'docRequests');
-  const docRequests = asArray(field(m, 'docRequests', path), drPath, true).map((raw, i): DocRequest => {
+  const rawRequests = asArray(field(m, 'docRequests', path), drPath, true);
+  checkCount(rawRequests.length, MAX_DOCUMENTS, 'DocRequests (MAX_DOCUMENTS)', drPath);
+  const docRequests = rawRequests.map((raw, i): DocRequest => {
     const p = `${drPath}[${i}]`;
     const dr = asMap(raw, p);
     const itemsRequest = asEmbedded(field(dr, 'itemsRequest', p), at(p, 'itemsRequest')).map((v) => decodeItemsRequest(v, at(p, 'itemsRequest')));
@@ -174,6 +176,9 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
     const extensions = rest(dr, ['itemsRequest', 'readerAuth']);
     return { itemsRequest, ...(readerAuth === undefined ? {} : { readerAuth }), ...(extensions === undefined ? {} : { extensions }) };
   });
+  let elements = 0;
+  for (const dr of docRequests) for (const items of dr.itemsRequest.value.nameSpaces.values()) elements += items.size;
+  checkCount(elements, MAX_ELEMENTS, 'requested data elements (MAX_ELEMENTS)', drPath);
   const dri = optional(m, 'deviceRequestInfo');
   const deviceRequestInfo = dri === undefined ? undefined : asEmbedded(dri, at(path, 'deviceRequestInfo')).map((v) => decodeDeviceRequestInfo(v, at(path, 'deviceRequestInfo')));
   const raa = optional(m, 'readerAuthAll');
@@ -181,6 +186,7 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   if (raa !== undefined) {
     // An array of COSE_Sign1 (second edition); a single COSE_Sign1 is tolerated.
     const list = Array.isArray(raa) && raa.length > 0 && Array.isArray(raa[0]) ? raa : [raa];
+    checkCount(list.length, MAX_DOCUMENTS, 'ReaderAuthAll signatures (MAX_DOCUMENTS)', at(path, 'readerAuthAll'));
     readerAuthAll = list.map((r, i) => {
       try {
         return decodeCoseSign1(r);

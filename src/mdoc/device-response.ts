@@ -32,7 +32,7 @@ import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/sign1.j
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asInt, asMap, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -136,7 +136,7 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
   const ds = optional(m, 'deviceSigned');
   if (ds === undefined) deviations.push({ id: MdocDeviation.DEVICE_SIGNED_MISSING, path: at(path, 'deviceSigned'), detail: 'the document has no deviceSigned: it cannot be device-authenticated' });
   return {
-    docType: asText(field(m, 'docType', path), at(path, 'docType')),
+    docType: asIdentifier(field(m, 'docType', path), at(path, 'docType')),
     issuerSigned: decodeIssuerSigned(field(m, 'issuerSigned', path), at(path, 'issuerSigned')),
     ...(ds === undefined ? {} : { deviceSigned: decodeDeviceSigned(ds, at(path, 'deviceSigned'), deviations) }),
     ...(errors === undefined ? {} : { errors: decodeErrors(errors, at(path, 'errors'), deviations) }),
@@ -162,7 +162,16 @@ export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'devi
   };
   const docs = optional(m, 'documents');
   const docErrors = optional(m, 'documentErrors');
-  const documents = docs === undefined ? [] : nonEmpty(docs, at(path, 'documents'), MdocDeviation.EMPTY_DOCUMENTS).map((d, i) => decodeDocument(d, `${at(path, 'documents')}[${i}]`));
+  const docsPath = at(path, 'documents');
+  const docList = docs === undefined ? [] : nonEmpty(docs, docsPath, MdocDeviation.EMPTY_DOCUMENTS);
+  checkCount(docList.length, MAX_DOCUMENTS, 'documents (MAX_DOCUMENTS)', docsPath);
+  const documents = docList.map((d, i) => decodeDocument(d, `${docsPath}[${i}]`));
+  checkCount(
+    documents.reduce((n, d) => n + elementCount(d), 0),
+    MAX_ELEMENTS,
+    'data elements (MAX_ELEMENTS)',
+    docsPath,
+  );
   const documentErrors =
     docErrors === undefined
       ? []
@@ -180,6 +189,14 @@ export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'devi
     status: asUint(field(m, 'status', path), at(path, 'status')),
     ...(deviations.length === 0 ? {} : { deviations }),
   };
+}
+
+/** The data elements of a document, issuer-signed and device-signed. */
+export function elementCount(doc: MdocDocument): number {
+  let n = 0;
+  for (const items of doc.issuerSigned.nameSpaces.values()) n += items.length;
+  for (const items of doc.deviceSigned?.nameSpaces.value.values() ?? []) n += items.size;
+  return n;
 }
 
 /** A Document as a CBOR map (received bytes re-emitted as they are). */

@@ -43,6 +43,7 @@ export {
   type MdocDocument,
 } from './device-response.js';
 export { type Deviation, DEVIATION_CHECK_PREFIX, isMdocDeviation, MDOC_DEVIATIONS, MdocDeviation } from './deviations.js';
+export { MAX_DOCUMENTS, MAX_ELEMENTS, MAX_IDENTIFIER_LENGTH } from './structure.js';
 export { type IssueMdocOptions, issueMdoc, type NameSpacesInput } from './issue.js';
 export {
   decodeIssuerAuthPayload,

@@ -26,7 +26,7 @@ import { CborError, CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
-import { asArray, asBytes, asEmbedded, asMap, asText, asUint, at, field, isUint, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asBytes, asEmbedded, asIdentifier, asMap, asUint, at, field, isUint, MAX_IDENTIFIER_LENGTH, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** One issuer-signed data element. */
 export interface IssuerSignedItem {
@@ -56,7 +56,7 @@ export function decodeIssuerSignedItem(value: CborValue, path: string): IssuerSi
     const digestID = value.get('digestID');
     const random = value.get('random');
     const elementIdentifier = value.get('elementIdentifier');
-    if (isUint(digestID) && random instanceof Uint8Array && typeof elementIdentifier === 'string' && value.has('elementValue')) {
+    if (isUint(digestID) && random instanceof Uint8Array && typeof elementIdentifier === 'string' && elementIdentifier.length <= MAX_IDENTIFIER_LENGTH && value.has('elementValue')) {
       return { digestID, random, elementIdentifier, elementValue: value.get('elementValue') };
     }
   }
@@ -66,7 +66,7 @@ export function decodeIssuerSignedItem(value: CborValue, path: string): IssuerSi
   return {
     digestID,
     random: asBytes(field(m, 'random', path), at(path, 'random')),
-    elementIdentifier: asText(field(m, 'elementIdentifier', path), at(path, 'elementIdentifier')),
+    elementIdentifier: asIdentifier(field(m, 'elementIdentifier', path), at(path, 'elementIdentifier')),
     elementValue: field(m, 'elementValue', path),
   };
 }

@@ -33,6 +33,7 @@ import {
   asArray,
   asBytes,
   asInt,
+  asIdentifier,
   asMap,
   asTDate,
   asText,
@@ -199,7 +200,7 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
   const deviations: Deviation[] = [];
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const digestAlgorithm = asText(field(m, 'digestAlgorithm', path), at(path, 'digestAlgorithm'));
-  const docType = asText(field(m, 'docType', path), at(path, 'docType'));
+  const docType = asIdentifier(field(m, 'docType', path), at(path, 'docType'));
 
   const vdPath = at(path, 'valueDigests');
   const valueDigests = new Map<string, Map<number, Uint8Array>>();

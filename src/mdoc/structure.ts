@@ -59,6 +59,46 @@ export function asText(v: CborValue, path: string): string {
   return v;
 }
 
+/**
+ * Longest namespace, element identifier or docType read (characters). The standards set no
+ * bound, and real ones are under 50 (`org.iso.18013.5.1`, `driving_privileges`); every check
+ * of a report names them, so a 100,000-character namespace over thousands of tiny elements
+ * made a 150 KB response into a report of gigabytes.
+ */
+export const MAX_IDENTIFIER_LENGTH = 256;
+
+/**
+ * Most documents in one DeviceResponse, and DocRequests in one DeviceRequest. Real ones hold
+ * one to a few; without a cap, a response of 3,000 copies of one small document took seconds
+ * to verify (about 15 s with the noble backend), and a request repeating one DocRequest 5,000
+ * times made a holder ask for consent 5,000 times.
+ */
+export const MAX_DOCUMENTS = 32;
+
+/**
+ * Most data elements in one DeviceResponse (issuer-signed and device-signed, over every
+ * document) or one DeviceRequest, and in one OpenID4VP vp_token over all its presentations.
+ * A full mDL has about 40; each element gets checks of its own in a report, so 45,000 tiny
+ * elements made a report some 80 times the size of the response.
+ */
+export const MAX_ELEMENTS = 4096;
+
+/** ERR_MDOC_STRUCTURE at `path` when `count` is over the cap `max` (named in `what`). */
+export function checkCount(count: number, max: number, what: string, path: string): void {
+  if (count > max) structureError(path, `${count} ${what}, more than shomei's cap of ${max}`);
+}
+
+function identifierError(path: string, s: string): never {
+  return structureError(path, `a name of ${s.length} characters, more than shomei's cap of ${MAX_IDENTIFIER_LENGTH} (MAX_IDENTIFIER_LENGTH)`);
+}
+
+/** A namespace, element identifier or docType: a text string of at most {@link MAX_IDENTIFIER_LENGTH} characters. */
+export function asIdentifier(v: CborValue, path: string): string {
+  const s = asText(v, path);
+  if (s.length > MAX_IDENTIFIER_LENGTH) identifierError(path, s);
+  return s;
+}
+
 /** A byte string. */
 export function asBytes(v: CborValue, path: string): Uint8Array {
   if (!(v instanceof Uint8Array)) structureError(path, `expected a byte string, got ${describe(v)}`);
@@ -117,11 +157,12 @@ export function optional(map: CborMap, key: string): CborValue {
   return map.get(key);
 }
 
-/** A map whose keys must all be text strings; returns its entries typed. */
+/** A map keyed by names (namespaces, element identifiers): text keys of at most {@link MAX_IDENTIFIER_LENGTH} characters; returns its entries typed. */
 export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
   const out: [string, CborValue][] = [];
   for (const [k, v] of map) {
     if (typeof k !== 'string') structureError(path, `expected text keys, got ${describe(k)}`);
+    if (k.length > MAX_IDENTIFIER_LENGTH) identifierError(path, k);
     out.push([k, v]);
   }
   return out;

@@ -72,10 +72,17 @@ function decodeMap(bytes: Uint8Array, what: string): ReadonlyMap<CborValue, Cbor
   return v;
 }
 
+/** A map key for a message: text cut to 64 characters, anything else by its type (a byte string key could be megabytes). */
+function memberName(k: unknown): string {
+  if (typeof k === 'string') return JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k);
+  if (typeof k === 'number' || typeof k === 'boolean' || k === null || k === undefined) return String(k);
+  return k instanceof Uint8Array ? `(a byte string of ${k.length} bytes)` : `(${typeof k === 'bigint' ? 'an integer' : 'a structure'})`;
+}
+
 /** Read a SessionEstablishment. @throws SessionError `ERR_SESSION_MESSAGE`. */
 export function decodeSessionEstablishment(bytes: Uint8Array): SessionEstablishment {
   const m = decodeMap(bytes, 'SessionEstablishment');
-  for (const k of m.keys()) if (k !== 'eReaderKey' && k !== 'data') bad(`SessionEstablishment has an unexpected member ${String(k)}`);
+  for (const k of m.keys()) if (k !== 'eReaderKey' && k !== 'data') bad(`SessionEstablishment has an unexpected member ${memberName(k)}`);
   const keyBytes = m.get('eReaderKey');
   const data = m.get('data');
   if (!(keyBytes instanceof EncodedCbor)) bad('SessionEstablishment eReaderKey is not tag 24');
@@ -103,7 +110,7 @@ export function encodeSessionEstablishment(eReaderKeyBytes: EncodedCbor, data: U
 /** Read a SessionData. @throws SessionError `ERR_SESSION_MESSAGE`. */
 export function decodeSessionData(bytes: Uint8Array): SessionData {
   const m = decodeMap(bytes, 'SessionData');
-  for (const k of m.keys()) if (k !== 'data' && k !== 'status') bad(`SessionData has an unexpected member ${String(k)}`);
+  for (const k of m.keys()) if (k !== 'data' && k !== 'status') bad(`SessionData has an unexpected member ${memberName(k)}`);
   const data = m.get('data');
   const status = m.get('status');
   if (data !== undefined && !(data instanceof Uint8Array)) bad('SessionData data is not a byte string');

@@ -7,7 +7,7 @@
 
 import { decode, EncodedCbor, Tag } from '../../src/cbor/index.js';
 import { CborError, MdocError } from '../../src/errors.js';
-import { decodeDeviceRequest, verifyDeviceResponse } from '../../src/mdoc/index.js';
+import { decodeDeviceRequest, MAX_DOCUMENTS, verifyDeviceResponse } from '../../src/mdoc/index.js';
 
 const SIZE = 16 * 1024 * 1024;
 
@@ -61,10 +61,10 @@ function touch(v: unknown): void {
 }
 
 /**
- * A DeviceRequest of as many DocRequests as fit, each an ItemsRequest (tag 24) of 49,000
- * three-character element identifiers: about 98,000 items each, under maxItems, but some
- * 6.6 million in all (before one budget covered a decode and its tag 24 content, 4.9 MB of
- * them held 57 MB of heap). One DocRequest is written, then copied to the end.
+ * A DeviceRequest of as many DocRequests as it may hold (MAX_DOCUMENTS), each an ItemsRequest
+ * (tag 24) of 49,000 three-character element identifiers: about 98,000 items each, under
+ * maxItems, but some 3.1 million in all (before one budget covered a decode and its tag 24
+ * content, 4.9 MB of them held 57 MB of heap). One DocRequest is written, then copied.
  */
 function deviceRequest(): Uint8Array {
   const ascii = (s: string) => [...new TextEncoder().encode(s)];
@@ -73,7 +73,7 @@ function deviceRequest(): Uint8Array {
   const docRequest = [0xa1, 0x6c, ...ascii('itemsRequest'), 0xd8, 0x18, ...head(2, content.length + 5 * elements)];
   const unit = docRequest.length + content.length + 5 * elements;
   const prefix = [0xa2, 0x67, ...ascii('version'), 0x63, ...ascii('1.0'), 0x6b, ...ascii('docRequests')];
-  const count = Math.floor((SIZE - prefix.length - 5) / unit);
+  const count = Math.min(MAX_DOCUMENTS, Math.floor((SIZE - prefix.length - 5) / unit));
   const b = new Uint8Array(prefix.length + 5 + count * unit);
   b.set([...prefix, ...head(4, count)]);
   let p = prefix.length + 5;

@@ -23,6 +23,7 @@ import {
 import type { CryptoBackend, HashAlg, RsaPublicKey } from '../../src/crypto/index.js';
 import { concat, fromBase64, fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
 import { rsaKeyPair } from '../helpers/node-keys.js';
+import { checkRsaPublicKey } from '../../src/crypto/rsa.js';
 import { loadVectorText } from '../helpers/vectors.js';
 
 const HASHES = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
@@ -158,10 +159,10 @@ describe('rsaPkcs1VerifyDigest', () => {
     const badKeys: Record<string, RsaPublicKey> = {
       '1016-bit modulus': { ...publicKey, n: publicKey.n.subarray(0, 127) },
       'even modulus': { ...publicKey, n: even },
-      '16392-bit modulus': { ...publicKey, n: new Uint8Array(2049).fill(0xff) },
+      '8200-bit modulus': { ...publicKey, n: new Uint8Array(1025).fill(0xff) },
       'e = 1': { ...publicKey, e: Uint8Array.of(1) },
       'even e': { ...publicKey, e: Uint8Array.of(1, 0, 0) },
-      'e of 65 bits': { ...publicKey, e: fromHex('010000000000000001') },
+      'e of 33 bits': { ...publicKey, e: fromHex('0100000001') },
       'not an RSA key': { ...publicKey, kty: 'EC' } as unknown as RsaPublicKey,
     };
     for (const [name, key] of Object.entries(badKeys)) {
@@ -170,6 +171,8 @@ describe('rsaPkcs1VerifyDigest', () => {
       );
     }
     expect(() => rsaPkcs1VerifyDigest(publicKey, 'SHA-256', digest.subarray(2), sig)).toThrow(RangeError);
+    // The edges of the policy: an 8192-bit modulus and a 32-bit exponent are keys.
+    expect(checkRsaPublicKey({ kty: 'RSA', n: new Uint8Array(1024).fill(0xff), e: fromHex('ffffffff') }).k).toBe(1024);
   });
 });
 

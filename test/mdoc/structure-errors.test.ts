@@ -5,8 +5,9 @@
  * accepted with a wrong type.
  */
 import { describe, expect, it } from 'vitest';
-import { EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
+import { decode, EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
 import { MdocError } from '../../src/errors.js';
+import { buildDeviceRequest, decodeDeviceRequest, decodeDeviceResponse, encodeDeviceRequest, MAX_DOCUMENTS, MAX_ELEMENTS, MAX_IDENTIFIER_LENGTH } from '../../src/mdoc/index.js';
 import { decodeIssuerSigned } from '../../src/mdoc/issuer-signed.js';
 import { decodeMobileSecurityObject } from '../../src/mdoc/mso.js';
 
@@ -105,5 +106,60 @@ describe('MSO valueDigests', () => {
     expect(structureError(() => decodeMobileSecurityObject(mso(new Map([['0', digest]])) as never)).message).toBe(`mso.valueDigests["${NS}"] key: expected an unsigned integer, got a string`);
     expect(structureError(() => decodeMobileSecurityObject(mso(new Map([[-2, digest]])) as never)).message).toContain(`mso.valueDigests["${NS}"] key: expected an unsigned integer`);
     expect(structureError(() => decodeMobileSecurityObject(mso(new Map([[7, 'digest']])) as never)).message).toBe(`mso.valueDigests["${NS}"][7]: expected a byte string, got a string`);
+  });
+});
+
+describe(`names longer than MAX_IDENTIFIER_LENGTH (${MAX_IDENTIFIER_LENGTH})`, () => {
+  const long = 'n'.repeat(MAX_IDENTIFIER_LENGTH + 1);
+  const atCap = 'n'.repeat(MAX_IDENTIFIER_LENGTH);
+  const withId = (id: string) => [...GOOD.filter(([k]) => k !== 'elementIdentifier'), ['elementIdentifier', id]] as [string, unknown][];
+  const issuerSignedIn = (ns: string, items: EncodedCbor<unknown>[]) =>
+    encode(new Map<string, unknown>([['nameSpaces', new Map([[ns, items]])], ['issuerAuth', ISSUER_AUTH]]) as never);
+
+  it('refuses a namespace or an element identifier over the cap, and reads one at the cap', () => {
+    expect(decodeIssuerSigned(issuerSignedIn(atCap, [item(withId(atCap))])).nameSpaces.get(atCap)?.[0]?.value.elementIdentifier).toBe(atCap);
+    expect(structureError(() => decodeIssuerSigned(issuerSignedIn(long, [item(GOOD)]))).message).toMatch(`a name of ${MAX_IDENTIFIER_LENGTH + 1} characters, more than shomei's cap`);
+    expect(structureError(() => decodeIssuerSigned(issuerSigned([item(withId(long))]))).message).toMatch(/elementIdentifier: a name of/);
+  });
+
+  it('refuses a docType over the cap in a DeviceResponse, a DeviceRequest and an MSO', async () => {
+    const response = encode(new Map<string, unknown>([['version', '1.0'], ['documents', [new Map<string, unknown>([['docType', long], ['issuerSigned', decode(issuerSigned([item(GOOD)]))]])]], ['status', 0]]) as never);
+    expect(structureError(() => decodeDeviceResponse(response)).message).toMatch(/docType: a name of/);
+    const request = encodeDeviceRequest(await buildDeviceRequest([{ docType: long, nameSpaces: { [NS]: { family_name: false } } }]));
+    expect(structureError(() => decodeDeviceRequest(request)).message).toMatch(/docType: a name of/);
+    const mso = new Map<string, unknown>([
+      ['version', '1.0'],
+      ['digestAlgorithm', 'SHA-256'],
+      ['valueDigests', new Map([[long, new Map([[0, new Uint8Array(32)]])]])],
+      ['deviceKeyInfo', new Map()],
+      ['docType', 'org.iso.18013.5.1.mDL'],
+      ['validityInfo', new Map()],
+    ]);
+    expect(structureError(() => decodeMobileSecurityObject(mso as never)).message).toMatch(/valueDigests: a name of/);
+  });
+});
+
+describe(`at most MAX_DOCUMENTS (${MAX_DOCUMENTS}) documents or DocRequests and MAX_ELEMENTS (${MAX_ELEMENTS}) data elements`, () => {
+  const doc = (items: EncodedCbor<unknown>[]) => new Map<string, unknown>([['docType', 'org.iso.18013.5.1.mDL'], ['issuerSigned', decode(issuerSigned(items))]]);
+  const response = (docs: Map<string, unknown>[]) => encode(new Map<string, unknown>([['version', '1.0'], ['documents', docs], ['status', 0]]) as never);
+  const items = (n: number) => Array.from({ length: n }, (_, i) => item([...GOOD.filter(([k]) => k !== 'elementIdentifier'), ['elementIdentifier', `e${i}`]]));
+
+  it('in a DeviceResponse', () => {
+    const one = doc(items(1));
+    expect(decodeDeviceResponse(response(new Array(MAX_DOCUMENTS).fill(one))).documents).toHaveLength(MAX_DOCUMENTS);
+    expect(structureError(() => decodeDeviceResponse(response(new Array(MAX_DOCUMENTS + 1).fill(one)))).message).toMatch(`${MAX_DOCUMENTS + 1} documents (MAX_DOCUMENTS), more than shomei's cap`);
+    expect(decodeDeviceResponse(response([doc(items(MAX_ELEMENTS))])).documents).toHaveLength(1);
+    expect(structureError(() => decodeDeviceResponse(response([doc(items(MAX_ELEMENTS / 2)), doc(items(MAX_ELEMENTS / 2 + 1))]))).message).toMatch(`${MAX_ELEMENTS + 1} data elements (MAX_ELEMENTS)`);
+  });
+
+  it('in a DeviceRequest', async () => {
+    const one = { docType: 'org.iso.18013.5.1.mDL', nameSpaces: { [NS]: { family_name: false } } };
+    expect(decodeDeviceRequest(encodeDeviceRequest(await buildDeviceRequest(new Array(MAX_DOCUMENTS).fill(one)))).docRequests).toHaveLength(MAX_DOCUMENTS);
+    const tooMany = encodeDeviceRequest(await buildDeviceRequest(new Array(MAX_DOCUMENTS + 1).fill(one)));
+    expect(structureError(() => decodeDeviceRequest(tooMany)).message).toMatch(`${MAX_DOCUMENTS + 1} DocRequests (MAX_DOCUMENTS)`);
+    const wide = (n: number) => ({ docType: 'org.iso.18013.5.1.mDL', nameSpaces: { [NS]: Object.fromEntries(Array.from({ length: n }, (_, i) => [`e${i}`, false])) } });
+    expect(decodeDeviceRequest(encodeDeviceRequest(await buildDeviceRequest([wide(MAX_ELEMENTS)]))).docRequests).toHaveLength(1);
+    const tooWide = encodeDeviceRequest(await buildDeviceRequest([wide(MAX_ELEMENTS), wide(1)]));
+    expect(structureError(() => decodeDeviceRequest(tooWide)).message).toMatch(`${MAX_ELEMENTS + 1} requested data elements (MAX_ELEMENTS)`);
   });
 });

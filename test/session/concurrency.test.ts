@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import type { SessionError } from '../../src/errors.js';
-import { buildDeviceRequest, type IssuerSigned } from '../../src/mdoc/index.js';
+import { buildDeviceRequest, type IssuerSigned, MAX_DOCUMENTS } from '../../src/mdoc/index.js';
 import {
   type ConsentRequest,
   decodeSessionData,
@@ -210,15 +210,20 @@ describe('consent and reader identity per DocRequest', () => {
     });
     const readsAtCreate = reads;
     const reader = await ReaderSession.fromQrUri(holder.qrUri, readerOptions());
-    const unheld = Array.from({ length: 500 }, (_, i) => ({ docType: `org.example.unheld.${i}`, nameSpaces: { [NS]: { family_name: false } } }));
+    // As many as a DeviceRequest may hold (MAX_DOCUMENTS), the held one included.
+    const unheld = Array.from({ length: MAX_DOCUMENTS - 1 }, (_, i) => ({ docType: `org.example.unheld.${i}`, nameSpaces: { [NS]: { family_name: false } } }));
     const answer = await holder.receive(await reader.request([...unheld, ...REQUEST_A]));
     if (answer.kind !== 'request') throw new Error(answer.kind);
     expect(seen).toEqual([MDL]);
     expect(reads).toBe(readsAtCreate);
     const result = await reader.receive(answer.reply);
     if (result.kind !== 'response') throw new Error(result.kind);
-    expect(result.response.documentErrors).toHaveLength(500);
+    expect(result.response.documentErrors).toHaveLength(MAX_DOCUMENTS - 1);
     expect(result.response.documents.map((d) => d.docType)).toEqual([MDL]);
+    // One more DocRequest than a DeviceRequest may hold: refused before any consent.
+    const more = await holder.receive(await reader.request([...unheld, { docType: 'org.example.one.more', nameSpaces: { [NS]: { family_name: false } } }, ...REQUEST_A]));
+    expect(more.kind).toBe('error');
+    expect(seen).toEqual([MDL]);
   });
 
   it('namespace and element names from the request do not reach the prototype of what consent sees', async () => {

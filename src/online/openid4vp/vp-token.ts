@@ -26,6 +26,7 @@ import {
   type ElementSelection,
   encodeDeviceResponse,
   type HeldDocument,
+  MAX_ELEMENTS,
   MdocCheckId,
   type VerifiedDocument,
   type VerifyDeviceResponseOptions,
@@ -198,15 +199,31 @@ export async function verifyVpToken(
     total += nonEmptyArray(own(token, id), `vp_token.${id}`).length;
   }
   if (total > MAX_VP_TOKEN_PRESENTATIONS) bad(`vp_token holds ${total} presentations, more than ${MAX_VP_TOKEN_PRESENTATIONS}`);
+  // Every presentation decoded before any is verified, their data elements counted together
+  // as those of one DeviceResponse (MAX_ELEMENTS): 64 presentations of thousands of tiny
+  // elements each held about 56 times the vp_token's size.
+  const decoded = new Map<string, DeviceResponse[]>();
+  let elements = 0;
+  for (const id of ids) {
+    const responses: DeviceResponse[] = [];
+    for (const [i, item] of (own(token, id) as readonly unknown[]).entries()) {
+      const at = `vp_token.${id}[${i}]`;
+      const response = decodePresentation(item, at);
+      for (const doc of response.documents) {
+        for (const list of doc.issuerSigned.nameSpaces.values()) elements += list.length;
+        for (const map of doc.deviceSigned?.nameSpaces.value.values() ?? []) elements += map.size;
+      }
+      if (elements > MAX_ELEMENTS) bad(`${at}: the vp_token holds more than ${MAX_ELEMENTS} data elements (MAX_ELEMENTS)`);
+      responses.push(response);
+    }
+    decoded.set(id, responses);
+  }
   const presentations: [string, OpenId4VpPresentation[]][] = [];
   const checks: Check[] = [];
-  for (const id of ids) {
+  for (const [id, responses] of decoded) {
     const q = queries.get(id)!;
-    const items = own(token, id) as readonly unknown[];
     const list: OpenId4VpPresentation[] = [];
-    for (const [i, item] of items.entries()) {
-      list.push(await verifyPresentation(id, decodePresentation(item, `vp_token.${id}[${i}]`), q, context.transcript, context.binding, verify, context.transactionData));
-    }
+    for (const response of responses) list.push(await verifyPresentation(id, response, q, context.transcript, context.binding, verify, context.transactionData));
     const countOk = q.multiple || list.length === 1;
     checks.push(check(OpenId4VpCheckId.PRESENTATION_COUNT, countOk, `${id}: ${list.length} presentation(s)${countOk ? '' : ', but multiple was not allowed'}`));
     presentations.push([id, list]);
