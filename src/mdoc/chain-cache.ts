@@ -92,11 +92,13 @@ function cacheKey(x5chain: readonly (Certificate | Uint8Array)[], options: Verif
  * its path valid (internal).
  */
 export async function cachedIssuerChain(x5chain: readonly (Certificate | Uint8Array)[], options: VerifyX5ChainOptions): Promise<ChainReport> {
-  const { crls, fetchCrl, crlCache, requireRevocationCheck, ...rest } = options;
-  if ((crls === undefined && fetchCrl === undefined && crlCache === undefined && requireRevocationCheck === undefined) || options.strict === true) return cachedPath(x5chain, options);
+  const revocation = options.crls !== undefined || options.fetchCrl !== undefined || options.crlCache !== undefined || options.requireRevocationCheck !== undefined;
+  if (!revocation || options.strict === true) return cachedPath(x5chain, options);
   // Revocation is checked on every call, on the path whose verdict was kept (chain.ts's
   // `withRevocation` puts the check where verifyChain would); a path that fails is validated
-  // afresh with everything, so that its report is exactly verifyChain's.
+  // afresh with everything, so that its report is exactly verifyChain's. (The rest of the
+  // options is built only here: an object rest pattern costs microseconds on Node 20.)
+  const { crls: _crls, fetchCrl: _fetchCrl, crlCache: _crlCache, requireRevocationCheck: _required, ...rest } = options;
   const report = await cachedPath(x5chain, rest);
   return report.valid ? withRevocation(report, options) : verifyIssuerChain(x5chain, options);
 }
