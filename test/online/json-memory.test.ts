@@ -9,34 +9,18 @@
  * child's timeout only guards against a hang: no duration is asserted.
  */
 
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runUnderSmallHeap } from '../helpers/small-heap.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const child = fileURLToPath(new URL('./json-memory.child.ts', import.meta.url));
 
 interface Outcome {
   readonly name: string;
   readonly code: string;
 }
 
-function runChild(): Promise<{ exitCode: number | null; signal: string | null; stderr: string; outcomes: Outcome[] }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', child], { cwd: root, timeout: 300_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      const outcomes = stdout
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Outcome);
-      resolve({ exitCode, signal: error?.signal ?? null, stderr, outcomes });
-    });
-  });
-}
-
 describe('wallet answers under a 64 MiB heap, 4 MiB of hostile JSON', () => {
   it('ends every answer in a typed OnlineError and the process survives', { timeout: 330_000 }, async () => {
-    const { exitCode, signal, stderr, outcomes } = await runChild();
+    const { exitCode, signal, stderr, lines: outcomes } = await runUnderSmallHeap<Outcome>(new URL('./json-memory.child.ts', import.meta.url), 64, 300_000);
     expect({ exitCode, signal }, stderr.slice(-2000)).toEqual({ exitCode: 0, signal: null });
     expect(Object.fromEntries(outcomes.map((o) => [o.name, o.code]))).toEqual({
       'DC API: 4 MiB of {"vp_token":[{},{},…]}': 'ERR_ONLINE_MESSAGE JSON_LIMITS.values',

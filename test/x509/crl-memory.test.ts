@@ -5,32 +5,17 @@
  * at 64 MiB. Before the entries were kept compact (src/x509/crl-entries.ts), parsing alone
  * needed about 370 MiB and the child died. The timeout only guards against a hang.
  */
-
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const child = fileURLToPath(new URL('./crl-memory.child.ts', import.meta.url));
+import { runUnderSmallHeap } from '../helpers/small-heap.js';
 
 it('a 16 MiB CRL is parsed, used and refused when broken under a 64 MiB heap', { timeout: 120_000 }, async () => {
-  const { exitCode, signal, stderr, lines } = await new Promise<{ exitCode: number | null; signal: string | null; stderr: string; lines: unknown[] }>((resolve) => {
-    execFile(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', child], { cwd: root, timeout: 110_000 }, (error, stdout, stderr) => {
-      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      const lines = stdout
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as unknown);
-      resolve({ exitCode, signal: error?.signal ?? null, stderr, lines });
-    });
-  });
+  const { exitCode, signal, stderr, lines } = await runUnderSmallHeap<Record<string, unknown>>(new URL('./crl-memory.child.ts', import.meta.url), 64, 110_000);
   expect({ exitCode, signal }, stderr.slice(-2000)).toEqual({ exitCode: 0, signal: null });
   expect(lines).toEqual([
     { step: 'parse', bytes: expect.any(Number), entries: expect.any(Number) },
     { step: 'check', status: 'failed', code: 'ERR_X509_REVOKED' },
     { step: 'broken', code: 'ERR_X509_PARSE' },
   ]);
-  const parse = lines[0] as { bytes: number; entries: number };
-  expect(parse.bytes).toBeGreaterThan(16 * 1024 * 1024);
-  expect(parse.entries).toBeGreaterThan(500_000);
+  expect(lines[0]!.bytes).toBeGreaterThan(16 * 1024 * 1024);
+  expect(lines[0]!.entries).toBeGreaterThan(500_000);
 });
