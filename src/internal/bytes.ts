@@ -57,6 +57,11 @@ for (let i = 0; i < 64; i++) {
 /** Above this many bytes, base64 is written as character codes first (see {@link encode64Large}). */
 const LARGE_BASE64 = 3072;
 
+/** The 6-bit value of a base64 or base64url character code, or -1 for any other. */
+export function base64Value(code: number): number {
+  return code < 128 ? B64_REV[code]! : -1;
+}
+
 function encode64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   if (bytes.length > LARGE_BASE64) return encode64Large(bytes, alphabet, pad);
   let s = '';
@@ -132,7 +137,7 @@ export function fromBase64(text: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    const v = c < 128 ? B64_REV[c]! : -1;
+    const v = base64Value(c);
     if (v < 0) throw new TypeError(`base64 has an invalid character at ${i}`);
     acc = (acc << 6) | v;
     bits += 6;

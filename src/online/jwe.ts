@@ -26,7 +26,7 @@ import { ecPublicKeyFromRaw } from '../crypto/keys.js';
 import { checkEcPrivateKey } from '../crypto/key-from-secret.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { isShomeiError, OnlineError } from '../errors.js';
-import { concat, fromBase64, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';
+import { base64Value, concat, fromBase64, toBase64Url, utf8Decode, utf8Encode } from '../internal/bytes.js';
 import { parseJson } from './json.js';
 
 /** The key management algorithm: ECDH-ES direct key agreement (RFC 7518 §4.6). */
@@ -64,14 +64,6 @@ function decryptError(): OnlineError {
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
-/** The 6-bit value of a base64url character. */
-function sextet(c: number): number {
-  if (c >= 0x41 && c <= 0x5a) return c - 0x41; // A-Z
-  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26; // a-z
-  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52; // 0-9
-  return c === 0x2d ? 62 : 63; // - _
-}
-
 /**
  * Decode canonical base64url without padding (RFC 7515 §2): only the URL-safe alphabet,
  * no `=`, and no stray bits in the last character. Returns undefined for anything else.
@@ -83,7 +75,7 @@ export function fromBase64UrlStrict(text: unknown): Uint8Array | undefined {
   const rest = text.length % 4;
   if (rest === 1) return undefined;
   // A last character carrying 4 bits (2 left over) or 2 bits (3 left over) of a byte: its other bits must be 0.
-  if (rest !== 0 && (sextet(text.charCodeAt(text.length - 1)) & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  if (rest !== 0 && (base64Value(text.charCodeAt(text.length - 1)) & (rest === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   return fromBase64(text);
 }
 
