@@ -13,7 +13,7 @@
  * `CryptoError('ERR_CRYPTO_UNSUPPORTED')`.
  */
 import { CryptoError } from '../errors.js';
-import { assertBytes, concat, equalBytes, fromHex, toHex } from '../internal/bytes.js';
+import { assertBytes, concat, fromHex, toHex } from '../internal/bytes.js';
 import type { EcCurve, EcPrivateKey, EcPublicKey, OkpCurve, OkpPrivateKey, OkpPublicKey, PrivateKey, PublicKey } from './types.js';
 
 const FIELD_SIZE = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
@@ -181,6 +181,27 @@ export function ecPublicKeyFromRaw(crv: EcCurve, bytes: Uint8Array): EcPublicKey
     if (point === undefined) throw keyError(`not a point on ${crv}`);
     raw = point;
   }
+  return keyOf(crv, raw, size);
+}
+
+/**
+ * The public key of the coordinates `x` and `y` (a COSE_Key's), validated as
+ * {@link ecPublicKeyFromRaw} validates `0x04 || x || y`, with one copy fewer (internal).
+ */
+export function ecPublicKeyFromCoordinates(crv: EcCurve, x: Uint8Array, y: Uint8Array): EcPublicKey {
+  const size = curveFieldSize(crv);
+  if (x.length !== size || y.length !== size) throw keyError(`not a SEC 1 ${crv} point encoding (${1 + x.length + y.length} bytes)`);
+  const raw = new Uint8Array(1 + 2 * size);
+  raw[0] = 4;
+  raw.set(x, 1);
+  raw.set(y, 1 + size);
+  if (!onCurve(crv, raw, size)) throw keyError(`not a point on ${crv}`);
+  return keyOf(crv, raw, size);
+}
+
+/** The key object of a validated uncompressed encoding `raw` that no one else holds, remembered as valid. */
+function keyOf(crv: EcCurve, raw: Uint8Array, size: number): EcPublicKey {
+  // Copies, never views: a caller writing into x or y must not change the remembered encoding.
   const key: EcPublicKey = { kty: 'EC', crv, x: raw.slice(1, 1 + size), y: raw.slice(1 + size) };
   validPublic.set(key, raw);
   return key;
@@ -207,15 +228,59 @@ export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
   return raw;
 }
 
-/** Validate an EC public key object and return its uncompressed encoding (internal). Throws `ERR_CRYPTO_KEY`. */
+/**
+ * The uncompressed encoding of `key` without a copy when it came from
+ * {@link ecPublicKeyFromRaw} and still holds the coordinates checked there (a device key on
+ * its way to a backend); otherwise {@link ecPublicKeyToRaw}. The result is shared: the caller
+ * must not write into it (internal).
+ */
+export function ecPublicKeyRaw(key: EcPublicKey): Uint8Array {
+  const seen = validPublic.get(key);
+  return seen !== undefined && holds(key, seen) ? seen : ecPublicKeyToRaw(key);
+}
+
+/** True when `key`'s curve and coordinates are (still) those of the uncompressed encoding `raw`. */
+function holds(key: EcPublicKey, raw: Uint8Array): boolean {
+  const { crv, x, y } = key;
+  if (!isEcCurve(crv)) return false;
+  const size = FIELD_SIZE[crv];
+  if (raw.length !== 1 + 2 * size || !(x instanceof Uint8Array) || !(y instanceof Uint8Array) || x.length !== size || y.length !== size) return false;
+  for (let i = 0; i < size; i++) if (x[i] !== raw[1 + i] || y[i] !== raw[1 + size + i]) return false;
+  return true;
+}
+
+/**
+ * What a backend made from an EC public key object (its imported key), remembered per
+ * object with the encoding it was made from and returned only while the object still holds
+ * those coordinates (a caller may write into `x` or `y`). For keys a backend sees again (a
+ * document signer's, one frozen object per cached certificate): such a call skips the
+ * encoding, the id and the LRU (internal).
+ */
+export class EcKeyMemo<V> {
+  readonly #memo = new WeakMap<EcPublicKey, { readonly raw: Uint8Array; readonly value: V }>();
+
+  get(key: EcPublicKey): V | undefined {
+    const m = this.#memo.get(key);
+    return m !== undefined && holds(key, m.raw) ? m.value : undefined;
+  }
+
+  /** Remember `value` for `key`, made from `raw` (which nobody writes into). */
+  set(key: EcPublicKey, raw: Uint8Array, value: V): void {
+    this.#memo.set(key, { raw, value });
+  }
+}
+
+/**
+ * Validate an EC public key object and return its uncompressed encoding, shared like
+ * {@link ecPublicKeyRaw}'s (internal). Throws `ERR_CRYPTO_KEY`.
+ */
 export function checkEcPublicKey(key: EcPublicKey): Uint8Array {
   if (key?.kty !== 'EC') throw keyError('expected an EC key');
-  const raw = ecPublicKeyToRaw(key);
   const seen = validPublic.get(key);
-  if (seen === undefined || !equalBytes(seen, raw)) {
-    ecPublicKeyFromRaw(key.crv, raw);
-    validPublic.set(key, raw.slice());
-  }
+  if (seen !== undefined && holds(key, seen)) return seen;
+  const raw = ecPublicKeyToRaw(key);
+  ecPublicKeyFromRaw(key.crv, raw);
+  validPublic.set(key, raw);
   return raw;
 }
 

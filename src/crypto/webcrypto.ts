@@ -23,7 +23,7 @@ import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
 import { assertBytes, binaryString, constantTimeEqual, fromBase64, toBase64Url } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
-import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
+import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated } from './consistent.js';
 import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
 import { rsaPkcs1Verify } from './rsa.js';
@@ -270,7 +270,7 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       assertBytes(signature, 'signature');
       checkHash(hash, false);
       if (key?.kty !== 'EC') throw new CryptoError('ERR_CRYPTO_KEY', 'expected an EC key');
-      const raw = ecPublicKeyToRaw(key);
+      const raw = ecPublicKeyRaw(key);
       const pending = importPublic(
         `ECDSA|${key.crv}|${binaryString(raw)}`,
         () => checkEcPublicKey(key),

@@ -69,6 +69,23 @@ describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('$name', (
     await expect(backend.ecdh({ ...x, d: new Uint8Array(31) }, publicKeyOf(x))).rejects.toEqual(code('ERR_CRYPTO_KEY'));
   });
 
+  it('a public key object used again and then changed in place verifies with its new coordinates only', async () => {
+    const [a, b] = [await backend.generateKeyPair('P-256'), await backend.generateKeyPair('P-256')];
+    const [sigA, sigB] = [await backend.ecdsaSign(a, 'SHA-256', message), await backend.ecdsaSign(b, 'SHA-256', message)];
+    const key = publicKeyOf(a);
+    // Often enough for any cache to keep the key and remember it for this object.
+    for (let i = 0; i < 4; i++) expect(await backend.ecdsaVerify(key, 'SHA-256', message, sigA)).toBe(true);
+    key.x.set(b.x);
+    key.y.set(b.y);
+    expect(await backend.ecdsaVerify(key, 'SHA-256', message, sigA)).toBe(false);
+    expect(await backend.ecdsaVerify(key, 'SHA-256', message, sigB)).toBe(true);
+    key.y[31]! ^= 1;
+    await expect(backend.ecdsaVerify(key, 'SHA-256', message, sigB)).rejects.toEqual(code('ERR_CRYPTO_KEY'));
+    key.y[31]! ^= 1;
+    (key as { crv: string }).crv = 'P-384';
+    await expect(backend.ecdsaVerify(key, 'SHA-256', message, sigB)).rejects.toEqual(code('ERR_CRYPTO_KEY'));
+  });
+
   it('a private key object changed in place after use is checked (and imported) again', async () => {
     const key = await backend.generateKeyPair('P-256');
     await backend.ecdsaSign(key, 'SHA-256', message);
