@@ -326,9 +326,45 @@ export function encodeSized(value: CborEncodable, size: number): Uint8Array {
   return e.w.result();
 }
 
+/** Room kept in front of embedded CBOR for its heads: tag 24 (2 bytes) and the longest byte-string head (9). */
+const EMBEDDED_HEADS = 11;
+
+/**
+ * `value` as `#6.24(bstr .cbor value)` in one buffer, sized for a content of about `size`
+ * bytes (grown when short): the content goes after room for the heads, which are written
+ * in front of it once its length is known. The tagged bytes are `buf[start, end)`.
+ */
+function embedded(value: CborEncodable, size: number): { readonly buf: Uint8Array; readonly start: number; readonly end: number } {
+  const e = new Encoder(EMBEDDED_HEADS + Math.max(16, size));
+  const w = e.w;
+  w.pos = EMBEDDED_HEADS;
+  e.value(value, 0);
+  const end = w.pos;
+  const n = end - EMBEDDED_HEADS;
+  const headLength = n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1_0000_0000 ? 5 : 9;
+  const start = EMBEDDED_HEADS - 2 - headLength;
+  w.buf[start] = 0xd8;
+  w.buf[start + 1] = 0x18;
+  w.pos = start + 2;
+  w.head(2, n);
+  return { buf: w.buf, start, end };
+}
+
 /** Encode `value` and wrap the bytes as tag 24 (`#6.24(bstr .cbor value)`). */
 export function encodeEmbedded<T extends CborEncodable>(value: T): EncodedCbor<T> {
-  return EncodedCbor.wrap(encode(value), value);
+  const { buf, start, end } = embedded(value, 256);
+  // Exactly the tagged bytes, copied: an issued element or MSO may be kept for long.
+  return new EncodedCbor(buf.slice(start, end), EMBEDDED_HEADS - start, value);
+}
+
+/**
+ * The bytes of `encodeEmbedded(value)` (internal), for bytes that are signed or verified and
+ * then dropped (DeviceAuthenticationBytes and the like): a view into one buffer of about
+ * `size` + 11 bytes, `size` being the caller's bound on the content's length.
+ */
+export function encodeEmbeddedBytes(value: CborEncodable, size: number): Uint8Array {
+  const { buf, start, end } = embedded(value, size);
+  return buf.subarray(start, end);
 }
 
 /**

@@ -17,6 +17,7 @@
  * parties sign and MAC the same bytes even if one of them encoded it non-canonically.
  */
 
+import { encodeEmbeddedBytes } from '../cbor/encode.js';
 import { type CborValue, decode, EncodedCbor, encode, RawCbor } from '../cbor/index.js';
 import { CoseAlg, CoseHeader } from '../cose/algorithms.js';
 import { type CoseMac0, verifyCoseMac0 } from '../cose/mac0.js';
@@ -65,16 +66,19 @@ export function readSessionTranscript(bytes: Uint8Array): SessionTranscriptBytes
   return { tagged, transcript, value: value as readonly CborValue[] };
 }
 
+/** A bound on the heads and the context string of the authentication structures below (bytes). */
+const HEADS = 64;
+
 /** DeviceAuthenticationBytes for one document (the detached payload of the device auth). */
 export function deviceAuthenticationBytes(transcript: SessionTranscriptBytes, docType: string, deviceNameSpacesBytes: EncodedCbor<unknown>): Uint8Array {
-  const inner = encode(['DeviceAuthentication', new RawCbor(transcript.transcript), docType, deviceNameSpacesBytes]);
-  return EncodedCbor.wrap(inner, null).tagged;
+  const size = HEADS + transcript.transcript.length + 3 * docType.length + deviceNameSpacesBytes.tagged.length;
+  return encodeEmbeddedBytes(['DeviceAuthentication', new RawCbor(transcript.transcript), docType, deviceNameSpacesBytes], size);
 }
 
 /** ReaderAuthenticationBytes for one DocRequest (the detached payload of ReaderAuth). */
 export function readerAuthenticationBytes(transcript: SessionTranscriptBytes, itemsRequestBytes: EncodedCbor<unknown>): Uint8Array {
-  const inner = encode(['ReaderAuthentication', new RawCbor(transcript.transcript), itemsRequestBytes]);
-  return EncodedCbor.wrap(inner, null).tagged;
+  const size = HEADS + transcript.transcript.length + itemsRequestBytes.tagged.length;
+  return encodeEmbeddedBytes(['ReaderAuthentication', new RawCbor(transcript.transcript), itemsRequestBytes], size);
 }
 
 /** ReaderAuthenticationAllBytes (second edition §12.5.4): the detached payload of ReaderAuthAll. */
@@ -83,8 +87,9 @@ export function readerAuthenticationAllBytes(
   itemsRequests: readonly EncodedCbor<unknown>[],
   deviceRequestInfo: EncodedCbor<unknown> | null,
 ): Uint8Array {
-  const inner = encode(['ReaderAuthenticationAll', new RawCbor(transcript.transcript), [...itemsRequests], deviceRequestInfo]);
-  return EncodedCbor.wrap(inner, null).tagged;
+  let size = HEADS + transcript.transcript.length + (deviceRequestInfo?.tagged.length ?? 1);
+  for (const r of itemsRequests) size += r.tagged.length;
+  return encodeEmbeddedBytes(['ReaderAuthenticationAll', new RawCbor(transcript.transcript), [...itemsRequests], deviceRequestInfo], size);
 }
 
 /**

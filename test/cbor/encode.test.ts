@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CborError } from '../../src/errors.js';
+import { encodeEmbeddedBytes } from '../../src/cbor/encode.js';
 import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, encodeOrderedMap, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { encodeSized } from '../../src/cbor/encode.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
@@ -77,6 +78,19 @@ describe('encode: core deterministic encoding (RFC 8949 §4.2.1)', () => {
     expect(hex([e])).toBe('81d81843a10102');
     const odd = EncodedCbor.wrap(fromHex('a2020104'.replace('04', '03')), null);
     expect(hex(odd)).toBe('d81844a2020103');
+  });
+
+  it('tag-24 bytes carry the shortest byte-string head for every content length, in one buffer or a view of one', () => {
+    // Contents of 1 to 70,000 bytes: each byte-string head length (1, 2, 3, 5) and its edges.
+    for (const n of [1, 23, 24, 255, 256, 65_535, 65_536, 70_000]) {
+      const value = new Uint8Array(n - (n < 25 ? 1 : n < 258 ? 2 : n < 65_539 ? 3 : 5)).fill(7);
+      const expected = toHex(EncodedCbor.wrap(encode(value), value).tagged);
+      const e = encodeEmbedded(value);
+      expect([toHex(e.tagged), e.bytes.length]).toEqual([expected, n]);
+      expect(e.tagged.byteOffset === 0 && e.tagged.buffer.byteLength === e.tagged.length).toBe(true);
+      // The size hint too small, exact and too large: the same bytes.
+      for (const hint of [0, n, n + 100]) expect(toHex(encodeEmbeddedBytes(value, hint))).toBe(expected);
+    }
   });
 
   it('ERR_CBOR_UNSUPPORTED for what CBOR cannot represent', () => {
