@@ -14,8 +14,9 @@ import { verifyCoseSign1 } from '../cose/sign1.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
+import { loadOnce } from '../internal/once.js';
 import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes, verifyDeviceMac } from './device-auth.js';
-import { type DeviceRequest, decodeDeviceRequest } from './device-request.js';
+import type { DeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
@@ -34,6 +35,9 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
 }
 
 const AGE_OVER = /^age_over_\d{2}$/;
+
+/** The DeviceRequest decoder, loaded by the first verification given the request as bytes (a verify-only bundle leaves it out otherwise). */
+const deviceRequestModule = loadOnce(() => import('./device-request.js'));
 
 /** The device-signed namespaces of a document that has no deviceSigned. */
 const NO_NAMESPACES: DeviceNameSpaces = new Map();
@@ -270,7 +274,7 @@ export async function verifyDeviceResponse(response: Uint8Array | DeviceResponse
     }
   }
   let request: DeviceRequest | undefined;
-  if (options.request !== undefined) request = options.request instanceof Uint8Array ? decodeDeviceRequest(options.request) : options.request;
+  if (options.request !== undefined) request = options.request instanceof Uint8Array ? (await deviceRequestModule()).decodeDeviceRequest(options.request) : options.request;
 
   // Written out rather than spread from `base`: on Node 20 a literal that starts with a spread
   // and goes on costs about 2.6 µs (a runtime call per property), on Node 24 16 ns.
