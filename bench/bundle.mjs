@@ -24,7 +24,8 @@
 //    `--no-cold` skips 4 and 5 (`npm run bench:bundle` measures them once).
 // 6. With `--node-lines`: the cold import of `shomei/mdoc/verify`, `shomei/mdoc`, `shomei` and
 //    the one-line module on this Node and on each other supported line (scripts/node-lines.mjs),
-//    all interleaved in each round.
+//    all interleaved in each round; then the same on Node 22 and later with a warm
+//    NODE_COMPILE_CACHE (compiled code kept on disk by a first process).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,8 +187,8 @@ if (!process.argv.includes('--no-cold')) {
     const specs = [...COLD, pathToFileURL(trivial).href];
     // Wall time, and the process's CPU time over the import (less sensitive to waiting for a core
     // on a shared machine), in a fresh process of the Node binary `node`.
-    const coldImport = (node, spec) => {
-      const out = execFileSync(node, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${spec}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8' });
+    const coldImport = (node, spec, env = process.env) => {
+      const out = execFileSync(node, ['--input-type=module', '-e', `const c = process.cpuUsage(); const t = performance.now(); await import('${spec}'); const w = performance.now() - t; const u = process.cpuUsage(c); console.log(w, (u.user + u.system) / 1000);`], { cwd: root, encoding: 'utf8', env });
       return out.trim().split(' ').map(Number);
     };
     const times = new Map(specs.map((s) => [s, { walls: [], cpus: [] }]));
@@ -233,6 +234,20 @@ if (!process.argv.includes('--no-cold')) {
       console.log('\n# Cold import on each supported Node line (11 fresh processes each, all interleaved; wall, median)\n');
       console.log('| Node | `shomei/mdoc/verify` | `shomei/mdoc` | `shomei` | a one-line module |\n|---|---:|---:|---:|---:|');
       for (const [v] of nodes) console.log(`| ${v} | ${LINE_SPECS.map((s) => `${median(walls.get(`${v} ${s}`)).toFixed(1)} ms`).join(' | ')} |`);
+
+      // From Node 22.1 on, NODE_COMPILE_CACHE names a folder where Node keeps V8's compiled code
+      // (module.enableCompileCache): the same imports once a first process has filled it, as a
+      // serverless image or container built with a warm cache starts.
+      const cached = nodes.filter(([v]) => Number(v.split('.')[0]) >= 22);
+      const env = { ...process.env, NODE_COMPILE_CACHE: join(scratch, 'compile-cache') };
+      for (const [, node] of cached) for (const spec of LINE_SPECS) coldImport(node, spec, env);
+      const warm = new Map(cached.flatMap(([v]) => LINE_SPECS.map((s) => [`${v} ${s}`, []])));
+      for (let i = 0; i < 11; i++) {
+        for (const [v, node] of cached) for (const spec of LINE_SPECS) warm.get(`${v} ${spec}`).push(coldImport(node, spec, env)[0]);
+      }
+      console.log('\n# The same with a warm NODE_COMPILE_CACHE (Node 22.1 and later; 11 fresh processes each, interleaved; wall, median)\n');
+      console.log('| Node | `shomei/mdoc/verify` | `shomei/mdoc` | `shomei` | a one-line module |\n|---|---:|---:|---:|---:|');
+      for (const [v] of cached) console.log(`| ${v} | ${LINE_SPECS.map((s) => `${median(warm.get(`${v} ${s}`)).toFixed(1)} ms`).join(' | ')} |`);
     }
 
     // A cold start as a serverless verifier has it: a fresh process imports and verifies the
