@@ -258,7 +258,10 @@ function parseOne(der: Uint8Array): Certificate {
   const same = byObject.get(der);
   if (same !== undefined && equalBytes(same.der, der) && timesIntact(same)) return same;
   const cert = parseCached(der);
-  if (der.length <= 8192) byObject.set(der, cert);
+  // Remembered by object only for bytes that own their buffer (an anchor a caller keeps and
+  // passes again): a view into a larger message (an x5chain of a response) is new on every
+  // call, and a WeakMap entry for each would only add work for the collector.
+  if (der.length <= 8192 && der.byteOffset === 0 && der.byteLength === der.buffer.byteLength) byObject.set(der, cert);
   return cert;
 }
 
