@@ -107,25 +107,27 @@ function directoryWithin(name: X509Name, base: X509Name): boolean {
   return b.every((k, i) => a[i] === k);
 }
 
-/** A host under a DNS constraint: the base itself or any name made by adding labels on the left; a leading "." means subdomains only. */
-function hostWithin(host: string, base: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  const b = base.toLowerCase().replace(/\.$/, '');
+/** A host under a DNS constraint: the base itself or any name made by adding labels on the left; a leading "." means subdomains only. Both folded (`fold`). */
+function hostWithin(h: string, b: string): boolean {
   if (b === '') return true;
   if (b.startsWith('.')) return h.endsWith(b);
-  return h === b || h.endsWith(`.${b}`);
+  // h ends with "." + b, without building that string.
+  return h === b || (h.length > b.length && h.charCodeAt(h.length - b.length - 1) === 0x2e && h.endsWith(b));
+}
+
+/** The host of a mailbox (what follows its last "@"), lowercased. */
+function mailHost(mailbox: string): string {
+  return mailbox.slice(mailbox.lastIndexOf('@') + 1).toLowerCase();
 }
 
 /** rfc822Name: a mailbox (exact, host case-insensitive), a host (every mailbox there), or ".domain" (mailboxes on its subdomains). */
-function emailWithin(email: string, base: string): boolean {
+function emailWithin(email: string, host: string, base: string, folded: string): boolean {
   const at = email.lastIndexOf('@');
   if (at < 0) return false;
-  const local = email.slice(0, at);
-  const host = email.slice(at + 1).toLowerCase();
   const bat = base.lastIndexOf('@');
-  if (bat >= 0) return local === base.slice(0, bat) && host === base.slice(bat + 1).toLowerCase();
-  if (base.startsWith('.')) return host.endsWith(base.toLowerCase());
-  return host === base.toLowerCase();
+  if (bat >= 0) return email.slice(0, at) === base.slice(0, bat) && host === folded;
+  if (base.startsWith('.')) return host.endsWith(folded);
+  return host === folded;
 }
 
 /** The host of a URI, when it has an authority with a domain name (not an IP address); else null. */
@@ -136,10 +138,8 @@ function uriHost(uri: string): string | null {
   return host;
 }
 
-/** uniformResourceIdentifier: the base applies to the URI's host; a leading "." means subdomains only (RFC 5280 §4.2.1.10). */
-function uriWithin(host: string, base: string): boolean {
-  const h = host.toLowerCase();
-  const b = base.toLowerCase();
+/** uniformResourceIdentifier: the base applies to the URI's host; a leading "." means subdomains only (RFC 5280 §4.2.1.10). Both lowercased. */
+function uriWithin(h: string, b: string): boolean {
   if (b.startsWith('.')) return h.endsWith(b);
   return h === b;
 }
@@ -154,21 +154,45 @@ function ipWithin(ip: Uint8Array, base: Uint8Array): boolean | null {
   return true;
 }
 
-/** True when `name` is in `base`'s subtree; null when the pair cannot be decided (the caller fails closed). */
-function within(name: GeneralName, base: GeneralName): boolean | null {
-  switch (name.type) {
-    case 'directoryName':
-      return directoryWithin(name.value, (base as typeof name).value);
+/**
+ * A name or base with the case-folded text its comparisons use, made once: a hostile chain can
+ * hold hundreds of long names and bases, compared pairwise on each candidate path. A dNSName
+ * lowercased without a trailing dot; a mailbox name its host lowercased, a mailbox base its
+ * host lowercased and a host or ".domain" base lowercased; a URI name its host lowercased
+ * (null when it has none), a URI base lowercased.
+ */
+interface Folded {
+  readonly gn: GeneralName;
+  readonly folded: string | null;
+}
+
+function fold(gn: GeneralName, isBase: boolean): Folded {
+  switch (gn.type) {
     case 'dNSName':
-      return hostWithin(name.value, (base as typeof name).value);
+      return { gn, folded: gn.value.toLowerCase().replace(/\.$/, '') };
     case 'rfc822Name':
-      return emailWithin(name.value, (base as typeof name).value);
-    case 'uniformResourceIdentifier': {
-      const host = uriHost(name.value);
-      return host === null ? null : uriWithin(host, (base as typeof name).value);
-    }
+      return { gn, folded: isBase && !gn.value.includes('@') ? gn.value.toLowerCase() : mailHost(gn.value) };
+    case 'uniformResourceIdentifier':
+      return { gn, folded: isBase ? gn.value.toLowerCase() : (uriHost(gn.value)?.toLowerCase() ?? null) };
+    default:
+      return { gn, folded: null };
+  }
+}
+
+/** True when `name` is in `base`'s subtree; null when the pair cannot be decided (the caller fails closed). */
+function within(name: Folded, base: Folded): boolean | null {
+  const gn = name.gn;
+  switch (gn.type) {
+    case 'directoryName':
+      return directoryWithin(gn.value, (base.gn as typeof gn).value);
+    case 'dNSName':
+      return hostWithin(name.folded!, base.folded!);
+    case 'rfc822Name':
+      return emailWithin(gn.value, name.folded!, (base.gn as typeof gn).value, base.folded!);
+    case 'uniformResourceIdentifier':
+      return name.folded === null ? null : uriWithin(name.folded, base.folded!);
     case 'iPAddress':
-      return ipWithin(name.value, (base as typeof name).value);
+      return ipWithin(gn.value, (base.gn as typeof gn).value);
     default:
       return null;
   }
@@ -189,10 +213,11 @@ function show(gn: GeneralName): string {
   return `${gn.type} ${String(gn.value)}`;
 }
 
-/** One constraining CA: its name (for reports) and decoded constraints. */
+/** One constraining CA: its name (for reports) and its subtree bases, folded. */
 interface Constraint {
   readonly from: string;
-  readonly nc: NameConstraints;
+  readonly permitted: readonly Folded[];
+  readonly excluded: readonly Folded[];
 }
 
 /**
@@ -217,7 +242,7 @@ export function nameConstraintFailures(path: readonly Certificate[], includeAnch
         failures.push(`${describe(cert)} has more than ${MAX_CONSTRAINED_NAMES} names to check`);
       } else {
         for (const name of names) {
-          const problem = checkName(name, active);
+          const problem = checkName(fold(name, false), active);
           if (problem !== null) failures.push(`${describe(cert)}: ${problem}`);
         }
       }
@@ -225,7 +250,9 @@ export function nameConstraintFailures(path: readonly Certificate[], includeAnch
     if (i > 0 && (!isAnchor || includeAnchor)) {
       try {
         const nc = decodeNameConstraints(cert);
-        if (nc !== null) active.push({ from: describe(cert), nc });
+        if (nc !== null) {
+          active.push({ from: describe(cert), permitted: (nc.permitted ?? []).map((b) => fold(b, true)), excluded: (nc.excluded ?? []).map((b) => fold(b, true)) });
+        }
       } catch (e) {
         failures.push(`${describe(cert)}: ${(e as Error).message}`);
       }
@@ -234,29 +261,32 @@ export function nameConstraintFailures(path: readonly Certificate[], includeAnch
   return failures;
 }
 
-function checkName(name: GeneralName, active: readonly Constraint[]): string | null {
-  for (const { from, nc } of active) {
-    const permitted = (nc.permitted ?? []).filter((b) => b.type === name.type);
-    const excluded = (nc.excluded ?? []).filter((b) => b.type === name.type);
+function checkName(name: Folded, active: readonly Constraint[]): string | null {
+  const { gn } = name;
+  const type = gn.type;
+  // A wildcard name ("*.example.com") stands for every name below it, some of which may be excluded.
+  const wildcard = gn.type === 'dNSName' && gn.value.startsWith('*.');
+  for (const { from, permitted: allPermitted, excluded: allExcluded } of active) {
+    const permitted = allPermitted.filter((b) => b.gn.type === type);
+    const excluded = allExcluded.filter((b) => b.gn.type === type);
     if (permitted.length === 0 && excluded.length === 0) continue;
-    if (!SUPPORTED.has(name.type)) return `${name.type} names cannot be checked against the ${name.type} constraints of ${from}`;
+    if (!SUPPORTED.has(type)) return `${type} names cannot be checked against the ${type} constraints of ${from}`;
     for (const base of excluded) {
-      // A wildcard name ("*.example.com") stands for every name below it, some of which may be excluded.
-      const r = name.type === 'dNSName' && name.value.startsWith('*.') ? within(name, base) || hostWithin((base as typeof name).value, name.value.slice(2)) : within(name, base);
-      if (r === null) return `${show(name)} cannot be checked against the constraints of ${from}`;
-      if (r) return `${show(name)} is in an excluded subtree (${show(base)}) of ${from}`;
+      const r = wildcard ? within(name, base) || hostWithin(base.folded!, name.folded!.slice(2)) : within(name, base);
+      if (r === null) return `${show(gn)} cannot be checked against the constraints of ${from}`;
+      if (r) return `${show(gn)} is in an excluded subtree (${show(base.gn)}) of ${from}`;
     }
     if (permitted.length > 0) {
       let inside = false;
       for (const base of permitted) {
         const r = within(name, base);
-        if (r === null) return `${show(name)} cannot be checked against the constraints of ${from}`;
+        if (r === null) return `${show(gn)} cannot be checked against the constraints of ${from}`;
         if (r) {
           inside = true;
           break;
         }
       }
-      if (!inside) return `${show(name)} is outside the permitted subtrees of ${from}`;
+      if (!inside) return `${show(gn)} is outside the permitted subtrees of ${from}`;
     }
   }
   return null;

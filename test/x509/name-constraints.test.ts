@@ -109,6 +109,8 @@ describe('name constraints', () => {
       [[{ type: 'dNSName', value: 'badexample.jp' }], /dNSName badexample\.jp is outside/],
       [[{ type: 'dNSName', value: 'a.evil.example.jp' }], /is in an excluded subtree/],
       [[{ type: 'dNSName', value: '*.example.jp' }], /dNSName \*\.example\.jp is in an excluded subtree/],
+      // A wildcard of the root stands for every name, the excluded ones among them.
+      [[{ type: 'dNSName', value: '*.' }], /dNSName \*\. is in an excluded subtree/],
       [[{ type: 'rfc822Name', value: 'a@example.jp' }], /rfc822Name a@example\.jp is outside/],
       [[{ type: 'rfc822Name', value: 'other@partner.jp' }], /outside/],
       [[{ type: 'uniformResourceIdentifier', value: 'https://example.jp/' }], /outside/],
@@ -124,6 +126,32 @@ describe('name constraints', () => {
     }
     // The subject's emailAddress attribute is an rfc822Name too.
     expect((await check([{ type: 'dNSName', value: 'example.jp' }], { CN: 'leaf', E: 'x@other.jp' })).detail).toMatch(/rfc822Name x@other\.jp is outside/);
+  });
+
+  it('bases in any case and with a trailing dot match as hosts do; a mailbox base keeps its local part case-sensitive', async () => {
+    const root = await ca({ C: 'JP', CN: 'NC root' }, null, 0);
+    const mid = await ca({ C: 'JP', CN: 'NC mid' }, root, 1, {
+      permitted: [
+        { type: 'dNSName', value: 'Example.JP.' },
+        { type: 'rfc822Name', value: 'Boss@Partner.JP' },
+        { type: 'rfc822Name', value: '.Example.JP' },
+        { type: 'uniformResourceIdentifier', value: '.Example.JP' },
+      ],
+      excluded: [{ type: 'dNSName', value: 'EVIL.example.jp.' }],
+    });
+    const check = async (san: GeneralNameInput[]) => nc(await verifyChain(await leaf(mid, { CN: 'leaf' }, san), { anchors: [root.cert], intermediates: [mid.cert], now: NOW, backend }));
+    for (const san of [
+      [{ type: 'dNSName', value: 'www.example.jp' }],
+      [{ type: 'dNSName', value: 'example.jp.' }],
+      [{ type: 'rfc822Name', value: 'Boss@partner.jp' }],
+      [{ type: 'rfc822Name', value: 'a@mail.EXAMPLE.jp' }],
+      [{ type: 'uniformResourceIdentifier', value: 'https://www.EXAMPLE.jp/' }],
+    ] as GeneralNameInput[][]) {
+      expect((await check(san)).status, JSON.stringify(san)).toBe('passed');
+    }
+    expect((await check([{ type: 'rfc822Name', value: 'boss@partner.jp' }])).detail).toMatch(/rfc822Name boss@partner\.jp is outside/);
+    expect((await check([{ type: 'dNSName', value: 'a.Evil.Example.JP' }])).detail).toMatch(/is in an excluded subtree \(dNSName EVIL\.example\.jp\.\)/);
+    expect((await check([{ type: 'dNSName', value: 'notexample.jp' }])).detail).toMatch(/outside/);
   });
 
   it('constraints of several CAs all apply (intersection), and a name form shomei cannot check fails closed', async () => {
