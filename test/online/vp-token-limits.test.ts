@@ -8,7 +8,7 @@ import { EncodedCbor, encode } from '../../src/cbor/index.js';
 import { OnlineError } from '../../src/errors.js';
 import { toBase64Url } from '../../src/internal/bytes.js';
 import { MAX_ELEMENTS } from '../../src/mdoc/index.js';
-import { type DcqlQuery, verifyVpToken } from '../../src/online/index.js';
+import { type DcqlQuery, openId4VpHandover, verifyVpToken } from '../../src/online/index.js';
 
 const NS = 'org.iso.18013.5.1';
 
@@ -24,12 +24,18 @@ function presentation(n: number): string {
 
 it(`refuses a vp_token whose presentations hold more than MAX_ELEMENTS (${MAX_ELEMENTS}) data elements together, before verifying any`, async () => {
   const query: DcqlQuery = { credentials: [{ id: 'mdl', format: 'mso_mdoc', meta: { doctype_value: 'org.iso.18013.5.1.mDL' }, multiple: true }] };
-  // No transcript: any verification would throw a TypeError, so only the count can answer.
-  const context = { dcqlQuery: query, transcript: undefined as never, binding: 'test' };
+  const transcript = await openId4VpHandover({ clientId: 'x509_san_dns:verifier.example', nonce: 'n', jwkThumbprint: null, responseUri: 'https://verifier.example/post' });
+  const context = { dcqlQuery: query, transcript, binding: 'test' };
   const half = presentation(MAX_ELEMENTS / 2);
   const over = verifyVpToken({ mdl: [half, half, presentation(1)] }, context, { trustAnchors: [] });
   await expect(over).rejects.toThrow(OnlineError);
   await expect(over).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE', message: expect.stringContaining(`vp_token.mdl[2]: the vp_token holds more than ${MAX_ELEMENTS} data elements`) });
-  // At the cap, decoding goes on to verification (which this context cannot do).
-  await expect(verifyVpToken({ mdl: [half, half] }, context, { trustAnchors: [] })).rejects.toThrow(TypeError);
+  // At the cap, every presentation is verified (and refused: none is signed).
+  const atCap = await verifyVpToken({ mdl: [half, half] }, context, { trustAnchors: [] });
+  expect(atCap.valid).toBe(false);
+  const reports = (atCap.presentations.mdl ?? []).map((p) => p.verification.documents[0]!.checks);
+  expect(reports.map((checks) => [checks.filter((c) => c.id === 'REQUESTED_ELEMENT').length, checks.find((c) => c.id === 'MSO_STRUCTURE')?.status])).toEqual([
+    [MAX_ELEMENTS / 2, 'failed'],
+    [MAX_ELEMENTS / 2, 'failed'],
+  ]);
 });
