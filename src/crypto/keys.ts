@@ -208,10 +208,11 @@ function keyOf(crv: EcCurve, raw: Uint8Array, size: number): EcPublicKey {
 }
 
 /**
- * Public key objects made by {@link ecPublicKeyFromRaw} (so already found on their curve),
- * with the encoding that was checked: a device key decoded from a COSE_Key is validated once
- * per verification, not again by each backend call; a key whose bytes changed in place since
- * is checked again.
+ * Public key objects found on their curve (made by {@link ecPublicKeyFromRaw} or
+ * {@link ecPublicKeyFromCoordinates}, or checked by {@link checkEcPublicKey}), with the
+ * encoding that was checked, which nobody writes into: a device key decoded from a COSE_Key is
+ * validated once per verification, not again by each backend call; a key whose bytes changed
+ * in place since is checked again.
  */
 const validPublic = new WeakMap<object, Uint8Array>();
 
