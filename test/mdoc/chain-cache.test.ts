@@ -10,6 +10,7 @@ import { buildDeviceRequest, buildDeviceResponse, encodeDeviceResponse, issueMdo
 import type { VerifyDeviceResponseOptions } from '../../src/mdoc/verify.js';
 import { buildCrl, CrlCache, parseCertificate, type VerifyX5ChainOptions, verifyIssuerChain } from '../../src/x509/index.js';
 import { cachedIssuerChain } from '../../src/mdoc/chain-cache.js';
+import { concat } from '../../src/internal/bytes.js';
 import { countingBackend } from '../helpers/counting-backend.js';
 import { days, issuerPki, key, NOW, T0 } from '../x509/pki.js';
 
@@ -107,6 +108,21 @@ describe('per-DS chain decision cache', () => {
     } finally {
       der[last]! ^= 0xff;
     }
+  });
+
+  it('keys raw certificates after the DS unambiguously: two given apart are not one glued together', async () => {
+    const { pki } = await fixture();
+    const { backend } = counting('glued');
+    const ds = parseCertificate(pki.ds.der);
+    const options = { anchors: [pki.iaca], now: NOW, backend };
+    const raw = pki.iaca.der.slice();
+    const first = await cachedIssuerChain([ds, raw, raw], options);
+    expect(first.valid).toBe(true);
+    expect(await cachedIssuerChain([ds, raw.slice(), raw.slice()], options)).toBe(first);
+    // The same bytes with a comma (the key's separator) between them, as one "certificate".
+    const glued = concat(raw, Uint8Array.of(0x2c), raw);
+    const second = await cachedIssuerChain([ds, glued], options).catch((e: unknown) => e);
+    expect(second).not.toBe(first);
   });
 
   it('is keyed by every option that can change the verdict (EKUs, waivers, revocation)', async () => {
