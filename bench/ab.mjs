@@ -1,4 +1,4 @@
-// `node bench/ab.mjs <other checkout> [--pairs=80] [--burst=300] [--real]` (both built): this
+// `node bench/ab.mjs <other checkout> [--pairs=80] [--burst=300] [--real] [--backend=webcrypto|noble]` (both built): this
 // build against another one, in one process, on the many-holder mDL workload of
 // bench/traffic.mjs (512 holders, a new device key each time). For a change too small for the
 // traffic benchmark to see on a shared machine: the two builds run in alternating bursts (the
@@ -8,7 +8,8 @@
 // By default node:crypto's `verify` and `createPublicKey` are stubbed (each build gets its
 // own backend over the same stub: every signature "verifies", every key import returns one
 // fixed key), so what is timed is shomei's own work plus the hashing; `--real` times real
-// verifications. The other checkout is a git worktree of the commit to compare with, e.g.
+// verifications, and `--backend=webcrypto` or `--backend=noble` real verifications with that
+// backend (each build's own). The other checkout is a git worktree of the commit to compare with, e.g.
 //   git worktree add /tmp/base HEAD~3 && ln -s "$PWD/node_modules" /tmp/base/node_modules &&
 //   (cd /tmp/base && npm run build) && node bench/ab.mjs /tmp/base
 import * as nodeCrypto from 'node:crypto';
@@ -24,9 +25,10 @@ const other = args.find((a) => !a.startsWith('--'));
 const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const pairs = option('pairs', 80);
 const burst = option('burst', 300);
-const real = args.includes('--real');
+const backendName = args.find((a) => a.startsWith('--backend='))?.split('=')[1] ?? 'node';
+const real = args.includes('--real') || backendName !== 'node';
 if (other === undefined || !existsSync(resolve(other, 'dist/mdoc/index.js'))) {
-  console.error('usage: node bench/ab.mjs <other checkout, built> [--pairs=80] [--burst=300] [--real]');
+  console.error('usage: node bench/ab.mjs <other checkout, built> [--pairs=80] [--burst=300] [--real] [--backend=webcrypto|noble]');
   process.exit(2);
 }
 
@@ -45,11 +47,12 @@ const stubbed = new Proxy(nodeCrypto, {
   },
 });
 
-/** A build's `verifyDeviceResponse` with its own backend (stubbed or real). */
+/** A build's `verifyDeviceResponse` with its own backend (node:crypto stubbed or real, WebCrypto, noble). */
 async function load(root) {
   const { verifyDeviceResponse } = await import(pathToFileURL(resolve(root, 'dist/mdoc/index.js')).href);
-  const { createNodeCryptoBackend } = await import(pathToFileURL(resolve(root, 'dist/crypto/index.js')).href);
-  const backend = createNodeCryptoBackend(real ? nodeCrypto : stubbed);
+  const crypto = await import(pathToFileURL(resolve(root, 'dist/crypto/index.js')).href);
+  const backend =
+    backendName === 'webcrypto' ? crypto.createWebCryptoBackend() : backendName === 'noble' ? crypto.nobleBackend : crypto.createNodeCryptoBackend(real ? nodeCrypto : stubbed);
   return { verifyDeviceResponse, backend };
 }
 const builds = { this: await load(resolve(import.meta.dirname, '..')), other: await load(other) };
@@ -79,6 +82,6 @@ for (let k = 0; k < pairs; k++) {
   ratios.push(pair.this / pair.other);
 }
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.round(q * (xs.length - 1))];
-console.log(`${process.version}, ${real ? 'real node:crypto' : 'node:crypto verify and key import stubbed'}, ${pairs} pairs of ${burst} verifications, load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
+console.log(`${process.version}, ${backendName !== 'node' ? backendName : real ? 'real node:crypto' : 'node:crypto verify and key import stubbed'}, ${pairs} pairs of ${burst} verifications, load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`);
 console.log(`this build ${quantile(times.this, 0.5).toFixed(1)} µs, ${other} ${quantile(times.other, 0.5).toFixed(1)} µs per verification (medians)`);
 console.log(`this / other: median ${quantile(ratios, 0.5).toFixed(3)}, interquartile ${quantile(ratios, 0.25).toFixed(3)}–${quantile(ratios, 0.75).toFixed(3)}`);
