@@ -236,8 +236,13 @@ export function ecPublicKeyToRaw(key: EcPublicKey): Uint8Array {
  * must not write into it (internal).
  */
 export function ecPublicKeyRaw(key: EcPublicKey): Uint8Array {
+  return remembered(key) ?? ecPublicKeyToRaw(key);
+}
+
+/** The encoding remembered for `key` as valid (`validPublic`), while the key still holds it. */
+function remembered(key: EcPublicKey): Uint8Array | undefined {
   const seen = validPublic.get(key);
-  return seen !== undefined && holds(key, seen) ? seen : ecPublicKeyToRaw(key);
+  return seen !== undefined && holds(key, seen) ? seen : undefined;
 }
 
 /** True when `key`'s curve and coordinates are (still) those of the uncompressed encoding `raw`. */
@@ -277,8 +282,8 @@ export class EcKeyMemo<V> {
  */
 export function checkEcPublicKey(key: EcPublicKey): Uint8Array {
   if (key?.kty !== 'EC') throw keyError('expected an EC key');
-  const seen = validPublic.get(key);
-  if (seen !== undefined && holds(key, seen)) return seen;
+  const seen = remembered(key);
+  if (seen !== undefined) return seen;
   const raw = ecPublicKeyToRaw(key);
   ecPublicKeyFromRaw(key.crv, raw);
   validPublic.set(key, raw);
