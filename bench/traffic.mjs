@@ -14,29 +14,26 @@
 // - revocation: the My Number Card workload with its IACA's CRL from a CrlCache, required.
 //
 // "limit (X)" does only the cryptography a verification cannot avoid, with engine X's
-// primitives on the same bytes: import the device key (new each time), verify the
-// IssuerAuth signature (DS key imported once: the DS certificate's own signature is checked
-// once per DS and then cached, so it costs nothing per response) and the deviceSignature,
-// and hash the disclosed IssuerSignedItemBytes. "% of limit" = shomei's rate / the limit's,
-// taken in each round (the two run back to back) and the median of those reported.
+// primitives on the same bytes (bench/limits.mjs). "% of limit" = shomei's rate / the
+// limit's, taken in each round (the two run back to back) and the median of those reported.
 //
 // `node bench/traffic.mjs --quick` runs fewer, shorter rounds; `--only=node` only the
 // contenders whose names contain `node` (then no floors are computed); `--ab` times 300
-// sequential verifications per contender, three times over, without the harness.
-import * as nodeCrypto from 'node:crypto';
+// sequential verifications per contender, three times over, without the harness;
+// `--ceiling` only the many-holder mDL workload, with node:crypto and WebCrypto, each limit
+// beside the bare reader of bench/limits.mjs (the least any verifier can do) and shomei.
 import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Verifier as Auth0Verifier } from '@auth0/mdl';
 import { Verifier as OwfVerifier } from '@owf/mdoc';
-import { p256 } from '@noble/curves/nist.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { nobleBackend, nodeCryptoBackend, webCryptoBackend } from 'shomei/crypto';
 import { verifyDeviceResponse } from 'shomei/mdoc';
 import { buildCrl, CrlCache, derToPem } from 'shomei/x509';
 import { owfContext } from '../test/interop/owf-context.mjs';
 import { benchMdlElements, benchPki, benchPortrait, HOLDERS } from './fixtures.mjs';
 import { compare, fmt, pairedRatio } from './harness.mjs';
+import { bareNode, bareWebCrypto, limitNoble, limitNode, limitWebCrypto } from './limits.mjs';
 import { MDL, MDL_DISCLOSED, MDL_NS as NS, trafficWorkload } from './traffic-workload.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -63,87 +60,6 @@ const MNC_DISCLOSED = ['full_name_unicode', 'individual_number_unicode', 'portra
 function cycling(list, fn) {
   let i = 0;
   return () => fn(list[i++ % list.length]);
-}
-
-// The fastest import node:crypto offers for a raw P-256 point: a JWK (about twice as fast as
-// an SPKI here, OpenSSL 3's DER decoders cost more than the key).
-const b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
-const nodeKey = (raw) => nodeCrypto.createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64u(raw.subarray(1, 33)), y: b64u(raw.subarray(33)) }, format: 'jwk' });
-const dsKeyObjects = new Map();
-const subtle = globalThis.crypto.subtle;
-const dsCryptoKeys = new Map();
-const ES256 = { name: 'ECDSA', hash: 'SHA-256' };
-const P256 = { name: 'ECDSA', namedCurve: 'P-256' };
-const hexOf = (b) => Buffer.from(b).toString('hex');
-
-/** The cryptography of one verification with node:crypto (synchronous). */
-function limitNode(r) {
-  const id = hexOf(r.dsRaw);
-  let ds = dsKeyObjects.get(id);
-  if (ds === undefined) dsKeyObjects.set(id, (ds = nodeKey(r.dsRaw)));
-  const device = nodeKey(r.deviceRaw);
-  const ok =
-    nodeCrypto.verify('sha256', r.issuerTbs, { key: ds, dsaEncoding: 'ieee-p1363' }, r.issuerSig) &&
-    nodeCrypto.verify('sha256', r.deviceTbs, { key: device, dsaEncoding: 'ieee-p1363' }, r.deviceSig);
-  for (const item of r.items) nodeCrypto.hash('sha256', item, 'buffer');
-  if (!ok) throw new Error('limit (node): signature did not verify');
-}
-
-/** The same with WebCrypto, as concurrent as the data allows. */
-async function limitWebCrypto(r) {
-  const id = hexOf(r.dsRaw);
-  let ds = dsCryptoKeys.get(id);
-  if (ds === undefined) dsCryptoKeys.set(id, (ds = await subtle.importKey('raw', r.dsRaw, P256, false, ['verify'])));
-  const [a, b] = await Promise.all([
-    subtle.verify(ES256, ds, r.issuerSig, r.issuerTbs),
-    subtle.importKey('raw', r.deviceRaw, P256, false, ['verify']).then((device) => subtle.verify(ES256, device, r.deviceSig, r.deviceTbs)),
-    ...r.items.map((item) => subtle.digest('SHA-256', item)),
-  ]);
-  if (!(a && b)) throw new Error('limit (webcrypto): signature did not verify');
-}
-
-// noble at its best on a DS key: the decoded point with a precomputed fixed-window table
-// (noble's `precompute`, window 6, as for its base point), built the first time a DS key
-// is met, so u2·P costs additions only, as u1·G does on the base point.
-const noblePoints = new Map();
-function noblePoint(raw) {
-  const id = hexOf(raw);
-  let point = noblePoints.get(id);
-  if (point === undefined) {
-    point = p256.Point.fromBytes(raw).precompute(6);
-    point.multiplyUnsafe(3n); // build the table now
-    noblePoints.set(id, point);
-  }
-  return point;
-}
-
-/** ECDSA P-256 verification (SEC 1 §4.1.4) of a 32-byte hash with a tabled point. */
-function nobleVerifyTabled(point, signature, digest) {
-  const Fn = p256.Point.Fn;
-  const { r, s } = p256.Signature.fromBytes(signature, 'compact');
-  let h = 0n;
-  for (const b of digest) h = (h << 8n) | BigInt(b);
-  const w = Fn.inv(s);
-  const R = p256.Point.BASE.multiplyUnsafe(Fn.mul(Fn.create(h), w)).add(point.multiplyUnsafe(Fn.mul(r, w)));
-  return !R.is0() && Fn.create(R.toAffine().x) === r;
-}
-
-/**
- * The same with @noble/curves and @noble/hashes: the DS key with its table; the device key
- * through `p256.verify`, or with a table too when it is the same as in the previous call
- * (the one-holder workload: shomei's noble backend tables a key it sees again).
- */
-let lastDevice;
-function limitNoble(r) {
-  const id = hexOf(r.deviceRaw);
-  const again = id === lastDevice;
-  lastDevice = id;
-  const device = again
-    ? nobleVerifyTabled(noblePoint(r.deviceRaw), r.deviceSig, sha256(r.deviceTbs))
-    : p256.verify(r.deviceSig, sha256(r.deviceTbs), r.deviceRaw, { prehash: false, lowS: false });
-  const ok = nobleVerifyTabled(noblePoint(r.dsRaw), r.issuerSig, sha256(r.issuerTbs)) && device;
-  for (const item of r.items) sha256(item);
-  if (!ok) throw new Error('limit (noble): signature did not verify');
 }
 
 async function shomeiVerify(r, backend, trustAnchors = [r.anchor], extra = {}) {
@@ -256,6 +172,30 @@ if (process.argv.includes('--gc')) {
 // rounds: shomei reaches its steady speed after about 2,000 verifications (see harness.mjs's
 // `warm`); a time-only warm-up of 400 ms measured it partly unoptimized.
 const options = quick ? { rounds: 7, ms: 150, warmup: 200, warmupCalls: 3000, warmupMaxMs: 3000, gc } : { rounds: 15, ms: 200, warmup: 400, warmupCalls: 3000, warmupMaxMs: 6000, gc };
+if (process.argv.includes('--ceiling')) {
+  // Each bare reader sits between its limit and shomei in every round: both ratios are paired.
+  const contendersCeiling = {};
+  for (const [engine, limit, bare, backend] of [
+    ['node', limitNode, bareNode, nodeBackend],
+    ['webcrypto', limitWebCrypto, bareWebCrypto, webCryptoBackend],
+  ]) {
+    contendersCeiling[`limit (${engine})`] = cycling(mdl, limit);
+    contendersCeiling[`bare reader (${engine})`] = cycling(mdl, bare);
+    contendersCeiling[`shomei (${engine})`] = cycling(mdl, (r) => shomeiVerify(r, backend));
+  }
+  for (const fn of Object.values(contendersCeiling)) await fn();
+  const samples = {};
+  const results = await compare(contendersCeiling, { ...options, samples });
+  const lines = [`\n### The ceiling: mDL, ${HOLDERS} holders, 2 issuers\n`, '| contender | median | % of its limit | % of the bare reader |', '|---|---:|---:|---:|'];
+  for (const [name, ops] of Object.entries(results)) {
+    const engine = /\((\w+)\)$/.exec(name)[1];
+    const pct = (other) => (name === other ? '' : `${(100 * pairedRatio(samples, name, other)).toFixed(0)} %`);
+    lines.push(`| ${name} | ${fmt(ops)} | ${pct(`limit (${engine})`)} | ${name.startsWith('shomei') ? pct(`bare reader (${engine})`) : ''} |`);
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
+
 /** `compare` with the per-round rates kept, for the paired "% of its limit". */
 async function run(contenders) {
   const samples = {};
