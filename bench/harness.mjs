@@ -19,7 +19,7 @@ async function measure(fn, ms) {
  * Warm `fn` up before it is measured: for `warmup` ms and `warmupCalls` calls, whichever ends
  * later, but never past `warmupMaxMs`. A verification reaches its steady speed only after
  * V8 has optimized the functions it runs: about 2,000 verifications on Node 20 here (1.1 ms
- * each at first with WebCrypto, 0.65 ms after; `.scratch`-style curve in docs/benchmarks.md),
+ * each at first with WebCrypto, 0.65 ms after; see docs/benchmarks.md, "Warm-up to steady speed"),
  * while a limit that is a few calls into the engine is fast from its first rounds. A warm-up by
  * time alone measured the slower code partly cold and the limit warm.
  */
