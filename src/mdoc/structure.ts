@@ -30,7 +30,8 @@ export function at(path: string, key: string | number): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
 }
 
-function describe(v: CborValue): string {
+/** What `v` is, for an error or a check's detail: never its content, which may not print (a bigint has no JSON). */
+export function describeValue(v: CborValue): string {
   if (v === null) return 'null';
   if (v instanceof Uint8Array) return 'a byte string';
   if (v instanceof Map) return 'a map';
@@ -42,20 +43,20 @@ function describe(v: CborValue): string {
 
 /** A map (text or integer keys). */
 export function asMap(v: CborValue, path: string): CborMap {
-  if (!(v instanceof Map)) structureError(path, `expected a map, got ${describe(v)}`);
+  if (!(v instanceof Map)) structureError(path, `expected a map, got ${describeValue(v)}`);
   return v;
 }
 
 /** An array, optionally non-empty. */
 export function asArray(v: CborValue, path: string, nonEmpty = false): readonly CborValue[] {
-  if (!Array.isArray(v)) structureError(path, `expected an array, got ${describe(v)}`);
+  if (!Array.isArray(v)) structureError(path, `expected an array, got ${describeValue(v)}`);
   if (nonEmpty && v.length === 0) structureError(path, 'expected a non-empty array');
   return v as readonly CborValue[];
 }
 
 /** A text string. */
 export function asText(v: CborValue, path: string): string {
-  if (typeof v !== 'string') structureError(path, `expected a text string, got ${describe(v)}`);
+  if (typeof v !== 'string') structureError(path, `expected a text string, got ${describeValue(v)}`);
   return v;
 }
 
@@ -101,7 +102,7 @@ export function asIdentifier(v: CborValue, path: string): string {
 
 /** A byte string. */
 export function asBytes(v: CborValue, path: string): Uint8Array {
-  if (!(v instanceof Uint8Array)) structureError(path, `expected a byte string, got ${describe(v)}`);
+  if (!(v instanceof Uint8Array)) structureError(path, `expected a byte string, got ${describeValue(v)}`);
   return v;
 }
 
@@ -112,31 +113,31 @@ export function isUint(v: unknown): v is number {
 
 /** An unsigned integer that fits in a JavaScript number. */
 export function asUint(v: CborValue, path: string): number {
-  if (!isUint(v)) structureError(path, `expected an unsigned integer, got ${describe(v)}`);
+  if (!isUint(v)) structureError(path, `expected an unsigned integer, got ${describeValue(v)}`);
   return v;
 }
 
 /** An integer (either sign) that fits in a JavaScript number. */
 export function asInt(v: CborValue, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) structureError(path, `expected an integer, got ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) structureError(path, `expected an integer, got ${describeValue(v)}`);
   return v;
 }
 
 /** A boolean. */
 export function asBool(v: CborValue, path: string): boolean {
-  if (typeof v !== 'boolean') structureError(path, `expected a boolean, got ${describe(v)}`);
+  if (typeof v !== 'boolean') structureError(path, `expected a boolean, got ${describeValue(v)}`);
   return v;
 }
 
 /** A tdate (tag 0). */
 export function asTDate(v: CborValue, path: string): TDate {
-  if (!(v instanceof TDate)) structureError(path, `expected a tdate (tag 0), got ${describe(v)}`);
+  if (!(v instanceof TDate)) structureError(path, `expected a tdate (tag 0), got ${describeValue(v)}`);
   return v;
 }
 
 /** Tag 24 content, decoded now (its lazy decode errors become structure errors at `path`). */
 export function asEmbedded(v: CborValue, path: string): EncodedCbor {
-  if (!(v instanceof EncodedCbor)) structureError(path, `expected tag 24 (embedded CBOR), got ${describe(v)}`);
+  if (!(v instanceof EncodedCbor)) structureError(path, `expected tag 24 (embedded CBOR), got ${describeValue(v)}`);
   try {
     void v.value;
   } catch (e) {
@@ -161,7 +162,7 @@ export function optional(map: CborMap, key: string): CborValue {
 export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
   const out: [string, CborValue][] = [];
   for (const [k, v] of map) {
-    if (typeof k !== 'string') structureError(path, `expected text keys, got ${describe(k)}`);
+    if (typeof k !== 'string') structureError(path, `expected text keys, got ${describeValue(k)}`);
     if (k.length > MAX_IDENTIFIER_LENGTH) identifierError(path, k);
     out.push([k, v]);
   }
@@ -176,6 +177,6 @@ export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
 export function unknownMembers(map: CborMap, allowed: readonly string[], path: string, deviations: Deviation[]): void {
   for (const k of map.keys()) {
     if (typeof k === 'string' && allowed.includes(k)) continue;
-    deviations.push({ id: MdocDeviation.UNKNOWN_MEMBER, path, detail: `member ${typeof k === 'string' ? JSON.stringify(k) : describe(k as CborValue)} is not in the CDDL: ignored` });
+    deviations.push({ id: MdocDeviation.UNKNOWN_MEMBER, path, detail: `member ${typeof k === 'string' ? JSON.stringify(k) : describeValue(k as CborValue)} is not in the CDDL: ignored` });
   }
 }

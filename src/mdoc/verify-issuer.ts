@@ -31,6 +31,7 @@ import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
 import { type Check, CheckList, type DisclosedElements, errorText, failureOf, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
+import { describeValue } from './structure.js';
 import { checkMsoStatusOptions, type MsoStatusOptions, unrequestedStatusChecks } from './status/options.js';
 
 /** How to verify issuer-signed data (also the base of `VerifyDeviceResponseOptions`). */
@@ -345,7 +346,9 @@ function countryChecks(values: ReadonlyMap<string, ReadonlyMap<string, CborValue
         continue;
       }
       const ok = typeof value === 'string' && expected !== undefined && value === expected;
-      list.add(id, ok, ok ? undefined : `${element} ${JSON.stringify(value)} but the DS certificate says ${attr}=${expected ?? '(none)'}`, where);
+      // The value is read before its digest is known to match: any CBOR value, a bigint included.
+      const shown = typeof value === 'string' ? JSON.stringify(value) : describeValue(value as CborValue);
+      list.add(id, ok, ok ? undefined : `${element} ${shown} but the DS certificate says ${attr}=${expected ?? '(none)'}`, where);
     }
   }
 }

@@ -161,6 +161,33 @@ describe('verifier: strict about what it was given', () => {
     expect(result.valid).toBe(false);
   });
 
+  // A fuzz finding: the detail printed the value with JSON.stringify, which throws a bare
+  // TypeError on a bigint (2^64 in CBOR). The value is read whatever its digest says, so any
+  // holder could make verification throw instead of report.
+  it('reports an issuing_country or issuing_jurisdiction that is not text, whatever its CBOR type, without throwing', async () => {
+    for (const [value, shown] of [
+      [2n ** 64n, 'a bigint'],
+      [new Map([['C', 'US']]), 'a map'],
+      [Uint8Array.of(0x55, 0x53), 'a byte string'],
+      [null, 'null'],
+    ] as const) {
+      const odd = await issueMdoc({
+        docType: MDL,
+        nameSpaces: { [NS]: { issuing_country: value, issuing_jurisdiction: value, family_name: 'X' } },
+        deviceKey: publicKeyOf(device),
+        validity,
+        issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] },
+        backend,
+      });
+      const elements = { [NS]: ['issuing_country', 'issuing_jurisdiction'] };
+      const result = await verify(encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: odd, deviceKey: device }], elements, sessionTranscript, backend })));
+      const country = result.documents[0]!.checks.find((c) => c.id === 'ISSUING_COUNTRY');
+      expect(country?.status).toBe('failed');
+      expect(country?.detail).toMatch(new RegExp(`^issuing_country ${shown} but the DS certificate says C=`));
+      expect(result.valid).toBe(false);
+    }
+  });
+
   it('reports doctype profile problems as PROFILE.* checks when asked (profiles), required only with strictProfiles', async () => {
     const odd = await issueMdoc({
       docType: MDL,
