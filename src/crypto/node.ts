@@ -159,17 +159,23 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     return publicKeys.get(id) ?? importPublicKey(id, crv, raw);
   }
 
-  /** The KeyObject of an EC public key object, remembered per object once the LRU keeps it. */
+  /**
+   * The KeyObject of an EC public key object, remembered per object once the LRU keeps it, or
+   * from its first import with `always`: an ECDH peer, such as a holder's EReaderKey, which
+   * serves the session keys and then EMacKey (the LRU keeps a key only from its second import,
+   * so that one-time device keys do not crowd it).
+   */
   const ecKeys = new EcKeyMemo<KeyObject>();
-  function ecKeyObject(key: EcPublicKey): KeyObject {
+  function ecKeyObject(key: EcPublicKey, always = false): KeyObject {
     const known = ecKeys.get(key);
     if (known !== undefined) return known;
     const raw = ecPublicKeyRaw(key);
     const id = `${key.crv}|${binaryString(raw)}`;
     const kept = publicKeys.get(id);
-    if (kept === undefined) return importPublicKey(id, key.crv, raw);
-    ecKeys.set(key, raw, kept);
-    return kept;
+    if (kept === undefined && !always) return importPublicKey(id, key.crv, raw);
+    const value = kept ?? importPublicKey(id, key.crv, raw);
+    ecKeys.set(key, raw, value);
+    return value;
   }
 
   /**
@@ -355,7 +361,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       const priv = privateKeyObject(privateKey, 'ECDH');
       let secret: Uint8Array;
       try {
-        secret = plain(crypto.diffieHellman({ privateKey: priv, publicKey: publicKeyObject(privateKey.crv, peer) }));
+        const peerKey = publicKey.kty === 'EC' ? ecKeyObject(publicKey, true) : publicKeyObject(privateKey.crv, peer);
+        secret = plain(crypto.diffieHellman({ privateKey: priv, publicKey: peerKey }));
       } catch (e) {
         // OpenSSL refuses a low-order X25519 point here (the all-zero output).
         throw ecdhError(`${privateKey.crv} key agreement failed`, e);

@@ -123,7 +123,11 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     return importSecret(key, key.d, usage, importer);
   }
 
-  /** Import secret bytes once per (owner object, usage); re-import when they changed in place. */
+  /**
+   * Import bytes once per (owner object, usage); re-import when they changed in place. Secrets
+   * (AES keys, an HKDF input serving two derivations), and an ECDH peer's point, which a
+   * holder's EReaderKey brings to the session keys and then to EMacKey.
+   */
   function importSecret(owner: object, secret: Uint8Array, usage: string, importer: () => Promise<CryptoKey>): Imported {
     let byUsage = secretKeys.get(owner);
     if (byUsage === undefined) secretKeys.set(owner, (byUsage = new Map()));
@@ -186,9 +190,11 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
     );
     const peer = checkEcdhPeer(privateKey, publicKey);
     if (priv === null) return fallback.ecdh(privateKey, publicKey);
+    const pending = importSecret(publicKey, peer, `ECDH peer|${privateKey.crv}`, () => s.importKey('raw', buf(peer), algorithm, false, []));
+    const pub = settled.get(pending) ?? (await pending);
+    if (pub === null) return fallback.ecdh(privateKey, publicKey);
     let secret: Uint8Array;
     try {
-      const pub = await s.importKey('raw', buf(peer), algorithm, false, []);
       const bits = 8 * (privateKey.kty === 'EC' ? curveFieldSize(privateKey.crv) : 32);
       secret = new Uint8Array(await s.deriveBits({ name: algorithm.name, public: pub }, priv, bits));
     } catch {
@@ -236,8 +242,11 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       assertBytes(info, 'info');
       checkHkdfLength(hash, length);
       if (length === 0) return new Uint8Array(0);
+      // One import for the derivations of one input (SKReader and SKDevice share theirs).
+      const pending = importSecret(ikm, ikm, 'HKDF', () => s.importKey('raw', buf(ikm), 'HKDF', false, ['deriveBits']));
+      const k = settled.get(pending) ?? (await pending);
+      if (k === null) return fallback.hkdf(hash, ikm, salt, info, length);
       try {
-        const k = await s.importKey('raw', buf(ikm), 'HKDF', false, ['deriveBits']);
         const params: HkdfParams = { name: 'HKDF', hash, salt: buf(salt), info: buf(info) };
         return new Uint8Array(await s.deriveBits(params, k, 8 * length));
       } catch {

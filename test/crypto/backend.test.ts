@@ -324,6 +324,33 @@ describe('webcrypto backend', () => {
     await expect(backend.aesGcmDecrypt(key, iv, flip(sealed))).rejects.toEqual(code('ERR_CRYPTO_DECRYPT'));
   });
 
+  it('imports an ECDH peer once per key object and an HKDF input once for its derivations, again when either changed in place', async () => {
+    const { subtle, calls } = instrumentedSubtle();
+    const backend = createWebCryptoBackend(subtle);
+    const [a, b, c] = [await nobleBackend.generateKeyPair('P-256'), await nobleBackend.generateKeyPair('P-256'), await nobleBackend.generateKeyPair('P-256')];
+    const peer: EcPublicKey = { kty: 'EC', crv: 'P-256', x: publicKeyOf(b).x.slice(), y: publicKeyOf(b).y.slice() };
+    await backend.ecdh(a, peer); // a's private key imported
+    const before = calls.importKey ?? 0;
+    const shared = await backend.ecdh(a, peer);
+    expect(toHex(shared)).toBe(toHex(await nobleBackend.ecdh(a, publicKeyOf(b))));
+    expect((calls.importKey ?? 0) - before).toBe(0);
+    peer.x.set(publicKeyOf(c).x);
+    peer.y.set(publicKeyOf(c).y);
+    expect(toHex(await backend.ecdh(a, peer))).toBe(toHex(await nobleBackend.ecdh(a, publicKeyOf(c))));
+    expect((calls.importKey ?? 0) - before).toBe(1);
+    // SKReader and SKDevice from one ECDH output: one import of it.
+    const salt = utf8Encode('salt');
+    const ikm = shared.slice();
+    const importsBefore = calls.importKey ?? 0;
+    const [r, d] = await Promise.all([backend.hkdf('SHA-256', ikm, salt, utf8Encode('SKReader'), 32), backend.hkdf('SHA-256', ikm, salt, utf8Encode('SKDevice'), 32)]);
+    expect((calls.importKey ?? 0) - importsBefore).toBe(1);
+    expect(toHex(r)).toBe(toHex(await nobleBackend.hkdf('SHA-256', ikm, salt, utf8Encode('SKReader'), 32)));
+    expect(toHex(d)).toBe(toHex(await nobleBackend.hkdf('SHA-256', ikm, salt, utf8Encode('SKDevice'), 32)));
+    ikm[0] ^= 1;
+    expect(toHex(await backend.hkdf('SHA-256', ikm, salt, utf8Encode('SKReader'), 32))).toBe(toHex(await nobleBackend.hkdf('SHA-256', ikm, salt, utf8Encode('SKReader'), 32)));
+    expect((calls.importKey ?? 0) - importsBefore).toBe(2);
+  });
+
   it('keeps a verification key from its second import on, also when the key object is rebuilt', async () => {
     const { subtle, calls } = instrumentedSubtle();
     const backend = createWebCryptoBackend(subtle);

@@ -109,6 +109,22 @@ describe('node:crypto backend', () => {
     expect(outputs.map(isPlain)).toEqual(outputs.map(() => true));
   });
 
+  it('imports an ECDH peer once per key object (an EReaderKey serves the session keys and EMacKey), again when it changed in place', async () => {
+    const { mod, calls } = countingCrypto();
+    const backend = createNodeCryptoBackend(mod);
+    const [a, b, c] = [await nobleBackend.generateKeyPair('P-256'), await nobleBackend.generateKeyPair('P-256'), await nobleBackend.generateKeyPair('P-256')];
+    const peer: EcPublicKey = { kty: 'EC', crv: 'P-256', x: publicKeyOf(b).x.slice(), y: publicKeyOf(b).y.slice() };
+    const expected = toHex(await nobleBackend.ecdh(a, publicKeyOf(b)));
+    expect(toHex(await backend.ecdh(a, peer))).toBe(expected);
+    expect(toHex(await backend.ecdh(c, peer))).toBe(toHex(await nobleBackend.ecdh(c, publicKeyOf(b))));
+    expect(calls.createPublicKey).toBe(1);
+    // The same object now holding another point: imported again, and the new point used.
+    peer.x.set(publicKeyOf(c).x);
+    peer.y.set(publicKeyOf(c).y);
+    expect(toHex(await backend.ecdh(a, peer))).toBe(toHex(await nobleBackend.ecdh(a, publicKeyOf(c))));
+    expect(calls.createPublicKey).toBe(2);
+  });
+
   it('keeps a public key from its second import on, also when the key object is rebuilt; a key met once is not kept', async () => {
     const { mod, calls } = countingCrypto();
     const backend = createNodeCryptoBackend(mod);
