@@ -25,7 +25,9 @@ class Writer {
   #view: DataView | undefined;
 
   constructor(size = 256) {
-    this.buf = new Uint8Array(size);
+    // A hint that is not a positive size (NaN from a caller's bad length) falls back to the
+    // default: a buffer of no bytes would never grow, ensure doubling its length.
+    this.buf = new Uint8Array(Number.isFinite(size) && size >= 1 ? Math.ceil(size) : 256);
   }
 
   get view(): DataView {
@@ -41,7 +43,7 @@ class Writer {
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(64, this.buf.length * 2);
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));

@@ -69,8 +69,12 @@ export function readSessionTranscript(bytes: Uint8Array): SessionTranscriptBytes
 /** A bound on the heads and the context string of the authentication structures below (bytes). */
 const HEADS = 64;
 
-/** DeviceAuthenticationBytes for one document (the detached payload of the device auth). */
+/**
+ * DeviceAuthenticationBytes for one document (the detached payload of the device auth).
+ * @throws TypeError when `docType` is not a string.
+ */
 export function deviceAuthenticationBytes(transcript: SessionTranscriptBytes, docType: string, deviceNameSpacesBytes: EncodedCbor<unknown>): Uint8Array {
+  if (typeof docType !== 'string') throw new TypeError('docType must be a string');
   const size = HEADS + transcript.transcript.length + 3 * docType.length + deviceNameSpacesBytes.tagged.length;
   return encodeEmbeddedBytes(['DeviceAuthentication', new RawCbor(transcript.transcript), docType, deviceNameSpacesBytes], size);
 }

@@ -4,6 +4,7 @@ import { encodeEmbeddedBytes } from '../../src/cbor/encode.js';
 import { CborFloat, decode, encode, encodeEmbedded, EncodedCbor, encodeOrderedMap, FullDate, RawCbor, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { encodeSized } from '../../src/cbor/encode.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
+import { runUnderSmallHeap } from '../helpers/small-heap.js';
 
 const hex = (v: Parameters<typeof encode>[0]) => toHex(encode(v));
 
@@ -146,5 +147,21 @@ describe('encodeSized (internal)', () => {
       expect(got.byteLength).toBe(expected.length);
       expect(got.buffer.byteLength).toBe(expected.length);
     }
+  });
+
+  // A fuzz finding: deviceAuthenticationBytes with a docType that is not a string made a NaN
+  // size hint, the writer a buffer of no bytes, and its growth loop (doubling the length)
+  // never ended. In a child, so that a hang fails the test instead of stopping the run.
+  it('ends with the bytes of encode() for a hint that is not a size, and deviceAuthenticationBytes refuses a docType that is not a string', { timeout: 120_000 }, async () => {
+    const { exitCode, signal, stderr, lines } = await runUnderSmallHeap<{ name: string; outcome: string }>(new URL('./encode-size.child.ts', import.meta.url), 256, 100_000);
+    expect({ exitCode, signal }, stderr.slice(-2000)).toEqual({ exitCode: 0, signal: null });
+    const hints = ['NaN', '0', '-1', '0.5', 'Infinity'];
+    expect(Object.fromEntries(lines.map((l) => [l.name, l.outcome]))).toEqual({
+      ...Object.fromEntries(hints.flatMap((h) => [[`encodeSized ${h}`, 'same bytes'], [`encodeEmbeddedBytes ${h}`, 'same bytes']])),
+      'docType {}': 'TypeError',
+      'docType 5': 'TypeError',
+      'docType null': 'TypeError',
+      'docType [1]': 'TypeError',
+    });
   });
 });
