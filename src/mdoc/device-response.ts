@@ -32,7 +32,7 @@ import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/sign1.j
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asEmbedded, asIdentifier, asInt, asMap, checkCount, checkEmbeddedIn, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -87,6 +87,7 @@ function decodeDeviceNameSpaces(value: CborValue, path: string, deviations: Devi
   for (const [ns, items] of textKeyed(asMap(value, path), path)) {
     const p = at(path, ns);
     const entries = textKeyed(asMap(items, p), p);
+    for (const [id, v] of entries) checkEmbeddedIn(v, p, id);
     if (entries.length === 0) deviations.push({ id: MdocDeviation.EMPTY_DEVICE_NAMESPACE, path: p, detail: 'a device-signed namespace with no element' });
     out.set(ns, new Map(entries));
   }

@@ -26,7 +26,7 @@ import { CborError, CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
-import { asArray, asBytes, asEmbedded, asIdentifier, asMap, asUint, at, field, isUint, MAX_IDENTIFIER_LENGTH, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asBytes, asEmbedded, asIdentifier, asMap, asUint, at, checkEmbeddedIn, field, isUint, MAX_IDENTIFIER_LENGTH, optional, structureError, textKeyed, unknownMembers } from './structure.js';
 
 /** One issuer-signed data element. */
 export interface IssuerSignedItem {
@@ -57,18 +57,22 @@ export function decodeIssuerSignedItem(value: CborValue, path: string): IssuerSi
     const random = value.get('random');
     const elementIdentifier = value.get('elementIdentifier');
     if (isUint(digestID) && random instanceof Uint8Array && typeof elementIdentifier === 'string' && elementIdentifier.length <= MAX_IDENTIFIER_LENGTH && value.has('elementValue')) {
-      return { digestID, random, elementIdentifier, elementValue: value.get('elementValue') };
+      const elementValue = value.get('elementValue');
+      checkEmbeddedIn(elementValue, path, 'elementValue');
+      return { digestID, random, elementIdentifier, elementValue };
     }
   }
   const m = asMap(value, path);
   // Any uint is accepted (some issuers use 32-bit random ids); shomei issues them below 2^31.
   const digestID = asUint(field(m, 'digestID', path), at(path, 'digestID'));
-  return {
+  const item = {
     digestID,
     random: asBytes(field(m, 'random', path), at(path, 'random')),
     elementIdentifier: asIdentifier(field(m, 'elementIdentifier', path), at(path, 'elementIdentifier')),
     elementValue: field(m, 'elementValue', path),
   };
+  checkEmbeddedIn(item.elementValue, path, 'elementValue');
+  return item;
 }
 
 /** The IssuerSignedItem as a CBOR map. */

@@ -4,7 +4,7 @@
  * mdoc gives a typed `MdocError` (`ERR_MDOC_STRUCTURE`) and never a bare TypeError.
  */
 
-import { type CborMap, type CborValue, decode, EncodedCbor, TDate } from '../cbor/index.js';
+import { type CborMap, type CborValue, decode, EncodedCbor, Tag, TDate } from '../cbor/index.js';
 import { CborError, MdocError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 
@@ -145,6 +145,26 @@ export function asEmbedded(v: CborValue, path: string): EncodedCbor {
     throw e;
   }
   return v;
+}
+
+/**
+ * Decode now every tag 24 inside a data element's value, at any depth (issuer- and
+ * device-signed elements): a decode error becomes `ERR_MDOC_STRUCTURE` at `path`.`key`. The
+ * decoder leaves embedded CBOR undecoded until read, so malformed content in an element (a
+ * holder can put it in a device-signed one) would otherwise pass verification and throw later,
+ * when the caller reads the value. A value without tag 24 costs a few type checks.
+ */
+export function checkEmbeddedIn(value: CborValue, path: string, key: string): void {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return;
+  // A stack, not recursion (the decoder's nesting limit counts embedded levels too).
+  const stack: CborValue[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v instanceof EncodedCbor) stack.push(asEmbedded(v, at(path, key)).value as CborValue);
+    else if (Array.isArray(v)) for (const x of v as CborValue[]) stack.push(x);
+    else if (v instanceof Map) for (const [k, x] of v) stack.push(k as CborValue, x);
+    else if (v instanceof Tag) stack.push(v.value as CborValue);
+  }
 }
 
 /** A required field of a text-keyed map. */

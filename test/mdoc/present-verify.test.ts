@@ -1,7 +1,7 @@
 /** Holder choices (errors, consent, device-signed elements, age_over) and verifier strictness. */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, EncodedCbor, encode } from '../../src/cbor/index.js';
+import { decode, EncodedCbor, encode, Tag } from '../../src/cbor/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import type { PrivateKey } from '../../src/crypto/types.js';
@@ -186,6 +186,18 @@ describe('verifier: strict about what it was given', () => {
       expect(country?.detail).toMatch(new RegExp(`^issuing_country ${shown} but the DS certificate says C=`));
       expect(result.valid).toBe(false);
     }
+  });
+
+  it('refuses a device-signed element holding malformed embedded CBOR, though the device signed it (not valid now, not a throw later)', async () => {
+    const request = await buildDeviceRequest([{ docType: MDL, nameSpaces: { 'org.example.device': { nickname: false } } }]);
+    const respond = async (nickname: Tag) =>
+      verify(encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: withDeviceSigned, deviceKey: device, deviceSigned: { 'org.example.device': { nickname } } }], request, sessionTranscript, backend })), { request });
+    const good = await respond(new Tag(24, encode('taro')));
+    expect(good.valid).toBe(true);
+    expect((good.documents[0]!.deviceSigned['org.example.device']!.nickname as EncodedCbor<unknown>).value).toBe('taro');
+    const bad = await respond(new Tag(24, Uint8Array.of(0xff)));
+    expect(bad.valid).toBe(false);
+    expect(bad.checks.find((c) => c.id === 'RESPONSE_STRUCTURE')).toMatchObject({ status: 'failed', detail: expect.stringContaining('.nickname: embedded CBOR:') });
   });
 
   it('reports doctype profile problems as PROFILE.* checks when asked (profiles), required only with strictProfiles', async () => {

@@ -5,7 +5,8 @@
  * accepted with a wrong type.
  */
 import { describe, expect, it } from 'vitest';
-import { decode, EncodedCbor, encode, TDate } from '../../src/cbor/index.js';
+import { decode, EncodedCbor, encode, Tag, TDate } from '../../src/cbor/index.js';
+import { toHex } from '../../src/internal/bytes.js';
 import { MdocError } from '../../src/errors.js';
 import { buildDeviceRequest, decodeDeviceRequest, decodeDeviceResponse, encodeDeviceRequest, MAX_DOCUMENTS, MAX_ELEMENTS, MAX_IDENTIFIER_LENGTH } from '../../src/mdoc/index.js';
 import { decodeIssuerSigned } from '../../src/mdoc/issuer-signed.js';
@@ -75,6 +76,54 @@ describe('IssuerSignedItem', () => {
   it('an item that is not a map is a structure error', () => {
     const e = structureError(() => decodeIssuerSigned(issuerSigned([EncodedCbor.wrap(encode(['digestID', 3]), undefined)])));
     expect(e.message).toBe(`issuerSigned.nameSpaces["${NS}"][0]: expected a map, got an array`);
+  });
+});
+
+// A fuzz finding: the decoder leaves tag 24 undecoded until read, so an element value holding
+// malformed embedded CBOR passed verification and threw ERR_CBOR_MALFORMED later, when the
+// caller read it (the holder can put one in a device-signed element).
+describe('embedded CBOR (tag 24) in a data element value is decoded with the element', () => {
+  const valued = (value: unknown) => item(GOOD.map(([k, v]) => [k, k === 'elementValue' ? value : v]));
+  const MALFORMED = [Uint8Array.of(0xff), Uint8Array.of(0xa1), Uint8Array.of(0x62, 0x41)];
+  /** `depth` tag-24 levels around `inner` (encoded bytes), decoded (lazily): the decoder's nesting limit counts them. */
+  const nested = (inner: Uint8Array, depth: number) => {
+    let bytes = inner;
+    for (let i = 0; i < depth; i++) bytes = encode(new Tag(24, bytes));
+    return decode(bytes);
+  };
+
+  it('reads well-formed embedded CBOR nested 20 deep, inside arrays, maps and other tags', () => {
+    const deep = nested(encode('deep'), 20);
+    const value = [new Map([['k', new Tag(24, encode('x'))]]), new Tag(1004, '2024-01-01'), deep];
+    const decoded = decodeIssuerSigned(issuerSigned([valued(decode(encode(value as never)))]));
+    const read = decoded.nameSpaces.get(NS)![0]!.value.elementValue as unknown[];
+    let inner: unknown = read[2];
+    for (let i = 0; i < 20; i++) inner = (inner as EncodedCbor<unknown>).value;
+    expect(inner).toBe('deep');
+  });
+
+  for (const bad of MALFORMED) {
+    it(`refuses h'${toHex(bad)}' in tag 24, as the value or deep inside it, with the element's path`, () => {
+      for (const value of [new Tag(24, bad), [1, new Map([['k', new Tag(24, bad)]])], nested(bad, 20)]) {
+        const e = structureError(() => decodeIssuerSigned(issuerSigned([item(GOOD), valued(value)])));
+        expect(e.message).toMatch(`issuerSigned.nameSpaces["${NS}"][1].elementValue: embedded CBOR:`);
+      }
+    });
+  }
+
+  it('refuses it in a device-signed element too', () => {
+    const deviceSigned = (value: unknown) => {
+      const nameSpaces = new Map([[NS, new Map([['dev_note', value]])]]);
+      return new Map<string, unknown>([
+        ['nameSpaces', EncodedCbor.wrap(encode(nameSpaces as never), undefined)],
+        ['deviceAuth', new Map([['deviceSignature', [encode(new Map([[1, -7]])), new Map(), null, new Uint8Array(64)]]])],
+      ]);
+    };
+    const response = (value: unknown) =>
+      encode(new Map<string, unknown>([['version', '1.0'], ['documents', [new Map<string, unknown>([['docType', 'org.iso.18013.5.1.mDL'], ['issuerSigned', decode(issuerSigned([item(GOOD)]))], ['deviceSigned', deviceSigned(value)]])]], ['status', 0]]) as never);
+    expect(decodeDeviceResponse(response(new Tag(24, encode(5)))).documents[0]!.deviceSigned!.nameSpaces.value.get(NS)!.get('dev_note')).toBeInstanceOf(EncodedCbor);
+    const e = structureError(() => decodeDeviceResponse(response(new Tag(24, Uint8Array.of(0xff)))));
+    expect(e.message).toMatch(`deviceResponse.documents[0].deviceSigned.nameSpaces["${NS}"].dev_note: embedded CBOR:`);
   });
 });
 
