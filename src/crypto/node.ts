@@ -172,9 +172,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
     const raw = ecPublicKeyRaw(key);
     const id = `${key.crv}|${binaryString(raw)}`;
     const kept = publicKeys.get(id);
-    if (kept === undefined && !always) return importPublicKey(id, key.crv, raw);
     const value = kept ?? importPublicKey(id, key.crv, raw);
-    ecKeys.set(key, raw, value);
+    if (kept !== undefined || always) ecKeys.set(key, raw, value);
     return value;
   }
 
