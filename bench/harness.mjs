@@ -30,7 +30,7 @@ async function warm(fn, { warmup, warmupCalls, warmupMaxMs }) {
     for (let i = 0; i < 16; i++) await fn();
     calls += 16;
     const elapsed = performance.now() - start;
-    if (elapsed >= warmupMaxMs || (elapsed >= warmup && calls >= warmupCalls)) return calls;
+    if (elapsed >= warmupMaxMs || (elapsed >= warmup && calls >= warmupCalls)) return;
   }
 }
 
@@ -63,9 +63,10 @@ export async function compare(contenders, { rounds = 7, ms = 150, warmup = 300, 
 
 /**
  * The median over rounds of `a`'s rate / `b`'s rate in the same round (`samples` from
- * `compare`). Give it neighbours in the contender order: the two run back to back in each
- * round, so a slow stretch of a shared machine falls on both sides of most ratios, where a
- * ratio of the two medians takes each from a different round.
+ * `compare`). Best for neighbours in the contender order, which run back to back in each
+ * round, so that a slow stretch of a shared machine falls on both sides of most ratios; any
+ * two contenders are still taken from the same round, where a ratio of the two medians takes
+ * each from a different one.
  */
 export function pairedRatio(samples, a, b) {
   return median(samples[a].map((rate, r) => rate / samples[b][r]));

@@ -172,6 +172,12 @@ if (process.argv.includes('--gc')) {
 // rounds: shomei reaches its steady speed after about 2,000 verifications (see harness.mjs's
 // `warm`); a time-only warm-up of 400 ms measured it partly unoptimized.
 const options = quick ? { rounds: 7, ms: 150, warmup: 200, warmupCalls: 3000, warmupMaxMs: 3000, gc } : { rounds: 15, ms: 200, warmup: 400, warmupCalls: 3000, warmupMaxMs: 6000, gc };
+/** `compare` with the per-round rates kept, for the paired "% of its limit". */
+async function run(contenders) {
+  const samples = {};
+  return { results: await compare(contenders, { ...options, samples }), samples };
+}
+
 if (process.argv.includes('--ceiling')) {
   // Each bare reader sits between its limit and shomei in every round: both ratios are paired.
   const contendersCeiling = {};
@@ -184,8 +190,7 @@ if (process.argv.includes('--ceiling')) {
     contendersCeiling[`shomei (${engine})`] = cycling(mdl, (r) => shomeiVerify(r, backend));
   }
   for (const fn of Object.values(contendersCeiling)) await fn();
-  const samples = {};
-  const results = await compare(contendersCeiling, { ...options, samples });
+  const { results, samples } = await run(contendersCeiling);
   const lines = [`\n### The ceiling: mDL, ${HOLDERS} holders, 2 issuers\n`, '| contender | median | % of its limit | % of the bare reader |', '|---|---:|---:|---:|'];
   for (const [name, ops] of Object.entries(results)) {
     const engine = /\((\w+)\)$/.exec(name)[1];
@@ -196,11 +201,6 @@ if (process.argv.includes('--ceiling')) {
   process.exit(0);
 }
 
-/** `compare` with the per-round rates kept, for the paired "% of its limit". */
-async function run(contenders) {
-  const samples = {};
-  return { results: await compare(contenders, { ...options, samples }), samples };
-}
 const manyRun = await run(contenders(mdl, { peers: true }));
 const many = manyRun.results;
 table(`mDL, ${HOLDERS} holders (a new device key every time), 2 issuers`, manyRun);
