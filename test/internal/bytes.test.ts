@@ -83,14 +83,19 @@ describe('equalBytes', () => {
 });
 
 describe('toBase64 / toBase64Url', () => {
-  it("agrees with Node's Buffer on both sides of the large-input path, every length mod 3", () => {
+  it("agrees with Node's Buffer on both sides of the scratch buffer and of each 8,192-character string, every length mod 3", () => {
     const rand = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed * 7 + (i >> 3)) & 0xff);
-    for (const n of [0, 1, 2, 3, 31, 32, 33, 3070, 3071, 3072, 3073, 3074, 3075, 8191 * 3, 8192 * 3 + 1, 100_000]) {
+    // 3,072 bytes fill the 4,096-character scratch buffer; 6,144 make one 8,192-character string.
+    for (const n of [0, 1, 2, 3, 31, 32, 33, 3070, 3071, 3072, 3073, 3074, 3075, 6143, 6144, 6145, 8191 * 3, 8192 * 3 + 1, 100_000]) {
       const bytes = rand(n, n);
       const b = Buffer.from(bytes);
       expect(toBase64(bytes), `${n}`).toBe(b.toString('base64'));
       expect(toBase64Url(bytes), `${n}`).toBe(b.toString('base64url'));
       expect(fromBase64(toBase64Url(bytes))).toEqual(bytes);
     }
+    // The scratch buffer a short output is written to is not shared by the strings returned.
+    const first = toBase64Url(rand(32, 1));
+    toBase64Url(rand(32, 2));
+    expect(first).toBe(Buffer.from(rand(32, 1)).toString('base64url'));
   });
 });
