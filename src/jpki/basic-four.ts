@@ -127,7 +127,8 @@ export function isoDate(yyyymmdd: string, what: string): string {
  * Decode EF 0002 of the 券面事項入力補助AP. Filler after the object is ignored. The fields
  * are read by their TLVs; an offset table that does not match them is a finding, not an
  * error, and so are a partial birth date (kept raw) and an unknown sex code (kept raw).
- * Throws `ERR_JPKI_DATA` for a wrong tag, a missing field or bad UTF-8.
+ * Throws `ERR_JPKI_DATA` for a wrong tag, a missing or repeated field, a field before DF22
+ * (outside {@link BasicFourFile.digestSource}) or bad UTF-8.
  */
 export function decodeBasicFourFile(bytes: Uint8Array): BasicFourFile {
   const { outer, children } = decodeConstructed(bytes, 0xff20, 'basic four');
@@ -144,6 +145,12 @@ export function decodeBasicFourFile(bytes: Uint8Array): BasicFourFile {
     findings.push({ id: 'OFFSET_TABLE_MISMATCH', detail: `DF21 offset table ${what}; fields read by their TLVs` });
   }
   const [nameT, addressT, birthT, sexT] = fields as [Tlv, Tlv, Tlv, Tlv];
+  // DF32 covers the object from DF22 on: a field before it would be read but not covered.
+  for (const f of [addressT, birthT, sexT]) {
+    if (f.offset < nameT.offset) {
+      throw new JpkiError('ERR_JPKI_DATA', `basic four: DF${f.tag.toString(16).slice(2).toUpperCase()} comes before DF22, outside the bytes the integrity record covers`, { offset: f.offset });
+    }
+  }
   const birthDateRaw = text(birthT, 'birth date');
   const sex = text(sexT, 'sex');
   const objectEnd = outer.raw.length;

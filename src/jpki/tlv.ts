@@ -119,9 +119,18 @@ export function decodeConstructed(bytes: Uint8Array, expectedTag: number, what: 
   return { outer, children };
 }
 
-/** The first child with `tag`, or a `ERR_JPKI_DATA` naming what is missing. */
+/**
+ * The one child with `tag`, or a `ERR_JPKI_DATA` naming what is missing or repeated. A field
+ * sent twice is refused, never read first-wins: a signature or digest over part of an object
+ * must cover the very TLV that is read, and with two copies which one it covers is ambiguous.
+ */
 export function requireTag(children: readonly Tlv[], tag: number, what: string): Tlv {
-  const found = children.find((c) => c.tag === tag);
+  let found: Tlv | undefined;
+  for (const c of children) {
+    if (c.tag !== tag) continue;
+    if (found !== undefined) throw dataError(`${what}: tag ${tag.toString(16).toUpperCase()} appears more than once`, c.offset);
+    found = c;
+  }
   if (found === undefined) throw dataError(`${what}: missing tag ${tag.toString(16).toUpperCase()}`, 0);
   return found;
 }

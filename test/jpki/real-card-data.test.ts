@@ -6,16 +6,18 @@
  * DF31/DF32 over the odd data, so integrity passes, and a tampered copy still fails it.
  */
 import { describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../src/internal/bytes.js';
+import { concat, fromHex, toHex } from '../../src/internal/bytes.js';
 import { AidHex, SupportEf, SurfaceEf } from '../../src/jpki/aid.js';
 import { decodeBasicFourFile, sexMeaning } from '../../src/jpki/basic-four.js';
 import { CardChannel } from '../../src/jpki/channel.js';
 import * as cmd from '../../src/jpki/commands.js';
+import { decodeIntegrityRecord } from '../../src/jpki/integrity.js';
 import { encodePin } from '../../src/jpki/pin.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { type CardDataShape, createVirtualMyNumberCard, DEFAULT_TEST_IDENTITY as ID, testCvcAnchors, type VirtualMyNumberCard } from '../../src/jpki/simulator/index.js';
 import { decodeCardFaceFile } from '../../src/jpki/surface.js';
 import { readMyNumberFile } from '../../src/jpki/support-ap.js';
+import { decodeTlv, decodeTlvList, encodeTlv } from '../../src/jpki/tlv.js';
 import { rejectsWith } from './helpers.js';
 
 const shaped = (dataShape: CardDataShape, extendedLength = false) => createVirtualMyNumberCard({ dataShape, extendedLength });
@@ -152,6 +154,46 @@ describe('basic four: a DF21 offset table that does not match the TLVs', () => {
     tamperName(vc);
     const e = await rejectsWith(reader(vc).readBasicFour(ID.pins.support), 'ERR_JPKI_INTEGRITY');
     expect((e as { check?: string }).check).toBe('BASIC_FOUR_DIGEST');
+  });
+});
+
+describe('basic four: every field read is one the integrity record covers', () => {
+  // DF32 is a SHA-256 of EF 0002 from the DF22 TLV to the end of the object. A field read
+  // from elsewhere would be returned with integrity "valid" while DF32 covers other bytes.
+  const te = new TextEncoder();
+  const forged = () => [encodeTlv(0xdf23, te.encode('東京都千代田区霞が関 FORGED 1-1')), encodeTlv(0xdf24, te.encode('19500101')), encodeTlv(0xdf25, te.encode('1'))];
+  /** EF 0002 rebuilt as FF20 { DF21, …before, the genuine DF22…DF25 minus `drop` }, padded to its old length. */
+  const rebuild = (b: Uint8Array, before: Uint8Array[], drop: number[] = []) => {
+    const outer = decodeTlv(b, 0);
+    const [table, ...fields] = decodeTlvList(outer.value);
+    const kept = fields.filter((f) => !drop.includes(f.tag)).map((f) => f.raw);
+    const file = encodeTlv(0xff20, table!.raw, ...before, ...kept);
+    return concat(file, new Uint8Array(Math.max(0, b.length - file.length)).fill(0xff));
+  };
+
+  it('refuses forged fields placed before the genuine ones (first-wins read, digest from DF22): ERR_JPKI_DATA, never valid', async () => {
+    const vc = await shaped({});
+    vc.tamper(AidHex.CARD_INFO_SUPPORT, SupportEf.BASIC_FOUR, (b) => rebuild(b, forged()));
+    const e = await rejectsWith(reader(vc).readBasicFour(ID.pins.support), 'ERR_JPKI_DATA');
+    expect(e.message).toMatch(/DF23 appears more than once/);
+  });
+
+  it('refuses a field moved before DF22, out of the digested range, even with no duplicate', async () => {
+    const vc = await shaped({});
+    vc.tamper(AidHex.CARD_INFO_SUPPORT, SupportEf.BASIC_FOUR, (b) => rebuild(b, forged(), [0xdf23, 0xdf24, 0xdf25]));
+    const e = await rejectsWith(reader(vc).readBasicFour(ID.pins.support), 'ERR_JPKI_DATA');
+    expect(e.message).toMatch(/DF23 comes before DF22/);
+  });
+
+  it('refuses a repeated field after the genuine ones too (any JPKI object: the integrity record here)', async () => {
+    const vc = await shaped({});
+    vc.tamper(AidHex.CARD_INFO_SUPPORT, SupportEf.BASIC_FOUR, (b) => {
+      const outer = decodeTlv(b, 0);
+      return encodeTlv(0xff20, outer.value, encodeTlv(0xdf22, te.encode('偽名')));
+    });
+    await rejectsWith(reader(vc).readBasicFour(ID.pins.support), 'ERR_JPKI_DATA');
+    const record = encodeTlv(0xff30, encodeTlv(0xdf31, new Uint8Array(32)), encodeTlv(0xdf32, new Uint8Array(32)), encodeTlv(0xdf32, new Uint8Array(32)), encodeTlv(0xdf33, new Uint8Array(256)));
+    expect(() => decodeIntegrityRecord(record)).toThrow(/DF32 appears more than once/);
   });
 });
 
