@@ -21,7 +21,8 @@ export const NONCE = /^[A-Za-z0-9._~-]+$/;
 /**
  * shomei's caps on JSON text from the other side (response bodies, vp_token, Request
  * Objects, JWS / JWE headers and payloads, DC API data, wallet metadata, transaction
- * data), checked by a linear scan before `JSON.parse` builds anything. `JSON.parse` holds
+ * data), checked by a linear scan before `JSON.parse` builds anything (and by a walk of an
+ * object handed over already parsed, such as DC API `data`). `JSON.parse` holds
  * about 64 bytes per empty object or array, about 21 times the text: 4 MiB of `{},` is
  * 89 MB, more than a small heap has, before any check on the result can run. Real traffic
  * is far below both caps: a vp_token carries each mdoc presentation as one base64url
@@ -93,6 +94,35 @@ export function overJsonLimits(text: string): string | undefined {
 }
 
 /**
+ * Why `value`, an object handed over already parsed (the Digital Credentials API gives a
+ * request's or an answer's `data` as one), is over {@link JSON_LIMITS}, or undefined: the
+ * text's caps, applied to what JSON.parse would have built. Each object or array counts
+ * one value, and so does each member or element; a cycle runs into the value cap. A walk
+ * with its own stack that stops at the first cap passed, so no later recursive step
+ * (`JSON.stringify` in a message, a DCQL walk) meets more than 64 levels.
+ */
+export function overValueLimits(value: unknown): string | undefined {
+  const { values: maxValues, depth: maxDepth } = JSON_LIMITS;
+  let values = 0;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > maxDepth) return `nests deeper than shomei's cap of ${maxDepth} (JSON_LIMITS.depth)`;
+    const items: readonly unknown[] = Array.isArray(v) ? v : Object.values(v);
+    values += 1 + items.length;
+    if (values > maxValues) return `has more than shomei's cap of ${maxValues} JSON values (JSON_LIMITS.values)`;
+    for (const item of items) {
+      stack.push(item);
+      depths.push(depth + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
  * `JSON.parse(text)` for text from the other side, refused first when over {@link JSON_LIMITS}.
  * @param fail throws the caller's error: `problem` is `is not JSON` or names the cap.
  */
@@ -136,11 +166,14 @@ export function own<T>(o: Readonly<Record<string, T>> | undefined, key: string):
   return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
-/** `data` (an object, or its JSON text) as a prototype-free JSON object. */
+/** `data` (an object, or its JSON text) as a prototype-free JSON object, held to {@link JSON_LIMITS} either way. */
 export function jsonObject(data: unknown, what: string): Record<string, unknown> {
   let value = data;
   if (typeof data === 'string') {
     value = parseJson(data, (problem, cause) => bad(`${what} ${problem}`, cause));
+  } else {
+    const problem = overValueLimits(data);
+    if (problem !== undefined) bad(`${what} ${problem}`);
   }
   return record(value, what);
 }

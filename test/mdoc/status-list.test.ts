@@ -105,6 +105,23 @@ describe('Status List (draft-ietf-oauth-status-list §4)', () => {
     bad(new Map<string, unknown>([['bits', 1], ['lst', new Uint8Array(2)], ['aggregation_uri', 1]]), 'status_list.aggregation_uri');
     expect(() => decodeStatusList([] as never)).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STATUS_TOKEN' }));
   });
+
+  it('names a wrong bits value without printing its content: a bigint inside is no TypeError (fuzz finding)', () => {
+    const message = (bits: unknown) => {
+      try {
+        decodeStatusList(new Map<string, unknown>([['bits', bits], ['lst', new Uint8Array(2)]]) as never);
+      } catch (e) {
+        expect(e).toMatchObject({ code: 'ERR_MDOC_STATUS_TOKEN', path: 'status_list.bits' });
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(message([2n ** 64n])).toMatch(/got an array$/);
+    expect(message(new Map([['x', 2n ** 64n]]))).toMatch(/got a map$/);
+    expect(message(2n ** 64n)).toMatch(/got 18446744073709551616$/);
+    expect(message(3)).toMatch(/got 3$/);
+    expect(message(undefined)).toMatch(/got null$/);
+  });
 });
 
 describe('ZLIB with limits (draft §4.1 step 3, §11.1)', () => {

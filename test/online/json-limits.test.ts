@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url, utf8Encode } from '../../src/internal/bytes.js';
-import { jsonObject, overJsonLimits, parseJson } from '../../src/online/json.js';
+import { jsonObject, overJsonLimits, overValueLimits, parseJson } from '../../src/online/json.js';
 import {
   createOpenId4VpDcApiRequest,
   type DcqlQuery,
@@ -18,6 +18,7 @@ import {
   type FetchLike,
   JSON_LIMITS,
   openOpenId4VpDcApiResponse,
+  readOpenId4VpDcApiRequest,
   readTransactionData,
   resolveOpenId4VpRequest,
   submitOpenId4VpResponse,
@@ -125,6 +126,64 @@ describe('the scan before JSON.parse', () => {
     expect(e.code).toBe('ERR_ONLINE_MESSAGE');
     expect(e.message).toMatch(/^the answer has more than shomei's cap of 100000 JSON values/);
     expect(jsonObject(`{"vp_token":${zeros(CAP - 1)}}`, 'the answer').vp_token).toHaveLength(CAP - 1);
+  });
+});
+
+describe('an object handed over already parsed (DC API data) is held to the same caps', () => {
+  /** `n` nested arrays as objects. */
+  const nested = (n: number) => JSON.parse(deep(n)) as unknown;
+
+  it('reads an object at the depth cap and refuses one level more, naming the cap', () => {
+    expect(overValueLimits({ a: nested(DEPTH - 1) })).toBeUndefined();
+    expect(overValueLimits({ a: nested(DEPTH) })).toMatch(NESTING);
+    expect(overValueLimits(nested(DEPTH + 1))).toMatch(NESTING);
+  });
+
+  it('counts each container and each member, and a cycle runs into the values cap', () => {
+    expect(overValueLimits(new Array(CAP - 1).fill(0))).toBeUndefined();
+    expect(overValueLimits(new Array(CAP).fill(0))).toMatch(VALUES);
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = cycle;
+    expect(overValueLimits(cycle)).toMatch(NESTING);
+    const wide: unknown[] = [];
+    for (let i = 0; i < 10; i++) wide.push(wide);
+    expect(overValueLimits(wide)).toMatch(/JSON_LIMITS/);
+    // Breadth first would meet the values cap; this walk goes depth first: each cap ends it.
+    const broad: unknown[] = new Array(2000).fill(0);
+    for (let i = 0; i < 100; i++) broad[i] = broad;
+    expect(overValueLimits(broad)).toMatch(/JSON_LIMITS/);
+  });
+
+  it('refuses whatever the text scan refuses: any JSON value padded to one over the text cap (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (v) => {
+        expect(overValueLimits(v)).toBeUndefined();
+        // As in the text test above: `[v,0,…]` with CAP - n zeros is one value over the text cap.
+        const padded = [v, ...new Array(CAP - counted(v)).fill(0)];
+        expect(overJsonLimits(JSON.stringify(padded))).toMatch(VALUES);
+        expect(overValueLimits(padded)).toMatch(VALUES);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a deep member of a request or answer object is ERR_ONLINE_MESSAGE, never a RangeError from a message (fuzz finding)', async () => {
+    const { request, state } = await createOpenId4VpDcApiRequest({ origin: 'https://verifier.example', responseMode: 'dc_api', docRequests: [{ id: 'mdl', docType: 'org.iso.18013.5.1.mDL', nameSpaces: { 'org.iso.18013.5.1': { age_over_18: false } } }] });
+    const data = request.data as unknown as Record<string, unknown>;
+    for (const key of ['response_type', 'response_mode']) {
+      const e = await thrown(() => readOpenId4VpDcApiRequest({ ...data, [key]: nested(5000) }, 'https://verifier.example'));
+      expect(e.code).toBe('ERR_ONLINE_MESSAGE');
+      expect(e.message).toMatch(/^the request nests deeper than shomei's cap of 64/);
+    }
+    const e = await thrown(() => openOpenId4VpDcApiResponse({ error: nested(5000) }, state, { trustAnchors: [] }));
+    expect(e.code).toBe('ERR_ONLINE_MESSAGE');
+    expect(e.message).toMatch(/^the answer nests deeper than shomei's cap of 64/);
+    const cycle: Record<string, unknown> = { vp_token: {} };
+    (cycle.vp_token as Record<string, unknown>).mdl = cycle;
+    const again = await createOpenId4VpDcApiRequest({ origin: 'https://verifier.example', responseMode: 'dc_api', docRequests: [{ id: 'mdl', docType: 'org.iso.18013.5.1.mDL', nameSpaces: { 'org.iso.18013.5.1': { age_over_18: false } } }] });
+    expect((await thrown(() => openOpenId4VpDcApiResponse(cycle, again.state, { trustAnchors: [] }))).code).toBe('ERR_ONLINE_MESSAGE');
+    // A well-formed request object still reads.
+    expect((await readOpenId4VpDcApiRequest(data, 'https://verifier.example')).nonce).toBe(data.nonce);
   });
 });
 

@@ -16,6 +16,7 @@
 
 import type { CborValue } from '../../cbor/index.js';
 import { MdocError } from '../../errors.js';
+import { describeValue } from '../structure.js';
 
 /** Status Type values (draft-ietf-oauth-status-list §7.1); any other value is reported by number. */
 export const StatusType = {
@@ -57,7 +58,7 @@ export function decodeStatusList(value: CborValue, path = 'status_list'): Status
   const bits = value.get('bits');
   const lst = value.get('lst');
   const aggregation = value.get('aggregation_uri');
-  if (!isStatusListBits(bits)) throw tokenError(`${path}.bits`, `must be 1, 2, 4 or 8, got ${JSON.stringify(typeof bits === 'bigint' ? String(bits) : bits ?? null)}`);
+  if (!isStatusListBits(bits)) throw tokenError(`${path}.bits`, `must be 1, 2, 4 or 8, got ${typeof bits === 'number' || typeof bits === 'bigint' ? String(bits) : describeValue(bits ?? null)}`);
   if (!(lst instanceof Uint8Array)) throw tokenError(`${path}.lst`, 'is not a byte string');
   if (aggregation !== undefined && typeof aggregation !== 'string') throw tokenError(`${path}.aggregation_uri`, 'is not a text string');
   return { bits, lst, ...(aggregation === undefined ? {} : { aggregation_uri: aggregation }) };
