@@ -144,6 +144,32 @@ describe('ZLIB with limits (draft §4.1 step 3, §11.1)', () => {
     expect((await inflateZlib(good, { implementation: impl })).every((b) => b === 7)).toBe(true);
   });
 
+  it.each(IMPLS)('%s: bytes between the end of the DEFLATE data and a matching Adler-32 are ERR_MDOC_DEFLATE (fuzz finding: fflate took them)', async (impl) => {
+    const data = Uint8Array.from({ length: 100 }, (_, i) => i);
+    const z = deflateZlib(data);
+    for (const junk of [[0], [0xde, 0xad, 0xbe, 0xef, 0x00], new Array(3000).fill(0x55)]) {
+      const bad = new Uint8Array([...z.subarray(0, z.length - 4), ...junk, ...z.subarray(z.length - 4)]);
+      await expect(inflateZlib(bad, { implementation: impl })).rejects.toMatchObject({ code: 'ERR_MDOC_DEFLATE' });
+    }
+  });
+
+  it('both inflaters read what other encoders write: every zlib level and strategy, stored blocks included (seeded)', async () => {
+    // The fflate path relies on the last DEFLATE byte holding the end of the final block.
+    const zlib = await import('node:zlib');
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) >>> 0) >>> 8) / 2 ** 24;
+    const strategies = [zlib.constants.Z_DEFAULT_STRATEGY, zlib.constants.Z_FILTERED, zlib.constants.Z_HUFFMAN_ONLY, zlib.constants.Z_RLE, zlib.constants.Z_FIXED];
+    for (let i = 0; i < 60; i++) {
+      const length = [0, 1, 2, 7, 100, 1023, 1024, 1025, 70_000][i % 9]!;
+      const noisy = rnd() < 0.5;
+      const data = Uint8Array.from({ length }, (_, j) => (noisy ? Math.floor(rnd() * 256) : j % 3 === 0 ? 0 : 1));
+      const level = i % 10;
+      const strategy = strategies[i % strategies.length]!;
+      const streams = [new Uint8Array(zlib.deflateSync(data, { level, strategy })), deflateZlib(data)];
+      for (const z of streams) for (const impl of IMPLS) expect(await inflateZlib(z, { implementation: impl }), `${i} ${impl}`).toEqual(data);
+    }
+  });
+
   it('misuse is a TypeError or RangeError', async () => {
     await expect(inflateZlib('x' as never)).rejects.toThrow(TypeError);
     await expect(inflateZlib(new Uint8Array(8), { maxBytes: 0 })).rejects.toThrow(RangeError);

@@ -1,7 +1,7 @@
 /** MSO revocation end to end (ISO 18013-5 2e §12.3.6): issue → revoke → verify, and every way a list fails closed. */
 import { describe, expect, it } from 'vitest';
-import { type CborValue, encode, Tag } from '../../src/cbor/index.js';
-import { CoseHeader, encodeCoseSign1, signCoseSign1, x5chainValue } from '../../src/cose/index.js';
+import { type CborValue, decode, encode, Tag } from '../../src/cbor/index.js';
+import { CoseHeader, decodeCoseSign1, encodeCoseSign1, signCoseSign1, x5chainValue } from '../../src/cose/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import { webCryptoBackend } from '../../src/crypto/index.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
@@ -346,6 +346,31 @@ describe('status list tokens on their own', () => {
     await expect(verifyStatusListToken(token, { uri: URI, trustAnchor: issuer.iaca, now: new Date(NOW.getTime() + 2 * DAY), backend })).rejects.toMatchObject({ code: 'ERR_MDOC_STATUS_INVALID', check: 'VALIDITY' });
     await expect(verifyStatusListToken(token, { uri: URI, trustAnchor: signer.cert, now: new Date(NOW.getTime() + 200 * DAY), clockSkewSeconds: 0, backend })).rejects.toMatchObject({ check: 'SIGNER_CHAIN' });
     await expect(verifyStatusListToken(token, { uri: 1 as never, trustAnchor: issuer.iaca })).rejects.toThrow(TypeError);
+  });
+
+  it('a signed iat or exp past what a Date holds fails VALIDITY with a message, never a RangeError (fuzz finding)', async () => {
+    const issuer = await testIssuer(backend);
+    const signer = await signerUnder(backend, issuer.iaca, issuer.iacaKey);
+    const resigned = async (claim: number, value: number) => {
+      const sign1 = decodeCoseSign1(decode(await listToken(backend, signer, createStatusBytes(8, 1))));
+      const claims = decode(sign1.payload!) as Map<CborValue, CborValue>;
+      claims.set(claim, value);
+      const headers = new Map(sign1.protectedHeaders);
+      headers.delete(CoseHeader.alg);
+      return encodeCoseSign1(await signCoseSign1({ payload: encode(claims), signer: signer.key, protectedHeaders: headers, backend }), true);
+    };
+    const token = await resigned(6, Number.MAX_SAFE_INTEGER);
+    await expect(verifyStatusListToken(token, { uri: URI, trustAnchor: issuer.iaca, now: NOW, backend })).rejects.toMatchObject({
+      code: 'ERR_MDOC_STATUS_INVALID',
+      check: 'VALIDITY',
+      message: expect.stringMatching(/issued in the future \(9007199254740991 s after 1970\)/),
+    });
+    // exp that far ahead is not expired; iat in range reads as ISO 8601.
+    const late = await resigned(4, Number.MAX_SAFE_INTEGER);
+    expect((await verifyStatusListToken(late, { uri: URI, trustAnchor: issuer.iaca, now: NOW, backend })).token.exp).toBe(Number.MAX_SAFE_INTEGER);
+    await expect(verifyStatusListToken(await resigned(6, NOW.getTime() / 1000 + 86_400), { uri: URI, trustAnchor: issuer.iaca, now: NOW, backend })).rejects.toMatchObject({
+      message: expect.stringMatching(/issued in the future \(\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('decodeStatusListToken refuses what is not a status list or identifier list token', async () => {

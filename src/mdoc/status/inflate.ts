@@ -90,14 +90,18 @@ async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Arra
   return join(chunks, total);
 }
 
-async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array> {
-  const { Unzlib } = await import('fflate');
+/**
+ * Push `data` through fflate's Unzlib in slices; the chunks (when `keep`) and their total.
+ * fflate takes the last four bytes as the check value and stops at the final block,
+ * ignoring whatever comes between.
+ */
+function unzlib(Unzlib: typeof import('fflate').Unzlib, data: Uint8Array, max: number, keep: boolean): { chunks: Uint8Array[]; total: number } {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
   const inflater = new Unzlib((chunk, final) => {
     total += chunk.length;
-    if (total <= max) chunks.push(chunk);
+    if (keep && total <= max) chunks.push(chunk);
     if (final) ended = true;
   });
   try {
@@ -111,6 +115,26 @@ async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array>
     throw corrupt(e instanceof Error ? e.message : String(e), e);
   }
   if (!ended) throw corrupt('unexpected end of data');
+  return { chunks, total };
+}
+
+async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array> {
+  const { Unzlib } = await import('fflate');
+  const { chunks, total } = unzlib(Unzlib, data, max, true);
+  // The DEFLATE data must end where the check value begins, as the platform inflater
+  // requires: its last byte holds the end of the final block, so without that byte the
+  // data is incomplete. If it still inflates, bytes followed the stream (inflated again,
+  // output discarded: this fallback runs only where the platform has no inflater).
+  const withoutLast = new Uint8Array(data.length - 1);
+  withoutLast.set(data.subarray(0, data.length - 5));
+  withoutLast.set(data.subarray(data.length - 4), data.length - 5);
+  let complete = true;
+  try {
+    unzlib(Unzlib, withoutLast, max, false);
+  } catch {
+    complete = false;
+  }
+  if (complete) throw corrupt('bytes follow the DEFLATE data before the Adler-32 check value');
   return join(chunks, total);
 }
 

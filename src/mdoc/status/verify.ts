@@ -81,8 +81,14 @@ export function statusCheckOf(e: { code: string; check?: string }): MsoStatusChe
 export function checkTokenTime(token: StatusListToken, now: Date, skewMs: number): void {
   const t = now.getTime();
   if (token.exp === undefined) throw fail(MsoStatusCheck.VALIDITY, 'the token has no exp (ISO 18013-5 2e §12.3.6.3 requires it)');
-  if (token.exp * 1000 < t - skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token expired at ${new Date(token.exp * 1000).toISOString()}`);
-  if (token.iat * 1000 > t + skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token is issued in the future (${new Date(token.iat * 1000).toISOString()})`);
+  if (token.exp * 1000 < t - skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token expired at ${instant(token.exp)}`);
+  if (token.iat * 1000 > t + skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token is issued in the future (${instant(token.iat)})`);
+}
+
+/** A NumericDate for a message: ISO 8601, or the seconds when past what a Date holds (year 275760). */
+function instant(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} s after 1970` : date.toISOString();
 }
 
 /**
