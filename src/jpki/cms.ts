@@ -304,6 +304,8 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
     if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
     const signatureAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
     const signature = si.expect(Tag.OCTET_STRING, 'signature').content;
+    si.optional(contextTag(1, true), 'unsignedAttrs');
+    si.finish('SignerInfo');
     signerInfos.push({ sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature });
   }
   if (signerInfos.length === 0) throw cmsError('the SignedData has no SignerInfo');

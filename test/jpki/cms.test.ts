@@ -15,7 +15,7 @@ import { buildDetachedCms, verifyDetachedCms } from '../../src/jpki/cms.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { DEFAULT_TEST_IDENTITY } from '../../src/jpki/simulator/index.js';
 import { testKey } from '../../src/jpki/simulator/test-keys.js';
-import { encodeInteger, encodeSequence } from '../../src/x509/der.js';
+import { contextTag, DER_NULL, DerReader, encodeInteger, encodeOctetString, encodeOid, encodeSequence, encodeTlv, readSingle, Tag } from '../../src/x509/der.js';
 import { derToPem } from '../../src/x509/pem.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { rejectsWith, virtualCard } from './helpers.js';
@@ -87,6 +87,32 @@ describe('CMS SignedData with the card', () => {
     });
     await rejectsWith(wrongKey, 'ERR_JPKI_CMS');
     await rejectsWith(buildDetachedCms({ content, certificate: Uint8Array.of(1, 2, 3), sign: async () => new Uint8Array(0) }), 'ERR_JPKI_CMS');
+  });
+
+  it('a SignerInfo holds nothing after its signature but unsignedAttrs: more is ERR_JPKI_CMS (fuzz finding)', async () => {
+    const { p7s, ca } = await signed();
+    const children = (der: Uint8Array) => {
+      const r = DerReader.inside(readSingle(der, 'test'), 'test');
+      const out: Uint8Array[] = [];
+      while (!r.atEnd()) out.push(r.next('test').der);
+      return out;
+    };
+    /** The SignedData with its first SignerInfo's elements edited (the signature is over signedAttrs, left as is). */
+    const edited = (edit: (elements: Uint8Array[]) => Uint8Array[]) => {
+      const [contentType, wrapper] = children(p7s) as [Uint8Array, Uint8Array];
+      const sd = children(children(wrapper)[0]!);
+      const [first, ...others] = children(sd.at(-1)!);
+      const infos = encodeTlv(Tag.SET, encodeTlv(Tag.SEQUENCE, ...edit(children(first!))), ...others);
+      return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(...sd.slice(0, -1), infos)));
+    };
+    const options = { anchors: [ca], now: new Date('2025-06-01T00:00:00Z') };
+    expect((await verifyDetachedCms(edited((e) => e), content, options)).status).toBe('valid');
+    const unsignedAttrs = encodeTlv(contextTag(1, true), encodeSequence(encodeOid('1.2.840.113549.1.9.6'), encodeTlv(Tag.SET, DER_NULL)));
+    expect((await verifyDetachedCms(edited((e) => [...e, unsignedAttrs]), content, options)).status).toBe('valid');
+    for (const extra of [[encodeOctetString(new Uint8Array(4))], [unsignedAttrs, unsignedAttrs], [unsignedAttrs, encodeInteger(1)]]) {
+      const e = await rejectsWith(verifyDetachedCms(edited((els) => [...els, ...extra]), content, options), 'ERR_JPKI_CMS');
+      expect(e.message).toMatch(/SignerInfo/);
+    }
   });
 
   it.skipIf(!OPENSSL)('openssl cms -verify accepts what the card signed', async () => {
