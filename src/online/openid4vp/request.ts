@@ -65,6 +65,19 @@ function message(text: string, oauthError: string = OpenId4VpErrorCode.INVALID_R
   throw new OnlineError('ERR_ONLINE_MESSAGE', text, { check: oauthError });
 }
 
+/**
+ * Request parameters given as a record (a query a web framework parsed): prototype-free, and
+ * each one text, as in a URL. Frameworks turn `?client_id[a]=x` into an object, which would
+ * otherwise reach string checks and messages as one.
+ */
+function stringParams(input: unknown): Record<string, string> {
+  const params = record(input, 'the request parameters');
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') message(`the request parameter ${name.length > 64 ? `${name.slice(0, 64)}…` : name} is not a string`);
+  }
+  return params as Record<string, string>;
+}
+
 /** The query parameters of an invocation URL, prototype-free; repeated parameters are refused. */
 export function readOpenId4VpUrl(url: string): Record<string, string> {
   if (typeof url !== 'string') throw new TypeError('url must be a string');
@@ -214,7 +227,7 @@ function x5cOf(signature: JwsSignature): Certificate[] | undefined {
 export async function resolveOpenId4VpRequest(input: string | Readonly<Record<string, string>>, options: ResolveOpenId4VpRequestOptions = {}): Promise<OpenId4VpAuthorizationRequest> {
   if (options.profile !== undefined && options.profile !== 'haip') throw new TypeError("profile must be 'haip' or undefined");
   if (options.profile === 'haip' && options.trustAnchors === undefined) throw new TypeError('the HAIP profile needs trustAnchors to validate the verifier certificate');
-  const url = typeof input === 'string' ? readOpenId4VpUrl(input) : (record(input, 'the request parameters') as Record<string, string>);
+  const url = typeof input === 'string' ? readOpenId4VpUrl(input) : stringParams(input);
   let jws: string | undefined;
   let walletNonce: string | undefined;
   const byReference = url.request_uri !== undefined;

@@ -200,6 +200,14 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
     await rejects(resolveOpenId4VpRequest({ client_id: claims.client_id, request: jwt }, wallet()), 'ERR_OID4VP_SIGNATURE', 'invalid_request_object');
     const jar = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt', x5c: [toBase64(pki.leaf.der)] }, payload: claims, backend });
     await rejects(resolveOpenId4VpRequest({ client_id: 'x509_san_dns:other.example', request: jar }, wallet()), 'ERR_OID4VP_CLIENT_ID');
+    // Parameters a web framework parsed from `?client_id[toString]=x` or nested brackets are
+    // objects: each parameter must be text, as in a URL (a fuzz finding: the client_id
+    // mismatch message threw a bare TypeError or RangeError on them).
+    const deepArray = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+    for (const client_id of [{ toString: 'x' }, Object.create(null), deepArray, 7]) {
+      const e = await resolveOpenId4VpRequest({ client_id, request: jar } as never, wallet()).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'ERR_ONLINE_MESSAGE', message: 'the request parameter client_id is not a string' });
+    }
     // A pre-registered client that signs, with no key known for it.
     const pre = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt' }, payload: { ...claims, client_id: 'my-verifier' }, backend });
     await rejects(resolveOpenId4VpRequest({ client_id: 'my-verifier', request: pre }, wallet()), 'ERR_OID4VP_CLIENT_ID');
