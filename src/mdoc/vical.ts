@@ -49,6 +49,14 @@ import { type Certificate, parseCertificate } from '../x509/certificate.js';
 export const MAX_VICAL_SIZE = 16 * 1024 * 1024;
 /** Most CertificateInfo entries read by default. */
 export const MAX_VICAL_ENTRIES = 10_000;
+/**
+ * CBOR data items a VICAL may hold per entry of its entry limit (plus {@link ITEMS_OUTSIDE_ENTRIES}):
+ * a CertificateInfo with a certificate, serial number, SKI and docTypes is about 27, so
+ * lists as long as the limit decode. The decoder's own default (100,000) refused one of
+ * about 3,700 such entries.
+ */
+const ITEMS_PER_ENTRY = 64;
+const ITEMS_OUTSIDE_ENTRIES = 1024;
 
 /** One CertificateInfo, as received. */
 export interface CertificateInfo {
@@ -172,7 +180,7 @@ export function decodeVical(payload: Uint8Array, options: DecodeVicalOptions = {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) throw new RangeError('options.maxEntries must be a non-negative integer');
   let value: CborValue;
   try {
-    value = decode(payload, { maxBytes });
+    value = decode(payload, { maxBytes, maxItems: ITEMS_OUTSIDE_ENTRIES + ITEMS_PER_ENTRY * maxEntries });
   } catch (e) {
     if (isShomeiError(e)) throw structure('vical', `not valid CBOR: ${e.message}`, e);
     throw e;

@@ -65,6 +65,18 @@ describe('verifyVical on mutated input', () => {
     expect(entries.slice(1).every((e) => e.findings.some((f) => f.id === 'DUPLICATE_ENTRY'))).toBe(true);
   });
 
+  it('reads a list of 5,000 distinct entries, more CBOR items than the decoder reads by default (fuzz finding)', () => {
+    const payload = decode(decodeCoseSign1(bytes).payload!) as Map<string, unknown>;
+    const first = (payload.get('certificateInfos') as Map<string, unknown>[])[0]!;
+    const many = Array.from({ length: 5000 }, (_, i) => new Map([...first, ['issuingAuthority', `authority ${i}`], ['docType', ['org.iso.18013.5.1.mDL', `org.example.${i}`]]]));
+    payload.set('certificateInfos', many);
+    const encoded = encode(payload as never);
+    expect(() => decode(encoded)).toThrow(/more than 100000 data items/);
+    expect(decodeVical(encoded).certificateInfos).toHaveLength(5000);
+    // The item budget follows the entry limit.
+    expect(() => decodeVical(encoded, { maxEntries: 1000 })).toThrow(expect.objectContaining({ code: 'ERR_VICAL_STRUCTURE', message: expect.stringMatching(/data items/) }));
+  });
+
   it('stops at the entry limit before reading the entries', () => {
     const entries = Array.from({ length: MAX_VICAL_ENTRIES + 1 }, () => 0);
     const payload = encode(new Map<string, unknown>([['certificateInfos', entries]]) as never);
