@@ -248,13 +248,31 @@ interface ParsedSignerInfo {
   readonly signature: Uint8Array;
 }
 
-/** The OID of an AlgorithmIdentifier; its parameters, when present, must be one well-formed TLV. */
+/**
+ * The OID of an AlgorithmIdentifier; its parameters, when present, must be one well-formed
+ * TLV, and NULL for a digest or RSA PKCS #1 v1.5 algorithm this module knows (RFC 5754 §2,
+ * RFC 4055 §5: absent or NULL). Another algorithm's parameters are not read: it fails as
+ * unsupported.
+ */
 function algorithmOid(tlv: Tlv, what: string): string {
   const r = DerReader.inside(tlv, what);
   const oid = decodeOid(r.expect(Tag.OID, 'algorithm'), 'algorithm');
-  if (!r.atEnd()) r.next('parameters');
+  if (!r.atEnd()) {
+    const parameters = r.next('parameters');
+    if ((OID_HASH.has(oid) || RSA_SIG_HASH.has(oid)) && parameters.tag !== Tag.NULL) throw cmsError(`${what} ${oid} has parameters other than NULL`);
+  }
   r.finish(what);
   return oid;
+}
+
+/**
+ * A CMSVersion (RFC 5652 §10.2.5: v0 to v5) read from `r`, `allowed` ones only. The version
+ * is not signed; a value outside the syntax means the structure is not CMS.
+ */
+function cmsVersion(r: DerReader, what: string, allowed: readonly number[]): void {
+  const v = r.expect(Tag.INTEGER, `${what} version`);
+  const n = v.content.length === 1 ? v.content[0]! : -1;
+  if (!allowed.includes(n)) throw cmsError(`${what} version is not ${allowed.join(' or ')}`);
 }
 
 /**
@@ -277,8 +295,10 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   const wrapper = ci.expect(contextTag(0, true), 'content');
   ci.finish('ContentInfo');
   const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
-  sd.expect(Tag.INTEGER, 'version');
-  sd.expect(Tag.SET, 'digestAlgorithms');
+  // §5.1: 1 for this shape (3, 4 or 5 when other content types or certificate formats are carried).
+  cmsVersion(sd, 'SignedData', [1, 3, 4, 5]);
+  const digests = DerReader.inside(sd.expect(Tag.SET, 'digestAlgorithms'), 'digestAlgorithms');
+  for (let n = 0; !digests.atEnd(); n++) algorithmOid(bounded(digests, n, 'digest algorithm', Tag.SEQUENCE), 'digestAlgorithms');
   const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
   const eContentType = decodeOid(encap.expect(Tag.OID, 'eContentType'), 'eContentType');
   if (!encap.atEnd()) throw cmsError('the SignedData is not detached (it carries its content)');
@@ -297,7 +317,8 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   const signerInfos: ParsedSignerInfo[] = [];
   while (!infos.atEnd()) {
     const si = DerReader.inside(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
-    si.expect(Tag.INTEGER, 'version');
+    // §5.3: version 1 goes with an IssuerAndSerialNumber sid, the only one read here.
+    cmsVersion(si, 'SignerInfo', [1]);
     const sid = si.expect(Tag.SEQUENCE, 'sid (only IssuerAndSerialNumber is supported)');
     const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
     const signedAttrs = si.optional(contextTag(0, true), 'signedAttrs');

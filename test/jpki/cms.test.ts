@@ -43,6 +43,29 @@ async function signed(options: { hash?: 'SHA-256' | 'SHA-384' | 'SHA-512'; inclu
   return { p7s, ca: await card.readSignCaCertificate(), cert: await card.readSignCertificate(PASSWORD) };
 }
 
+/** The TLVs inside a constructed TLV. */
+function children(der: Uint8Array): Uint8Array[] {
+  const r = DerReader.inside(readSingle(der, 'test'), 'test');
+  const out: Uint8Array[] = [];
+  while (!r.atEnd()) out.push(r.next('test').der);
+  return out;
+}
+
+interface Edits {
+  readonly signedData?: (elements: Uint8Array[]) => Uint8Array[];
+  readonly signerInfo?: (elements: Uint8Array[]) => Uint8Array[];
+}
+
+/** `p7s` with the SignedData's and its first SignerInfo's elements edited (unsigned parts: the signature covers signedAttrs only). */
+function edited(p7s: Uint8Array, edits: Edits): Uint8Array {
+  const [contentType, wrapper] = children(p7s) as [Uint8Array, Uint8Array];
+  const sd = children(children(wrapper)[0]!);
+  const [first, ...others] = children(sd.at(-1)!);
+  const signerInfo = encodeTlv(Tag.SEQUENCE, ...(edits.signerInfo ?? ((e) => e))(children(first!)));
+  const signedData = [...sd.slice(0, -1), encodeTlv(Tag.SET, signerInfo, ...others)];
+  return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(...(edits.signedData ?? ((e) => e))(signedData))));
+}
+
 describe('CMS SignedData with the card', () => {
   for (const [name, backend] of BACKENDS) {
     it(`verifies with the test CA as anchor (${name})`, async () => {
@@ -91,28 +114,37 @@ describe('CMS SignedData with the card', () => {
 
   it('a SignerInfo holds nothing after its signature but unsignedAttrs: more is ERR_JPKI_CMS (fuzz finding)', async () => {
     const { p7s, ca } = await signed();
-    const children = (der: Uint8Array) => {
-      const r = DerReader.inside(readSingle(der, 'test'), 'test');
-      const out: Uint8Array[] = [];
-      while (!r.atEnd()) out.push(r.next('test').der);
-      return out;
-    };
-    /** The SignedData with its first SignerInfo's elements edited (the signature is over signedAttrs, left as is). */
-    const edited = (edit: (elements: Uint8Array[]) => Uint8Array[]) => {
-      const [contentType, wrapper] = children(p7s) as [Uint8Array, Uint8Array];
-      const sd = children(children(wrapper)[0]!);
-      const [first, ...others] = children(sd.at(-1)!);
-      const infos = encodeTlv(Tag.SET, encodeTlv(Tag.SEQUENCE, ...edit(children(first!))), ...others);
-      return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(...sd.slice(0, -1), infos)));
-    };
     const options = { anchors: [ca], now: new Date('2025-06-01T00:00:00Z') };
-    expect((await verifyDetachedCms(edited((e) => e), content, options)).status).toBe('valid');
+    expect((await verifyDetachedCms(edited(p7s, { signerInfo: (e) => e }), content, options)).status).toBe('valid');
     const unsignedAttrs = encodeTlv(contextTag(1, true), encodeSequence(encodeOid('1.2.840.113549.1.9.6'), encodeTlv(Tag.SET, DER_NULL)));
-    expect((await verifyDetachedCms(edited((e) => [...e, unsignedAttrs]), content, options)).status).toBe('valid');
+    expect((await verifyDetachedCms(edited(p7s, { signerInfo: (e) => [...e, unsignedAttrs] }), content, options)).status).toBe('valid');
     for (const extra of [[encodeOctetString(new Uint8Array(4))], [unsignedAttrs, unsignedAttrs], [unsignedAttrs, encodeInteger(1)]]) {
-      const e = await rejectsWith(verifyDetachedCms(edited((els) => [...els, ...extra]), content, options), 'ERR_JPKI_CMS');
+      const e = await rejectsWith(verifyDetachedCms(edited(p7s, { signerInfo: (els) => [...els, ...extra] }), content, options), 'ERR_JPKI_CMS');
       expect(e.message).toMatch(/SignerInfo/);
     }
+  });
+
+  it('versions outside RFC 5652, a digestAlgorithms entry that is no AlgorithmIdentifier, and parameters other than NULL are ERR_JPKI_CMS (fuzz finding)', async () => {
+    const { p7s, ca } = await signed();
+    const options = { anchors: [ca], now: new Date('2025-06-01T00:00:00Z') };
+    const sha256 = encodeOid('2.16.840.1.101.3.4.2.1');
+    const refused: [string, Edits][] = [
+      ['SignedData version 99', { signedData: ([, ...rest]) => [encodeInteger(99), ...rest] }],
+      ['SignedData version 2', { signedData: ([, ...rest]) => [encodeInteger(2), ...rest] }],
+      ['a digestAlgorithms entry that is an INTEGER', { signedData: ([v, algs, ...rest]) => [v!, encodeTlv(Tag.SET, ...children(algs!), encodeInteger(7)), ...rest] }],
+      ['SignerInfo version 99', { signerInfo: ([, ...rest]) => [encodeInteger(99), ...rest] }],
+      ['SignerInfo version 3 with an IssuerAndSerialNumber', { signerInfo: ([, ...rest]) => [encodeInteger(3), ...rest] }],
+      ['a second OID in digestAlgorithm', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256, sha256), ...rest] }],
+      ['signatureAlgorithm parameters that are an INTEGER', { signerInfo: (e) => e.map((x, i) => (i === 4 ? encodeSequence(children(x)[0]!, encodeInteger(0)) : x)) }],
+    ];
+    for (const [name, edit] of refused) await rejectsWith(verifyDetachedCms(edited(p7s, edit), content, options), 'ERR_JPKI_CMS').catch((e) => expect.fail(`${name}: ${e}`));
+    // What RFC 5652 and RFC 5754 allow still verifies: SignedData version 3, a digest AlgorithmIdentifier with NULL or no parameters.
+    const accepted: [string, Edits][] = [
+      ['SignedData version 3', { signedData: ([, ...rest]) => [encodeInteger(3), ...rest] }],
+      ['digestAlgorithm with NULL parameters', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256, DER_NULL), ...rest] }],
+      ['digestAlgorithm without parameters', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256), ...rest] }],
+    ];
+    for (const [name, edit] of accepted) expect((await verifyDetachedCms(edited(p7s, edit), content, options)).status, name).toBe('valid');
   });
 
   it.skipIf(!OPENSSL)('openssl cms -verify accepts what the card signed', async () => {
