@@ -143,6 +143,12 @@ async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array>
  * stream must be the whole input: its Adler-32 check value (its last four bytes) is checked
  * whichever inflater ran, so trailing bytes are refused too.
  *
+ * One known difference remains between the inflaters: fflate inflates some DEFLATE data
+ * whose Huffman code lengths do not form a complete code, which zlib (and so the platform's
+ * `DecompressionStream` on Node) refuses as an invalid code lengths set. Such data comes
+ * only from the list's signer (the token is verified before its list is inflated), and the
+ * Adler-32 check still holds the output to what was compressed.
+ *
  * @throws MdocError `ERR_MDOC_DEFLATE` for data that is not a complete, correct ZLIB stream;
  *   `ERR_MDOC_STATUS_LIMIT` when the output would pass `maxBytes`.
  * @throws RangeError for a `maxBytes` that is not a positive integer.
