@@ -97,7 +97,7 @@ export function overJsonLimits(text: string): string | undefined {
  * Why `value`, an object handed over already parsed (the Digital Credentials API gives a
  * request's or an answer's `data` as one), is over {@link JSON_LIMITS}, or undefined: the
  * text's caps, applied to what JSON.parse would have built. Each object or array counts
- * one value, and so does each member or element; a cycle runs into the value cap. A walk
+ * one value, and so does each member or element; a cycle runs into one of the caps. A walk
  * with its own stack that stops at the first cap passed, so no later recursive step
  * (`JSON.stringify` in a message, a DCQL walk) meets more than 64 levels.
  */
