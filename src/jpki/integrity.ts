@@ -39,7 +39,8 @@ export function decodeIntegrityRecord(bytes: Uint8Array): IntegrityRecord {
   const d32 = requireTag(children, 0xdf32, 'integrity record');
   const d33 = requireTag(children, 0xdf33, 'integrity record');
   if (d31.value.length !== 32 || d32.value.length !== 32) throw new JpkiError('ERR_JPKI_DATA', 'integrity record digests are not 32 bytes');
-  // DF33 signs everything before it inside the outer value.
+  // DF33 signs everything before it inside the outer value: the digests read must be there.
+  if (d31.offset > d33.offset || d32.offset > d33.offset) throw new JpkiError('ERR_JPKI_DATA', 'integrity record: a digest comes after DF33, outside the bytes it signs', { offset: d33.offset });
   const signedEnd = d33.offset - outer.headerLength;
   return {
     myNumberDigest: d31.value.slice(),

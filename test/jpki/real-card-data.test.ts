@@ -195,6 +195,15 @@ describe('basic four: every field read is one the integrity record covers', () =
     const record = encodeTlv(0xff30, encodeTlv(0xdf31, new Uint8Array(32)), encodeTlv(0xdf32, new Uint8Array(32)), encodeTlv(0xdf32, new Uint8Array(32)), encodeTlv(0xdf33, new Uint8Array(256)));
     expect(() => decodeIntegrityRecord(record)).toThrow(/DF32 appears more than once/);
   });
+
+  it('refuses an integrity record whose digests are not all before the DF33 signature over them', () => {
+    const digest = (tag: number) => encodeTlv(tag, new Uint8Array(32));
+    const signature = encodeTlv(0xdf33, new Uint8Array(256));
+    expect(decodeIntegrityRecord(encodeTlv(0xff30, digest(0xdf31), digest(0xdf32), signature)).signedBytes).toEqual(concat(digest(0xdf31), digest(0xdf32)));
+    for (const record of [encodeTlv(0xff30, digest(0xdf31), signature, digest(0xdf32)), encodeTlv(0xff30, signature, digest(0xdf31), digest(0xdf32))]) {
+      expect(() => decodeIntegrityRecord(record)).toThrow(expect.objectContaining({ code: 'ERR_JPKI_DATA', message: expect.stringMatching(/after DF33/) }));
+    }
+  });
 });
 
 describe('EF 0001 (My Number) read to the end the card reports', () => {
