@@ -98,9 +98,12 @@ export const treeEdit: fc.Arbitrary<TreeEdit> = fc.record({ node: fc.nat({ max: 
 
 /** Replacement leaves, some of a type that a parser does not expect at that place. */
 function replacement(v: CborValue, op: number, n: number): CborValue {
-  if (typeof v === 'number') return [v + 1, v - 1, -v - 1, n, 2 ** 32 + n, 0.5, '1', null][op % 8]!;
-  if (typeof v === 'bigint') return [v + 1n, -1n, 0][op % 3]!;
-  if (typeof v === 'string') return [`${v}x`, v.slice(0, -1), v.toUpperCase(), '', `${v}\u0000`, n, new TextEncoder().encode(v)][op % 7]!;
+  // Also values a message might print badly: a bigint where a number goes, a number past
+  // what a Date holds in ms, the value wrapped in an array or a map (JSON.stringify of a
+  // bigint inside one throws a bare TypeError).
+  if (typeof v === 'number') return [v + 1, v - 1, -v - 1, n, 2 ** 32 + n, 0.5, '1', null, 2n ** 64n + BigInt(n), Number.MAX_SAFE_INTEGER, [2n ** 64n], new Map([['x', 2n ** 64n]])][op % 12]!;
+  if (typeof v === 'bigint') return [v + 1n, -1n, 0, [v], new Map([[0, v]])][op % 5]!;
+  if (typeof v === 'string') return [`${v}x`, v.slice(0, -1), v.toUpperCase(), '', `${v}\u0000`, n, new TextEncoder().encode(v), [v, 2n ** 64n], new Map([[v, v]])][op % 9]!;
   if (typeof v === 'boolean') return [!v, v ? 1 : 0, null][op % 3]!;
   if (v instanceof Uint8Array) {
     if (v.length === 0) return [Uint8Array.of(0), 'x', []][op % 3]!;

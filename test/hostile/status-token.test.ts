@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decode } from '../../src/cbor/index.js';
+import { CoseHeader, decodeCoseSign1, encodeCoseSign1, signCoseSign1 } from '../../src/cose/index.js';
 import { webCryptoBackend as backend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
@@ -65,6 +67,28 @@ describe('hostile status list tokens', async () => {
         const original = honest[i]!;
         const edited = applyTreeEdit(original, edit);
         if (edited !== undefined) await check(edited, original);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('claims edited and signed again by the trusted signer: a typed error, or the claims as signed', async () => {
+    // What a compromised or careless signer can send: the signature verifies, so every claim
+    // is read and checked (and printed in messages) whatever its type or size.
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: honest.length - 1 }), treeEdit, async (i, edit) => {
+        const sign1 = decodeCoseSign1(decode(honest[i]!));
+        const payload = applyTreeEdit(sign1.payload!, edit);
+        if (payload === undefined) return;
+        const headers = new Map(sign1.protectedHeaders);
+        headers.delete(CoseHeader.alg);
+        const token = encodeCoseSign1(await signCoseSign1({ payload, signer: key, protectedHeaders: headers, backend }), true);
+        try {
+          const verified = await verifyStatusListToken(token, { uri: URI, trustAnchor: issuer.iaca, now: NOW, backend });
+          expect(sameBytes(verified.token.sign1.payload!, payload)).toBe(true);
+        } catch (e) {
+          expectShomei(e);
+        }
       }),
       { numRuns: RUNS },
     );
