@@ -255,7 +255,8 @@ export class HolderSession {
         }
         return this.#fail(e, SessionStatus.DECODING_ERROR);
       }
-      terminate = data.status === SessionStatus.TERMINATION;
+      // Table 20: every status (10, 11 and 20) ends the session, with data or without.
+      terminate = data.status !== undefined;
       if (data.data === undefined) {
         this.#state = 'ended';
         return { kind: 'terminated', status: data.status!, reason: terminationReason(data.status!) };

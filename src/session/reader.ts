@@ -56,7 +56,7 @@ export type ReaderReceiveResult =
       /** The decrypted DeviceResponse exactly as the mdoc encoded it (for logs, audits, re-verification). */
       readonly responseBytes: Uint8Array;
       readonly verification: VerifyDeviceResponseResult;
-      /** True when the mdoc also ended the session (status 20). */
+      /** True when the mdoc also ended the session: a status (20, or the errors 10 and 11) came with the data. */
       readonly terminated: boolean;
     }
   | SessionTerminated
@@ -227,7 +227,8 @@ export class ReaderSession {
       ...(request === undefined ? {} : { request }),
       ...(this.#options.backend === undefined ? {} : { backend: this.#options.backend }),
     });
-    const terminated = message.status === SessionStatus.TERMINATION;
+    // Table 20: every status (10, 11 and 20) ends the session, with data or without.
+    const terminated = message.status !== undefined;
     // terminate() during verification keeps the session ended.
     if (!this.#ended()) this.#state = terminated ? 'ended' : 'idle';
     return { kind: 'response', response, responseBytes: plaintext, verification, terminated };

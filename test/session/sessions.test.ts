@@ -94,6 +94,24 @@ describe.each(BACKENDS)('reader ⇄ holder (%s)', (_name, backend) => {
     expect(qrReader.state).toBe('ended');
   });
 
+  it('a SessionData with data and a status ends the session on both sides, whatever the status (Table 20; fuzz finding)', async () => {
+    const withStatus = (bytes: Uint8Array, status: number) => encodeSessionData({ ...decodeSessionData(bytes), status });
+    for (const status of [10, 11, 20]) {
+      const holder = await HolderSession.create(holderOptions());
+      const reader = await ReaderSession.fromQrUri(holder.qrUri, readerOptions());
+      const first = await holder.receive(await reader.request(REQUEST));
+      expect((await reader.receive((first as { reply: Uint8Array }).reply)).kind).toBe('response');
+      // A second request sent with a status beside it: answered, then the holder has ended.
+      const answered = await holder.receive(withStatus(await reader.request(REQUEST), status));
+      expect(answered.kind, `${status}`).toBe('request');
+      expect(holder.state, `${status}`).toBe('ended');
+      // The answer sent with a status beside it: verified, then the reader has ended.
+      const result = await reader.receive(withStatus((answered as { reply: Uint8Array }).reply, status));
+      expect(result.kind === 'response' && result.verification.valid && result.terminated, `${status}`).toBe(true);
+      expect(reader.state, `${status}`).toBe('ended');
+    }
+  });
+
   it('names the reason for every termination status, undefined ones included', () => {
     expect([20, 10, 11, 0, 99].map(terminationReason)).toEqual(['termination', 'encryption-error', 'decoding-error', 'unknown', 'unknown']);
   });
