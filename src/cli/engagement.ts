@@ -37,7 +37,7 @@ import {
 } from '../session/index.js';
 import type { EcPublicKey, OkpPublicKey } from '../crypto/types.js';
 import { diag } from './diagnostic.js';
-import { type Command, colorTerminal, flag, parse, readItem, str, UsageError } from './io.js';
+import { type Command, colorTerminal, flag, InputError, parse, readItem, str, UsageError } from './io.js';
 import { renderQrTerminal } from './qr.js';
 
 // ---------------------------------------------------------------------------
@@ -480,7 +480,14 @@ Exit status: 0 decoded, 1 not an engagement (the error code is printed), 2 usage
     if (d.source === 'bytes' || d.source === 'tag24') lines.push(`QR form: ${engagementToQrUri(d.deviceEngagement)}`);
     if (flag(args, 'qr')) {
       if (d.source === 'nfc') throw new UsageError('--qr: an NFC handover engagement is not shown as a QR code');
-      lines.push('', renderQrTerminal(engagementToQrUri(d.deviceEngagement), { color: colorTerminal() }).trimEnd());
+      let qr: string;
+      try {
+        qr = renderQrTerminal(engagementToQrUri(d.deviceEngagement), { color: colorTerminal() });
+      } catch (e) {
+        if (e instanceof RangeError) throw new InputError(`--qr: the engagement is too large for a QR code (${e.message})`);
+        throw e;
+      }
+      lines.push('', qr.trimEnd());
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

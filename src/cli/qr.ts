@@ -7,20 +7,15 @@
  * ISO/IEC 18004 asks for. No I/O here: the renderer returns a string.
  */
 
-import encodeQR from 'qr';
+import { qrModules, type QrSvgOptions } from '../online/openid4vp/qr.js';
 
 /** Error correction level: recovers about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the codewords. */
 export type QrEcc = 'L' | 'M' | 'Q' | 'H';
 
-const ECC = { L: 'low', M: 'medium', Q: 'quartile', H: 'high' } as const;
-
 /** Options of {@link qrModules} and {@link renderQrTerminal}. */
-export interface QrOptions {
-  /** Error correction level (default `'M'`). */
-  readonly ecc?: QrEcc;
-  /** Light margin around the symbol, in modules (default 4, the standard's minimum; at least 1). */
-  readonly quietZone?: number;
-}
+export type QrOptions = QrSvgOptions;
+
+export { qrModules };
 
 /** Options of {@link renderQrTerminal}. */
 export interface QrTerminalOptions extends QrOptions {
@@ -32,18 +27,6 @@ export interface QrTerminalOptions extends QrOptions {
    * dark-on-light one (most phone scanners read both).
    */
   readonly color?: boolean;
-}
-
-/**
- * The symbol for `text` with its quiet zone: `modules[row][column]`, `true` for dark.
- * Throws `RangeError` for a bad quiet zone, `Error` when the text does not fit in a QR code.
- */
-export function qrModules(text: string, options: QrOptions = {}): boolean[][] {
-  const quietZone = options.quietZone ?? 4;
-  if (!Number.isInteger(quietZone) || quietZone < 1 || quietZone > 16) throw new RangeError('quietZone must be an integer from 1 to 16');
-  const ecc = options.ecc ?? 'M';
-  if (!Object.hasOwn(ECC, ecc)) throw new TypeError(`ecc must be L, M, Q or H, got ${String(ecc)}`);
-  return encodeQR(text, 'raw', { ecc: ECC[ecc], border: quietZone });
 }
 
 const ESC = '\u001b';

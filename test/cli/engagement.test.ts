@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type CborValue, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
+import { type CborValue, decode, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
 import { runCli as run } from '../helpers/cli.js';
 import { scanOutput } from './qr-screen.js';
 import { encodeCoseKey } from '../../src/cose/index.js';
@@ -72,6 +72,16 @@ describe('shomei engagement: Annex D', () => {
     expect(scanOutput(r.out, 'dark')).toBe(engagementToQrUri(QR));
     expect(scanOutput(r.out, 'light')).toBe(engagementToQrUri(QR));
     expect((await run('engagement', '--hex', toHex(QR), '--qr', '--json')).code).toBe(2);
+  });
+
+  it('--qr on an engagement too large for a QR code is an input error, not an internal one (fuzz finding)', async () => {
+    // A valid engagement with a 4,000-byte member of a key the standard leaves for future use.
+    const big = encode(new Map([...(decode(QR) as Map<CborValue, CborValue>), [99, new Uint8Array(4000)]]));
+    const r = await run('engagement', '--hex', toHex(big), '--qr');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--qr: the engagement is too large for a QR code \(\d+ characters do not fit/);
+    expect(r.err).not.toMatch(/internal error/);
+    expect((await run('engagement', '--hex', toHex(big))).code).toBe(0);
   });
 
   it('reads the same from a binary file and from DeviceEngagementBytes (tag 24)', async () => {

@@ -41,7 +41,7 @@ describe('qrModules, decoded by jsQR', () => {
     expect(() => qrModules(uri, { quietZone: 0 })).toThrow(RangeError);
     expect(() => qrModules(uri, { quietZone: 1.5 })).toThrow(/quietZone/);
     expect(() => qrModules(uri, { ecc: 'X' as QrEcc })).toThrow(TypeError);
-    expect(() => qrModules('x'.repeat(3000), { ecc: 'L' })).toThrow();
+    expect(() => qrModules('x'.repeat(3000), { ecc: 'L' })).toThrow(new RangeError('3000 characters do not fit in a QR code at error correction level L: Capacity overflow'));
   });
 });
 
