@@ -38,7 +38,7 @@ import { CborError } from '../errors.js';
 import { compareBytes, toHex, utf8Decode } from '../internal/bytes.js';
 import { encode } from './encode.js';
 import { fitsFloat32, halfToNumber, numberToHalf, readFloat } from './float.js';
-import { type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
+import { CborFloat, type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
 
 /** Limits and strictness options for {@link decode}. */
 export interface DecodeOptions {
@@ -67,6 +67,14 @@ export interface DecodeOptions {
    * bad embedded content. Either way the content is checked before any value is seen.
    */
   readonly embedded?: 'lazy' | 'eager';
+  /**
+   * Keep each number in the CBOR type it was sent as: a float as `CborFloat` (by default a
+   * float holding a whole value, such as `1.0`, reads as the `number` 1, like the integer
+   * 1), and a bignum (tag 2 or 3) as a `Tag` of its byte string (by default a `bigint`,
+   * like an integer past 2^53). For checks of the CDDL type of a value, such as the
+   * doctype profiles. Default false.
+   */
+  readonly exactNumbers?: boolean;
 }
 
 const DEFAULTS = { maxDepth: 32, maxItems: 100_000, maxBytes: 64 * 1024 * 1024 };
@@ -153,6 +161,7 @@ class Decoder {
   invalid: CborError | undefined;
 
   readonly options: DecodeOptions;
+  readonly exactNumbers: boolean;
   /** Offset of `src` in the outermost input, so that errors in tag 24 content point into it. */
   readonly base: number;
 
@@ -167,6 +176,7 @@ class Decoder {
     this.maxItems = options.maxItems ?? DEFAULTS.maxItems;
     this.allowIndefinite = options.allowIndefinite ?? true;
     this.deterministic = options.deterministic ?? false;
+    this.exactNumbers = options.exactNumbers ?? false;
   }
 
   fail(code: 'ERR_CBOR_MALFORMED' | 'ERR_CBOR_LIMIT' | 'ERR_CBOR_NOT_DETERMINISTIC' | 'ERR_CBOR_INDEFINITE' | 'ERR_CBOR_INVALID' | 'ERR_CBOR_UTF8' | 'ERR_CBOR_DUPLICATE_KEY' | 'ERR_CBOR_TRAILING', message: string, offset: number): never {
@@ -320,21 +330,21 @@ class Decoder {
         if (this.deterministic && Number.isNaN(v) && h !== 0x7e00) {
           this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'NaN not encoded as f97e00', at);
         }
-        return v;
+        return this.exactNumbers ? new CborFloat(v) : v;
       }
       case 26: {
         this.need(4, at);
         const v = readFloat(this.src, this.pos, 4);
         this.pos += 4;
         if (this.deterministic && numberToHalf(v) !== -1) this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'float32 that fits in float16', at);
-        return v;
+        return this.exactNumbers ? new CborFloat(v) : v;
       }
       case 27: {
         this.need(8, at);
         const v = readFloat(this.src, this.pos, 8);
         this.pos += 8;
         if (this.deterministic && fitsFloat32(v)) this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'float64 that fits in a shorter float', at);
-        return v;
+        return this.exactNumbers ? new CborFloat(v) : v;
       }
       case 31:
         return this.fail('ERR_CBOR_MALFORMED', 'unexpected break', at);
@@ -536,6 +546,7 @@ class Decoder {
         if (this.deterministic && (n < TWO_64 || v[0] === 0)) {
           this.flag('ERR_CBOR_NOT_DETERMINISTIC', 'bignum that is not in preferred form', at);
         }
+        if (this.exactNumbers) return new Tag(a, v);
         return a === 2 ? n : -1n - n;
       }
       default:

@@ -9,7 +9,7 @@
  * MAC) fails the check that needs it.
  */
 
-import { type CborValue, EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
+import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
 import { verifyCoseSign1 } from '../cose/sign1.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
@@ -216,24 +216,17 @@ function requestChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
 async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<VerifiedDocument> {
   const list = new CheckList();
   requestChecks(doc, ctx, list);
-  // Issuer and device values together, for the profile checks.
   const issued = issuerValues(doc.issuerSigned);
-  const deviceNameSpaces = doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES;
-  let values: ReadonlyMap<string, ReadonlyMap<string, CborValue>> = issued;
-  if (deviceNameSpaces.size > 0) {
-    const merged = new Map<string, Map<string, CborValue>>([...issued].map(([ns, m]) => [ns, new Map(m)]));
-    for (const [ns, items] of deviceNameSpaces) for (const [id, v] of items) (merged.get(ns) ?? merged.set(ns, new Map()).get(ns)!).set(id, v);
-    values = merged;
-  }
+  const values = doc.deviceSigned === undefined ? { issued } : { issued, deviceNameSpaces: doc.deviceSigned.nameSpaces };
   const decodeDeviations = [...(doc.deviations ?? []), ...(doc.issuerSigned.deviations ?? [])];
-  const part = await verifyIssuerPart(doc.issuerSigned, doc.docType, { issued, all: values }, decodeDeviations, ctx, (mso) => deviceChecks(doc, mso, ctx));
+  const part = await verifyIssuerPart(doc.issuerSigned, doc.docType, values, decodeDeviations, ctx, (mso) => deviceChecks(doc, mso, ctx));
   for (const c of part.checks) list.push(c);
   return {
     docType: doc.docType,
     valid: list.ok,
     checks: list.checks,
     issuerSigned: disclosed(issued),
-    deviceSigned: disclosed(deviceNameSpaces),
+    deviceSigned: disclosed(doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES),
     errors: nullRecord([...(doc.errors ?? [])].map(([ns, e]) => [ns, nullRecord(e)] as const)),
     ...part.found,
   };

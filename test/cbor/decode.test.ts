@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CborError, type CborErrorCode } from '../../src/errors.js';
-import { decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { CborFloat, decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
@@ -132,6 +132,31 @@ describe('decode: the data model', () => {
         ['b', [2, 3]],
       ]),
     );
+  });
+});
+
+describe('decode: exactNumbers keeps the CBOR type a number was sent as', () => {
+  const exact = (hex: string) => decode(fromHex(hex), { exactNumbers: true });
+
+  it('floats as CborFloat (whole ones included), bignums as Tag of their bytes; integers stay numbers', () => {
+    expect(decode(fromHex('f93c00'))).toBe(1);
+    expect(exact('f93c00')).toEqual(new CborFloat(1));
+    expect(exact('fa43340000')).toEqual(new CborFloat(180));
+    expect(exact('fb3ff8000000000000')).toEqual(new CborFloat(1.5));
+    expect(Object.is((exact('f98000') as CborFloat).value, -0)).toBe(true);
+    expect(decode(fromHex('c24207c6'))).toBe(1990n);
+    expect(exact('c24207c6')).toEqual(new Tag(2, Uint8Array.of(0x07, 0xc6)));
+    expect(exact('c34100')).toEqual(new Tag(3, Uint8Array.of(0)));
+    expect(exact('01')).toBe(1);
+    expect(exact('1b0020000000000000')).toBe(2n ** 53n);
+    expect(exact('20')).toBe(-1);
+  });
+
+  it('reaches lazily decoded tag 24 content, and rejects what the default rejects', () => {
+    const wrapped = exact('d81843f93c00') as EncodedCbor;
+    expect(wrapped.value).toEqual(new CborFloat(1));
+    expect(() => exact('c201')).toThrow(expect.objectContaining({ code: 'ERR_CBOR_INVALID' }));
+    expect(() => decode(fromHex('f97e01'), { exactNumbers: true, deterministic: true })).toThrow(expect.objectContaining({ code: 'ERR_CBOR_NOT_DETERMINISTIC' }));
   });
 });
 

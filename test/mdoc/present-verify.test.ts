@@ -1,7 +1,7 @@
 /** Holder choices (errors, consent, device-signed elements, age_over) and verifier strictness. */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, EncodedCbor, encode, Tag } from '../../src/cbor/index.js';
+import { decode, EncodedCbor, encode, RawCbor, Tag } from '../../src/cbor/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import type { PrivateKey } from '../../src/crypto/types.js';
@@ -231,6 +231,35 @@ describe('verifier: strict about what it was given', () => {
     // A registry without the mDL profile: the document's doctype is unknown to it, nothing fails.
     expect((await verify(bytes, { profiles: new DoctypeRegistry([]) })).documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.') && c.status === 'failed')).toBe(false);
     expect((await verify(bytes, { profiles: false })).documents[0]!.checks.some((c) => c.id.startsWith('PROFILE.'))).toBe(false);
+  });
+
+  it('checks each value in the CBOR type it was sent as: a float holding a whole number, or a bignum, is no uint (fuzz finding)', async () => {
+    const issued = await issueMdoc({ docType: MDL, nameSpaces: { [NS]: { family_name: 'X', sex: 1, height: 180, age_in_years: 0, age_birth_year: 1990 } }, deviceKey: publicKeyOf(device), validity, issuer: { signer: issuer.dsKey, certificates: [issuer.ds.der] }, backend });
+    const bytes = encodeDeviceResponse(await buildDeviceResponse({ documents: [{ issuerSigned: issued, deviceKey: device }], elements: { [NS]: ['family_name', 'sex', 'height', 'age_in_years', 'age_birth_year'] }, sessionTranscript, backend }));
+    const profileFailures = async (b: Uint8Array) =>
+      (await verify(b, { strictProfiles: true, profiles: defaultRegistry() })).documents[0]!.checks.filter((c) => c.id === 'PROFILE.PROFILE_ELEMENT_TYPE' && c.status === 'failed').map((c) => [c.element, c.detail]);
+    expect(await profileFailures(bytes)).toEqual([]);
+    // The same numbers sent as floats (f9 3c00 is 1.0, which reads as the number 1 by default)
+    // and as a bignum (tag 2). shomei's issuer writes integers, so the items are rewritten
+    // (their digests then fail too, which the profile checks do not depend on).
+    const sentAs: Record<string, number[]> = { sex: [0xf9, 0x3c, 0x00], height: [0xfa, 0x43, 0x34, 0x00, 0x00], age_in_years: [0xf9, 0x80, 0x00], age_birth_year: [0xc2, 0x42, 0x07, 0xc6] };
+    const response = decode(bytes) as Map<string, unknown>;
+    const nameSpaces = ((response.get('documents') as Map<string, unknown>[])[0]!.get('issuerSigned') as Map<string, unknown>).get('nameSpaces') as Map<string, EncodedCbor[]>;
+    nameSpaces.set(
+      NS,
+      nameSpaces.get(NS)!.map((item) => {
+        const m = decode(item.bytes) as Map<string, unknown>;
+        const raw = sentAs[m.get('elementIdentifier') as string];
+        if (raw !== undefined) m.set('elementValue', new RawCbor(Uint8Array.from(raw)));
+        return EncodedCbor.wrap(encode(m as never), null);
+      }),
+    );
+    expect(await profileFailures(encode(response as never))).toEqual([
+      ['sex', 'expected uint (one of 0/1/2/9), got float'],
+      ['height', 'expected uint, got float'],
+      ['age_in_years', 'expected uint, got float'],
+      ['age_birth_year', 'expected uint, got tag 2'],
+    ]);
   });
 
   it('reports a malformed response as RESPONSE_STRUCTURE with the path, never throwing', async () => {

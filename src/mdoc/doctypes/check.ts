@@ -310,7 +310,7 @@ function checkValue(type: ElementType, value: CborValue, path: string): string |
       case 'int':
         return isInteger(value) ? undefined : mismatch(type, value, path);
       case 'number':
-        return typeof value === 'number' || typeof value === 'bigint' || value instanceof CborFloat
+        return typeof value === 'number' || typeof value === 'bigint' || value instanceof CborFloat || (value instanceof Tag && (value.tag === 2 || value.tag === 3))
           ? undefined
           : mismatch(type, value, path);
       case 'full-date':
