@@ -11,7 +11,7 @@
  * `DEVIATION.<id>` check and verification goes on, so the report shows every check.
  */
 
-import { type CborValue, decode } from '../cbor/index.js';
+import { type CborValue, decode, type EncodedCbor } from '../cbor/index.js';
 import { CoseHeader } from '../cose/algorithms.js';
 import { getX5Chain } from '../cose/headers.js';
 import { verifyCoseSign1 } from '../cose/sign1.js';
@@ -377,22 +377,38 @@ export function issuerValues(issuerSigned: IssuerSigned): Map<string, Map<string
 
 const EXACT = { exactNumbers: true } as const;
 
+/** `bytes` decoded with `exactNumbers`, or undefined where they do not decode (bytes a caller wrapped itself). */
+function decodeExact(bytes: Uint8Array): CborValue {
+  try {
+    return decode(bytes, EXACT);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Every element value by namespace, issuer-signed and then device-signed, in the CBOR type it
  * was sent as (`exactNumbers`: a float stays a `CborFloat`, a bignum a `Tag`), for the
  * profile type checks: a float `1.0` is no `uint`, though it reads as the number 1. The
- * bytes decoded again are the ones already read, so this cannot fail where they did not.
+ * bytes decoded again are the ones already read; where a caller wrapped bytes that do not
+ * decode, the value as read is used.
  */
-export function exactValues(issuerSigned: IssuerSigned, deviceNameSpaces?: { readonly bytes: Uint8Array }): Map<string, Map<string, CborValue>> {
+export function exactValues(issuerSigned: IssuerSigned, deviceNameSpaces?: EncodedCbor<ReadonlyMap<string, ReadonlyMap<string, CborValue>>>): Map<string, Map<string, CborValue>> {
   const out = new Map<string, Map<string, CborValue>>();
   for (const [ns, items] of issuerSigned.nameSpaces) {
-    out.set(ns, new Map(items.map((i) => [i.value.elementIdentifier, (decode(i.bytes, EXACT) as Map<CborValue, CborValue>).get('elementValue')])));
+    const m = new Map<string, CborValue>();
+    for (const i of items) {
+      const item = decodeExact(i.bytes);
+      m.set(i.value.elementIdentifier, item instanceof Map && item.has('elementValue') ? item.get('elementValue') : i.value.elementValue);
+    }
+    out.set(ns, m);
   }
   if (deviceNameSpaces !== undefined) {
-    for (const [ns, items] of decode(deviceNameSpaces.bytes, EXACT) as Map<string, Map<string, CborValue>>) {
+    const exact = decodeExact(deviceNameSpaces.bytes);
+    for (const [ns, items] of exact instanceof Map ? (exact as Map<string, ReadonlyMap<string, CborValue>>) : deviceNameSpaces.value) {
       let m = out.get(ns);
       if (m === undefined) out.set(ns, (m = new Map()));
-      for (const [id, v] of items) m.set(id, v);
+      if (items instanceof Map) for (const [id, v] of items) m.set(id, v);
     }
   }
   return out;
@@ -412,7 +428,7 @@ export type DeviceWork = (mso: MobileSecurityObject | undefined) => Promise<Chec
 /** Element values: the issuer-signed ones by namespace, and the device-signed DeviceNameSpacesBytes (for the profile checks). */
 export interface DocumentValues {
   readonly issued: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
-  readonly deviceNameSpaces?: { readonly bytes: Uint8Array };
+  readonly deviceNameSpaces?: EncodedCbor<ReadonlyMap<string, ReadonlyMap<string, CborValue>>>;
 }
 
 /**

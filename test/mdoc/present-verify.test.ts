@@ -18,6 +18,7 @@ import {
   type IssuerSigned,
   issueMdoc,
   verifyDeviceResponse,
+  verifyIssuerSigned,
 } from '../../src/mdoc/index.js';
 import { deviceKey, MDL_DATA, NOW, type TestIssuer, testIssuer } from './fixtures.js';
 
@@ -260,6 +261,11 @@ describe('verifier: strict about what it was given', () => {
       ['age_in_years', 'expected uint, got float'],
       ['age_birth_year', 'expected uint, got tag 2'],
     ]);
+    // An IssuerSigned a caller built, wrapping bytes that do not decode: the value as given is checked, nothing throws.
+    const [first, ...rest] = issued.nameSpaces.get(NS)!;
+    const wrapped: IssuerSigned = { ...issued, nameSpaces: new Map([[NS, [EncodedCbor.wrap(Uint8Array.of(0xff), first!.value), ...rest]]]) };
+    const own = await verifyIssuerSigned(wrapped, { trustAnchors: [issuer.iaca], now: NOW, profiles: defaultRegistry(), backend });
+    expect(own.checks.find((c) => c.id === 'PROFILE.PROFILE_ELEMENT_TYPE' && c.element === first!.value.elementIdentifier)?.status).toBe('passed');
   });
 
   it('reports a malformed response as RESPONSE_STRUCTURE with the path, never throwing', async () => {
