@@ -50,13 +50,16 @@ export const MAX_VICAL_SIZE = 16 * 1024 * 1024;
 /** Most CertificateInfo entries read by default. */
 export const MAX_VICAL_ENTRIES = 10_000;
 /**
- * CBOR data items a VICAL may hold per entry of its entry limit (plus {@link ITEMS_OUTSIDE_ENTRIES}):
- * a CertificateInfo with a certificate, serial number, SKI and docTypes is about 27, so
- * lists as long as the limit decode. The decoder's own default (100,000) refused one of
- * about 3,700 such entries.
+ * The CBOR data items a VICAL payload of `bytes` bytes may hold: 64 per entry of the entry
+ * limit, plus 1,024 (a CertificateInfo with a certificate, serial number, SKI and docTypes is
+ * about 27 items in about 830 bytes), and never more than one per 8 bytes, nor fewer than
+ * the decoder's default of 100,000 (which refused about 3,700 such entries). The decoder
+ * holds at most about 200 bytes per item, so a hostile payload takes at most about 25 times
+ * its size, or the default's 20 MB.
  */
-const ITEMS_PER_ENTRY = 64;
-const ITEMS_OUTSIDE_ENTRIES = 1024;
+function vicalItemLimit(bytes: number, maxEntries: number): number {
+  return Math.max(100_000, Math.min(1024 + 64 * maxEntries, Math.floor(bytes / 8)));
+}
 
 /** One CertificateInfo, as received. */
 export interface CertificateInfo {
@@ -180,7 +183,7 @@ export function decodeVical(payload: Uint8Array, options: DecodeVicalOptions = {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 0) throw new RangeError('options.maxEntries must be a non-negative integer');
   let value: CborValue;
   try {
-    value = decode(payload, { maxBytes, maxItems: ITEMS_OUTSIDE_ENTRIES + ITEMS_PER_ENTRY * maxEntries });
+    value = decode(payload, { maxBytes, maxItems: vicalItemLimit(payload.length, maxEntries) });
   } catch (e) {
     if (isShomeiError(e)) throw structure('vical', `not valid CBOR: ${e.message}`, e);
     throw e;

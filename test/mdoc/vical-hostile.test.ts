@@ -73,8 +73,11 @@ describe('verifyVical on mutated input', () => {
     const encoded = encode(payload as never);
     expect(() => decode(encoded)).toThrow(/more than 100000 data items/);
     expect(decodeVical(encoded).certificateInfos).toHaveLength(5000);
-    // The item budget follows the entry limit.
+    // The item budget follows the entry limit, and the payload's size: a payload of
+    // one-byte items gets no more than the decoder's default.
     expect(() => decodeVical(encoded, { maxEntries: 1000 })).toThrow(expect.objectContaining({ code: 'ERR_VICAL_STRUCTURE', message: expect.stringMatching(/data items/) }));
+    const empties = encode(new Map<string, unknown>([['certificateInfos', Array.from({ length: 150_000 }, () => new Map())]]) as never);
+    expect(() => decodeVical(empties)).toThrow(expect.objectContaining({ code: 'ERR_VICAL_STRUCTURE', message: expect.stringMatching(/more than 100000 data items/) }));
   });
 
   it('stops at the entry limit before reading the entries', () => {
