@@ -37,7 +37,7 @@ import {
 } from '../session/index.js';
 import type { EcPublicKey, OkpPublicKey } from '../crypto/types.js';
 import { diag } from './diagnostic.js';
-import { type Command, colorTerminal, flag, InputError, parse, readItem, str, UsageError } from './io.js';
+import { type Command, colorTerminal, flag, InputError, parse, printable, readItem, str, UsageError } from './io.js';
 import { renderQrTerminal } from './qr.js';
 
 // ---------------------------------------------------------------------------
@@ -478,6 +478,8 @@ Exit status: 0 decoded, 1 not an engagement (the error code is printed), 2 usage
       lines.push(`NFC Handover Select (Connection Handover ${versionText(d.nfc.message.version)}), ${d.handoverSize} bytes`, ...carriersBlock(d.nfc.carriers, 'mdoc', '  '));
     }
     if (d.source === 'bytes' || d.source === 'tag24') lines.push(`QR form: ${engagementToQrUri(d.deviceEngagement)}`);
+    // What the engagement says is printable; the QR code's own colour codes come after.
+    const text = [printable(lines.join('\n'))];
     if (flag(args, 'qr')) {
       if (d.source === 'nfc') throw new UsageError('--qr: an NFC handover engagement is not shown as a QR code');
       let qr: string;
@@ -487,9 +489,9 @@ Exit status: 0 decoded, 1 not an engagement (the error code is printed), 2 usage
         if (e instanceof RangeError) throw new InputError(`--qr: the engagement is too large for a QR code (${e.message})`);
         throw e;
       }
-      lines.push('', qr.trimEnd());
+      text.push('', qr.trimEnd());
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${text.join('\n')}\n`);
     return 0;
   },
 };

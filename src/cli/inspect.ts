@@ -4,7 +4,7 @@ import { decode } from '../cbor/index.js';
 import { cborToJson } from '../mdoc/index.js';
 import { diagnoseText } from './diagnostic.js';
 import { explain, explainNdef } from './explain.js';
-import { type Command, flag, parse, readItem, str, UsageError } from './io.js';
+import { type Command, flag, parse, printable, readItem, str, UsageError } from './io.js';
 
 export const inspect: Command = {
   summary: 'show a CBOR item in diagnostic notation or as JSON',
@@ -45,7 +45,7 @@ Exit status: 0 printed, 1 the input is not accepted (the error code is printed),
     const bytes = readItem(args.positionals, { hex: str(args, 'hex'), base64url: str(args, 'base64url') });
     const ndef = explainNdef(bytes);
     if (ndef !== undefined) {
-      process.stdout.write(format === 'json' ? `${JSON.stringify(ndef.json, null, 2)}\n` : `${ndef.lines.join('\n')}\n`);
+      process.stdout.write(format === 'json' ? `${JSON.stringify(ndef.json, null, 2)}\n` : `${printable(ndef.lines.join('\n'))}\n`);
       return 0;
     }
     if (format === 'json') {
@@ -53,7 +53,7 @@ Exit status: 0 printed, 1 the input is not accepted (the error code is printed),
     } else {
       const text = diagnoseText(bytes, flag(args, 'compact') ? 0 : 2);
       const summary = flag(args, 'compact') ? undefined : explain(decode(bytes));
-      process.stdout.write(summary === undefined ? `${text}\n` : `${summary.join('\n')}\n\n${text}\n`);
+      process.stdout.write(summary === undefined ? `${text}\n` : `${printable(summary.join('\n'))}\n\n${text}\n`);
     }
     return 0;
   },

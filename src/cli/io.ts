@@ -10,6 +10,19 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ShomeiError } from '../errors.js';
 import { fromBase64, fromHex } from '../internal/bytes.js';
 
+/** Control characters a terminal may act on (C0 but tab and newline, DEL, C1), line and paragraph separators, and bidirectional overrides and isolates. */
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with each character a terminal could act on written as `\uXXXX`: what the CLI prints
+ * for people holds strings from the other side (element values, certificate names, error
+ * messages quoting input), and an escape sequence among them could retitle the window,
+ * clear the screen or, on some terminals, write the clipboard.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A usage error: printed with the command's help hint, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -136,7 +149,7 @@ function fsError(e: unknown): { code: string; path: string; syscall: string } | 
 
 /** A ShomeiError's input is invalid (1); errors the CLI does not know are rethrown (internal errors). */
 function report(name: string, e: unknown): number {
-  const out = (line: string) => process.stderr.write(`shomei ${name}: ${line}\n`);
+  const out = (line: string) => process.stderr.write(`shomei ${name}: ${printable(line)}\n`);
   if (e instanceof UsageError) {
     out(`${e.message}\nRun 'shomei ${name} --help' for usage.`);
     return 2;

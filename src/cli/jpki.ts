@@ -20,7 +20,7 @@ import { openPcscTransport, type PcscOptions } from '../jpki/pcsc.js';
 import { DEFAULT_TEST_IDENTITY, createVirtualMyNumberCard, connectVpcd, VIRTUAL_CARD_ATR_HEX } from '../jpki/simulator/index.js';
 import { verificationCodeB } from '../jpki/verification-code.js';
 import type { CardTransport } from '../jpki/transport.js';
-import { type Command, flag, parse, readInput, str, UsageError } from './io.js';
+import { type Command, flag, parse, printable, readInput, str, UsageError } from './io.js';
 import { httpOcspTransport, JPKI_VERIFY_HELP, verifyAuthCommand, verifyCmsCommand } from './jpki-verify.js';
 
 /** Reads one PIN for a prompt; injectable for tests. */
@@ -98,7 +98,7 @@ export async function openCardSession(options: { reader?: string; virtual: boole
 export const defaultDeps: JpkiCliDeps = {
   openCard: (options) => openCardSession(options),
   pinReader: (fromStdin) => (fromStdin ? () => stdinPin() : promptPin),
-  out: (text) => process.stdout.write(text),
+  out: (text) => process.stdout.write(printable(text)),
 };
 
 /** Options every card subcommand takes. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `shomei` executable: runs the CLI with the process arguments. */
 
+import { printable } from './io.js';
 import { main } from './run.js';
 
 // A reader that stops early (`shomei inspect … | head`) closes the pipe: the remaining
@@ -21,7 +22,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`shomei: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`shomei: internal error: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     process.exitCode = 1;
   },
 );

@@ -2,7 +2,7 @@
 
 import type { CborValue } from '../cbor/index.js';
 import { type Check, defaultRegistry, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
-import { type Command, flag, parse, readInput, str, strs, UsageError } from './io.js';
+import { type Command, flag, parse, printable, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { type CertificateList, CrlCache, crlTransportFromFetch, parseCrl } from '../x509/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
@@ -42,7 +42,7 @@ export function formatReport(result: VerifyDeviceResponseResult): string {
     out.push('  checks:', ...doc.checks.map(line));
   }
   for (const [docType, code] of Object.entries(result.documentErrors)) out.push(`document not returned: ${docType} (error ${code})`);
-  return out.join('\n');
+  return printable(out.join('\n'));
 }
 
 /** The `--crl` files, parsed (DER, or PEM text): a file that is not a CRL is a usage error. */

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { toHex } from '../internal/bytes.js';
 import { buildVical, type Check, loadVicalTrustAnchors, type VerifyVicalResult, verifyVical } from '../mdoc/index.js';
 import type { LoadedTrustAnchor } from '../x509/index.js';
-import { type Command, flag, parse, readCbor, str, strs, UsageError } from './io.js';
+import { type Command, flag, parse, printable, readCbor, str, strs, UsageError } from './io.js';
 import { readCertificates, readPrivateKey, readTrust } from './keys.js';
 
 function time(name: string, value: string | undefined): Date | undefined {
@@ -91,7 +91,7 @@ async function verifyCommand(argv: string[]): Promise<number> {
   if (trust.length === 0) throw new UsageError('--trust is required: the anchor the VICAL signer must chain to');
   const now = time('--at', str(args, 'at')) ?? new Date();
   const result = await verifyVical(readCbor(args.positionals[0]!), { trustAnchors: readTrust(trust), now });
-  process.stdout.write(flag(args, 'json') ? `${JSON.stringify(vicalJson(result), null, 2)}\n` : `${formatVical(result)}\n`);
+  process.stdout.write(flag(args, 'json') ? `${JSON.stringify(vicalJson(result), null, 2)}\n` : `${printable(formatVical(result))}\n`);
   return result.valid ? 0 : 1;
 }
 

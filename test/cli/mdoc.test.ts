@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { printable } from '../../src/cli/io.js';
 import { runCli as run } from '../helpers/cli.js';
 
 
@@ -62,5 +63,30 @@ describe('shomei pki → issue → present → verify', () => {
     expect((await run('verify', 'x.cbor')).code).toBe(2);
     expect((await run('issue', '--doctype', 'x')).code).toBe(2);
     expect((await run('present', '--mdoc', 'a', '--elements', 'nodelimiter', '--device-key', 'k', '--transcript', 't', '-o', 'o')).code).toBe(2);
+  });
+});
+
+describe('what the CLI prints for people', () => {
+  it('writes control characters from the other side as \\uXXXX: no escape sequence reaches the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-esc-'));
+    const f = (name: string) => join(dir, name);
+    expect((await run('pki', '--out', dir)).code).toBe(0);
+    // An element value that would retitle the window, write the clipboard (OSC 52) and clear
+    // the screen (in a namespace of its own: the mDL profile keeps its names to Latin-1).
+    const hostile = '\u001b]0;pwned\u0007\u001b]52;c;ZWNobyBoaQ==\u0007\u001b[2J\u009b31m\u202e';
+    writeFileSync(f('data.json'), JSON.stringify({ ...DATA, 'org.example.wallet': { note: hostile } }));
+    expect((await run('issue', '--doctype', 'org.iso.18013.5.1.mDL', '--data', f('data.json'), '--issuer-key', f('ds-key.pem'), '--issuer-cert', f('ds.pem'), '--device-key', f('device.pub.pem'), '-o', f('is.cbor'))).code).toBe(0);
+    expect((await run('present', '--mdoc', f('is.cbor'), '--elements', 'org.example.wallet/note', '--device-key', f('device-key.pem'), '--transcript', f('session-transcript.cbor'), '-o', f('sig.cbor'))).code).toBe(0);
+    const r = await run('verify', f('sig.cbor'), '--trust', f('iaca.pem'), '--transcript', f('session-transcript.cbor'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('note: \\u001b]0;pwned\\u0007\\u001b]52;c;ZWNobyBoaQ==\\u0007\\u001b[2J\\u009b31m\\u202e');
+    expect(r.out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    // JSON output escapes them as JSON does.
+    expect((await run('verify', f('sig.cbor'), '--trust', f('iaca.pem'), '--transcript', f('session-transcript.cbor'), '--json')).out).toContain('\\u001b]0;pwned');
+  });
+
+  it('printable leaves text, tabs, newlines and CJK alone', () => {
+    expect(printable('山田\t太郎\nYamada')).toBe('山田\t太郎\nYamada');
+    expect(printable('a\u0000b\u007fc\u2028d\u2066')).toBe('a\\u0000b\\u007fc\\u2028d\\u2066');
   });
 });
