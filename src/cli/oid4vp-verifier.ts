@@ -11,7 +11,7 @@ import { publicKeyOf } from '../crypto/keys.js';
 import type { EcPrivateKey } from '../crypto/types.js';
 import { type DcqlQuery, OpenId4VpVerifier, type OpenId4VpResult, type OpenId4VpVerifierClientIdPrefix } from '../online/index.js';
 import { buildCertificate, type Certificate } from '../x509/index.js';
-import { type Command, flag, InputError, parse, str, strs, UsageError } from './io.js';
+import { type Command, flag, InputError, parse, printable, str, strs, UsageError } from './io.js';
 import { readCertificates, readJson, readPrivateKey, readTrust } from './keys.js';
 import { renderQrTerminal } from './qr.js';
 
@@ -88,17 +88,17 @@ function printReport(result: OpenId4VpResult, json: boolean): void {
     return;
   }
   process.stdout.write(`valid: ${result.valid ? 'yes' : 'no'}\n`);
-  if (result.walletError !== undefined) process.stdout.write(`wallet error: ${result.walletError.error}${result.walletError.error_description ? ` (${result.walletError.error_description})` : ''}\n`);
-  for (const c of result.checks) process.stdout.write(`  ${c.status === 'passed' ? '✓' : '✗'} ${c.id}${c.detail ? `: ${c.detail}` : ''}\n`);
+  if (result.walletError !== undefined) process.stdout.write(printable(`wallet error: ${result.walletError.error}${result.walletError.error_description ? ` (${result.walletError.error_description})` : ''}\n`));
+  for (const c of result.checks) process.stdout.write(printable(`  ${c.status === 'passed' ? '✓' : '✗'} ${c.id}${c.detail ? `: ${c.detail}` : ''}\n`));
   for (const [id, list] of Object.entries(result.presentations)) {
     for (const p of list) {
-      process.stdout.write(`${id}: ${p.valid ? 'valid' : 'NOT valid'}\n`);
+      process.stdout.write(printable(`${id}: ${p.valid ? 'valid' : 'NOT valid'}\n`));
       for (const c of [...p.checks, ...p.verification.documents.flatMap((d) => d.checks)]) {
-        if (c.status === 'failed') process.stdout.write(`  ✗ ${c.id}${c.detail ? `: ${c.detail}` : ''}\n`);
+        if (c.status === 'failed') process.stdout.write(printable(`  ✗ ${c.id}${c.detail ? `: ${c.detail}` : ''}\n`));
       }
       for (const d of p.verification.documents) {
         for (const [ns, els] of Object.entries(d.issuerSigned)) {
-          for (const [el, v] of Object.entries(els)) process.stdout.write(`  ${ns}/${el} = ${v instanceof Uint8Array ? `<${v.length} bytes>` : String(v)}\n`);
+          for (const [el, v] of Object.entries(els)) process.stdout.write(printable(`  ${ns}/${el} = ${v instanceof Uint8Array ? `<${v.length} bytes>` : String(v)}\n`));
         }
       }
     }

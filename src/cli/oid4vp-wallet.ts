@@ -7,7 +7,7 @@
 
 import type { PrivateKey } from '../crypto/types.js';
 import { createOpenId4VpResponse, type FetchLike, resolveOpenId4VpRequest, submitOpenId4VpResponse } from '../online/index.js';
-import { type Command, flag, parse, readCbor, str, strs, UsageError } from './io.js';
+import { type Command, flag, parse, printable, readCbor, str, strs, UsageError } from './io.js';
 import { readPrivateKey, readTrust } from './keys.js';
 
 export const oid4vpWallet: Command = {
@@ -34,7 +34,7 @@ Prints what was disclosed and the verifier's reply.
     const trust = strs(args, 'trust-reader');
     const fetch = globalThis.fetch as unknown as FetchLike;
     const request = await resolveOpenId4VpRequest(args.positionals[0]!, { fetch, ...(trust.length === 0 ? {} : { trustAnchors: readTrust(trust) }) });
-    if (!request.client.trusted) process.stderr.write(`warning: the verifier ${request.clientId} is not authenticated (no --trust-reader)\n`);
+    if (!request.client.trusted) process.stderr.write(printable(`warning: the verifier ${request.clientId} is not authenticated (no --trust-reader)\n`));
     const response = await createOpenId4VpResponse(request, { documents });
     const reply = await submitOpenId4VpResponse(response, { fetch });
     const disclosed = request.credentials.map((q) => ({ id: q.id, docType: q.docType, elements: q.claims.map((c) => `${c.namespace}/${c.element}`) }));
@@ -42,9 +42,9 @@ Prints what was disclosed and the verifier's reply.
       process.stdout.write(`${JSON.stringify({ verifier: request.clientId, trusted: request.client.trusted, disclosed, reply: { status: reply.status, ...(reply.redirectUri === undefined ? {} : { redirect_uri: reply.redirectUri }) } }, null, 2)}\n`);
       return 0;
     }
-    process.stdout.write(`verifier: ${request.clientId}${request.client.trusted ? ' (trusted)' : ' (NOT authenticated)'}\n`);
-    for (const d of disclosed) process.stdout.write(`disclosed ${d.id} (${d.docType}): ${d.elements.join(', ')}\n`);
-    process.stdout.write(`verifier replied: HTTP ${reply.status}${reply.redirectUri === undefined ? '' : `, redirect_uri ${reply.redirectUri}`}\n`);
+    process.stdout.write(printable(`verifier: ${request.clientId}${request.client.trusted ? ' (trusted)' : ' (NOT authenticated)'}\n`));
+    for (const d of disclosed) process.stdout.write(printable(`disclosed ${d.id} (${d.docType}): ${d.elements.join(', ')}\n`));
+    process.stdout.write(printable(`verifier replied: HTTP ${reply.status}${reply.redirectUri === undefined ? '' : `, redirect_uri ${reply.redirectUri}`}\n`));
     return 0;
   },
 };
