@@ -40,6 +40,7 @@ import {
 } from './der.js';
 import { encodeName, type NameInput, parseNameTlv, type X509Name } from './name.js';
 import { type Note, X509FindingId } from './findings.js';
+import { nameSyntaxProblem } from './name-syntax.js';
 import { ExtensionOid, ID_QT_CPS } from './oids.js';
 
 /** One extension as received. */
@@ -201,6 +202,14 @@ function lenientIa5(t: Tlv, what: string, note: Note): string {
   return s;
 }
 
+/** An IA5String name (a GeneralName's, a CPS pointer's URI), with a finding when it breaks RFC 5280 §4.2.1.6's syntax for `type`. */
+function ia5Name(t: Tlv, what: string, type: 'rfc822Name' | 'dNSName' | 'uniformResourceIdentifier', note: Note): string {
+  const value = lenientIa5(t, what, note);
+  const problem = nameSyntaxProblem(type, value);
+  if (problem !== undefined) note(X509FindingId.EXTENSION_NONCONFORMANT, `${what} ${problem}`, t.offset);
+  return value;
+}
+
 /**
  * Parse one GeneralName TLV (internal). A choice that does not exist, or a form its type
  * cannot have, throws `ERR_X509_PARSE`; readable oddities go to `note`.
@@ -231,9 +240,10 @@ export function parseGeneralName(t: Tlv, note: Note): GeneralName {
     }
     case 'rfc822Name':
     case 'dNSName':
-    case 'uniformResourceIdentifier':
+    case 'uniformResourceIdentifier': {
       if (constructed) parseError(`${type} must be primitive`, t.offset);
-      return Object.freeze({ type, value: lenientIa5(t, type, note) });
+      return Object.freeze({ type, value: ia5Name(t, type, type, note) });
+    }
     case 'directoryName': {
       if (!constructed) parseError('directoryName must be constructed', t.offset);
       const r = DerReader.inside(t, 'directoryName');
@@ -412,7 +422,7 @@ export function parseCertificatePolicies(ext: Extension, offset: number, note: N
         const qv = q.next('qualifier');
         q.finish('PolicyQualifierInfo');
         if (qid === ID_QT_CPS) {
-          if (qv.tag === Tag.IA5_STRING) cpsUris.push(lenientIa5(qv, 'cPSuri', note));
+          if (qv.tag === Tag.IA5_STRING) cpsUris.push(ia5Name(qv, 'cPSuri', 'uniformResourceIdentifier', note));
           else note(X509FindingId.EXTENSION_NONCONFORMANT, `CPS qualifier of ${oid} is not an IA5String`, qv.offset);
         } else if (qid !== ID_QT_UNOTICE) {
           note(X509FindingId.EXTENSION_NONCONFORMANT, `unknown policy qualifier ${qid} in ${oid}`, qidTlv.offset);
@@ -475,8 +485,14 @@ export const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------
 // Writing
 
-/** The DER of a GeneralName. */
-export function encodeGeneralName(gn: GeneralNameInput): Uint8Array {
+const IA5_NAME_TAGS = { rfc822Name: 1, dNSName: 2, uniformResourceIdentifier: 6 } as const;
+
+/**
+ * The DER of a GeneralName. A name of a form RFC 5280 §4.2.1.6 does not allow (see
+ * {@link nameSyntaxProblem}) is a TypeError; a name constraint's subtree `base` (a URI base is
+ * a host, §4.2.1.10) is only held to having no control character.
+ */
+export function encodeGeneralName(gn: GeneralNameInput, base = false): Uint8Array {
   switch (gn?.type) {
     case 'otherName': {
       const inner = typeof gn.value === 'string' ? encodeString(Tag.UTF8_STRING, gn.value) : gn.value;
@@ -485,11 +501,12 @@ export function encodeGeneralName(gn: GeneralNameInput): Uint8Array {
       return encodeTlv(contextTag(0, true), encodeOid(gn.typeId), encodeTlv(contextTag(0, true), inner));
     }
     case 'rfc822Name':
-      return encodeString(contextTag(1, false), gn.value);
     case 'dNSName':
-      return encodeString(contextTag(2, false), gn.value);
-    case 'uniformResourceIdentifier':
-      return encodeString(contextTag(6, false), gn.value);
+    case 'uniformResourceIdentifier': {
+      const problem = typeof gn.value === 'string' ? nameSyntaxProblem(gn.type, gn.value, base) : undefined;
+      if (problem !== undefined) throw new TypeError(`${gn.type} ${problem}`);
+      return encodeString(contextTag(IA5_NAME_TAGS[gn.type], false), gn.value);
+    }
     case 'directoryName':
       return encodeTlv(contextTag(4, true), encodeName(gn.value));
     case 'iPAddress':
@@ -505,7 +522,7 @@ export function encodeGeneralName(gn: GeneralNameInput): Uint8Array {
 /** GeneralNames SEQUENCE. */
 export function encodeGeneralNames(names: readonly GeneralNameInput[]): Uint8Array {
   if (!Array.isArray(names) || names.length === 0) throw new TypeError('GeneralNames must be a non-empty array');
-  return encodeSequence(...names.map(encodeGeneralName));
+  return encodeSequence(...names.map((n) => encodeGeneralName(n)));
 }
 
 /** One Extension SEQUENCE. */
@@ -556,7 +573,7 @@ export function encodeCrlDistributionPoints(points: readonly (string | readonly 
   return encodeSequence(
     ...points.map((p) => {
       const names: readonly GeneralNameInput[] = typeof p === 'string' ? [{ type: 'uniformResourceIdentifier', value: p }] : p;
-      const full = encodeTlv(contextTag(0, true), ...names.map(encodeGeneralName));
+      const full = encodeTlv(contextTag(0, true), ...names.map((n) => encodeGeneralName(n)));
       return encodeSequence(encodeTlv(contextTag(0, true), full));
     }),
   );

@@ -299,7 +299,7 @@ export interface NameConstraintsInput {
 }
 
 function encodeBase(gn: GeneralNameInput): Uint8Array {
-  if (gn?.type !== 'iPAddress') return encodeGeneralName(gn);
+  if (gn?.type !== 'iPAddress') return encodeGeneralName(gn, true);
   if (!(gn.value instanceof Uint8Array) || (gn.value.length !== 8 && gn.value.length !== 32)) throw new TypeError('an iPAddress subtree base must be 8 or 32 bytes (address and mask)');
   return encodeTlv(contextTag(7, false), gn.value);
 }

@@ -10,7 +10,8 @@ import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import { contextTag, encodeOid, encodeSequence, encodeString, encodeTlv, readSingleTagged, Tag } from '../../src/x509/der.js';
-import { encodeGeneralName, parseExtensionList } from '../../src/x509/extensions.js';
+import { encodeGeneralName, encodeGeneralNames, parseExtensionList } from '../../src/x509/extensions.js';
+import { encodeNameConstraints } from '../../src/x509/name-constraints.js';
 import { type X509Finding, X509FindingId as F } from '../../src/x509/findings.js';
 import { buildCertificate, type Certificate, ExtensionOid as O } from '../../src/x509/index.js';
 import { days, key, T0 } from './pki.js';
@@ -38,6 +39,8 @@ function withExtension(oid: string, value: Uint8Array): Promise<Certificate> {
 const seq = encodeSequence;
 const policy = (oid: string, ...qualifiers: Uint8Array[]) => seq(encodeOid(oid), ...(qualifiers.length ? [seq(...qualifiers)] : []));
 const qualifier = (oid: string, value: Uint8Array) => seq(encodeOid(oid), value);
+/** An IA5String GeneralName [n] written as is (encodeGeneralName refuses these). */
+const ia5 = (n: number, value: string) => encodeTlv(contextTag(n, false), Uint8Array.from(value, (c) => c.charCodeAt(0)));
 
 type Case = readonly [string, string, Uint8Array, F, (c: Certificate) => unknown, unknown];
 const CASES: readonly Case[] = [
@@ -66,6 +69,14 @@ const CASES: readonly Case[] = [
   ['subjectAltName with GeneralName choice [9]', O.subjectAltName, fromHex('30028900'), F.EXTENSION_MALFORMED, (c) => c.subjectAltName, null],
   ['subjectAltName with a constructed rfc822Name', O.subjectAltName, fromHex('3002a100'), F.EXTENSION_MALFORMED, (c) => c.subjectAltName, null],
   ['subjectAltName dNSName with a non-ASCII octet', O.subjectAltName, fromHex('30038201e9'), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names, [{ type: 'dNSName', value: 'é' }]],
+  ['subjectAltName URI holding a space', O.subjectAltName, seq(ia5(6, 'https://a.example/b c')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names, [{ type: 'uniformResourceIdentifier', value: 'https://a.example/b c' }]],
+  ['subjectAltName URI with a "%" not followed by two hex digits', O.subjectAltName, seq(ia5(6, 'https://a.example/%zz')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names.length, 1],
+  ['subjectAltName URI that is relative (no scheme)', O.subjectAltName, seq(ia5(6, '//a.example/b')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names.length, 1],
+  ['subjectAltName URI that is only a scheme', O.subjectAltName, seq(ia5(6, 'https:')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names.length, 1],
+  ['subjectAltName dNSName of " "', O.subjectAltName, seq(ia5(2, ' ')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names, [{ type: 'dNSName', value: ' ' }]],
+  ['subjectAltName rfc822Name holding NUL', O.subjectAltName, seq(ia5(1, 'a@example.jp\0.evil')), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names[0]?.type, 'rfc822Name'],
+  ['issuerAltName URI holding DEL', O.issuerAltName, seq(ia5(6, 'https://a.example/\x7f')), F.EXTENSION_NONCONFORMANT, (c) => c.issuerAltName?.names.length, 1],
+  ['cRLDistributionPoints URI holding ESC', O.cRLDistributionPoints, seq(seq(encodeTlv(contextTag(0, true), encodeTlv(contextTag(0, true), ia5(6, 'http://crl.example/\x1b[2J'))))), F.EXTENSION_NONCONFORMANT, (c) => c.cRLDistributionPoints?.points[0]?.fullName?.[0]?.value, 'http://crl.example/\x1b[2J'],
   ['subjectAltName iPAddress of 8 octets', O.subjectAltName, fromHex('300a87080a0000000aff0000'), F.EXTENSION_NONCONFORMANT, (c) => c.subjectAltName?.names[0]?.type, 'iPAddress'],
   ['subjectAltName directoryName that is not a Name', O.subjectAltName, fromHex('3004a4020500'), F.EXTENSION_MALFORMED, (c) => c.subjectAltName, null],
   ['issuerAltName empty', O.issuerAltName, fromHex('3000'), F.EXTENSION_EMPTY, (c) => c.issuerAltName?.names, []],
@@ -83,6 +94,14 @@ const CASES: readonly Case[] = [
     F.EXTENSION_NONCONFORMANT,
     (c) => c.certificatePolicies?.policies[0]?.cpsUris,
     [],
+  ],
+  [
+    'certificatePolicies CPS pointer that is not a URI',
+    O.certificatePolicies,
+    seq(policy('1.2.3', qualifier('1.3.6.1.5.5.7.2.1', encodeString(Tag.IA5_STRING, 'see our website')))),
+    F.EXTENSION_NONCONFORMANT,
+    (c) => c.certificatePolicies?.policies[0]?.cpsUris,
+    ['see our website'],
   ],
   [
     'certificatePolicies with an unknown qualifier',
@@ -109,6 +128,30 @@ describe('odd extension values are findings on a certificate that parses', () =>
     expect(cert.certificatePolicies?.policies[0]?.cpsUris).toEqual(['https://cps.example/']);
     expect((await withExtension(O.keyUsage, fromHex('0303078080'))).findings).toEqual([]);
     expect((await withExtension(O.keyUsage, fromHex('03020186'))).keyUsage?.usages).toEqual(['digitalSignature', 'keyCertSign', 'cRLSign']);
+  });
+
+  it('conformant names give no finding: URIs with a query, fragment, IPv6 host or percent-encoding, mailto, a wildcard dNSName', async () => {
+    const names = ['https://crl.example.jp/ca.crl?x=1&y=%2F#f', 'http://[2001:db8::1]:8080/a', 'mailto:ca@example.jp', "urn:oid:1.2.3;x=(a)*!$'~"].map((u) => ia5(6, u));
+    const cert = await withExtension(O.subjectAltName, seq(...names, ia5(2, '*.example.jp'), ia5(1, 'ca@example.jp')));
+    expect(cert.findings).toEqual([]);
+    expect(cert.subjectAltName?.names).toHaveLength(6);
+  });
+
+  it('encodeGeneralName refuses a name it would have to report', () => {
+    for (const [type, value] of [
+      ['uniformResourceIdentifier', 'http://x.example/\x1b]0;t\x07'],
+      ['uniformResourceIdentifier', 'x.example/ca.crl'],
+      ['dNSName', ' '],
+      ['rfc822Name', 'a@b\n.example'],
+    ] as const) {
+      expect(() => encodeGeneralName({ type, value })).toThrow(TypeError);
+    }
+    expect(encodeGeneralName({ type: 'uniformResourceIdentifier', value: 'https://x.example/ca.crl' })[0]).toBe(0x86);
+    // Every name of a list, not only the first.
+    expect(() => encodeGeneralNames([{ type: 'dNSName', value: 'a.example' }, { type: 'dNSName', value: 'b.example\x1b' }])).toThrow(TypeError);
+    // A name constraint's URI base is a host (RFC 5280 §4.2.1.10), not a URI; control characters stay refused.
+    expect(encodeNameConstraints({ permitted: [{ type: 'uniformResourceIdentifier', value: '.example.jp' }] }).length).toBeGreaterThan(0);
+    expect(() => encodeNameConstraints({ permitted: [{ type: 'uniformResourceIdentifier', value: '.example.jp\0' }] })).toThrow(TypeError);
   });
 
   it('the Extensions list: an encoded critical FALSE and an empty list are findings; a duplicate stays a parse error', () => {

@@ -18,6 +18,7 @@ import {
   verifyIssuerChain,
   verifyReaderChain,
 } from '../../src/x509/index.js';
+import { contextTag, encodeSequence, encodeTlv } from '../../src/x509/der.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { days, issuerPki, key, NOW, readerPki, T0 } from './pki.js';
 
@@ -178,6 +179,19 @@ describe.each(BACKENDS)('each Annex B check fails when its property is broken, a
   it.each(dsCases)('%s', async (id, broken) => {
     const iaca = await iacaWith({});
     const ds = await dsWith(iaca, broken(await keys()));
+    await expectOnly(iaca, ds, [id]);
+  });
+
+  // RFC 5280 §4.2.1.6: a URI must follow RFC 3986. A CRL URI with ESC ] 0 ; … BEL would reach
+  // the caller's CRL fetcher and logs; one without a scheme cannot be fetched at all.
+  const uri = (value: string) => encodeTlv(contextTag(6, false), Uint8Array.from(value, (c) => c.charCodeAt(0)));
+  it.each([
+    ['a CRL URI holding ESC', MdocCheck.DS_CRL_DP, ExtensionOid.cRLDistributionPoints, encodeSequence(encodeSequence(encodeTlv(contextTag(0, true), encodeTlv(contextTag(0, true), uri('http://crl.example.jp/\x1b]0;x\x07.crl')))))],
+    ['an issuerAltName URI without a scheme', MdocCheck.DS_ISSUER_ALT_NAME, ExtensionOid.issuerAltName, encodeSequence(uri('iaca.example.jp/contact'))],
+  ] as const)('%s fails %s', async (_name, id, oid, value) => {
+    const iaca = await iacaWith({});
+    const field = oid === ExtensionOid.cRLDistributionPoints ? 'crlDistributionPoints' : 'issuerAltName';
+    const ds = await dsWith(iaca, { [field]: undefined, extensions: [{ oid, value }] });
     await expectOnly(iaca, ds, [id]);
   });
 
