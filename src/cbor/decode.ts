@@ -8,7 +8,8 @@
  *   simple values, misplaced or missing breaks, wrong chunk types (`ERR_CBOR_MALFORMED`);
  * - nesting deeper than `maxDepth`, more than `maxItems` items, input larger than
  *   `maxBytes` (`ERR_CBOR_LIMIT`), each checked before anything is allocated for the item;
- * - duplicate map keys (`ERR_CBOR_DUPLICATE_KEY`), invalid UTF-8 (`ERR_CBOR_UTF8`),
+ * - duplicate map keys (`ERR_CBOR_DUPLICATE_KEY`: keys compare as data, so 1, 1 in a
+ *   longer head, 1.0 and the bignum 2(h'01') are one key), invalid UTF-8 (`ERR_CBOR_UTF8`),
  *   bytes after the item (`ERR_CBOR_TRAILING`);
  * - when asked: indefinite lengths (`ERR_CBOR_INDEFINITE`) and anything that is not
  *   core deterministic encoding per §4.2.1 (`ERR_CBOR_NOT_DETERMINISTIC`);
@@ -42,7 +43,10 @@ import { CborFloat, type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } 
 
 /** Limits and strictness options for {@link decode}. */
 export interface DecodeOptions {
-  /** Maximum nesting of arrays, maps and tags (tag 24 content included). Default 32. */
+  /**
+   * Maximum nesting of arrays, maps and tags (tag 24 content included). Default 32; at most
+   * 1000 (`MAX_DEPTH_CEILING`): another value is a RangeError.
+   */
   readonly maxDepth?: number;
   /**
    * Maximum number of data items in the input, counting those of all the tag 24 content
@@ -139,6 +143,39 @@ function ascii(b: Uint8Array, i: number, n: number): string {
 interface ItemBudget {
   /** Items counted by the decodes of this budget that have finished. */
   used: number;
+  /**
+   * Input bytes that structured map keys may still be re-encoded from to compare them
+   * ({@link MAX_KEY_BYTES_FACTOR}).
+   */
+  keyBytesLeft: number;
+}
+
+/**
+ * Structured map keys (arrays, maps, tags) are compared by their deterministic encoding. A
+ * key holding the structure below it, at every level, would be encoded again at each level:
+ * 90 KB of such maps took over a second. Over one `decode` call (tag 24 content included),
+ * keys are re-encoded from at most this many times the input's size, and at least
+ * {@link MIN_KEY_BYTES}; past it, `ERR_CBOR_LIMIT`. No mdoc, COSE or JOSE structure has a
+ * structured map key.
+ */
+const MAX_KEY_BYTES_FACTOR = 4;
+const MIN_KEY_BYTES = 64 * 1024;
+
+/**
+ * Highest `maxDepth` a caller may ask for: the decoder and the diagnostic printer recurse once
+ * per level, and far deeper input overflowed the call stack (a bare RangeError, about 2,300
+ * nested maps on Node). It is also the encoder's nesting limit, so that a structured map key
+ * can always be encoded to be compared.
+ */
+export const MAX_DEPTH_CEILING = 1000;
+
+/** True when `out` already holds `key`'s value as the other numeric type (a number for a bigint, a bigint for a number). */
+function numericTwin(out: Map<CborValue, CborValue>, key: number | bigint): boolean {
+  if (typeof key === 'bigint') {
+    const n = Number(key);
+    return Number.isFinite(n) && BigInt(n) === key && out.has(n);
+  }
+  return Number.isInteger(key) && out.has(BigInt(key));
 }
 
 class Decoder {
@@ -473,7 +510,10 @@ class Decoder {
     if (indefinite) this.indefinite(at);
     const n = indefinite ? Number.POSITIVE_INFINITY : this.length(a, 2, at);
     let firstObjectKey: object | undefined;
+    let firstObjectKeyAt = 0;
+    let firstObjectKeyLength = 0;
     let fingerprints: Set<string> | undefined;
+    let bigintKey = false;
     let prevKey = -1;
     let prevKeyEnd = -1;
     for (let i = 0; i < n; i++) {
@@ -493,12 +533,14 @@ class Decoder {
         // every level.
         if (fingerprints === undefined && firstObjectKey === undefined) {
           firstObjectKey = key;
+          firstObjectKeyAt = kat;
+          firstObjectKeyLength = this.pos - kat;
         } else {
           if (fingerprints === undefined) {
-            fingerprints = new Set([byteString(encode(firstObjectKey as CborValue))]);
+            fingerprints = new Set([this.fingerprint(firstObjectKey as CborValue, firstObjectKeyAt, firstObjectKeyLength)]);
             firstObjectKey = undefined;
           }
-          const fp = byteString(encode(key));
+          const fp = this.fingerprint(key, kat, this.pos - kat);
           if (fingerprints.has(fp)) this.flag('ERR_CBOR_DUPLICATE_KEY', 'duplicate map key', kat);
           fingerprints.add(fp);
         }
@@ -510,9 +552,30 @@ class Decoder {
       // One hash lookup instead of has() + set(): a repeated primitive key leaves the size unchanged.
       if (out.size === size && (typeof key !== 'object' || key === null)) {
         this.flag('ERR_CBOR_DUPLICATE_KEY', `duplicate map key ${typeof key === 'string' ? JSON.stringify(key) : String(key)}`, kat);
+      } else if (typeof key === 'bigint' || (bigintKey && typeof key === 'number')) {
+        // An integer is a number below 2^53 and a bigint from there, and a bignum (tag 2 or
+        // 3) is a bigint at any size: 1 and 2(h'01') are one key (RFC 8949 §3.4.3), as are
+        // 2^53 and 2^53 written as a float, as 1 and 1.0 are.
+        bigintKey = true;
+        if (numericTwin(out, key)) this.flag('ERR_CBOR_DUPLICATE_KEY', `duplicate map key ${String(key)}`, kat);
       }
     }
     return out;
+  }
+
+  /** The deterministic encoding of the structured key read from `length` input bytes at `at`, as a string. */
+  fingerprint(key: CborValue, at: number, length: number): string {
+    // Once the input is known to be invalid (a duplicate inside the key itself, say), keys
+    // are not compared: the decode fails with that first reason, and such a key may not encode.
+    if (this.invalid !== undefined) return `${at}`;
+    this.budget.keyBytesLeft -= length;
+    if (this.budget.keyBytesLeft < 0) this.fail('ERR_CBOR_LIMIT', 'structured map keys too large to compare', at);
+    try {
+      return byteString(encode(key));
+    } catch (e) {
+      if (e instanceof CborError) this.fail('ERR_CBOR_LIMIT', `a structured map key that cannot be encoded to be compared: ${e.message}`, at);
+      throw e;
+    }
   }
 
   tag(a: number | bigint, depth: number, at: number): CborValue {
@@ -636,6 +699,10 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
   // Decoded in place, without a copy: byte strings and tag 24 items are views into the
   // caller's buffer (as plain Uint8Arrays, also when given a Node.js Buffer).
   const src = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const maxDepth = options.maxDepth;
+  if (maxDepth !== undefined && !(Number.isInteger(maxDepth) && maxDepth >= 0 && maxDepth <= MAX_DEPTH_CEILING)) {
+    throw new RangeError(`maxDepth must be an integer from 0 to ${MAX_DEPTH_CEILING}`);
+  }
   // A new budget per call: the items of this input and of all the tag 24 content in it.
-  return new Decoder(src, options, { used: 0 }).top();
+  return new Decoder(src, options, { used: 0, keyBytesLeft: Math.max(MIN_KEY_BYTES, MAX_KEY_BYTES_FACTOR * src.length) }).top();
 }

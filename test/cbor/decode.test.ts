@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CborError, type CborErrorCode } from '../../src/errors.js';
-import { CborFloat, decode, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
+import { CborFloat, decode, diagnose, EncodedCbor, encode, FullDate, Simple, Tag, TDate } from '../../src/cbor/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 
@@ -219,6 +219,45 @@ describe('decode: every rejection has a code and an offset', () => {
     fails('a20100180101', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
     // Distinct keys of different types are fine.
     expect((decode(fromHex('a301006131004101f5')) as Map<unknown, unknown>).size).toBe(3);
+  });
+
+  it('ERR_CBOR_DUPLICATE_KEY for an integer and a bignum of the same value, either order (RFC 8949 §3.4.3)', () => {
+    // {1, 2(h'01')}, {-1, 3(h'00')}, {2(h'01'), 1}, {2^53-1, 2(2^53-1)}, {2^53, 2^53 as a float64}, {2^64-1, 2(2^64-1)}.
+    fails('a201f5c24101f4', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
+    fails('a220f5c34100f4', 'ERR_CBOR_DUPLICATE_KEY', {}, 3);
+    fails('a2c24101f501f4', 'ERR_CBOR_DUPLICATE_KEY', {}, 5);
+    fails('a21b001ffffffffffffff5c2471ffffffffffffff4', 'ERR_CBOR_DUPLICATE_KEY', {}, 11);
+    fails('a21b0020000000000000f5fb4340000000000000f4', 'ERR_CBOR_DUPLICATE_KEY', {}, 11);
+    fails('a21bfffffffffffffffff5c248fffffffffffffffff4', 'ERR_CBOR_DUPLICATE_KEY', {}, 11);
+    // A bignum too large for a double, beside an integer: two keys.
+    const big = `c25881${'01'.repeat(129)}`;
+    expect((decode(fromHex(`a2${big}f501f4`)) as Map<unknown, unknown>).size).toBe(2);
+    // The duplicate inside a structured key is what is reported, not the outer comparison.
+    expect(fails('a2a20100c2410100008000', 'ERR_CBOR_DUPLICATE_KEY', {}, 4).message).toMatch(/duplicate map key 1/);
+  });
+
+  it('ERR_CBOR_LIMIT when comparing structured map keys would re-encode far more than the input', () => {
+    // At each level a map with two structured keys, one of them the whole structure below:
+    // comparing them re-encodes every level again (quadratic). 300 levels are 1,501 bytes.
+    let below = '80';
+    for (let i = 0; i < 300; i++) below = `a2810000${below}00`;
+    expect(fails(below, 'ERR_CBOR_LIMIT', { maxDepth: 1000 }).message).toMatch(/structured map keys too large to compare/);
+    // 30 levels (the same shape) re-encode about 2 KB: decoded.
+    let small = '80';
+    for (let i = 0; i < 30; i++) small = `a2810000${small}00`;
+    expect(decode(fromHex(small), { maxDepth: 1000 })).toBeInstanceOf(Map);
+  });
+
+  it('maxDepth is an integer from 0 to 1000: the decoder and the printer recurse per level', () => {
+    for (const maxDepth of [1001, 1e6, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => decode(fromHex('00'), { maxDepth })).toThrow(RangeError);
+    }
+    // 1000 levels of arrays, maps and tags decode and print at the ceiling.
+    for (const head of ['81', 'a100', 'c6']) {
+      const deep = fromHex(`${head.repeat(999)}00`);
+      expect(decode(deep, { maxDepth: 1000 })).toBeDefined();
+      expect(diagnose(deep, { maxDepth: 1000 }).length).toBeGreaterThan(999);
+    }
   });
 
   it('ERR_CBOR_UTF8 for invalid UTF-8, short and long', () => {
