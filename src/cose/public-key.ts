@@ -90,7 +90,7 @@ export function readCosePublicPart(input: Uint8Array | CborValue): CosePublicPar
   }
   const kid = bytesParam(map, CoseKeyLabel.kid, 'kid');
   const alg = map.get(CoseKeyLabel.alg);
-  if (alg !== undefined && typeof alg !== 'number' && typeof alg !== 'string') throw keyError('COSE_Key alg is not an int or text');
+  if (alg !== undefined && !Number.isSafeInteger(alg) && typeof alg !== 'string') throw keyError('COSE_Key alg is not an int or text');
   // Members set one by one: on Node 20 a literal with spreads costs a runtime call each.
   const part: { -readonly [K in keyof CosePublicPart]: CosePublicPart[K] } = { map, key, d };
   if (kid !== undefined) part.kid = kid;

@@ -98,8 +98,13 @@ describe('COSE_Key and JWK', () => {
       new Map([...good, [-4, new Uint8Array(32).fill(1)]]),
       new Map([...good, [2, 'kid']]),
       new Map([...good].filter(([k]) => k !== -2)),
+      // alg is an int or text (RFC 9052 §7): not 1.5, not a bigint.
+      new Map([...good, [3, 1.5]]),
+      new Map([...good, [3, 2n ** 64n]]),
     ];
     for (const m of cases) expect(() => decodeCoseKey(m as never), JSON.stringify([...m.keys()])).toThrow(CoseError);
+    expect(() => decodeCosePublicKey(new Map([...encodeCoseKey(publicKeyOf(priv)), [3, 1.5]]) as never)).toThrow(expect.objectContaining({ code: 'ERR_COSE_KEY' }));
+    expect(decodeCoseKey(new Map([...good, [3, -7]]) as never).alg).toBe(-7);
     expect(() => decodeCoseKey(fromHex('ff'))).toThrow(CoseError);
     expect(() => decodeCoseKey(encode([1]))).toThrow(CoseError);
     expect(() => keyFromJwk({ kty: 'RSA', n: 'AQAB', e: 'AQAB' })).toThrow(CoseError);
