@@ -28,12 +28,14 @@ import { equalBytes, hashBytes } from '../internal/bytes.js';
 import {
   contextTag,
   DerReader,
+  decodeBitString,
   decodeSmallInteger,
   decodeTime,
   integerBytes,
   integerHex,
   parseError,
   Tag,
+  type Tlv,
 } from './der.js';
 import {
   type AltName,
@@ -146,6 +148,12 @@ function timesIntact(cert: Certificate): boolean {
   return t !== undefined && t[0] === cert.notBefore.getTime() && t[1] === cert.notAfter.getTime();
 }
 
+/** A UniqueIdentifier ([1] or [2] IMPLICIT BIT STRING) read to check it is one, in DER: its unused bits zero (X.690 §11.2.1). */
+function uniqueIdentifier(t: Tlv, what: string): void {
+  const { unusedBits, bytes } = decodeBitString({ ...t, tag: Tag.BIT_STRING }, what);
+  if (unusedBits > 0 && ((bytes[bytes.length - 1] as number) & ((1 << unusedBits) - 1)) !== 0) parseError(`${what}: BIT STRING unused bits are not zero`, t.offset);
+}
+
 function parseDer(input: Uint8Array): Certificate {
   const { der, tbs: tbsTlv, signatureAlgorithm, signature } = parseSignedEnvelope(input, MAX_CERTIFICATE_SIZE, 'certificate', 'Certificate', 'TBSCertificate');
 
@@ -157,6 +165,8 @@ function parseDer(input: Uint8Array): Certificate {
     const n = decodeSmallInteger(vr.expect(Tag.INTEGER, 'version'), 'version');
     vr.finish('version');
     if (n > 2) parseError(`unknown certificate version ${n + 1}`, v.offset);
+    // DER leaves out a value equal to its DEFAULT (X.690 §11.5): v1 is written by omission.
+    if (n === 0) parseError('version v1 written out (DER omits the DEFAULT)', v.offset);
     version = (n + 1) as 1 | 2 | 3;
   }
   const serialTlv = r.expect(Tag.INTEGER, 'serialNumber');
@@ -173,6 +183,8 @@ function parseDer(input: Uint8Array): Certificate {
   const issuerUid = r.optional(contextTag(1, false), 'issuerUniqueID');
   const subjectUid = r.optional(contextTag(2, false), 'subjectUniqueID');
   if ((issuerUid !== undefined || subjectUid !== undefined) && version === 1) parseError('unique identifiers need version 2 or 3', tbsTlv.offset);
+  if (issuerUid !== undefined) uniqueIdentifier(issuerUid, 'issuerUniqueID');
+  if (subjectUid !== undefined) uniqueIdentifier(subjectUid, 'subjectUniqueID');
   const extTlv = r.optional(contextTag(3, true), 'extensions');
   r.finish('TBSCertificate');
 

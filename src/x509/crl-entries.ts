@@ -10,7 +10,7 @@
  * lookup (32 bytes per entry at most), and `CertificateList.revoked` builds the whole
  * list only when someone reads it.
  */
-import { DerReader, decodeSmallInteger, decodeTime, integerBytes, integerHex, readSingleTagged, Tag, type Tlv } from './der.js';
+import { DerReader, decodeSmallInteger, decodeTime, integerBytes, integerHex, parseError, readSingleTagged, Tag, type Tlv } from './der.js';
 import { type Extension, parseExtensionList } from './extensions.js';
 import { ignoreFindings } from './findings.js';
 import { ExtensionOid } from './oids.js';
@@ -75,9 +75,10 @@ export class RevokedEntries {
   /**
    * Check every entry of the revokedCertificates SEQUENCE `list` (a TLV of `der`, the
    * CRL's own bytes, offsets absolute in them) and keep where each starts.
-   * @throws X509Error `ERR_X509_PARSE` for a malformed entry.
+   * @throws X509Error `ERR_X509_PARSE` for a malformed entry, or an entry with extensions in
+   *   a CRL of `version` 1 (RFC 5280 §5.1.2.1: extensions, entry extensions too, need v2).
    */
-  static parse(der: Uint8Array, list: Tlv | undefined): RevokedEntries {
+  static parse(der: Uint8Array, list: Tlv | undefined, version: 1 | 2): RevokedEntries {
     let starts = new Uint32Array(list === undefined ? 0 : 64);
     let count = 0;
     let unknown: string | null = null;
@@ -86,6 +87,7 @@ export class RevokedEntries {
       while (!r.atEnd()) {
         const t = r.expect(Tag.SEQUENCE, WHAT);
         const entry = parseEntry(t);
+        if (version === 1 && entry.extensions.length > 0) parseError('CRL entry extensions need version 2 (RFC 5280 §5.1.2.1)', t.offset);
         if (unknown === null) unknown = entry.extensions.find((e) => e.critical && !UNDERSTOOD_ENTRY_EXTENSIONS.has(e.oid))?.oid ?? null;
         if (count === starts.length) {
           const grown = new Uint32Array(starts.length * 2);

@@ -149,7 +149,7 @@ function parseCrlDer(input: Uint8Array): CertificateList {
   const thisUpdate = decodeTime(r.next('thisUpdate'), 'thisUpdate');
   const nt = r.peekTag();
   const nextUpdate = nt === Tag.UTC_TIME || nt === Tag.GENERALIZED_TIME ? decodeTime(r.next('nextUpdate'), 'nextUpdate') : null;
-  const entries = RevokedEntries.parse(der, r.optional(Tag.SEQUENCE, 'revokedCertificates'));
+  const entries = RevokedEntries.parse(der, r.optional(Tag.SEQUENCE, 'revokedCertificates'), version);
   const extWrap = r.optional(contextTag(0, true), 'crlExtensions');
   r.finish('TBSCertList');
   let extensions: readonly Extension[] = [];

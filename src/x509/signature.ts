@@ -168,6 +168,9 @@ export function parseSpki(t: Tlv): ParsedSpki {
     if (key.length !== 32) parseError('Ed25519 key must be 32 bytes', keyTlv.offset);
     publicKey = { kty: 'OKP', crv: 'Ed25519', x: key.slice() };
   } else if (oid === AlgorithmOid.rsaEncryption) {
+    // RFC 3279 §2.3.1: the parameters MUST be NULL. Absent is read too (some encoders
+    // leave them out); anything else is not an RSA key.
+    if (parameters !== undefined && (parameters.tag !== Tag.NULL || parameters.content.length !== 0)) parseError('rsaEncryption key parameters must be NULL', parameters.offset);
     const rsa = DerReader.inside(readSingleTagged(key, Tag.SEQUENCE, 'RSAPublicKey', keyTlv.contentOffset + 1), 'RSAPublicKey');
     const n = integerBytes(rsa.expect(Tag.INTEGER, 'modulus'), 'modulus');
     const e = integerBytes(rsa.expect(Tag.INTEGER, 'publicExponent'), 'publicExponent');

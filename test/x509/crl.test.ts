@@ -4,6 +4,8 @@ import { X509Error } from '../../src/errors.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
 import { buildCertificate, buildCrl, type ChainReport, CrlReason, derToPem, type RevokedEntryInput, parseCrl, verifyChain, verifyIssuerChain } from '../../src/x509/index.js';
 import { webCryptoBackend } from '../../src/crypto/index.js';
+import { encodeSequence } from '../../src/x509/der.js';
+import { derChildren } from '../helpers/der.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { days, issuerPki, key, NOW, T0 } from './pki.js';
 
@@ -33,6 +35,22 @@ describe.each(BACKENDS)('CRLs (%s)', (_name, backend) => {
     expect(toHex(crl.authorityKeyIdentifier!.keyIdentifier!)).toBe(toHex(iaca.subjectKeyIdentifier!.keyIdentifier));
     expect(toHex(parseCrl(derToPem(crl.der, 'X509 CRL')).der)).toBe(toHex(crl.der));
     expect(() => parseCrl(crl.der.subarray(1))).toThrow(X509Error);
+  });
+
+  it('a v1 CRL (no version, no CRL extensions) whose entries carry extensions is refused (RFC 5280 §5.1.2.1)', async () => {
+    const { iaca, iacaKey } = await issuerPki(backend);
+    const crl = await buildCrl({ issuer: iaca, signer: iacaKey, thisUpdate: days(T0, 100), nextUpdate: days(T0, 200), revoked: [{ serialNumber: 7n, revocationDate: days(T0, 91), reason: CrlReason.keyCompromise }], backend });
+    // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate, revokedCertificates, [0] crlExtensions.
+    const [tbs, alg, sig] = derChildren(crl.der) as [Uint8Array, Uint8Array, Uint8Array];
+    const fields = derChildren(tbs);
+    expect(fields).toHaveLength(7);
+    const v1 = (revoked: Uint8Array) => encodeSequence(encodeSequence(...fields.slice(1, 5), revoked), alg, sig);
+    expect(() => parseCrl(v1(fields[5]!))).toThrow(/entry extensions need version 2/);
+    // The same entry without its extensions is a v1 CRL that parses.
+    const [entry] = derChildren(fields[5]!) as [Uint8Array];
+    const bare = encodeSequence(encodeSequence(...derChildren(entry).slice(0, 2)));
+    const parsed = parseCrl(v1(bare));
+    expect([parsed.version, parsed.revoked[0]?.serialNumber, parsed.revoked[0]?.reason]).toEqual([1, '07', null]);
   });
 
   it('not revoked, revoked, stale, not yet valid, wrong signature, no nextUpdate', async () => {

@@ -14,6 +14,8 @@ import {
   parsePem,
   pemToDer,
 } from '../../src/x509/index.js';
+import { encodeSequence, encodeTlv } from '../../src/x509/der.js';
+import { derChildren } from '../helpers/der.js';
 import { encodeName } from '../../src/x509/name.js';
 import { annexDBytes } from '../helpers/annex-d.js';
 import { loadVectorText } from '../helpers/vectors.js';
@@ -164,6 +166,58 @@ describe('names', () => {
     expect(() => encodeName({ XX: 'a' })).toThrow(TypeError);
     expect(() => encodeName({ C: 'J@' })).toThrow(TypeError);
     expect(() => parseName(fromHex('3003310100'))).toThrow(X509Error);
+  });
+});
+
+/** `cert` with its TBSCertificate's children rewritten by `edit` (the signature no longer matches: a parse test). */
+function editTbs(cert: Uint8Array, edit: (children: Uint8Array[]) => Uint8Array[]): Uint8Array {
+  const [tbs, alg, sig] = derChildren(cert) as [Uint8Array, Uint8Array, Uint8Array];
+  return encodeSequence(encodeSequence(...edit(derChildren(tbs))), alg, sig);
+}
+
+describe('strict DER: the TBSCertificate (found by a differential fuzz campaign against OpenSSL)', () => {
+  const ds = annexDBytes('ds_cert');
+  const beforeExtensions = (children: Uint8Array[], ...extra: Uint8Array[]) => [...children.slice(0, -1), ...extra, children.at(-1)!];
+
+  it('refuses version v1 written out: DER leaves out a DEFAULT value (X.690 §11.5)', () => {
+    // A v1 certificate: no extensions, version [0] INTEGER 0 written out.
+    const v1 = editTbs(ds, (c) => [encodeTlv(0xa0, fromHex('020100')), ...c.slice(1, -1)]);
+    expect(parseError(() => parseCertificate(v1)).message).toMatch(/version v1 written out/);
+    expect(parseCertificate(editTbs(ds, (c) => c.slice(1, -1))).version).toBe(1);
+  });
+
+  it('refuses a unique identifier that is not a DER BIT STRING; reads one that is', () => {
+    for (const [content, why] of [
+      ['', /not a BIT STRING/],
+      ['09ff', /unused-bit count/],
+      ['04f1', /unused bits are not zero/],
+    ] as const) {
+      for (const tag of [0x81, 0x82]) {
+        const bad = editTbs(ds, (c) => beforeExtensions(c, encodeTlv(tag, fromHex(content))));
+        expect(parseError(() => parseCertificate(bad)).message).toMatch(why);
+      }
+    }
+    // The extensions block retagged [2] is no subjectUniqueID.
+    parseError(() => parseCertificate(editTbs(ds, (c) => [...c.slice(0, -1), Uint8Array.from([0x82, ...c.at(-1)!.subarray(1)])])));
+    const good = parseCertificate(editTbs(ds, (c) => beforeExtensions(c, encodeTlv(0x81, fromHex('04f0')), encodeTlv(0x82, fromHex('00abcd')))));
+    expect(good.version).toBe(3);
+  });
+
+  it('refuses an RSA key whose parameters are not NULL (RFC 3279 §2.3.1), reads them absent', () => {
+    const jpki = parseCertificate(loadVectorText('jpki/real-auth-cert-expired.pem'));
+    expect(jpki.publicKey?.kty).toBe('RSA');
+    const withParams = (params: Uint8Array[]) =>
+      editTbs(jpki.der, (c) => {
+        const spki = c.findIndex((x) => x[0] === 0x30 && derChildren(x)[1]?.[0] === 0x03);
+        const [alg, key] = derChildren(c[spki]!) as [Uint8Array, Uint8Array];
+        const out = c.slice();
+        out[spki] = encodeSequence(encodeSequence(derChildren(alg)[0]!, ...params), key);
+        return out;
+      });
+    expect(parseError(() => parseCertificate(withParams([fromHex('3000')]))).message).toMatch(/parameters must be NULL/);
+    expect(parseError(() => parseCertificate(withParams([fromHex('050101')]))).message).toMatch(/NULL/);
+    expect(parseCertificate(withParams([])).publicKey?.kty).toBe('RSA');
+    expect(parseCertificate(withParams([fromHex('0500')])).publicKey?.kty).toBe('RSA');
   });
 });
 
