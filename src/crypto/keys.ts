@@ -305,10 +305,8 @@ export function isEd25519Point(bytes: Uint8Array): boolean {
     edwards = { p, d: mod(-121665n * modPow(121666n, p - 2n, p), p), sqrtM1: modPow(2n, (p - 1n) / 4n, p) };
   }
   const { p, d, sqrtM1 } = edwards;
-  const le = bytes.slice().reverse();
-  const sign = BigInt((le[0] as number) >> 7);
-  le[0] = (le[0] as number) & 0x7f;
-  const y = BigInt(`0x${toHex(le)}`);
+  const sign = BigInt((bytes[31] as number) >> 7);
+  const y = ed25519Y(bytes);
   if (y >= p) return false;
   const yy = (y * y) % p;
   const u = mod(yy - 1n, p);
@@ -326,11 +324,41 @@ export function isEd25519Point(bytes: Uint8Array): boolean {
   return !(x === 0n && sign === 1n);
 }
 
-/** Validate an OKP public key on `crv` (internal). Ed25519 points must decode (RFC 8032 §5.1.3). */
+/** The y coordinates of the eight points of small order (1, 2, 4, 8) of edwards25519, each held by a point and its negation. */
+let smallOrderY: ReadonlySet<bigint> | undefined;
+
+/** y of the 32-byte little-endian encoding, the sign bit of x cleared. */
+function ed25519Y(bytes: Uint8Array): bigint {
+  const le = bytes.slice().reverse();
+  le[0] = (le[0] as number) & 0x7f;
+  return BigInt(`0x${toHex(le)}`);
+}
+
+/**
+ * True when the encoding `bytes` (a point, see {@link isEd25519Point}) is one of the eight
+ * points of small order (internal; exported for the tests). A signature with R and A of small
+ * order and S = 0 verifies for every message under RFC 8032's cofactorless equation: OpenSSL
+ * (node:crypto, WebCrypto) accepted it, @noble/curves did not.
+ */
+export function isEd25519SmallOrder(bytes: Uint8Array): boolean {
+  if (smallOrderY === undefined) {
+    const p = 2n ** 255n - 19n;
+    // The identity (y = 1), the point of order 2 (y = -1), those of order 4 (y = 0), and of order 8.
+    const order8 = ['c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'];
+    smallOrderY = new Set([1n, p - 1n, 0n, ...order8.map((h) => ed25519Y(fromHex(h)))]);
+  }
+  return bytes.length === 32 && smallOrderY.has(ed25519Y(bytes));
+}
+
+/**
+ * Validate an OKP public key on `crv` (internal). Ed25519 points must decode (RFC 8032
+ * §5.1.3) and not be of small order, so that every backend refuses such a key alike.
+ */
 export function checkOkpPublicKey(key: OkpPublicKey, crv: OkpCurve): Uint8Array {
   if (key?.kty !== 'OKP' || key.crv !== crv) throw keyError(`expected an OKP ${crv} key`);
   if (!(key.x instanceof Uint8Array) || key.x.length !== 32) throw keyError(`${crv} public key must be 32 bytes`);
   if (crv === 'Ed25519' && !isEd25519Point(key.x)) throw keyError('Ed25519 public key is not a point encoding');
+  if (crv === 'Ed25519' && isEd25519SmallOrder(key.x)) throw keyError('Ed25519 public key is a point of small order');
   return key.x;
 }
 

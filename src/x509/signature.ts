@@ -14,7 +14,7 @@
  * ```
  */
 import { parseEcdsaDer } from '../crypto/ecdsa-der.js';
-import { curveFieldSize, ecPublicKeyFromRaw } from '../crypto/keys.js';
+import { checkOkpPublicKey, curveFieldSize, ecPublicKeyFromRaw } from '../crypto/keys.js';
 import { checkRsaPublicKey } from '../crypto/rsa.js';
 import type { CryptoBackend, EcCurve, EcPublicKey, HashAlg, OkpPublicKey, RsaPublicKey } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
@@ -167,6 +167,11 @@ export function parseSpki(t: Tlv): ParsedSpki {
     if (parameters !== undefined) parseError('Ed25519 key must have no parameters', parameters.offset);
     if (key.length !== 32) parseError('Ed25519 key must be 32 bytes', keyTlv.offset);
     publicKey = { kty: 'OKP', crv: 'Ed25519', x: key.slice() };
+    try {
+      checkOkpPublicKey(publicKey, 'Ed25519');
+    } catch (e) {
+      throw new X509Error('ERR_X509_PARSE', `subjectPublicKey: ${(e as Error).message} (at byte ${keyTlv.offset})`, { offset: keyTlv.offset, cause: e });
+    }
   } else if (oid === AlgorithmOid.rsaEncryption) {
     // RFC 3279 §2.3.1: the parameters MUST be NULL. Absent is read too (some encoders
     // leave them out); anything else is not an RSA key.

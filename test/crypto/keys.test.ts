@@ -11,11 +11,14 @@ import {
   ecPublicKeyToRaw,
   isEcCurve,
   isOkpCurve,
+  nobleBackend,
+  nodeCryptoBackend,
   okpPrivateKeyFromSeed,
   publicKeyOf,
+  webCryptoBackend,
 } from '../../src/crypto/index.js';
 import type { EcCurve, OkpCurve } from '../../src/crypto/index.js';
-import { fromHex, toHex } from '../../src/internal/bytes.js';
+import { fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
 
 const NODE_CURVE = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' } as const;
 /** Group orders n (FIPS 186-5 / SP 800-186). */
@@ -226,5 +229,26 @@ describe('public-key checks without @noble/curves (published constants, BigInt a
     expect(accepted).toBeGreaterThan(16);
     expect(accepted).toBeLessThan(cases.length);
     expect(isEd25519Point(new Uint8Array(31))).toBe(false);
+  });
+
+  it('Ed25519 public keys of small order are found exactly where noble finds them, and refused by every backend', async () => {
+    const { isEd25519SmallOrder, isEd25519Point } = await import('../../src/crypto/keys.js');
+    const { ed25519, ED25519_TORSION_SUBGROUP } = await import('@noble/curves/ed25519.js');
+    const torsion = ED25519_TORSION_SUBGROUP.map(fromHex);
+    expect(torsion).toHaveLength(8);
+    const others = Array.from({ length: 16 }, (_, i) => ed25519.getPublicKey(new Uint8Array(32).fill(i)));
+    for (const bytes of [...torsion, ...others]) {
+      expect(isEd25519Point(bytes), toHex(bytes)).toBe(true);
+      expect(isEd25519SmallOrder(bytes), toHex(bytes)).toBe(ed25519.Point.fromBytes(bytes, false).isSmallOrder());
+    }
+    // R = the identity, S = 0: under the cofactorless equation it verifies for every message with
+    // a key of small order. OpenSSL (node:crypto, WebCrypto) said true, noble false; now each refuses the key.
+    const universal = new Uint8Array(64);
+    universal[0] = 1;
+    for (const backend of [nodeCryptoBackend()!, webCryptoBackend, nobleBackend]) {
+      for (const x of torsion) {
+        await expect(backend.ed25519Verify({ kty: 'OKP', crv: 'Ed25519', x }, utf8Encode('any message'), universal), `${backend.name} ${toHex(x)}`).rejects.toMatchObject({ code: 'ERR_CRYPTO_KEY' });
+      }
+    }
   });
 });

@@ -2,7 +2,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { X509Error } from '../../src/errors.js';
 import { fromHex, toHex } from '../../src/internal/bytes.js';
+import { nobleBackend, publicKeyOf } from '../../src/crypto/index.js';
 import {
+  buildCertificate,
   clearCertificateCache,
   derToPem,
   ExtKeyUsageOid,
@@ -201,6 +203,19 @@ describe('strict DER: the TBSCertificate (found by a differential fuzz campaign 
     parseError(() => parseCertificate(editTbs(ds, (c) => [...c.slice(0, -1), Uint8Array.from([0x82, ...c.at(-1)!.subarray(1)])])));
     const good = parseCertificate(editTbs(ds, (c) => beforeExtensions(c, encodeTlv(0x81, fromHex('04f0')), encodeTlv(0x82, fromHex('00abcd')))));
     expect(good.version).toBe(3);
+  });
+
+  it('refuses an Ed25519 key of small order, as it refuses an EC point off its curve', async () => {
+    const key = await nobleBackend.generateKeyPair('Ed25519');
+    const cert = await buildCertificate({ subject: { CN: 'ed25519' }, notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), publicKey: publicKeyOf(key), signer: key, backend: nobleBackend });
+    expect(cert.publicKey?.kty).toBe('OKP');
+    const identity = editTbs(cert.der, (c) => {
+      const spki = c.findIndex((x) => x[0] === 0x30 && derChildren(x)[1]?.[0] === 0x03);
+      const out = c.slice();
+      out[spki] = encodeSequence(derChildren(c[spki]!)[0]!, encodeTlv(0x03, fromHex(`000100${'00'.repeat(30)}`)));
+      return out;
+    });
+    expect(parseError(() => parseCertificate(identity)).message).toMatch(/small order/);
   });
 
   it('refuses an RSA key whose parameters are not NULL (RFC 3279 §2.3.1), reads them absent', () => {
