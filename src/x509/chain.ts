@@ -34,7 +34,6 @@ import type { CrlCache } from './crl-cache.js';
 import { UNDERSTOOD_EXTENSIONS } from './extensions.js';
 import { malformedFinding } from './findings.js';
 import { namesMatch, nameKey } from './name.js';
-import { nameConstraintFailures } from './name-constraints.js';
 import { ExtensionOid } from './oids.js';
 import { verifySignedData, verifySignedDataOrThrow, type X509PublicKey } from './signature.js';
 
@@ -295,6 +294,16 @@ function check(id: string, failures: string[], code: X509ErrorCode, passDetail?:
 }
 
 /** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
+/** The name constraints code, loaded by the first path with a nameConstraints extension (Annex B forbids them in an IACA). */
+const nameConstraintsModule = loadOnce(() => import('./name-constraints.js'));
+
+/** NAME_CONSTRAINTS failures of `path`: none without a nameConstraints extension in a CA of the path (the anchor's only when asked). */
+async function nameConstraintsOf(path: readonly Certificate[], includeAnchor: boolean): Promise<string[]> {
+  const n = path.length - 1;
+  const constrained = path.some((c, i) => i > 0 && (i < n || includeAnchor) && c.extensions.some((e) => e.oid === ExtensionOid.nameConstraints));
+  return constrained ? (await nameConstraintsModule()).nameConstraintFailures(path, includeAnchor, describe) : [];
+}
+
 async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, anchorNameConstraints = false): Promise<X509Check[]> {
   const n = path.length - 1;
   const anchor = path[n]!;
@@ -365,7 +374,7 @@ async function coreChecks(path: readonly Certificate[], now: Date, skewMs: numbe
     check(ChainCheck.KEY_USAGE, ku, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.PATH_LENGTH, pl, 'ERR_X509_UNTRUSTED'),
     check(ChainCheck.CRITICAL_EXTENSIONS, crit, 'ERR_X509_UNTRUSTED'),
-    check(ChainCheck.NAME_CONSTRAINTS, nameConstraintFailures(path, anchorNameConstraints, describe), 'ERR_X509_NAME_CONSTRAINTS'),
+    check(ChainCheck.NAME_CONSTRAINTS, await nameConstraintsOf(path, anchorNameConstraints), 'ERR_X509_NAME_CONSTRAINTS'),
   ];
 }
 

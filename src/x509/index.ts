@@ -68,14 +68,8 @@ export {
   type RevokedCertificate,
 } from './crl.js';
 export { CRL_PROFILE_CHECK_IDS, type CrlCheck, CrlProblem, type CrlProblemReport, CrlProfileCheck, type CrlProfileFinding, checkCrl, checkCrlIssuer, crlProfileFindings, describeCrl } from './crl.js';
-export {
-  decodeNameConstraints,
-  encodeNameConstraints,
-  MAX_CONSTRAINED_NAMES,
-  MAX_NAME_CONSTRAINT_SUBTREES,
-  type NameConstraints,
-  type NameConstraintsInput,
-} from './name-constraints.js';
+export { decodeNameConstraints, MAX_CONSTRAINED_NAMES, MAX_NAME_CONSTRAINT_SUBTREES, type NameConstraints } from './name-constraints.js';
+export { encodeNameConstraints, type NameConstraintsInput } from './name-constraints-encode.js';
 export {
   CrlCache,
   type CrlCacheOptions,

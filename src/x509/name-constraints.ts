@@ -17,8 +17,8 @@
  */
 import { equalBytes } from '../internal/bytes.js';
 import type { Certificate } from './certificate.js';
-import { contextTag, DerReader, decodeSmallInteger, encodeSequence, encodeTlv, readSingleTagged, Tag } from './der.js';
-import { encodeGeneralName, type GeneralName, type GeneralNameInput, parseGeneralName } from './extensions.js';
+import { contextTag, DerReader, decodeSmallInteger, readSingleTagged, Tag } from './der.js';
+import { type GeneralName, parseGeneralName } from './extensions.js';
 import { ignoreFindings } from './findings.js';
 import { nameKey, type X509Name } from './name.js';
 import { AttributeOid, ExtensionOid } from './oids.js';
@@ -290,33 +290,4 @@ function checkName(name: Folded, active: readonly Constraint[]): string | null {
     }
   }
   return null;
-}
-
-/** Subtrees to build: GeneralNames; an iPAddress base is the address followed by its mask (8 or 32 octets). */
-export interface NameConstraintsInput {
-  readonly permitted?: readonly GeneralNameInput[];
-  readonly excluded?: readonly GeneralNameInput[];
-}
-
-function encodeBase(gn: GeneralNameInput): Uint8Array {
-  if (gn?.type !== 'iPAddress') return encodeGeneralName(gn, true);
-  if (!(gn.value instanceof Uint8Array) || (gn.value.length !== 8 && gn.value.length !== 32)) throw new TypeError('an iPAddress subtree base must be 8 or 32 bytes (address and mask)');
-  return encodeTlv(contextTag(7, false), gn.value);
-}
-
-/**
- * The DER value of a nameConstraints extension, for `buildCertificate({ extensions: [{ oid: ExtensionOid.nameConstraints, critical: true, value }] })`.
- * @throws TypeError when both lists are empty or a name cannot be encoded.
- */
-export function encodeNameConstraints(input: NameConstraintsInput): Uint8Array {
-  const parts: Uint8Array[] = [];
-  for (const [n, list] of [
-    [0, input?.permitted],
-    [1, input?.excluded],
-  ] as const) {
-    if (list === undefined || list.length === 0) continue;
-    parts.push(encodeTlv(contextTag(n, true), ...list.map((gn) => encodeSequence(encodeBase(gn)))));
-  }
-  if (parts.length === 0) throw new TypeError('nameConstraints needs permitted or excluded subtrees');
-  return encodeSequence(...parts);
 }

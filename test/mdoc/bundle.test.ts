@@ -2,7 +2,8 @@
  * The verify-only browser bundle stays lean (issue 11): `import { verifyDeviceResponse } from
  * 'shomei/mdoc'` bundled with code splitting must not load, before any `import()`, the code an
  * ES256 verification with WebCrypto never runs: the doctype profiles and their checker, the
- * noble backend (AES-GCM, HKDF), the CRL code. Asserted on module names from the
+ * noble backend (AES-GCM, HKDF), the CRL code, the name constraints check (Annex B forbids
+ * nameConstraints in an IACA). Asserted on module names from the
  * bundlers' output, never on sizes or times (bench/bundle.mjs measures those).
  *
  * Vite (Rollup) leaves a module out of the entry's chunks when only an `import()` needs it;
@@ -109,11 +110,11 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
     const { initial, lazy } = await viteSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
     expect(initial).toContain('src/crypto/webcrypto.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation)\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation|name-constraints)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     // …and they are there, behind an import(), for the calls that need them.
-    for (const m of ['src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+    for (const m of ['src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts', 'src/x509/name-constraints.ts']) expect(lazy).toContain(m);
     // The doctype profiles come only with a registry the caller imports: not in this bundle at all.
     expect(matching([...initial, ...lazy], /^src\/mdoc\/doctypes\//)).toEqual([]);
   });
@@ -121,10 +122,10 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
   it('esbuild: no doctype profile, noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
     const { initial, lazy } = await esbuildSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/revocation\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(revocation|name-constraints)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
-    for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts']) expect(lazy).toContain(m);
+    for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts', 'src/x509/name-constraints.ts']) expect(lazy).toContain(m);
   });
 });
 

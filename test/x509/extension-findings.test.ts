@@ -11,7 +11,7 @@ import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { fromHex } from '../../src/internal/bytes.js';
 import { contextTag, encodeOid, encodeSequence, encodeString, encodeTlv, readSingleTagged, Tag } from '../../src/x509/der.js';
 import { encodeGeneralName, encodeGeneralNames, parseExtensionList } from '../../src/x509/extensions.js';
-import { encodeNameConstraints } from '../../src/x509/name-constraints.js';
+import { encodeNameConstraints } from '../../src/x509/name-constraints-encode.js';
 import { type X509Finding, X509FindingId as F } from '../../src/x509/findings.js';
 import { buildCertificate, type Certificate, ExtensionOid as O } from '../../src/x509/index.js';
 import { days, key, T0 } from './pki.js';
