@@ -25,7 +25,7 @@ import { concat, toBase64Url } from '../../internal/bytes.js';
 import { type Certificate, type ChainReport, parseCertificate, verifyChain } from '../../x509/index.js';
 import { fromBase64UrlStrict } from '../jwe.js';
 import { isObject } from '../json.js';
-import { decodeJws, type JwsSignature, verifyJwsSignature } from './jws.js';
+import { decodeJws, type JwsSignature, jwtTimeProblem, typIs, verifyJwsSignature } from './jws.js';
 
 /** The Client Identifier Prefixes of §5.9.3. */
 export const ClientIdPrefix = {
@@ -175,9 +175,8 @@ async function verifyWith(signature: JwsSignature, key: EcPublicKey | OkpPublicK
 }
 
 function timeOk(claims: Readonly<Record<string, unknown>>, now: Date, skew: number, what: string): void {
-  const t = now.getTime() / 1000;
-  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp + skew < t)) clientIdError(`the ${what} has expired (exp ${String(claims.exp)})`);
-  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - skew > t)) clientIdError(`the ${what} is not yet valid (nbf ${String(claims.nbf)})`);
+  const problem = jwtTimeProblem(claims, now, skew);
+  if (problem !== undefined) clientIdError(`the ${what} ${problem}`);
 }
 
 /**
@@ -235,7 +234,7 @@ export async function authenticateClient(
         }
       })();
       const att = attestation.signatures[0]!;
-      if (att.header.typ !== 'verifier-attestation+jwt') clientIdError(`the Verifier Attestation typ must be verifier-attestation+jwt (got ${JSON.stringify(att.header.typ)})`);
+      if (!typIs(att.header.typ, 'verifier-attestation+jwt')) clientIdError(`the Verifier Attestation typ must be verifier-attestation+jwt (got ${JSON.stringify(att.header.typ)})`);
       const claims = attestation.payload;
       if (typeof claims.iss !== 'string') clientIdError('the Verifier Attestation has no iss');
       if (claims.sub !== clientId.value) clientIdError(`the Verifier Attestation sub ${JSON.stringify(claims.sub)} is not the client identifier ${clientId.value}`);

@@ -25,7 +25,7 @@ import { checkOrigin, type OpenId4VpDcApiRequest, type OpenId4VpDcApiWalletReque
 import { type AuthenticateClientOptions, authenticateClient, type ClientAuthentication, parseClientId, x509Hash } from './client-id.js';
 import { OpenId4VpErrorCode } from './errors.js';
 import { haipFindings } from './haip.js';
-import { decodeJws, decodeJwsJson, type DecodedJws, jwsAlgOf, type JwsSignature, signJws } from './jws.js';
+import { decodeJws, decodeJwsJson, type DecodedJws, jwsAlgOf, type JwsSignature, jwtTimeProblem, signJws, typIs } from './jws.js';
 import { REQUEST_OBJECT_TYP } from './request.js';
 
 /** The DC API protocol identifiers of signed OpenID4VP 1.0 requests (A.1). */
@@ -134,7 +134,7 @@ export async function readOpenId4VpDcApiSignedRequest(
   let failure: unknown;
   for (const signature of decoded.signatures) {
     try {
-      if (signature.header.typ !== REQUEST_OBJECT_TYP) throw new OnlineError('ERR_OID4VP_SIGNATURE', `the Request Object typ is ${JSON.stringify(signature.header.typ)}, not ${REQUEST_OBJECT_TYP}`);
+      if (!typIs(signature.header.typ, REQUEST_OBJECT_TYP)) throw new OnlineError('ERR_OID4VP_SIGNATURE', `the Request Object typ is ${JSON.stringify(signature.header.typ)}, not ${REQUEST_OBJECT_TYP}`);
       const clientId = parseClientId(decoded.signatures.length > 1 ? signature.header.client_id : claims.client_id);
       if (clientId.prefix === 'redirect_uri' || clientId.prefix === 'origin') throw new OnlineError('ERR_OID4VP_CLIENT_ID', `the ${clientId.prefix} prefix cannot sign a DC API request`);
       chosen = { signature, client: await authenticateClient(clientId, signature, undefined, options) };
@@ -145,6 +145,9 @@ export async function readOpenId4VpDcApiSignedRequest(
     }
   }
   if (chosen === undefined) throw failure;
+  // The time claims, once a signature is known to cover them (RFC 7519 §4.1.4–§4.1.6).
+  const late = jwtTimeProblem(claims, options.now ?? new Date(), options.clockSkewSeconds ?? 60);
+  if (late !== undefined) throw new OnlineError('ERR_ONLINE_MESSAGE', `the Request Object ${late}`, { check: OpenId4VpErrorCode.INVALID_REQUEST_OBJECT });
   if (options.profile === 'haip') {
     const x5c = Array.isArray(chosen.signature.header.x5c) ? chosen.signature.header.x5c.map((c) => parseCertificate(Uint8Array.from(atob(String(c)), (ch) => ch.charCodeAt(0)))) : [];
     const findings = haipFindings({ flow: 'dc_api', signed: true, alg: chosen.signature.alg, x5c, claims: { ...claims, client_id: chosen.client.clientId.clientId } });

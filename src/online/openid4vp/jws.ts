@@ -174,3 +174,31 @@ export async function verifyJwsSignature(signature: JwsSignature, key: EcPublicK
   if (k.kty !== 'EC') return false;
   return backend.ecdsaVerify(k, HASH[signature.alg], signature.signingInput, signature.signature);
 }
+
+/**
+ * Whether the header's `typ` names the media type `expected` (a `+jwt` type written without
+ * `application/`): RFC 7515 §4.1.9 has recipients read a `typ` with or without the
+ * `application/` prefix alike, and media types compare case-insensitively (RFC 2045 §5.1)
+ * (internal).
+ */
+export function typIs(typ: unknown, expected: string): boolean {
+  if (typeof typ !== 'string') return false;
+  const t = typ.toLowerCase();
+  return t === expected || t === `application/${expected}`;
+}
+
+/**
+ * What is wrong with a JWT's time claims at `now`, allowing `skewSeconds`, or undefined
+ * (RFC 7519 §4.1.4–§4.1.6): `exp`, `nbf` and `iat`, when present, are NumericDates (finite
+ * numbers); the JWT is not accepted on or after `exp`, nor before `nbf` (internal).
+ */
+export function jwtTimeProblem(claims: Readonly<Record<string, unknown>>, now: Date, skewSeconds: number): string | undefined {
+  for (const name of ['exp', 'nbf', 'iat'] as const) {
+    const v = claims[name];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) return `its ${name} is not a NumericDate`;
+  }
+  const t = now.getTime() / 1000;
+  if (claims.exp !== undefined && t >= (claims.exp as number) + skewSeconds) return `has expired (exp ${claims.exp})`;
+  if (claims.nbf !== undefined && (claims.nbf as number) - skewSeconds > t) return `is not yet valid (nbf ${claims.nbf})`;
+  return undefined;
+}

@@ -29,7 +29,7 @@ import { type AuthenticateClientOptions, authenticateClient, type ClientAuthenti
 import { OpenId4VpErrorCode } from './errors.js';
 import { haipFindings } from './haip.js';
 import { acceptableUri, call, expectOk, type FetchLike, formEncode } from './http.js';
-import { decodeJws, type JwsSignature, MAX_JWS_LENGTH } from './jws.js';
+import { decodeJws, type JwsSignature, jwtTimeProblem, MAX_JWS_LENGTH, typIs } from './jws.js';
 
 /** Wallet invocation schemes in use: OpenID4VP 1.0 §13.1.2, HAIP, ISO/IEC TS 18013-7 Annex B. */
 export const OpenId4VpScheme = { OPENID4VP: 'openid4vp://', HAIP: 'haip-vp://', MDOC: 'mdoc-openid4vp://' } as const;
@@ -248,7 +248,7 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
       throw new OnlineError('ERR_OID4VP_SIGNATURE', `the Request Object is not a signed JWT: ${(e as Error).message}`, { cause: e, check: OpenId4VpErrorCode.INVALID_REQUEST_OBJECT });
     }
     signature = decoded.signatures[0]!;
-    if (signature.header.typ !== REQUEST_OBJECT_TYP) {
+    if (!typIs(signature.header.typ, REQUEST_OBJECT_TYP)) {
       throw new OnlineError('ERR_OID4VP_SIGNATURE', `the Request Object typ is ${JSON.stringify(signature.header.typ)}, not ${REQUEST_OBJECT_TYP}`, { check: OpenId4VpErrorCode.INVALID_REQUEST_OBJECT });
     }
     params = Object.assign(Object.create(null), decoded.payload);
@@ -257,9 +257,8 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
       throw new OnlineError('ERR_OID4VP_CLIENT_ID', `the URL client_id ${url.client_id} is not the Request Object's ${JSON.stringify(params.client_id)}`, { check: OpenId4VpErrorCode.INVALID_REQUEST_OBJECT });
     }
     if (walletNonce !== undefined && params.wallet_nonce !== walletNonce) message('the Request Object does not carry the wallet_nonce sent (§5.10)', OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
-    if (typeof params.exp === 'number' && params.exp + (options.clockSkewSeconds ?? 60) < (options.now ?? new Date()).getTime() / 1000) {
-      message('the Request Object has expired', OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
-    }
+    const late = jwtTimeProblem(params, options.now ?? new Date(), options.clockSkewSeconds ?? 60);
+    if (late !== undefined) message(`the Request Object ${late}`, OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
   } else {
     params = parseJsonParams(url);
   }

@@ -14,6 +14,7 @@ import {
   signJws,
   signOpenId4VpDcApiRequest,
   submitOpenId4VpResponse,
+  x509Hash,
 } from '../../../src/online/index.js';
 import { BACKENDS } from '../../helpers/backends.js';
 import { BASE, DOC_REQUESTS, type Holder, holder, NOW, routeTo, type VerifierPki, verifierPki } from './fixtures.js';
@@ -135,5 +136,19 @@ describe('signed OpenID4VP requests over the DC API (A.3)', () => {
     // A redirect_uri client id cannot sign.
     const bad = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt', x5c: [toBase64(pki.leaf.der)] }, payload: { ...request.data, client_id: 'redirect_uri:https://a.example', expected_origins: [ORIGIN] }, backend });
     expect((await error(readOpenId4VpDcApiSignedRequest('openid4vp-v1-signed', { request: bad }, ORIGIN, { backend }))).code).toBe('ERR_OID4VP_CLIENT_ID');
+  });
+
+  it('a signed DC API request is refused on or after its exp and before its nbf, and with time claims that are not NumericDates (RFC 7519 §4.1.4–§4.1.6)', async () => {
+    const { request } = await createOpenId4VpDcApiRequest({ origin: ORIGIN, docRequests: DOC_REQUESTS, responseMode: 'dc_api', backend });
+    const t = Math.floor(NOW.getTime() / 1000);
+    const x5c = [toBase64(pki.leaf.der)];
+    const read = async (times: Record<string, unknown>) => {
+      const jwt = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt', x5c }, payload: { ...request.data, client_id: `x509_hash:${await x509Hash(pki.leaf, { backend })}`, expected_origins: [ORIGIN], ...times }, backend });
+      return readOpenId4VpDcApiSignedRequest('openid4vp-v1-signed', { request: jwt }, ORIGIN, { trustAnchors: [pki.ca], now: NOW, backend });
+    };
+    for (const times of [{ exp: t - 3600 }, { nbf: t + 3600 }, { exp: String(t + 3600) }, { iat: 'yesterday' }]) {
+      expect(await error(read(times))).toMatchObject({ code: 'ERR_ONLINE_MESSAGE', check: 'invalid_request_object' });
+    }
+    expect((await read({ iat: t, exp: t + 300 })).client.trusted).toBe(true);
   });
 });

@@ -208,6 +208,21 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
       const e = await resolveOpenId4VpRequest({ client_id, request: jar } as never, wallet()).catch((x: unknown) => x);
       expect(e).toMatchObject({ code: 'ERR_ONLINE_MESSAGE', message: 'the request parameter client_id is not a string' });
     }
+    // RFC 7515 §4.1.9: the typ with application/ and in another case is the same media type.
+    // (These claims carry an empty DCQL query: refused for it means every check before passed.)
+    const pastTheJwt = /dcql_query\.credentials must be a non-empty array/;
+    for (const typ of ['application/oauth-authz-req+jwt', 'OAuth-Authz-Req+JWT']) {
+      const variant = await signJws({ signer: pki.key, header: { typ, x5c: [toBase64(pki.leaf.der)] }, payload: claims, backend });
+      await expect(resolveOpenId4VpRequest({ client_id: claims.client_id, request: variant }, wallet())).rejects.toThrow(pastTheJwt);
+    }
+    // RFC 7519 §4.1.4–§4.1.6: exp, nbf and iat are NumericDates; not on or after exp (+ the 60 s skew), not before nbf.
+    const t = Math.floor(NOW.getTime() / 1000);
+    for (const times of [{ exp: t - 60 }, { exp: String(t + 3600) }, { exp: null }, { nbf: t + 3600 }, { nbf: 'now' }, { iat: '2026-12-07' }]) {
+      const late = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt', x5c: [toBase64(pki.leaf.der)] }, payload: { ...claims, ...times }, backend });
+      await rejects(resolveOpenId4VpRequest({ client_id: claims.client_id, request: late }, wallet()), 'ERR_ONLINE_MESSAGE', 'invalid_request_object');
+    }
+    const onTime = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt', x5c: [toBase64(pki.leaf.der)] }, payload: { ...claims, iat: t, nbf: t + 30, exp: t - 59 }, backend });
+    await expect(resolveOpenId4VpRequest({ client_id: claims.client_id, request: onTime }, wallet())).rejects.toThrow(pastTheJwt);
     // A pre-registered client that signs, with no key known for it.
     const pre = await signJws({ signer: pki.key, header: { typ: 'oauth-authz-req+jwt' }, payload: { ...claims, client_id: 'my-verifier' }, backend });
     await rejects(resolveOpenId4VpRequest({ client_id: 'my-verifier', request: pre }, wallet()), 'ERR_OID4VP_CLIENT_ID');
