@@ -3,7 +3,7 @@
  * tests, demos, and anyone running their own responder) and the unsigned error responses
  * (`malformedRequest`, `tryLater`…). The ResponderID is byKey (the SHA-1 of the responder's
  * subjectPublicKey, §4.2.2.3) unless byName is asked for; a request nonce is echoed when
- * given (RFC 8954).
+ * given (RFC 9654).
  */
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions } from '../crypto/types.js';

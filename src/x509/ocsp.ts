@@ -2,7 +2,7 @@
  * Online Certificate Status Protocol, RFC 6960: building an OCSPRequest (§4.1) for a
  * certificate and its issuer, decoding an OCSPResponse (§4.2), and verifying it (§3.2,
  * §4.2.2.2: the responder is the issuing CA, or a responder certificate the CA issued with
- * id-kp-OCSPSigning), with the nonce extension of RFC 8954 (1 to 32 octets).
+ * id-kp-OCSPSigning), with the nonce extension of RFC 9654 (1 to 128 octets; 32 sent by default).
  *
  * ```asn1
  * OCSPRequest ::= SEQUENCE { tbsRequest TBSRequest, optionalSignature [0] EXPLICIT Signature OPTIONAL }
@@ -61,7 +61,7 @@ import { parseAlgorithmIdentifier, parseSignatureAlgorithm, type SignatureAlgori
 export const OcspOid = {
   /** id-pkix-ocsp-basic: the one response type. */
   basic: '1.3.6.1.5.5.7.48.1.1',
-  /** id-pkix-ocsp-nonce (RFC 8954). */
+  /** id-pkix-ocsp-nonce (RFC 9654). */
   nonce: '1.3.6.1.5.5.7.48.1.2',
   /** id-pkix-ocsp-nocheck: a responder certificate the client need not check for revocation. */
   noCheck: '1.3.6.1.5.5.7.48.1.5',
@@ -119,8 +119,10 @@ export const MAX_OCSP_RESPONSE_SIZE = 256 * 1024;
 const MAX_ITEMS = 64;
 /** Most certificates matching the ResponderID that are checked as a delegated responder. */
 const MAX_RESPONDER_CANDIDATES = 4;
-/** RFC 8954 §2.1: a nonce has 1 to 32 octets. */
-export const MAX_OCSP_NONCE_LENGTH = 32;
+/** RFC 9654 §2.1 (which raised RFC 8954's 32): a nonce has 1 to 128 octets; shomei sends 32. */
+export const MAX_OCSP_NONCE_LENGTH = 128;
+/** The length of the nonce shomei makes: RFC 9654 §2.1 has requesters use 32 octets. */
+const OCSP_NONCE_SENT_LENGTH = 32;
 
 /** CertID (§4.1.1). */
 export interface OcspCertId {
@@ -220,13 +222,13 @@ export async function buildOcspCertId(certificate: Certificate | Uint8Array, iss
 export interface BuildOcspRequestOptions extends BackendOptions {
   /** CertID hash (default SHA-1, which every responder indexes by; SHA-256 where the responder supports it). */
   readonly hash?: OcspHash;
-  /** A nonce (1–32 octets, RFC 8954), `true` for 32 random octets (the default), or `false` for none. */
+  /** A nonce (1–128 octets, RFC 9654), `true` for 32 random octets (the default), or `false` for none. */
   readonly nonce?: Uint8Array | boolean;
 }
 
 /**
  * Build an unsigned OCSPRequest for one certificate.
- * @throws TypeError / RangeError for bad arguments (a nonce outside 1–32 octets);
+ * @throws TypeError / RangeError for bad arguments (a nonce outside 1–128 octets);
  *   X509Error `ERR_X509_PARSE` when a certificate given as bytes does not parse.
  */
 export async function buildOcspRequest(certificate: Certificate | Uint8Array, issuer: Certificate | Uint8Array, options: BuildOcspRequestOptions = {}): Promise<OcspRequest> {
@@ -235,10 +237,10 @@ export async function buildOcspRequest(certificate: Certificate | Uint8Array, is
   let nonce: Uint8Array | null = null;
   const n = options.nonce ?? true;
   if (n instanceof Uint8Array) {
-    if (n.length < 1 || n.length > MAX_OCSP_NONCE_LENGTH) throw new RangeError(`options.nonce must be 1 to ${MAX_OCSP_NONCE_LENGTH} octets (RFC 8954)`);
+    if (n.length < 1 || n.length > MAX_OCSP_NONCE_LENGTH) throw new RangeError(`options.nonce must be 1 to ${MAX_OCSP_NONCE_LENGTH} octets (RFC 9654)`);
     nonce = n.slice();
   } else if (n === true) {
-    nonce = backend.randomBytes(MAX_OCSP_NONCE_LENGTH);
+    nonce = backend.randomBytes(OCSP_NONCE_SENT_LENGTH);
   } else if (n !== false) {
     throw new TypeError('options.nonce must be bytes or a boolean');
   }
@@ -272,7 +274,7 @@ function parseExplicitExtensions(r: DerReader, n: number, what: string): Extensi
 function nonceOf(extensions: readonly Extension[], offset: number): Uint8Array | null {
   const ext = extensions.find((e) => e.oid === OcspOid.nonce);
   if (ext === undefined) return null;
-  // RFC 8954 §2.1: extnValue holds Nonce ::= OCTET STRING (1..32).
+  // RFC 9654 §2.1: extnValue holds Nonce ::= OCTET STRING (1..128).
   return readSingleTagged(ext.value, Tag.OCTET_STRING, 'nonce', offset).content;
 }
 
@@ -286,8 +288,8 @@ export interface DecodedOcspRequest {
 }
 
 /**
- * Decode an OCSPRequest (for responders and tests). A nonce longer than 32 octets is read
- * as given; a responder decides whether to refuse it (RFC 8954 §2.1).
+ * Decode an OCSPRequest (for responders and tests). A nonce longer than 128 octets is read
+ * as given; a responder decides whether to refuse it (RFC 9654 §2.1).
  * @throws X509Error `ERR_X509_PARSE` for anything that is not one well-formed request.
  */
 export function decodeOcspRequest(der: Uint8Array): DecodedOcspRequest {
@@ -494,7 +496,7 @@ export interface VerifyOcspResponseOptions extends BackendOptions {
   readonly certificate: Certificate | Uint8Array;
   /** Its issuer (the CA whose key, or whose delegated responder, must sign). */
   readonly issuer: Certificate | Uint8Array;
-  /** The nonce sent: the response must echo it (RFC 8954). Omit when none was sent. */
+  /** The nonce sent: the response must echo it (RFC 9654). Omit when none was sent. */
   readonly nonce?: Uint8Array | null;
   /** Validation time (default now). */
   readonly now?: Date;
@@ -550,10 +552,12 @@ export function seconds(value: number | undefined, name: string, fallback: numbe
 
 /**
  * Verify an OCSP response about `options.certificate` (RFC 6960 §3.2): the status is
- * successful and the type basic; a SingleResponse matches the certificate's CertID; the
- * responder is the issuer itself or a certificate the issuer signed with id-kp-OCSPSigning
- * (valid at `now`, digitalSignature when it has a keyUsage); the signature verifies over the
- * received ResponseData; thisUpdate ≤ now ≤ nextUpdate (with the skew); the nonce sent is
+ * successful and the type basic; a SingleResponse matches the certificate's CertID (of
+ * several, one that says revoked, else the first); the responder is the issuer itself or a
+ * certificate the issuer signed with id-kp-OCSPSigning (valid at `now`, digitalSignature when
+ * it has a keyUsage); the signature verifies over the received ResponseData, with an algorithm
+ * shomei supports; thisUpdate ≤ nextUpdate, and thisUpdate ≤ now ≤ nextUpdate (with the
+ * skew); the nonce sent is
  * echoed; no critical extension is left unprocessed. Returns what the response says
  * (good, revoked, unknown).
  * @throws X509Error `ERR_X509_OCSP` with `check` an {@link OcspProblem} when the response
@@ -574,11 +578,14 @@ export async function verifyOcspResponse(response: OcspResponse | Uint8Array, op
   const basic = decoded.basic;
   if (basic === null) fail(OcspProblem.RESPONSE_TYPE, `response type ${decoded.responseType} is not id-pkix-ocsp-basic`);
 
+  // The first SingleResponse for the certificate, unless a later one says revoked: RFC 6960
+  // does not say which of two answers counts, and revoked is the one that fails safe (as a
+  // serial listed twice on a CRL is revoked if any entry revokes it).
   let single: OcspSingleResponse | undefined;
   for (const s of basic.responses) {
-    if (await matchesCert(s.certId, cert, ca, backend)) {
+    if ((single === undefined || s.certStatus.status === 'revoked') && (await matchesCert(s.certId, cert, ca, backend))) {
       single = s;
-      break;
+      if (s.certStatus.status === 'revoked') break;
     }
   }
   if (single === undefined) fail(OcspProblem.CERT_ID, `no SingleResponse for serial ${cert.serialNumber} of ${ca.subject.text}`);
@@ -609,6 +616,7 @@ export async function verifyOcspResponse(response: OcspResponse | Uint8Array, op
     }
     if (signer === null) fail(OcspProblem.RESPONDER, problems.length > 0 ? problems.join('; ') : 'the responder is neither the issuing CA nor a certificate sent with the response');
   }
+  if (basic.signatureAlgorithm.name === null) fail(OcspProblem.SIGNATURE, `the response is signed with ${basic.signatureAlgorithm.oid}, which shomei does not verify`);
   if (!(await verifySignedData(basic.signatureAlgorithm, basic.tbs, basic.signature, signer.publicKey, backend))) {
     fail(OcspProblem.SIGNATURE, `the response signature does not verify with the key of ${signer.subject.text}`);
   }
@@ -617,6 +625,7 @@ export async function verifyOcspResponse(response: OcspResponse | Uint8Array, op
   }
   const t = now.getTime();
   if (single.thisUpdate.getTime() - skewMs > t) fail(OcspProblem.FRESHNESS, `thisUpdate ${single.thisUpdate.toISOString()} is in the future`);
+  if (single.nextUpdate !== null && single.nextUpdate < single.thisUpdate) fail(OcspProblem.FRESHNESS, `nextUpdate ${single.nextUpdate.toISOString()} is before thisUpdate`);
   if (single.nextUpdate !== null && single.nextUpdate.getTime() + skewMs < t) fail(OcspProblem.FRESHNESS, `the response is stale: nextUpdate ${single.nextUpdate.toISOString()}`);
   if (single.nextUpdate === null && single.thisUpdate.getTime() + maxAgeMs + skewMs < t) {
     fail(OcspProblem.FRESHNESS, `no nextUpdate, and thisUpdate ${single.thisUpdate.toISOString()} is older than ${maxAgeMs / 1000} s`);

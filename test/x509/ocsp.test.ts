@@ -1,5 +1,5 @@
 /**
- * OCSP (RFC 6960, RFC 8954 nonces): requests, response verification (responder by the CA or
+ * OCSP (RFC 6960, RFC 9654 nonces): requests, response verification (responder by the CA or
  * a delegated, authorised certificate; good / revoked / unknown; freshness; nonce), the
  * transport and the cache. Both crypto backends.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { CryptoBackend, EcPrivateKey } from '../../src/crypto/types.js';
 import { X509Error } from '../../src/errors.js';
-import { toHex } from '../../src/internal/bytes.js';
+import { fromHex, toHex } from '../../src/internal/bytes.js';
 import {
   buildCertificate,
   buildOcspRequest,
@@ -107,7 +107,7 @@ describe.each(BACKENDS)('OCSP (%s)', (_name, backend) => {
     return ['no error'];
   };
 
-  it('builds a request that decodes to its CertID and nonce; SHA-256 CertIDs; RFC 8954 nonce bounds', async () => {
+  it('builds a request that decodes to its CertID and nonce; SHA-256 CertIDs; RFC 9654 nonce bounds (1 to 128 octets)', async () => {
     const p = await pki(backend);
     const req = await buildOcspRequest(p.leaf, p.ca, { backend });
     expect(req.nonce).toHaveLength(32);
@@ -122,7 +122,8 @@ describe.each(BACKENDS)('OCSP (%s)', (_name, backend) => {
     expect(decodeOcspRequest(sha256.der).certIds[0]!.issuerNameHash).toHaveLength(32);
     expect(decodeOcspRequest(sha256.der).nonce).toBeNull();
     await expect(buildOcspRequest(p.leaf, p.ca, { nonce: new Uint8Array(0), backend })).rejects.toThrow(RangeError);
-    await expect(buildOcspRequest(p.leaf, p.ca, { nonce: new Uint8Array(33), backend })).rejects.toThrow(RangeError);
+    await expect(buildOcspRequest(p.leaf, p.ca, { nonce: new Uint8Array(129), backend })).rejects.toThrow(RangeError);
+    expect(decodeOcspRequest((await buildOcspRequest(p.leaf, p.ca, { nonce: new Uint8Array(128).fill(7), backend })).der).nonce).toHaveLength(128);
     await expect(buildOcspRequest(p.leaf, p.ca, { hash: 'MD5' as never, backend })).rejects.toThrow(RangeError);
     expect(ocspUrls(p.leaf)).toEqual(['http://ocsp.test/']);
     expect(ocspUrls(p.ca)).toEqual([]);
@@ -180,6 +181,50 @@ describe.each(BACKENDS)('OCSP (%s)', (_name, backend) => {
     // Without a nonce sent, an echoed one is not required.
     await expect(verify(p, await respond(p, { nonce: null }), { nonce: null })).resolves.toBeDefined();
     expect(await problem(verify(p, await respond(p, { forCert: p.other })))).toEqual(['ERR_X509_OCSP', 'CERT_ID']);
+  });
+
+  it('two SingleResponses for the certificate: revoked wins over good, in either order; otherwise the first counts', async () => {
+    const p = await pki(backend);
+    const req = await buildOcspRequest(p.leaf, p.ca, { nonce: Uint8Array.of(1, 2, 3, 4), backend });
+    const REVOKED: OcspCertStatus = { status: 'revoked', revocationTime: days(NOW, -3), reason: 1 };
+    const both = async (...statuses: OcspCertStatus[]) =>
+      (
+        await verify(
+          p,
+          await buildOcspResponse({
+            responses: statuses.map((certStatus) => ({ certId: req.certId, certStatus, thisUpdate: days(NOW, -1), nextUpdate: days(NOW, 1) })),
+            responderCertificate: p.ca,
+            signer: p.caKey,
+            producedAt: days(NOW, -1),
+            nonce: req.nonce,
+            backend,
+          }),
+        )
+      ).certStatus.status;
+    expect(await both(GOOD, REVOKED)).toBe('revoked');
+    expect(await both(REVOKED, GOOD)).toBe('revoked');
+    expect(await both(GOOD, { status: 'unknown' })).toBe('good');
+    expect(await both({ status: 'unknown' }, GOOD)).toBe('unknown');
+  });
+
+  it('refuses a nextUpdate before thisUpdate, even within the clock skew (RFC 6960 §4.2.2.1)', async () => {
+    const p = await pki(backend);
+    const der = await respond(p, { thisUpdate: new Date(NOW.getTime() - 60_000), nextUpdate: new Date(NOW.getTime() - 120_000) });
+    expect(await problem(verify(p, der, { clockSkewSeconds: 300 }))).toEqual(['ERR_X509_OCSP', 'FRESHNESS']);
+    await expect(verify(p, der, { clockSkewSeconds: 300 })).rejects.toThrow(/before thisUpdate/);
+  });
+
+  it('a response signed with an algorithm shomei does not verify says so, not "does not verify"', async () => {
+    const p = await pki(backend);
+    const der = await respond(p);
+    // ecdsa-with-SHA256 (1.2.840.10045.4.3.2) → 1.2.840.10045.4.3.9, the same length: only the outer signatureAlgorithm holds it.
+    const hex = toHex(der);
+    const at = hex.lastIndexOf('06082a8648ce3d040302');
+    expect(at).toBeGreaterThan(0);
+    const unknown = fromHex(`${hex.slice(0, at)}06082a8648ce3d040309${hex.slice(at + 20)}`);
+    const e = await verify(p, unknown).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'ERR_X509_OCSP', check: 'SIGNATURE' });
+    expect((e as Error).message).toMatch(/1\.2\.840\.10045\.4\.3\.9, which shomei does not verify/);
   });
 
   it('refuses unsuccessful statuses and other response types', async () => {
