@@ -150,7 +150,7 @@ function timesIntact(cert: Certificate): boolean {
 
 /** A UniqueIdentifier ([1] or [2] IMPLICIT BIT STRING) read to check it is one, in DER: its unused bits zero (X.690 §11.2.1). */
 function uniqueIdentifier(t: Tlv, what: string): void {
-  const { unusedBits, bytes } = decodeBitString({ ...t, tag: Tag.BIT_STRING }, what);
+  const { unusedBits, bytes } = decodeBitString(Object.assign({}, t, { tag: Tag.BIT_STRING }), what);
   if (unusedBits > 0 && ((bytes[bytes.length - 1] as number) & ((1 << unusedBits) - 1)) !== 0) parseError(`${what}: BIT STRING unused bits are not zero`, t.offset);
 }
 

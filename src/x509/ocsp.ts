@@ -557,9 +557,8 @@ export function seconds(value: number | undefined, name: string, fallback: numbe
  * certificate the issuer signed with id-kp-OCSPSigning (valid at `now`, digitalSignature when
  * it has a keyUsage); the signature verifies over the received ResponseData, with an algorithm
  * shomei supports; thisUpdate ≤ nextUpdate, and thisUpdate ≤ now ≤ nextUpdate (with the
- * skew); the nonce sent is
- * echoed; no critical extension is left unprocessed. Returns what the response says
- * (good, revoked, unknown).
+ * skew); the nonce sent is echoed; no critical extension is left unprocessed. Returns what
+ * the response says (good, revoked, unknown).
  * @throws X509Error `ERR_X509_OCSP` with `check` an {@link OcspProblem} when the response
  *   cannot be used; `ERR_X509_PARSE` when the bytes do not decode.
  */
