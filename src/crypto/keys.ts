@@ -343,7 +343,9 @@ function ed25519Y(bytes: Uint8Array): bigint {
 export function isEd25519SmallOrder(bytes: Uint8Array): boolean {
   if (smallOrderY === undefined) {
     const p = 2n ** 255n - 19n;
-    // The identity (y = 1), the point of order 2 (y = -1), those of order 4 (y = 0), and of order 8.
+    // The identity (y = 1), the point of order 2 (y = -1), those of order 4 (y = 0), and of
+    // order 8: the encodings of the torsion subgroup as @noble/curves lists them
+    // (ED25519_TORSION_SUBGROUP; test/crypto/keys.test.ts checks the two against it).
     const order8 = ['c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'];
     smallOrderY = new Set([1n, p - 1n, 0n, ...order8.map((h) => ed25519Y(fromHex(h)))]);
   }

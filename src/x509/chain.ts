@@ -293,7 +293,6 @@ function check(id: string, failures: string[], code: X509ErrorCode, passDetail?:
   return passDetail === undefined ? { id, status: 'passed' } : { id, status: 'passed', detail: passDetail };
 }
 
-/** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
 /** The name constraints code, loaded by the first path with a nameConstraints extension (Annex B forbids them in an IACA). */
 const nameConstraintsModule = loadOnce(() => import('./name-constraints.js'));
 
@@ -304,6 +303,7 @@ async function nameConstraintsOf(path: readonly Certificate[], includeAnchor: bo
   return constrained ? (await nameConstraintsModule()).nameConstraintFailures(path, includeAnchor, describe) : [];
 }
 
+/** The chain checks of one complete path, RFC 5280 §6.1 (internal). */
 async function coreChecks(path: readonly Certificate[], now: Date, skewMs: number, backend: CryptoBackend, anchorNameConstraints = false): Promise<X509Check[]> {
   const n = path.length - 1;
   const anchor = path[n]!;
