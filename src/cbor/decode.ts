@@ -37,8 +37,8 @@
 
 import { CborError } from '../errors.js';
 import { compareBytes, toHex, utf8Decode } from '../internal/bytes.js';
-import { encode } from './encode.js';
 import { fitsFloat32, halfToNumber, numberToHalf, readFloat } from './float.js';
+import { keyBytesBudget, keyFingerprint, numericTwin } from './map-keys.js';
 import { CborFloat, type CborValue, EncodedCbor, FullDate, Simple, Tag, TDate } from './values.js';
 
 /** Limits and strictness options for {@link decode}. */
@@ -101,16 +101,6 @@ export function bigUint(b: Uint8Array): bigint {
   return (bigUint(b.subarray(0, mid)) << BigInt(8 * (b.length - mid))) | bigUint(b.subarray(mid));
 }
 
-/**
- * `b` as a string of one character per byte, built 4 KiB at a time: a compact, exact
- * fingerprint (appending per byte would build a rope of one heap object per byte).
- */
-function byteString(b: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < b.length; i += 4096) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]));
-  return parts.join('');
-}
-
 /** Interned short ASCII strings (a pure cache: it never changes what decode returns). */
 const STRING_CACHE_SIZE = 1024;
 const stringCache: (string | undefined)[] = new Array(STRING_CACHE_SIZE);
@@ -145,21 +135,10 @@ interface ItemBudget {
   used: number;
   /**
    * Input bytes that structured map keys may still be re-encoded from to compare them
-   * ({@link MAX_KEY_BYTES_FACTOR}).
+   * ({@link keyBytesBudget}).
    */
   keyBytesLeft: number;
 }
-
-/**
- * Structured map keys (arrays, maps, tags) are compared by their deterministic encoding. A
- * key holding the structure below it, at every level, would be encoded again at each level:
- * 90 KB of such maps took over a second. Over one `decode` call (tag 24 content included),
- * keys are re-encoded from at most this many times the input's size, and at least
- * {@link MIN_KEY_BYTES}; past it, `ERR_CBOR_LIMIT`. No mdoc, COSE or JOSE structure has a
- * structured map key.
- */
-const MAX_KEY_BYTES_FACTOR = 4;
-const MIN_KEY_BYTES = 64 * 1024;
 
 /**
  * Highest `maxDepth` a caller may ask for: the decoder and the diagnostic printer recurse once
@@ -168,15 +147,6 @@ const MIN_KEY_BYTES = 64 * 1024;
  * can always be encoded to be compared.
  */
 export const MAX_DEPTH_CEILING = 1000;
-
-/** True when `out` already holds `key`'s value as the other numeric type (a number for a bigint, a bigint for a number). */
-function numericTwin(out: Map<CborValue, CborValue>, key: number | bigint): boolean {
-  if (typeof key === 'bigint') {
-    const n = Number(key);
-    return Number.isFinite(n) && BigInt(n) === key && out.has(n);
-  }
-  return Number.isInteger(key) && out.has(BigInt(key));
-}
 
 class Decoder {
   readonly src: Uint8Array;
@@ -571,7 +541,7 @@ class Decoder {
     this.budget.keyBytesLeft -= length;
     if (this.budget.keyBytesLeft < 0) this.fail('ERR_CBOR_LIMIT', 'structured map keys too large to compare', at);
     try {
-      return byteString(encode(key));
+      return keyFingerprint(key);
     } catch (e) {
       if (e instanceof CborError) this.fail('ERR_CBOR_LIMIT', `a structured map key that cannot be encoded to be compared: ${e.message}`, at);
       throw e;
@@ -704,5 +674,5 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
     throw new RangeError(`maxDepth must be an integer from 0 to ${MAX_DEPTH_CEILING}`);
   }
   // A new budget per call: the items of this input and of all the tag 24 content in it.
-  return new Decoder(src, options, { used: 0, keyBytesLeft: Math.max(MIN_KEY_BYTES, MAX_KEY_BYTES_FACTOR * src.length) }).top();
+  return new Decoder(src, options, { used: 0, keyBytesLeft: keyBytesBudget(src.length) }).top();
 }
