@@ -15,9 +15,10 @@ import { buildDetachedCms, verifyDetachedCms } from '../../src/jpki/cms.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { DEFAULT_TEST_IDENTITY } from '../../src/jpki/simulator/index.js';
 import { testKey } from '../../src/jpki/simulator/test-keys.js';
-import { contextTag, DER_NULL, DerReader, encodeInteger, encodeOctetString, encodeOid, encodeSequence, encodeTlv, readSingle, Tag } from '../../src/x509/der.js';
+import { contextTag, DER_NULL, encodeInteger, encodeOctetString, encodeOid, encodeSequence, encodeTlv, Tag } from '../../src/x509/der.js';
 import { derToPem } from '../../src/x509/pem.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { derChildren } from '../helpers/der.js';
 import { rejectsWith, virtualCard } from './helpers.js';
 
 const content = utf8Encode('契約書 — document to sign\n');
@@ -43,14 +44,6 @@ async function signed(options: { hash?: 'SHA-256' | 'SHA-384' | 'SHA-512'; inclu
   return { p7s, ca: await card.readSignCaCertificate(), cert: await card.readSignCertificate(PASSWORD) };
 }
 
-/** The TLVs inside a constructed TLV. */
-function children(der: Uint8Array): Uint8Array[] {
-  const r = DerReader.inside(readSingle(der, 'test'), 'test');
-  const out: Uint8Array[] = [];
-  while (!r.atEnd()) out.push(r.next('test').der);
-  return out;
-}
-
 interface Edits {
   readonly signedData?: (elements: Uint8Array[]) => Uint8Array[];
   readonly signerInfo?: (elements: Uint8Array[]) => Uint8Array[];
@@ -58,10 +51,10 @@ interface Edits {
 
 /** `p7s` with the SignedData's and its first SignerInfo's elements edited (unsigned parts: the signature covers signedAttrs only). */
 function edited(p7s: Uint8Array, edits: Edits): Uint8Array {
-  const [contentType, wrapper] = children(p7s) as [Uint8Array, Uint8Array];
-  const sd = children(children(wrapper)[0]!);
-  const [first, ...others] = children(sd.at(-1)!);
-  const signerInfo = encodeTlv(Tag.SEQUENCE, ...(edits.signerInfo ?? ((e) => e))(children(first!)));
+  const [contentType, wrapper] = derChildren(p7s) as [Uint8Array, Uint8Array];
+  const sd = derChildren(derChildren(wrapper)[0]!);
+  const [first, ...others] = derChildren(sd.at(-1)!);
+  const signerInfo = encodeTlv(Tag.SEQUENCE, ...(edits.signerInfo ?? ((e) => e))(derChildren(first!)));
   const signedData = [...sd.slice(0, -1), encodeTlv(Tag.SET, signerInfo, ...others)];
   return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(...(edits.signedData ?? ((e) => e))(signedData))));
 }
@@ -131,11 +124,11 @@ describe('CMS SignedData with the card', () => {
     const refused: [string, Edits][] = [
       ['SignedData version 99', { signedData: ([, ...rest]) => [encodeInteger(99), ...rest] }],
       ['SignedData version 2', { signedData: ([, ...rest]) => [encodeInteger(2), ...rest] }],
-      ['a digestAlgorithms entry that is an INTEGER', { signedData: ([v, algs, ...rest]) => [v!, encodeTlv(Tag.SET, ...children(algs!), encodeInteger(7)), ...rest] }],
+      ['a digestAlgorithms entry that is an INTEGER', { signedData: ([v, algs, ...rest]) => [v!, encodeTlv(Tag.SET, ...derChildren(algs!), encodeInteger(7)), ...rest] }],
       ['SignerInfo version 99', { signerInfo: ([, ...rest]) => [encodeInteger(99), ...rest] }],
       ['SignerInfo version 3 with an IssuerAndSerialNumber', { signerInfo: ([, ...rest]) => [encodeInteger(3), ...rest] }],
       ['a second OID in digestAlgorithm', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256, sha256), ...rest] }],
-      ['signatureAlgorithm parameters that are an INTEGER', { signerInfo: (e) => e.map((x, i) => (i === 4 ? encodeSequence(children(x)[0]!, encodeInteger(0)) : x)) }],
+      ['signatureAlgorithm parameters that are an INTEGER', { signerInfo: (e) => e.map((x, i) => (i === 4 ? encodeSequence(derChildren(x)[0]!, encodeInteger(0)) : x)) }],
     ];
     for (const [name, edit] of refused) await rejectsWith(verifyDetachedCms(edited(p7s, edit), content, options), 'ERR_JPKI_CMS').catch((e) => expect.fail(`${name}: ${e}`));
     // What RFC 5652 and RFC 5754 allow still verifies: SignedData version 3, a digest AlgorithmIdentifier with NULL or no parameters.
