@@ -207,6 +207,23 @@ describe('MSO status checks (webcrypto)', () => {
     }
   });
 
+  it('refuses a token on the second its exp plus the skew is reached, and accepts it the second before (RFC 8392 §3.1.4)', async () => {
+    const issuer = await testIssuer(backend);
+    const signer = await signerUnder(backend, issuer.iaca, issuer.iacaKey);
+    const list = createStatusBytes(16, 1);
+    const iat = new Date(NOW.getTime() - DAY);
+    const at = async (skewSeconds: number) => {
+      const token = await listToken(backend, signer, list, { iat, exp: new Date(NOW.getTime() - skewSeconds * 1000) });
+      const checks = await verifyMsoStatus({ status_list: { idx: 0, uri: URI } }, { fetch: async () => token }, { trustAnchor: issuer.iaca, now: NOW, backend });
+      return checks.map((c) => [c.id, c.status]);
+    };
+    expect(await at(299)).toEqual([['MSO_STATUS', 'passed']]);
+    expect(await at(300)).toEqual([
+      ['MSO_STATUS.VALIDITY', 'failed'],
+      ['MSO_STATUS', 'failed'],
+    ]);
+  });
+
   it('"could not fetch" is skipped, and fails only with requireStatusCheck', async () => {
     const issuer = await testIssuer(backend);
     const ref = { status_list: { idx: 0, uri: URI } };

@@ -75,13 +75,14 @@ export function statusCheckOf(e: { code: string; check?: string }): MsoStatusChe
 }
 
 /**
- * Check `exp` (required by ISO 18013-5 2e §12.3.6.3) and `iat` against `now`.
+ * Check `exp` (required by ISO 18013-5 2e §12.3.6.3) and `iat` against `now`: refused on or
+ * after `exp` plus the skew (RFC 8392 §3.1.4, as RFC 7519 §4.1.4), and before `iat` minus it.
  * @throws MdocError `ERR_MDOC_STATUS_INVALID` with check `VALIDITY`.
  */
 export function checkTokenTime(token: StatusListToken, now: Date, skewMs: number): void {
   const t = now.getTime();
   if (token.exp === undefined) throw fail(MsoStatusCheck.VALIDITY, 'the token has no exp (ISO 18013-5 2e §12.3.6.3 requires it)');
-  if (token.exp * 1000 < t - skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token expired at ${instant(token.exp)}`);
+  if (t >= token.exp * 1000 + skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token expired at ${instant(token.exp)}`);
   if (token.iat * 1000 > t + skewMs) throw fail(MsoStatusCheck.VALIDITY, `the token is issued in the future (${instant(token.iat)})`);
 }
 
