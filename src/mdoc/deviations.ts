@@ -29,6 +29,8 @@ export const MdocDeviation = {
   DEVICE_SIGNED_MISSING: 'DEVICE_SIGNED_MISSING',
   /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
   DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
+  /** The MSO's `valueDigests` is `{}`, or maps a namespace to `{}`, where the CDDL says `{ + NameSpace => { + DigestID => Digest } }`. */
+  EMPTY_VALUE_DIGESTS: 'EMPTY_VALUE_DIGESTS',
   /** The MSO's keyAuthorizations has an empty `nameSpaces` array or `dataElements` map or list (the CDDL says `[+ …]`, `{ + … }`). */
   EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
   /** An optional MSO member (`expectedUpdate`, `keyAuthorizations`, `keyInfo`) sent as `null`: read as absent. */

@@ -188,11 +188,11 @@ function optionalNonNull(m: CborMap, key: string, path: string, deviations: Devi
 
 /**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
- * string (never used by shomei), `"status": null`, empty keyAuthorizations lists, optional
- * members sent as `null` and validity dates sent untagged or as full-dates are read past
- * and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`, `MSO_STATUS_NULL`,
- * `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`, `VALIDITY_DATE_UNTAGGED`,
- * `VALIDITY_FULL_DATE`).
+ * string (never used by shomei), `"status": null`, empty valueDigests maps, empty
+ * keyAuthorizations lists, optional members sent as `null` and validity dates sent untagged
+ * or as full-dates are read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`,
+ * `MSO_STATUS_NULL`, `EMPTY_VALUE_DIGESTS`, `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`,
+ * `VALIDITY_DATE_UNTAGGED`, `VALIDITY_FULL_DATE`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
@@ -212,8 +212,10 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
       const digestID = isUint(id) ? id : asUint(id as CborValue, `${p} key`);
       digests.set(digestID, digest instanceof Uint8Array ? digest : asBytes(digest, `${p}[${digestID}]`));
     }
+    if (digests.size === 0) deviations.push({ id: MdocDeviation.EMPTY_VALUE_DIGESTS, path: p, detail: 'no digest: the MSO certifies no element of this namespace' });
     valueDigests.set(namespace, digests);
   }
+  if (valueDigests.size === 0) deviations.push({ id: MdocDeviation.EMPTY_VALUE_DIGESTS, path: vdPath, detail: 'no namespace: the MSO certifies no element' });
 
   const dkPath = at(path, 'deviceKeyInfo');
   const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);

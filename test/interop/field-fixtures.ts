@@ -334,6 +334,15 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   });
   await add('text kid in the device key', 'DEVICE_KEY_KID_TYPE', 'issuers that copy a JWK kid into the COSE_Key', encodeDeviceResponse(await present(p, kid)));
 
+  const emptyVd = await resign(p, base, {
+    edit: (mso) => {
+      const vd = new Map(mso.get('valueDigests') as Map<string, CborValue>);
+      vd.set('org.iso.18013.5.1.aamva', new Map());
+      mso.set('valueDigests', vd);
+    },
+  });
+  await add('empty valueDigests namespace', 'EMPTY_VALUE_DIGESTS', 'not seen yet; named as the other empty containers are (an issuer writing a digest map for every namespace of the doctype)', encodeDeviceResponse(await present(p, emptyVd)));
+
   const emptyKa = await resign(p, base, {
     edit: (mso) => {
       const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);

@@ -33,6 +33,7 @@ const NS = 'org.iso.18013.5.1';
 const DAY = 86_400_000;
 const sessionTranscript = EncodedCbor.wrap(encode([null, null, ['deviations', 1]]), null).tagged;
 const validity = { signed: NOW, validFrom: NOW, validUntil: new Date(NOW.getTime() + 30 * DAY) };
+const ONE_DIGEST = new Map<string, unknown>([[NS, new Map([[0, new Uint8Array(32)]])]]);
 
 let issuer: TestIssuer;
 let device: PrivateKey;
@@ -77,11 +78,27 @@ describe('decoders read past deviations and record them', () => {
     ]);
   });
 
+  it('valueDigests of {} or a namespace mapped to {} decodes with EMPTY_VALUE_DIGESTS at its path', () => {
+    const mso = (valueDigests: Map<string, unknown>) =>
+      new Map<string, unknown>([
+        ['version', '1.0'],
+        ['digestAlgorithm', 'SHA-256'],
+        ['valueDigests', valueDigests],
+        ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
+        ['docType', MDL],
+        ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
+      ]);
+    const paths = (valueDigests: Map<string, unknown>) => decodeMobileSecurityObject(mso(valueDigests) as never).deviations?.map((d) => `${d.id} ${d.path}`) ?? [];
+    expect(paths(new Map())).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests']);
+    expect(paths(new Map([...ONE_DIGEST, ['org.iso.18013.5.1.aamva', new Map()]]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests["org.iso.18013.5.1.aamva"]']);
+    expect(paths(ONE_DIGEST)).toEqual([]);
+  });
+
   it('an MSO with a text kid and status null decodes; the key is the one given', () => {
     const mso = new Map<string, unknown>([
       ['version', '1.0'],
       ['digestAlgorithm', 'SHA-256'],
-      ['valueDigests', new Map()],
+      ['valueDigests', ONE_DIGEST],
       ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [2, 'kid-1'], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
       ['docType', MDL],
       ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
@@ -98,7 +115,7 @@ describe('decoders read past deviations and record them', () => {
     const mso = new Map<string, unknown>([
       ['version', '1.0'],
       ['digestAlgorithm', 'SHA-256'],
-      ['valueDigests', new Map()],
+      ['valueDigests', ONE_DIGEST],
       ['deviceKeyInfo', new Map<string, unknown>([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])], ['keyAuthorizations', null], ['keyInfo', null]])],
       ['docType', MDL],
       ['validityInfo', new Map<string, unknown>([['signed', at('2026-01-01T00:00:00.000Z')], ['validFrom', '2026-01-01T09:00:00+09:00'], ['validUntil', FullDate.of(2026, 7, 1)], ['expectedUpdate', null]])],
