@@ -20,8 +20,10 @@
  * (tag changed to SET, §5.4), the message digest, the content type, the digest algorithm
  * (SHA-1 refused unless waived), the signer certificate's purpose (a signature key: the
  * JPKI 署名用 policy or the nonRepudiation key usage, RFC 5280 §4.2.1.3; never the JPKI
- * 利用者証明用 key, which a 4-digit PIN unlocks), and — with trust anchors — the signer's
- * certificate chain.
+ * 利用者証明用 key, which a 4-digit PIN unlocks; never a key whose keyUsage allows no
+ * signature), an ESS signing-certificate attribute when present (RFC 5035: it must name the
+ * certificate that verified), the RFC 5652 §11 attribute rules (signed-only attributes, one
+ * value each), and — with trust anchors — the signer's certificate chain.
  */
 import { resolveBackend } from '../crypto/index.js';
 import { encodeDigestInfo, rsaPkcs1VerifyDigest } from '../crypto/rsa.js';
@@ -58,7 +60,11 @@ export const CmsOid = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  /** ESS signing-certificate (RFC 2634 §5.4: a SHA-1 hash of the signer's certificate). */
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  /** countersignature (RFC 5652 §11.4): an unsigned attribute only. */
+  countersignature: '1.2.840.113549.1.9.6',
   rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;
 
@@ -135,7 +141,7 @@ export async function buildDetachedCms(options: BuildCmsOptions): Promise<Uint8A
   if (key?.kty !== 'RSA') throw cmsError('the signer certificate does not hold an RSA key');
   const sid = issuerAndSerial(cert);
   const certHash = await backend.digest('SHA-256', cert.der);
-  const issuerSerial = encodeSequence(encodeSequence(encodeTlv(contextTag(4, true), cert.issuer.der)), readSingle(sid, 'sid').content.subarray(cert.issuer.der.length));
+  const issuerSerial = encodeSequence(encodeSequence(encodeTlv(contextTag(4, true), cert.issuer.der)), serialNumberDer(cert));
   const signingCertificateV2 = encodeSequence(encodeSequence(encodeSequence(encodeOctetString(certHash), issuerSerial)));
   const attributes = [
     attribute(CmsOid.contentType, encodeOid(CmsOid.data)),
@@ -174,6 +180,12 @@ export const CmsCheckId = {
   /** The digest and signature algorithms: SHA-256, SHA-384 or SHA-512 (SHA-1 only when waived). */
   DIGEST_ALGORITHM: 'DIGEST_ALGORITHM',
   SIGNATURE: 'SIGNATURE',
+  /**
+   * An ESS signing-certificate attribute (RFC 2634 §5.4 v1, RFC 5035 v2) among the signed
+   * attributes names the certificate that verified the signature: the hash of its first
+   * ESSCertID and, when present, its issuerSerial. `skipped` when there is none.
+   */
+  SIGNING_CERTIFICATE: 'SIGNING_CERTIFICATE',
   /**
    * The signer certificate is for signatures: it carries the JPKI 署名用 policy (production or
    * test card) or the nonRepudiation key usage, and not the JPKI 利用者証明用 policy.
@@ -229,6 +241,16 @@ export interface VerifyCmsOptions extends BackendOptions {
   readonly waive?: readonly CmsWaivableCheck[];
   /** Check the signer certificate's status (OCSP and/or CRLs; see `JpkiStatusOptions`). Needs anchors. */
   readonly status?: JpkiStatusOptions;
+}
+
+/**
+ * A keyUsage that allows no signature at all (neither digitalSignature nor nonRepudiation,
+ * RFC 5280 §4.2.1.3): whatever the policies say, the key is not for signing, and no waiver
+ * changes that.
+ */
+function keyUsageForbidsSigning(cert: Certificate): boolean {
+  const usages = cert.keyUsage?.usages;
+  return usages !== undefined && !usages.includes('digitalSignature') && !usages.includes('nonRepudiation');
 }
 
 /** Why a signer certificate is (not) a signature certificate; undefined when it is. */
@@ -309,9 +331,19 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
     for (let n = 0; !r.atEnd(); n++) {
       const c = bounded(r, n, 'certificate');
       if (c.tag === Tag.SEQUENCE) certificates.push(c.der);
+      // §10.2.2 CertificateChoices: a Certificate or [0] to [3] (attribute and other certificates, not read here).
+      else if (!CERTIFICATE_CHOICE_TAGS.includes(c.tag)) throw cmsError('a certificates entry is not a CertificateChoices');
     }
   }
-  sd.optional(contextTag(1, true), 'crls');
+  const crls = sd.optional(contextTag(1, true), 'crls');
+  if (crls !== undefined) {
+    // §10.2.1 RevocationInfoChoice: a CertificateList or [1] other (not read here).
+    const r = DerReader.inside(crls, 'crls');
+    for (let n = 0; !r.atEnd(); n++) {
+      const c = bounded(r, n, 'revocation info');
+      if (c.tag !== Tag.SEQUENCE && c.tag !== contextTag(1, true)) throw cmsError('a crls entry is not a RevocationInfoChoice');
+    }
+  }
   const infos = DerReader.inside(sd.expect(Tag.SET, 'signerInfos'), 'signerInfos');
   sd.finish('SignedData');
   const signerInfos: ParsedSignerInfo[] = [];
@@ -325,27 +357,132 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
     if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
     const signatureAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
     const signature = si.expect(Tag.OCTET_STRING, 'signature').content;
-    si.optional(contextTag(1, true), 'unsignedAttrs');
+    const unsignedAttrs = si.optional(contextTag(1, true), 'unsignedAttrs');
     si.finish('SignerInfo');
+    if (unsignedAttrs !== undefined) checkUnsignedAttributes(unsignedAttrs);
     signerInfos.push({ sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature });
   }
   if (signerInfos.length === 0) throw cmsError('the SignedData has no SignerInfo');
   return { eContentType, certificates, signerInfos };
 }
 
+const CERTIFICATE_CHOICE_TAGS: readonly number[] = [contextTag(0, true), contextTag(1, true), contextTag(2, true), contextTag(3, true)];
+
+/** Attributes that RFC 5652 §11.1–§11.3 and RFC 5035 §5.4 allow only as signed attributes. */
+const SIGNED_ONLY: readonly string[] = [CmsOid.contentType, CmsOid.messageDigest, CmsOid.signingTime, CmsOid.signingCertificate, CmsOid.signingCertificateV2];
+
+/** One Attribute (SEQUENCE { attrType OID, attrValues SET OF ANY }) read from `r`, the `n`th of its set. */
+function readAttribute(r: DerReader, n: number, what: string): { oid: string; values: Tlv[] } {
+  const a = DerReader.inside(bounded(r, n, what, Tag.SEQUENCE), 'Attribute');
+  const oid = decodeOid(a.expect(Tag.OID, 'attrType'), 'attrType');
+  const values: Tlv[] = [];
+  const set = DerReader.inside(a.expect(Tag.SET, 'attrValues'), 'attrValues');
+  while (!set.atEnd()) values.push(bounded(set, values.length, 'value of one attribute'));
+  a.finish('Attribute');
+  return { oid, values };
+}
+
 function attributes(signedAttrs: Tlv): Map<string, Tlv[]> {
   const out = new Map<string, Tlv[]>();
   const r = DerReader.inside(signedAttrs, 'signedAttrs');
   while (!r.atEnd()) {
-    const a = DerReader.inside(bounded(r, out.size, 'signed attribute', Tag.SEQUENCE), 'Attribute');
-    const oid = decodeOid(a.expect(Tag.OID, 'attrType'), 'attrType');
-    const values: Tlv[] = [];
-    const set = DerReader.inside(a.expect(Tag.SET, 'attrValues'), 'attrValues');
-    while (!set.atEnd()) values.push(bounded(set, values.length, 'value of one attribute'));
+    const { oid, values } = readAttribute(r, out.size, 'signed attribute');
     if (out.has(oid)) throw cmsError(`signed attribute ${oid} appears twice`);
+    if (oid === CmsOid.countersignature) throw cmsError('a countersignature is not a signed attribute (RFC 5652 §11.4)');
     out.set(oid, values);
   }
   return out;
+}
+
+/**
+ * unsignedAttrs: a SET OF Attribute, none of those RFC 5652 §11 and RFC 5035 allow only
+ * as signed attributes (a messageDigest or contentType outside the signature would be
+ * read by some tool as if signed). Throws ERR_JPKI_CMS.
+ */
+function checkUnsignedAttributes(unsignedAttrs: Tlv): void {
+  const r = DerReader.inside(unsignedAttrs, 'unsignedAttrs');
+  for (let n = 0; !r.atEnd(); n++) {
+    const { oid } = readAttribute(r, n, 'unsigned attribute');
+    if (SIGNED_ONLY.includes(oid)) throw cmsError(`attribute ${oid} is only allowed as a signed attribute`);
+  }
+}
+
+/** The serialNumber INTEGER of a certificate (its DER), from the received bytes. */
+function serialNumberDer(cert: Certificate): Uint8Array {
+  return readSingle(issuerAndSerial(cert), 'sid').content.subarray(cert.issuer.der.length);
+}
+
+/**
+ * Whether the ESS signing-certificate attribute `values` (v2: RFC 5035 §3; v1: RFC 2634
+ * §5.4) names `cert` as the signer: its first ESSCertID holds the hash of the certificate
+ * (v1 SHA-1; v2 its hashAlgorithm, SHA-256 by default) and, when present, an issuerSerial
+ * with the certificate's serial number and its issuer as a directoryName. Returns the
+ * problem, or undefined. Throws ERR_JPKI_CMS when the value does not parse.
+ */
+async function signingCertificateProblem(values: Tlv[], v2: boolean, cert: Certificate, backend: ReturnType<typeof resolveBackend>): Promise<string | undefined> {
+  const name = v2 ? 'signingCertificateV2' : 'signingCertificate';
+  if (values.length !== 1) throw cmsError(`the ${name} attribute must have exactly one value`);
+  const r = DerReader.inside(readSingleTagged(values[0]!.der, Tag.SEQUENCE, name), name);
+  const ids = DerReader.inside(r.expect(Tag.SEQUENCE, 'certs'), 'certs');
+  r.optional(Tag.SEQUENCE, 'policies');
+  r.finish(name);
+  if (ids.atEnd()) throw cmsError(`the ${name} attribute lists no certificate`);
+  const id = DerReader.inside(ids.expect(Tag.SEQUENCE, 'ESSCertID'), 'ESSCertID');
+  let hash: HashAlg = v2 ? 'SHA-256' : 'SHA-1';
+  if (v2 && id.peekTag() === Tag.SEQUENCE) {
+    const oid = algorithmOid(id.next('hashAlgorithm'), 'hashAlgorithm');
+    const h = OID_HASH.get(oid);
+    if (h === undefined) return `${name}: unsupported hash algorithm ${oid}`;
+    hash = h;
+  }
+  const certHash = id.expect(Tag.OCTET_STRING, 'certHash').content;
+  const issuerSerial = id.optional(Tag.SEQUENCE, 'issuerSerial');
+  id.finish('ESSCertID');
+  if (!constantTimeEqual(certHash, await backend.digest(hash, cert.der))) return `${name} names another certificate than the signer's (certHash)`;
+  if (issuerSerial !== undefined) {
+    const is = DerReader.inside(issuerSerial, 'issuerSerial');
+    const names = DerReader.inside(is.expect(Tag.SEQUENCE, 'issuer'), 'issuer');
+    const serial = is.expect(Tag.INTEGER, 'serialNumber');
+    is.finish('issuerSerial');
+    let issuerFound = false;
+    for (let n = 0; !names.atEnd(); n++) {
+      const g = bounded(names, n, 'GeneralName');
+      if (g.tag === contextTag(4, true) && constantTimeEqual(g.content, cert.issuer.der)) issuerFound = true;
+    }
+    if (!issuerFound || !constantTimeEqual(serial.der, serialNumberDer(cert))) return `${name} names another certificate than the signer's (issuerSerial)`;
+  }
+  return undefined;
+}
+
+/** The SIGNING_CERTIFICATE check of one signer: each ESS signing-certificate attribute present names `cert`. */
+async function signingCertificateCheck(attrs: Map<string, Tlv[]>, cert: Certificate | null, backend: ReturnType<typeof resolveBackend>): Promise<CmsCheck> {
+  const present = ([[CmsOid.signingCertificate, false], [CmsOid.signingCertificateV2, true]] as const).filter(([oid]) => attrs.has(oid));
+  if (present.length === 0) return { id: 'SIGNING_CERTIFICATE', status: 'skipped', detail: 'no ESS signing-certificate attribute' };
+  if (cert === null) return { id: 'SIGNING_CERTIFICATE', status: 'failed', detail: 'signer certificate not found in the SignedData' };
+  for (const [oid, v2] of present) {
+    let problem: string | undefined;
+    try {
+      problem = await signingCertificateProblem(attrs.get(oid)!, v2, cert, backend);
+    } catch (e) {
+      if (e instanceof JpkiError) throw e;
+      if (e instanceof ShomeiError) throw cmsError(`signed attributes do not parse: ${e.message}`, e);
+      throw e;
+    }
+    if (problem !== undefined) return { id: 'SIGNING_CERTIFICATE', status: 'failed', detail: problem };
+  }
+  return { id: 'SIGNING_CERTIFICATE', status: 'passed' };
+}
+
+/** The signing-time attribute (§11.3: one value, a Time), or undefined when there is none; ERR_JPKI_CMS when it is malformed. */
+function signingTimeOf(attrs: Map<string, Tlv[]>): Date | undefined {
+  const st = attrs.get(CmsOid.signingTime);
+  if (st === undefined) return undefined;
+  if (st.length !== 1) throw cmsError('the signing-time attribute must have exactly one value');
+  try {
+    return decodeTime(st[0]!, 'signingTime');
+  } catch (e) {
+    throw cmsError(`the signing-time attribute is not a Time: ${e instanceof Error ? e.message : String(e)}`, e);
+  }
 }
 
 /**
@@ -407,10 +544,16 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       if (e instanceof ShomeiError) throw cmsError(`signed attributes do not parse: ${e.message}`, e);
       throw e;
     }
+    const signingTime = signingTimeOf(attrs);
     const hash = OID_HASH.get(si.digestAlgorithm);
     const ct = attrs.get(CmsOid.contentType);
-    const ctOk = ct?.length === 1 && ct[0]!.tag === Tag.OID && decodeOid(ct[0]!, 'contentType') === parsed.eContentType;
-    checks.push({ id: 'CONTENT_TYPE', status: ctOk ? 'passed' : 'failed' });
+    // A document signature: id-data, in the signed attribute and in encapContentInfo alike (§11.1: they must match).
+    const ctOk = parsed.eContentType === CmsOid.data && ct?.length === 1 && ct[0]!.tag === Tag.OID && decodeOid(ct[0]!, 'contentType') === CmsOid.data;
+    checks.push({
+      id: 'CONTENT_TYPE',
+      status: ctOk ? 'passed' : 'failed',
+      ...(parsed.eContentType === CmsOid.data ? {} : { detail: `eContentType ${parsed.eContentType} is not id-data (the signed content is not a document)` }),
+    });
     const md = attrs.get(CmsOid.messageDigest);
     let mdOk = false;
     if (hash !== undefined && md?.length === 1 && md[0]!.tag === Tag.OCTET_STRING) {
@@ -433,8 +576,11 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       }
     }
     checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(cert === null ? { detail: 'signer certificate not found in the SignedData' } : {}) });
+    checks.push(await signingCertificateCheck(attrs, cert, backend));
     if (cert === null) checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'signer certificate not found in the SignedData' });
-    else {
+    else if (keyUsageForbidsSigning(cert)) {
+      checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'the signer certificate key usage has neither digitalSignature nor nonRepudiation (not waivable)' });
+    } else {
       const problem = purposeProblem(cert);
       const kind = cert.certificatePolicies?.oids.includes(JpkiPolicyOid.AUTH) === true ? 'a JPKI 利用者証明用 certificate' : 'a certificate of another purpose';
       checks.push(problem === undefined ? { id: 'SIGNER_PURPOSE', status: 'passed' } : failedOr('SIGNER_PURPOSE', problem, `${kind} accepted as signer`));
@@ -457,13 +603,6 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
         const failedSource = status.checks.find((c) => c.status === 'failed' && c.required);
         checks.push({ id: 'CERTIFICATE_STATUS', status: verdict.status, detail: failedSource?.detail ?? verdict.detail ?? '' });
       }
-    }
-    const st = attrs.get(CmsOid.signingTime);
-    let signingTime: Date | undefined;
-    try {
-      if (st?.length === 1) signingTime = decodeTime(st[0]!, 'signingTime');
-    } catch {
-      signingTime = undefined;
     }
     signers.push({ certificate: cert, ...(signingTime ? { signingTime } : {}), checks, ...(chain ? { chain } : {}), ...(status ? { status } : {}) });
   }
