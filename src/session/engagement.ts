@@ -28,7 +28,7 @@
  * The engagement's exact bytes are kept: the SessionTranscript embeds them as received.
  */
 
-import { type CborMap, type CborValue, decode, EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
+import { CborFloat, type CborMap, type CborValue, decode, EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
 import { decodeCoseKey, encodeCoseKey } from '../cose/index.js';
 import type { EcPublicKey, OkpPublicKey } from '../crypto/types.js';
 import { CborError, CoseError, isShomeiError, SessionError } from '../errors.js';
@@ -153,7 +153,9 @@ function decodeRetrievalMethod(v: CborValue, i: number): DeviceRetrievalMethod {
 export function decodeDeviceEngagement(bytes: Uint8Array): DeviceEngagement {
   let value: CborValue;
   try {
-    value = decode(bytes, { embedded: 'eager' });
+    // exactNumbers: the labels, the cipher suite and the EDeviceKey parameters are integers; a
+    // float such as 1.0 stays a float and is refused instead of being read as the integer 1.
+    value = decode(bytes, { embedded: 'eager', exactNumbers: true });
   } catch (e) {
     if (e instanceof CborError) fail(`DeviceEngagement is not valid CBOR: ${e.message}`, e);
     throw e;
@@ -164,7 +166,7 @@ export function decodeDeviceEngagement(bytes: Uint8Array): DeviceEngagement {
   const security = value.get(1);
   if (!Array.isArray(security) || security.length < 2) fail('DeviceEngagement has no Security [cipherSuite, EDeviceKeyBytes]');
   const [cipherSuite, keyBytes] = security as CborValue[];
-  if (cipherSuite !== 1) fail(`unsupported cipher suite ${String(cipherSuite)} (only 1 is defined)`);
+  if (cipherSuite !== 1) fail(`unsupported cipher suite ${cipherSuite instanceof CborFloat ? `${cipherSuite.value} written as a float` : String(cipherSuite)} (only 1 is defined)`);
   if (!(keyBytes instanceof EncodedCbor)) fail('EDeviceKeyBytes is not tag 24');
   const eDeviceKeyBytes = keyBytes;
   let eDeviceKey: EcPublicKey | OkpPublicKey;

@@ -63,7 +63,9 @@ function bad(message: string, cause?: unknown): never {
 function decodeMap(bytes: Uint8Array, what: string): ReadonlyMap<CborValue, CborValue> {
   let v: CborValue;
   try {
-    v = decode(bytes, { embedded: 'eager', maxDepth: 16 });
+    // exactNumbers: a float stays a float, so `status` 20.0 or -0.0 is not read as the uint 20
+    // or 0, nor an EReaderKey kty 2.0 as EC2 (the CDDL and COSE types are integers).
+    v = decode(bytes, { embedded: 'eager', maxDepth: 16, exactNumbers: true });
   } catch (e) {
     if (isShomeiError(e)) bad(`${what} is not valid CBOR: ${e.message}`, e);
     throw e;

@@ -4,7 +4,7 @@
  * NFC and Wi-Fi Aware option maps) are kept as received and written back.
  */
 import { describe, expect, it } from 'vitest';
-import { type CborValue, decode, encode } from '../../src/cbor/index.js';
+import { CborFloat, type CborValue, decode, encode } from '../../src/cbor/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import { nobleBackend } from '../../src/crypto/noble.js';
 import { decodeDeviceEngagement, encodeDeviceEngagement } from '../../src/session/index.js';
@@ -77,5 +77,15 @@ describe('DeviceEngagement', () => {
       const options = JSON.parse(`{"maxCommandDataLength": 1, "maxResponseDataLength": 1, "${name}": 1}`);
       expect(() => encodeDeviceEngagement({ eDeviceKey: key, deviceRetrievalMethods: [{ type: 'nfc', version: 1, options }] })).toThrow(`unknown nfc option ${name}`);
     }
+  });
+
+  it('refuses integers written as floats: the cipher suite 1.0, a member label 1.0, an NFC length 255.0', () => {
+    const engagement = (suite: CborValue, label: CborValue = 1) => encode(new Map<CborValue, CborValue>([[0, '1.0'], [label, [suite, keyBytes]]]));
+    expect(decodeDeviceEngagement(engagement(1)).cipherSuite).toBe(1);
+    expect(() => decodeDeviceEngagement(engagement(new CborFloat(1)))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT', message: expect.stringContaining('1 written as a float') }));
+    expect(() => decodeDeviceEngagement(engagement(1, new CborFloat(1)))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT' }));
+    const nfc = (length: CborValue) => withMethods([[1, 1, new Map<CborValue, CborValue>([[0, length], [1, 256]])]]);
+    expect(decodeDeviceEngagement(nfc(255)).deviceRetrievalMethods[0]).toMatchObject({ type: 'nfc', options: { maxCommandDataLength: 255 } });
+    expect(() => decodeDeviceEngagement(nfc(new CborFloat(255)))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT' }));
   });
 });
