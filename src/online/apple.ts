@@ -85,7 +85,8 @@ export async function openAppleIdentityResponse(
   consumeVerifierState('context', context, context?.nonce);
   let envelope: CborValue;
   try {
-    envelope = decode(encryptedData);
+    // exactNumbers: `mode` must be the integer 0; a float 0.0 or -0.0 is not read as it.
+    envelope = decode(encryptedData, { exactNumbers: true });
   } catch (e) {
     if (isShomeiError(e)) bad(`envelope is not CBOR: ${e.message}`);
     throw e;

@@ -1,5 +1,6 @@
 /** Both ends of the Annex C DC API flow and of Apple's in-app envelope, on both backends. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CborFloat, type CborValue, decode, encode } from '../../src/cbor/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import { OnlineError } from '../../src/errors.js';
@@ -85,5 +86,25 @@ describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
     const otherKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
     await expect(openAppleIdentityResponse(envelope, otherKey, restoredAppleContext(context), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_TRANSCRIPT', check: 'APPLE_PKR_HASH' });
     await expect(openAppleIdentityResponse(fromHex('a0'), merchantKey, restoredAppleContext(context), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+  });
+
+  it('Apple in-app: an envelope whose mode is a float (0.0, -0.0) is not mode 0: ERR_ONLINE_MESSAGE', async () => {
+    const merchantKey = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const context = { nonce: backend.randomBytes(16), merchantId: 'merchant.com.example', teamId: 'ABCDE12345' };
+    const response = { version: '1.0', documents: [], documentErrors: [], status: 0 } as const;
+    const envelope = decode(await sealAppleIdentityResponse(response, publicKeyOf(merchantKey), context, { backend })) as Map<string, CborValue>;
+    const withMode = (mode: CborValue): Uint8Array => {
+      const params = new Map(envelope.get('params') as Map<string, CborValue>);
+      params.set('mode', mode);
+      return encode(new Map([...envelope, ['params', params]]));
+    };
+    // RFC 9180 mode_base is the integer 0; CBOR 0.0 and -0.0 are floats, not that integer.
+    for (const mode of [new CborFloat(0), new CborFloat(-0)]) {
+      await expect(openAppleIdentityResponse(withMode(mode), merchantKey, restoredAppleContext(context), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({
+        code: 'ERR_ONLINE_MESSAGE',
+      });
+    }
+    // The same envelope with the integer 0 opens.
+    await expect(openAppleIdentityResponse(withMode(0), merchantKey, context, { trustAnchors: [issuer.iaca], backend })).resolves.toMatchObject({ response: { status: 0 } });
   });
 });
