@@ -134,7 +134,7 @@ export {
 export { buildOpenId4VpErrorResponse, OpenId4VpErrorCode, type OpenId4VpErrorResponse, readOpenId4VpErrorResponse } from './openid4vp/errors.js';
 export { HaipCheck, type HaipFinding, haipFindings, type HaipRequestFacts } from './openid4vp/haip.js';
 export { type FetchLike, type FetchResponse, MAX_HTTP_BODY } from './openid4vp/http.js';
-export { type DecodedJws, decodeJws, decodeJwsJson, JwsAlg, type JwsSignature, MAX_JWS_LENGTH, signJws, verifyJwsSignature } from './openid4vp/jws.js';
+export { type DecodedJws, decodeJws, decodeJwsJson, JwsAlg, jwsAlgsOf, type JwsSignature, MAX_JWS_LENGTH, signJws, verifyJwsSignature } from './openid4vp/jws.js';
 export { openId4VpQrSvg, type QrSvgOptions } from './openid4vp/qr.js';
 export {
   buildOpenId4VpUrl,

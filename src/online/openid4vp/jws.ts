@@ -2,8 +2,9 @@
  * JWS (RFC 7515) for OpenID4VP Request Objects (RFC 9101 JAR, OpenID4VP 1.0 §5 and
  * Appendix A.3): the compact serialization, and the general JSON serialization that the
  * `openid4vp-v1-multisigned` Digital Credentials API protocol carries (A.3.2). Signing
- * with ES256 / ES384 / ES512 (RFC 7518 §3.4) or EdDSA (RFC 8037), with a private key or an
- * external signer (HSM, KMS), the same {@link Signer} as COSE.
+ * with ES256 / ES384 / ES512 (RFC 7518 §3.4) or Ed25519, named `EdDSA` (RFC 8037) or, fully
+ * specified, `Ed25519` (RFC 9864 §2.2), with a private key or an external signer (HSM, KMS),
+ * the same {@link Signer} as COSE.
  *
  * ```
  * JWS compact = BASE64URL(UTF8(header)) "." BASE64URL(payload) "." BASE64URL(signature)
@@ -27,8 +28,11 @@ import { isObject, parseJson } from '../json.js';
 /** The longest JWS (compact, or a JSON serialization's text) accepted: 256 KiB. */
 export const MAX_JWS_LENGTH = 256 * 1024;
 
-/** JWS signature algorithms shomei signs and verifies (RFC 7518 §3.1, RFC 8037). */
-export const JwsAlg = { ES256: 'ES256', ES384: 'ES384', ES512: 'ES512', EdDSA: 'EdDSA' } as const;
+/**
+ * JWS signature algorithms shomei signs and verifies (RFC 7518 §3.1, RFC 8037, RFC 9864):
+ * `EdDSA` and `Ed25519` are the same signature, `Ed25519` the name RFC 9864 gives it.
+ */
+export const JwsAlg = { ES256: 'ES256', ES384: 'ES384', ES512: 'ES512', EdDSA: 'EdDSA', Ed25519: 'Ed25519' } as const;
 export type JwsAlg = (typeof JwsAlg)[keyof typeof JwsAlg];
 
 const BY_COSE: ReadonlyMap<number, JwsAlg> = new Map([
@@ -37,18 +41,24 @@ const BY_COSE: ReadonlyMap<number, JwsAlg> = new Map([
   [CoseAlg.ES512, JwsAlg.ES512],
   [CoseAlg.EdDSA, JwsAlg.EdDSA],
 ]);
-const CURVE: Readonly<Record<JwsAlg, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', EdDSA: 'Ed25519' };
+const CURVE: Readonly<Record<JwsAlg, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521', EdDSA: 'Ed25519', Ed25519: 'Ed25519' };
 const HASH = { ES256: 'SHA-256', ES384: 'SHA-384', ES512: 'SHA-512' } as const;
 
-/** The JWS `alg` a signer produces. */
+/** The JWS `alg` a signer produces by default. */
 export function jwsAlgOf(signer: Signer): JwsAlg {
   const alg = BY_COSE.get(signerAlg(signer));
   if (alg === undefined) throw new TypeError('signer must use ES256, ES384, ES512 or EdDSA');
   return alg;
 }
 
+/** Every JWS `alg` a signer can write, its default first: an Ed25519 signer writes `EdDSA` or `Ed25519`. */
+export function jwsAlgsOf(signer: Signer): readonly JwsAlg[] {
+  const alg = jwsAlgOf(signer);
+  return alg === JwsAlg.EdDSA ? [JwsAlg.EdDSA, JwsAlg.Ed25519] : [alg];
+}
+
 function isJwsAlg(value: unknown): value is JwsAlg {
-  return value === 'ES256' || value === 'ES384' || value === 'ES512' || value === 'EdDSA';
+  return value === 'ES256' || value === 'ES384' || value === 'ES512' || value === 'EdDSA' || value === 'Ed25519';
 }
 
 function bad(message: string, cause?: unknown): never {
@@ -56,11 +66,15 @@ function bad(message: string, cause?: unknown): never {
 }
 
 /**
- * Sign `payload` (a JSON object) as a compact JWS; `header` members are added after `alg`.
- * @throws TypeError for a signer that is not ES256/ES384/ES512/EdDSA or a header that sets `alg`.
+ * Sign `payload` (a JSON object) as a compact JWS; `header` members are added after `alg`,
+ * which is `options.alg` when given (one of {@link jwsAlgsOf} the signer), else the signer's
+ * default.
+ * @throws TypeError for a signer that is not ES256/ES384/ES512/EdDSA, an `alg` the signer
+ * cannot write, or a header that sets `alg`.
  */
-export async function signJws(options: BackendOptions & { readonly signer: Signer; readonly header: Readonly<Record<string, unknown>>; readonly payload: Readonly<Record<string, unknown>> }): Promise<string> {
-  const alg = jwsAlgOf(options.signer);
+export async function signJws(options: BackendOptions & { readonly signer: Signer; readonly alg?: JwsAlg; readonly header: Readonly<Record<string, unknown>>; readonly payload: Readonly<Record<string, unknown>> }): Promise<string> {
+  const alg = options.alg ?? jwsAlgOf(options.signer);
+  if (!jwsAlgsOf(options.signer).includes(alg)) throw new TypeError(`the signer cannot write alg ${JSON.stringify(alg)}`);
   if (Object.hasOwn(options.header, 'alg')) throw new TypeError('header must not set alg: it follows the signer');
   const header = toBase64Url(utf8Encode(JSON.stringify({ alg, ...options.header })));
   const payload = toBase64Url(utf8Encode(JSON.stringify(options.payload)));
@@ -102,7 +116,7 @@ function readProtected(text: unknown, what: string): { header: Record<string, un
   const bytes = fromBase64UrlStrict(text);
   if (bytes === undefined || bytes.length === 0) bad(`the ${what} is not base64url`);
   const header = jsonMembers(bytes, what);
-  if (!isJwsAlg(header.alg)) bad(`unsupported alg ${JSON.stringify(header.alg)} (ES256, ES384, ES512 or EdDSA)`);
+  if (!isJwsAlg(header.alg)) bad(`unsupported alg ${JSON.stringify(header.alg)} (ES256, ES384, ES512, EdDSA or Ed25519)`);
   if (Object.hasOwn(header, 'crit')) bad(`critical header parameters ${JSON.stringify(header.crit)} are not understood`);
   if (Object.hasOwn(header, 'b64')) bad('unencoded payloads (b64) are not accepted');
   return { header, alg: header.alg };
@@ -164,15 +178,16 @@ export function decodeJwsJson(value: unknown): DecodedJws {
 
 /**
  * Whether `signature` verifies with `key`: the key's curve must be the one `alg` names
- * (ES256 on P-256, ES384 on P-384, ES512 on P-521, EdDSA on Ed25519).
+ * (ES256 on P-256, ES384 on P-384, ES512 on P-521, EdDSA and Ed25519 on Ed25519).
  */
 export async function verifyJwsSignature(signature: JwsSignature, key: EcPublicKey | OkpPublicKey | { readonly kty: string }, options: BackendOptions = {}): Promise<boolean> {
   const backend = resolveBackend(options);
   const k = key as EcPublicKey | OkpPublicKey;
   if (k.crv !== CURVE[signature.alg]) return false;
-  if (signature.alg === 'EdDSA') return k.kty === 'OKP' && backend.ed25519Verify(k, signature.signingInput, signature.signature);
+  const alg = signature.alg;
+  if (alg === 'EdDSA' || alg === 'Ed25519') return k.kty === 'OKP' && backend.ed25519Verify(k, signature.signingInput, signature.signature);
   if (k.kty !== 'EC') return false;
-  return backend.ecdsaVerify(k, HASH[signature.alg], signature.signingInput, signature.signature);
+  return backend.ecdsaVerify(k, HASH[alg], signature.signingInput, signature.signature);
 }
 
 /**

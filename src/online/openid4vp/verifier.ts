@@ -33,7 +33,7 @@ import { dnsNamesOf, x509Hash } from './client-id.js';
 import { type OpenId4VpErrorCode, OpenId4VpErrorCode as ErrorCode, type OpenId4VpErrorResponse, readOpenId4VpErrorResponse } from './errors.js';
 import { haipFindings } from './haip.js';
 import { acceptableUri } from './http.js';
-import { decodeJws, jwsAlgOf, signJws } from './jws.js';
+import { decodeJws, type JwsAlg, jwsAlgOf, jwsAlgsOf, signJws } from './jws.js';
 import { buildOpenId4VpUrl, OpenId4VpScheme, type OpenId4VpRedirectResponseMode, REQUEST_OBJECT_TYP, SELF_ISSUED_AUDIENCE } from './request.js';
 import { MemoryStateStore, type OpenId4VpStateStore, type OpenId4VpTransaction } from './state-store.js';
 import { readTransactionData, type TransactionDataType } from '../transaction-data.js';
@@ -330,13 +330,13 @@ export class OpenId4VpVerifier {
     return { id, url: buildOpenId4VpUrl(scheme, claims), claims };
   }
 
-  async #sign(claims: Readonly<Record<string, unknown>>): Promise<string> {
+  async #sign(claims: Readonly<Record<string, unknown>>, alg?: JwsAlg): Promise<string> {
     const o = this.#options;
     const header: Record<string, unknown> = { typ: REQUEST_OBJECT_TYP };
     if (this.#certificates.length > 0) header.x5c = this.#certificates.map((c) => toBase64(c.der));
     if (o.clientIdPrefix === 'verifier_attestation') header.jwt = o.verifierAttestation;
     const iat = Math.floor(this.#now().getTime() / 1000);
-    return signJws({ signer: o.signer!, header, payload: { ...claims, aud: SELF_ISSUED_AUDIENCE, iat, exp: iat + (o.ttlSeconds ?? 600) }, ...(o.backend === undefined ? {} : { backend: o.backend }) });
+    return signJws({ signer: o.signer!, ...(alg === undefined ? {} : { alg }), header, payload: { ...claims, aud: SELF_ISSUED_AUDIENCE, iat, exp: iat + (o.ttlSeconds ?? 600) }, ...(o.backend === undefined ? {} : { backend: o.backend }) });
   }
 
   /**
@@ -352,12 +352,17 @@ export class OpenId4VpVerifier {
     if (record === undefined) throw new OnlineError('ERR_OID4VP_UNKNOWN_REQUEST', 'no pending request has this id (never made, expired or answered)');
     const claims: Record<string, unknown> = { ...record.claims };
     const meta = wallet.walletMetadata;
+    let alg: JwsAlg | undefined;
     if (meta !== undefined) {
       const m = jsonObject(meta, 'wallet_metadata');
       const formats = m.vp_formats_supported;
       if (isObject(formats) && !Object.hasOwn(formats, MSO_MDOC_FORMAT)) refuse('the wallet supports no mso_mdoc presentations', ErrorCode.VP_FORMATS_NOT_SUPPORTED);
       const algs = m.request_object_signing_alg_values_supported;
-      if (Array.isArray(algs) && !algs.includes(jwsAlgOf(this.#options.signer!))) refuse(`the wallet does not accept ${jwsAlgOf(this.#options.signer!)} Request Objects`);
+      if (Array.isArray(algs)) {
+        // An Ed25519 key signs as `EdDSA` or `Ed25519` (RFC 9864): whichever the wallet lists.
+        alg = jwsAlgsOf(this.#options.signer!).find((a) => algs.includes(a));
+        if (alg === undefined) refuse(`the wallet does not accept ${jwsAlgsOf(this.#options.signer!).join(' or ')} Request Objects`);
+      }
       const prefixes = m.client_id_prefixes_supported;
       const prefix = this.#options.clientIdPrefix;
       if (Array.isArray(prefixes) && prefix !== 'pre-registered' && !prefixes.includes(prefix)) refuse(`the wallet does not support the ${prefix} client identifier prefix`, ErrorCode.INVALID_CLIENT);
@@ -368,7 +373,7 @@ export class OpenId4VpVerifier {
       if (typeof wallet.walletNonce !== 'string' || wallet.walletNonce === '' || wallet.walletNonce.length > 512) refuse('wallet_nonce must be a short string');
       claims.wallet_nonce = wallet.walletNonce;
     }
-    return this.#sign(claims);
+    return this.#sign(claims, alg);
   }
 
   /**

@@ -35,18 +35,22 @@ export async function verifierPki(backend: CryptoBackend, dns = HOST, NOW = FIXE
     backend,
   });
   const key = await backend.generateKeyPair('P-256');
-  const leaf = await buildCertificate({
+  return { caKey, ca, key, leaf: await verifierLeaf({ caKey, ca }, key, backend, dns, NOW) };
+}
+
+/** A verifier's certificate for `key` (any curve) under the CA of {@link verifierPki}. */
+export function verifierLeaf(pki: Pick<VerifierPki, 'caKey' | 'ca'>, key: PrivateKey, backend: CryptoBackend, dns = HOST, NOW = FIXED_NOW): Promise<Certificate> {
+  return buildCertificate({
     subject: { C: 'JP', CN: dns },
-    issuer: ca,
+    issuer: pki.ca,
     notBefore: new Date(NOW.getTime() - DAY),
     notAfter: new Date(NOW.getTime() + 90 * DAY),
     publicKey: publicKeyOf(key),
-    signer: caKey,
+    signer: pki.caKey,
     keyUsage: ['digitalSignature'],
     subjectAltName: [{ type: 'dNSName', value: dns }],
     backend,
   });
-  return { caKey, ca, key, leaf };
 }
 
 export interface Holder {
