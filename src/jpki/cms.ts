@@ -281,7 +281,8 @@ function algorithmOid(tlv: Tlv, what: string): string {
   const oid = decodeOid(r.expect(Tag.OID, 'algorithm'), 'algorithm');
   if (!r.atEnd()) {
     const parameters = r.next('parameters');
-    if ((OID_HASH.has(oid) || RSA_SIG_HASH.has(oid)) && parameters.tag !== Tag.NULL) throw cmsError(`${what} ${oid} has parameters other than NULL`);
+    // NULL is `05 00`: a NULL with content is not DER (X.690 §8.8.2).
+    if ((OID_HASH.has(oid) || RSA_SIG_HASH.has(oid)) && (parameters.tag !== Tag.NULL || parameters.content.length !== 0)) throw cmsError(`${what} ${oid} has parameters other than NULL`);
   }
   r.finish(what);
   return oid;

@@ -129,6 +129,9 @@ describe('CMS SignedData with the card', () => {
       ['SignerInfo version 3 with an IssuerAndSerialNumber', { signerInfo: ([, ...rest]) => [encodeInteger(3), ...rest] }],
       ['a second OID in digestAlgorithm', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256, sha256), ...rest] }],
       ['signatureAlgorithm parameters that are an INTEGER', { signerInfo: (e) => e.map((x, i) => (i === 4 ? encodeSequence(derChildren(x)[0]!, encodeInteger(0)) : x)) }],
+      // fuzz11: a NULL with content is no NULL (X.690 §8.8.2); openssl refuses it (null is wrong length).
+      ['signatureAlgorithm parameters that are a NULL with content', { signerInfo: (e) => e.map((x, i) => (i === 4 ? encodeSequence(derChildren(x)[0]!, Uint8Array.of(Tag.NULL, 1, 0)) : x)) }],
+      ['digestAlgorithm parameters that are a NULL with content', { signerInfo: ([v, sid, , ...rest]) => [v!, sid!, encodeSequence(sha256, Uint8Array.of(Tag.NULL, 1, 0)), ...rest] }],
     ];
     for (const [name, edit] of refused) await rejectsWith(verifyDetachedCms(edited(p7s, edit), content, options), 'ERR_JPKI_CMS').catch((e) => expect.fail(`${name}: ${e}`));
     // What RFC 5652 and RFC 5754 allow still verifies: SignedData version 3, a digest AlgorithmIdentifier with NULL or no parameters.
