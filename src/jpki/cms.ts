@@ -512,11 +512,15 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
       return [];
     }
   });
-  // Each certificate's IssuerAndSerialNumber once: finding a signer's certificate is a lookup, not a scan.
-  const bySid = new Map<string, Certificate>();
+  // The certificates of each IssuerAndSerialNumber, in the order received: finding a signer's certificate is a
+  // lookup, not a scan. One sid can match several (an issuer of the same name elsewhere, a repeated serial): which
+  // one signed is decided by the signature, not by the order of the unsigned certificate set.
+  const bySid = new Map<string, Certificate[]>();
   for (const c of certs) {
     const key = toHex(issuerAndSerial(c));
-    if (!bySid.has(key)) bySid.set(key, c);
+    const list = bySid.get(key);
+    if (list === undefined) bySid.set(key, [c]);
+    else list.push(c);
   }
   // Per call, each content digest and each signer certificate's chain is computed once, however many SignerInfos share them.
   const contentDigests = new Map<HashAlg, Promise<Uint8Array>>();
@@ -534,10 +538,21 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     }
     return c;
   };
+  /**
+   * The signer's certificate among the sid's candidates: one whose key verified (with anchors, the first whose chain
+   * holds when several did: a look-alike issuer's copy of the public key must not hide the real certificate), else
+   * the first candidate, for the report.
+   */
+  const chooseSigner = async (verified: readonly Certificate[], candidates: readonly Certificate[]): Promise<Certificate | null> => {
+    if (verified.length > 1 && options.anchors !== undefined && options.anchors.length > 0) {
+      for (const c of verified) if ((await chainOf(c, options.anchors)).valid) return c;
+    }
+    return verified[0] ?? candidates[0] ?? null;
+  };
   const signers: CmsSignerReport[] = [];
   for (const si of parsed.signerInfos) {
     const checks: CmsCheck[] = [];
-    const cert = bySid.get(toHex(si.sid.der)) ?? null;
+    const candidates = bySid.get(toHex(si.sid.der)) ?? [];
     let attrs: Map<string, Tlv[]>;
     try {
       attrs = attributes(si.signedAttrs);
@@ -565,17 +580,22 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     if (hash === undefined) checks.push({ id: 'DIGEST_ALGORITHM', status: 'failed', detail: `unsupported digest ${si.digestAlgorithm}` });
     else if (hash === 'SHA-1' || sigHash === 'SHA-1') checks.push(failedOr('DIGEST_ALGORITHM', 'SHA-1 is not accepted for signatures', 'SHA-1 accepted'));
     else checks.push({ id: 'DIGEST_ALGORITHM', status: 'passed', detail: hash });
-    let sigOk = false;
-    const key = cert?.publicKey;
-    if (hash !== undefined && sigHash !== undefined && (sigHash === null || sigHash === hash) && key?.kty === 'RSA') {
+    // The candidates whose key verifies the signature.
+    const verified: Certificate[] = [];
+    if (hash !== undefined && sigHash !== undefined && (sigHash === null || sigHash === hash)) {
       // RFC 5652 §5.4: the signature covers the DER of the SET OF, i.e. the received [0] with tag 0x31.
       const set = concat(Uint8Array.of(Tag.SET), si.signedAttrs.der.subarray(1));
-      try {
-        sigOk = await backend.rsaPkcs1Verify(key as RsaPublicKey, hash, set, si.signature);
-      } catch {
-        sigOk = false;
+      for (const c of candidates) {
+        if (c.publicKey?.kty !== 'RSA') continue;
+        try {
+          if (await backend.rsaPkcs1Verify(c.publicKey as RsaPublicKey, hash, set, si.signature)) verified.push(c);
+        } catch {
+          // a key the backend cannot use verifies nothing
+        }
       }
     }
+    const sigOk = verified.length > 0;
+    const cert = await chooseSigner(verified, candidates);
     checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(cert === null ? { detail: 'signer certificate not found in the SignedData' } : {}) });
     checks.push(await signingCertificateCheck(attrs, cert, backend));
     if (cert === null) checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'signer certificate not found in the SignedData' });

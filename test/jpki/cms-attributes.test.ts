@@ -229,3 +229,50 @@ describe('CMS: a signer certificate whose keyUsage allows no signature (fuzz fin
     }
   });
 });
+
+describe('CMS: which certificate signed does not depend on the order of the certificate set (fuzz finding)', () => {
+  /** A CA with the TEST 署名用 CA's name and another key, and a certificate from it with the card certificate's serial (the same IssuerAndSerialNumber). */
+  async function lookAlike(signCa: Uint8Array, cardCert: Uint8Array, publicKey: 'card' | 'other') {
+    const ca = parseCertificate(signCa);
+    const fake = await buildCertificate({
+      subject: ca.subject.der,
+      serialNumber: 1n,
+      notBefore: new Date('2024-01-01T00:00:00Z'),
+      notAfter: new Date('2030-01-01T00:00:00Z'),
+      publicKey: rsaPublicKeyOf(testKey('authCa')),
+      signer: testRsaSigner(testKey('authCa')),
+      basicConstraints: { cA: true },
+      backend: nobleBackend,
+    });
+    return buildCertificate({
+      subject: { C: 'JP', CN: 'SHOMEIDECOY' },
+      issuer: fake,
+      serialNumber: BigInt(`0x${parseCertificate(cardCert).serialNumber}`),
+      notBefore: new Date('2024-06-01T00:00:00Z'),
+      notAfter: new Date('2029-06-01T00:00:00Z'),
+      publicKey: rsaPublicKeyOf(testKey(publicKey === 'card' ? 'signKey' : 'authKey')),
+      signer: testRsaSigner(testKey('authCa')),
+      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      certificatePolicies: [JpkiPolicyOid.SIGN],
+      backend: nobleBackend,
+    });
+  }
+
+  it('a decoy with the same IssuerAndSerialNumber, first or last, with another key or a copy of the card key', async () => {
+    const { p7s, anchors, signCa, cert } = await setup();
+    for (const key of ['other', 'card'] as const) {
+      const decoy = await lookAlike(signCa, cert, key);
+      for (const first of [true, false]) {
+        const withDecoy = await resigned(p7s, {
+          signedData: ([v, algs, encap, certs, ...rest]) => {
+            const list = derChildren(certs!);
+            return [v!, algs!, encap!, encodeTlv(contextTag(0, true), ...(first ? [decoy.der, ...list] : [...list, decoy.der])), ...rest];
+          },
+        });
+        const r = await verifyDetachedCms(withDecoy, content, { anchors, now: NOW });
+        expect(r.status, `${key} key, decoy ${first ? 'first' : 'last'}`).toBe('valid');
+        expect(r.signers[0]!.certificate?.der).toEqual(cert);
+      }
+    }
+  });
+});
