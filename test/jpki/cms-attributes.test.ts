@@ -232,7 +232,7 @@ describe('CMS: a signer certificate whose keyUsage allows no signature (fuzz fin
 
 describe('CMS: which certificate signed does not depend on the order of the certificate set (fuzz finding)', () => {
   /** A CA with the TEST 署名用 CA's name and another key, and a certificate from it with the card certificate's serial (the same IssuerAndSerialNumber). */
-  async function lookAlike(signCa: Uint8Array, cardCert: Uint8Array, publicKey: 'card' | 'other') {
+  async function lookAlike(signCa: Uint8Array, cardCert: Uint8Array, publicKey: 'card' | 'other' | 'third') {
     const ca = parseCertificate(signCa);
     const fake = await buildCertificate({
       subject: ca.subject.der,
@@ -250,7 +250,7 @@ describe('CMS: which certificate signed does not depend on the order of the cert
       serialNumber: BigInt(`0x${parseCertificate(cardCert).serialNumber}`),
       notBefore: new Date('2024-06-01T00:00:00Z'),
       notAfter: new Date('2029-06-01T00:00:00Z'),
-      publicKey: rsaPublicKeyOf(testKey(publicKey === 'card' ? 'signKey' : 'authKey')),
+      publicKey: rsaPublicKeyOf(testKey(publicKey === 'card' ? 'signKey' : publicKey === 'other' ? 'authKey' : 'signCa')),
       signer: testRsaSigner(testKey('authCa')),
       keyUsage: ['digitalSignature', 'nonRepudiation'],
       certificatePolicies: [JpkiPolicyOid.SIGN],
@@ -274,5 +274,21 @@ describe('CMS: which certificate signed does not depend on the order of the cert
         expect(r.signers[0]!.certificate?.der).toEqual(cert);
       }
     }
+  });
+
+  it('the verifications are bounded: many SignerInfos times look-alikes of distinct keys is ERR_JPKI_CMS, not 1,000 RSA verifications', async () => {
+    const { p7s, anchors, signCa, cert } = await setup();
+    const decoys = [await lookAlike(signCa, cert, 'other'), await lookAlike(signCa, cert, 'third')];
+    const many = (signerInfos: number) =>
+      resigned(p7s, {
+        signedData: ([v, algs, encap, certs, infos]) => {
+          const si = derChildren(infos!)[0]!;
+          return [v!, algs!, encap!, encodeTlv(contextTag(0, true), ...decoys.map((d) => d.der), ...derChildren(certs!)), encodeTlv(Tag.SET, ...Array.from({ length: signerInfos }, () => si))];
+        },
+      });
+    // 3 keys per sid: 21 SignerInfos are 63 verifications, still read; 22 are 66, over the bound.
+    expect((await verifyDetachedCms(await many(21), content, { anchors, now: NOW })).status).toBe('valid');
+    const e = await rejectsWith(verifyDetachedCms(await many(22), content, { anchors, now: NOW }), 'ERR_JPKI_CMS');
+    expect(e.message).toMatch(/signature verifications/);
   });
 });
