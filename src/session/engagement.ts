@@ -108,8 +108,8 @@ function optionsFrom<K extends Record<string, number>>(
 ): Record<string, CborValue> {
   const out: Record<string, CborValue | ReadonlyMap<CborValue, CborValue>> = {};
   for (const [name, label] of Object.entries(keys)) {
-    const v = m.get(label);
-    if (v === undefined) continue;
+    if (!m.has(label)) continue;
+    const v = m.get(label)!; // present, perhaps as CBOR undefined (f7), which no check takes
     if (!check[name as keyof K](v)) fail(`${what} option ${label} has the wrong type`);
     out[name] = v;
   }
@@ -180,7 +180,7 @@ export function decodeDeviceEngagement(bytes: Uint8Array): DeviceEngagement {
     throw e;
   }
   const methods = value.get(2);
-  if (methods !== undefined && !Array.isArray(methods)) fail('DeviceRetrievalMethods is not an array');
+  if (value.has(2) && !Array.isArray(methods)) fail('DeviceRetrievalMethods is not an array');
   const extensions = new Map([...value].filter(([k]) => !KNOWN.has(k)));
   const opt = (k: number, name: string) => (value.has(k) ? { [name]: value.get(k) } : {});
   return {

@@ -113,15 +113,18 @@ export function encodeSessionEstablishment(eReaderKeyBytes: EncodedCbor, data: U
 export function decodeSessionData(bytes: Uint8Array): SessionData {
   const m = decodeMap(bytes, 'SessionData');
   for (const k of m.keys()) if (k !== 'data' && k !== 'status') bad(`SessionData has an unexpected member ${memberName(k)}`);
+  // Presence by key, not by value: a member holding CBOR undefined (f7) is there, with the wrong type.
+  const hasData = m.has('data');
+  const hasStatus = m.has('status');
   const data = m.get('data');
   const status = m.get('status');
-  if (data !== undefined && !(data instanceof Uint8Array)) bad('SessionData data is not a byte string');
-  if (status !== undefined && !(typeof status === 'number' && Number.isSafeInteger(status) && status >= 0)) bad('SessionData status is not an unsigned integer');
-  if (data === undefined && status === undefined) bad('SessionData has neither data nor status');
+  if (hasData && !(data instanceof Uint8Array)) bad('SessionData data is not a byte string');
+  if (hasStatus && !(typeof status === 'number' && Number.isSafeInteger(status) && status >= 0)) bad('SessionData status is not an unsigned integer');
+  if (!hasData && !hasStatus) bad('SessionData has neither data nor status');
   // Set one by one: a literal of two spreads is slow on Node 20 (see mdoc/verify.ts's ctx).
   const out: { data?: Uint8Array; status?: number } = {};
-  if (data !== undefined) out.data = data;
-  if (status !== undefined) out.status = status;
+  if (hasData) out.data = data as Uint8Array;
+  if (hasStatus) out.status = status as number;
   return out;
 }
 

@@ -88,4 +88,12 @@ describe('DeviceEngagement', () => {
     expect(decodeDeviceEngagement(nfc(255)).deviceRetrievalMethods[0]).toMatchObject({ type: 'nfc', options: { maxCommandDataLength: 255 } });
     expect(() => decodeDeviceEngagement(nfc(new CborFloat(255)))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT' }));
   });
+
+  it('a member or option holding CBOR undefined (f7) is present with the wrong type, not absent', () => {
+    const methodsUndefined = encode(new Map<CborValue, CborValue>([[0, '1.0'], [1, [1, keyBytes]], [2, undefined]]));
+    expect(() => decodeDeviceEngagement(methodsUndefined)).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT', message: 'DeviceRetrievalMethods is not an array' }));
+    const ble = (mode: CborValue) => withMethods([[2, 1, new Map<CborValue, CborValue>([[0, mode], [1, true]])]]);
+    expect(decodeDeviceEngagement(ble(false)).deviceRetrievalMethods[0]).toMatchObject({ type: 'ble', options: { peripheralServerMode: false, centralClientMode: true } });
+    expect(() => decodeDeviceEngagement(ble(undefined))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_ENGAGEMENT', message: 'BLE option 0 has the wrong type' }));
+  });
 });

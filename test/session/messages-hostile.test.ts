@@ -78,3 +78,14 @@ describe('numbers written as floats', () => {
     }
   });
 });
+
+describe('a member holding CBOR undefined (f7) is present, with the wrong type', () => {
+  const hex = (s: string) => fromHex(s.replace(/\s/g, ''));
+  it.each([
+    ['{"data": undefined, "status": 20}', 'a2 64 64617461 f7 66 737461747573 14'],
+    ['{"data": h\'00\', "status": undefined}', 'a2 64 64617461 41 00 66 737461747573 f7'],
+    ['{"data": undefined}', 'a1 64 64617461 f7'],
+  ])('%s is refused, not read as a message without that member', (_what, bytes) => {
+    expect(() => decodeSessionData(hex(bytes))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_MESSAGE', message: expect.stringMatching(/is not a|an unsigned/) }));
+  });
+});
