@@ -462,6 +462,16 @@ async function signingCertificateProblem(values: Tlv[], v2: boolean, cert: Certi
   return undefined;
 }
 
+/** Why the SIGNATURE check of `si` failed, for its detail. */
+function signatureProblem(cert: Certificate | null, si: ParsedSignerInfo, hash: HashAlg | undefined, sigHash: HashAlg | null | undefined): string {
+  if (cert === null) return 'signer certificate not found in the SignedData';
+  if (sigHash === undefined) return `unsupported signature algorithm ${si.signatureAlgorithm} (RSA PKCS #1 v1.5 only)`;
+  if (hash === undefined) return `unsupported digest ${si.digestAlgorithm}`;
+  if (sigHash !== null && sigHash !== hash) return `signatureAlgorithm ${si.signatureAlgorithm} does not go with digestAlgorithm ${si.digestAlgorithm}`;
+  if (cert.publicKey?.kty !== 'RSA') return 'the signer certificate does not hold an RSA key';
+  return 'the signature does not verify with the signer certificate';
+}
+
 /** The SIGNING_CERTIFICATE check of one signer: each ESS signing-certificate attribute present names `cert`. */
 async function signingCertificateCheck(attrs: Map<string, Tlv[]>, cert: Certificate | null, backend: ReturnType<typeof resolveBackend>): Promise<CmsCheck> {
   const present = ([[CmsOid.signingCertificate, false], [CmsOid.signingCertificateV2, true]] as const).filter(([oid]) => attrs.has(oid));
@@ -613,7 +623,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     }
     const sigOk = verified.length > 0;
     const cert = await chooseSigner(verified, candidates);
-    checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(cert === null ? { detail: 'signer certificate not found in the SignedData' } : {}) });
+    checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(sigOk ? {} : { detail: signatureProblem(cert, si, hash, sigHash) }) });
     checks.push(await signingCertificateCheck(attrs, cert, backend));
     if (cert === null) checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'signer certificate not found in the SignedData' });
     else if (keyUsageForbidsSigning(cert)) {

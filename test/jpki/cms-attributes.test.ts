@@ -211,6 +211,22 @@ describe('CMS: RFC 5652 §10–§11 structure rules (fuzz findings)', () => {
   });
 });
 
+describe('CMS: the SIGNATURE check says why it failed', () => {
+  it('an unsupported algorithm (RSASSA-PSS, as openssl -keyopt rsa_padding_mode:pss), a mismatched hash, a wrong signature', async () => {
+    const { p7s, anchors } = await setup();
+    const algorithm = (oid: string, params: Uint8Array[] = [DER_NULL]) => (e: Uint8Array[]) => e.map((x, i) => (i === 4 ? encodeSequence(encodeOid(oid), ...params) : x));
+    const cases: [string, Edits, string][] = [
+      ['RSASSA-PSS', { signerInfo: algorithm('1.2.840.113549.1.1.10', []) }, 'unsupported signature algorithm 1.2.840.113549.1.1.10'],
+      ['sha384WithRSAEncryption over a SHA-256 digest', { signerInfo: algorithm('1.2.840.113549.1.1.12') }, 'does not go with digestAlgorithm'],
+      ['a signature of other bytes', { signerInfo: (e) => e.map((x, i) => (i === 5 ? x.map((b, j) => (j === x.length - 1 ? b ^ 1 : b)) : x)) }, 'does not verify'],
+    ];
+    for (const [name, edit, detail] of cases) {
+      const r = await verifyDetachedCms(await resigned(p7s, edit), content, { anchors, now: NOW });
+      expect(statusOf(r, 'SIGNATURE'), name).toMatchObject({ status: 'failed', detail: expect.stringContaining(detail) });
+    }
+  });
+});
+
 describe('CMS: a signer certificate whose keyUsage allows no signature (fuzz finding)', () => {
   it('fails SIGNER_PURPOSE despite the JPKI 署名用 policy, and the waiver does not change it', async () => {
     const { signCa, anchors } = await setup();
