@@ -1,14 +1,15 @@
 /**
- * Project Wycheproof (C2SP/wycheproof testvectors_v1) on both backends: every test case of
- * the six files in vectors/wycheproof/. `valid` cases must be accepted, `invalid` ones
- * rejected. `acceptable` cases (none in these files) would make the suite fail on purpose,
- * so that a vector update forces a decision about them.
+ * Project Wycheproof (C2SP/wycheproof testvectors_v1) on all three backends: every test case
+ * of seven files in vectors/wycheproof/ (the signature files are in wycheproof-sig.test.ts).
+ * `valid` cases must be accepted, `invalid` ones rejected. `acceptable` cases make the suite
+ * fail on purpose unless the test decides them explicitly (X25519 below), so that a vector
+ * update forces a decision about them.
  */
 import { describe, expect, it } from 'vitest';
 import { isShomeiError } from '../../src/errors.js';
 import { fromBase64, fromHex, toHex } from '../../src/internal/bytes.js';
-import { ecPublicKeyFromRaw, nobleBackend, nodeCryptoBackend, webCryptoBackend } from '../../src/crypto/index.js';
-import type { CryptoBackend, EcCurve, EcPrivateKey, EcPublicKey, HashAlg } from '../../src/crypto/index.js';
+import { ecPublicKeyFromRaw, nobleBackend, nodeCryptoBackend, okpPrivateKeyFromSeed, webCryptoBackend } from '../../src/crypto/index.js';
+import type { CryptoBackend, EcCurve, EcPrivateKey, EcPublicKey, HashAlg, OkpPublicKey } from '../../src/crypto/index.js';
 import { loadVector } from '../helpers/vectors.js';
 
 type Result = 'valid' | 'invalid' | 'acceptable';
@@ -36,6 +37,10 @@ interface Jwk {
 interface EcdhGroup {
   readonly tests: readonly (Case & { public: Jwk; private: Jwk; shared: string })[];
 }
+interface XdhGroup {
+  readonly curve: string;
+  readonly tests: readonly (Case & { flags: readonly string[]; public: string; private: string; shared: string })[];
+}
 interface HkdfGroup {
   readonly tests: readonly (Case & { ikm: string; salt: string; info: string; size: number; okm: string })[];
 }
@@ -50,17 +55,22 @@ interface AeadGroup {
 
 const load = <G>(name: string) => loadVector(`wycheproof/${name}`) as File<G>;
 
-/** Runs `check` on every case; returns the ids whose outcome differs from the expected one. */
+/**
+ * Runs `check` on every case; returns the ids whose outcome differs from the expected one
+ * (`valid` accepted, `invalid` rejected, `acceptable` as `decide` says; undecided ones fail).
+ */
 async function runCases<G extends { tests: readonly Case[] }>(
   file: File<G>,
   check: (group: G, test: G['tests'][number]) => Promise<boolean>,
+  decide: (test: G['tests'][number]) => boolean | undefined = () => undefined,
 ): Promise<{ run: number; failures: string[] }> {
   const failures: string[] = [];
   let run = 0;
   for (const group of file.testGroups) {
     for (const test of group.tests) {
       run++;
-      if (test.result === 'acceptable') {
+      const expected = test.result === 'acceptable' ? decide(test) : test.result === 'valid';
+      if (expected === undefined) {
         failures.push(`${test.tcId} is 'acceptable': decide what shomei does with it`);
         continue;
       }
@@ -72,7 +82,7 @@ async function runCases<G extends { tests: readonly Case[] }>(
         if (!(isShomeiError(e) || e instanceof RangeError)) failures.push(`${test.tcId} threw ${String(e)}`);
         accepted = false;
       }
-      if (accepted !== (test.result === 'valid')) failures.push(`${test.tcId} (${test.comment}) gave ${accepted}`);
+      if (accepted !== expected) failures.push(`${test.tcId} (${test.comment}) gave ${accepted}`);
     }
   }
   return { run, failures };
@@ -88,6 +98,7 @@ function jwkKey(jwk: Jwk): EcPrivateKey | EcPublicKey {
 const ecdsa256 = load<EcdsaGroup>('ecdsa_secp256r1_sha256_p1363_test.json');
 const ecdsa384 = load<EcdsaGroup>('ecdsa_secp384r1_sha384_p1363_test.json');
 const ecdh = load<EcdhGroup>('ecdh_secp256r1_webcrypto_test.json');
+const x25519 = load<XdhGroup>('x25519_test.json');
 const hkdf = load<HkdfGroup>('hkdf_sha256_test.json');
 const hmac = load<MacGroup>('hmac_sha256_test.json');
 const aead = load<AeadGroup>('aes_gcm_test.json');
@@ -128,6 +139,39 @@ describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('Wycheproo
     });
     expect(failures).toEqual([]);
     expect(run).toBe(353);
+  });
+
+  it('X25519: all 518 cases; acceptable ones decided: computed per RFC 7748, all-zero secrets refused', async () => {
+    // Every case is `valid` or `acceptable` (none `invalid`). shomei's decision for the 254
+    // `acceptable` ones, the same on every backend:
+    // - public keys on the twist and non-canonical u (≥ p, or bit 255 set): X25519 is defined
+    //   for them (RFC 7748 §5 masks bit 255 and reduces u mod p), so the secret is computed and
+    //   must equal Wycheproof's (accepted);
+    // - low-order public keys whose secret is all zero: refused with ERR_CRYPTO_ECDH
+    //   (RFC 7748 §6.1's check, so a session key never comes from a known secret).
+    const zero = '0'.repeat(64);
+    const counts = { computed: 0, zeroRefused: 0 };
+    const { run, failures } = await runCases(
+      x25519,
+      async (group, t) => {
+        expect(group.curve).toBe('curve25519');
+        const priv = okpPrivateKeyFromSeed('X25519', fromHex(t.private));
+        const peer: OkpPublicKey = { kty: 'OKP', crv: 'X25519', x: fromHex(t.public) };
+        if (t.shared === zero) {
+          await expect(backend.ecdh(priv, peer), `tcId ${t.tcId}`).rejects.toMatchObject({ code: 'ERR_CRYPTO_ECDH' });
+          counts.zeroRefused++;
+          return false;
+        }
+        const ok = toHex(await backend.ecdh(priv, peer)) === t.shared;
+        if (ok) counts.computed++;
+        return ok;
+      },
+      (t) => t.shared !== zero,
+    );
+    expect(failures).toEqual([]);
+    expect(run).toBe(x25519.numberOfTests);
+    expect(run).toBe(518);
+    expect(counts).toEqual({ computed: 487, zeroRefused: 31 });
   });
 
   it('HKDF-SHA256: all 86 cases', async () => {
