@@ -462,6 +462,15 @@ async function signingCertificateProblem(values: Tlv[], v2: boolean, cert: Certi
   return undefined;
 }
 
+/** An OBJECT IDENTIFIER value of a signed attribute; ERR_JPKI_CMS (not the DER reader's ERR_X509_PARSE) when malformed. */
+function signedOid(value: Tlv, attribute: string): string {
+  try {
+    return decodeOid(value, attribute);
+  } catch (e) {
+    throw cmsError(`the ${attribute} attribute does not parse: ${e instanceof Error ? e.message : String(e)}`, e);
+  }
+}
+
 /** Why the SIGNATURE check of `si` failed, for its detail. */
 function signatureProblem(cert: Certificate | null, si: ParsedSignerInfo, hash: HashAlg | undefined, sigHash: HashAlg | null | undefined): string {
   if (cert === null) return 'signer certificate not found in the SignedData';
@@ -582,7 +591,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
     const hash = OID_HASH.get(si.digestAlgorithm);
     const ct = attrs.get(CmsOid.contentType);
     // A document signature: id-data, in the signed attribute and in encapContentInfo alike (§11.1: they must match).
-    const ctOk = parsed.eContentType === CmsOid.data && ct?.length === 1 && ct[0]!.tag === Tag.OID && decodeOid(ct[0]!, 'contentType') === CmsOid.data;
+    const ctOk = parsed.eContentType === CmsOid.data && ct?.length === 1 && ct[0]!.tag === Tag.OID && signedOid(ct[0]!, 'content-type') === CmsOid.data;
     checks.push({
       id: 'CONTENT_TYPE',
       status: ctOk ? 'passed' : 'failed',

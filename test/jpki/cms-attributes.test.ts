@@ -157,13 +157,16 @@ describe('CMS: RFC 5652 §10–§11 structure rules (fuzz findings)', () => {
     expect((await verifyDetachedCms(await resigned(p7s, {}), content, { anchors, now: NOW })).status).toBe('valid');
   });
 
-  it('refuses what openssl cms -verify refuses as an attribute error: countersignature signed, signing-time with two values or not a Time, an Attribute with trailing data', async () => {
+  it('refuses what openssl cms -verify refuses as an attribute error: countersignature signed, signing-time with two values or not a Time, a malformed content-type, an Attribute with trailing data', async () => {
     const { p7s, anchors } = await setup();
     const time = (d: string) => encodeTime(new Date(d));
     const cases: [string, (a: Uint8Array[]) => Uint8Array[]][] = [
       ['a signed countersignature', (a) => [...a, attribute(OID.countersignature, encodeSequence(encodeInteger(1)))]],
       ['signing-time with two values', (a) => replaceAttr(a, OID.signingTime, attribute(OID.signingTime, time('2025-01-01T00:00:00Z'), time('2026-01-01T00:00:00Z')))],
       ['signing-time that is an INTEGER', (a) => replaceAttr(a, OID.signingTime, attribute(OID.signingTime, encodeInteger(1)))],
+      // fuzz11: these escaped as ERR_X509_PARSE, not the documented ERR_JPKI_CMS.
+      ['a content-type value that is an empty OBJECT IDENTIFIER', (a) => replaceAttr(a, OID.contentType, attribute(OID.contentType, Uint8Array.of(Tag.OID, 0)))],
+      ['a content-type value that is a truncated OBJECT IDENTIFIER', (a) => replaceAttr(a, OID.contentType, attribute(OID.contentType, Uint8Array.of(Tag.OID, 2, 0x2a, 0x86)))],
       ['an Attribute with a NULL after its values', (a) => a.map((x) => (Buffer.from(oidOf(x)).equals(Buffer.from(encodeOid(OID.messageDigest))) ? encodeSequence(...derChildren(x), DER_NULL) : x))],
     ];
     for (const [name, edit] of cases) {
