@@ -14,7 +14,7 @@ import { encodeCoseKey } from '../cose/index.js';
 import { resolveBackend } from '../crypto/index.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
-import { isShomeiError, SessionError } from '../errors.js';
+import { CryptoError, isShomeiError, SessionError } from '../errors.js';
 import {
   buildDeviceRequest,
   type DeviceRequest,
@@ -119,7 +119,14 @@ export class ReaderSession {
     if (eReaderKey.crv !== engagement.eDeviceKey.crv) throw new SessionError('ERR_SESSION_ENGAGEMENT', `the reader key is on ${eReaderKey.crv}, EDeviceKey on ${engagement.eDeviceKey.crv}`);
     const eReaderKeyBytes = encodeEmbedded(encodeCoseKey(publicKeyOf(eReaderKey))) as EncodedCbor;
     const transcript = buildSessionTranscript({ deviceEngagement, eReaderKey: eReaderKeyBytes.bytes, handover });
-    const keys = await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend });
+    let keys: Awaited<ReturnType<typeof deriveSessionKeys>>;
+    try {
+      keys = await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend });
+    } catch (e) {
+      // A well-formed EDeviceKey ECDH refuses: an X25519 point of small order (RFC 7748 §6.1).
+      if (e instanceof CryptoError) throw new SessionError('ERR_SESSION_ENGAGEMENT', `EDeviceKey: ${e.message}`, { cause: e });
+      throw e;
+    }
     return new ReaderSession(engagement, transcript, eReaderKey, eReaderKeyBytes, new SessionCipher('reader', keys, { backend }), { ...options, backend });
   }
 

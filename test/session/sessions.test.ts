@@ -282,3 +282,14 @@ describe('hostile and misordered messages', () => {
     expect(() => new SessionCipher('other' as never, keys)).toThrow(TypeError);
   });
 });
+
+describe.each(BACKENDS)('an engagement whose EDeviceKey ECDH refuses (%s)', (_name, backend) => {
+  it('a small-order X25519 EDeviceKey is ERR_SESSION_ENGAGEMENT, as documented, not a crypto error', async () => {
+    // DeviceEngagement {0: "1.0", 1: [1, #6.24(<< {1: 1, -1: 4, -2: h'00…00'} >>)]}: well-formed, the all-zero u-coordinate.
+    const engagement = fromHex(`a20063312e30018201d8185828a301012004215820${'00'.repeat(32)}`);
+    await expect(ReaderSession.fromEngagement(engagement, { kind: 'qr' }, { verify: { trustAnchors: [] }, backend })).rejects.toMatchObject({
+      name: 'SessionError',
+      code: 'ERR_SESSION_ENGAGEMENT',
+    });
+  });
+});
