@@ -188,7 +188,8 @@ export const CmsCheckId = {
   SIGNING_CERTIFICATE: 'SIGNING_CERTIFICATE',
   /**
    * The signer certificate is for signatures: it carries the JPKI 署名用 policy (production or
-   * test card) or the nonRepudiation key usage, and not the JPKI 利用者証明用 policy.
+   * test card) or the nonRepudiation key usage, and not the JPKI 利用者証明用 policy; and its keyUsage,
+   * when present, allows signatures (digitalSignature or nonRepudiation: that part cannot be waived).
    */
   SIGNER_PURPOSE: 'SIGNER_PURPOSE',
   CERTIFICATE_CHAIN: 'CERTIFICATE_CHAIN',
@@ -234,7 +235,8 @@ export interface VerifyCmsOptions extends BackendOptions {
   readonly now?: Date;
   /**
    * Checks to waive, by id: `SIGNER_PURPOSE` accepts a signer certificate of another
-   * purpose (the JPKI 利用者証明用 key, say, for a login challenge wrapped in CMS);
+   * purpose (the JPKI 利用者証明用 key, say, for a login challenge wrapped in CMS; never one
+   * whose keyUsage allows no signature);
    * `DIGEST_ALGORITHM` accepts SHA-1. A waived check that failed shows as `waived` with
    * what was accepted; nothing else (signature, digest, chain) can be waived.
    */
