@@ -1,6 +1,6 @@
 /**
  * Project Wycheproof (C2SP/wycheproof testvectors_v1) on all three backends: every test case
- * of seven files in vectors/wycheproof/ (the signature files are in wycheproof-sig.test.ts).
+ * of eight files in vectors/wycheproof/ (the signature files are in wycheproof-sig.test.ts).
  * `valid` cases must be accepted, `invalid` ones rejected. `acceptable` cases make the suite
  * fail on purpose unless the test decides them explicitly (X25519 below), so that a vector
  * update forces a decision about them.
@@ -88,7 +88,7 @@ async function runCases<G extends { tests: readonly Case[] }>(
   return { run, failures };
 }
 
-const CURVES: Record<string, EcCurve> = { secp256r1: 'P-256', secp384r1: 'P-384' };
+const CURVES: Record<string, EcCurve> = { secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 function jwkKey(jwk: Jwk): EcPrivateKey | EcPublicKey {
   const base = { kty: 'EC' as const, crv: jwk.crv as EcCurve, x: fromBase64(jwk.x), y: fromBase64(jwk.y) };
@@ -97,6 +97,7 @@ function jwkKey(jwk: Jwk): EcPrivateKey | EcPublicKey {
 
 const ecdsa256 = load<EcdsaGroup>('ecdsa_secp256r1_sha256_p1363_test.json');
 const ecdsa384 = load<EcdsaGroup>('ecdsa_secp384r1_sha384_p1363_test.json');
+const ecdsa521 = load<EcdsaGroup>('ecdsa_secp521r1_sha512_p1363_test.json');
 const ecdh = load<EcdhGroup>('ecdh_secp256r1_webcrypto_test.json');
 const x25519 = load<XdhGroup>('x25519_test.json');
 const hkdf = load<HkdfGroup>('hkdf_sha256_test.json');
@@ -115,6 +116,7 @@ describe.each([nobleBackend, webCryptoBackend, nodeCryptoBackend()!])('Wycheproo
   for (const [name, file, expected] of [
     ['ECDSA P-256 SHA-256 P1363', ecdsa256, 262],
     ['ECDSA P-384 SHA-384 P1363', ecdsa384, 280],
+    ['ECDSA P-521 SHA-512 P1363', ecdsa521, 308],
   ] as const) {
     it(`${name}: all ${expected} cases`, async () => {
       const { run, failures } = await runCases(file, (group, t) => {
