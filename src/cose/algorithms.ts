@@ -2,7 +2,9 @@
  * COSE algorithm and header registries (RFC 9053 §2 and §3; IANA "COSE Algorithms"
  * and "COSE Header Parameters"), restricted to what ISO/IEC 18013-5 §9.1.3 and
  * §9.1.5 allow: ECDSA with SHA-256/384/512 on the matching NIST curve, EdDSA, and
- * HMAC with SHA-256/384/512.
+ * HMAC with SHA-256/384/512. The fully specified names RFC 9864 gives the same signature
+ * algorithms (ESP256, ESP384, ESP512, Ed25519) are verified too; shomei writes the
+ * polymorphic ones, as ISO 18013-5 lists them.
  */
 
 import { CoseError } from '../errors.js';
@@ -18,6 +20,14 @@ export const CoseAlg = {
   ES512: -36,
   /** EdDSA (Ed25519). */
   EdDSA: -8,
+  /** ECDSA using P-256 and SHA-256, fully specified (RFC 9864 §2.1): ES256 on P-256. */
+  ESP256: -9,
+  /** ECDSA using P-384 and SHA-384, fully specified (RFC 9864 §2.1). */
+  ESP384: -51,
+  /** ECDSA using P-521 and SHA-512, fully specified (RFC 9864 §2.1). */
+  ESP512: -52,
+  /** EdDSA using Ed25519, fully specified (RFC 9864 §2.2). */
+  Ed25519: -19,
   /** HMAC w/ SHA-256, 256-bit tag. */
   HMAC_256_256: 5,
   /** HMAC w/ SHA-384, 384-bit tag. */
@@ -27,8 +37,11 @@ export const CoseAlg = {
 } as const;
 export type CoseAlg = (typeof CoseAlg)[keyof typeof CoseAlg];
 
-/** Signature algorithms. */
+/** Signature algorithms shomei writes (the ones ISO 18013-5 lists). */
 export type CoseSignAlg = typeof CoseAlg.ES256 | typeof CoseAlg.ES384 | typeof CoseAlg.ES512 | typeof CoseAlg.EdDSA;
+
+/** The fully specified signature algorithms (RFC 9864), verified as their polymorphic twins on the one curve each names. */
+export type CoseFullySpecifiedSignAlg = typeof CoseAlg.ESP256 | typeof CoseAlg.ESP384 | typeof CoseAlg.ESP512 | typeof CoseAlg.Ed25519;
 
 /** MAC algorithms. */
 export type CoseMacAlg = typeof CoseAlg.HMAC_256_256 | typeof CoseAlg.HMAC_384_384 | typeof CoseAlg.HMAC_512_512;
@@ -59,7 +72,19 @@ const SIGN_ALGS: ReadonlyMap<number, SignAlgInfo> = new Map([
   [CoseAlg.ES384, { name: 'ES384', curve: 'P-384', hash: 'SHA-384' }],
   [CoseAlg.ES512, { name: 'ES512', curve: 'P-521', hash: 'SHA-512' }],
   [CoseAlg.EdDSA, { name: 'EdDSA', curve: 'Ed25519', hash: null }],
+  // After the polymorphic ones, so that signAlgForCurve finds those first.
+  [CoseAlg.ESP256, { name: 'ESP256', curve: 'P-256', hash: 'SHA-256' }],
+  [CoseAlg.ESP384, { name: 'ESP384', curve: 'P-384', hash: 'SHA-384' }],
+  [CoseAlg.ESP512, { name: 'ESP512', curve: 'P-521', hash: 'SHA-512' }],
+  [CoseAlg.Ed25519, { name: 'Ed25519', curve: 'Ed25519', hash: null }],
 ]);
+
+const FULLY_SPECIFIED: ReadonlySet<unknown> = new Set([CoseAlg.ESP256, CoseAlg.ESP384, CoseAlg.ESP512, CoseAlg.Ed25519]);
+
+/** Whether `alg` is one of the fully specified signature algorithms of RFC 9864. */
+export function isFullySpecifiedSignAlg(alg: unknown): alg is CoseFullySpecifiedSignAlg {
+  return FULLY_SPECIFIED.has(alg);
+}
 
 const MAC_ALGS: ReadonlyMap<number, { readonly name: string; readonly hash: HashAlg; readonly tagLength: number }> = new Map([
   [CoseAlg.HMAC_256_256, { name: 'HMAC 256/256', hash: 'SHA-256', tagLength: 32 }],

@@ -3,7 +3,7 @@
  * COSE_Key and JWK conversion, strict header checks, external signers.
  */
 
-export { CoseAlg, CoseHeader, type CoseMacAlg, type CoseSignAlg, macAlgInfo, signAlgForCurve, signAlgInfo } from './algorithms.js';
+export { CoseAlg, type CoseFullySpecifiedSignAlg, CoseHeader, type CoseMacAlg, type CoseSignAlg, isFullySpecifiedSignAlg, macAlgInfo, signAlgForCurve, signAlgInfo } from './algorithms.js';
 export {
   checkHeaders,
   decodeProtectedHeaders,
@@ -41,11 +41,10 @@ export {
   coseSign1Value,
   decodeCoseSign1,
   encodeCoseSign1,
-  type SignCoseSign1Options,
-  signCoseSign1,
   type VerifyCoseSign1Options,
   verifyCoseSign1,
 } from './sign1.js';
+export { type SignCoseSign1Options, signCoseSign1 } from './sign1-sign.js';
 export { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
 export { type ExternalSigner, type Signer, signerAlg } from './signer.js';
 export { CoseError } from '../errors.js';

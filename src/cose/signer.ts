@@ -9,7 +9,7 @@ import type { ecdsaDerToRaw } from '../crypto/ecdsa-der.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { BackendOptions, EcCurve, PrivateKey } from '../crypto/types.js';
 import { CoseError } from '../errors.js';
-import { type CoseSignAlg, signAlgForCurve, signAlgInfo } from './algorithms.js';
+import { type CoseSignAlg, isFullySpecifiedSignAlg, signAlgForCurve, signAlgInfo } from './algorithms.js';
 
 /** Signs COSE ToBeSigned bytes with a key shomei never sees. */
 export interface ExternalSigner {
@@ -33,6 +33,8 @@ function isExternal(signer: Signer): signer is ExternalSigner {
 export function signerAlg(signer: Signer): CoseSignAlg {
   if (isExternal(signer)) {
     signAlgInfo(signer.alg);
+    // Verified, never written: ISO 18013-5 lists the polymorphic ES256, ES384, ES512 and EdDSA.
+    if (isFullySpecifiedSignAlg(signer.alg)) throw new CoseError('ERR_COSE_ALG_UNSUPPORTED', `shomei does not sign with alg ${signer.alg}`);
     return signer.alg;
   }
   if (signer?.kty !== 'EC' && signer?.kty !== 'OKP') throw new TypeError('signer must be a private key or an ExternalSigner');

@@ -10,6 +10,8 @@
  * they can never be tolerated.
  */
 
+import { CoseHeader, isFullySpecifiedSignAlg } from '../cose/algorithms.js';
+
 /** Ids of the deviations the verifier recognises (`tolerate` takes these). */
 export const MdocDeviation = {
   /** `documents: []` where the CDDL says `? "documents" : [+ Document]`. */
@@ -64,6 +66,12 @@ export const MdocDeviation = {
   DEVICE_MAC_ALG: 'DEVICE_MAC_ALG',
   /** The deviceMac tag is over `["MAC0", protected, payload]`: the empty external_aad is left out of MAC_structure (RFC 9052 §6.3). */
   DEVICE_MAC_STRUCTURE: 'DEVICE_MAC_STRUCTURE',
+  /**
+   * IssuerAuth's or the deviceSignature's protected `alg` is a fully specified identifier of
+   * RFC 9864 (ESP256 -9, ESP384 -51, ESP512 -52, Ed25519 -19) where ISO 18013-5 lists ES256,
+   * ES384, ES512 and EdDSA: verified as that algorithm, on the one curve the identifier names.
+   */
+  FULLY_SPECIFIED_ALG: 'FULLY_SPECIFIED_ALG',
   /** IssuerAuth has the same x5chain in both header buckets (RFC 9052 §3 forbids a label in both). */
   X5CHAIN_BOTH_BUCKETS: 'X5CHAIN_BOTH_BUCKETS',
   /** IssuerAuth has different x5chains in the two buckets: the protected one is used, the unprotected one ignored. */
@@ -113,4 +121,11 @@ export function readTolerate(tolerate: unknown): ReadonlySet<MdocDeviation> {
     out.add(id);
   }
   return out;
+}
+
+/** The `FULLY_SPECIFIED_ALG` deviation of a COSE_Sign1 at `path`, if its protected `alg` is one. */
+export function fullySpecifiedAlgDeviation(protectedHeaders: ReadonlyMap<unknown, unknown>, path: string): Deviation | undefined {
+  const alg = protectedHeaders.get(CoseHeader.alg);
+  if (!isFullySpecifiedSignAlg(alg)) return undefined;
+  return { id: MdocDeviation.FULLY_SPECIFIED_ALG, path, detail: `protected alg ${alg}, fully specified (RFC 9864)` };
 }

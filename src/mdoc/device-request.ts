@@ -32,7 +32,8 @@
 import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
 import { CoseHeader } from '../cose/algorithms.js';
 import { getX5Chain, x5chainValue } from '../cose/headers.js';
-import { type CoseSign1, coseSign1Value, decodeCoseSign1, signCoseSign1, verifyCoseSign1 } from '../cose/sign1.js';
+import { type CoseSign1, coseSign1Value, decodeCoseSign1, verifyCoseSign1 } from '../cose/sign1.js';
+import { signCoseSign1 } from '../cose/sign1-sign.js';
 import type { Signer } from '../cose/signer.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CoseError, isShomeiError } from '../errors.js';

@@ -8,7 +8,7 @@ import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } fr
 import { CoseHeader } from '../cose/algorithms.js';
 import { x5chainValue } from '../cose/headers.js';
 import { encodeCoseKey } from '../cose/key-encode.js';
-import { signCoseSign1 } from '../cose/sign1.js';
+import { signCoseSign1 } from '../cose/sign1-sign.js';
 import type { Signer } from '../cose/signer.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';

@@ -7,7 +7,8 @@
 
 import { type CborEncodable, type CborValue, decode, encode, encodeEmbedded } from '../cbor/index.js';
 import { type CoseMac0, createCoseMac0 } from '../cose/mac0.js';
-import { type CoseSign1, signCoseSign1 } from '../cose/sign1.js';
+import type { CoseSign1 } from '../cose/sign1.js';
+import { signCoseSign1 } from '../cose/sign1-sign.js';
 import type { ExternalSigner } from '../cose/signer.js';
 import { resolveBackend } from '../crypto/default.js';
 import { publicKeyOf } from '../crypto/keys.js';

@@ -26,7 +26,7 @@ import { CRL_PROFILE_CHECK_IDS } from '../x509/crl-profile.js';
 import type { Certificate, CertificateList, ChainReport, CrlCache, VerifyX5ChainOptions } from '../x509/index.js';
 import { mdocIssuerProfile } from '../x509/profiles/mdoc.js';
 import { cachedIssuerChain } from './chain-cache.js';
-import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
+import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation, readTolerate } from './deviations.js';
 import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
@@ -248,6 +248,11 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   const { options } = ctx;
   const auth = issuerSigned.issuerAuth;
   const duplicate = x5chainDeviation(auth);
+  const fullySpecified = fullySpecifiedAlgDeviation(auth.protectedHeaders, 'issuerAuth.protected');
+  const headerDeviations = () => {
+    if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+    if (fullySpecified !== undefined) list.deviation(fullySpecified, ctx.tolerate);
+  };
   let ds: Certificate | undefined;
   let chain: Uint8Array[] = [];
   try {
@@ -259,12 +264,12 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   } catch (e) {
     if (!isShomeiError(e)) throw e;
     list.add(C.DS_CERTIFICATE, false, errorText(e));
-    if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+    headerDeviations();
     list.add(C.DS_CHAIN, false, 'no document signer certificate');
     list.add(C.ISSUER_SIGNATURE, false, 'no document signer certificate');
     return {};
   }
-  if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+  headerDeviations();
   // The chain: DS to one of the trusted IACAs, with the Annex B profile.
   const chainOptions: VerifyX5ChainOptions = {
     anchors: options.trustAnchors.map(trustAnchorCertificate),

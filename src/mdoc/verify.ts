@@ -18,7 +18,7 @@ import { loadOnce } from '../internal/once.js';
 import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes, verifyDeviceMac } from './device-auth.js';
 import type { DeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
-import { type Deviation, MdocDeviation } from './deviations.js';
+import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './answer.js';
 import { type Check, CheckList, errorText, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
@@ -114,6 +114,8 @@ async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, ms
     if (!isShomeiError(e)) throw e;
     list.add(C.DEVICE_AUTH, false, errorText(e));
   }
+  const fullySpecified = 'deviceSignature' in auth ? fullySpecifiedAlgDeviation(auth.deviceSignature.protectedHeaders, 'deviceSigned.deviceAuth.deviceSignature') : undefined;
+  if (fullySpecified !== undefined) list.deviation(fullySpecified, ctx.tolerate);
   if (attached) {
     list.deviation(
       { id: MdocDeviation.DEVICE_AUTH_ATTACHED_PAYLOAD, path: 'deviceSigned.deviceAuth', detail: 'the DeviceAuthenticationBytes are attached (byte-equal to the ones rebuilt), not detached' },

@@ -2,11 +2,13 @@ import { p256 } from '@noble/curves/nist.js';
 import { describe, expect, it } from 'vitest';
 import { encode, Tag } from '../../src/cbor/index.js';
 import {
+  buildSigStructure,
   CoseAlg,
   CoseHeader,
   decodeCoseSign1,
   ecdsaDerToRaw,
   encodeCoseSign1,
+  encodeProtectedHeaders,
   getX5Chain,
   signCoseSign1,
   verifyCoseSign1,
@@ -135,6 +137,34 @@ describe('COSE_Sign1 errors, each with its code', () => {
     ).rejects.toMatchObject({ code: 'ERR_COSE_ALG_MISMATCH' });
     const x = await backend.generateKeyPair('X25519');
     await expect(signCoseSign1({ payload, signer: x, backend })).rejects.toMatchObject({ code: 'ERR_COSE_ALG_MISMATCH' });
+  });
+
+  it('RFC 9864 fully specified algs verify on the one curve each names; draft numbers are unsupported; shomei writes the ISO ones', async () => {
+    // A COSE_Sign1 with protected {1: alg}, signed by `signer` as that alg's curve and hash sign.
+    const signedAs = async (alg: number, signer: PrivateKey) => {
+      const protectedBytes = encodeProtectedHeaders(new Map([[CoseHeader.alg, alg]]));
+      const tbs = buildSigStructure(protectedBytes, new Uint8Array(0), payload);
+      const hash = { 'P-256': 'SHA-256', 'P-384': 'SHA-384', 'P-521': 'SHA-512' } as const;
+      const signature = signer.kty === 'EC' ? await backend.ecdsaSign(signer, hash[signer.crv], tbs) : await backend.ed25519Sign(signer as never, tbs);
+      return decodeCoseSign1(encode([protectedBytes, new Map(), payload, signature]));
+    };
+    const keys = { 'P-256': key, 'P-384': await backend.generateKeyPair('P-384'), 'P-521': await backend.generateKeyPair('P-521'), Ed25519: await backend.generateKeyPair('Ed25519') };
+    const named = [
+      [CoseAlg.ESP256, 'P-256'],
+      [CoseAlg.ESP384, 'P-384'],
+      [CoseAlg.ESP512, 'P-521'],
+      [CoseAlg.Ed25519, 'Ed25519'],
+    ] as const;
+    for (const [alg, curve] of named) {
+      await verifyCoseSign1(await signedAs(alg, keys[curve]), { key: publicKeyOf(keys[curve]), backend });
+      for (const other of Object.keys(keys) as (keyof typeof keys)[]) {
+        if (other !== curve) await rejects(verifyCoseSign1(await signedAs(alg, keys[other]), { key: publicKeyOf(keys[other]), backend }), 'ERR_COSE_ALG_MISMATCH');
+      }
+    }
+    // Numbers the drafts used (Multipaz once wrote ESP384 as -48, Ed25519 as -50) are ML-DSA in IANA's registry now.
+    for (const alg of [-48, -49, -50]) await rejects(verifyCoseSign1(await signedAs(alg, keys['P-384']), { key: publicKeyOf(keys['P-384']), backend }), 'ERR_COSE_ALG_UNSUPPORTED');
+    await rejects(signCoseSign1({ payload, signer: { alg: CoseAlg.ESP256 as never, sign: async () => new Uint8Array(64) }, backend }), 'ERR_COSE_ALG_UNSUPPORTED');
+    expect((await signCoseSign1({ payload, signer: keys.Ed25519, backend })).protectedHeaders.get(CoseHeader.alg)).toBe(CoseAlg.EdDSA);
   });
 
   it('ERR_COSE_CRIT: an unknown or absent critical header', async () => {

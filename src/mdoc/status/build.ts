@@ -9,7 +9,8 @@
 import { type CborValue, encode } from '../../cbor/index.js';
 import { CoseHeader } from '../../cose/algorithms.js';
 import { x5chainValue } from '../../cose/headers.js';
-import { encodeCoseSign1, signCoseSign1 } from '../../cose/sign1.js';
+import { encodeCoseSign1 } from '../../cose/sign1.js';
+import { signCoseSign1 } from '../../cose/sign1-sign.js';
 import type { Signer } from '../../cose/signer.js';
 import type { BackendOptions } from '../../crypto/types.js';
 import { toHex } from '../../internal/bytes.js';
