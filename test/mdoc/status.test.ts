@@ -417,6 +417,8 @@ describe('status list tokens on their own', () => {
       return opts.tagged === false ? encodeCoseSign1(s, false) : encodeCoseSign1(s, true);
     };
     expect(decodeStatusListToken(await make(claims())).statusList?.bits).toBe(1);
+    // A media type's name is case-insensitive (RFC 6838 §4.2).
+    expect(decodeStatusListToken(await make(claims(), [[16, 'Application/StatusList+CWT']])).statusList?.bits).toBe(1);
     const refused: [string, Uint8Array][] = [
       ['untagged', await make(claims(), undefined, { tagged: false })],
       ['no typ', await make(claims(), [])],

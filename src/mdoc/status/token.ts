@@ -167,9 +167,11 @@ export function decodeStatusListToken(bytes: Uint8Array, options: DecodeStatusLi
     throw e;
   }
   const typ = sign1.protectedHeaders.get(COSE_HEADER_TYP);
+  // A media type's name is case-insensitive (RFC 6838 §4.2).
+  const type = typeof typ === 'string' ? typ.toLowerCase() : typ;
   let kind: StatusTokenKind;
-  if (typ === STATUS_LIST_CWT_TYPE) kind = 'status_list';
-  else if (typ === IDENTIFIER_LIST_CWT_TYPE) kind = 'identifier_list';
+  if (type === STATUS_LIST_CWT_TYPE) kind = 'status_list';
+  else if (type === IDENTIFIER_LIST_CWT_TYPE) kind = 'identifier_list';
   else throw tokenError(`typ (protected header 16) must be ${STATUS_LIST_CWT_TYPE} or ${IDENTIFIER_LIST_CWT_TYPE}, got ${typ === undefined ? 'none' : JSON.stringify(String(typ))}`);
   if (x5chain.length === 0) throw tokenError('no x5chain in the protected header (ISO 18013-5 2e §12.3.6.3)');
   if (sign1.payload === null) throw tokenError('the payload is detached');
