@@ -83,6 +83,12 @@ export class CborFloat {
   constructor(readonly value: number) {
     if (typeof value !== 'number') throw new TypeError('CborFloat value must be a number');
   }
+
+  /** Diagnostic notation (RFC 8949 §8): `2.0`, `-0.0`, `1.5`, `Infinity`, `NaN`, for messages. */
+  toString(): string {
+    const v = this.value;
+    return Number.isInteger(v) && Math.abs(v) < 1e21 ? `${Object.is(v, -0) ? '-0' : v}.0` : String(v);
+  }
 }
 
 /**

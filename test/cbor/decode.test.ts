@@ -152,6 +152,11 @@ describe('decode: exactNumbers keeps the CBOR type a number was sent as', () => 
     expect(exact('20')).toBe(-1);
   });
 
+  it('a CborFloat reads as diagnostic notation in messages (String(), template literals)', () => {
+    expect([2, -0, 1.5, -180, 1e21, Number.POSITIVE_INFINITY, Number.NaN].map((v) => String(new CborFloat(v)))).toEqual(['2.0', '-0.0', '1.5', '-180.0', '1e+21', 'Infinity', 'NaN']);
+    expect(`kty ${exact('f94000')}`).toBe('kty 2.0');
+  });
+
   it('reaches lazily decoded tag 24 content, and rejects what the default rejects', () => {
     const wrapped = exact('d81843f93c00') as EncodedCbor;
     expect(wrapped.value).toEqual(new CborFloat(1));
