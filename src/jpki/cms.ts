@@ -15,6 +15,9 @@
  *   signature OCTET STRING }
  * ```
  *
+ * Verification also reads a version 3 SignerInfo whose sid is `[0] SubjectKeyIdentifier`
+ * (§5.3; what `openssl cms -sign -keyid` writes), in a SignedData of version 3 or later.
+ *
  * The output verifies with `openssl cms -verify -binary -inform DER -content FILE`.
  * Verification here checks the signature over the signed attributes exactly as received
  * (tag changed to SET, §5.4), the message digest, the content type, the digest algorithm
@@ -265,7 +268,8 @@ function purposeProblem(cert: Certificate): string | undefined {
 }
 
 interface ParsedSignerInfo {
-  readonly sid: Tlv;
+  /** The sid as a lookup key: `i` and the IssuerAndSerialNumber's DER (v1), or `k` and the subjectKeyIdentifier (v3), in hex. */
+  readonly sid: string;
   readonly digestAlgorithm: string;
   readonly signedAttrs: Tlv;
   readonly signatureAlgorithm: string;
@@ -294,10 +298,11 @@ function algorithmOid(tlv: Tlv, what: string): string {
  * A CMSVersion (RFC 5652 §10.2.5: v0 to v5) read from `r`, `allowed` ones only. The version
  * is not signed; a value outside the syntax means the structure is not CMS.
  */
-function cmsVersion(r: DerReader, what: string, allowed: readonly number[]): void {
+function cmsVersion(r: DerReader, what: string, allowed: readonly number[]): number {
   const v = r.expect(Tag.INTEGER, `${what} version`);
   const n = v.content.length === 1 ? v.content[0]! : -1;
   if (!allowed.includes(n)) throw cmsError(`${what} version is not ${allowed.join(' or ')}`);
+  return n;
 }
 
 /**
@@ -328,7 +333,7 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   ci.finish('ContentInfo');
   const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
   // §5.1: 1 for this shape (3, 4 or 5 when other content types or certificate formats are carried).
-  cmsVersion(sd, 'SignedData', [1, 3, 4, 5]);
+  const version = cmsVersion(sd, 'SignedData', [1, 3, 4, 5]);
   const digests = DerReader.inside(sd.expect(Tag.SET, 'digestAlgorithms'), 'digestAlgorithms');
   for (let n = 0; !digests.atEnd(); n++) algorithmOid(bounded(digests, n, 'digest algorithm', Tag.SEQUENCE), 'digestAlgorithms');
   const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
@@ -359,9 +364,11 @@ function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates:
   const signerInfos: ParsedSignerInfo[] = [];
   while (!infos.atEnd()) {
     const si = DerReader.inside(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
-    // §5.3: version 1 goes with an IssuerAndSerialNumber sid, the only one read here.
-    cmsVersion(si, 'SignerInfo', [1]);
-    const sid = si.expect(Tag.SEQUENCE, 'sid (only IssuerAndSerialNumber is supported)');
+    // §5.3: version 1 goes with an IssuerAndSerialNumber sid, version 3 with a [0] SubjectKeyIdentifier.
+    const byKeyId = cmsVersion(si, 'SignerInfo', [1, 3]) === 3;
+    // §5.1: a SignedData with a version 3 SignerInfo is version 3 or later.
+    if (byKeyId && version < 3) throw cmsError('a version 3 SignerInfo in a version 1 SignedData');
+    const sid = byKeyId ? `k${toHex(si.expect(contextTag(0, false), 'sid (subjectKeyIdentifier, version 3)').content)}` : `i${toHex(si.expect(Tag.SEQUENCE, 'sid (IssuerAndSerialNumber, version 1)').der)}`;
     const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
     const signedAttrs = si.optional(contextTag(0, true), 'signedAttrs');
     if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
@@ -544,11 +551,14 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
   // lookup, not a scan. One sid can match several (an issuer of the same name elsewhere, a repeated serial): which
   // one signed is decided by the signature, not by the order of the unsigned certificate set.
   const bySid = new Map<string, Certificate[]>();
-  for (const c of certs) {
-    const key = toHex(issuerAndSerial(c));
+  const add = (key: string, c: Certificate) => {
     const list = bySid.get(key);
     if (list === undefined) bySid.set(key, [c]);
     else list.push(c);
+  };
+  for (const c of certs) {
+    add(`i${toHex(issuerAndSerial(c))}`, c);
+    if (c.subjectKeyIdentifier !== null) add(`k${toHex(c.subjectKeyIdentifier.keyIdentifier)}`, c);
   }
   // Per call, each content digest and each signer certificate's chain is computed once, however many SignerInfos share them.
   const contentDigests = new Map<HashAlg, Promise<Uint8Array>>();
@@ -581,7 +591,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
   const signers: CmsSignerReport[] = [];
   for (const si of parsed.signerInfos) {
     const checks: CmsCheck[] = [];
-    const candidates = bySid.get(toHex(si.sid.der)) ?? [];
+    const candidates = bySid.get(si.sid) ?? [];
     let attrs: Map<string, Tlv[]>;
     try {
       attrs = attributes(si.signedAttrs);

@@ -311,3 +311,26 @@ describe('CMS: which certificate signed does not depend on the order of the cert
     expect(e.message).toMatch(/signature verifications/);
   });
 });
+
+describe('CMS: a SignerInfo may name its signer by subjectKeyIdentifier (RFC 5652 §5.3, version 3; openssl cms -keyid)', () => {
+  it('a version 3 SignerInfo with a [0] subjectKeyIdentifier sid verifies, in a version 3 SignedData only; the version and the sid form must agree', async () => {
+    const { p7s, anchors, cert } = await setup();
+    const ski = parseCertificate(cert).subjectKeyIdentifier!.keyIdentifier;
+    const keyId = (id: Uint8Array) => encodeTlv(contextTag(0, false), id);
+    const edit = (signerInfoVersion: number, sid: Uint8Array | undefined, signedDataVersion: number) =>
+      resigned(p7s, {
+        signerInfo: ([, issuerSerial, ...rest]) => [encodeInteger(BigInt(signerInfoVersion)), sid ?? issuerSerial!, ...rest],
+        signedData: ([, ...rest]) => [encodeInteger(BigInt(signedDataVersion)), ...rest],
+      });
+    const byKeyId = await verifyDetachedCms(await edit(3, keyId(ski), 3), content, { anchors, now: NOW });
+    expect(byKeyId.status).toBe('valid');
+    expect(byKeyId.signers[0]!.certificate?.der).toEqual(parseCertificate(cert).der);
+    // Another key identifier names no certificate of the set.
+    const unknown = await verifyDetachedCms(await edit(3, keyId(ski.map((b) => b ^ 0xff)), 3), content, { anchors, now: NOW });
+    expect(unknown.status).toBe('invalid');
+    expect(unknown.signers[0]!.certificate).toBeNull();
+    await rejectsWith(verifyDetachedCms(await edit(3, keyId(ski), 1), content, { anchors, now: NOW }), 'ERR_JPKI_CMS');
+    await rejectsWith(verifyDetachedCms(await edit(3, undefined, 3), content, { anchors, now: NOW }), 'ERR_JPKI_CMS');
+    await rejectsWith(verifyDetachedCms(await edit(1, keyId(ski), 3), content, { anchors, now: NOW }), 'ERR_JPKI_CMS');
+  });
+});
