@@ -29,6 +29,12 @@ export const MdocDeviation = {
    * it: DEVICE_AUTH still fails, so such a response is never valid.
    */
   DEVICE_SIGNED_MISSING: 'DEVICE_SIGNED_MISSING',
+  /**
+   * The MSO's device key has an EC2 `x` or `y` shorter than its curve's field (leading zero
+   * bytes left out, RFC 9053 §7.1.1 says the full length): read left-padded, the one encoding
+   * of the same point, which must still be on the curve.
+   */
+  DEVICE_KEY_COORDINATE_SHORT: 'DEVICE_KEY_COORDINATE_SHORT',
   /** The MSO's device key (a COSE_Key) has a `kid` that is not a byte string (RFC 9052 §7.1). */
   DEVICE_KEY_KID_TYPE: 'DEVICE_KEY_KID_TYPE',
   /** The MSO's `valueDigests` is `{}`, or maps a namespace to `{}`, where the CDDL says `{ + NameSpace => { + DigestID => Digest } }`. */

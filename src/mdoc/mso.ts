@@ -25,7 +25,8 @@
  */
 
 import { type CborMap, type CborValue, FullDate, TDate } from '../cbor/index.js';
-import { CoseKeyLabel, decodeCosePublicKey } from '../cose/public-key.js';
+import { CoseKeyLabel, CoseKty, CURVE_BY_ID, decodeCosePublicKey } from '../cose/public-key.js';
+import { curveFieldSize, isEcCurve } from '../crypto/keys.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
@@ -187,6 +188,31 @@ function optionalNonNull(m: CborMap, key: string, path: string, deviations: Devi
 }
 
 /**
+ * An EC2 device key whose x or y is shorter than its curve's field (leading zero bytes left
+ * out, as an issuer that writes the integer's minimal bytes does for about one key in 128):
+ * the map with them left-padded, the one encoding of the same point. Longer ones are left to
+ * fail.
+ */
+function padShortCoordinates(key: CborMap): { map: CborMap; detail: string } | undefined {
+  const crv = key.get(CoseKeyLabel.crv);
+  const curve = key.get(CoseKeyLabel.kty) === CoseKty.EC2 && typeof crv === 'number' ? CURVE_BY_ID.get(crv) : undefined;
+  if (curve === undefined || !isEcCurve(curve)) return undefined;
+  const size = curveFieldSize(curve);
+  let map: Map<CborValue, CborValue> | undefined;
+  const notes: string[] = [];
+  for (const [label, name] of [[CoseKeyLabel.x, 'x'], [CoseKeyLabel.y, 'y']] as const) {
+    const v = key.get(label);
+    if (!(v instanceof Uint8Array) || v.length === 0 || v.length >= size) continue;
+    const full = new Uint8Array(size);
+    full.set(v, size - v.length);
+    map ??= new Map(key);
+    map.set(label, full);
+    notes.push(`${name} is ${v.length} bytes`);
+  }
+  return map === undefined ? undefined : { map, detail: `${notes.join(', ')}, not ${size}: read left-padded with zeros` };
+}
+
+/**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
  * string (never used by shomei), `"status": null`, empty valueDigests maps, empty
  * keyAuthorizations lists, optional members sent as `null` and validity dates sent untagged
@@ -228,6 +254,11 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     keyMap = new Map([...deviceKeyCose].filter(([label]) => label !== CoseKeyLabel.kid));
   }
   if (keyMap.has(CoseKeyLabel.d)) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
+  const padded = padShortCoordinates(keyMap);
+  if (padded !== undefined) {
+    deviations.push({ id: MdocDeviation.DEVICE_KEY_COORDINATE_SHORT, path: at(dkPath, 'deviceKey'), detail: padded.detail });
+    keyMap = padded.map;
+  }
   try {
     deviceKey = decodeCosePublicKey(keyMap).key;
   } catch (e) {

@@ -3,7 +3,8 @@
  * accepts as they are, with no deviation to tolerate (docs/verifier.md, "Field data"):
  * tdates with fractional seconds or a numeric offset, IssuerAuth and deviceSignature tagged
  * 18 (ISO/IEC 18013-5 §9.1.2.4 and §9.1.3.6 say untagged), deviceMac tagged 17, the IACA
- * repeated in x5chain (Annex B.1.1 says leave it out), a `random` under 16 bytes, a digestID
+ * repeated in x5chain (Annex B.1.1 says leave it out), x5chain as a one-element array or in the
+ * protected header only, an unprotected kid that is not a byte string, a `random` under 16 bytes, a digestID
  * of 2^31 or more (§9.1.2.5 recommends less), unknown MSO / ValidityInfo / DeviceKeyInfo
  * members, and map16 heads in the MSO and the items (digests are over the bytes received).
  */
@@ -60,6 +61,17 @@ describe('accepted as sent, no deviation', () => {
 
   it('the IACA repeated at the end of x5chain', async () => {
     await expectClean(await issuerAuthOnly({ unprotectedX5: [p.ds.der, p.iaca.der] as never }));
+  });
+
+  it('x5chain as an array of one certificate, x5chain in the protected header only, an unprotected kid of any type', async () => {
+    await expectClean(await issuerAuthOnly({ unprotectedX5: [p.ds.der] as never }));
+    await expectClean(await issuerAuthOnly({ protectedX5: p.ds.der }));
+    for (const kid of ['issuer-key-1', null, 7]) {
+      const r = decode(await issuerAuthOnly({})) as Map<string, CborValue>;
+      const auth = ((r.get('documents') as Map<string, CborValue>[])[0]!.get('issuerSigned') as Map<string, CborValue>).get('issuerAuth') as CborValue[];
+      (auth[1] as Map<CborValue, CborValue>).set(4, kid);
+      await expectClean(encode(r));
+    }
   });
 
   it('IssuerAuth and deviceSignature tagged 18', async () => {

@@ -434,6 +434,32 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     { name: 'legacy deviceMac keyed from another device key', hex: await deviceMacResponse(p, baselineBytes, p.attacker, 5, true), fails: 'DEVICE_AUTH' },
   ]);
 
+  // A device key whose x has a leading zero byte, written in 31 bytes (the label is the first whose x starts with 00).
+  {
+    const holder = fixedKey('short x 21');
+    const short = await resign(p, base, {
+      edit: (mso) => {
+        const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);
+        const key = encodeCoseKey(publicKeyOf(holder));
+        key.set(-2, holder.x.subarray(1));
+        dki.set('deviceKey', key);
+        mso.set('deviceKeyInfo', dki);
+      },
+    });
+    if (holder.x[0] !== 0 || p.device.x[0] === 0) throw new Error('the fixture keys must have an x starting with 00 (holder) and not (device)');
+    // A key cut short where its first byte is not zero: padded, it is another x, off the curve.
+    const cut = await resign(p, base, {
+      edit: (mso) => {
+        const dki = new Map(mso.get('deviceKeyInfo') as Map<string, CborValue>);
+        dki.set('deviceKey', encodeCoseKey(publicKeyOf(p.device)).set(-2, p.device.x.subarray(1)));
+        mso.set('deviceKeyInfo', dki);
+      },
+    });
+    await add('device key x of 31 bytes', 'DEVICE_KEY_COORDINATE_SHORT', "issuers that write a coordinate as the integer's minimal bytes (pyMDOC-CBOR, behind the EUDI reference issuer: eudi-srv-web-issuing-eudiw-py #149), one key in 128", encodeDeviceResponse(await present({ ...p, device: holder }, short)), [
+      { name: 'a device key whose x lost a non-zero first byte', hex: withIssuerAuth(baseline, cut), fails: 'MSO_STRUCTURE' },
+    ]);
+  }
+
   // RFC 9864's fully specified ESP256 (-9) for ES256 on P-256: what Multipaz's generic COSE signer writes when its caller does not set alg.
   const esp256 = encodeDeviceResponse(await present(p, await resign(p, base, { alg: -9 })));
   await add('IssuerAuth alg ESP256', 'FULLY_SPECIFIED_ALG', "signers that write the key's fully specified algorithm (RFC 9864), as Multipaz's generic COSE signer does unless told the alg", esp256, [
