@@ -57,6 +57,11 @@ export const MdocDeviation = {
    * than signed). The window against the validation time is checked as always.
    */
   VALIDITY_FROM_BEFORE_SIGNED: 'VALIDITY_FROM_BEFORE_SIGNED',
+  /**
+   * The MSO's `status.identifier_list.id` is text where ISO 18013-5 2e §12.3.6.4 says bstr:
+   * read as its UTF-8 bytes, which is what the issuer's identifier list then holds.
+   */
+  STATUS_ID_TEXT: 'STATUS_ID_TEXT',
   /** The MSO has `"status": null` where the 2nd edition says `? "status" : Status`. */
   MSO_STATUS_NULL: 'MSO_STATUS_NULL',
   /** The IssuerAuth payload is the MSO itself, not `#6.24(bstr .cbor MobileSecurityObject)`. */

@@ -29,6 +29,7 @@ import { CoseKeyLabel, CoseKty, CURVE_BY_ID, decodeCosePublicKey } from '../cose
 import { curveFieldSize, isEcCurve } from '../crypto/keys.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
+import { utf8Encode } from '../internal/bytes.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import {
   asArray,
@@ -128,7 +129,7 @@ function decodeKeyAuthorizations(v: CborValue, path: string, deviations: Deviati
   return out;
 }
 
-function decodeStatus(v: CborValue, path: string): MsoStatus {
+function decodeStatus(v: CborValue, path: string, deviations: Deviation[]): MsoStatus {
   const m = asMap(v, path);
   const out: { -readonly [K in keyof MsoStatus]: MsoStatus[K] } = {};
   const sl = optional(m, 'status_list');
@@ -147,8 +148,13 @@ function decodeStatus(v: CborValue, path: string): MsoStatus {
     const p = at(path, 'identifier_list');
     const s = asMap(il, p);
     const cert = optional(s, 'certificate');
+    let id = field(s, 'id', p);
+    if (typeof id === 'string') {
+      deviations.push({ id: MdocDeviation.STATUS_ID_TEXT, path: at(p, 'id'), detail: 'the identifier is text: read as its UTF-8 bytes' });
+      id = utf8Encode(id);
+    }
     out.identifier_list = {
-      id: asBytes(field(s, 'id', p), at(p, 'id')),
+      id: asBytes(id, at(p, 'id')),
       uri: asText(field(s, 'uri', p), at(p, 'uri')),
       ...(cert === undefined ? {} : { certificate: asBytes(cert, at(p, 'certificate')) }),
     };
@@ -297,7 +303,7 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     },
     docType,
     validityInfo,
-    ...(status === undefined ? {} : { status: decodeStatus(status, at(path, 'status')) }),
+    ...(status === undefined ? {} : { status: decodeStatus(status, at(path, 'status'), deviations) }),
     ...(deviations.length === 0 ? {} : { deviations }),
   };
 }

@@ -460,6 +460,11 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     ]);
   }
 
+  const textStatusId = await resign(p, base, {
+    edit: (mso) => mso.set('status', new Map([['identifier_list', new Map([['id', '450'], ['uri', 'https://status.example.jp/identifiers/1']])]])),
+  });
+  await add('status identifier id as text', 'STATUS_ID_TEXT', 'issuers that copy a revocation service\'s JSON id into the MSO (the EUDI reference issuer before its ids were encoded; walt.id #1406)', encodeDeviceResponse(await present(p, textStatusId)));
+
   // RFC 9864's fully specified ESP256 (-9) for ES256 on P-256: what Multipaz's generic COSE signer writes when its caller does not set alg.
   const esp256 = encodeDeviceResponse(await present(p, await resign(p, base, { alg: -9 })));
   await add('IssuerAuth alg ESP256', 'FULLY_SPECIFIED_ALG', "signers that write the key's fully specified algorithm (RFC 9864), as Multipaz's generic COSE signer does unless told the alg", esp256, [

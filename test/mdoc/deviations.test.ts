@@ -94,6 +94,23 @@ describe('decoders read past deviations and record them', () => {
     expect(paths(ONE_DIGEST)).toEqual([]);
   });
 
+  it("a status identifier_list id sent as text decodes as its UTF-8 bytes, with STATUS_ID_TEXT", () => {
+    const mso = new Map<string, unknown>([
+      ['version', '1.0'],
+      ['digestAlgorithm', 'SHA-256'],
+      ['valueDigests', ONE_DIGEST],
+      ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
+      ['docType', MDL],
+      ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
+      ['status', new Map([['identifier_list', new Map([['id', '450'], ['uri', 'https://status.example.jp/ids/1']])]])],
+    ]);
+    const decoded = decodeMobileSecurityObject(mso as never);
+    expect(decoded.deviations?.map((d) => `${d.id} ${d.path}`)).toEqual(['STATUS_ID_TEXT mso.status.identifier_list.id']);
+    expect(decoded.status?.identifier_list?.id).toEqual(new TextEncoder().encode('450'));
+    const bytesId = new Map(mso).set('status', new Map([['identifier_list', new Map<string, unknown>([['id', Uint8Array.of(1)], ['uri', 'https://status.example.jp/ids/1']])]]));
+    expect(decodeMobileSecurityObject(bytesId as never).deviations).toBeUndefined();
+  });
+
   it('an MSO with a text kid and status null decodes; the key is the one given', () => {
     const mso = new Map<string, unknown>([
       ['version', '1.0'],
