@@ -1,11 +1,13 @@
 /**
  * The parts of the crypto layer a signature verification never runs, loaded on first use
- * with a dynamic `import()`: the private-key checks (a scalar multiplication) and the noble
- * backend, which `shomei/crypto` exports as `nobleBackend` and which is the fallback of the
- * node:crypto and WebCrypto backends and of `defaultBackend()` where neither exists. A
- * bundler then puts them in chunks of their own, so a browser bundle verifying ES256 with
- * WebCrypto carries no curve, Ed25519 or AES code, and a cold start on Node loads no @noble.
+ * with a dynamic `import()`: the private-key checks (a scalar multiplication), the RSA
+ * verification, and the noble backend, which `shomei/crypto` exports as `nobleBackend` and
+ * which is the fallback of the node:crypto and WebCrypto backends and of `defaultBackend()`
+ * where neither exists. A bundler then puts them in chunks of their own, so a browser bundle
+ * verifying ES256 with WebCrypto carries no curve, Ed25519, AES or RSA code, and a cold start
+ * on Node loads no @noble.
  */
+import { loadOnce } from '../internal/once.js';
 import { randomBytes } from './checks.js';
 import type { CryptoBackend, Curve, EcPrivateKey, EcPublicKey, HashAlg, OkpCurve, OkpPrivateKey, OkpPublicKey, PrivateKey, RsaPublicKey } from './types.js';
 
@@ -17,6 +19,9 @@ export function loadPrivateKeys(): Promise<typeof import('./key-from-secret.js')
   privateKeys ??= import('./key-from-secret.js');
   return privateKeys;
 }
+
+/** `rsa.ts`, the RSA verification (BigInt arithmetic), which an EC verification never runs: loaded by the first RSA verification (internal). */
+export const loadRsa = loadOnce(() => import('./rsa.js'));
 
 /** `noble.ts`'s backend once loaded, and the load under way. */
 let loaded: CryptoBackend | undefined;

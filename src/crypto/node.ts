@@ -24,8 +24,7 @@ import { assertBytes, binaryString, concat, constantTimeEqual, fromBase64, fromH
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, ecdhError, randomBytes } from './checks.js';
 import { checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, EcKeyMemo, ecPublicKeyRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated, isKnownConsistent } from './consistent.js';
-import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
-import { rsaPkcs1Verify } from './rsa.js';
+import { lazyNobleBackend, loadPrivateKeys, loadRsa } from './lazy.js';
 import type {
   CryptoBackend,
   Curve,
@@ -414,8 +413,8 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       return out;
     },
 
-    rsaPkcs1Verify(key: RsaPublicKey, hash: HashAlg, data: Uint8Array, signature: Uint8Array) {
-      return rsaPkcs1Verify(key, hash, data, signature, hashSync);
+    async rsaPkcs1Verify(key: RsaPublicKey, hash: HashAlg, data: Uint8Array, signature: Uint8Array) {
+      return (await loadRsa()).rsaPkcs1Verify(key, hash, data, signature, hashSync);
     },
 
     generateKeyPair,

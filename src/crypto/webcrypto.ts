@@ -15,9 +15,9 @@
  *   and AES keys in a WeakMap on the key object (the Uint8Array for AES), re-imported if its
  *   bytes change in place, so a session's SKDevice/SKReader is imported once. HMAC keys are
  *   never cached (each MAC key is used once).
- * - RSASSA-PKCS1-v1_5 hashes with SubtleCrypto and verifies with `./rsa.ts`: BigInt
- *   exponentiation with e = 65537 is as fast as SubtleCrypto's verify on V8 and keeps one
- *   implementation of the encoding check.
+ * - RSASSA-PKCS1-v1_5 hashes with SubtleCrypto and verifies with `./rsa.ts`, loaded by the
+ *   first RSA verification: BigInt exponentiation with e = 65537 is as fast as SubtleCrypto's
+ *   verify on V8 and keeps one implementation of the encoding check.
  */
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
@@ -25,8 +25,8 @@ import { assertBytes, binaryString, constantTimeEqual, fromBase64, toBase64Url }
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, randomBytes } from './checks.js';
 import { checkEcPublicKey, checkOkpPublicKey, curveFieldSize, ecPublicKeyRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated } from './consistent.js';
-import { lazyNobleBackend, loadPrivateKeys } from './lazy.js';
-import { rsaPkcs1Verify } from './rsa.js';
+import { lazyNobleBackend, loadPrivateKeys, loadRsa } from './lazy.js';
+
 import type {
   CryptoBackend,
   Curve,
@@ -39,6 +39,7 @@ import type {
   PrivateKey,
   RsaPublicKey,
 } from './types.js';
+
 
 /** How many imported public keys a backend keeps. */
 const PUBLIC_KEY_CACHE_SIZE = 128;
@@ -362,8 +363,8 @@ export function createWebCryptoBackend(subtle?: SubtleCrypto, fallback: CryptoBa
       }
     },
 
-    rsaPkcs1Verify(key: RsaPublicKey, hash: HashAlg, data: Uint8Array, signature: Uint8Array) {
-      return rsaPkcs1Verify(key, hash, data, signature, digest);
+    async rsaPkcs1Verify(key: RsaPublicKey, hash: HashAlg, data: Uint8Array, signature: Uint8Array) {
+      return (await loadRsa()).rsaPkcs1Verify(key, hash, data, signature, digest);
     },
 
     generateKeyPair,

@@ -15,7 +15,7 @@
  */
 import { parseEcdsaDer } from '../crypto/ecdsa-der.js';
 import { checkOkpPublicKey, curveFieldSize, ecPublicKeyFromRaw } from '../crypto/keys.js';
-import { checkRsaPublicKey } from '../crypto/rsa.js';
+import { checkRsaPublicKey } from '../crypto/rsa-key.js';
 import type { CryptoBackend, EcCurve, EcPublicKey, HashAlg, OkpPublicKey, RsaPublicKey } from '../crypto/types.js';
 import { X509Error } from '../errors.js';
 import { concat } from '../internal/bytes.js';
