@@ -73,6 +73,12 @@ export const MdocDeviation = {
    * heads, or deterministic order), not over the DeviceNameSpacesBytes as received (§9.1.3.4).
    */
   DEVICE_NAMESPACES_REENCODED: 'DEVICE_NAMESPACES_REENCODED',
+  /**
+   * IssuerAuth or the deviceSignature is signed over `["Signature1", protected, null, payload]`:
+   * the empty external_aad written as CBOR null, not an empty byte string (RFC 9052 §4.4).
+   * Tried only when the conformant Sig_structure does not verify.
+   */
+  SIG_STRUCTURE_AAD_NULL: 'SIG_STRUCTURE_AAD_NULL',
   /** The deviceMac's protected alg is a signature algorithm (the device key's), not HMAC 256/256; the tag is checked as HMAC 256/256. */
   DEVICE_MAC_ALG: 'DEVICE_MAC_ALG',
   /** The deviceMac tag is over `["MAC0", protected, payload]`: the empty external_aad is left out of MAC_structure (RFC 9052 §6.3). */

@@ -14,7 +14,7 @@
 import { type CborValue, decode, type EncodedCbor } from '../cbor/index.js';
 import { CoseHeader } from '../cose/algorithms.js';
 import { getX5Chain } from '../cose/headers.js';
-import { verifyCoseSign1 } from '../cose/sign1.js';
+import { verifyMdocSign1 } from './sign1-checks.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
@@ -285,11 +285,18 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   };
   // The signature over the MSO, with the leaf of the chain, starts now: with an asynchronous
   // backend it runs while the chain is looked up and the MSO decoded. Reported after the chain.
+  let signatureDeviations: Deviation[] = [];
   const signature = failureOf(
-    verifyCoseSign1(auth, {
-      key: ds.publicKey as PublicKey,
-      ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
-      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    verifyMdocSign1(
+      auth,
+      {
+        key: ds.publicKey as PublicKey,
+        ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
+        ...(options.backend === undefined ? {} : { backend: options.backend }),
+      },
+      'issuerAuth',
+    ).then((found) => {
+      signatureDeviations = found;
     }),
   );
   // The DS as parsed above (one object per DER while the parse cache holds it), so the
@@ -309,6 +316,7 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   // Both awaited together, so neither can reject unobserved.
   const [anchor, failure] = await Promise.all([chainCheck, signature]);
   list.add(C.ISSUER_SIGNATURE, failure === undefined, failure);
+  for (const d of signatureDeviations) list.deviation(d, ctx.tolerate);
   return { ds, ...(anchor === undefined ? {} : { anchor }) };
 }
 

@@ -10,12 +10,12 @@
  */
 
 import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
-import { verifyCoseSign1 } from '../cose/sign1.js';
+import { verifyMdocSign1 } from './sign1-checks.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
 import { loadOnce } from '../internal/once.js';
-import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes, verifyDeviceMac } from './device-auth.js';
+import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
 import type { DeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation } from './deviations.js';
@@ -38,6 +38,9 @@ const AGE_OVER = /^age_over_\d{2}$/;
 
 /** The DeviceRequest decoder, loaded by the first verification given the request as bytes (a verify-only bundle leaves it out otherwise). */
 const deviceRequestModule = loadOnce(() => import('./device-request.js'));
+
+/** The deviceMac check, loaded by the first deviceMac met (a deviceSignature never needs it). */
+const deviceMacModule = loadOnce(() => import('./device-mac.js'));
 
 /** The device-signed namespaces of a document that has no deviceSigned. */
 const NO_NAMESPACES: DeviceNameSpaces = new Map();
@@ -94,11 +97,10 @@ async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, ms
   // With an attached payload (byte-equal, checked above) the signature is checked over it.
   const verifyOver = async (detachedPayload: Uint8Array | undefined): Promise<Deviation[]> => {
     if ('deviceSignature' in auth) {
-      await verifyCoseSign1(auth.deviceSignature, { key: deviceKey, ...(detachedPayload === undefined ? {} : { detachedPayload }), ...backend });
-      return [];
+      return verifyMdocSign1(auth.deviceSignature, { key: deviceKey, ...(detachedPayload === undefined ? {} : { detachedPayload }), ...backend }, 'deviceSigned.deviceAuth.deviceSignature');
     }
     macKey ??= await deriveEMacKey(options.eReaderKey!, deviceKey as never, ctx.transcript!, options);
-    return verifyDeviceMac(auth.deviceMac, macKey, detachedPayload, backend);
+    return (await deviceMacModule()).verifyDeviceMac(auth.deviceMac, macKey, detachedPayload, backend);
   };
   try {
     let found: Deviation[];

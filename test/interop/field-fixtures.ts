@@ -119,9 +119,9 @@ export async function baseIssuerSigned(p: Parties): Promise<IssuerSigned> {
 }
 
 /** A COSE_Sign1 array signed over exactly these headers (even ones the builder refuses, such as a label in both buckets). */
-export async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false): Promise<CborValue[]> {
+export async function rawSign1(key: EcPrivateKey, protectedHeaders: Map<CborValue, CborValue>, unprotected: Map<CborValue, CborValue>, payload: Uint8Array, backend: CryptoBackend, detached = false, nullAad = false): Promise<CborValue[]> {
   const protectedBytes = encodeProtectedHeaders(protectedHeaders);
-  const signature = await backend.ecdsaSign(key, 'SHA-256', buildSigStructure(protectedBytes, new Uint8Array(0), payload));
+  const signature = await backend.ecdsaSign(key, 'SHA-256', sigStructure(protectedBytes, payload, nullAad));
   return [protectedBytes, unprotected, detached ? null : payload, signature];
 }
 
@@ -139,6 +139,8 @@ export interface Resign {
   readonly key?: EcPrivateKey;
   /** The protected `alg` (default ES256, -7). */
   readonly alg?: number;
+  /** Sign over `["Signature1", protected, null, payload]` (the SIG_STRUCTURE_AAD_NULL deviation). */
+  readonly nullAad?: boolean;
   /** Rewrite the encoded MSO (before tag 24), e.g. to give it non-preferred heads. */
   readonly rawMso?: (encoded: Uint8Array) => Uint8Array;
 }
@@ -153,7 +155,7 @@ export async function resign(p: Parties, is: IssuerSigned, r: Resign): Promise<I
   if (r.protectedX5 !== undefined) prot.set(CoseHeader.x5chain, r.protectedX5);
   const unprot = new Map<CborValue, CborValue>([[CoseHeader.x5chain, r.unprotectedX5 ?? p.ds.der]]);
   if (r.unprotectedX5 === undefined && r.protectedX5 !== undefined) unprot.delete(CoseHeader.x5chain);
-  const arr = await rawSign1(r.key ?? p.dsKey, prot, unprot, payload, p.backend);
+  const arr = await rawSign1(r.key ?? p.dsKey, prot, unprot, payload, p.backend, false, r.nullAad);
   const protectedHeaders = decode(arr[0] as Uint8Array) as Map<CborValue, CborValue>;
   return { nameSpaces: is.nameSpaces, issuerAuth: { protectedBytes: arr[0] as Uint8Array, protectedHeaders, unprotectedHeaders: unprot, payload, signature: arr[3] as Uint8Array } };
 }
@@ -268,15 +270,20 @@ async function tamperDeviceKey(p: Parties, bytes: Uint8Array): Promise<Uint8Arra
 }
 
 /** The deviceSignature signed again by `key`, with the protected `alg` replaced when given. */
-async function signDevice(p: Parties, bytes: Uint8Array, key: EcPrivateKey, alg?: number): Promise<Uint8Array> {
+async function signDevice(p: Parties, bytes: Uint8Array, key: EcPrivateKey, o: { alg?: number; nullAad?: boolean } = {}): Promise<Uint8Array> {
   const resp = decode(bytes) as M;
   const doc = firstDoc(resp);
   const ds = doc.get('deviceSigned') as M;
   const sig = (ds.get('deviceAuth') as M).get('deviceSignature') as CborValue[];
-  if (alg !== undefined) sig[0] = encodeProtectedHeaders(new Map([[CoseHeader.alg, alg]]));
+  if (o.alg !== undefined) sig[0] = encodeProtectedHeaders(new Map([[CoseHeader.alg, o.alg]]));
   const payload = deviceAuthenticationBytes(readSessionTranscript(p.transcript), doc.get('docType') as string, ds.get('nameSpaces') as EncodedCbor);
-  sig[3] = await p.backend.ecdsaSign(key, 'SHA-256', buildSigStructure(sig[0] as Uint8Array, new Uint8Array(0), payload));
+  sig[3] = await p.backend.ecdsaSign(key, 'SHA-256', sigStructure(sig[0] as Uint8Array, payload, o.nullAad === true));
   return encode(resp);
+}
+
+/** Sig_structure for COSE_Sign1, or the deployed form with the empty external_aad as null. */
+function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, nullAad: boolean): Uint8Array {
+  return nullAad ? encode(['Signature1', protectedBytes, null, payload]) : buildSigStructure(protectedBytes, new Uint8Array(0), payload);
 }
 
 /** deviceSignature with an attached payload: `other` signs the DeviceAuthenticationBytes of another session. */
@@ -465,12 +472,21 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
   });
   await add('status identifier id as text', 'STATUS_ID_TEXT', 'issuers that copy a revocation service\'s JSON id into the MSO (the EUDI reference issuer before its ids were encoded; walt.id #1406)', encodeDeviceResponse(await present(p, textStatusId)));
 
+  // SUNET/vc before its PR #533 passed a nil external_aad, which its CBOR library wrote as null.
+  const nullAadIssuer = encodeDeviceResponse(await present(p, await resign(p, base, { nullAad: true })));
+  await add('IssuerAuth over a Sig_structure with a null external_aad', 'SIG_STRUCTURE_AAD_NULL', 'signers that write an absent external_aad as CBOR null (SUNET/vc before its PR #533, July 2026)', nullAadIssuer, [
+    { name: 'null-aad IssuerAuth by another key', hex: encodeDeviceResponse(await present(p, await resign(p, base, { nullAad: true, key: p.attacker }))), fails: 'ISSUER_SIGNATURE' },
+  ]);
+  await add('deviceSignature over a Sig_structure with a null external_aad', 'SIG_STRUCTURE_AAD_NULL', 'holder libraries that write an absent external_aad as CBOR null (SUNET/vc before its PR #533)', await signDevice(p, baselineBytes, p.device, { nullAad: true }), [
+    { name: 'null-aad deviceSignature by another key', hex: await signDevice(p, baselineBytes, p.attacker, { nullAad: true }), fails: 'DEVICE_AUTH' },
+  ]);
+
   // RFC 9864's fully specified ESP256 (-9) for ES256 on P-256: what Multipaz's generic COSE signer writes when its caller does not set alg.
   const esp256 = encodeDeviceResponse(await present(p, await resign(p, base, { alg: -9 })));
   await add('IssuerAuth alg ESP256', 'FULLY_SPECIFIED_ALG', "signers that write the key's fully specified algorithm (RFC 9864), as Multipaz's generic COSE signer does unless told the alg", esp256, [
     { name: 'an ES256 IssuerAuth relabelled ESP256, not signed again', hex: relabelIssuerAlg(baselineBytes, -9), fails: 'ISSUER_SIGNATURE' },
   ]);
-  await add('deviceSignature alg ESP256', 'FULLY_SPECIFIED_ALG', "holder libraries that sign with the device key's fully specified algorithm (RFC 9864)", await signDevice(p, baselineBytes, p.device, -9));
+  await add('deviceSignature alg ESP256', 'FULLY_SPECIFIED_ALG', "holder libraries that sign with the device key's fully specified algorithm (RFC 9864)", await signDevice(p, baselineBytes, p.device, { alg: -9 }));
 
   return {
     description: 'Generated by test/interop/field-fixtures.ts (see README.md). Each case reproduces one named deviation; hostile variants must never verify.',

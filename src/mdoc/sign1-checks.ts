@@ -1,0 +1,37 @@
+/**
+ * The two COSE_Sign1 of an mdoc (IssuerAuth, deviceSignature) verified as RFC 9052 §4.4 says,
+ * and, only when that fails, over the Sig_structure one deployed signer built: the empty
+ * external_aad written as CBOR null (`f6`) instead of an empty byte string (`40`), the
+ * SIG_STRUCTURE_AAD_NULL deviation. Only a signature by the same key over the same payload and
+ * protected header passes that way: the structure differs from the conformant one in that one
+ * byte, and no conformant COSE structure starts like it.
+ */
+
+import { encode } from '../cbor/index.js';
+import { CoseHeader, signAlgInfo } from '../cose/algorithms.js';
+import { type CoseSign1, type VerifyCoseSign1Options, verifyCoseSign1 } from '../cose/sign1.js';
+import { resolveBackend } from '../crypto/default.js';
+import { CoseError } from '../errors.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
+
+/**
+ * Verify `sign1` (found at `path`); the deviations met (none, or SIG_STRUCTURE_AAD_NULL).
+ * @throws CoseError as `verifyCoseSign1`, the conformant attempt's error when neither verifies.
+ */
+export async function verifyMdocSign1(sign1: CoseSign1, options: VerifyCoseSign1Options, path: string): Promise<Deviation[]> {
+  try {
+    await verifyCoseSign1(sign1, options);
+    return [];
+  } catch (e) {
+    const payload = sign1.payload ?? options.detachedPayload;
+    if (!(e instanceof CoseError) || e.code !== 'ERR_COSE_SIGNATURE' || options.externalAad !== undefined || payload === undefined) throw e;
+    // Everything but the signature was checked above: the alg, its fit with the key, the length.
+    const info = signAlgInfo(sign1.protectedHeaders.get(CoseHeader.alg));
+    const tbs = encode(['Signature1', sign1.protectedBytes, null, payload]);
+    const backend = resolveBackend(options);
+    const key = options.key;
+    const ok = key.kty === 'EC' ? await backend.ecdsaVerify(key, info.hash!, tbs, sign1.signature) : key.kty === 'OKP' && (await backend.ed25519Verify(key, tbs, sign1.signature));
+    if (!ok) throw e;
+    return [{ id: MdocDeviation.SIG_STRUCTURE_AAD_NULL, path, detail: `signed over ["Signature1", protected, null, payload]: the empty external_aad written as null, not h''` }];
+  }
+}
