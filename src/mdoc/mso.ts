@@ -200,22 +200,32 @@ function optionalNonNull(m: CborMap, key: string, path: string, deviations: Devi
  * fail.
  */
 function padShortCoordinates(key: CborMap): { map: CborMap; detail: string } | undefined {
+  if (key.get(CoseKeyLabel.kty) !== CoseKty.EC2) return undefined;
   const crv = key.get(CoseKeyLabel.crv);
-  const curve = key.get(CoseKeyLabel.kty) === CoseKty.EC2 && typeof crv === 'number' ? CURVE_BY_ID.get(crv) : undefined;
+  const curve = typeof crv === 'number' ? CURVE_BY_ID.get(crv) : undefined;
   if (curve === undefined || !isEcCurve(curve)) return undefined;
   const size = curveFieldSize(curve);
-  let map: Map<CborValue, CborValue> | undefined;
-  const notes: string[] = [];
-  for (const [label, name] of [[CoseKeyLabel.x, 'x'], [CoseKeyLabel.y, 'y']] as const) {
-    const v = key.get(label);
-    if (!(v instanceof Uint8Array) || v.length === 0 || v.length >= size) continue;
+  const x = key.get(CoseKeyLabel.x);
+  const y = key.get(CoseKeyLabel.y);
+  const shortX = x instanceof Uint8Array && x.length > 0 && x.length < size;
+  const shortY = y instanceof Uint8Array && y.length > 0 && y.length < size;
+  if (!shortX && !shortY) return undefined;
+  const map = new Map(key);
+  const pad = (v: Uint8Array) => {
     const full = new Uint8Array(size);
     full.set(v, size - v.length);
-    map ??= new Map(key);
-    map.set(label, full);
-    notes.push(`${name} is ${v.length} bytes`);
+    return full;
+  };
+  const notes: string[] = [];
+  if (shortX) {
+    map.set(CoseKeyLabel.x, pad(x));
+    notes.push(`x is ${x.length} bytes`);
   }
-  return map === undefined ? undefined : { map, detail: `${notes.join(', ')}, not ${size}: read left-padded with zeros` };
+  if (shortY) {
+    map.set(CoseKeyLabel.y, pad(y));
+    notes.push(`y is ${y.length} bytes`);
+  }
+  return { map, detail: `${notes.join(', ')}, not ${size}: read left-padded with zeros` };
 }
 
 /**

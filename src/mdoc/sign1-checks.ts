@@ -14,24 +14,29 @@ import { resolveBackend } from '../crypto/default.js';
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 
+const NONE: readonly Deviation[] = Object.freeze([]);
+
 /**
  * Verify `sign1` (found at `path`); the deviations met (none, or SIG_STRUCTURE_AAD_NULL).
  * @throws CoseError as `verifyCoseSign1`, the conformant attempt's error when neither verifies.
  */
-export async function verifyMdocSign1(sign1: CoseSign1, options: VerifyCoseSign1Options, path: string): Promise<Deviation[]> {
-  try {
-    await verifyCoseSign1(sign1, options);
-    return [];
-  } catch (e) {
-    const payload = sign1.payload ?? options.detachedPayload;
-    if (!(e instanceof CoseError) || e.code !== 'ERR_COSE_SIGNATURE' || options.externalAad !== undefined || payload === undefined) throw e;
-    // Everything but the signature was checked above: the alg, its fit with the key, the length.
-    const info = signAlgInfo(sign1.protectedHeaders.get(CoseHeader.alg));
-    const tbs = encode(['Signature1', sign1.protectedBytes, null, payload]);
-    const backend = resolveBackend(options);
-    const key = options.key;
-    const ok = key.kty === 'EC' ? await backend.ecdsaVerify(key, info.hash!, tbs, sign1.signature) : key.kty === 'OKP' && (await backend.ed25519Verify(key, tbs, sign1.signature));
-    if (!ok) throw e;
-    return [{ id: MdocDeviation.SIG_STRUCTURE_AAD_NULL, path, detail: `signed over ["Signature1", protected, null, payload]: the empty external_aad written as null, not h''` }];
-  }
+export function verifyMdocSign1(sign1: CoseSign1, options: VerifyCoseSign1Options, path: string): Promise<readonly Deviation[]> {
+  // One promise on the way that passes: this is every verification's path.
+  return verifyCoseSign1(sign1, options).then(
+    () => NONE,
+    (e: unknown) => overNullAad(sign1, options, path, e),
+  );
+}
+
+async function overNullAad(sign1: CoseSign1, options: VerifyCoseSign1Options, path: string, e: unknown): Promise<readonly Deviation[]> {
+  const payload = sign1.payload ?? options.detachedPayload;
+  if (!(e instanceof CoseError) || e.code !== 'ERR_COSE_SIGNATURE' || options.externalAad !== undefined || payload === undefined) throw e;
+  // Everything but the signature was checked: the alg, its fit with the key, the length.
+  const info = signAlgInfo(sign1.protectedHeaders.get(CoseHeader.alg));
+  const tbs = encode(['Signature1', sign1.protectedBytes, null, payload]);
+  const backend = resolveBackend(options);
+  const key = options.key;
+  const ok = key.kty === 'EC' ? await backend.ecdsaVerify(key, info.hash!, tbs, sign1.signature) : key.kty === 'OKP' && (await backend.ed25519Verify(key, tbs, sign1.signature));
+  if (!ok) throw e;
+  return [{ id: MdocDeviation.SIG_STRUCTURE_AAD_NULL, path, detail: `signed over ["Signature1", protected, null, payload]: the empty external_aad written as null, not h''` }];
 }

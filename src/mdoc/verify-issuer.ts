@@ -30,7 +30,7 @@ import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation, readTolerate
 import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
-import { type Check, CheckList, type DisclosedElements, errorText, failureOf, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
+import { type Check, CheckList, type DisclosedElements, errorText, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
 import { describeValue } from './structure.js';
 import { checkMsoStatusOptions, type MsoStatusOptions, unrequestedStatusChecks } from './status/options.js';
 
@@ -243,16 +243,18 @@ function dsChainChecks(report: ChainReport): readonly Check[] {
   return checks;
 }
 
+/** IssuerAuth's header deviations, when met. */
+function headerDeviations(duplicate: Deviation | undefined, fullySpecified: Deviation | undefined, ctx: IssuerContext, list: CheckList): void {
+  if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
+  if (fullySpecified !== undefined) list.deviation(fullySpecified, ctx.tolerate);
+}
+
 /** DS certificate, chain and IssuerAuth signature. */
 async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, list: CheckList): Promise<{ ds?: Certificate; anchor?: Certificate }> {
   const { options } = ctx;
   const auth = issuerSigned.issuerAuth;
   const duplicate = x5chainDeviation(auth);
   const fullySpecified = fullySpecifiedAlgDeviation(auth.protectedHeaders, 'issuerAuth.protected');
-  const headerDeviations = () => {
-    if (duplicate !== undefined) list.deviation(duplicate, ctx.tolerate);
-    if (fullySpecified !== undefined) list.deviation(fullySpecified, ctx.tolerate);
-  };
   let ds: Certificate | undefined;
   let chain: Uint8Array[] = [];
   try {
@@ -264,12 +266,12 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   } catch (e) {
     if (!isShomeiError(e)) throw e;
     list.add(C.DS_CERTIFICATE, false, errorText(e));
-    headerDeviations();
+    headerDeviations(duplicate, fullySpecified, ctx, list);
     list.add(C.DS_CHAIN, false, 'no document signer certificate');
     list.add(C.ISSUER_SIGNATURE, false, 'no document signer certificate');
     return {};
   }
-  headerDeviations();
+  headerDeviations(duplicate, fullySpecified, ctx, list);
   // The chain: DS to one of the trusted IACAs, with the Annex B profile.
   const chainOptions: VerifyX5ChainOptions = {
     anchors: options.trustAnchors.map(trustAnchorCertificate),
@@ -285,20 +287,19 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
   };
   // The signature over the MSO, with the leaf of the chain, starts now: with an asynchronous
   // backend it runs while the chain is looked up and the MSO decoded. Reported after the chain.
-  let signatureDeviations: Deviation[] = [];
-  const signature = failureOf(
-    verifyMdocSign1(
-      auth,
-      {
-        key: ds.publicKey as PublicKey,
-        ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
-        ...(options.backend === undefined ? {} : { backend: options.backend }),
-      },
-      'issuerAuth',
-    ).then((found) => {
-      signatureDeviations = found;
-    }),
-  );
+  // Its deviations (SIG_STRUCTURE_AAD_NULL), or why it failed.
+  const signature = verifyMdocSign1(
+    auth,
+    {
+      key: ds.publicKey as PublicKey,
+      ...(duplicate === undefined ? {} : { allowInBoth: X5CHAIN_LABEL }),
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+    },
+    'issuerAuth',
+  ).then(undefined, (e: unknown) => {
+    if (!isShomeiError(e)) throw e;
+    return errorText(e);
+  });
   // The DS as parsed above (one object per DER while the parse cache holds it), so the
   // chain cache keys it by object instead of reading its bytes again.
   const chainCheck = cachedIssuerChain([ds, ...chain.slice(1)], chainOptions).then(
@@ -314,9 +315,12 @@ async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, 
     },
   );
   // Both awaited together, so neither can reject unobserved.
-  const [anchor, failure] = await Promise.all([chainCheck, signature]);
-  list.add(C.ISSUER_SIGNATURE, failure === undefined, failure);
-  for (const d of signatureDeviations) list.deviation(d, ctx.tolerate);
+  const [anchor, verdict] = await Promise.all([chainCheck, signature]);
+  if (typeof verdict === 'string') list.add(C.ISSUER_SIGNATURE, false, verdict);
+  else {
+    list.add(C.ISSUER_SIGNATURE, true);
+    for (const d of verdict) list.deviation(d, ctx.tolerate);
+  }
   return { ds, ...(anchor === undefined ? {} : { anchor }) };
 }
 

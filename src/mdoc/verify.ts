@@ -11,6 +11,7 @@
 
 import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
 import { verifyMdocSign1 } from './sign1-checks.js';
+import type { CoseMac0 } from '../cose/mac0.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
@@ -95,15 +96,16 @@ async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, ms
   const how = attached ? ' (attached payload)' : '';
   let macKey: Uint8Array | undefined;
   // With an attached payload (byte-equal, checked above) the signature is checked over it.
-  const verifyOver = async (detachedPayload: Uint8Array | undefined): Promise<Deviation[]> => {
-    if ('deviceSignature' in auth) {
-      return verifyMdocSign1(auth.deviceSignature, { key: deviceKey, ...(detachedPayload === undefined ? {} : { detachedPayload }), ...backend }, 'deviceSigned.deviceAuth.deviceSignature');
-    }
+  const verifyMac = async (mac0: CoseMac0, detachedPayload: Uint8Array | undefined): Promise<readonly Deviation[]> => {
     macKey ??= await deriveEMacKey(options.eReaderKey!, deviceKey as never, ctx.transcript!, options);
-    return (await deviceMacModule()).verifyDeviceMac(auth.deviceMac, macKey, detachedPayload, backend);
+    return (await deviceMacModule()).verifyDeviceMac(mac0, macKey, detachedPayload, backend);
   };
+  const verifyOver = (detachedPayload: Uint8Array | undefined): Promise<readonly Deviation[]> =>
+    'deviceSignature' in auth
+      ? verifyMdocSign1(auth.deviceSignature, { key: deviceKey, ...(detachedPayload === undefined ? {} : { detachedPayload }), ...backend }, 'deviceSigned.deviceAuth.deviceSignature')
+      : verifyMac(auth.deviceMac, detachedPayload);
   try {
-    let found: Deviation[];
+    let found: readonly Deviation[];
     try {
       found = await verifyOver(attached ? undefined : payload);
     } catch (e) {
@@ -131,7 +133,7 @@ async function overReencoded(
   doc: MdocDocument,
   deviceSigned: DeviceSigned,
   ctx: Context,
-  verifyOver: (payload: Uint8Array) => Promise<Deviation[]>,
+  verifyOver: (payload: Uint8Array) => Promise<readonly Deviation[]>,
   failure: unknown,
 ): Promise<Deviation[]> {
   for (const bytes of reencodings(deviceSigned.nameSpaces)) {
