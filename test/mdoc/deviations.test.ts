@@ -78,37 +78,30 @@ describe('decoders read past deviations and record them', () => {
     ]);
   });
 
-  it('valueDigests of {} or a namespace mapped to {} decodes with EMPTY_VALUE_DIGESTS at its path', () => {
-    const mso = (valueDigests: Map<string, unknown>) =>
-      new Map<string, unknown>([
-        ['version', '1.0'],
-        ['digestAlgorithm', 'SHA-256'],
-        ['valueDigests', valueDigests],
-        ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
-        ['docType', MDL],
-        ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
-      ]);
-    const paths = (valueDigests: Map<string, unknown>) => decodeMobileSecurityObject(mso(valueDigests) as never).deviations?.map((d) => `${d.id} ${d.path}`) ?? [];
-    expect(paths(new Map())).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests']);
-    expect(paths(new Map([...ONE_DIGEST, ['org.iso.18013.5.1.aamva', new Map()]]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests["org.iso.18013.5.1.aamva"]']);
-    expect(paths(ONE_DIGEST)).toEqual([]);
-  });
-
-  it("a status identifier_list id sent as text decodes as its UTF-8 bytes, with STATUS_ID_TEXT", () => {
-    const mso = new Map<string, unknown>([
+  /** A conformant MSO map with one digest, `members` set over it. */
+  const msoWith = (...members: [string, unknown][]) =>
+    new Map<string, unknown>([
       ['version', '1.0'],
       ['digestAlgorithm', 'SHA-256'],
       ['valueDigests', ONE_DIGEST],
       ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, 2], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])],
       ['docType', MDL],
       ['validityInfo', new Map([['signed', TDate.fromDate(NOW)], ['validFrom', TDate.fromDate(NOW)], ['validUntil', TDate.fromDate(validity.validUntil)]])],
-      ['status', new Map([['identifier_list', new Map([['id', '450'], ['uri', 'https://status.example.jp/ids/1']])]])],
+      ...members,
     ]);
-    const decoded = decodeMobileSecurityObject(mso as never);
-    expect(decoded.deviations?.map((d) => `${d.id} ${d.path}`)).toEqual(['STATUS_ID_TEXT mso.status.identifier_list.id']);
-    expect(decoded.status?.identifier_list?.id).toEqual(new TextEncoder().encode('450'));
-    const bytesId = new Map(mso).set('status', new Map([['identifier_list', new Map<string, unknown>([['id', Uint8Array.of(1)], ['uri', 'https://status.example.jp/ids/1']])]]));
-    expect(decodeMobileSecurityObject(bytesId as never).deviations).toBeUndefined();
+  const deviationPaths = (mso: Map<string, unknown>) => decodeMobileSecurityObject(mso as never).deviations?.map((d) => `${d.id} ${d.path}`) ?? [];
+
+  it('valueDigests of {} or a namespace mapped to {} decodes with EMPTY_VALUE_DIGESTS at its path', () => {
+    expect(deviationPaths(msoWith(['valueDigests', new Map()]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests']);
+    expect(deviationPaths(msoWith(['valueDigests', new Map([...ONE_DIGEST, ['org.iso.18013.5.1.aamva', new Map()]])]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests["org.iso.18013.5.1.aamva"]']);
+    expect(deviationPaths(msoWith())).toEqual([]);
+  });
+
+  it('a status identifier_list id sent as text decodes as its UTF-8 bytes, with STATUS_ID_TEXT', () => {
+    const status = (id: unknown) => ['status', new Map([['identifier_list', new Map([['id', id], ['uri', 'https://status.example.jp/ids/1']])]])] as [string, unknown];
+    expect(deviationPaths(msoWith(status('450')))).toEqual(['STATUS_ID_TEXT mso.status.identifier_list.id']);
+    expect(decodeMobileSecurityObject(msoWith(status('450')) as never).status?.identifier_list?.id).toEqual(new TextEncoder().encode('450'));
+    expect(deviationPaths(msoWith(status(Uint8Array.of(1))))).toEqual([]);
   });
 
   it('an MSO with a text kid and status null decodes; the key is the one given', () => {
