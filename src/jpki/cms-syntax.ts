@@ -1,0 +1,197 @@
+/**
+ * The syntax of a detached CMS SignedData (RFC 5652 §5) as `verifyDetachedCms` reads it: the
+ * object identifiers, the bounded parse of ContentInfo / SignedData / SignerInfo, and the
+ * attribute rules of §11 (signed-only attributes, one value each, no countersignature among
+ * the signed ones). Everything here throws `ERR_JPKI_CMS`; what the parts mean (digests,
+ * signatures, the signer's certificate and purpose) is checked in cms.ts.
+ */
+import type { HashAlg } from '../crypto/types.js';
+import { JpkiError } from '../errors.js';
+import { toHex } from '../internal/bytes.js';
+import { contextTag, DerReader, decodeOid, readSingleTagged, Tag, type Tlv } from '../x509/der.js';
+
+/** CMS and PKCS#9 object identifiers. */
+export const CmsOid = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  /** ESS signing-certificate (RFC 2634 §5.4: a SHA-1 hash of the signer's certificate). */
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  /** countersignature (RFC 5652 §11.4): an unsigned attribute only. */
+  countersignature: '1.2.840.113549.1.9.6',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+} as const;
+
+export const HASH_OID: Record<HashAlg, string> = {
+  'SHA-1': '1.3.14.3.2.26',
+  'SHA-256': '2.16.840.1.101.3.4.2.1',
+  'SHA-384': '2.16.840.1.101.3.4.2.2',
+  'SHA-512': '2.16.840.1.101.3.4.2.3',
+};
+export const OID_HASH = new Map(Object.entries(HASH_OID).map(([k, v]) => [v, k as HashAlg]));
+export const RSA_SIG_HASH = new Map<string, HashAlg | null>([
+  [CmsOid.rsaEncryption, null],
+  ['1.2.840.113549.1.1.5', 'SHA-1'],
+  ['1.2.840.113549.1.1.11', 'SHA-256'],
+  ['1.2.840.113549.1.1.12', 'SHA-384'],
+  ['1.2.840.113549.1.1.13', 'SHA-512'],
+]);
+
+/** An `ERR_JPKI_CMS` error (internal). */
+export function cmsError(message: string, cause?: unknown): JpkiError {
+  return new JpkiError('ERR_JPKI_CMS', message, cause === undefined ? {} : { cause });
+}
+
+export interface ParsedSignerInfo {
+  /** The sid as a lookup key: `i` and the IssuerAndSerialNumber's DER (v1), or `k` and the subjectKeyIdentifier (v3), in hex. */
+  readonly sid: string;
+  readonly digestAlgorithm: string;
+  readonly signedAttrs: Tlv;
+  readonly signatureAlgorithm: string;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * The OID of an AlgorithmIdentifier; its parameters, when present, must be one well-formed
+ * TLV, and NULL for a digest or RSA PKCS #1 v1.5 algorithm this module knows (RFC 5754 §2,
+ * RFC 4055 §5: absent or NULL). Another algorithm's parameters are not read: it fails as
+ * unsupported.
+ */
+export function algorithmOid(tlv: Tlv, what: string): string {
+  const r = DerReader.inside(tlv, what);
+  const oid = decodeOid(r.expect(Tag.OID, 'algorithm'), 'algorithm');
+  if (!r.atEnd()) {
+    const parameters = r.next('parameters');
+    // NULL is `05 00`: a NULL with content is not DER (X.690 §8.8.2).
+    if ((OID_HASH.has(oid) || RSA_SIG_HASH.has(oid)) && (parameters.tag !== Tag.NULL || parameters.content.length !== 0)) throw cmsError(`${what} ${oid} has parameters other than NULL`);
+  }
+  r.finish(what);
+  return oid;
+}
+
+/**
+ * A CMSVersion (RFC 5652 §10.2.5: v0 to v5) read from `r`, `allowed` ones only. The version
+ * is not signed; a value outside the syntax means the structure is not CMS.
+ */
+function cmsVersion(r: DerReader, what: string, allowed: readonly number[]): number {
+  const v = r.expect(Tag.INTEGER, `${what} version`);
+  const n = v.content.length === 1 ? v.content[0]! : -1;
+  if (!allowed.includes(n)) throw cmsError(`${what} version is not ${allowed.join(' or ')}`);
+  return n;
+}
+
+/**
+ * Most certificates, SignerInfos, and signed attributes (and values of one attribute) read
+ * from one SignedData. A JPKI signature has one signer, its certificate and perhaps the CA's;
+ * without a bound, a SignedData of 400 KB listing 200,000 two-byte "certificates" took 3.5 s
+ * to refuse, and each tiny item costs about 50 times its bytes in memory.
+ */
+export const MAX_CMS_ITEMS = 32;
+
+
+/** The next TLV of `r` (with identifier `tag` when given), unless `n` have been read already (then ERR_JPKI_CMS). */
+export function bounded(r: DerReader, n: number, what: string, tag?: number): Tlv {
+  if (n >= MAX_CMS_ITEMS) throw cmsError(`more than ${MAX_CMS_ITEMS} ${what}s`);
+  return tag === undefined ? r.next(what) : r.expect(tag, what);
+}
+
+export function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates: Uint8Array[]; signerInfos: ParsedSignerInfo[] } {
+  const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
+  if (decodeOid(ci.expect(Tag.OID, 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
+  const wrapper = ci.expect(contextTag(0, true), 'content');
+  ci.finish('ContentInfo');
+  const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
+  // §5.1: 1 for this shape (3, 4 or 5 when other content types or certificate formats are carried).
+  const version = cmsVersion(sd, 'SignedData', [1, 3, 4, 5]);
+  const digests = DerReader.inside(sd.expect(Tag.SET, 'digestAlgorithms'), 'digestAlgorithms');
+  for (let n = 0; !digests.atEnd(); n++) algorithmOid(bounded(digests, n, 'digest algorithm', Tag.SEQUENCE), 'digestAlgorithms');
+  const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
+  const eContentType = decodeOid(encap.expect(Tag.OID, 'eContentType'), 'eContentType');
+  if (!encap.atEnd()) throw cmsError('the SignedData is not detached (it carries its content)');
+  const certificates: Uint8Array[] = [];
+  const certs = sd.optional(contextTag(0, true), 'certificates');
+  if (certs !== undefined) {
+    const r = DerReader.inside(certs, 'certificates');
+    for (let n = 0; !r.atEnd(); n++) {
+      const c = bounded(r, n, 'certificate');
+      if (c.tag === Tag.SEQUENCE) certificates.push(c.der);
+      // §10.2.2 CertificateChoices: a Certificate or [0] to [3] (attribute and other certificates, not read here).
+      else if (!CERTIFICATE_CHOICE_TAGS.includes(c.tag)) throw cmsError('a certificates entry is not a CertificateChoices');
+    }
+  }
+  const crls = sd.optional(contextTag(1, true), 'crls');
+  if (crls !== undefined) {
+    // §10.2.1 RevocationInfoChoice: a CertificateList or [1] other (not read here).
+    const r = DerReader.inside(crls, 'crls');
+    for (let n = 0; !r.atEnd(); n++) {
+      const c = bounded(r, n, 'revocation info');
+      if (c.tag !== Tag.SEQUENCE && c.tag !== contextTag(1, true)) throw cmsError('a crls entry is not a RevocationInfoChoice');
+    }
+  }
+  const infos = DerReader.inside(sd.expect(Tag.SET, 'signerInfos'), 'signerInfos');
+  sd.finish('SignedData');
+  const signerInfos: ParsedSignerInfo[] = [];
+  while (!infos.atEnd()) {
+    const si = DerReader.inside(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
+    // §5.3: version 1 goes with an IssuerAndSerialNumber sid, version 3 with a [0] SubjectKeyIdentifier.
+    const byKeyId = cmsVersion(si, 'SignerInfo', [1, 3]) === 3;
+    // §5.1: a SignedData with a version 3 SignerInfo is version 3 or later.
+    if (byKeyId && version < 3) throw cmsError('a version 3 SignerInfo in a version 1 SignedData');
+    const sid = byKeyId ? `k${toHex(si.expect(contextTag(0, false), 'sid (subjectKeyIdentifier, version 3)').content)}` : `i${toHex(si.expect(Tag.SEQUENCE, 'sid (IssuerAndSerialNumber, version 1)').der)}`;
+    const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
+    const signedAttrs = si.optional(contextTag(0, true), 'signedAttrs');
+    if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
+    const signatureAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
+    const signature = si.expect(Tag.OCTET_STRING, 'signature').content;
+    const unsignedAttrs = si.optional(contextTag(1, true), 'unsignedAttrs');
+    si.finish('SignerInfo');
+    if (unsignedAttrs !== undefined) checkUnsignedAttributes(unsignedAttrs);
+    signerInfos.push({ sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature });
+  }
+  if (signerInfos.length === 0) throw cmsError('the SignedData has no SignerInfo');
+  return { eContentType, certificates, signerInfos };
+}
+
+const CERTIFICATE_CHOICE_TAGS: readonly number[] = [contextTag(0, true), contextTag(1, true), contextTag(2, true), contextTag(3, true)];
+
+/** Attributes that RFC 5652 §11.1–§11.3 and RFC 5035 §5.4 allow only as signed attributes. */
+const SIGNED_ONLY: readonly string[] = [CmsOid.contentType, CmsOid.messageDigest, CmsOid.signingTime, CmsOid.signingCertificate, CmsOid.signingCertificateV2];
+
+/** One Attribute (SEQUENCE { attrType OID, attrValues SET OF ANY }) read from `r`, the `n`th of its set. */
+function readAttribute(r: DerReader, n: number, what: string): { oid: string; values: Tlv[] } {
+  const a = DerReader.inside(bounded(r, n, what, Tag.SEQUENCE), 'Attribute');
+  const oid = decodeOid(a.expect(Tag.OID, 'attrType'), 'attrType');
+  const values: Tlv[] = [];
+  const set = DerReader.inside(a.expect(Tag.SET, 'attrValues'), 'attrValues');
+  while (!set.atEnd()) values.push(bounded(set, values.length, 'value of one attribute'));
+  a.finish('Attribute');
+  return { oid, values };
+}
+
+export function attributes(signedAttrs: Tlv): Map<string, Tlv[]> {
+  const out = new Map<string, Tlv[]>();
+  const r = DerReader.inside(signedAttrs, 'signedAttrs');
+  while (!r.atEnd()) {
+    const { oid, values } = readAttribute(r, out.size, 'signed attribute');
+    if (out.has(oid)) throw cmsError(`signed attribute ${oid} appears twice`);
+    if (oid === CmsOid.countersignature) throw cmsError('a countersignature is not a signed attribute (RFC 5652 §11.4)');
+    out.set(oid, values);
+  }
+  return out;
+}
+
+/**
+ * unsignedAttrs: a SET OF Attribute, none of those RFC 5652 §11 and RFC 5035 allow only
+ * as signed attributes (a messageDigest or contentType outside the signature would be
+ * read by some tool as if signed). Throws ERR_JPKI_CMS.
+ */
+function checkUnsignedAttributes(unsignedAttrs: Tlv): void {
+  const r = DerReader.inside(unsignedAttrs, 'unsignedAttrs');
+  for (let n = 0; !r.atEnd(); n++) {
+    const { oid } = readAttribute(r, n, 'unsigned attribute');
+    if (SIGNED_ONLY.includes(oid)) throw cmsError(`attribute ${oid} is only allowed as a signed attribute`);
+  }
+}
