@@ -230,11 +230,13 @@ function padShortCoordinates(key: CborMap): { map: CborMap; detail: string } | u
 
 /**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
- * string (never used by shomei), `"status": null`, empty valueDigests maps, empty
- * keyAuthorizations lists, optional members sent as `null` and validity dates sent untagged
- * or as full-dates are read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`,
- * `MSO_STATUS_NULL`, `EMPTY_VALUE_DIGESTS`, `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`,
- * `VALIDITY_DATE_UNTAGGED`, `VALIDITY_FULL_DATE`).
+ * string (never used by shomei) or with a coordinate shorter than its field, `"status":
+ * null`, a status identifier sent as text, empty valueDigests maps, empty keyAuthorizations
+ * lists, optional members sent as `null` and validity dates sent untagged or as full-dates
+ * are read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`,
+ * `DEVICE_KEY_COORDINATE_SHORT`, `MSO_STATUS_NULL`, `STATUS_ID_TEXT`, `EMPTY_VALUE_DIGESTS`,
+ * `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`, `VALIDITY_DATE_UNTAGGED`,
+ * `VALIDITY_FULL_DATE`).
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
