@@ -10,8 +10,6 @@
  * they can never be tolerated.
  */
 
-import { CoseHeader, isFullySpecifiedSignAlg } from '../cose/algorithms.js';
-
 /** Ids of the deviations the verifier recognises (`tolerate` takes these). */
 export const MdocDeviation = {
   /** `documents: []` where the CDDL says `? "documents" : [+ Document]`. */
@@ -138,11 +136,4 @@ export function readTolerate(tolerate: unknown): ReadonlySet<MdocDeviation> {
     out.add(id);
   }
   return out;
-}
-
-/** The `FULLY_SPECIFIED_ALG` deviation of a COSE_Sign1 at `path`, if its protected `alg` is one. */
-export function fullySpecifiedAlgDeviation(protectedHeaders: ReadonlyMap<unknown, unknown>, path: string): Deviation | undefined {
-  const alg = protectedHeaders.get(CoseHeader.alg);
-  if (!isFullySpecifiedSignAlg(alg)) return undefined;
-  return { id: MdocDeviation.FULLY_SPECIFIED_ALG, path, detail: `protected alg ${alg}, fully specified (RFC 9864)` };
 }

@@ -4,11 +4,12 @@
  * external_aad written as CBOR null (`f6`) instead of an empty byte string (`40`), the
  * SIG_STRUCTURE_AAD_NULL deviation. Only a signature by the same key over the same payload and
  * protected header passes that way: the structure differs from the conformant one in that one
- * byte, and no conformant COSE structure starts like it.
+ * byte, and no conformant COSE structure starts like it. And the FULLY_SPECIFIED_ALG deviation
+ * of their protected `alg`.
  */
 
 import { encode } from '../cbor/index.js';
-import { CoseHeader, signAlgInfo } from '../cose/algorithms.js';
+import { CoseHeader, isFullySpecifiedSignAlg, signAlgInfo } from '../cose/algorithms.js';
 import { type CoseSign1, type VerifyCoseSign1Options, verifyCoseSign1 } from '../cose/sign1.js';
 import { resolveBackend } from '../crypto/default.js';
 import { CoseError } from '../errors.js';
@@ -39,4 +40,11 @@ async function overNullAad(sign1: CoseSign1, options: VerifyCoseSign1Options, pa
   const ok = key.kty === 'EC' ? await backend.ecdsaVerify(key, info.hash!, tbs, sign1.signature) : key.kty === 'OKP' && (await backend.ed25519Verify(key, tbs, sign1.signature));
   if (!ok) throw e;
   return [{ id: MdocDeviation.SIG_STRUCTURE_AAD_NULL, path, detail: `signed over ["Signature1", protected, null, payload]: the empty external_aad written as null, not h''` }];
+}
+
+/** The `FULLY_SPECIFIED_ALG` deviation of a COSE_Sign1 at `path`, if its protected `alg` is one. */
+export function fullySpecifiedAlgDeviation(protectedHeaders: ReadonlyMap<unknown, unknown>, path: string): Deviation | undefined {
+  const alg = protectedHeaders.get(CoseHeader.alg);
+  if (!isFullySpecifiedSignAlg(alg)) return undefined;
+  return { id: MdocDeviation.FULLY_SPECIFIED_ALG, path, detail: `protected alg ${alg}, fully specified (RFC 9864)` };
 }

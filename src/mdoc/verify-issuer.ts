@@ -14,7 +14,7 @@
 import { type CborValue, decode, type EncodedCbor } from '../cbor/index.js';
 import { CoseHeader } from '../cose/algorithms.js';
 import { getX5Chain } from '../cose/headers.js';
-import { verifyMdocSign1 } from './sign1-checks.js';
+import { fullySpecifiedAlgDeviation, verifyMdocSign1 } from './sign1-checks.js';
 import { resolveBackend } from '../crypto/default.js';
 import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
@@ -26,7 +26,7 @@ import { CRL_PROFILE_CHECK_IDS } from '../x509/crl-profile.js';
 import type { Certificate, CertificateList, ChainReport, CrlCache, VerifyX5ChainOptions } from '../x509/index.js';
 import { mdocIssuerProfile } from '../x509/profiles/mdoc.js';
 import { cachedIssuerChain } from './chain-cache.js';
-import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation, readTolerate } from './deviations.js';
+import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
 import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
 import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';

@@ -10,7 +10,7 @@
  */
 
 import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
-import { verifyMdocSign1 } from './sign1-checks.js';
+import { fullySpecifiedAlgDeviation, verifyMdocSign1 } from './sign1-checks.js';
 import type { CoseMac0 } from '../cose/mac0.js';
 import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
@@ -19,7 +19,7 @@ import { loadOnce } from '../internal/once.js';
 import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
 import type { DeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
-import { type Deviation, fullySpecifiedAlgDeviation, MdocDeviation } from './deviations.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
 import { answerFor } from './answer.js';
 import { type Check, CheckList, errorText, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
