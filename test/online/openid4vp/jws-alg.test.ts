@@ -8,7 +8,8 @@ import { CompactSign, compactVerify, importJWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OkpPrivateKey } from '../../../src/crypto/index.js';
 import { publicKeyOf } from '../../../src/crypto/keys.js';
-import { toBase64Url, utf8Encode } from '../../../src/internal/bytes.js';
+import { utf8Encode } from '../../../src/internal/bytes.js';
+import { fromBase64UrlStrict } from '../../../src/online/jwe.js';
 import { decodeJws, OpenId4VpVerifier, resolveOpenId4VpRequest, signJws, verifyJwsSignature } from '../../../src/online/index.js';
 import { BACKENDS } from '../../helpers/backends.js';
 import { BASE, DOC_REQUESTS, NOW, routeTo, type VerifierPki, verifierLeaf, verifierPki } from './fixtures.js';
@@ -68,8 +69,9 @@ describe.each(BACKENDS)('JWS alg Ed25519 (%s)', (_name, backend) => {
   });
 });
 
+/** A fixture key's base64url (strict: canonical, no padding), as the project's JOSE code reads it. */
 function fromB64u(text: string): Uint8Array {
-  const bytes = Uint8Array.from(Buffer.from(text, 'base64url'));
-  expect(toBase64Url(bytes)).toBe(text);
-  return bytes;
+  const bytes = fromBase64UrlStrict(text);
+  expect(bytes).toBeInstanceOf(Uint8Array);
+  return bytes!;
 }
