@@ -63,7 +63,9 @@ export interface CosePublicPart {
 
 /** Read a COSE_Key's kty, curve, public point (validated), kid and alg; `d` is returned unread (internal). */
 export function readCosePublicPart(input: Uint8Array | CborValue): CosePublicPart {
-  const map = input instanceof Uint8Array ? translate(() => decode(input)) : input;
+  // exactNumbers: kty, crv and alg are integers; a float 2.0 is not read as EC2 (a map the
+  // caller decoded itself keeps the caller's choice).
+  const map = input instanceof Uint8Array ? translate(() => decode(input, { exactNumbers: true })) : input;
   if (!(map instanceof Map)) throw keyError('COSE_Key is not a map');
   const kty = map.get(CoseKeyLabel.kty);
   const crvId = map.get(CoseKeyLabel.crv);

@@ -179,7 +179,8 @@ export async function readDcApiRequest(
   let info: CborValue;
   let deviceRequest: DeviceRequest;
   try {
-    info = decode(fromBase64(data.encryptionInfo));
+    // exactNumbers: the recipient key's kty and crv are integers, not floats that equal them.
+    info = decode(fromBase64(data.encryptionInfo), { exactNumbers: true });
     deviceRequest = decodeDeviceRequest(fromBase64(data.deviceRequest));
   } catch (e) {
     if (isShomeiError(e) || e instanceof TypeError) bad(`request: ${(e as Error).message}`, e);

@@ -106,6 +106,16 @@ describe('COSE_Key and JWK', () => {
     expect(() => decodeCosePublicKey(new Map([...encodeCoseKey(publicKeyOf(priv)), [3, 1.5]]) as never)).toThrow(expect.objectContaining({ code: 'ERR_COSE_KEY' }));
     expect(decodeCoseKey(new Map([...good, [3, -7]]) as never).alg).toBe(-7);
     expect(() => decodeCoseKey(fromHex('ff'))).toThrow(CoseError);
+    // Encoded bytes: kty 2.0 or crv 1.0 (a float that equals the integer) is no EC2 / P-256 key.
+    const goodBytes = encode(new Map([...good].filter(([k]) => k !== -4)));
+    expect(decodeCoseKey(goodBytes).key.kty).toBe('EC');
+    for (const [label, int] of [[1, '02'], [-1, '01']] as const) {
+      const hex = toHex(goodBytes);
+      const at = hex.indexOf(toHex(encode(label)) + int);
+      expect(at % 2).toBe(0);
+      const floated = fromHex(`${hex.slice(0, at)}${toHex(encode(label))}f9${int === '02' ? '4000' : '3c00'}${hex.slice(at + 4)}`);
+      expect(() => decodeCoseKey(floated), `label ${label}`).toThrow(expect.objectContaining({ code: 'ERR_COSE_KEY' }));
+    }
     expect(() => decodeCoseKey(encode([1]))).toThrow(CoseError);
     expect(() => keyFromJwk({ kty: 'RSA', n: 'AQAB', e: 'AQAB' })).toThrow(CoseError);
     expect(() => keyFromJwk({ kty: 'EC', crv: 'P-256', x: '!!', y: 'AA' })).toThrow(CoseError);

@@ -4,7 +4,7 @@ import { CborFloat, type CborValue, decode, encode } from '../../src/cbor/index.
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import { OnlineError } from '../../src/errors.js';
-import { fromHex, toBase64Url } from '../../src/internal/bytes.js';
+import { fromBase64, fromHex, toBase64Url } from '../../src/internal/bytes.js';
 import { buildDeviceRequest, buildDeviceResponse, decodeDeviceRequest, encodeDeviceRequest, type IssuerSigned, } from '../../src/mdoc/index.js';
 import {
   appleSessionTranscript,
@@ -53,6 +53,17 @@ describe.each(BACKENDS)('online flows (%s)', (_name, backend) => {
     await expect(openDcApiResponse(good, other.state, { trustAnchors: [issuer.iaca], now: NOW, backend })).rejects.toMatchObject({ code: 'ERR_HPKE_OPEN' });
     await expect(openDcApiResponse({ response: 'AAAA' }, restoredDcApiState(state), { trustAnchors: [issuer.iaca], backend })).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
     await expect(readDcApiRequest({ deviceRequest: request.data.deviceRequest, encryptionInfo: toBase64Url(fromHex('82656463617069a0')) }, ORIGIN)).rejects.toBeInstanceOf(OnlineError);
+  });
+
+  it('Annex C: a recipientPublicKey whose kty or crv is a float that equals the integer is refused', async () => {
+    const { request } = await createDcApiRequest({ origin: ORIGIN, docRequests: [{ docType: MDL, nameSpaces: { [NS]: { family_name: false } } }], backend });
+    const info = decode(fromBase64(request.data.encryptionInfo)) as [string, Map<string, CborValue>];
+    const key = info[1].get('recipientPublicKey') as Map<number, CborValue>;
+    for (const [label, float] of [[1, new CborFloat(2)], [-1, new CborFloat(1)]] as const) {
+      const changed = encode([info[0], new Map([...info[1], ['recipientPublicKey', new Map([...key, [label, float]])]])]);
+      await expect(readDcApiRequest({ ...request.data, encryptionInfo: toBase64Url(changed) }, ORIGIN, { backend }), `label ${label}`).rejects.toMatchObject({ code: 'ERR_ONLINE_MESSAGE' });
+    }
+    await expect(readDcApiRequest({ ...request.data, encryptionInfo: toBase64Url(encode(info)) }, ORIGIN, { backend })).resolves.toBeDefined();
   });
 
   it("Annex C: reads Apple's published sample request (DeviceRequest 1.1 with readerAuthAll)", async () => {
