@@ -8,7 +8,8 @@
 import type { HashAlg } from '../crypto/types.js';
 import { JpkiError } from '../errors.js';
 import { toHex } from '../internal/bytes.js';
-import { contextTag, DerReader, decodeOid, readSingleTagged, Tag, type Tlv } from '../x509/der.js';
+import { contextTag, DerReader, decodeOid, Tag, type Tlv } from '../x509/der.js';
+import { BerReader, octetStringValue, requireDer } from './ber.js';
 
 /** CMS and PKCS#9 object identifiers. */
 export const CmsOid = {
@@ -73,11 +74,10 @@ export function algorithmOid(tlv: Tlv, what: string): string {
 }
 
 /**
- * A CMSVersion (RFC 5652 §10.2.5: v0 to v5) read from `r`, `allowed` ones only. The version
+ * A CMSVersion (RFC 5652 §10.2.5: v0 to v5), `allowed` ones only. The version
  * is not signed; a value outside the syntax means the structure is not CMS.
  */
-function cmsVersion(r: DerReader, what: string, allowed: readonly number[]): number {
-  const v = r.expect(Tag.INTEGER, `${what} version`);
+function cmsVersion(v: Tlv, what: string, allowed: readonly number[]): number {
   const n = v.content.length === 1 ? v.content[0]! : -1;
   if (!allowed.includes(n)) throw cmsError(`${what} version is not ${allowed.join(' or ')}`);
   return n;
@@ -93,31 +93,64 @@ export const MAX_CMS_ITEMS = 32;
 
 
 /** The next TLV of `r` (with identifier `tag` when given), unless `n` have been read already (then ERR_JPKI_CMS). */
-export function bounded(r: DerReader, n: number, what: string, tag?: number): Tlv {
+export function bounded<T extends Tlv>(r: { next(what: string): T; expect(tag: number, what: string): T }, n: number, what: string, tag?: number): T {
   if (n >= MAX_CMS_ITEMS) throw cmsError(`more than ${MAX_CMS_ITEMS} ${what}s`);
   return tag === undefined ? r.next(what) : r.expect(tag, what);
 }
 
-export function parseSignedData(p7s: Uint8Array): { eContentType: string; certificates: Uint8Array[]; signerInfos: ParsedSignerInfo[] } {
-  const ci = DerReader.inside(readSingleTagged(p7s, Tag.SEQUENCE, 'ContentInfo'), 'ContentInfo');
-  if (decodeOid(ci.expect(Tag.OID, 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
+/** A SignedData as {@link parseSignedData} reads it. */
+export interface ParsedSignedData {
+  readonly eContentType: string;
+  /** The value of the eContent OCTET STRING (segments concatenated) when the content is attached; undefined when detached. */
+  readonly eContent: Uint8Array | undefined;
+  /** Each CertificateChoices `certificate`, as received (DER). */
+  readonly certificates: Uint8Array[];
+  readonly signerInfos: ParsedSignerInfo[];
+}
+
+/**
+ * The ContentInfo / SignedData / SignerInfo syntax of `p7s`. The envelope may be BER (RFC 5652
+ * §1: indefinite lengths, a constructed eContent OCTET STRING), as streaming signers write it;
+ * what is signed or hashed as DER must be DER (the signedAttrs, RFC 5652 §5.3; each
+ * certificate, RFC 5280 §4.1.1.3), and so must the version numbers, OIDs, AlgorithmIdentifiers,
+ * sid and signature, which no signer writes otherwise. Throws ERR_JPKI_CMS (or the DER reader's
+ * ERR_X509_PARSE inside a DER part, which verifyDetachedCms wraps).
+ */
+export function parseSignedData(p7s: Uint8Array): ParsedSignedData {
+  const top = new BerReader(p7s);
+  const contentInfo = top.expect(Tag.SEQUENCE, 'ContentInfo');
+  top.finish('ContentInfo');
+  const ci = top.into(contentInfo, 'ContentInfo');
+  if (decodeOid(requireDer(ci.expect(Tag.OID, 'contentType'), 'contentType'), 'contentType') !== CmsOid.signedData) throw cmsError('not a CMS SignedData');
   const wrapper = ci.expect(contextTag(0, true), 'content');
   ci.finish('ContentInfo');
-  const sd = DerReader.inside(readSingleTagged(wrapper.content, Tag.SEQUENCE, 'SignedData', wrapper.contentOffset), 'SignedData');
+  const explicit = ci.into(wrapper, 'content');
+  const signedData = explicit.expect(Tag.SEQUENCE, 'SignedData');
+  explicit.finish('content');
+  const sd = explicit.into(signedData, 'SignedData');
   // §5.1: 1 for this shape (3, 4 or 5 when other content types or certificate formats are carried).
-  const version = cmsVersion(sd, 'SignedData', [1, 3, 4, 5]);
-  const digests = DerReader.inside(sd.expect(Tag.SET, 'digestAlgorithms'), 'digestAlgorithms');
-  for (let n = 0; !digests.atEnd(); n++) algorithmOid(bounded(digests, n, 'digest algorithm', Tag.SEQUENCE), 'digestAlgorithms');
-  const encap = DerReader.inside(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
-  const eContentType = decodeOid(encap.expect(Tag.OID, 'eContentType'), 'eContentType');
-  if (!encap.atEnd()) throw cmsError('the SignedData is not detached (it carries its content)');
+  const version = cmsVersion(requireDer(sd.expect(Tag.INTEGER, 'SignedData version'), 'SignedData version'), 'SignedData', [1, 3, 4, 5]);
+  const digests = sd.into(sd.expect(Tag.SET, 'digestAlgorithms'), 'digestAlgorithms');
+  for (let n = 0; !digests.atEnd(); n++) algorithmOid(requireDer(bounded(digests, n, 'digest algorithm', Tag.SEQUENCE), 'a digest algorithm'), 'digestAlgorithms');
+  const encap = sd.into(sd.expect(Tag.SEQUENCE, 'encapContentInfo'), 'encapContentInfo');
+  const eContentType = decodeOid(requireDer(encap.expect(Tag.OID, 'eContentType'), 'eContentType'), 'eContentType');
+  let eContent: Uint8Array | undefined;
+  const eContentWrapper = encap.optional(contextTag(0, true), 'eContent');
+  if (eContentWrapper !== undefined) {
+    // eContent [0] EXPLICIT OCTET STRING: §5.4 digests the value of the OCTET STRING, not its tag and length.
+    const inner = encap.into(eContentWrapper, 'eContent');
+    eContent = octetStringValue(inner, inner.next('eContent'), 'eContent');
+    inner.finish('eContent');
+  }
+  encap.finish('encapContentInfo');
   const certificates: Uint8Array[] = [];
   const certs = sd.optional(contextTag(0, true), 'certificates');
   if (certs !== undefined) {
-    const r = DerReader.inside(certs, 'certificates');
+    const r = sd.into(certs, 'certificates');
     for (let n = 0; !r.atEnd(); n++) {
       const c = bounded(r, n, 'certificate');
-      if (c.tag === Tag.SEQUENCE) certificates.push(c.der);
+      // A certificate's signature covers its DER: it is passed on as received, and must be DER.
+      if (c.tag === Tag.SEQUENCE) certificates.push(requireDer(c, 'a certificate').der);
       // §10.2.2 CertificateChoices: a Certificate or [0] to [3] (attribute and other certificates, not read here).
       else if (!CERTIFICATE_CHOICE_TAGS.includes(c.tag)) throw cmsError('a certificates entry is not a CertificateChoices');
     }
@@ -125,34 +158,38 @@ export function parseSignedData(p7s: Uint8Array): { eContentType: string; certif
   const crls = sd.optional(contextTag(1, true), 'crls');
   if (crls !== undefined) {
     // §10.2.1 RevocationInfoChoice: a CertificateList or [1] other (not read here).
-    const r = DerReader.inside(crls, 'crls');
+    const r = sd.into(crls, 'crls');
     for (let n = 0; !r.atEnd(); n++) {
       const c = bounded(r, n, 'revocation info');
       if (c.tag !== Tag.SEQUENCE && c.tag !== contextTag(1, true)) throw cmsError('a crls entry is not a RevocationInfoChoice');
     }
   }
-  const infos = DerReader.inside(sd.expect(Tag.SET, 'signerInfos'), 'signerInfos');
+  const infos = sd.into(sd.expect(Tag.SET, 'signerInfos'), 'signerInfos');
   sd.finish('SignedData');
   const signerInfos: ParsedSignerInfo[] = [];
   while (!infos.atEnd()) {
-    const si = DerReader.inside(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
+    const si = infos.into(bounded(infos, signerInfos.length, 'SignerInfo', Tag.SEQUENCE), 'SignerInfo');
     // §5.3: version 1 goes with an IssuerAndSerialNumber sid, version 3 with a [0] SubjectKeyIdentifier.
-    const byKeyId = cmsVersion(si, 'SignerInfo', [1, 3]) === 3;
+    const byKeyId = cmsVersion(requireDer(si.expect(Tag.INTEGER, 'SignerInfo version'), 'SignerInfo version'), 'SignerInfo', [1, 3]) === 3;
     // §5.1: a SignedData with a version 3 SignerInfo is version 3 or later.
     if (byKeyId && version < 3) throw cmsError('a version 3 SignerInfo in a version 1 SignedData');
-    const sid = byKeyId ? `k${toHex(si.expect(contextTag(0, false), 'sid (subjectKeyIdentifier, version 3)').content)}` : `i${toHex(si.expect(Tag.SEQUENCE, 'sid (IssuerAndSerialNumber, version 1)').der)}`;
-    const digestAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm');
-    const signedAttrs = si.optional(contextTag(0, true), 'signedAttrs');
-    if (signedAttrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
-    const signatureAlgorithm = algorithmOid(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm');
-    const signature = si.expect(Tag.OCTET_STRING, 'signature').content;
+    const sid = byKeyId
+      ? `k${toHex(requireDer(si.expect(contextTag(0, false), 'sid (subjectKeyIdentifier, version 3)'), 'sid').content)}`
+      : `i${toHex(requireDer(si.expect(Tag.SEQUENCE, 'sid (IssuerAndSerialNumber, version 1)'), 'sid').der)}`;
+    const digestAlgorithm = algorithmOid(requireDer(si.expect(Tag.SEQUENCE, 'digestAlgorithm'), 'digestAlgorithm'), 'digestAlgorithm');
+    const attrs = si.optional(contextTag(0, true), 'signedAttrs');
+    if (attrs === undefined) throw cmsError('SignerInfo without signed attributes is not supported');
+    // §5.3: "SignedAttributes MUST be DER encoded, even if the rest of the structure is BER encoded" (§5.4 signs their DER).
+    const signedAttrs = requireDer(attrs, 'signedAttrs (RFC 5652 §5.3)');
+    const signatureAlgorithm = algorithmOid(requireDer(si.expect(Tag.SEQUENCE, 'signatureAlgorithm'), 'signatureAlgorithm'), 'signatureAlgorithm');
+    const signature = requireDer(si.expect(Tag.OCTET_STRING, 'signature'), 'signature').content;
     const unsignedAttrs = si.optional(contextTag(1, true), 'unsignedAttrs');
     si.finish('SignerInfo');
-    if (unsignedAttrs !== undefined) checkUnsignedAttributes(unsignedAttrs);
+    if (unsignedAttrs !== undefined) checkUnsignedAttributes(requireDer(unsignedAttrs, 'unsignedAttrs'));
     signerInfos.push({ sid, digestAlgorithm, signedAttrs, signatureAlgorithm, signature });
   }
   if (signerInfos.length === 0) throw cmsError('the SignedData has no SignerInfo');
-  return { eContentType, certificates, signerInfos };
+  return { eContentType, eContent, certificates, signerInfos };
 }
 
 const CERTIFICATE_CHOICE_TAGS: readonly number[] = [contextTag(0, true), contextTag(1, true), contextTag(2, true), contextTag(3, true)];

@@ -16,7 +16,10 @@
  * ```
  *
  * Verification also reads a version 3 SignerInfo whose sid is `[0] SubjectKeyIdentifier`
- * (§5.3; what `openssl cms -sign -keyid` writes), in a SignedData of version 3 or later.
+ * (§5.3; what `openssl cms -sign -keyid` writes), in a SignedData of version 3 or later; an
+ * envelope in BER (indefinite lengths, a constructed eContent OCTET STRING: what streaming
+ * signers write, read by ber.ts), and an attached eContent (`verifyAttachedCms`, or
+ * `verifyDetachedCms` when it equals the content given).
  *
  * The output verifies with `openssl cms -verify -binary -inform DER -content FILE`.
  * Verification here checks the signature over the signed attributes exactly as received
@@ -33,7 +36,7 @@ import { encodeDigestInfo, rsaPkcs1VerifyDigest } from '../crypto/rsa.js';
 import type { BackendOptions, HashAlg, RsaPublicKey } from '../crypto/types.js';
 import { JpkiError, ShomeiError } from '../errors.js';
 import { JpkiPolicyOid } from './oids.js';
-import { algorithmOid, attributes, bounded, CmsOid, cmsError, HASH_OID, MAX_CMS_ITEMS, OID_HASH, type ParsedSignerInfo, parseSignedData, RSA_SIG_HASH } from './cms-syntax.js';
+import { algorithmOid, attributes, bounded, CmsOid, cmsError, HASH_OID, MAX_CMS_ITEMS, OID_HASH, type ParsedSignedData, type ParsedSignerInfo, parseSignedData, RSA_SIG_HASH } from './cms-syntax.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, type JpkiStatusOptions, type JpkiStatusResult } from './cert-status.js';
 import { concat, constantTimeEqual, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
@@ -341,24 +344,75 @@ function signingTimeOf(attrs: Map<string, Tlv[]>): Date | undefined {
 }
 
 /**
- * Verify a detached CMS SignedData over `content`. Returns a report; throws
- * `ERR_JPKI_CMS` only when the structure does not parse.
+ * Verify a detached CMS SignedData over `content`. Returns a report; throws `ERR_JPKI_CMS`
+ * only when the structure does not parse. The envelope may be BER (streaming signers); a
+ * SignedData that carries its content (attached) is accepted only when that content is
+ * byte-identical to `content` (else `ERR_JPKI_CMS`): {@link verifyAttachedCms} reads it
+ * without a copy at hand.
+ *
+ * @example
+ * const report = await verifyDetachedCms(p7s, pdfBytes, { anchors: [JPKI_SIGN_CA_2023] });
  */
 export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, options: VerifyCmsOptions = {}): Promise<CmsVerification> {
+  const backend = checkVerifyOptions(options);
+  const parsed = parseCms(p7s);
+  if (parsed.eContent !== undefined && !sameBytes(parsed.eContent, content)) {
+    throw cmsError('the SignedData carries its content (attached), and it differs from the content given: verify it with verifyAttachedCms, or give the same bytes');
+  }
+  return verifyParsed(parsed, content, options, backend);
+}
+
+/** The result of {@link verifyAttachedCms}: the report, and the content the SignedData carries. */
+export interface AttachedCmsVerification extends CmsVerification {
+  /** The eContent octets (a constructed OCTET STRING's segments concatenated): the bytes whose digest was checked. A copy, not a view into `p7s`. */
+  readonly content: Uint8Array;
+}
+
+/**
+ * Verify an attached ("opaque") CMS SignedData, whose encapContentInfo carries the document
+ * (`openssl cms -sign -nodetach`, JPKI client software that embeds the document): the same
+ * checks as {@link verifyDetachedCms}, with the message digest over the eContent octets
+ * (RFC 5652 §5.4). Returns the report and the content; check `valid` before using the content.
+ * Throws `ERR_JPKI_CMS` when the structure does not parse or carries no content (detached).
+ */
+export async function verifyAttachedCms(p7s: Uint8Array, options: VerifyCmsOptions = {}): Promise<AttachedCmsVerification> {
+  const backend = checkVerifyOptions(options);
+  const parsed = parseCms(p7s);
+  const content = parsed.eContent;
+  if (content === undefined) throw cmsError('the SignedData is detached (it carries no content): verify it with verifyDetachedCms and the content');
+  return { ...(await verifyParsed(parsed, content, options, backend)), content };
+}
+
+/** The backend of `options`, after the checks of its other arguments (TypeError / RangeError: a caller's mistake, before any input is read). */
+function checkVerifyOptions(options: VerifyCmsOptions): ReturnType<typeof resolveBackend> {
   const backend = resolveBackend(options);
-  const waive = new Set<string>(options.waive ?? []);
-  for (const id of waive) if (!WAIVABLE.includes(id)) throw new RangeError(`options.waive: ${JSON.stringify(id)} cannot be waived (only ${WAIVABLE.join(', ')})`);
+  for (const id of options.waive ?? []) if (!WAIVABLE.includes(id)) throw new RangeError(`options.waive: ${JSON.stringify(id)} cannot be waived (only ${WAIVABLE.join(', ')})`);
   checkStatusOptions(options.status, 'options.status');
-  /** A failed check, or `waived` when the caller waived it by id. */
-  const failedOr = (id: CmsWaivableCheck, problem: string, accepted: string): CmsCheck =>
-    waive.has(id) ? { id, status: 'waived', detail: `${accepted} (waived: ${problem})` } : { id, status: 'failed', detail: problem };
-  let parsed: ReturnType<typeof parseSignedData>;
+  return backend;
+}
+
+/** {@link parseSignedData} with every failure as ERR_JPKI_CMS. */
+function parseCms(p7s: Uint8Array): ParsedSignedData {
   try {
-    parsed = parseSignedData(p7s);
+    return parseSignedData(p7s);
   } catch (e) {
     if (e instanceof JpkiError) throw e;
     throw cmsError(`the CMS structure does not parse: ${e instanceof Error ? e.message : String(e)}`, e);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The checks of every SignerInfo of `parsed`, with the message digest over `content`. */
+async function verifyParsed(parsed: ParsedSignedData, content: Uint8Array, options: VerifyCmsOptions, backend: ReturnType<typeof resolveBackend>): Promise<CmsVerification> {
+  const waive = new Set<string>(options.waive ?? []);
+  /** A failed check, or `waived` when the caller waived it by id. */
+  const failedOr = (id: CmsWaivableCheck, problem: string, accepted: string): CmsCheck =>
+    waive.has(id) ? { id, status: 'waived', detail: `${accepted} (waived: ${problem})` } : { id, status: 'failed', detail: problem };
   const certs = parsed.certificates.flatMap((der) => {
     try {
       return [parseCertificate(der)];

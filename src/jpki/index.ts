@@ -36,6 +36,8 @@ export {
   type DigestInfoSigner,
   type VerifyCmsOptions,
   MAX_CMS_ITEMS,
+  type AttachedCmsVerification,
+  verifyAttachedCms,
   verifyDetachedCms,
 } from './cms.js';
 export * as commands from './commands.js';
