@@ -38,7 +38,8 @@ const MNC_JP_ELEMENTS: Record<string, ElementSpec> = {
   full_name_unicode: {
     type: 'tstr',
     mandatory: true,
-    description: '氏名: full name in one string, family and given name separated by a full-width space (e.g. "番号　花子")',
+    description: '氏名: full name in one string (e.g. "番号　花子")',
+    uncertain: `the family/given separator is not published (the full-width space is from made-up samples, ${SOURCES}); never split it`,
   },
   resident_address_unicode: {
     type: 'tstr',
