@@ -59,7 +59,8 @@ function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
-async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Array> {
+/** Run `data` through the platform's inflater: the chunks (when `keep`) and their total. */
+async function streamPlatform(data: Uint8Array, max: number, keep: boolean): Promise<{ chunks: Uint8Array[]; total: number }> {
   const stream = new DecompressionStream('deflate');
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
@@ -80,13 +81,30 @@ async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Arra
         await reader.cancel().catch(() => undefined);
         throw tooLarge(max);
       }
-      chunks.push(value);
+      if (keep) chunks.push(value);
     }
     await writing;
   } catch (e) {
     if (isShomeiError(e)) throw e;
     throw corrupt(e instanceof Error ? e.message : String(e), e);
   }
+  return { chunks, total };
+}
+
+async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Array> {
+  const { chunks, total } = await streamPlatform(data, max, true);
+  // Node's DecompressionStream ends at the end of the ZLIB stream and ignores whatever bytes
+  // follow it (browsers refuse them), so a stream followed by bytes that end in its own
+  // Adler-32 (the stream twice, say) would pass the check below. The whole input without its
+  // last byte must therefore not be a complete stream: inflated again (output discarded), it
+  // must fail for want of that byte.
+  let complete = true;
+  try {
+    await streamPlatform(data.subarray(0, data.length - 1), max, false);
+  } catch {
+    complete = false;
+  }
+  if (complete) throw corrupt('bytes follow the ZLIB stream');
   return join(chunks, total);
 }
 
@@ -141,13 +159,16 @@ async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array>
 /**
  * Inflate ZLIB data, refusing output past `maxBytes` as soon as it is reached. The ZLIB
  * stream must be the whole input: its Adler-32 check value (its last four bytes) is checked
- * whichever inflater ran, so trailing bytes are refused too.
+ * whichever inflater ran, and bytes after the stream are refused by both (a second ZLIB
+ * stream too). Raw DEFLATE, gzip and a stream with a preset dictionary (FDICT, RFC 1950
+ * §2.2: none is defined for a status list) are refused.
  *
- * One known difference remains between the inflaters: fflate inflates some DEFLATE data
- * whose Huffman code lengths do not form a complete code, which zlib (and so the platform's
- * `DecompressionStream` on Node) refuses as an invalid code lengths set. Such data comes
- * only from the list's signer (the token is verified before its list is inflated), and the
- * Adler-32 check still holds the output to what was compressed.
+ * Two known differences remain between the inflaters, both in DEFLATE data that zlib (and so
+ * the platform's `DecompressionStream` on Node) refuses and fflate inflates: Huffman code
+ * lengths that do not form a complete code ("invalid code lengths set"), and a stored block
+ * whose NLEN is not the one's complement of its LEN (RFC 1951 §3.2.4; fflate reads LEN only).
+ * Such data comes only from the list's signer (the token is verified before its list is
+ * inflated), and the Adler-32 check still holds the output to what was compressed.
  *
  * @throws MdocError `ERR_MDOC_DEFLATE` for data that is not a complete, correct ZLIB stream;
  *   `ERR_MDOC_STATUS_LIMIT` when the output would pass `maxBytes`.
