@@ -1,17 +1,18 @@
 /**
  * `shomei jpki verify-auth` and `shomei jpki verify-cms`: the server side of JPKI from the
  * command line — a My Number Card login response (challenge, signature, 利用者証明用
- * certificate) and a detached CMS signature, each with its certificate's status by OCSP
- * (RFC 6960, POSTed over HTTP by the CLI: the library itself never does I/O) and/or a CRL
- * file. Exit status: 0 valid, 1 not valid (or bad input), 2 usage.
+ * certificate) and a CMS signature (detached, or attached: carrying the document), each
+ * with its certificate's status by OCSP (RFC 6960, POSTed over HTTP by the CLI: the library
+ * itself never does I/O) and/or a CRL file. Exit status: 0 valid, 1 not valid (or bad input), 2 usage.
  */
 
+import { writeFileSync } from 'node:fs';
 import type { Certificate } from '../x509/certificate.js';
 import { loadTrustAnchors } from '../x509/anchors.js';
 import { JPKI_AUTH_CA_2015, JPKI_AUTH_CA_2019, JPKI_AUTH_CA_2023, JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023 } from '../x509/anchors/jpki-roots.js';
 import type { OcspTransport } from '../x509/ocsp-check.js';
 import type { JpkiStatusOptions, JpkiStatusRequirement } from '../jpki/cert-status.js';
-import { verifyDetachedCms } from '../jpki/cms.js';
+import { verifyAttachedCms, verifyDetachedCms } from '../jpki/cms.js';
 import { verifyJpkiAuthentication } from '../jpki/verify-auth.js';
 import { flag, parse, readInput, str, strs, UsageError } from './io.js';
 import { readTrust } from './keys.js';
@@ -112,21 +113,30 @@ export async function verifyAuthCommand(argv: string[], deps: JpkiVerifyDeps): P
   return r.valid ? 0 : 1;
 }
 
-/** `shomei jpki verify-cms`. */
+/**
+ * `shomei jpki verify-cms`: a detached CMS with `--content FILE`, or without it an attached one
+ * (the SignedData carries the document; `--out FILE` writes it, only when valid).
+ */
 export async function verifyCmsCommand(argv: string[], deps: JpkiVerifyDeps): Promise<number> {
-  const args = parse(argv, { ...STATUS_OPTIONS, content: { type: 'string' } }, true);
+  const args = parse(argv, { ...STATUS_OPTIONS, content: { type: 'string' }, out: { type: 'string' } }, true);
   const contentPath = str(args, 'content');
-  if (args.positionals.length !== 1 || contentPath === undefined) throw new UsageError('give FILE.p7s and --content FILE');
+  const outPath = str(args, 'out');
+  if (args.positionals.length !== 1) throw new UsageError('give FILE.p7s (and --content FILE when the signature is detached)');
+  if (contentPath !== undefined && outPath !== undefined) throw new UsageError('--out writes the content an attached signature carries: not with --content');
   const p7s = readInput(args.positionals[0]!);
-  const content = readInput(contentPath);
   const { now, anchors, status } = common(args, deps, [JPKI_SIGN_CA_2015, JPKI_SIGN_CA_2023]);
-  const r = await verifyDetachedCms(p7s, content, { anchors, now, ...(status ? { status } : {}) });
+  const options = { anchors, now, ...(status ? { status } : {}) };
+  const attached = contentPath === undefined ? await verifyAttachedCms(p7s, options) : undefined;
+  const r = attached ?? (await verifyDetachedCms(p7s, readInput(contentPath!), options));
+  if (attached !== undefined && outPath !== undefined && r.valid) writeFileSync(outPath, attached.content);
+  const kind = attached === undefined ? 'detached CMS' : `attached CMS (${attached.content.length} bytes of content)`;
   if (flag(args, 'json')) {
     deps.out(
       `${JSON.stringify(
         {
           status: r.status,
           valid: r.valid,
+          ...(attached === undefined ? {} : { contentLength: attached.content.length }),
           signers: r.signers.map((s) => ({ subject: s.certificate?.subject.text ?? null, signingTime: s.signingTime?.toISOString() ?? null, checks: s.checks, statusChecks: s.status?.checks ?? [] })),
         },
         null,
@@ -135,7 +145,7 @@ export async function verifyCmsCommand(argv: string[], deps: JpkiVerifyDeps): Pr
     );
   } else {
     const body = r.signers.map((s) => `signer ${s.certificate?.subject.text ?? '(certificate not found)'}\n${[...s.checks, ...(s.status?.checks.slice(0, -1) ?? [])].map(line).join('\n')}`);
-    deps.out(`${r.valid ? 'VALID' : `NOT VALID (${r.status})`}: detached CMS\n${body.join('\n')}\n`);
+    deps.out(`${r.valid ? 'VALID' : `NOT VALID (${r.status})`}: ${kind}\n${body.join('\n')}\n`);
   }
   return r.valid ? 0 : 1;
 }
@@ -145,8 +155,9 @@ export const JPKI_VERIFY_HELP = `  verify-auth --challenge FILE --signature FILE
                              check a card login response (server side): signature over the
                              challenge, chain to the J-LIS auth CA (or --trust), policy,
                              validity, and status by OCSP and/or CRL
-  verify-cms FILE.p7s --content FILE [--ocsp URL] [--crl FILE] [--json]
-                             check a detached CMS signature and its signer's status
+  verify-cms FILE.p7s [--content FILE | --out FILE] [--ocsp URL] [--crl FILE] [--json]
+                             check a CMS signature and its signer's status: detached with
+                             --content, else attached (--out writes its content when valid)
     (both: --trust FILE  anchors instead of the J-LIS roots; --at ISO-8601  validation time;
      --require none|any|ocsp|crl|all  which status answer is required, default any when
      --ocsp or --crl is given; exit 0 valid, 1 not valid)

@@ -2,7 +2,7 @@
  * `shomei jpki verify-auth` and `shomei jpki verify-cms` against the virtual card, with its
  * test CA's OCSP responder on loopback HTTP and a CRL file: exit 0 valid, 1 not, 2 usage.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8Encode } from '../../src/internal/bytes.js';
 import { MyNumberCard } from '../../src/jpki/my-number-card.js';
 import { buildTestCertificates, createVirtualMyNumberCard, DEFAULT_TEST_IDENTITY, TestJpkiCa } from '../../src/jpki/simulator/index.js';
+import { contextTag, encodeOctetString, encodeSequence, encodeTlv } from '../../src/x509/der.js';
 import { runCli } from '../helpers/cli.js';
+import { derChildren } from '../helpers/der.js';
 
 const AT = '2025-06-01T00:00:00Z';
 let dir = '';
@@ -30,7 +32,9 @@ beforeAll(async () => {
   writeFileSync(f('auth-ca.der'), await card.readAuthCaCertificate());
   writeFileSync(f('sign-ca.der'), await card.readSignCaCertificate());
   writeFileSync(f('doc.txt'), 'contract');
-  writeFileSync(f('doc.p7s'), await card.cmsSign(utf8Encode('contract'), DEFAULT_TEST_IDENTITY.pins.sign, { signingTime: new Date(AT) }));
+  const p7s = await card.cmsSign(utf8Encode('contract'), DEFAULT_TEST_IDENTITY.pins.sign, { signingTime: new Date(AT) });
+  writeFileSync(f('doc.p7s'), p7s);
+  writeFileSync(f('attached.p7s'), attach(p7s, utf8Encode('contract')));
   ca = await TestJpkiCa.create(await buildTestCertificates(DEFAULT_TEST_IDENTITY));
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,6 +50,14 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** `p7s` (detached, DER) with `content` as its eContent. */
+function attach(p7s: Uint8Array, content: Uint8Array): Uint8Array {
+  const [contentType, wrapper] = derChildren(p7s) as [Uint8Array, Uint8Array];
+  const [version, digestAlgorithms, encap, ...rest] = derChildren(derChildren(wrapper)[0]!);
+  const encapContentInfo = encodeSequence(derChildren(encap!)[0]!, encodeTlv(contextTag(0, true), encodeOctetString(content)));
+  return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(version!, digestAlgorithms!, encapContentInfo, ...rest)));
+}
 
 const auth = (...more: string[]) => runCli('jpki', 'verify-auth', '--challenge', f('challenge.bin'), '--signature', f('auth.sig'), '--cert', f('auth.der'), '--at', AT, ...more);
 
@@ -86,7 +98,8 @@ describe('shomei jpki verify-auth', () => {
     expect((await runCli('jpki', 'verify-auth', '--challenge', f('challenge.bin'))).code).toBe(2);
     expect((await auth('--require', 'sometimes')).code).toBe(2);
     expect((await auth('--at', 'yesterday')).code).toBe(2);
-    expect((await runCli('jpki', 'verify-cms', f('doc.p7s'))).code).toBe(2);
+    expect((await runCli('jpki', 'verify-cms')).code).toBe(2);
+    expect((await runCli('jpki', 'verify-cms', f('doc.p7s'), '--content', f('doc.txt'), '--out', f('x.txt'))).code).toBe(2);
   });
 });
 
@@ -102,5 +115,18 @@ describe('shomei jpki verify-cms', () => {
     const report = JSON.parse(revoked.out) as { signers: { checks: { id: string; status: string }[] }[] };
     expect(report.signers[0]!.checks.find((c) => c.id === 'CERTIFICATE_STATUS')?.status).toBe('failed');
     ca.clear();
+  });
+
+  it('without --content: an attached CMS (its content written by --out when valid); a detached one exits 1', async () => {
+    const ok = await runCli('jpki', 'verify-cms', f('attached.p7s'), '--trust', f('sign-ca.der'), '--at', AT, '--out', f('carried.txt'));
+    expect([ok.code, ok.out.split('\n')[0]]).toEqual([0, 'VALID: attached CMS (8 bytes of content)']);
+    expect(readFileSync(f('carried.txt'), 'utf8')).toBe('contract');
+    const json = await runCli('jpki', 'verify-cms', f('attached.p7s'), '--trust', f('sign-ca.der'), '--at', AT, '--json');
+    expect(JSON.parse(json.out)).toMatchObject({ valid: true, contentLength: 8 });
+    // The same SignedData with the content given: as detached.
+    expect((await runCli('jpki', 'verify-cms', f('attached.p7s'), '--content', f('doc.txt'), '--trust', f('sign-ca.der'), '--at', AT)).code).toBe(0);
+    const detached = await runCli('jpki', 'verify-cms', f('doc.p7s'), '--trust', f('sign-ca.der'), '--at', AT);
+    expect(detached.code).toBe(1);
+    expect(detached.err).toMatch(/detached/);
   });
 });
