@@ -6,8 +6,11 @@
  */
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CborFloat, type CborValue, encode, Tag } from '../../src/cbor/index.js';
 import {
   createStatusBytes,
+  decodeStatusListToken,
+  deflateZlib,
   inflateZlib,
   readStatus,
   type StatusListBits,
@@ -17,6 +20,7 @@ import {
 import { checkTokenTime } from '../../src/mdoc/status/verify.js';
 
 const IMPLS = ['platform', 'fflate'] as const;
+const URI = 'https://status.example.jp/lists/1';
 const NOW_S = 1_780_272_000; // 2026-06-01T00:00:00Z
 
 /** The big-endian Adler-32 (RFC 1950 §8.2) of `data`, written here from the RFC. */
@@ -29,6 +33,27 @@ function adler32(data: Uint8Array): Uint8Array {
   }
   return new Uint8Array([b >>> 8, b & 0xff, a >>> 8, a & 0xff]);
 }
+
+/**
+ * A token for decodeStatusListToken (which checks the shape only: the signature and the
+ * x5chain are not read): tag 18, `typ` and an x5chain in the protected header, the claims given.
+ */
+function token(claims: Map<CborValue, CborValue>): Uint8Array {
+  const prot = encode(
+    new Map<CborValue, CborValue>([
+      [1, -7],
+      [16, 'application/statuslist+cwt'],
+      [33, new Uint8Array([0x30, 0x00])],
+    ]),
+  );
+  return encode(new Tag(18, [prot, new Map(), encode(claims), new Uint8Array(64)]));
+}
+
+function claims(list: Map<string, CborValue>, extra: [number, CborValue][] = []): Map<CborValue, CborValue> {
+  return new Map<CborValue, CborValue>([[2, URI], [6, NOW_S - 60], [4, NOW_S + 3600], [65534, 43200], [65533, list], ...extra]);
+}
+
+const LST = deflateZlib(new Uint8Array([0xb9, 0xa3]));
 
 describe('lst is one ZLIB stream and nothing else (draft §4.1 step 4; RFC 1950)', () => {
   const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 5);
@@ -64,6 +89,56 @@ describe('lst is one ZLIB stream and nothing else (draft §4.1 step 4; RFC 1950)
     const empty = await inflateZlib(new Uint8Array(deflateSync(new Uint8Array(0))), { implementation: impl });
     expect(empty.length).toBe(0);
     expect(readStatus(empty, 1, 0)).toBeUndefined();
+  });
+});
+
+describe('StatusList and token claims keep their CBOR types (draft §4.3, §5.2)', () => {
+  it('bits sent as a float (1.0, 2.0 …) is ERR_MDOC_STATUS_TOKEN: bits is an unsigned integer, major type 0 (§4.3)', () => {
+    for (const bits of [1, 2, 4, 8]) {
+      const list = new Map<string, CborValue>([
+        ['bits', new CborFloat(bits)],
+        ['lst', LST],
+      ]);
+      expect(() => decodeStatusListToken(token(claims(list)))).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STATUS_TOKEN', path: 'status_list.bits', message: expect.stringContaining('float') }));
+    }
+  });
+
+  it('ttl sent as a float is ERR_MDOC_STATUS_TOKEN: "Unsigned integer (major type 0)", and positive (§5.2)', () => {
+    const list = new Map<string, CborValue>([
+      ['bits', 1],
+      ['lst', LST],
+    ]);
+    for (const ttl of [new CborFloat(60), new CborFloat(0.5), 0, -1, '60']) {
+      expect(() => decodeStatusListToken(token(claims(list, [[65534, ttl]])))).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STATUS_TOKEN' }));
+    }
+    expect(decodeStatusListToken(token(claims(list, [[65534, 2 ** 32]]))).ttl).toBe(2 ** 32);
+  });
+
+  it('iat and exp as whole floats are still read: a NumericDate may be a float (RFC 8392 §2)', () => {
+    const list = new Map<string, CborValue>([
+      ['bits', 2],
+      ['lst', LST],
+    ]);
+    const t = decodeStatusListToken(
+      token(
+        claims(list, [
+          [6, new CborFloat(NOW_S - 60)],
+          [4, new CborFloat(NOW_S + 3600)],
+        ]),
+      ),
+    );
+    expect([t.iat, t.exp, t.statusList?.bits]).toEqual([NOW_S - 60, NOW_S + 3600, 2]);
+  });
+
+  it('a claim key sent as the float 2.0 is not sub (RFC 8392 §3: claim keys are integers or text)', () => {
+    const list = new Map<string, CborValue>([
+      ['bits', 1],
+      ['lst', LST],
+    ]);
+    const c = claims(list);
+    c.delete(2);
+    c.set(new CborFloat(2), URI);
+    expect(() => decodeStatusListToken(token(c))).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STATUS_TOKEN', message: expect.stringContaining('sub') }));
   });
 });
 

@@ -14,7 +14,7 @@
  * ```
  */
 
-import type { CborValue } from '../../cbor/index.js';
+import { CborFloat, type CborValue } from '../../cbor/index.js';
 import { MdocError } from '../../errors.js';
 import { describeValue } from '../structure.js';
 
@@ -58,7 +58,9 @@ export function decodeStatusList(value: CborValue, path = 'status_list'): Status
   const bits = value.get('bits');
   const lst = value.get('lst');
   const aggregation = value.get('aggregation_uri');
-  if (!isStatusListBits(bits)) throw tokenError(`${path}.bits`, `must be 1, 2, 4 or 8, got ${typeof bits === 'number' || typeof bits === 'bigint' ? String(bits) : describeValue(bits ?? null)}`);
+  // A float (a `CborFloat` when the claims were decoded with exactNumbers, as the token's are)
+  // is refused even when it holds 1, 2, 4 or 8: `bits` is an unsigned integer (major type 0).
+  if (!isStatusListBits(bits)) throw tokenError(`${path}.bits`, `must be 1, 2, 4 or 8, got ${typeof bits === 'number' || typeof bits === 'bigint' ? String(bits) : bits instanceof CborFloat ? `the float ${bits}` : describeValue(bits ?? null)}`);
   if (!(lst instanceof Uint8Array)) throw tokenError(`${path}.lst`, 'is not a byte string');
   if (aggregation !== undefined && typeof aggregation !== 'string') throw tokenError(`${path}.aggregation_uri`, 'is not a text string');
   return { bits, lst, ...(aggregation === undefined ? {} : { aggregation_uri: aggregation }) };

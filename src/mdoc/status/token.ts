@@ -31,7 +31,7 @@
  * ```
  */
 
-import { type CborValue, decode, Tag } from '../../cbor/index.js';
+import { CborFloat, type CborValue, decode, Tag } from '../../cbor/index.js';
 import { CoseHeader } from '../../cose/algorithms.js';
 import { getX5Chain } from '../../cose/headers.js';
 import { COSE_SIGN1_TAG, type CoseSign1, decodeCoseSign1 } from '../../cose/sign1.js';
@@ -104,10 +104,17 @@ function tokenError(message: string, cause?: unknown): MdocError {
   return new MdocError('ERR_MDOC_STATUS_TOKEN', message, cause === undefined ? {} : { cause });
 }
 
-function uint(claims: Map<CborValue, CborValue>, key: number, name: string, required: boolean): number | undefined {
-  const v = claims.get(key);
+/**
+ * An unsigned integer claim. The claims are decoded keeping each number's CBOR type, so a
+ * float is a `CborFloat`: refused for `ttl` (the draft §5.2: "Unsigned integer (major type
+ * 0)"), read for `iat` and `exp` when it holds a whole non-negative value, as a NumericDate may be
+ * a float (RFC 8392 §2).
+ */
+function uint(claims: Map<CborValue, CborValue>, key: number, name: string, required: boolean, numericDate = false): number | undefined {
+  let v = claims.get(key);
   if (v === undefined && !required) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw tokenError(`claim ${name} (${key}) must be an unsigned integer`);
+  if (numericDate && v instanceof CborFloat) v = v.value;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw tokenError(`claim ${name} (${key}) must be an unsigned integer${v instanceof CborFloat ? ', not a float' : ''}`);
   return v;
 }
 
@@ -178,7 +185,9 @@ export function decodeStatusListToken(bytes: Uint8Array, options: DecodeStatusLi
   if (sign1.unprotectedHeaders.has(CoseHeader.x5chain)) throw tokenError('x5chain must be in the protected header only');
   let claims: CborValue;
   try {
-    claims = decode(sign1.payload);
+    // exactNumbers: `bits` and `ttl` are unsigned integers (major type 0, the draft §4.3 and
+    // §5.2), so a float 1.0 must not read as the integer 1; and a claim key 2.0 is not `sub`.
+    claims = decode(sign1.payload, { exactNumbers: true });
   } catch (e) {
     if (isShomeiError(e, 'ERR_CBOR_LIMIT')) throw new MdocError('ERR_MDOC_STATUS_LIMIT', `the claims pass a decoder limit: ${e.message}`, { cause: e });
     if (isShomeiError(e)) throw tokenError(`the claims are not CBOR: ${e.message}`, e);
@@ -188,14 +197,14 @@ export function decodeStatusListToken(bytes: Uint8Array, options: DecodeStatusLi
   const ttl = uint(claims, StatusCwtClaim.ttl, 'ttl', false);
   if (ttl === 0) throw tokenError('claim ttl (65534) must be positive');
   const iss = text(claims, StatusCwtClaim.iss, 'iss', false);
-  const exp = uint(claims, StatusCwtClaim.exp, 'exp', false);
+  const exp = uint(claims, StatusCwtClaim.exp, 'exp', false, true);
   const base = {
     kind,
     sign1,
     x5chain,
     ...(iss === undefined ? {} : { iss }),
     sub: text(claims, StatusCwtClaim.sub, 'sub', true)!,
-    iat: uint(claims, StatusCwtClaim.iat, 'iat', true)!,
+    iat: uint(claims, StatusCwtClaim.iat, 'iat', true, true)!,
     ...(exp === undefined ? {} : { exp }),
     ...(ttl === undefined ? {} : { ttl }),
   };
