@@ -66,7 +66,13 @@ export interface DcqlSetResult {
 
 /** What {@link evaluateDcql} returns. */
 export interface DcqlEvaluation {
-  /** True when every required Credential Set Query (or, without `credential_sets`, every Credential Query) is satisfied. */
+  /**
+   * True when every required Credential Set Query (or, without `credential_sets`, every Credential
+   * Query) is satisfied and the presentations are a well-formed VP Token (§8.1): no more than one
+   * for a Credential Query without `multiple`, none for an id the query does not have. A VP Token
+   * that breaks §8.1 is rejected whatever `credential_sets` says (§8.6 step 1), even when the
+   * Credential Query concerned is only in an optional set.
+   */
   readonly satisfied: boolean;
   /** Credential id → its evaluation (a prototype-free record). */
   readonly credentials: Readonly<Record<string, DcqlCredentialResult>>;
@@ -74,7 +80,7 @@ export interface DcqlEvaluation {
   readonly sets: readonly DcqlSetResult[];
   /** Human-readable lines on what keeps the query from being satisfied. */
   readonly unmet: readonly string[];
-  /** Credential ids presented that the query does not have. */
+  /** Credential ids presented that the query does not have (a malformed VP Token, §8.1: `satisfied` is false). */
   readonly unexpected: readonly string[];
 }
 
@@ -214,6 +220,20 @@ export function evaluateDcql(
         unmet.push(`credential_sets[${index}]: none of ${set.options.map((o) => `[${o.join(', ')}]`).join(' or ')} is satisfied`);
       }
     });
+  }
+  // §8.6 step 1: the VP Token's format (§8.1) is checked before any requirement; a breach rejects it.
+  if (parsed.query.credential_sets !== undefined) {
+    for (const c of parsed.query.credentials) {
+      const r = credentials[c.id]!;
+      if (r.reasons.some((x) => x.code === DcqlReasonCode.MULTIPLE)) {
+        satisfied = false;
+        unmet.push(`${c.id}: ${r.presented} presentations, but multiple is not true (§8.1): the VP Token is rejected`);
+      }
+    }
+  }
+  for (const id of unexpected) {
+    satisfied = false;
+    unmet.push(`${id}: the VP Token has an entry for an id the query does not have (§8.1)`);
   }
   return { satisfied, credentials, sets, unmet, unexpected };
 }
