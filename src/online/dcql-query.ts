@@ -155,10 +155,13 @@ class Reader {
     return Object.assign(Object.create(null) as Record<string, unknown>, value);
   }
 
+  /** A dense copy: a hole of a sparse array (never JSON, but a caller's object may have one) reads as undefined and is refused as such. */
   array(value: unknown, path: string, limit: keyof DcqlLimits): readonly unknown[] {
     if (!Array.isArray(value) || value.length === 0) fail(path, 'must be a non-empty array');
     this.cap(value.length, limit, path);
-    return value;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(value[i]);
+    return out;
   }
 
   string(value: unknown, path: string, nonEmpty = true): string {

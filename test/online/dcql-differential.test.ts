@@ -142,4 +142,31 @@ describe('DCQL differential cases (OpenID4VP 1.0)', () => {
       expect(m.credentials.a!.candidates.map((c) => c.claimSet)).toEqual([['y', 'z'], ['y']]);
     });
   });
+
+  describe('hostile queries', () => {
+    it('a sparse array (a caller object, never JSON) is refused as its hole, not a bare TypeError', () => {
+      const holey = <T>(length: number, at: number, value: T): T[] => {
+        const a = new Array<T>(length);
+        a[at] = value;
+        return a;
+      };
+      const cases: ((q: Record<string, unknown> & { credentials: Record<string, unknown>[] }) => void)[] = [
+        (q) => (q.credentials = holey(2, 1, q.credentials[0]!)),
+        (q) => Object.assign(q.credentials[0]!, { claims: holey(2, 1, { id: 'c1', path: [NS, 'n'] }), claim_sets: [['c1']] }),
+        (q) => (q.credentials[0]!.claims = [{ path: holey(2, 1, 'n') }]),
+        (q) => (q.credentials[0]!.claims = [{ path: [NS, 'n'], values: holey(2, 1, 'x') }]),
+        (q) => Object.assign(q.credentials[0]!, { claims: [{ id: 'c1', path: [NS, 'n'] }], claim_sets: holey(2, 1, ['c1']) }),
+        (q) => (q.credential_sets = holey(2, 1, { options: [['a']] })),
+        (q) => (q.credential_sets = [{ options: holey(2, 1, ['a']) }]),
+        (q) => (q.credentials[0]!.trusted_authorities = holey(2, 1, { type: 'aki', values: ['AQID'] })),
+      ];
+      for (const edit of cases) {
+        const q: Record<string, unknown> & { credentials: Record<string, unknown>[] } = { credentials: [{ ...cq('a', [{ path: [NS, 'n'] }]) }] };
+        edit(q);
+        expect(readCode(q)).toBe('ERR_ONLINE_MESSAGE');
+        expect(() => matchDcql(q as unknown as DcqlQuery, [held({ [NS]: { n: 1 } })])).toThrow(expect.objectContaining({ code: 'ERR_ONLINE_MESSAGE' }));
+        expect(() => evaluateDcql(q as unknown as DcqlQuery, {})).toThrow(expect.objectContaining({ code: 'ERR_ONLINE_MESSAGE' }));
+      }
+    });
+  });
 });
