@@ -108,7 +108,25 @@ function claimRef(c: MdocClaimQuery): NonNullable<DcqlReason['claim']> {
   return { namespace: c.namespace, element: c.element, ...(c.id === undefined ? {} : { id: c.id }) };
 }
 
-const show = (c: MdocClaimQuery) => `${c.namespace}/${c.element}`;
+/**
+ * A reason's detail quotes at most this many UTF-16 units of any one text, and lists at most
+ * {@link DETAIL_ITEMS} values or claims: a query may repeat a claim with 64 long `values` in
+ * every `claim_sets` option, and a detail that spelled it all out grew to about a thousand
+ * times the query for every document matched.
+ */
+const DETAIL_TEXT = 64;
+const DETAIL_ITEMS = 4;
+
+/** `s` for a reason's detail, cut at {@link DETAIL_TEXT}. */
+const clip = (s: string) => (s.length > DETAIL_TEXT ? `${s.slice(0, DETAIL_TEXT)}…` : s);
+
+/** The first {@link DETAIL_ITEMS} of `items`, and how many there are in all when more. */
+function listed(items: readonly string[], separator = ', '): string {
+  const shown = items.slice(0, DETAIL_ITEMS).join(separator);
+  return items.length > DETAIL_ITEMS ? `${shown}${separator}… (${items.length} in all)` : shown;
+}
+
+const show = (c: MdocClaimQuery) => `${clip(c.namespace)}/${clip(c.element)}`;
 
 /** Whether one claim is answered by `elements`; undefined when it is, else the reason. */
 export function claimReason(c: MdocClaimQuery, elements: DcqlElements, memo: AgeMemo = new Map()): DcqlReason | undefined {
@@ -121,8 +139,9 @@ export function claimReason(c: MdocClaimQuery, elements: DcqlElements, memo: Age
   if (found === undefined) return { code: DcqlReasonCode.CLAIM_MISSING, detail: `${show(c)} is not present`, claim: claimRef(c) };
   if (!valueMatches(c, found.value)) {
     const json = dcqlJsonValue(found.value);
-    const got = json === undefined ? 'a value without a JSON form' : JSON.stringify(json);
-    return { code: DcqlReasonCode.VALUE_MISMATCH, detail: `${show(c)} is ${got}, none of ${JSON.stringify(c.values)}`, claim: claimRef(c) };
+    const got = json === undefined ? 'a value without a JSON form' : JSON.stringify(typeof json === 'string' ? clip(json) : json);
+    const asked = (c.values ?? []).map((v) => JSON.stringify(typeof v === 'string' ? clip(v) : v));
+    return { code: DcqlReasonCode.VALUE_MISMATCH, detail: `${show(c)} is ${got}, none of [${listed(asked, ',')}]`, claim: claimRef(c) };
   }
   return undefined;
 }
@@ -144,12 +163,19 @@ export function chooseClaims(q: MdocCredentialQuery, elements: DcqlElements): Dc
     return reasons.length === 0 ? { ok: true, claims: q.claims } : { ok: false, reasons };
   }
   const byId = new Map(q.claims.map((c) => [c.id!, c]));
-  const failures: string[] = [];
+  // Each claim is looked at once however many options name it.
+  const seen = new Map<MdocClaimQuery, DcqlReason | undefined>();
+  const reasonOf = (c: MdocClaimQuery) => {
+    if (!seen.has(c)) seen.set(c, claimReason(c, elements, memo));
+    return seen.get(c);
+  };
   for (const set of q.claimSets) {
     const chosen = set.map((id) => byId.get(id)!);
-    const reasons = chosen.map((c) => claimReason(c, elements, memo)).filter((r): r is DcqlReason => r !== undefined);
-    if (reasons.length === 0) return { ok: true, claims: chosen, claimSet: set };
-    failures.push(`[${set.join(', ')}]: ${reasons.map((r) => r.detail).join('; ')}`);
+    if (chosen.every((c) => reasonOf(c) === undefined)) return { ok: true, claims: chosen, claimSet: set };
   }
-  return { ok: false, reasons: [{ code: DcqlReasonCode.CLAIM_SETS, detail: `no option of claim_sets is met: ${failures.join(' | ')}` }] };
+  const unanswered = [...seen.values()].filter((r): r is DcqlReason => r !== undefined).map((r) => r.detail);
+  return {
+    ok: false,
+    reasons: [{ code: DcqlReasonCode.CLAIM_SETS, detail: `none of the ${q.claimSets.length} options of claim_sets is met: ${listed(unanswered)}` }],
+  };
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeldDocument } from '../../src/mdoc/index.js';
 import type { Held } from '../../src/online/dcql.js';
-import { type DcqlCredentialQuery, type DcqlPresentedDocument, type DcqlQuery, evaluateDcql, matchDcql, readDcqlQuery } from '../../src/online/index.js';
+import { DCQL_LIMITS, type DcqlCredentialQuery, type DcqlPresentedDocument, type DcqlQuery, evaluateDcql, matchDcql, readDcqlQuery } from '../../src/online/index.js';
 import { expectShomei } from '../hostile/helpers.js';
 
 const MDL = 'org.iso.18013.5.1.mDL';
@@ -167,6 +167,20 @@ describe('DCQL differential cases (OpenID4VP 1.0)', () => {
         expect(() => matchDcql(q as unknown as DcqlQuery, [held({ [NS]: { n: 1 } })])).toThrow(expect.objectContaining({ code: 'ERR_ONLINE_MESSAGE' }));
         expect(() => evaluateDcql(q as unknown as DcqlQuery, {})).toThrow(expect.objectContaining({ code: 'ERR_ONLINE_MESSAGE' }));
       }
+    });
+
+    it('a claim repeated in every claim_sets option with long values gives reasons of a bounded size', () => {
+      const values = Array.from({ length: DCQL_LIMITS.values }, (_, i) => `${i}`.padEnd(DCQL_LIMITS.stringLength, 'x'));
+      const q: DcqlQuery = {
+        credentials: [cq('a', [{ id: 'c1', path: [NS, 'n'], values }], { claim_sets: Array.from({ length: 8 }, () => Array.from({ length: 8 }, () => 'c1')) })],
+      };
+      const m = matchDcql(q, [held({ [NS]: { n: 'no' } })]);
+      const [reason] = m.credentials.a!.rejected[0]!.reasons;
+      expect(reason!.code).toBe('CLAIM_SETS');
+      expect(reason!.detail).toMatch(/^none of the 8 options of claim_sets is met: org\.iso\.18013\.5\.1\/n is "no", none of \["0x{63}…","1x{63}…","2x{63}…","3x{63}…",… \(64 in all\)\]$/);
+      const e = evaluateDcql(q, { a: [presented({ [NS]: { n: 'no' } })] });
+      expect(e.satisfied).toBe(false);
+      expect(e.unmet.join('\n').length).toBeLessThan(1024);
     });
   });
 });
