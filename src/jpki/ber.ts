@@ -32,8 +32,17 @@ function berError(what: string, offset: number): JpkiError {
   return new JpkiError('ERR_JPKI_CMS', `${what} (at byte ${offset})`, { offset });
 }
 
-/** Identifier and length of the TLV at `p` in `bytes[..end)`; `length` -1 for the indefinite form. Throws on anything but low-tag-number BER. */
-function header(bytes: Uint8Array, p: number, end: number, base: number, what: string): { tag: number; length: number; headerLength: number } {
+/** The last header read: {@link header} fills it in place (no object per element on the hot path). */
+interface Header {
+  tag: number;
+  /** -1 for the indefinite form. */
+  length: number;
+  headerLength: number;
+}
+const scratch: Header = { tag: 0, length: 0, headerLength: 0 };
+
+/** Identifier and length of the TLV at `p` in `bytes[..end)`, in the shared {@link scratch} (read it at once). Throws on anything but low-tag-number BER. */
+function header(bytes: Uint8Array, p: number, end: number, base: number, what: string): Header {
   const at = base + p;
   if (p >= end) throw berError(`${what}: unexpected end of data`, at);
   const tag = bytes[p]!;
@@ -41,19 +50,28 @@ function header(bytes: Uint8Array, p: number, end: number, base: number, what: s
   if ((tag & 0x1f) === 0x1f) throw berError(`${what}: high-tag-number identifiers are not used in CMS`, at);
   if (p + 1 >= end) throw berError(`${what}: missing length`, at);
   const first = bytes[p + 1]!;
-  if (first < 0x80) return { tag, length: first, headerLength: 2 };
+  scratch.tag = tag;
+  if (first < 0x80) {
+    scratch.length = first;
+    scratch.headerLength = 2;
+    return scratch;
+  }
   const count = first & 0x7f;
   if (count === 0) {
     // X.690 §8.1.3.2 a): a primitive encoding has a definite length.
     if ((tag & 0x20) === 0) throw berError(`${what}: indefinite length on a primitive encoding`, at);
-    return { tag, length: -1, headerLength: 2 };
+    scratch.length = -1;
+    scratch.headerLength = 2;
+    return scratch;
   }
   if (count > 4) throw berError(`${what}: length field too long`, at);
   if (p + 2 + count > end) throw berError(`${what}: truncated length`, at);
   let length = 0;
   for (let i = 0; i < count; i++) length = length * 256 + bytes[p + 2 + i]!;
   if (length > end - p - 2 - count) throw berError(`${what}: length ${length} runs past the end of its container`, at);
-  return { tag, length, headerLength: 2 + count };
+  scratch.length = length;
+  scratch.headerLength = 2 + count;
+  return scratch;
 }
 
 /**
@@ -100,6 +118,11 @@ export class BerReader {
     return new BerReader(tlv.content, 0, tlv.content.length, tlv.contentOffset, this.depth + 1);
   }
 
+  /** Constructed levels above this reader. */
+  get level(): number {
+    return this.depth;
+  }
+
   atEnd(): boolean {
     return this.pos >= this.end;
   }
@@ -116,24 +139,24 @@ export class BerReader {
   next(what: string): BerTlv {
     const b = this.bytes;
     const start = this.pos;
-    const h = header(b, start, this.end, this.base, what);
-    const contentStart = start + h.headerLength;
+    const { tag, length, headerLength } = header(b, start, this.end, this.base, what);
+    const contentStart = start + headerLength;
     let contentEnd: number;
     let after: number;
-    if (h.length >= 0) {
-      contentEnd = after = contentStart + h.length;
+    if (length >= 0) {
+      contentEnd = after = contentStart + length;
     } else {
       contentEnd = endOfContents(b, contentStart, this.end, this.base, MAX_BER_DEPTH - this.depth, what);
       after = contentEnd + 2;
     }
     this.pos = after;
     return {
-      tag: h.tag,
+      tag,
       offset: this.base + start,
       der: b.subarray(start, after),
       content: b.subarray(contentStart, contentEnd),
       contentOffset: this.base + contentStart,
-      indefinite: h.length < 0,
+      indefinite: length < 0,
     };
   }
 
@@ -183,32 +206,63 @@ const CONSTRUCTED_OCTET_STRING = 0x24;
 export function octetStringValue(r: BerReader, tlv: BerTlv, what: string): Uint8Array {
   if (tlv.tag === OCTET_STRING) return tlv.content.slice();
   if (tlv.tag !== CONSTRUCTED_OCTET_STRING) throw berError(`${what}: not an OCTET STRING`, tlv.offset);
-  // Two walks over the segments: the first measures, the second copies (memory: the value, once).
+  const room = MAX_BER_DEPTH - r.level - 1;
+  // Two passes over the segments: the first measures (and checks), the second copies (memory: the value, once).
   let total = 0;
-  walkSegments(r, tlv, what, (s) => {
-    total += s.length;
+  walkSegments(tlv, room, what, (from, to) => {
+    total += to - from;
   });
   const out = new Uint8Array(total);
+  const c = tlv.content;
   let o = 0;
-  walkSegments(r, tlv, what, (s) => {
-    out.set(s, o);
-    o += s.length;
+  walkSegments(tlv, room, what, (from, to) => {
+    if (to - from > 16) out.set(c.subarray(from, to), o);
+    else for (let i = from; i < to; i++) out[o + i - from] = c[i]!;
+    o += to - from;
   });
   return out;
 }
 
-/** Calls `each` with the primitive segments of the constructed OCTET STRING `tlv`, in order, with an explicit stack. */
-function walkSegments(parent: BerReader, tlv: BerTlv, what: string, each: (segment: Uint8Array) => void): void {
-  const stack: BerReader[] = [parent.into(tlv, what)];
-  while (stack.length > 0) {
-    const r = stack[stack.length - 1]!;
-    if (r.atEnd()) {
-      stack.pop();
+/**
+ * Calls `each(from, to)` with the content range (in `tlv.content`) of each primitive segment of
+ * the constructed OCTET STRING `tlv`, in order: one pass, with a stack of the open constructed
+ * segments (at most `room` deep) instead of recursion.
+ */
+function walkSegments(tlv: BerTlv, room: number, what: string, each: (from: number, to: number) => void): void {
+  const c = tlv.content;
+  const base = tlv.contentOffset;
+  // Each open constructed segment: where it must end (definite), or the end of its parent and -1 (indefinite).
+  const ends: number[] = [c.length];
+  const indefinite: boolean[] = [false];
+  const segment = `${what} segment`;
+  let p = 0;
+  while (ends.length > 0) {
+    const top = ends.length - 1;
+    const end = ends[top]!;
+    if (indefinite[top]) {
+      if (p + 2 > end) throw berError(`${what}: a segment is missing its end-of-contents octets`, base + p);
+      if (c[p] === 0 && c[p + 1] === 0) {
+        p += 2;
+        ends.pop();
+        indefinite.pop();
+        continue;
+      }
+    } else if (p === end) {
+      ends.pop();
+      indefinite.pop();
       continue;
     }
-    const t = r.next(`${what} segment`);
-    if (t.tag === OCTET_STRING) each(t.content);
-    else if (t.tag === CONSTRUCTED_OCTET_STRING) stack.push(r.into(t, `${what} segment`));
-    else throw berError(`${what}: a segment of a constructed OCTET STRING is not an OCTET STRING`, t.offset);
+    const { tag, length, headerLength } = header(c, p, end, base, segment);
+    if (tag === OCTET_STRING) {
+      each(p + headerLength, p + headerLength + length);
+      p += headerLength + length;
+    } else if (tag === CONSTRUCTED_OCTET_STRING) {
+      if (ends.length > room) throw berError(`${what}: nested deeper than ${MAX_BER_DEPTH} levels`, base + p);
+      ends.push(length < 0 ? end : p + headerLength + length);
+      indefinite.push(length < 0);
+      p += headerLength;
+    } else {
+      throw berError(`${what}: a segment of a constructed OCTET STRING is not an OCTET STRING`, base + p);
+    }
   }
 }

@@ -246,6 +246,10 @@ describe('a BER envelope around the same signature', () => {
     const nested = indef(CONSTRUCTED_OCTET_STRING, encodeOctetString(content.subarray(0, 10)), indef(CONSTRUCTED_OCTET_STRING, encodeOctetString(content.subarray(10, 20))), encodeOctetString(content.subarray(20)));
     const r = await verifyAttachedCms(berEnvelope(p7s, { eContent: indef(contextTag(0, true), nested) }), options);
     expect([r.valid, r.content]).toEqual([true, content]);
+    // Constructed segments of definite length, one inside another.
+    const definite = encodeTlv(CONSTRUCTED_OCTET_STRING, encodeOctetString(content.subarray(0, 7)), encodeTlv(CONSTRUCTED_OCTET_STRING, encodeOctetString(content.subarray(7))));
+    const d = await verifyAttachedCms(berEnvelope(p7s, { eContent: indef(contextTag(0, true), definite) }), options);
+    expect([d.valid, d.content]).toEqual([true, content]);
     // A definite length in a longer form than needed (BER, not DER) on ContentInfo: read.
     const inner = p7s.subarray(4); // shomei writes 30 82 LL LL
     const longForm = concat(Uint8Array.of(Tag.SEQUENCE, 0x84, 0, 0, inner.length >> 8, inner.length & 0xff), inner);
@@ -301,6 +305,9 @@ describe('what must stay DER, and malformed BER', () => {
     await refused(withEoc, /end-of-contents octets where an element was expected/);
     // Tag 0 with a length, as an element of an indefinite-length SET.
     await refused(berEnvelope(p7s, { digestAlgorithms: (a) => [...a, Uint8Array.of(0, 1, 0)] }), /end-of-contents/);
+    // An indefinite-length segment whose end-of-contents would lie past its definite-length parent.
+    const unclosed = indef(CONSTRUCTED_OCTET_STRING, encodeOctetString(content), Uint8Array.of(CONSTRUCTED_OCTET_STRING, 5, CONSTRUCTED_OCTET_STRING, 0x80, Tag.OCTET_STRING, 1, 0x61));
+    await refused(berEnvelope(p7s, { eContent: indef(contextTag(0, true), unclosed) }), /missing its end-of-contents/);
     // An indefinite length at the top with nothing after it, and a lone 0x80.
     await refused(Uint8Array.of(Tag.SEQUENCE, 0x80), /missing end-of-contents/);
     await refused(Uint8Array.of(Tag.SEQUENCE, 0x80, 0x00), /missing end-of-contents|unexpected end/);
