@@ -1,9 +1,10 @@
 /**
- * The syntax of a detached CMS SignedData (RFC 5652 §5) as `verifyDetachedCms` reads it: the
- * object identifiers, the bounded parse of ContentInfo / SignedData / SignerInfo, and the
- * attribute rules of §11 (signed-only attributes, one value each, no countersignature among
- * the signed ones). Everything here throws `ERR_JPKI_CMS`; what the parts mean (digests,
- * signatures, the signer's certificate and purpose) is checked in cms.ts.
+ * The syntax of a CMS SignedData (RFC 5652 §5) as `verifyDetachedCms` and `verifyAttachedCms`
+ * read it: the object identifiers, the bounded parse of ContentInfo / SignedData / SignerInfo
+ * (a BER envelope read by ber.ts; the signed parts DER), and the attribute rules of §11
+ * (signed-only attributes, one value each, no countersignature among the signed ones).
+ * Everything here throws `ERR_JPKI_CMS`; what the parts mean (digests, signatures, the
+ * signer's certificate and purpose) is checked in cms.ts.
  */
 import type { HashAlg } from '../crypto/types.js';
 import { JpkiError } from '../errors.js';

@@ -38,7 +38,7 @@ import { JpkiError, ShomeiError } from '../errors.js';
 import { JpkiPolicyOid } from './oids.js';
 import { algorithmOid, attributes, bounded, CmsOid, cmsError, HASH_OID, MAX_CMS_ITEMS, OID_HASH, type ParsedSignedData, type ParsedSignerInfo, parseSignedData, RSA_SIG_HASH } from './cms-syntax.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, type JpkiStatusOptions, type JpkiStatusResult } from './cert-status.js';
-import { concat, constantTimeEqual, toHex } from '../internal/bytes.js';
+import { assertBytes, concat, constantTimeEqual, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
 import {
@@ -348,12 +348,14 @@ function signingTimeOf(attrs: Map<string, Tlv[]>): Date | undefined {
  * only when the structure does not parse. The envelope may be BER (streaming signers); a
  * SignedData that carries its content (attached) is accepted only when that content is
  * byte-identical to `content` (else `ERR_JPKI_CMS`): {@link verifyAttachedCms} reads it
- * without a copy at hand.
+ * without a copy at hand. `TypeError` when `p7s` or `content` is not a Uint8Array.
  *
  * @example
  * const report = await verifyDetachedCms(p7s, pdfBytes, { anchors: [JPKI_SIGN_CA_2023] });
  */
 export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, options: VerifyCmsOptions = {}): Promise<CmsVerification> {
+  assertBytes(p7s, 'p7s');
+  assertBytes(content, 'content');
   const backend = checkVerifyOptions(options);
   const parsed = parseCms(p7s);
   if (parsed.eContent !== undefined && !sameBytes(parsed.eContent, content)) {
@@ -373,9 +375,14 @@ export interface AttachedCmsVerification extends CmsVerification {
  * (`openssl cms -sign -nodetach`, JPKI client software that embeds the document): the same
  * checks as {@link verifyDetachedCms}, with the message digest over the eContent octets
  * (RFC 5652 §5.4). Returns the report and the content; check `valid` before using the content.
- * Throws `ERR_JPKI_CMS` when the structure does not parse or carries no content (detached).
+ * Throws `ERR_JPKI_CMS` when the structure does not parse or carries no content (detached);
+ * `TypeError` when `p7s` is not a Uint8Array.
+ *
+ * @example
+ * const { valid, content } = await verifyAttachedCms(p7s, { anchors: [JPKI_SIGN_CA_2023] });
  */
 export async function verifyAttachedCms(p7s: Uint8Array, options: VerifyCmsOptions = {}): Promise<AttachedCmsVerification> {
+  assertBytes(p7s, 'p7s');
   const backend = checkVerifyOptions(options);
   const parsed = parseCms(p7s);
   const content = parsed.eContent;

@@ -266,6 +266,13 @@ describe('a BER envelope around the same signature', () => {
   });
 });
 
+describe('arguments', () => {
+  it('p7s or content not a Uint8Array: TypeError naming it (a caller mistake, not bad input)', async () => {
+    await expect(verifyAttachedCms(Array.from(p7s) as unknown as Uint8Array)).rejects.toThrow(new TypeError('p7s must be a Uint8Array'));
+    await expect(verifyDetachedCms(p7s, 'contract' as unknown as Uint8Array)).rejects.toThrow(new TypeError('content must be a Uint8Array'));
+  });
+});
+
 describe('what must stay DER, and malformed BER', () => {
   const refused = async (cms: Uint8Array, message?: RegExp) => {
     const e = await rejectsWith(verifyDetachedCms(cms, content, { anchors: [ca], now: NOW }), 'ERR_JPKI_CMS');
