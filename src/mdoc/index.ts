@@ -65,6 +65,16 @@ export {
   type ValidityInfo,
 } from './mso.js';
 export { answerFor } from './answer.js';
+export {
+  type ProximityReaderRawResponse,
+  type ProximityReaderVerification,
+  type ReaderKeyFormat,
+  readEphemeralReaderKey,
+  readProximityTranscript,
+  type TranscriptForm,
+  type VerifyProximityReaderOptions,
+  verifyProximityReaderResponse,
+} from './proximity-reader.js';
 export { type BuildDeviceResponseOptions, buildDeviceResponse, type ElementSelection, type HeldDocument } from './present.js';
 export {
   type Check,
