@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concat, utf8Encode } from '../../src/internal/bytes.js';
 import { BerReader, type BerTlv, MAX_BER_DEPTH } from '../../src/jpki/ber.js';
@@ -240,6 +241,47 @@ describe('a BER envelope around the same signature', () => {
       expect(await verifyDetachedCms(berEnvelope(p7s, { segments }), content, options)).toEqual(der);
     });
   }
+
+  it('any mix of definite and indefinite lengths, any segmentation: the same report, and the content (property)', async () => {
+    const options = { anchors: [ca], now: NOW };
+    const der = await verifyDetachedCms(p7s, content, options);
+    const [contentType, wrapper] = derChildren(p7s) as [Uint8Array, Uint8Array];
+    const [version, digestAlgorithms, encap, certs, signerInfos] = derChildren(derChildren(wrapper)[0]!) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: content.length - 1 }), { maxLength: 5 }),
+        fc.constantFrom('detached', 'primitive', 'segments', 'nested'),
+        async (indefinite, cuts, eContentForm) => {
+          const enc = (level: number, tag: number, ...parts: Uint8Array[]) => (indefinite[level] ? indef(tag, ...parts) : encodeTlv(tag, ...parts));
+          const bounds = [0, ...cuts.sort((a, b) => a - b), content.length];
+          const segments = bounds.slice(1).map((end, i) => encodeOctetString(content.subarray(bounds[i], end)));
+          const half = Math.ceil(segments.length / 2);
+          const octets = {
+            detached: undefined,
+            primitive: encodeOctetString(content),
+            segments: enc(8, CONSTRUCTED_OCTET_STRING, ...segments),
+            nested: enc(8, CONSTRUCTED_OCTET_STRING, ...segments.slice(0, half), enc(9, CONSTRUCTED_OCTET_STRING, ...segments.slice(half))),
+          }[eContentForm];
+          const eContent = octets === undefined ? [] : [enc(5, contextTag(0, true), octets)];
+          const infos = derChildren(signerInfos).map((si) => enc(6, Tag.SEQUENCE, ...derChildren(si)));
+          const signedData = enc(
+            2,
+            Tag.SEQUENCE,
+            version,
+            enc(3, Tag.SET, ...derChildren(digestAlgorithms)),
+            enc(4, Tag.SEQUENCE, derChildren(encap)[0]!, ...eContent),
+            enc(7, contextTag(0, true), ...derChildren(certs)),
+            enc(3, Tag.SET, ...infos),
+          );
+          const cms = enc(0, Tag.SEQUENCE, contentType, enc(1, contextTag(0, true), signedData));
+          expect(await verifyDetachedCms(cms, content, options)).toEqual(der);
+          if (octets !== undefined) expect(await verifyAttachedCms(cms, options)).toEqual({ ...der, content });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 
   it('reads nested constructed segments (X.690 §8.7.3) and BER definite lengths in the envelope', async () => {
     const options = { anchors: [ca], now: NOW };
