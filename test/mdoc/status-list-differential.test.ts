@@ -55,6 +55,25 @@ function claims(list: Map<string, CborValue>, extra: [number, CborValue][] = [])
 
 const LST = deflateZlib(new Uint8Array([0xb9, 0xa3]));
 
+/**
+ * A ZLIB stream written by hand (RFC 1950, RFC 1951 §3.2.6): one final block of fixed Huffman
+ * codes holding `data` (bytes below 144, each an 8-bit code 0x30 + byte), then the 7-bit end
+ * of block. 3 + 8n + 7 bits, so the last DEFLATE byte holds only the last two bits of the end code.
+ */
+function fixedHuffmanZlib(data: Uint8Array): Uint8Array {
+  const bits: number[] = [1, 1, 0]; // BFINAL 1, BTYPE 01 (least significant bit first)
+  for (const b of data) {
+    const code = 0x30 + b;
+    for (let i = 7; i >= 0; i--) bits.push((code >> i) & 1); // Huffman codes go most significant bit first
+  }
+  for (let i = 0; i < 7; i++) bits.push(0); // end of block: 256 is the 7-bit code 0000000
+  const deflated = new Uint8Array(Math.ceil(bits.length / 8));
+  bits.forEach((bit, i) => {
+    deflated[i >> 3]! |= bit << (i & 7);
+  });
+  return new Uint8Array([0x78, 0x01, ...deflated, ...adler32(data)]);
+}
+
 describe('lst is one ZLIB stream and nothing else (draft §4.1 step 4; RFC 1950)', () => {
   const data = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 5);
   const z = deflateSync(data);
@@ -66,6 +85,18 @@ describe('lst is one ZLIB stream and nothing else (draft §4.1 step 4; RFC 1950)
     for (const bad of [twice, junkThenCheck, otherStream]) await expect(inflateZlib(bad, { implementation: impl })).rejects.toMatchObject({ code: 'ERR_MDOC_DEFLATE' });
     // The stream alone is fine.
     expect(await inflateZlib(new Uint8Array(z), { implementation: impl })).toEqual(data);
+  });
+
+  it.each(IMPLS)('%s: a valid stream is read whatever its length modulo the 1 KiB input slices (fuzz14 finding: the fflate check refused about one pako or zlib stream in 1,400)', async (impl) => {
+    // Lengths 1024k + 2 … 1024k + 5: without its last byte, the input ends in a slice of four
+    // bytes or fewer, which fflate's streaming inflater took as a complete stream.
+    for (const n of [1018, 1019, 1020, 1021, 2042, 2043, 2044, 2045]) {
+      const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + (i >> 3)) % 144);
+      const z = fixedHuffmanZlib(data);
+      expect(await inflateZlib(z, { implementation: impl }), `${n} data bytes, ${z.length} bytes`).toEqual(data);
+      // The same stream cut short by one DEFLATE byte is not one.
+      await expect(inflateZlib(new Uint8Array([...z.subarray(0, z.length - 5), ...z.subarray(z.length - 4)]), { implementation: impl })).rejects.toMatchObject({ code: 'ERR_MDOC_DEFLATE' });
+    }
   });
 
   it.each(IMPLS)('%s: gzip, raw DEFLATE and a preset dictionary (FDICT, RFC 1950 §2.2-2.3) are ERR_MDOC_DEFLATE', async (impl) => {
