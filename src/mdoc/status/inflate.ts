@@ -5,8 +5,9 @@
  * limit in memory.
  *
  * Uses the platform's `DecompressionStream('deflate')` (browsers, Node ≥ 18, Deno, Bun) and
- * falls back to fflate where there is none (React Native, older engines), loaded with an
- * `import()` only then: checking a status list never loads fflate where the platform inflates.
+ * falls back to fflate where there is none (React Native, older engines) or where it cannot be
+ * held to one whole stream (see `learnTrailing`), loaded with an `import()` only then: checking
+ * a status list never loads fflate where the platform inflates.
  */
 
 import { isShomeiError, MdocError } from '../../errors.js';
@@ -91,20 +92,47 @@ async function streamPlatform(data: Uint8Array, max: number, keep: boolean): Pro
   return { chunks, total };
 }
 
-async function inflatePlatform(data: Uint8Array, max: number): Promise<Uint8Array> {
+/** ZLIB of the one byte 0x00 (RFC 1950): the stream the platform's inflater is tried on. */
+const TINY = new Uint8Array([0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+
+/**
+ * What the platform's inflater does with bytes after the ZLIB stream, learnt once on a tiny
+ * stream. The Compression Streams standard refuses them, and Bun, Deno and Chromium do; Node's
+ * DecompressionStream (20, at least) ends at the end of the stream and ignores them, so there
+ * a stream followed by bytes that end in its own Adler-32 (the stream twice, say) would pass
+ * the check value test below. `ignored` is usable only where a stream missing its last byte
+ * is refused (Node: "unexpected end of file"; Deno accepts it): then the input without its last
+ * byte must fail. Where neither holds, the platform is not used.
+ */
+type Trailing = 'refused' | 'ignored' | 'unusable';
+let trailing: Promise<Trailing> | undefined;
+
+async function learnTrailing(): Promise<Trailing> {
+  const inflates = async (bytes: Uint8Array): Promise<boolean> => {
+    try {
+      await streamPlatform(bytes, 16, false);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!(await inflates(TINY))) return 'unusable';
+  if (!(await inflates(new Uint8Array([...TINY, 0x00])))) return 'refused';
+  return (await inflates(TINY.subarray(0, TINY.length - 1))) ? 'unusable' : 'ignored';
+}
+
+async function inflatePlatform(data: Uint8Array, max: number, mode: Trailing): Promise<Uint8Array> {
   const { chunks, total } = await streamPlatform(data, max, true);
-  // Node's DecompressionStream ends at the end of the ZLIB stream and ignores whatever bytes
-  // follow it (browsers refuse them), so a stream followed by bytes that end in its own
-  // Adler-32 (the stream twice, say) would pass the check below. The whole input without its
-  // last byte must therefore not be a complete stream: inflated again (output discarded), it
-  // must fail for want of that byte.
-  let complete = true;
-  try {
-    await streamPlatform(data.subarray(0, data.length - 1), max, false);
-  } catch {
-    complete = false;
+  if (mode === 'ignored') {
+    // Inflated again without its last byte (output discarded), the input must fail for want of it.
+    let complete = true;
+    try {
+      await streamPlatform(data.subarray(0, data.length - 1), max, false);
+    } catch {
+      complete = false;
+    }
+    if (complete) throw corrupt('bytes follow the ZLIB stream');
   }
-  if (complete) throw corrupt('bytes follow the ZLIB stream');
   return join(chunks, total);
 }
 
@@ -189,7 +217,8 @@ export async function inflateZlib(data: Uint8Array, options: InflateOptions = {}
   const which = options.implementation ?? 'auto';
   const platform = which === 'platform' || (which === 'auto' && typeof DecompressionStream === 'function');
   if (data.length < 6) throw corrupt('shorter than a ZLIB header and check value');
-  const out = platform ? await inflatePlatform(data, max) : await inflateFflate(data, max);
+  const mode = platform ? await (trailing ??= learnTrailing()) : 'unusable';
+  const out = mode === 'unusable' ? await inflateFflate(data, max) : await inflatePlatform(data, max, mode);
   const n = data.length;
   const expected = ((data[n - 4]! << 24) | (data[n - 3]! << 16) | (data[n - 2]! << 8) | data[n - 1]!) >>> 0;
   if (adler32(out) !== expected) throw corrupt('the Adler-32 check value does not match (or bytes follow the stream)');
