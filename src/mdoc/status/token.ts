@@ -145,6 +145,15 @@ function decodeIdentifierList(value: CborValue): IdentifierList {
  * Decode a Status List Token or an identifier list token (which one, `typ` says). Only the
  * shape is checked; `verifyStatusListToken` checks the signer, signature, subject and time.
  *
+ * Where the draft leaves room, shomei reads narrowly (a refusal, never a different status):
+ * `typ` is compared case-insensitively, as a media type name is (RFC 6838 §4.2), and the
+ * CoAP Content-Format number the draft also allows is refused while it is unassigned (§14.8:
+ * TBD); a COSE_Mac0 (tag 17), which the draft allows, is refused, as ISO 18013-5 wants a
+ * signer certificate; `iat` and `exp` are read as NumericDates (RFC 8392 §2) only when whole,
+ * non-negative and below 2^53 (a fractional, negative or larger one is refused); a `ttl`
+ * past 2^53 is refused; members of the StatusList other than `bits`, `lst` and
+ * `aggregation_uri` are ignored.
+ *
  * @throws MdocError `ERR_MDOC_STATUS_TOKEN` for anything that is not such a token (not a
  *   tagged COSE_Sign1, no or another `typ`, no x5chain in the protected header, a claim of
  *   the wrong type, `bits` not 1/2/4/8); `ERR_MDOC_STATUS_LIMIT` for a token past `maxTokenBytes`.
