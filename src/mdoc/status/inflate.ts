@@ -140,7 +140,8 @@ async function inflatePlatform(data: Uint8Array, max: number, mode: Trailing): P
  * Push `data` through fflate's Unzlib in slices and count the output, keeping none of it:
  * the header check (RFC 1950 §2.2) and the size limit, applied while inflating. fflate takes
  * the last four bytes as the check value and stops at the final block, ignoring whatever
- * comes between, and its streaming inflater reads bits past the end of its input as zeros.
+ * comes between; and where a code runs past the input, it waits for more, so when the last
+ * push holds only the check value it ends a stream cut short without complaint.
  */
 function unzlibSize(Unzlib: typeof import('fflate').Unzlib, data: Uint8Array, max: number): number {
   let total = 0;
@@ -166,8 +167,8 @@ async function inflateFflate(data: Uint8Array, max: number): Promise<Uint8Array>
   const { Unzlib, inflateSync } = await import('fflate');
   const total = unzlibSize(Unzlib, data, max);
   // fflate's synchronous inflater is strict where the streaming one is not: a code that runs
-  // past the end of its input is an error, not bits read as zeros. It inflates the DEFLATE
-  // data (after the two-byte header: Unzlib refused a preset dictionary) into the size counted.
+  // past the end of its input is an error. It inflates the DEFLATE data (after the two-byte
+  // header: Unzlib refused a preset dictionary) into the size just counted.
   const deflated = data.subarray(2, data.length - 4);
   let out: Uint8Array;
   try {
