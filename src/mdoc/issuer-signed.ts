@@ -145,6 +145,8 @@ export function encodeIssuerSigned(issuerSigned: IssuerSigned): Uint8Array {
   return encode(issuerSignedValue(issuerSigned));
 }
 
+const EXACT_NUMBERS = { exactNumbers: true } as const;
+
 /**
  * The MSO carried in IssuerAuth: the payload is `#6.24(bstr .cbor MobileSecurityObject)`.
  * A payload that is the MSO map itself is read and recorded as the `MSO_UNTAGGED`
@@ -154,7 +156,9 @@ export function encodeIssuerSigned(issuerSigned: IssuerSigned): Uint8Array {
 export function decodeIssuerAuthPayload(issuerAuth: CoseSign1, path = 'issuerAuth'): MobileSecurityObject {
   const payloadPath = `${path}.payload`;
   if (issuerAuth.payload === null) structureError(payloadPath, 'IssuerAuth has a detached payload');
-  const decoded = coseStructure(payloadPath, () => decode(issuerAuth.payload!));
+  // exactNumbers: the MSO's integers (digestIDs, status idx, the device key's kty and crv)
+  // are integers; a float that equals one (3.0) is not read as it.
+  const decoded = coseStructure(payloadPath, () => decode(issuerAuth.payload!, EXACT_NUMBERS));
   if (decoded instanceof Map) {
     const mso = decodeMobileSecurityObject(decoded, `${payloadPath}.mso`);
     const untagged: Deviation = { id: MdocDeviation.MSO_UNTAGGED, path: payloadPath, detail: 'the payload is the MSO itself, not tag 24 around it' };

@@ -6,13 +6,14 @@
  * stateOrProvinceName (ISO/IEC 18013-5 Annex B: optional in the DS).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
+import { CborFloat, EncodedCbor, encode, FullDate, TDate } from '../../src/cbor/index.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
 import type { EcPrivateKey, PrivateKey } from '../../src/crypto/types.js';
 import {
   buildDeviceResponse,
   decodeDeviceResponse,
+  decodeIssuerAuthPayload,
   decodeMobileSecurityObject,
   encodeDeviceResponse,
   encodeIssuerSigned,
@@ -95,6 +96,19 @@ describe('decoders read past deviations and record them', () => {
     expect(deviationPaths(msoWith(['valueDigests', new Map()]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests']);
     expect(deviationPaths(msoWith(['valueDigests', new Map([...ONE_DIGEST, ['org.iso.18013.5.1.aamva', new Map()]])]))).toEqual(['EMPTY_VALUE_DIGESTS mso.valueDigests["org.iso.18013.5.1.aamva"]']);
     expect(deviationPaths(msoWith())).toEqual([]);
+  });
+
+  it('an MSO read from IssuerAuth keeps its numbers as sent: a float where an integer belongs (3.0) is ERR_MDOC_STRUCTURE', () => {
+    const fromPayload = (mso: Map<string, unknown>) => decodeIssuerAuthPayload({ payload: EncodedCbor.wrap(encode(mso as never), null).tagged } as never);
+    const statusList = (idx: unknown) => ['status', new Map([['status_list', new Map([['idx', idx], ['uri', 'https://status.example.jp/1']])]])] as [string, unknown];
+    expect(fromPayload(msoWith(statusList(3))).status?.status_list?.idx).toBe(3);
+    const key = (kty: unknown) => ['deviceKeyInfo', new Map([['deviceKey', new Map<number, unknown>([[1, kty], [-1, 1], [-2, (device as EcPrivateKey).x], [-3, (device as EcPrivateKey).y]])]])] as [string, unknown];
+    const floats: [string, unknown][] = [
+      statusList(new CborFloat(3)),
+      ['valueDigests', new Map([[NS, new Map([[new CborFloat(0), new Uint8Array(32)]])]])],
+      key(new CborFloat(2)),
+    ];
+    for (const member of floats) expect(() => fromPayload(msoWith(member)), member[0]).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STRUCTURE' }));
   });
 
   it('a status identifier_list id sent as text decodes as its UTF-8 bytes, with STATUS_ID_TEXT', () => {
