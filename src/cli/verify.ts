@@ -1,8 +1,21 @@
 /** `shomei verify`: verify a DeviceResponse (ISO/IEC 18013-5 §9.3) and print the report. */
 
 import type { CborValue } from '../cbor/index.js';
-import { type Check, defaultRegistry, isMdocDeviation, MDOC_DEVIATIONS, type MdocDeviation, verifyDeviceResponse, type VerifyDeviceResponseResult, waivableCheckIds } from '../mdoc/index.js';
-import { type Command, flag, parse, printable, readInput, str, strs, UsageError } from './io.js';
+import type { EcPrivateKey, OkpPrivateKey, PrivateKey } from '../crypto/types.js';
+import { isShomeiError } from '../errors.js';
+import {
+  type Check,
+  defaultRegistry,
+  isMdocDeviation,
+  MDOC_DEVIATIONS,
+  type MdocDeviation,
+  readEphemeralReaderKey,
+  readProximityTranscript,
+  verifyDeviceResponse,
+  type VerifyDeviceResponseResult,
+  waivableCheckIds,
+} from '../mdoc/index.js';
+import { type Command, flag, InputError, parse, printable, readInput, str, strs, UsageError } from './io.js';
 import { cborToJson } from '../mdoc/index.js';
 import { type CertificateList, CrlCache, crlTransportFromFetch, parseCrl } from '../x509/index.js';
 import { readPrivateKey, readTrust } from './keys.js';
@@ -57,6 +70,38 @@ function readCrls(paths: readonly string[]): CertificateList[] {
   });
 }
 
+/**
+ * The transcript bytes to verify against (a byte string around the array, as ProximityReader
+ * may send it, unwrapped) and the reader key: a PEM or JWK file, or else the raw bytes of
+ * ProximityReader's ephemeralReaderKey matched against the transcript's EReaderKey. A
+ * transcript that does not read is passed as is, for the report to say why.
+ */
+function transcriptAndReaderKey(transcriptFile: string | undefined, readerKeyFile: string | undefined): { transcript?: Uint8Array; eReaderKey?: PrivateKey } {
+  if (transcriptFile === undefined) return readerKeyFile === undefined ? {} : { eReaderKey: readPrivateKey(readerKeyFile) };
+  const bytes = readInput(transcriptFile);
+  let read: ReturnType<typeof readProximityTranscript> | undefined;
+  try {
+    read = readProximityTranscript(bytes);
+  } catch (e) {
+    if (!isShomeiError(e)) throw e;
+  }
+  const transcript = read?.transcript ?? bytes;
+  if (readerKeyFile === undefined) return { transcript };
+  try {
+    return { transcript, eReaderKey: readPrivateKey(readerKeyFile) };
+  } catch (e) {
+    if (!(e instanceof InputError) || read?.eReaderKey === undefined) throw e;
+    let key: EcPrivateKey | OkpPrivateKey;
+    try {
+      key = readEphemeralReaderKey(readInput(readerKeyFile), read.eReaderKey).key;
+    } catch (raw) {
+      if (isShomeiError(raw)) throw new InputError(`${readerKeyFile}: ${raw.message}`);
+      throw raw;
+    }
+    return { transcript, eReaderKey: key };
+  }
+}
+
 export const verify: Command = {
   summary: 'verify a DeviceResponse against trusted IACAs and print the report',
   help: `
@@ -66,9 +111,12 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
                      [--status [--require-status]] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
-  --transcript FILE    the SessionTranscript you built (tag 24 or bare array); without it device
+  --transcript FILE    the SessionTranscript you built (tag 24, the bare array, or a byte string
+                       holding it, as ProximityReader gives it); without it device
                        authentication fails
-  --reader-key PRIV    your ephemeral private key, to verify a deviceMac
+  --reader-key PRIV    your ephemeral private key, to verify a deviceMac: PEM or JWK, or the
+                       bytes of ProximityReader's ephemeralReaderKey (raw scalar, X9.63, DER,
+                       COSE_Key), read as the private key of the transcript's EReaderKey
   --request FILE       the DeviceRequest you sent: anything not asked for fails
   --at ISO-8601        verify as of this time (default now)
   --waive CHECK        waive a named Annex B profile check (repeatable); shown as waived
@@ -112,8 +160,9 @@ Exit status: 0 valid, 1 not valid, 2 usage.
     const now = at === undefined ? new Date() : new Date(at);
     if (Number.isNaN(now.getTime())) throw new UsageError(`--at: not an ISO 8601 time: ${at}`);
     const vicalAnchors = vicalFile === undefined ? [] : await readVicalAnchors(vicalFile, strs(args, 'vical-trust'), now);
-    const transcript = str(args, 'transcript');
+    const transcriptFile = str(args, 'transcript');
     const readerKey = str(args, 'reader-key');
+    const { transcript, eReaderKey } = transcriptAndReaderKey(transcriptFile, readerKey);
     const request = str(args, 'request');
     const waivable = waivableCheckIds();
     const waive = strs(args, 'waive');
@@ -141,8 +190,8 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       tolerate,
       // The doctype profile checks (PROFILE.*, informational) are opt-in in the library; the CLI shows them.
       profiles: defaultRegistry(),
-      ...(transcript === undefined ? {} : { sessionTranscript: readInput(transcript) }),
-      ...(readerKey === undefined ? {} : { eReaderKey: readPrivateKey(readerKey) }),
+      ...(transcript === undefined ? {} : { sessionTranscript: transcript }),
+      ...(eReaderKey === undefined ? {} : { eReaderKey }),
       ...(request === undefined ? {} : { request: readInput(request) }),
     });
     if (flag(args, 'json')) {

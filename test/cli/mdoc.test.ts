@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printable } from '../../src/cli/io.js';
+import { encode } from '../../src/cbor/index.js';
+import { annexDBytes } from '../helpers/annex-d.js';
 import { runCli as run } from '../helpers/cli.js';
 
 
@@ -56,6 +58,25 @@ describe('shomei pki → issue → present → verify', () => {
     expect((await run('verify', f('sig.cbor'), '--trust', f('reader-root.pem'), '--transcript', f('session-transcript.cbor'))).code).toBe(1);
     // inspect recognises the structures.
     expect((await run('inspect', f('sig.cbor'))).out).toContain('"documents"');
+  });
+
+  it("verifies a ProximityReader response: the transcript as a byte string, the reader key as its raw bytes (Annex D's deviceMac)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-cli-prox-'));
+    const f = (name: string) => join(dir, name);
+    writeFileSync(f('response.cbor'), annexDBytes('device_response'));
+    writeFileSync(f('iaca.der'), annexDBytes('iaca_cert'));
+    writeFileSync(f('transcript.bin'), encode(annexDBytes('session_transcript')));
+    writeFileSync(f('reader.key'), annexDBytes('e_reader_key_d'));
+    writeFileSync(f('other.key'), annexDBytes('e_device_key_d'));
+    const common = [f('response.cbor'), '--trust', f('iaca.der'), '--transcript', f('transcript.bin'), '--at', '2020-10-01T13:30:02Z', '--waive', 'DS_CRL_DP'];
+    const ok = await run('verify', ...common, '--reader-key', f('reader.key'));
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('DEVICE_AUTH  (deviceMac)');
+    // Another session's key is not read as this one: bad input, exit 1, with the reason.
+    const other = await run('verify', ...common, '--reader-key', f('other.key'));
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('is not the private key of');
   });
 
   it('gives usage errors exit 2', async () => {
