@@ -13,9 +13,10 @@
  * plaintext = { "identity": DeviceResponse }
  * ```
  *
- * Apple publishes no test vectors for this envelope; the encodings of `nonce` (a byte
- * string) and of the key hashed for pkRHash (the uncompressed point) follow independent
- * implementations (see vectors/online, `apple_in_app_computed`).
+ * The encodings of `nonce` (a byte string) and of the key hashed for pkRHash (the
+ * uncompressed point) are confirmed by Apple's own sample data (an envelope Apple's stack
+ * sealed, with its merchant key: vectors/online/apple-verify-with-wallet-sample.json), which
+ * this module opens and verifies.
  */
 
 import { type CborValue, decode, encode } from '../cbor/index.js';
