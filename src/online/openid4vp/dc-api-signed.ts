@@ -27,6 +27,7 @@ import { OpenId4VpErrorCode } from './errors.js';
 import { haipFindings } from './haip.js';
 import { decodeJws, decodeJwsJson, type DecodedJws, jwsAlgOf, type JwsSignature, jwtTimeProblem, signJws, typIs } from './jws.js';
 import { REQUEST_OBJECT_TYP } from './request.js';
+import type { TransactionDataType } from '../transaction-data.js';
 
 /** The DC API protocol identifiers of signed OpenID4VP 1.0 requests (A.1). */
 export const OPENID4VP_DC_API_SIGNED_PROTOCOL = 'openid4vp-v1-signed';
@@ -103,16 +104,19 @@ export interface OpenId4VpDcApiSignedWalletRequest extends OpenId4VpDcApiWalletR
  * verify a signature and its client identifier (§5.9.3, with the caller's trust anchors),
  * check that the platform-reported `origin` is one of `expected_origins` (A.3), then read
  * the claims as an unsigned request. With several signatures, the first that
- * authenticates is used.
+ * authenticates is used. `transactionDataTypes` are the `transaction_data` types this wallet
+ * processes, as for {@link readOpenId4VpDcApiRequest}: without them a request carrying
+ * `transaction_data` is refused.
  * @throws OnlineError `ERR_OID4VP_SIGNATURE`, `ERR_OID4VP_CLIENT_ID`, `ERR_OID4VP_UNTRUSTED`
  *   (the last failure, when no signature authenticates); `ERR_ONLINE_MESSAGE` for a
- *   malformed request or an origin not expected; `ERR_OID4VP_PROFILE` for a HAIP violation.
+ *   malformed request or an origin not expected; `ERR_OID4VP_PROFILE` for a HAIP violation;
+ *   `ERR_TRANSACTION_DATA` for a `transaction_data` entry the types do not accept.
  */
 export async function readOpenId4VpDcApiSignedRequest(
   protocol: string,
   data: unknown,
   origin: string,
-  options: AuthenticateClientOptions & { readonly profile?: 'haip' } = {},
+  options: AuthenticateClientOptions & { readonly profile?: 'haip'; readonly transactionDataTypes?: readonly TransactionDataType[] } = {},
 ): Promise<OpenId4VpDcApiSignedWalletRequest> {
   checkOrigin(origin);
   if (options.profile === 'haip' && options.trustAnchors === undefined) throw new TypeError('the HAIP profile needs trustAnchors to validate the verifier certificate');
@@ -154,6 +158,9 @@ export async function readOpenId4VpDcApiSignedRequest(
     if (findings.length > 0) throw new OnlineError('ERR_OID4VP_PROFILE', `the request breaks HAIP: ${findings.map((f) => `${f.id} (${f.detail})`).join('; ')}`, { check: findings[0]!.id });
   }
   const { client_id: _c, expected_origins: _e, aud: _a, iat: _i, exp: _x, iss: _s, ...rest } = claims;
-  const read = await readOpenId4VpDcApiRequest(rest, origin, options.backend === undefined ? {} : { backend: options.backend });
+  const read = await readOpenId4VpDcApiRequest(rest, origin, {
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.transactionDataTypes === undefined ? {} : { transactionDataTypes: options.transactionDataTypes }),
+  });
   return { ...read, client: chosen.client, clientId: chosen.client.clientId.clientId };
 }
