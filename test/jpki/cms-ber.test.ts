@@ -24,20 +24,13 @@ import { derToPem } from '../../src/x509/pem.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { derChildren } from '../helpers/der.js';
 import { rejectsWith, virtualCard } from './helpers.js';
+import { hasOpenssl } from '../helpers/openssl.js';
 
 /** About 9 KB: OpenSSL streams it in three segments (4096, 4096, the rest). */
 const content = utf8Encode('契約書 — a streamed document\n'.repeat(250));
 const PASSWORD = DEFAULT_TEST_IDENTITY.pins.sign;
 const NOW = new Date('2025-06-01T00:00:00Z');
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const OPENSSL = hasOpenssl();
 if (!OPENSSL) console.warn('[jpki cms-ber] openssl not found: skipping the openssl interop tests');
 

@@ -20,18 +20,11 @@ import { derToPem } from '../../src/x509/pem.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { derChildren } from '../helpers/der.js';
 import { rejectsWith, virtualCard } from './helpers.js';
+import { hasOpenssl } from '../helpers/openssl.js';
 
 const content = utf8Encode('契約書 — document to sign\n');
 const PASSWORD = DEFAULT_TEST_IDENTITY.pins.sign;
 
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const OPENSSL = hasOpenssl();
 if (!OPENSSL) console.warn('[jpki cms] openssl not found: skipping the openssl interop tests');
 

@@ -10,15 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../src/crypto/index.js';
 import { buildOcspRequest, type Certificate, decodeOcspResponse, parseCertificate, verifyOcspResponse } from '../../src/x509/index.js';
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasOpenssl } from '../helpers/openssl.js';
 
 let dir = '';
 const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
