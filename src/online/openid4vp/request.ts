@@ -186,7 +186,10 @@ async function fetchRequestObject(url: Record<string, string>, options: ResolveO
   }
   const text = (await expectOk(res, 'the request_uri')).trim();
   const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== '' && type !== 'application/oauth-authz-req+jwt' && type !== 'application/jwt') {
+  // §5.10.1 names application/oauth-authz-req+jwt. application/jwt, no type and text/plain are
+  // read too: the OpenWallet Foundation's wallet library asks for text/plain, so verifiers are
+  // met that serve it, and what is checked is the JWS itself (its signature and its typ).
+  if (type !== '' && type !== 'application/oauth-authz-req+jwt' && type !== 'application/jwt' && type !== 'text/plain') {
     message(`the request_uri answered with content type ${type}, not application/oauth-authz-req+jwt`, OpenId4VpErrorCode.INVALID_REQUEST_URI);
   }
   if (text.length > MAX_JWS_LENGTH) message('the Request Object is too long', OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);

@@ -310,6 +310,12 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
     await rejects(resolveOpenId4VpRequest(handle.url, wallet({ fetch: huge })), 'ERR_OID4VP_HTTP');
     const html: typeof down = async () => ({ status: 200, headers: { get: (n) => (n === 'content-type' ? 'text/html' : null) }, text: async () => '<html>' });
     await rejects(resolveOpenId4VpRequest(handle.url, wallet({ fetch: html })), 'ERR_ONLINE_MESSAGE', 'invalid_request_uri');
+    // The Request Object served as text/plain (the OpenWallet Foundation's wallet library asks
+    // for it) is read: the JWS is what is checked. As text/html it is not.
+    const jws = await verifier.requestObject(handle.id);
+    const served = (type: string): typeof down => async () => ({ status: 200, headers: { get: (n) => (n === 'content-type' ? type : null) }, text: async () => jws });
+    expect((await resolveOpenId4VpRequest(handle.url, wallet({ fetch: served('text/plain; charset=utf-8') }))).signed).toBe(true);
+    await rejects(resolveOpenId4VpRequest(handle.url, wallet({ fetch: served('text/html') })), 'ERR_ONLINE_MESSAGE', 'invalid_request_uri');
     await rejects(resolveOpenId4VpRequest(handle.url.replace('https%3A', 'http%3A'), wallet({ fetch: down })), 'ERR_ONLINE_MESSAGE', 'invalid_request_uri');
     await rejects(resolveOpenId4VpRequest(`${handle.url}&request_uri_method=put`, wallet({ fetch: down })), 'ERR_ONLINE_MESSAGE', 'invalid_request_uri_method');
   });
