@@ -2,8 +2,9 @@
  * mdoc bytes that other implementations produced (vectors/interop/captured.json): the EUDI
  * reference issuer and wallet stack, Google's CMWallet over the Digital Credentials API,
  * Ubique's wallet over OpenID4VP, and a French playground around ISO 18013-5 Annex D's issuer
- * data. Only the last chains to an anchor we hold (the Annex D IACA); the others fail DS_CHAIN
- * for want of their IACA. Each test names what verifies and what fails and why. The value digests of the 2023 EUDI
+ * data. Three chain to an anchor we hold (the EUDI 'PID Issuer CA - UT 01' of the vector, the
+ * Annex D IACA); the others fail DS_CHAIN for want of their IACA. Each test names what
+ * verifies and what fails and why. The value digests of the 2023 EUDI
  * issuer sample are recomputed here with node:crypto, because shomei stops at its device key.
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +28,9 @@ interface Artefact {
   };
 }
 
-const artefacts = (loadVector('interop/captured.json') as { artefacts: Artefact[] }).artefacts;
+const vector = loadVector('interop/captured.json') as { trust_anchors: Record<string, { hex: string }>; artefacts: Artefact[] };
+const artefacts = vector.artefacts;
+const UT01 = fromHex(vector.trust_anchors.pid_issuer_ca_ut01!.hex);
 const byId = (id: string): Artefact => {
   const a = artefacts.find((x) => x.id === id);
   if (a === undefined) throw new Error(`no artefact ${id}`);
@@ -56,7 +59,7 @@ function expectIssuerHonest(doc: DocReport, anchored = false): void {
 
 describe('vectors/interop/captured.json', () => {
   it('holds the bytes as published: each sha256 matches and each decodes as one CBOR map with version "1.0"', () => {
-    expect(artefacts.map((a) => a.id)).toEqual(['eudi_issuer_formatter_2023', 'eudi_ios_pid_2023', 'eudi_issuer_backend_pid_mdl_2025', 'google_cmwallet_dcapi_2025', 'french_playground_oid4vp', 'ubique_oid4vp_2025']);
+    expect(artefacts.map((a) => a.id)).toEqual(['eudi_issuer_formatter_2023', 'eudi_ios_pid_2023', 'eudi_issuer_backend_pid_mdl_2025', 'eudi_kotlin_issuer_android_2024', 'google_cmwallet_dcapi_2025', 'french_playground_oid4vp', 'ubique_oid4vp_2025']);
     for (const a of artefacts) {
       const bytes = fromHex(a.hex);
       expect(sha256(bytes), a.id).toBe(a.sha256);
@@ -133,6 +136,32 @@ describe.each(BACKENDS)('captured mdoc bytes (%s)', (_name, backend) => {
       expect(failed(doc)).toEqual([MdocCheckId.DS_CHAIN, MdocCheckId.DEVICE_AUTH]);
     }
     expect(r.documents[1]!.issuerSigned['org.iso.18013.5.1']!.family_name).toBe('Georgiou');
+    expect(r.valid).toBe(false);
+  });
+
+  it('EUDI issuer backend 2025 anchored in PID Issuer CA - UT 01: the chain verifies; only DS_EKU (reader-auth EKU, not critical) and DS_VALIDITY (730 days) fail, and waiving them leaves device auth alone', async () => {
+    const a = byId('eudi_issuer_backend_pid_mdl_2025');
+    const options = { trustAnchors: [UT01], now: new Date(a.verify.now), backend };
+    const r = await verifyDeviceResponse(fromHex(a.hex), options);
+    for (const doc of r.documents) {
+      expectIssuerHonest(doc, true);
+      expect(status(doc, 'DS_CHAIN.SIGNATURE')).toEqual(['passed']);
+      expect(doc.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['DS_CHAIN.DS_EKU', 'DS_CHAIN.DS_VALIDITY', MdocCheckId.DS_CHAIN, MdocCheckId.DEVICE_AUTH]);
+    }
+    const waived = await verifyDeviceResponse(fromHex(a.hex), { ...options, waive: ['DS_EKU', 'DS_VALIDITY'] });
+    for (const doc of waived.documents) expect(failed(doc)).toEqual([MdocCheckId.DEVICE_AUTH]);
+    expect(waived.valid).toBe(false);
+  });
+
+  it('EUDI Kotlin issuer 2024 (anchored): the issuer signature and chain verify, but the presented item fails its digest, so the document is refused', async () => {
+    const a = byId('eudi_kotlin_issuer_android_2024');
+    const r = await verifyDeviceResponse(fromHex(a.hex), { trustAnchors: [UT01], now: new Date(a.verify.now), backend, waive: ['DS_EKU'] });
+    const doc = r.documents[0]!;
+    expect(status(doc, MdocCheckId.ISSUER_SIGNATURE)).toEqual(['passed']);
+    expect(status(doc, 'DS_CHAIN.TRUST_ANCHOR')).toEqual(['passed']);
+    expect(doc.checks.find((c) => c.id === 'DS_CHAIN.DS_EKU')?.status).toBe('waived');
+    expect(doc.checks.find((c) => c.id === MdocCheckId.VALUE_DIGEST)).toMatchObject({ status: 'failed', detail: 'digest mismatch' });
+    expect(failed(doc)).toEqual([MdocCheckId.VALUE_DIGEST, MdocCheckId.DEVICE_AUTH]);
     expect(r.valid).toBe(false);
   });
 
