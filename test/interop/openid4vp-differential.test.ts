@@ -119,19 +119,18 @@ describe('client_metadata.jwks for direct_post.jwt: shomei refuses where the ref
   });
 });
 
-describe('response_mode (§5.2: REQUIRED)', () => {
+describe('response_mode: REQUIRED (§5.2), with a default for vp_token (§5.4)', () => {
   const REDIRECT = `${BASE}/cb`;
   const url = (extra: Record<string, string>) =>
     `openid4vp://?${new URLSearchParams({ client_id: `redirect_uri:${REDIRECT}`, response_type: 'vp_token', redirect_uri: REDIRECT, nonce: 'n-1', dcql_query: JSON.stringify(DCQL), ...extra })}`;
 
-  it('a request without response_mode is refused (shomei used to read it as fragment, the OAuth default)', async () => {
-    const e = await refuse(resolveOpenId4VpRequest(url({}), { now: NOW, backend }));
-    expect(e.code).toBe('ERR_ONLINE_MESSAGE');
-    expect((e as { check?: string }).check).toBe('invalid_request');
-    expect(e.message).toMatch(/response_mode/);
+  it('a request without response_mode is read with the default of Response Type vp_token, fragment (the reference refuses it; the spec example omits it)', async () => {
+    const request = await resolveOpenId4VpRequest(url({}), { now: NOW, backend });
+    expect(request.responseMode).toBe('fragment');
+    expect(request.responseUri).toBe(REDIRECT);
   });
 
-  it('the same request with response_mode fragment is read', async () => {
+  it('the same request with response_mode fragment is read the same', async () => {
     const request = await resolveOpenId4VpRequest(url({ response_mode: 'fragment' }), { now: NOW, backend });
     expect(request.responseMode).toBe('fragment');
     expect(request.responseUri).toBe(REDIRECT);

@@ -269,9 +269,10 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
   const allowed = options.allowedPrefixes ?? DEFAULT_PREFIXES;
   if (!allowed.includes(clientId.prefix)) throw new OnlineError('ERR_OID4VP_CLIENT_ID', `the client identifier prefix ${clientId.prefix} is not allowed here`, { check: OpenId4VpErrorCode.INVALID_CLIENT });
   if (params.response_type !== 'vp_token') message(`response_type must be vp_token (got ${JSON.stringify(params.response_type)})`, OpenId4VpErrorCode.UNSUPPORTED_RESPONSE_TYPE);
-  // §5.2: response_mode is REQUIRED in OpenID4VP 1.0 (no OAuth default of fragment).
-  if (params.response_mode === undefined) message('response_mode is required (§5.2)');
-  const mode = params.response_mode;
+  // §5.2 calls response_mode REQUIRED, but the same text gives Response Type vp_token a default
+  // Response Mode, fragment, "if none is supplied" (§5.4), and its own first example omits it:
+  // a verifier that follows the example is read, with that default.
+  const mode = params.response_mode ?? 'fragment';
   if (mode !== 'direct_post' && mode !== 'direct_post.jwt' && mode !== 'fragment' && mode !== 'query') message(`response_mode ${JSON.stringify(mode)} is not supported`);
   const post = mode === 'direct_post' || mode === 'direct_post.jwt';
   if (post && params.redirect_uri !== undefined) message('redirect_uri must not be sent with a direct_post response mode (§8.2)');
