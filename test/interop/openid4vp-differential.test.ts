@@ -119,7 +119,7 @@ describe('client_metadata.jwks for direct_post.jwt: shomei refuses where the ref
   });
 });
 
-describe('response_mode: REQUIRED (§5.2), with a default for vp_token (§5.4)', () => {
+describe('response_mode: REQUIRED (§5.2), with a default for Response Type vp_token', () => {
   const REDIRECT = `${BASE}/cb`;
   const url = (extra: Record<string, string>) =>
     `openid4vp://?${new URLSearchParams({ client_id: `redirect_uri:${REDIRECT}`, response_type: 'vp_token', redirect_uri: REDIRECT, nonce: 'n-1', dcql_query: JSON.stringify(DCQL), ...extra })}`;

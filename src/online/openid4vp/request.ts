@@ -269,9 +269,9 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
   const allowed = options.allowedPrefixes ?? DEFAULT_PREFIXES;
   if (!allowed.includes(clientId.prefix)) throw new OnlineError('ERR_OID4VP_CLIENT_ID', `the client identifier prefix ${clientId.prefix} is not allowed here`, { check: OpenId4VpErrorCode.INVALID_CLIENT });
   if (params.response_type !== 'vp_token') message(`response_type must be vp_token (got ${JSON.stringify(params.response_type)})`, OpenId4VpErrorCode.UNSUPPORTED_RESPONSE_TYPE);
-  // §5.2 calls response_mode REQUIRED, but the same text gives Response Type vp_token a default
-  // Response Mode, fragment, "if none is supplied" (§5.4), and its own first example omits it:
-  // a verifier that follows the example is read, with that default.
+  // §5.2 calls response_mode REQUIRED, but the section "Response Type vp_token" gives it a
+  // default, fragment, for when none is supplied, and the spec's first example omits it: a
+  // verifier that follows the example is read, with that default.
   const mode = params.response_mode ?? 'fragment';
   if (mode !== 'direct_post' && mode !== 'direct_post.jwt' && mode !== 'fragment' && mode !== 'query') message(`response_mode ${JSON.stringify(mode)} is not supported`);
   const post = mode === 'direct_post' || mode === 'direct_post.jwt';
