@@ -38,7 +38,7 @@ import { JpkiError, ShomeiError } from '../errors.js';
 import { JpkiPolicyOid } from './oids.js';
 import { algorithmOid, attributes, bounded, CmsOid, cmsError, HASH_OID, MAX_CMS_ITEMS, OID_HASH, type ParsedSignedData, type ParsedSignerInfo, parseSignedData, RSA_SIG_HASH } from './cms-syntax.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, type JpkiStatusOptions, type JpkiStatusResult } from './cert-status.js';
-import { assertBytes, concat, constantTimeEqual, toHex } from '../internal/bytes.js';
+import { assertBytes, concat, constantTimeEqual, equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
 import {
@@ -358,7 +358,7 @@ export async function verifyDetachedCms(p7s: Uint8Array, content: Uint8Array, op
   assertBytes(content, 'content');
   const backend = checkVerifyOptions(options);
   const parsed = parseCms(p7s);
-  if (parsed.eContent !== undefined && !sameBytes(parsed.eContent, content)) {
+  if (parsed.eContent !== undefined && !equalBytes(parsed.eContent, content)) {
     throw cmsError('the SignedData carries its content (attached), and it differs from the content given: verify it with verifyAttachedCms, or give the same bytes');
   }
   return verifyParsed(parsed, content, options, backend);
@@ -406,12 +406,6 @@ function parseCms(p7s: Uint8Array): ParsedSignedData {
     if (e instanceof JpkiError) throw e;
     throw cmsError(`the CMS structure does not parse: ${e instanceof Error ? e.message : String(e)}`, e);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The checks of every SignerInfo of `parsed`, with the message digest over `content`. */
