@@ -134,6 +134,17 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * `bytes` left-padded with zeros to `size` bytes (a new array), as an integer written in its
+ * minimal bytes is read at a fixed width; `bytes` itself when it is not shorter.
+ */
+export function leftPad(bytes: Uint8Array, size: number): Uint8Array {
+  if (bytes.length >= size) return bytes;
+  const out = new Uint8Array(size);
+  out.set(bytes, size - bytes.length);
+  return out;
+}
+
 /** Concatenate byte arrays into a new array. */
 export function concat(...parts: readonly Uint8Array[]): Uint8Array {
   let len = 0;

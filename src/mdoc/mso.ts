@@ -29,7 +29,7 @@ import { CoseKeyLabel, CoseKty, CURVE_BY_ID, decodeCosePublicKey } from '../cose
 import { curveFieldSize, isEcCurve } from '../crypto/keys.js';
 import type { PublicKey } from '../crypto/types.js';
 import { CoseError, MdocError } from '../errors.js';
-import { utf8Encode } from '../internal/bytes.js';
+import { leftPad, utf8Encode } from '../internal/bytes.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import {
   asArray,
@@ -211,18 +211,13 @@ function padShortCoordinates(key: CborMap): { map: CborMap; detail: string } | u
   const shortY = y instanceof Uint8Array && y.length > 0 && y.length < size;
   if (!shortX && !shortY) return undefined;
   const map = new Map(key);
-  const pad = (v: Uint8Array) => {
-    const full = new Uint8Array(size);
-    full.set(v, size - v.length);
-    return full;
-  };
   const notes: string[] = [];
   if (shortX) {
-    map.set(CoseKeyLabel.x, pad(x));
+    map.set(CoseKeyLabel.x, leftPad(x, size));
     notes.push(`x is ${x.length} bytes`);
   }
   if (shortY) {
-    map.set(CoseKeyLabel.y, pad(y));
+    map.set(CoseKeyLabel.y, leftPad(y, size));
     notes.push(`y is ${y.length} bytes`);
   }
   return { map, detail: `${notes.join(', ')}, not ${size}: read left-padded with zeros` };

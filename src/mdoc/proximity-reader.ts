@@ -24,7 +24,7 @@ import { ecPrivateKeyFromScalar, okpPrivateKeyFromSeed } from '../crypto/key-fro
 import { curveFieldSize } from '../crypto/keys.js';
 import type { EcPrivateKey, OkpPrivateKey, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
-import { equalBytes, utf8Decode, utf8Encode } from '../internal/bytes.js';
+import { equalBytes, leftPad, utf8Decode, utf8Encode } from '../internal/bytes.js';
 import { DerReader, decodeOid, decodeSmallInteger, readSingleTagged, Tag } from '../x509/der.js';
 import { AlgorithmOid } from '../x509/oids.js';
 import { parsePem } from '../x509/pem.js';
@@ -128,14 +128,6 @@ function derSecret(der: Uint8Array, size: number): { d: Uint8Array; format: 'pkc
 const X25519_OID = '1.3.101.110';
 /** `-----BEGIN ` in ASCII. */
 const PEM_START = /*#__PURE__*/ utf8Encode('-----BEGIN ');
-
-/** `bytes` left-padded with zeros to `size` (an encoder that wrote the integer's minimal bytes), or as is. */
-function leftPad(bytes: Uint8Array, size: number): Uint8Array {
-  if (bytes.length >= size) return bytes;
-  const out = new Uint8Array(size);
-  out.set(bytes, size - bytes.length);
-  return out;
-}
 
 /** Every reading of `bytes` as a private key's secret, in the encodings Apple's key types export. */
 function candidates(bytes: Uint8Array, pub: PublicKey): { d: Uint8Array; format: ReaderKeyFormat }[] {

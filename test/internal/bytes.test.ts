@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryString, equalBytes, hashBytes, utf8Encode, fromBase64, toBase64, toBase64Url } from '../../src/internal/bytes.js';
+import { binaryString, equalBytes, hashBytes, leftPad, utf8Encode, fromBase64, toBase64, toBase64Url } from '../../src/internal/bytes.js';
 
 describe('hashBytes (32-bit FNV-1a)', () => {
   it('gives the published FNV-1a values (Fowler/Noll/Vo test suite)', () => {
@@ -79,6 +79,19 @@ describe('equalBytes', () => {
     expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(true);
     shared[127] = 8;
     expect(equalBytes(shared, new Uint8Array(128).fill(7))).toBe(false);
+  });
+});
+
+describe('leftPad', () => {
+  it('pads a shorter array with leading zeros into a new array, and returns a long enough one as it is', () => {
+    const short = Uint8Array.of(1, 2);
+    const padded = leftPad(short, 4);
+    expect([...padded]).toEqual([0, 0, 1, 2]);
+    expect(padded).not.toBe(short);
+    const full = Uint8Array.of(1, 2, 3);
+    expect(leftPad(full, 3)).toBe(full);
+    expect(leftPad(full, 2)).toBe(full);
+    expect([...leftPad(new Uint8Array(0), 2)]).toEqual([0, 0]);
   });
 });
 
