@@ -34,10 +34,30 @@ function line(c: Check): string {
   return `  ${mark} ${c.id}${where}${c.detail === undefined ? '' : `  (${c.detail})`}`;
 }
 
+/**
+ * The check lines, with a run of three or more skipped checks that share one reason (the
+ * Annex B checks of a chain with no path to an anchor, say) shown as one line naming the
+ * first and the last. `--json` keeps every check.
+ */
+function lines(checks: readonly Check[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < checks.length; ) {
+    const c = checks[i]!;
+    let j = i + 1;
+    if (c.status === 'skipped' && c.element === undefined) {
+      while (j < checks.length && checks[j]!.status === 'skipped' && checks[j]!.element === undefined && checks[j]!.detail === c.detail) j++;
+    }
+    if (j - i >= 3) out.push(`  skip ${c.id} … ${checks[j - 1]!.id}: ${j - i} checks${c.detail === undefined ? '' : `  (${c.detail})`}`);
+    else for (let k = i; k < j; k++) out.push(line(checks[k]!));
+    i = j;
+  }
+  return out;
+}
+
 /** A readable report. */
 export function formatReport(result: VerifyDeviceResponseResult): string {
   const out: string[] = [`DeviceResponse ${result.version ?? '?'} status ${result.status ?? '?'}: ${result.valid ? 'VALID' : 'NOT VALID'}`];
-  out.push(...result.checks.map(line));
+  out.push(...lines(result.checks));
   for (const doc of result.documents) {
     out.push('', `${doc.docType}: ${doc.valid ? 'valid' : 'NOT VALID'}${doc.documentSigner === undefined ? '' : `, signed by ${doc.documentSigner.subject.text}`}`);
     for (const [kind, ns] of [
@@ -52,7 +72,7 @@ export function formatReport(result: VerifyDeviceResponseResult): string {
     for (const [namespace, errors] of Object.entries(doc.errors)) {
       for (const [id, code] of Object.entries(errors)) out.push(`  not returned: ${namespace}/${id} (error ${code})`);
     }
-    out.push('  checks:', ...doc.checks.map(line));
+    out.push('  checks:', ...lines(doc.checks));
   }
   for (const [docType, code] of Object.entries(result.documentErrors)) out.push(`document not returned: ${docType} (error ${code})`);
   return printable(out.join('\n'));
