@@ -20,7 +20,7 @@
  */
 import { CryptoError } from '../errors.js';
 import { RepeatCache } from '../internal/cache.js';
-import { assertBytes, binaryString, concat, constantTimeEqual, fromBase64, fromHex, toBase64Url } from '../internal/bytes.js';
+import { assertBytes, binaryString, concat, constantTimeEqual, fromBase64, fromHex, leftPad, toBase64Url } from '../internal/bytes.js';
 import { checkAesGcm, checkEcdhPeer, checkHash, checkHkdfLength, checkX25519Output, ecdhError, randomBytes } from './checks.js';
 import { checkOkpPublicKey, coordinatesBelowPrime, curveFieldSize, EcKeyMemo, ecPublicKeyRaw, isEcCurve, isOkpCurve } from './keys.js';
 import { generated, isKnownConsistent } from './consistent.js';
@@ -250,9 +250,7 @@ function makeBackend(crypto: NodeCrypto, fallback: CryptoBackend): CryptoBackend
       const size = curveFieldSize(curve);
       const ecdh = crypto.createECDH(ECDH_CURVE_NAMES[curve]);
       const point = ecdh.generateKeys();
-      const d = new Uint8Array(size);
-      const scalar = ecdh.getPrivateKey();
-      d.set(scalar, size - scalar.length);
+      const d = leftPad(ecdh.getPrivateKey(), size);
       const b64 = toBase64Url;
       object = crypto.createPrivateKey({ key: { kty: 'EC', crv: curve, x: b64(point.subarray(1, 1 + size)), y: b64(point.subarray(1 + size)), d: b64(d) }, format: 'jwk' });
     } else {
