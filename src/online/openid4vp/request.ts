@@ -211,6 +211,31 @@ function x5cOf(signature: JwsSignature): Certificate[] | undefined {
 }
 
 /**
+ * `verifier_info` (§5.1): a non-empty array of objects, each with `format` (a string), `data`
+ * (an object or a string) and optionally `credential_ids` (a non-empty array of strings, each
+ * the `id` of a Credential Query). Only its shape is checked: what an attestation says is for
+ * the wallet's policy (§5.11), which must verify one before using it.
+ * @throws OnlineError `ERR_ONLINE_MESSAGE` (`invalid_request`) naming the entry that breaks it.
+ */
+function checkVerifierInfo(value: unknown, query: DcqlQuery): void {
+  if (!Array.isArray(value) || value.length === 0) message('verifier_info must be a non-empty array of objects');
+  const ids = new Set(query.credentials.map((c) => c.id));
+  value.forEach((entry: unknown, i) => {
+    const at = `verifier_info[${i}]`;
+    if (!isObject(entry)) message(`${at} is not an object`);
+    const e = record(entry, at);
+    if (typeof e.format !== 'string' || e.format === '') message(`${at}.format must be a non-empty string`);
+    if (typeof e.data !== 'string' && !isObject(e.data)) message(`${at}.data must be an object or a string`);
+    if (e.credential_ids === undefined) return;
+    const list = e.credential_ids;
+    if (!Array.isArray(list) || list.length === 0) message(`${at}.credential_ids must be a non-empty array of strings`);
+    list.forEach((id: unknown, j) => {
+      if (typeof id !== 'string' || !ids.has(id)) message(`${at}.credential_ids[${j}] is not the id of a Credential Query in dcql_query`);
+    });
+  });
+}
+
+/**
  * Wallet side: read an Authorization Request from its invocation URL (or its parameters),
  * fetch the Request Object of a `request_uri` through `options.fetch`, verify its
  * signature and client identifier, check the parameters, and compute the transcript.
@@ -239,6 +264,9 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
     if (url.client_id === undefined) message('a request by reference needs client_id');
     ({ jws, walletNonce } = await fetchRequestObject(url, options));
   } else if (url.request !== undefined) {
+    // RFC 9101 §5, which §5 adopts for Request Objects: client_id is REQUIRED beside
+    // `request` as beside `request_uri`, and must equal the Request Object's (checked below).
+    if (url.client_id === undefined) message('a Request Object by value needs client_id beside it (RFC 9101 §5)');
     jws = url.request;
   }
   let params: Record<string, unknown>;
@@ -259,7 +287,10 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
     if (url.client_id !== undefined && params.client_id !== url.client_id) {
       throw new OnlineError('ERR_OID4VP_CLIENT_ID', `the URL client_id ${url.client_id} is not the Request Object's ${JSON.stringify(params.client_id)}`, { check: OpenId4VpErrorCode.INVALID_REQUEST_OBJECT });
     }
-    if (walletNonce !== undefined && params.wallet_nonce !== walletNonce) message('the Request Object does not carry the wallet_nonce sent (§5.10)', OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
+    // §5.10.1: a wallet that sent a wallet_nonce must find it in the Request Object. One it did
+    // not send is not refused: §5.10.1 asks nothing of it, and it proves no less freshness
+    // than its absence would (a GET, or `walletNonce: false`, has none to prove).
+    if (walletNonce !== undefined && params.wallet_nonce !== walletNonce) message('the Request Object does not carry the wallet_nonce sent (§5.10.1)', OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
     const late = jwtTimeProblem(params, options.now ?? new Date(), options.clockSkewSeconds ?? 60);
     if (late !== undefined) message(`the Request Object ${late}`, OpenId4VpErrorCode.INVALID_REQUEST_OBJECT);
   } else {
@@ -292,6 +323,7 @@ export async function resolveOpenId4VpRequest(input: string | Readonly<Record<st
   const client = await authenticateClient(clientId, signature, responseUri, options);
   const { query, mdoc, other } = readDcqlQuery(params.dcql_query);
   if (mdoc.length === 0) message('the query asks for no mso_mdoc credential', OpenId4VpErrorCode.VP_FORMATS_NOT_SUPPORTED);
+  if (params.verifier_info !== undefined) checkVerifierInfo(params.verifier_info, query);
   const transactionData = params.transaction_data === undefined ? undefined : readTransactionData(params.transaction_data, query, options.transactionDataTypes ?? []);
   const encryption = mode === 'direct_post.jwt' ? chooseEncryption(params.client_metadata) : undefined;
   const thumbprint = encryption === undefined ? null : await jwkThumbprint(encryption.key, options);

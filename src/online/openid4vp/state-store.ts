@@ -5,8 +5,11 @@
  * processes backs {@link OpenId4VpStateStore} with its database; {@link MemoryStateStore}
  * is the single-process default, bounded in size and with expiry.
  *
- * Single use is the store's `take`: it must remove and return the record atomically (a
- * `DELETE … RETURNING`, a Redis `GETDEL`), so that two concurrent answers cannot both find it.
+ * How the verifier uses it: `get` reads the request to serve its `request_uri` and to verify
+ * an answer against; only an answer that verifies is then consumed with `take`. Single use is
+ * that `take`: it must remove and return the record atomically (a `DELETE … RETURNING`, a
+ * Redis `GETDEL`), so that of two valid answers verified concurrently only one is accepted.
+ * An answer that does not verify never reaches `take`, so it cannot cancel the request.
  */
 
 /** One pending request, as a plain JSON value (a database stores `JSON.stringify(record)`). */
@@ -25,13 +28,24 @@ export interface OpenId4VpTransaction {
   readonly createdAt: number;
 }
 
-/** Where a verifier keeps its pending requests. Every method may be async. */
+/**
+ * Where a verifier keeps its pending requests. Every method may be async.
+ *
+ * The verifier reads a request with `get` (to serve its `request_uri`, and to verify an answer
+ * against it) and removes it with `take` only once an answer has verified; an answer that
+ * fails, or a wallet error response, leaves it in place until it expires. A store therefore
+ * needs no compare-and-delete of its own: `take` being atomic is what makes each request
+ * accepted at most once.
+ */
 export interface OpenId4VpStateStore {
   /** Keep `record` under `id` until `expiresAt` (milliseconds since the epoch). */
   put(id: string, record: OpenId4VpTransaction, expiresAt: number): Promise<void> | void;
-  /** The record under `id`, unless absent or expired; does not consume it (serving a `request_uri`). */
+  /** The record under `id`, unless absent or expired; does not consume it (serving a `request_uri`, verifying an answer). */
   get(id: string): Promise<OpenId4VpTransaction | undefined> | OpenId4VpTransaction | undefined;
-  /** Remove and return the record under `id`, atomically: of two concurrent takes, one gets undefined. */
+  /**
+   * Remove and return the record under `id`, atomically: of two concurrent takes, one gets
+   * undefined. Called only for an answer that verified.
+   */
   take(id: string): Promise<OpenId4VpTransaction | undefined> | OpenId4VpTransaction | undefined;
 }
 

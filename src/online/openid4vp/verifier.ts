@@ -10,8 +10,11 @@
  * OpenID4VPHandover SessionTranscript (Appendix B.2.6.1).
  *
  * Each request's secrets (nonce, state, response key) live in an {@link OpenId4VpStateStore}
- * and are consumed by the first answer. The class holds no per-request state itself, so
- * several instances (processes) can share one store.
+ * and are consumed by the first answer that verifies. An answer that does not verify, and an
+ * error response, leave the request pending: its `state` travels in the clear (in the request
+ * URL, in the QR code), so whoever saw it could otherwise cancel the request before the real
+ * wallet answers. The class holds no per-request state itself, so several instances
+ * (processes) can share one store.
  */
 
 import type { DcqlEvaluation } from '../dcql-evaluate.js';
@@ -123,13 +126,19 @@ export interface OpenId4VpRequestHandle {
 export interface OpenId4VpResult {
   /** The request id it answers. */
   readonly id: string;
-  /** True only when the wallet presented, every presentation is valid and the query is satisfied. */
+  /**
+   * True only when the wallet presented, every presentation is valid and the query is
+   * satisfied; only such an answer consumes the request (any other leaves it pending).
+   */
   readonly valid: boolean;
   readonly checks: readonly Check[];
   readonly presentations: Readonly<Record<string, readonly OpenId4VpPresentation[]>>;
   /** The DCQL evaluation of what was presented (see `evaluateDcql`); absent when the wallet answered with an error. */
   readonly dcql?: DcqlEvaluation;
-  /** The wallet's error response (§8.5), when it declined or failed. */
+  /**
+   * The wallet's error response (§8.5), when it declined or failed. Nothing authenticates an
+   * error response (anyone who saw the `state` can send one), so it does not end the request.
+   */
   readonly walletError?: OpenId4VpErrorResponse;
   /** `direct_post.jwt`: the JWE protected header. */
   readonly jweHeader?: JweHeader;
@@ -405,7 +414,17 @@ export class OpenId4VpVerifier {
   /**
    * Open an answer posted to the `response_uri` (`direct_post`, `direct_post.jwt`, or an
    * error response): find its request (by `state`, or the JWE `kid`, or `options.id`),
-   * consume it, decrypt, and verify the VP Token over the request's transcript.
+   * decrypt, verify the VP Token over the request's transcript, and consume the request
+   * when the answer is `valid`.
+   *
+   * Only a valid answer consumes its request (the store's atomic `take`, after verification):
+   * of two valid answers, even concurrent, one is accepted and the other finds no request.
+   * Anything else leaves the request pending for the real wallet: an answer that cannot be
+   * opened (throws), an answer that does not verify (`valid` false: another request's answer,
+   * a JWE to the request's key, which is public, with anything inside, a credential that is
+   * not trusted or not valid), and a wallet error response (`walletError`: unauthenticated, as
+   * anyone who read the `state` can send one). The caller decides what such a result means to
+   * its user; the request ends when a valid answer arrives or when it expires.
    * @throws OnlineError `ERR_OID4VP_UNKNOWN_REQUEST` when no pending request matches (never
    *   made, expired, or already answered: each is answered once); `ERR_JWE_DECRYPT`;
    *   `ERR_ONLINE_MESSAGE` for a malformed answer or one in the wrong response mode.
@@ -415,9 +434,17 @@ export class OpenId4VpVerifier {
     let id = verify.id ?? params.state;
     if (id === undefined && params.response !== undefined) id = decodeJweHeader(params.response).kid;
     if (id === undefined) refuse('the answer names no request (no state, no JWE kid)');
-    const record = await this.#store.take(id);
+    const record = await this.#store.get(id);
     if (record === undefined) throw new OnlineError('ERR_OID4VP_UNKNOWN_REQUEST', 'no pending request matches this answer (never made, expired or already answered)');
-    return this.#open(record, params, verify);
+    const result = await this.#open(record, params, verify);
+    if (!result.valid) return result;
+    // Consume only now, atomically: of two valid answers racing, the one whose take comes
+    // second finds nothing; and what is taken must be the request verified against.
+    const taken = await this.#store.take(id);
+    if (taken === undefined || taken.claims.nonce !== record.claims.nonce) {
+      throw new OnlineError('ERR_OID4VP_UNKNOWN_REQUEST', 'the request was answered (or expired) while this answer was verified: each is answered once');
+    }
+    return result;
   }
 
   /**

@@ -160,7 +160,7 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
     }
   });
 
-  it('an error response from the wallet is consumed, typed, and ends the request', async () => {
+  it('an error response from the wallet is typed, and does not end the request (nothing authenticates it)', async () => {
     const verifier = new OpenId4VpVerifier({ clientIdPrefix: 'x509_san_dns', signer: pki.key, certificates: [pki.leaf], responseUri: `${BASE}/response`, now: () => NOW, backend });
     const handle = await verifier.createRequest({ docRequests: DOC_REQUESTS, requestUri: (id) => `${BASE}/request/${id}` });
     const { fetch, results } = routeTo(verifier, verify);
@@ -171,7 +171,10 @@ describe.each(BACKENDS)('OpenID4VP redirect flows (%s)', (_name, backend) => {
     const result = results[0] as OpenId4VpResult;
     expect(result.valid).toBe(false);
     expect(result.walletError).toEqual({ error: 'access_denied', error_description: 'the holder declined', state: handle.id });
-    // A verifier that rejects the post: the wallet gets the error, typed.
+    // The request is still pending: a valid answer ends it.
+    await submitOpenId4VpResponse(await createOpenId4VpResponse(request, { documents: h.documents, backend }), { fetch });
+    expect((results[1] as OpenId4VpResult).valid).toBe(true);
+    // A verifier that rejects the post (the request is answered): the wallet gets the error, typed.
     await rejects(submitOpenId4VpResponse(declined, { fetch }), 'ERR_OID4VP_ERROR_RESPONSE', 'invalid_request');
   });
 
