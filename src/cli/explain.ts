@@ -49,7 +49,7 @@ function issuerAuthLines(auth: CoseSign1, indent: string): string[] {
   const mso = decodeIssuerAuthPayload(auth);
   out.push(
     `${indent}  MSO: ${mso.docType}, ${mso.digestAlgorithm}, signed ${mso.validityInfo.signed.text}, valid ${mso.validityInfo.validFrom.text} … ${mso.validityInfo.validUntil.text}`,
-    `${indent}  device key: ${mso.deviceKeyInfo.deviceKey.kty} ${mso.deviceKeyInfo.deviceKey.crv}`,
+    `${indent}  device key: ${mso.deviceKeyInfo.deviceKey === undefined ? `unusable (${mso.deviceKeyInfo.deviceKeyError?.detail})` : `${mso.deviceKeyInfo.deviceKey.kty} ${mso.deviceKeyInfo.deviceKey.crv}`}`,
     `${indent}  payload: ${diagnoseText(auth.payload!)}`,
   );
   return out;

@@ -2,7 +2,9 @@
  * Named deviations from ISO/IEC 18013-5 (the CDDL of §8.3.2.1.2.2 and §9.1.2.4), RFC 9052
  * (COSE headers §3, COSE_Key §7) and RFC 9360 that deployed wallets, issuers and libraries
  * produce. The decoders read past each one and record it; the verifier reports it as a
- * `DEVIATION.<id>` check that fails unless the caller tolerates that id.
+ * `DEVIATION.<id>` check that fails unless the caller tolerates that id, except the few
+ * tolerated by default ({@link TOLERATED_BY_DEFAULT}, reported as `tolerated`), which fail
+ * only with `strictDeviations`.
  *
  * Only deviations that cannot help a forger are listed here: every one leaves the issuer
  * signature, the value digests, the chain to a trust anchor, validity and device
@@ -45,6 +47,18 @@ export const MdocDeviation = {
   VALIDITY_DATE_UNTAGGED: 'VALIDITY_DATE_UNTAGGED',
   /** A validityInfo date sent as a full-date (tag 1004): read as 00:00:00Z of that day. */
   VALIDITY_FULL_DATE: 'VALIDITY_FULL_DATE',
+  /**
+   * A validityInfo date has a fraction of seconds (`2025-02-19T23:36:58.210391Z`) where
+   * §9.1.2.4 says the timestamps "shall not use fractions of seconds". Read to the millisecond,
+   * rounded so that the validity window is never wider than the text says. Tolerated by
+   * default (see {@link TOLERATED_BY_DEFAULT}): deployed issuers send it.
+   */
+  TDATE_FRACTIONAL_SECONDS: 'TDATE_FRACTIONAL_SECONDS',
+  /**
+   * A validityInfo date has a time-offset other than `Z` (`+09:00`, `+00:00`, a lowercase `z`)
+   * where §9.1.2.4 says UTC "as indicated by the character Z". Read as the instant it denotes.
+   */
+  TDATE_UTC_OFFSET: 'TDATE_UTC_OFFSET',
   /**
    * The MSO `version` is a later minor version of 1 ("1.1" …) where ISO 18013-5 says "1.0":
    * read as 1.0 (`MSO_VERSION` still fails for any other major version).
@@ -121,14 +135,28 @@ export function isMdocDeviation(id: unknown): id is MdocDeviation {
 }
 
 /**
- * Read a `tolerate` option: the set of deviation ids the caller accepts.
- * @throws TypeError naming the valid ids when an entry is not a deviation id (a check
- *   that guards against forgery, such as ISSUER_SIGNATURE, is never one).
+ * The deviations tolerated unless the caller sets `strictDeviations`: still reported (as
+ * `tolerated`), never failing by default, because honest issuers in the field send them and
+ * refusing them would refuse their signed credentials. Only a deviation that cannot help a
+ * forger may be here: one in data the issuer signed, read as exactly what it says, that
+ * changes no check. TDATE_FRACTIONAL_SECONDS is one (Google's CMWallet and the EUDI Kotlin
+ * issuer send microseconds and nanoseconds; a fraction of a second, rounded so the window
+ * never widens, moves no validity decision).
  */
-export function readTolerate(tolerate: unknown): ReadonlySet<MdocDeviation> {
-  if (tolerate === undefined) return new Set();
+export const TOLERATED_BY_DEFAULT: readonly MdocDeviation[] = Object.freeze([MdocDeviation.TDATE_FRACTIONAL_SECONDS]);
+
+/**
+ * Read the `tolerate` and `strictDeviations` options: the set of deviation ids the caller
+ * accepts, those of {@link TOLERATED_BY_DEFAULT} included unless `strictDeviations` is true.
+ * @throws TypeError naming the valid ids when an entry is not a deviation id (a check
+ *   that guards against forgery, such as ISSUER_SIGNATURE, is never one), or when
+ *   `strictDeviations` is not a boolean.
+ */
+export function readTolerate(tolerate: unknown, strictDeviations: unknown = false): ReadonlySet<MdocDeviation> {
+  if (strictDeviations !== undefined && typeof strictDeviations !== 'boolean') throw new TypeError('options.strictDeviations must be a boolean');
+  const out = new Set<MdocDeviation>(strictDeviations === true ? [] : TOLERATED_BY_DEFAULT);
+  if (tolerate === undefined) return out;
   if (!Array.isArray(tolerate)) throw new TypeError('options.tolerate must be an array of deviation ids');
-  const out = new Set<MdocDeviation>();
   for (const id of tolerate) {
     if (!isMdocDeviation(id)) {
       throw new TypeError(`options.tolerate: ${JSON.stringify(id)} is not a deviation id; valid ids: ${MDOC_DEVIATIONS.join(', ')}`);

@@ -41,6 +41,7 @@ import {
   asText,
   asUint,
   at,
+  describeValue,
   field,
   isUint,
   optional,
@@ -60,12 +61,25 @@ export interface KeyAuthorizations {
   readonly dataElements?: ReadonlyMap<string, readonly string[]>;
 }
 
+/** Why the MSO's device key cannot be used: where, and what is wrong with it. */
+export interface DeviceKeyError {
+  /** The path of the deviceKey (`issuerAuth.payload.mso.deviceKeyInfo.deviceKey`). */
+  readonly path: string;
+  readonly detail: string;
+}
+
 /** The device key and what it is authorized for. */
 export interface DeviceKeyInfo {
-  /** The device key, validated. */
-  readonly deviceKey: PublicKey;
-  /** The COSE_Key map as received. */
-  readonly deviceKeyCose: CborMap;
+  /**
+   * The device key, validated. Absent when the deviceKey sent is not a usable COSE_Key (not a
+   * map, an unsupported key type or curve, a point off its curve, a private part):
+   * `deviceKeyError` then says why, and nothing device-authenticated can be verified.
+   */
+  readonly deviceKey?: PublicKey;
+  /** Why `deviceKey` is absent, when it is. */
+  readonly deviceKeyError?: DeviceKeyError;
+  /** The deviceKey as received: the COSE_Key map, or whatever was sent in its place. */
+  readonly deviceKeyCose: CborValue;
   readonly keyAuthorizations?: KeyAuthorizations;
   readonly keyInfo?: CborMap;
 }
@@ -165,7 +179,9 @@ function decodeStatus(v: CborValue, path: string, deviations: Deviation[]): MsoS
 /**
  * A validityInfo date: a tdate (tag 0), or read past and recorded, untagged RFC 3339 text
  * (`VALIDITY_DATE_UNTAGGED`) or a full-date (`VALIDITY_FULL_DATE`, taken as 00:00:00Z of
- * that day). The validity checks then apply to the instant read, unchanged.
+ * that day). The validity checks then apply to the instant read, unchanged. Its text is
+ * checked against §9.1.2.4 ("shall not use fractions of seconds", time-offset "Z"):
+ * `TDATE_FRACTIONAL_SECONDS`, `TDATE_UTC_OFFSET`.
  */
 function validityDate(v: CborValue, path: string, deviations: Deviation[]): TDate {
   if (typeof v === 'string') {
@@ -176,13 +192,49 @@ function validityDate(v: CborValue, path: string, deviations: Deviation[]): TDat
       structureError(path, `expected a tdate (tag 0), got text that is not an RFC 3339 date-time`);
     }
     deviations.push({ id: MdocDeviation.VALIDITY_DATE_UNTAGGED, path, detail: `${JSON.stringify(v)} is text without tag 0` });
+    tdateForm(date, path, deviations);
     return date;
   }
   if (v instanceof FullDate) {
     deviations.push({ id: MdocDeviation.VALIDITY_FULL_DATE, path, detail: `full-date ${v.text} (tag 1004) read as ${v.text}T00:00:00Z` });
     return new TDate(`${v.text}T00:00:00Z`);
   }
-  return asTDate(v, path);
+  const date = asTDate(v, path);
+  tdateForm(date, path, deviations);
+  return date;
+}
+
+/** The fraction of seconds and the time-offset of a tdate's text (TDate has checked its form). */
+const TDATE_TAIL = /:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Record a fraction of seconds or a time-offset other than `Z` in a validityInfo date. */
+function tdateForm(date: TDate, path: string, deviations: Deviation[]): void {
+  const text = date.text;
+  // `YYYY-MM-DDTHH:MM:SSZ`, the form §9.1.2.4 asks for: the one every conformant MSO has.
+  if (text.length === 20 && text.charCodeAt(19) === 0x5a) return;
+  const m = TDATE_TAIL.exec(text);
+  if (m === null) return;
+  if (m[1] !== undefined) {
+    deviations.push({ id: MdocDeviation.TDATE_FRACTIONAL_SECONDS, path, detail: `${text} has a fraction of a second (§9.1.2.4: none): read to the millisecond, rounded so that the validity window never widens` });
+  }
+  if (m[2] !== 'Z') {
+    deviations.push({ id: MdocDeviation.TDATE_UTC_OFFSET, path, detail: `${text} has the time-offset ${JSON.stringify(m[2])}, not "Z": read as the instant it denotes, ${date.date.toISOString()}` });
+  }
+}
+
+/**
+ * The instant of a validityInfo date in ms, exact at a validity boundary: `'ceil'` for a time
+ * the validation time must not precede (signed, validFrom), `'floor'` for one it must not pass
+ * (validUntil). TDate keeps milliseconds; digits below them (`.2541359Z`) are rounded the way
+ * that never widens the window, so against a whole-millisecond now the decision is the one
+ * the full text gives.
+ */
+export function validityInstant(date: TDate, round: 'floor' | 'ceil'): number {
+  const ms = date.date.getTime();
+  const text = date.text;
+  if (round === 'floor' || text.length === 20) return ms;
+  const fraction = TDATE_TAIL.exec(text)?.[1];
+  return fraction !== undefined && /[1-9]/.test(fraction.slice(4)) ? ms + 1 : ms;
 }
 
 /** An optional member: absent, or `null` read as absent and recorded (`MSO_OPTIONAL_NULL`). */
@@ -224,15 +276,50 @@ function padShortCoordinates(key: CborMap): { map: CborMap; detail: string } | u
 }
 
 /**
+ * The MSO's device key, or why it cannot be used. The problem stays with the key (the rest of
+ * the MSO is read and checked as usual) and makes the MSO fail its structure check and device
+ * authentication: a key that cannot be used is never taken as any key.
+ */
+function readDeviceKey(value: CborValue, path: string, deviations: Deviation[]): { deviceKey: PublicKey } | { deviceKeyError: DeviceKeyError } {
+  const unusable = (detail: string) => ({ deviceKeyError: { path, detail } });
+  if (!(value instanceof Map)) return unusable(`expected a COSE_Key map, got ${describeValue(value)}`);
+  let keyMap: CborMap = value;
+  const kid = value.get(CoseKeyLabel.kid);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) {
+    deviations.push({ id: MdocDeviation.DEVICE_KEY_KID_TYPE, path, detail: `kid is ${kid === null ? 'null' : typeof kid}, not a byte string` });
+    keyMap = new Map([...value].filter(([label]) => label !== CoseKeyLabel.kid));
+  }
+  if (keyMap.has(CoseKeyLabel.d)) return unusable('the device key must not carry a private part');
+  const padded = padShortCoordinates(keyMap);
+  if (padded !== undefined) {
+    deviations.push({ id: MdocDeviation.DEVICE_KEY_COORDINATE_SHORT, path, detail: padded.detail });
+    keyMap = padded.map;
+  }
+  try {
+    return { deviceKey: decodeCosePublicKey(keyMap).key };
+  } catch (e) {
+    if (e instanceof CoseError) return unusable(e.message);
+    throw e;
+  }
+}
+
+/**
  * Read a MobileSecurityObject from its decoded map. A device key `kid` that is not a byte
  * string (never used by shomei) or with a coordinate shorter than its field, `"status":
  * null`, a status identifier sent as text, empty valueDigests maps, empty keyAuthorizations
- * lists, optional members sent as `null` and validity dates sent untagged or as full-dates
- * are read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`,
+ * lists, optional members sent as `null`, and validity dates sent untagged, as full-dates,
+ * with a fraction of seconds or with another offset than `Z` are read past and recorded in `deviations` (`DEVICE_KEY_KID_TYPE`,
  * `DEVICE_KEY_COORDINATE_SHORT`, `MSO_STATUS_NULL`, `STATUS_ID_TEXT`, `EMPTY_VALUE_DIGESTS`,
  * `EMPTY_KEY_AUTHORIZATIONS`, `MSO_OPTIONAL_NULL`, `VALIDITY_DATE_UNTAGGED`,
- * `VALIDITY_FULL_DATE`).
- * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
+ * `VALIDITY_FULL_DATE`, `TDATE_FRACTIONAL_SECONDS`, `TDATE_UTC_OFFSET`).
+ *
+ * A deviceKey that is not a usable COSE_Key (not a map, an unsupported key type or curve, a
+ * point off its curve, a private part) does not stop the decoding: `deviceKeyInfo.deviceKey`
+ * is then absent and `deviceKeyInfo.deviceKeyError` says why, so that a verifier can still
+ * report the MSO's other checks. Such an MSO is never valid: the verifiers fail MSO_STRUCTURE
+ * and DEVICE_AUTH for it, and `buildDeviceResponse` refuses to present it.
+ * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem (a missing
+ *   deviceKey included).
  */
 export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): MobileSecurityObject {
   const m = asMap(value, path);
@@ -258,26 +345,8 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
 
   const dkPath = at(path, 'deviceKeyInfo');
   const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);
-  const deviceKeyCose = asMap(field(dki, 'deviceKey', dkPath), at(dkPath, 'deviceKey'));
-  let deviceKey: PublicKey;
-  let keyMap = deviceKeyCose;
-  const kid = deviceKeyCose.get(CoseKeyLabel.kid);
-  if (kid !== undefined && !(kid instanceof Uint8Array)) {
-    deviations.push({ id: MdocDeviation.DEVICE_KEY_KID_TYPE, path: at(dkPath, 'deviceKey'), detail: `kid is ${kid === null ? 'null' : typeof kid}, not a byte string` });
-    keyMap = new Map([...deviceKeyCose].filter(([label]) => label !== CoseKeyLabel.kid));
-  }
-  if (keyMap.has(CoseKeyLabel.d)) structureError(at(dkPath, 'deviceKey'), 'the device key must not carry a private part');
-  const padded = padShortCoordinates(keyMap);
-  if (padded !== undefined) {
-    deviations.push({ id: MdocDeviation.DEVICE_KEY_COORDINATE_SHORT, path: at(dkPath, 'deviceKey'), detail: padded.detail });
-    keyMap = padded.map;
-  }
-  try {
-    deviceKey = decodeCosePublicKey(keyMap).key;
-  } catch (e) {
-    if (e instanceof CoseError) structureError(at(dkPath, 'deviceKey'), e.message, e);
-    throw e;
-  }
+  const deviceKeyCose = field(dki, 'deviceKey', dkPath);
+  const key = readDeviceKey(deviceKeyCose, at(dkPath, 'deviceKey'), deviations);
   const ka = optionalNonNull(dki, 'keyAuthorizations', dkPath, deviations);
   const ki = optionalNonNull(dki, 'keyInfo', dkPath, deviations);
   if (ki !== undefined) for (const k of asMap(ki, at(dkPath, 'keyInfo')).keys()) asInt(k as CborValue, `${at(dkPath, 'keyInfo')} key`);
@@ -303,8 +372,8 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
     digestAlgorithm,
     valueDigests,
     deviceKeyInfo: {
-      deviceKey,
       deviceKeyCose,
+      ...key,
       ...(ka === undefined ? {} : { keyAuthorizations: decodeKeyAuthorizations(ka, at(dkPath, 'keyAuthorizations'), deviations) }),
       ...(ki === undefined ? {} : { keyInfo: ki as CborMap }),
     },

@@ -163,9 +163,14 @@ function backendOf(options: BackendOptions): BackendOptions {
 }
 
 function checkDeviceKey(held: HeldDocument, mso: MobileSecurityObject, path: string): void {
+  const expected = mso.deviceKeyInfo.deviceKey;
+  if (expected === undefined) {
+    // An MSO whose device key cannot be used cannot be presented: no verifier could check it.
+    const where = mso.deviceKeyInfo.deviceKeyError?.path ?? path;
+    throw new MdocError('ERR_MDOC_STRUCTURE', `${where}: ${mso.deviceKeyInfo.deviceKeyError?.detail ?? 'no usable device key'}`, { path: where });
+  }
   if (!('kty' in held.deviceKey)) return;
   const pub = publicKeyOf(held.deviceKey);
-  const expected = mso.deviceKeyInfo.deviceKey;
   const same =
     pub.kty === expected.kty &&
     pub.crv === expected.crv &&

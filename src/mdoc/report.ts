@@ -30,7 +30,11 @@ export const MdocCheckId = {
   DS_CHAIN: 'DS_CHAIN',
   /** The IssuerAuth signature verifies with the DS key. */
   ISSUER_SIGNATURE: 'ISSUER_SIGNATURE',
-  /** The MSO is its CDDL shape. */
+  /**
+   * The MSO is its CDDL shape and its device key a usable COSE_Key. An MSO read with a device
+   * key that cannot be used (`deviceKeyInfo.deviceKeyError`) fails this check at the key's
+   * path while its other checks run; DEVICE_AUTH then fails too.
+   */
   MSO_STRUCTURE: 'MSO_STRUCTURE',
   /** MSO version is "1.0" (or "1.x", read as 1.0 with the MSO_VERSION_MINOR deviation). */
   MSO_VERSION: 'MSO_VERSION',

@@ -29,7 +29,7 @@ import { cachedIssuerChain } from './chain-cache.js';
 import { type Deviation, MdocDeviation, readTolerate } from './deviations.js';
 import type { DoctypeRegistry } from './doctypes/registry.js';
 import { decodeIssuerAuthPayload, decodeIssuerSigned, digestItem, type IssuerSigned } from './issuer-signed.js';
-import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject } from './mso.js';
+import { type DigestAlgorithm, DIGEST_ALGORITHMS, isDigestAlgorithm, type MobileSecurityObject, validityInstant } from './mso.js';
 import { type Check, CheckList, type DisclosedElements, errorText, MdocCheckId as C, type VerifyIssuerSignedResult } from './report.js';
 import { describeValue } from './structure.js';
 import { checkMsoStatusOptions, type MsoStatusOptions, unrequestedStatusChecks } from './status/options.js';
@@ -59,6 +59,11 @@ export interface VerifyIssuerOptions extends BackendOptions {
    * `TypeError` naming the valid ids.
    */
   readonly tolerate?: readonly MdocDeviation[];
+  /**
+   * Refuse the deviations tolerated by default (`TOLERATED_BY_DEFAULT`: a fraction of seconds
+   * in the MSO's dates): each then fails unless listed in `tolerate`. Default false.
+   */
+  readonly strictDeviations?: boolean;
   /** EKUs accepted for the DS certificate; default mdlDS (1.0.18013.5.1.2). */
   readonly dsExtendedKeyUsages?: readonly string[];
   /** CRLs to check the DS chain against: parsed (`parseCrl`, once) or DER bytes, parsed on every call; a shared `crlCache` keeps them parsed for you. */
@@ -118,7 +123,7 @@ export function waivableCheckIds(): readonly string[] {
 export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
   if (!Array.isArray(options?.trustAnchors)) throw new TypeError('trustAnchors must be an array of IACA certificates');
   resolveBackend(options);
-  const tolerate = readTolerate(options.tolerate);
+  const tolerate = readTolerate(options.tolerate, options.strictDeviations);
   if (options.waive !== undefined) {
     if (!Array.isArray(options.waive)) throw new TypeError('options.waive must be an array of check ids');
     waivableIds ??= new Set(waivableCheckIds());
@@ -144,12 +149,14 @@ export function issuerContext(options: VerifyIssuerOptions): IssuerContext {
 
 /**
  * Run `decode`, reporting `id` as passed, or as failed with the message of the ShomeiError
- * it threw (then undefined). Any other error is a bug and propagates.
+ * it threw (then undefined), or with what `problem` finds in the value read (then the value).
+ * Any other error is a bug and propagates.
  */
-export function decodeReported<T>(list: CheckList, id: string, decode: () => T): T | undefined {
+export function decodeReported<T>(list: CheckList, id: string, decode: () => T, problem?: (value: T) => string | undefined): T | undefined {
   try {
     const value = decode();
-    list.add(id, true);
+    const found = problem?.(value);
+    list.add(id, found === undefined, found);
     return value;
   } catch (e) {
     if (!isShomeiError(e)) throw e;
@@ -170,12 +177,19 @@ export function disclosed(m: ReadonlyMap<string, ReadonlyMap<string, CborValue>>
   return nullRecord([...m].map(([ns, items]) => [ns, nullRecord(items)] as const));
 }
 
+/** An MSO read with a device key that cannot be used fails MSO_STRUCTURE at the key (its other checks still run). */
+function unusableDeviceKey(mso: MobileSecurityObject): string | undefined {
+  const e = mso.deviceKeyInfo.deviceKeyError;
+  return e === undefined ? undefined : `${e.path}: ${e.detail}`;
+}
+
 function validityProblem(mso: MobileSecurityObject, now: Date, skewMs: number): string | undefined {
   const { signed, validFrom, validUntil } = mso.validityInfo;
   const t = now.getTime();
-  if (signed.date.getTime() > t + skewMs) return `signed ${signed.text} is in the future`;
-  if (validFrom.date.getTime() > t + skewMs) return `not valid before ${validFrom.text}`;
-  if (validUntil.date.getTime() < t - skewMs) return `expired at ${validUntil.text}`;
+  // Rounded so that digits below the millisecond never widen the window.
+  if (validityInstant(signed, 'ceil') > t + skewMs) return `signed ${signed.text} is in the future`;
+  if (validityInstant(validFrom, 'ceil') > t + skewMs) return `not valid before ${validFrom.text}`;
+  if (validityInstant(validUntil, 'floor') < t - skewMs) return `expired at ${validUntil.text}`;
   if (validUntil.date <= validFrom.date) return `validUntil ${validUntil.text} is not after validFrom`;
   return undefined;
 }
@@ -468,7 +482,7 @@ export async function verifyIssuerPart(
   const issuerList = new CheckList();
   const msoList = new CheckList();
   const issuerWork = issuerAuthChecks(issuerSigned, ctx, issuerList);
-  const mso = decodeReported(msoList, C.MSO_STRUCTURE, () => decodeIssuerAuthPayload(issuerSigned.issuerAuth));
+  const mso = decodeReported(msoList, C.MSO_STRUCTURE, () => decodeIssuerAuthPayload(issuerSigned.issuerAuth), unusableDeviceKey);
   const digestList = new CheckList();
   // The device key's import and signature first: the longest chain of dependent steps.
   const deviceWork = device?.(mso);
@@ -481,8 +495,8 @@ export async function verifyIssuerPart(
   const checkedDocType = docType ?? mso?.docType;
   if (mso !== undefined) {
     if (ds !== undefined) {
-      const s = mso.validityInfo.signed.date;
-      const within = s >= ds.notBefore && s <= ds.notAfter;
+      const s = mso.validityInfo.signed;
+      const within = validityInstant(s, 'floor') >= ds.notBefore.getTime() && validityInstant(s, 'ceil') <= ds.notAfter.getTime();
       list.add(C.MSO_SIGNED_IN_DS_VALIDITY, within, within ? undefined : `signed ${mso.validityInfo.signed.text} outside the DS validity`);
     }
   }

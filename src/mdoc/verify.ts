@@ -12,7 +12,7 @@
 import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
 import { fullySpecifiedAlgDeviation, verifyMdocSign1 } from './sign1-checks.js';
 import type { CoseMac0 } from '../cose/mac0.js';
-import type { EcPrivateKey, OkpPrivateKey } from '../crypto/types.js';
+import type { EcPrivateKey, OkpPrivateKey, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes, toHex } from '../internal/bytes.js';
 import { loadOnce } from '../internal/once.js';
@@ -78,9 +78,8 @@ function reencodings(nameSpaces: EncodedCbor<DeviceNameSpaces>): Uint8Array[] {
  * it is tried over a re-encoding of the same value (DEVICE_NAMESPACES_REENCODED): only on
  * that failure path, so a conformant response costs nothing more.
  */
-async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, mso: MobileSecurityObject, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
+async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, deviceKey: PublicKey, payload: Uint8Array, ctx: Context, list: CheckList): Promise<void> {
   const { options } = ctx;
-  const deviceKey = mso.deviceKeyInfo.deviceKey;
   const auth = deviceSigned.deviceAuth;
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   const message = 'deviceSignature' in auth ? auth.deviceSignature : auth.deviceMac;
@@ -176,6 +175,12 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
   list.add(C.ELEMENTS_UNIQUE, both.length === 0, both.length === 0 ? undefined : `issuer- and device-signed: ${both.join(', ')}`);
 
   // DeviceAuth over DeviceAuthenticationBytes rebuilt from the caller's transcript (§9.1.3).
+  const deviceKey = mso.deviceKeyInfo.deviceKey;
+  if (deviceKey === undefined) {
+    const e = mso.deviceKeyInfo.deviceKeyError;
+    list.add(C.DEVICE_AUTH, false, `the MSO's device key cannot be used${e === undefined ? '' : ` (${e.path}: ${e.detail})`}`);
+    return list;
+  }
   if (deviceSigned === undefined) {
     list.add(C.DEVICE_AUTH, false, 'no deviceSigned: the document is not device-authenticated');
     return list;
@@ -185,7 +190,7 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
     return list;
   }
   const payload = deviceAuthenticationBytes(ctx.transcript, doc.docType, deviceSigned.nameSpaces);
-  await deviceAuthCheck(doc, deviceSigned, mso, payload, ctx, list);
+  await deviceAuthCheck(doc, deviceSigned, deviceKey, payload, ctx, list);
   return list;
 }
 
