@@ -35,6 +35,7 @@ import {
   readDcqlQuery,
 } from './dcql.js';
 import { bad, ID, isObject, jsonObject, NONCE, nonEmptyArray, record } from './json.js';
+import { OpenId4VpErrorCode } from './openid4vp/errors.js';
 import { buildVpToken, type OpenId4VpPresentation, verifyVpToken } from './openid4vp/vp-token.js';
 
 /** The Digital Credentials API protocol identifier for unsigned OpenID4VP 1.0 requests (A.1). */
@@ -305,6 +306,35 @@ export interface OpenId4VpDcApiWalletRequest {
   readonly transactionDataTypes?: readonly TransactionDataType[];
 }
 
+/**
+ * `verifier_info` (§5.1): a non-empty array of objects, each with `format` (a string), `data`
+ * (an object or a string) and optionally `credential_ids` (a non-empty array of strings, each
+ * the `id` of a Credential Query). Only its shape is checked: what an attestation says is for
+ * the wallet's policy (§5.11), which must verify one before using it. Read the same way from a
+ * URL, a Request Object or a DC API request.
+ * @throws OnlineError `ERR_ONLINE_MESSAGE` (`invalid_request`) naming the entry that breaks it.
+ */
+export function checkVerifierInfo(value: unknown, query: DcqlQuery): void {
+  const bad: (text: string) => never = (text) => {
+    throw new OnlineError('ERR_ONLINE_MESSAGE', text, { check: OpenId4VpErrorCode.INVALID_REQUEST });
+  };
+  if (!Array.isArray(value) || value.length === 0) bad('verifier_info must be a non-empty array of objects');
+  const ids = new Set(query.credentials.map((c) => c.id));
+  value.forEach((entry: unknown, i) => {
+    const at = `verifier_info[${i}]`;
+    if (!isObject(entry)) bad(`${at} is not an object`);
+    const e = record(entry, at);
+    if (typeof e.format !== 'string' || e.format === '') bad(`${at}.format must be a non-empty string`);
+    if (typeof e.data !== 'string' && !isObject(e.data)) bad(`${at}.data must be an object or a string`);
+    if (e.credential_ids === undefined) return;
+    const list = e.credential_ids;
+    if (!Array.isArray(list) || list.length === 0) bad(`${at}.credential_ids must be a non-empty array of strings`);
+    list.forEach((id: unknown, j) => {
+      if (typeof id !== 'string' || !ids.has(id)) bad(`${at}.credential_ids[${j}] is not the id of a Credential Query in dcql_query`);
+    });
+  });
+}
+
 export function chooseEncryption(metadata: unknown): { key: EcPublicKey; kid: string; enc: JweEnc } {
   if (!isObject(metadata)) bad('a dc_api.jwt request needs client_metadata');
   const meta = record(metadata, 'client_metadata');
@@ -358,6 +388,7 @@ export async function readOpenId4VpDcApiRequest(
   if (d.transaction_data !== undefined && options.transactionDataTypes === undefined) bad('transaction_data is not supported');
   if (d.client_metadata !== undefined && !isObject(d.client_metadata)) bad('client_metadata is not a JSON object');
   const { query, mdoc, other } = readDcqlQuery(d.dcql_query);
+  if (d.verifier_info !== undefined) checkVerifierInfo(d.verifier_info, query);
   const transactionData = d.transaction_data === undefined ? undefined : readTransactionData(d.transaction_data, query, options.transactionDataTypes ?? []);
   const encryption = mode === 'dc_api.jwt' ? chooseEncryption(d.client_metadata) : undefined;
   const thumbprint = encryption === undefined ? null : await jwkThumbprint(encryption.key, options);

@@ -13,6 +13,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toBase64, utf8Encode } from '../../src/internal/bytes.js';
 import {
+  createOpenId4VpDcApiRequest,
   createOpenId4VpErrorResponse,
   createOpenId4VpResponse,
   decodeJws,
@@ -23,6 +24,7 @@ import {
   type OpenId4VpStateStore,
   type OpenId4VpTransaction,
   OpenId4VpVerifier,
+  readOpenId4VpDcApiRequest,
   resolveOpenId4VpRequest,
   signJws,
 } from '../../src/online/index.js';
@@ -289,5 +291,18 @@ describe('OpenID4VP wallet: verifier_info (§5.1)', () => {
     expect(e?.code).toBe('ERR_ONLINE_MESSAGE');
     expect(e?.message).toMatch(/verifier_info/);
     expect((await resolveOpenId4VpRequest(`${unsigned.url}&verifier_info=${encodeURIComponent('[{"format":"jwt","data":"x"}]')}`, { now: NOW, backend })).signed).toBe(false);
+  });
+  it('a DC API request is read the same way (unsigned; a signed one is read through it)', async () => {
+    const origin = 'https://verifier.example';
+    const { request } = await createOpenId4VpDcApiRequest({ origin, docRequests: DOC_REQUESTS, responseMode: 'dc_api', backend });
+    const data = request.data as unknown as Record<string, unknown>;
+    const good = [{ format: 'registration_cert', data: 'x', credential_ids: [(data.dcql_query as { credentials: { id: string }[] }).credentials[0]!.id] }];
+    expect((await readOpenId4VpDcApiRequest({ ...data, verifier_info: good }, origin, { backend })).nonce).toBe(data.nonce);
+    for (const info of [[], [{ format: 'jwt' }], [{ format: 'jwt', data: 'x', credential_ids: ['not-a-query'] }]]) {
+      const e = await failure(readOpenId4VpDcApiRequest({ ...data, verifier_info: info }, origin, { backend }));
+      expect(e?.code, JSON.stringify(info)).toBe('ERR_ONLINE_MESSAGE');
+      expect(e?.check).toBe('invalid_request');
+      expect(e?.message).toMatch(/verifier_info/);
+    }
   });
 });

@@ -24,7 +24,7 @@ import { type DcqlQuery, type MdocCredentialQuery, readDcqlQuery } from '../dcql
 import { jwkThumbprint, type OnlineTranscript, openId4VpHandover } from '../handovers.js';
 import type { JweEnc } from '../jwe.js';
 import { isObject, NONCE, parseJson, record } from '../json.js';
-import { chooseEncryption } from '../openid4vp.js';
+import { checkVerifierInfo, chooseEncryption } from '../openid4vp.js';
 import { type AuthenticateClientOptions, authenticateClient, type ClientAuthentication, parseClientId } from './client-id.js';
 import { OpenId4VpErrorCode } from './errors.js';
 import { haipFindings } from './haip.js';
@@ -208,31 +208,6 @@ function x5cOf(signature: JwsSignature): Certificate[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * `verifier_info` (§5.1): a non-empty array of objects, each with `format` (a string), `data`
- * (an object or a string) and optionally `credential_ids` (a non-empty array of strings, each
- * the `id` of a Credential Query). Only its shape is checked: what an attestation says is for
- * the wallet's policy (§5.11), which must verify one before using it.
- * @throws OnlineError `ERR_ONLINE_MESSAGE` (`invalid_request`) naming the entry that breaks it.
- */
-function checkVerifierInfo(value: unknown, query: DcqlQuery): void {
-  if (!Array.isArray(value) || value.length === 0) message('verifier_info must be a non-empty array of objects');
-  const ids = new Set(query.credentials.map((c) => c.id));
-  value.forEach((entry: unknown, i) => {
-    const at = `verifier_info[${i}]`;
-    if (!isObject(entry)) message(`${at} is not an object`);
-    const e = record(entry, at);
-    if (typeof e.format !== 'string' || e.format === '') message(`${at}.format must be a non-empty string`);
-    if (typeof e.data !== 'string' && !isObject(e.data)) message(`${at}.data must be an object or a string`);
-    if (e.credential_ids === undefined) return;
-    const list = e.credential_ids;
-    if (!Array.isArray(list) || list.length === 0) message(`${at}.credential_ids must be a non-empty array of strings`);
-    list.forEach((id: unknown, j) => {
-      if (typeof id !== 'string' || !ids.has(id)) message(`${at}.credential_ids[${j}] is not the id of a Credential Query in dcql_query`);
-    });
-  });
 }
 
 /**
