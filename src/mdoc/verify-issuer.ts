@@ -60,8 +60,8 @@ export interface VerifyIssuerOptions extends BackendOptions {
    */
   readonly tolerate?: readonly MdocDeviation[];
   /**
-   * Refuse the deviations tolerated by default (`TOLERATED_BY_DEFAULT`: a fraction of seconds
-   * in the MSO's dates): each then fails unless listed in `tolerate`. Default false.
+   * Refuse the deviations tolerated by default (today TDATE_FRACTIONAL_SECONDS, a fraction of
+   * seconds in the MSO's dates): each then fails unless listed in `tolerate`. Default false.
    */
   readonly strictDeviations?: boolean;
   /** EKUs accepted for the DS certificate; default mdlDS (1.0.18013.5.1.2). */
