@@ -6,9 +6,11 @@
  * Everything here throws `ERR_JPKI_CMS`; what the parts mean (digests, signatures, the
  * signer's certificate and purpose) is checked in cms.ts.
  */
-import type { HashAlg } from '../crypto/types.js';
+import { parseEcdsaDer } from '../crypto/ecdsa-der.js';
+import { curveFieldSize } from '../crypto/keys.js';
+import type { EcCurve, HashAlg } from '../crypto/types.js';
 import { JpkiError } from '../errors.js';
-import { toHex } from '../internal/bytes.js';
+import { fromHex, toHex } from '../internal/bytes.js';
 import { contextTag, DerReader, decodeOid, Tag, type Tlv } from '../x509/der.js';
 import { BerReader, octetStringValue, requireDer } from './ber.js';
 
@@ -25,6 +27,12 @@ export const CmsOid = {
   /** countersignature (RFC 5652 §11.4): an unsigned attribute only. */
   countersignature: '1.2.840.113549.1.9.6',
   rsaEncryption: '1.2.840.113549.1.1.1',
+  /** id-ecPublicKey (RFC 5480 §2.1.1): a key OID some signers write as the signatureAlgorithm of an ECDSA SignerInfo. */
+  ecPublicKey: '1.2.840.10045.2.1',
+  /** ecdsa-with-SHA256 (RFC 5758 §3.2), what RFC 5753 §2.1.1 has an ECDSA SignerInfo name (and `openssl cms -sign` writes). */
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
 } as const;
 
 export const HASH_OID: Record<HashAlg, string> = {
@@ -34,12 +42,34 @@ export const HASH_OID: Record<HashAlg, string> = {
   'SHA-512': '2.16.840.1.101.3.4.2.3',
 };
 export const OID_HASH = new Map(Object.entries(HASH_OID).map(([k, v]) => [v, k as HashAlg]));
-export const RSA_SIG_HASH = new Map<string, HashAlg | null>([
-  [CmsOid.rsaEncryption, null],
-  ['1.2.840.113549.1.1.5', 'SHA-1'],
-  ['1.2.840.113549.1.1.11', 'SHA-256'],
-  ['1.2.840.113549.1.1.12', 'SHA-384'],
-  ['1.2.840.113549.1.1.13', 'SHA-512'],
+/**
+ * What a SignerInfo signatureAlgorithm names: the kind of key it needs (`RSA`, `EC`: the
+ * `kty` of the certificate's key) and the hash its OID fixes; `hash: null` for the key's own
+ * OID (rsaEncryption, RFC 3370 §3.2; id-ecPublicKey), where the digestAlgorithm names the hash.
+ *
+ * ECDSA (RFC 5753 §2.1.1): ecdsa-with-SHA256/384/512 (RFC 5758 §3.2, RFC 5754 §3.3), and
+ * id-ecPublicKey, which RFC 5753 does not list but which signers of the PKCS #7 tradition
+ * write (the key algorithm in the old digestEncryptionAlgorithm slot, as rsaEncryption is for
+ * RSA) and BouncyCastle's verifier reads as ECDSA with the digestAlgorithm's hash: accepted the
+ * same way as rsaEncryption, since the hash the signature covers is then the digestAlgorithm's,
+ * which is checked anyway. ecdsa-with-SHA1 is named so the report can refuse SHA-1; the crypto
+ * backends do not verify ECDSA with SHA-1 (nor SHA-224, not listed: unsupported).
+ */
+export interface CmsSignatureAlgorithm {
+  readonly kind: 'RSA' | 'EC';
+  readonly hash: HashAlg | null;
+}
+export const SIGNATURE_ALGORITHMS: ReadonlyMap<string, CmsSignatureAlgorithm> = new Map<string, CmsSignatureAlgorithm>([
+  [CmsOid.rsaEncryption, { kind: 'RSA', hash: null }],
+  ['1.2.840.113549.1.1.5', { kind: 'RSA', hash: 'SHA-1' }],
+  ['1.2.840.113549.1.1.11', { kind: 'RSA', hash: 'SHA-256' }],
+  ['1.2.840.113549.1.1.12', { kind: 'RSA', hash: 'SHA-384' }],
+  ['1.2.840.113549.1.1.13', { kind: 'RSA', hash: 'SHA-512' }],
+  [CmsOid.ecPublicKey, { kind: 'EC', hash: null }],
+  ['1.2.840.10045.4.1', { kind: 'EC', hash: 'SHA-1' }],
+  [CmsOid.ecdsaWithSha256, { kind: 'EC', hash: 'SHA-256' }],
+  [CmsOid.ecdsaWithSha384, { kind: 'EC', hash: 'SHA-384' }],
+  [CmsOid.ecdsaWithSha512, { kind: 'EC', hash: 'SHA-512' }],
 ]);
 
 /** An `ERR_JPKI_CMS` error (internal). */
@@ -58,9 +88,11 @@ export interface ParsedSignerInfo {
 
 /**
  * The OID of an AlgorithmIdentifier; its parameters, when present, must be one well-formed
- * TLV, and NULL for a digest or RSA PKCS #1 v1.5 algorithm this module knows (RFC 5754 §2,
- * RFC 4055 §5: absent or NULL). Another algorithm's parameters are not read: it fails as
- * unsupported.
+ * TLV, and: NULL for a digest or RSA PKCS #1 v1.5 algorithm this module knows (RFC 5754 §2,
+ * RFC 4055 §5: absent or NULL); absent for ecdsa-with-SHA* (RFC 5758 §3.2: "MUST omit the
+ * parameters field"); absent or NULL for id-ecPublicKey as a signatureAlgorithm (it names no
+ * curve there: the certificate's key does). Another algorithm's parameters are not read: it
+ * fails as unsupported.
  */
 export function algorithmOid(tlv: Tlv, what: string): string {
   const r = DerReader.inside(tlv, what);
@@ -68,10 +100,52 @@ export function algorithmOid(tlv: Tlv, what: string): string {
   if (!r.atEnd()) {
     const parameters = r.next('parameters');
     // NULL is `05 00`: a NULL with content is not DER (X.690 §8.8.2).
-    if ((OID_HASH.has(oid) || RSA_SIG_HASH.has(oid)) && (parameters.tag !== Tag.NULL || parameters.content.length !== 0)) throw cmsError(`${what} ${oid} has parameters other than NULL`);
+    const isNull = parameters.tag === Tag.NULL && parameters.content.length === 0;
+    const sig = SIGNATURE_ALGORITHMS.get(oid);
+    if (sig?.kind === 'EC' && sig.hash !== null) throw cmsError(`${what} ${oid} (ECDSA) has parameters: RFC 5758 §3.2 omits them`);
+    if ((OID_HASH.has(oid) || sig !== undefined) && !isNull) throw cmsError(`${what} ${oid} has parameters other than NULL`);
   }
   r.finish(what);
   return oid;
+}
+
+/**
+ * The order n of each NIST curve's base point, big-endian hex, as published in FIPS 186-4
+ * Appendix D.1.2.3-5 (= SP 800-186 §3.2.1, SEC 2 v2 §2.4.2, §2.5.1, §2.6.1): an ECDSA r or s
+ * is in [1, n-1] (FIPS 186-5 §6.4.2 step 1).
+ */
+const ORDER_HEX: Readonly<Record<EcCurve, string>> = {
+  'P-256': 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
+  'P-384': 'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
+  'P-521': '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
+};
+
+/** Whether the big-endian `value` (the field size, as is `ORDER_HEX[crv]`) is in [1, n-1] on `crv`. */
+function inScalarRange(value: Uint8Array, crv: EcCurve): boolean {
+  if (value.every((b) => b === 0)) return false;
+  const n = fromHex(ORDER_HEX[crv]);
+  for (let i = 0; i < n.length; i++) if (value[i] !== n[i]) return value[i]! < n[i]!;
+  return false; // value = n
+}
+
+/**
+ * The raw r || s (each the field size of `crv`) of the `signature` of an ECDSA SignerInfo: a
+ * DER ECDSA-Sig-Value (RFC 5753 §2.1.1, RFC 3279 §2.2.3), read strictly (definite minimal
+ * lengths, minimal non-negative INTEGERs, nothing after the SEQUENCE, r and s in [1, n-1]).
+ * The signature is not signed: a lax reading would let one signature take many encodings.
+ * Throws `ERR_JPKI_CMS` naming the problem.
+ *
+ * ```asn1
+ * ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }
+ * ```
+ */
+export function ecdsaSignatureRaw(signature: Uint8Array, crv: EcCurve): Uint8Array {
+  const size = curveFieldSize(crv);
+  const raw = parseEcdsaDer(signature, size);
+  if (raw === null) throw cmsError(`the signature is not a DER ECDSA-Sig-Value for ${crv} (RFC 3279 §2.2.3: a SEQUENCE of two minimal non-negative INTEGERs of at most ${size} bytes, nothing after it)`);
+  if (!inScalarRange(raw.subarray(0, size), crv)) throw cmsError(`the ECDSA signature's r is not in [1, n-1] for ${crv}`);
+  if (!inScalarRange(raw.subarray(size), crv)) throw cmsError(`the ECDSA signature's s is not in [1, n-1] for ${crv}`);
+  return raw;
 }
 
 /**

@@ -18,8 +18,11 @@
  * Verification also reads a version 3 SignerInfo whose sid is `[0] SubjectKeyIdentifier`
  * (§5.3; what `openssl cms -sign -keyid` writes), in a SignedData of version 3 or later; an
  * envelope in BER (indefinite lengths, a constructed eContent OCTET STRING: what streaming
- * signers write, read by ber.ts), and an attached eContent (`verifyAttachedCms`, or
- * `verifyDetachedCms` when it equals the content given).
+ * signers write, read by ber.ts), an attached eContent (`verifyAttachedCms`, or
+ * `verifyDetachedCms` when it equals the content given), and an ECDSA signer (RFC 5753
+ * §2.1.1: a P-256, P-384 or P-521 key, signatureAlgorithm ecdsa-with-SHA256/384/512 or
+ * id-ecPublicKey, the signature a DER ECDSA-Sig-Value; a phone's secure element, or any
+ * generic CMS signer), with every check the same as for RSA.
  *
  * The output verifies with `openssl cms -verify -binary -inform DER -content FILE`.
  * Verification here checks the signature over the signed attributes exactly as received
@@ -33,13 +36,29 @@
  */
 import { resolveBackend } from '../crypto/index.js';
 import { encodeDigestInfo, rsaPkcs1VerifyDigest } from '../crypto/rsa.js';
-import type { BackendOptions, HashAlg, RsaPublicKey } from '../crypto/types.js';
+import type { BackendOptions, CryptoBackend, HashAlg } from '../crypto/types.js';
 import { JpkiError, ShomeiError } from '../errors.js';
 import { JpkiPolicyOid } from './oids.js';
-import { algorithmOid, attributes, bounded, CmsOid, cmsError, HASH_OID, MAX_CMS_ITEMS, OID_HASH, type ParsedSignedData, type ParsedSignerInfo, parseSignedData, RSA_SIG_HASH } from './cms-syntax.js';
+import {
+  algorithmOid,
+  attributes,
+  bounded,
+  CmsOid,
+  type CmsSignatureAlgorithm,
+  cmsError,
+  ecdsaSignatureRaw,
+  HASH_OID,
+  MAX_CMS_ITEMS,
+  OID_HASH,
+  type ParsedSignedData,
+  type ParsedSignerInfo,
+  parseSignedData,
+  SIGNATURE_ALGORITHMS,
+} from './cms-syntax.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, type JpkiStatusOptions, type JpkiStatusResult } from './cert-status.js';
 import { assertBytes, concat, constantTimeEqual, equalBytes, toHex } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
+import type { X509PublicKey } from '../x509/signature.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
 import {
   contextTag,
@@ -302,14 +321,40 @@ function signedOid(value: Tlv, attribute: string): string {
   }
 }
 
-/** Why the SIGNATURE check of `si` failed, for its detail. */
-function signatureProblem(cert: Certificate | null, si: ParsedSignerInfo, hash: HashAlg | undefined, sigHash: HashAlg | null | undefined): string {
+/** Why the SIGNATURE check of `si` failed, for its detail; `problem`: what the verification of the chosen certificate's key found. */
+function signatureProblem(cert: Certificate | null, si: ParsedSignerInfo, hash: HashAlg | undefined, alg: CmsSignatureAlgorithm | undefined, problem: string | undefined): string {
   if (cert === null) return 'signer certificate not found in the SignedData';
-  if (sigHash === undefined) return `unsupported signature algorithm ${si.signatureAlgorithm} (RSA PKCS #1 v1.5 only)`;
+  if (alg === undefined) return `unsupported signature algorithm ${si.signatureAlgorithm} (RSA PKCS #1 v1.5 and ECDSA only)`;
   if (hash === undefined) return `unsupported digest ${si.digestAlgorithm}`;
-  if (sigHash !== null && sigHash !== hash) return `signatureAlgorithm ${si.signatureAlgorithm} does not go with digestAlgorithm ${si.digestAlgorithm}`;
-  if (cert.publicKey?.kty !== 'RSA') return 'the signer certificate does not hold an RSA key';
-  return 'the signature does not verify with the signer certificate';
+  if (alg.hash !== null && alg.hash !== hash) return `signatureAlgorithm ${si.signatureAlgorithm} does not go with digestAlgorithm ${si.digestAlgorithm}`;
+  const key = cert.publicKey;
+  if (key === null) {
+    return cert.publicKeyAlgorithm === CmsOid.ecPublicKey
+      ? `the signer certificate's EC key is on a curve shomei does not support (${cert.publicKeyCurve ?? 'no named curve'}; P-256, P-384 and P-521 only)`
+      : `the signer certificate's key (${cert.publicKeyAlgorithm}) is not supported`;
+  }
+  if (key.kty !== alg.kind) return `signatureAlgorithm ${si.signatureAlgorithm} needs an ${alg.kind} key; the signer certificate holds ${key.kty === 'OKP' ? `an ${key.crv}` : `an ${key.kty}`} key`;
+  return problem ?? 'the signature does not verify with the signer certificate';
+}
+
+/**
+ * Whether `signature` verifies over `data` with `key` for `alg` and `hash`: true, or why not.
+ * ECDSA takes the DER ECDSA-Sig-Value of RFC 5753 §2.1.1 (read strictly) and gives the backend
+ * its raw r || s. A key or hash the backend cannot use verifies nothing (its refusal is the reason).
+ */
+async function signatureVerifies(backend: CryptoBackend, key: X509PublicKey, alg: CmsSignatureAlgorithm, hash: HashAlg, data: Uint8Array, signature: Uint8Array): Promise<true | string> {
+  try {
+    if (alg.kind === 'RSA' && key.kty === 'RSA') return (await backend.rsaPkcs1Verify(key, hash, data, signature)) || 'the signature does not verify with the signer certificate';
+    if (alg.kind === 'EC' && key.kty === 'EC') {
+      const raw = ecdsaSignatureRaw(signature, key.crv);
+      return (await backend.ecdsaVerify(key, hash, data, raw)) || 'the signature does not verify with the signer certificate';
+    }
+    return 'the key does not go with the signature algorithm';
+  } catch (e) {
+    if (e instanceof JpkiError) return e.message;
+    const what = key.kty === 'EC' ? `ECDSA on ${key.crv} with ${hash}` : `RSA with ${hash}`;
+    return `the ${backend.name} backend cannot verify ${what}: ${e instanceof Error ? e.message : String(e)}`;
+  }
 }
 
 /** The SIGNING_CERTIFICATE check of one signer: each ESS signing-certificate attribute present names `cert`. */
@@ -489,28 +534,29 @@ async function verifyParsed(parsed: ParsedSignedData, content: Uint8Array, optio
       mdOk = constantTimeEqual(md[0]!.content, await digestOfContent(hash));
     }
     checks.push({ id: 'MESSAGE_DIGEST', status: mdOk ? 'passed' : 'failed', ...(hash === undefined ? { detail: `unsupported digest ${si.digestAlgorithm}` } : {}) });
-    const sigHash = RSA_SIG_HASH.get(si.signatureAlgorithm);
+    const alg = SIGNATURE_ALGORITHMS.get(si.signatureAlgorithm);
     if (hash === undefined) checks.push({ id: 'DIGEST_ALGORITHM', status: 'failed', detail: `unsupported digest ${si.digestAlgorithm}` });
-    else if (hash === 'SHA-1' || sigHash === 'SHA-1') checks.push(failedOr('DIGEST_ALGORITHM', 'SHA-1 is not accepted for signatures', 'SHA-1 accepted'));
+    else if (hash === 'SHA-1' || alg?.hash === 'SHA-1') checks.push(failedOr('DIGEST_ALGORITHM', 'SHA-1 is not accepted for signatures', 'SHA-1 accepted'));
     else checks.push({ id: 'DIGEST_ALGORITHM', status: 'passed', detail: hash });
     // The candidates whose key verifies the signature.
     const verified: Certificate[] = [];
-    if (hash !== undefined && sigHash !== undefined && (sigHash === null || sigHash === hash)) {
+    // Why each key that was tried did not verify (by SubjectPublicKeyInfo), for the report.
+    const problems = new Map<string, string>();
+    if (hash !== undefined && alg !== undefined && (alg.hash === null || alg.hash === hash)) {
       // RFC 5652 §5.4: the signature covers the DER of the SET OF, i.e. the received [0] with tag 0x31.
       const set = concat(Uint8Array.of(Tag.SET), si.signedAttrs.der.subarray(1));
       // One verification per distinct key: candidates repeating a key (copies of a certificate) cost nothing more.
       const byKey = new Map<string, boolean>();
       for (const c of candidates) {
-        if (c.publicKey?.kty !== 'RSA') continue;
+        // A key of another kind than the signatureAlgorithm's (an RSA key with ecdsa-with-SHA256, say) verifies nothing.
+        if (c.publicKey === null || c.publicKey.kty !== alg.kind) continue;
         const id = toHex(c.spki);
         let ok = byKey.get(id);
         if (ok === undefined) {
           if (++verifications > MAX_CMS_VERIFICATIONS) throw cmsError(`more than ${MAX_CMS_VERIFICATIONS} signature verifications (certificates sharing one IssuerAndSerialNumber)`);
-          try {
-            ok = await backend.rsaPkcs1Verify(c.publicKey as RsaPublicKey, hash, set, si.signature);
-          } catch {
-            ok = false; // a key the backend cannot use verifies nothing
-          }
+          const outcome = await signatureVerifies(backend, c.publicKey, alg, hash, set, si.signature);
+          ok = outcome === true;
+          if (outcome !== true) problems.set(id, outcome);
           byKey.set(id, ok);
         }
         if (ok) verified.push(c);
@@ -518,7 +564,11 @@ async function verifyParsed(parsed: ParsedSignedData, content: Uint8Array, optio
     }
     const sigOk = verified.length > 0;
     const cert = await chooseSigner(verified, candidates);
-    checks.push({ id: 'SIGNATURE', status: sigOk ? 'passed' : 'failed', ...(sigOk ? {} : { detail: signatureProblem(cert, si, hash, sigHash) }) });
+    checks.push({
+      id: 'SIGNATURE',
+      status: sigOk ? 'passed' : 'failed',
+      ...(sigOk ? {} : { detail: signatureProblem(cert, si, hash, alg, cert === null ? undefined : problems.get(toHex(cert.spki))) }),
+    });
     checks.push(await signingCertificateCheck(attrs, cert, backend));
     if (cert === null) checks.push({ id: 'SIGNER_PURPOSE', status: 'failed', detail: 'signer certificate not found in the SignedData' });
     else if (keyUsageForbidsSigning(cert)) {
