@@ -12,6 +12,12 @@
  * - `digest-info`: the challenge is itself a DER DigestInfo and the client passed it to the
  *   card as is (`80 2A` signs the bytes it is given).
  *
+ * A certificate with an EC key (P-256, P-384, P-521: a key held in a phone's secure element
+ * rather than on the card, should J-LIS issue one) is checked the same way with ECDSA (FIPS
+ * 186-5 §6.4.2) over hash(challenge), form `message`: the signature is a DER ECDSA-Sig-Value
+ * (RFC 3279 §2.2.3, what Android's `SHA256withECDSA` and Apple's X9.62 signatures are), read
+ * strictly; a raw r || s is refused. There is no `digest-info` form for ECDSA.
+ *
  * Returns a report of named checks (`JpkiAuthCheckId`); `valid` is true only when every
  * required check passed or was skipped by policy. Bad input never throws: it fails a check.
  */
@@ -22,6 +28,7 @@ import { equalBytes } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
 import type { OcspCheck } from '../x509/ocsp-check.js';
+import { ecdsaSignatureRaw } from './cms-syntax.js';
 import { checkJpkiCertificateStatus, checkStatusOptions, directoryNameDistributionPoints, type JpkiCheck, type JpkiStatusOptions, JpkiStatusCheckId } from './cert-status.js';
 import { JpkiPolicyOid } from './oids.js';
 
@@ -29,7 +36,7 @@ import { JpkiPolicyOid } from './oids.js';
 export const JpkiAuthCheckId = {
   /** The certificate parses. */
   CERTIFICATE: 'CERTIFICATE',
-  /** The challenge signature verifies with the certificate's RSA key. */
+  /** The challenge signature verifies with the certificate's RSA (or EC) key. */
   SIGNATURE: 'SIGNATURE',
   /** The certificate carries the 利用者証明用 policy (or one of `options.policies`). */
   POLICY: 'POLICY',
@@ -47,7 +54,7 @@ export type JpkiAuthCheckId = (typeof JpkiAuthCheckId)[keyof typeof JpkiAuthChec
 export interface JpkiAuthenticationInput {
   /** The server's nonce, exactly as sent. */
   readonly challenge: Uint8Array;
-  /** The card's RSA signature. */
+  /** The card's RSA signature (for an EC certificate: a DER ECDSA-Sig-Value). */
   readonly signature: Uint8Array;
   /** The 利用者証明用電子証明書 (DER, PEM, or parsed). */
   readonly certificate: Uint8Array | string | Certificate;
@@ -142,8 +149,36 @@ export async function verifyJpkiAuthentication(input: JpkiAuthenticationInput, o
   let hash: HashAlg | null = null;
   let form: 'message' | 'digest-info' | null = null;
   const key = cert.publicKey;
-  if (key?.kty !== 'RSA') {
-    checks.push(check(JpkiAuthCheckId.SIGNATURE, false, 'the certificate does not hold a supported RSA key'));
+  if (key?.kty === 'EC') {
+    let problem: string | undefined;
+    try {
+      const raw = ecdsaSignatureRaw(input.signature, key.crv);
+      const refused: string[] = [];
+      for (const h of hashes) {
+        try {
+          if (await backend.ecdsaVerify(key, h, input.challenge, raw)) {
+            hash = h;
+            form = 'message';
+            break;
+          }
+        } catch (e) {
+          // A hash (SHA-1) or curve the backend does not do ECDSA with verifies nothing.
+          refused.push(`${h}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      if (refused.length === hashes.length) problem = `the ${backend.name} backend cannot verify ECDSA on ${key.crv} with ${refused.join('; ')}`;
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    checks.push(
+      check(
+        JpkiAuthCheckId.SIGNATURE,
+        hash !== null,
+        hash !== null ? `ECDSA (${key.crv}) over ${hash}(challenge)` : (problem ?? `the signature does not verify over the challenge with any of ${hashes.join(', ')}`),
+      ),
+    );
+  } else if (key?.kty !== 'RSA') {
+    checks.push(check(JpkiAuthCheckId.SIGNATURE, false, 'the certificate does not hold a supported RSA or EC (P-256, P-384, P-521) key'));
   } else {
     try {
       for (const h of hashes) {
