@@ -135,6 +135,15 @@ describe('digits below the millisecond at the validity boundaries (no clock skew
     expect((await validity(is, '2026-06-01T00:00:00.001Z')).status).toBe('passed');
   });
 
+  it('signed 100 ns after the DS notAfter is outside the DS validity (MSO_SIGNED_IN_DS_VALIDITY)', async () => {
+    const notAfter = p.ds.notAfter.toISOString().replace('.000Z', '');
+    const is = await withValidity({ signed: `${notAfter}.0000001Z`, validFrom: `${notAfter}.0000001Z`, validUntil: '2027-12-31T00:00:00Z' });
+    const doc = await verify(is, { now: new Date(p.ds.notAfter.getTime() + 1000) });
+    expect(check(doc, MdocCheckId.MSO_SIGNED_IN_DS_VALIDITY).map((c) => c.status)).toEqual(['failed']);
+    const atEnd = await verify(await withValidity({ signed: `${notAfter}Z`, validFrom: `${notAfter}Z`, validUntil: '2027-12-31T00:00:00Z' }), { now: new Date(p.ds.notAfter.getTime() + 1000) });
+    expect(check(atEnd, MdocCheckId.MSO_SIGNED_IN_DS_VALIDITY).map((c) => c.status)).toEqual(['passed']);
+  });
+
   it('signed 100 ns after now is in the future; exactly at a whole millisecond it is not', async () => {
     const is = await withValidity({ signed: '2026-06-01T00:00:00.0010001Z', validFrom: '2026-06-01T00:00:00.002Z' });
     const early = await validity(is, '2026-06-01T00:00:00.001Z');
