@@ -195,6 +195,15 @@ describe.each(BACKENDS)('each Annex B check fails when its property is broken, a
     await expectOnly(iaca, ds, [id]);
   });
 
+  it('DS_VALIDITY names the exact span: 457 days and an hour is not "458 days"', async () => {
+    const iaca = await iacaWith({});
+    const ds = await dsWith(iaca, { notAfter: new Date(days(T0, 457).getTime() + 3_600_000) });
+    const report = await verifyIssuerChain([ds], { anchors: [iaca], now: NOW, backend });
+    expect(report.checks.find((c) => c.id === MdocCheck.DS_VALIDITY)).toMatchObject({ status: 'failed', detail: 'validity 457 days 01:00:00 exceeds 457 days' });
+    const whole = await verifyIssuerChain([await dsWith(iaca, { notAfter: days(T0, 458) })], { anchors: [iaca], now: NOW, backend });
+    expect(whole.checks.find((c) => c.id === MdocCheck.DS_VALIDITY)?.detail).toBe('validity 458 days exceeds 457 days');
+  });
+
   it('DS_EKU also fails for a non-critical mdlDS extKeyUsage', async () => {
     const iaca = await iacaWith({});
     await expectOnly(iaca, await dsWith(iaca, { extKeyUsage: { oids: [ExtKeyUsageOid.mdlDS], critical: false } }), [MdocCheck.DS_EKU]);

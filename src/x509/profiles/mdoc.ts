@@ -213,10 +213,19 @@ function crlDpCheck(id: string, cert: Certificate): Result {
   return result(id, problems);
 }
 
+/** A span as whole days and the rest as hh:mm:ss (`457 days 01:00:00`): exact, so a span just over a limit never reads as a whole day over. */
+function describeSpan(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const rest = Math.round((ms - days * DAY_MS) / 1000);
+  if (rest === 0) return `${days} days`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${days} days ${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)}`;
+}
+
 function validityCheck(id: string, cert: Certificate, maxMs: number, label: string): Result {
   const span = cert.notAfter.getTime() - cert.notBefore.getTime();
   if (span < 0) return result(id, ['notAfter is before notBefore']);
-  return result(id, span > maxMs ? [`validity ${Math.ceil(span / DAY_MS)} days exceeds ${label}`] : []);
+  return result(id, span > maxMs ? [`validity ${describeSpan(span)} exceeds ${label}`] : []);
 }
 
 function publicKeyCheck(id: string, cert: Certificate, allowEd25519: boolean): Result {
