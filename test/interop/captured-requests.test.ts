@@ -1,17 +1,22 @@
 /**
  * What deployed readers, verifiers and wallets send a holder (vectors/interop/captured-requests.json):
- * Multipaz's online verifier over the Digital Credentials API (ISO 18013-7 Annex C, ReaderAuth
- * with alg −9), A-SIT Plus VC-K's DC API request options, the web-platform-tests canonical
- * requests, the German Funke verifier's Request Object, walt.id's mdoc library, Multipaz's NFC
- * static and negotiated handover and its NFC v2 engagement, and isomdl's QR engagement. Each test
- * pins what shomei reports: what it reads, what verifies, and what it refuses and why.
+ * Apple iOS 26.0 as a proximity reader, Multipaz's online verifier over the Digital Credentials
+ * API (ISO 18013-7 Annex C, ReaderAuth with alg −9), A-SIT Plus VC-K's DC API request options,
+ * the web-platform-tests canonical requests, the German Funke verifier's Request Object, walt.id's
+ * mdoc library, Multipaz's NFC static and negotiated handover and its NFC v2 engagement, isomdl's
+ * QR engagement, and the second edition's extended request example. Each test pins what shomei
+ * reports: what it reads, what verifies, and what it refuses and why.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decode } from '../../src/cbor/index.js';
+import { decode, encode, encodeEmbedded, type EncodedCbor } from '../../src/cbor/index.js';
+import { encodeCoseKey } from '../../src/cose/index.js';
+import { publicKeyOf } from '../../src/crypto/keys.js';
+import { nobleBackend } from '../../src/crypto/index.js';
 import type { EcPublicKey } from '../../src/crypto/types.js';
 import { fromBase64, fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
-import { decodeDeviceRequest, readerAuthCertificates, verifyReaderAuthSignature } from '../../src/mdoc/index.js';
+import { decodeDeviceRequest, decodeDeviceResponse, readerAuthCertificates, verifyReaderAuthSignature } from '../../src/mdoc/index.js';
+import { decodeCoseSign1 } from '../../src/cose/sign1.js';
 import {
   authenticateClient,
   decodeJws,
@@ -26,12 +31,19 @@ import {
   decodeHandoverRequest,
   decodeNdefMessage,
   decodeNfcEngagement,
+  decodeSessionData,
+  buildSessionTranscript,
+  deriveSessionKeys,
+  encodeSessionEstablishment,
+  HolderSession,
   latin1Text,
   qrUriToEngagement,
+  SessionCipher,
 } from '../../src/session/index.js';
 import { parseCertificate, verifyReaderChain } from '../../src/x509/index.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { loadVector } from '../helpers/vectors.js';
+import { testMdl } from '../mdoc/fixtures.js';
 
 interface Artefact {
   readonly id: string;
@@ -77,6 +89,8 @@ describe('vectors/interop/captured-requests.json', () => {
       'multipaz_nfc_tnep_status',
       'multipaz_nfc_v2_engagement',
       'isomdl_qr_device_engagement',
+      'apple_ios26_proximity_reader_device_request',
+      'iso18013_5_ed2_d413_extended_request',
     ]);
     for (const a of artefacts) if (a.sha256 !== undefined) expect(sha256(primaryBytes(a)), a.id).toBe(a.sha256);
   });
@@ -288,5 +302,75 @@ describe('isomdl QR engagement', () => {
     expect(m.type).toBe('ble');
     expect(m.options).toMatchObject({ peripheralServerMode: true, centralClientMode: false });
     expect(toHex((m.options as { peripheralServerUuid: Uint8Array }).peripheralServerUuid)).toBe('7d918ae0046d4573aecace8949d23c3c');
+  });
+});
+
+describe('Apple iOS 26.0 as a reader (ProximityReader Verifier API): readerAuthAll and deviceRequestInfo written as null', () => {
+  const a = byId('apple_ios26_proximity_reader_device_request');
+  const bytes = fromHex(a.data.hex!);
+  const raw = decode(bytes) as Map<string, unknown>;
+  const without = (...keys: string[]) => encode(new Map([...raw].filter(([k]) => !keys.includes(k))) as never);
+
+  it('the request as sent is refused: ERR_MDOC_STRUCTURE at deviceRequest.deviceRequestInfo (null, not tag 24)', () => {
+    expect([...raw.keys()]).toEqual(['version', 'docRequests', 'readerAuthAll', 'deviceRequestInfo']);
+    expect([raw.get('version'), raw.get('readerAuthAll'), raw.get('deviceRequestInfo')]).toEqual(['1.0', null, null]);
+    expect(() => decodeDeviceRequest(bytes)).toThrow(
+      expect.objectContaining({ code: 'ERR_MDOC_STRUCTURE', path: 'deviceRequest.deviceRequestInfo', message: 'deviceRequest.deviceRequestInfo: expected tag 24 (embedded CBOR), got null' }),
+    );
+    // The null readerAuthAll alone is refused too, and nothing else is wrong.
+    expect(() => decodeDeviceRequest(without('deviceRequestInfo'))).toThrow(expect.objectContaining({ code: 'ERR_MDOC_STRUCTURE', path: 'deviceRequest.readerAuthAll[0]' }));
+    const read = decodeDeviceRequest(without('deviceRequestInfo', 'readerAuthAll'));
+    const items = read.docRequests[0]!.itemsRequest.value;
+    expect(nameSpacesOf(items.nameSpaces)).toEqual({ 'org.iso.18013.5.1': { portrait: false, age_over_21: false } });
+    expect(items.requestInfo).toEqual(new Map([['com.apple.interpret-will-not-retain-intent-as-display-only', true]]));
+    expect(items.docRequestInfo).toEqual({});
+  });
+
+  it('so a HolderSession holding an mDL answers an iPhone reader with DeviceResponse status 12 (CBOR validation error) and no document', async () => {
+    const backend = nobleBackend;
+    const { device, mdl } = await testMdl(backend);
+    const holder = await HolderSession.create({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
+    // Play the reader by hand: the ReaderSession would refuse to send these bytes.
+    const engagement = decodeDeviceEngagement(holder.deviceEngagement);
+    const eReaderKey = await backend.generateKeyPair('P-256');
+    const eReaderKeyBytes = encodeEmbedded(encodeCoseKey(publicKeyOf(eReaderKey))) as EncodedCbor;
+    const transcript = buildSessionTranscript({ deviceEngagement: holder.deviceEngagement, eReaderKey: eReaderKeyBytes.bytes, handover: { kind: 'qr' } });
+    const cipher = new SessionCipher('reader', await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend }), { backend });
+    const result = await holder.receive(encodeSessionEstablishment(eReaderKeyBytes, await cipher.encrypt(bytes)));
+    expect(result.kind).toBe('error');
+    expect((result as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'ERR_SESSION_MESSAGE',
+      message: 'DeviceRequest: deviceRequest.deviceRequestInfo: expected tag 24 (embedded CBOR), got null',
+    });
+    const reply = decodeSessionData((result as { reply: Uint8Array }).reply);
+    const response = decodeDeviceResponse(await cipher.decrypt(reply.data!));
+    expect(response.status).toBe(12);
+    expect(response.documents ?? []).toEqual([]);
+  });
+
+  it('its reader chain to Apple Root CA - G3 fails only READER_CRL_DP', async () => {
+    const readerAuth = decodeCoseSign1(((raw.get('docRequests') as Map<string, unknown>[])[0]!).get('readerAuth') as never);
+    const certs = readerAuthCertificates(readerAuth);
+    expect(certs.map((c) => parseCertificate(c).subject.attributes.CN?.[0])).toEqual([
+      '139e39c237b40af50f1af646c3f6093c4d65c806727dace2e9c0216d20e42db8',
+      'Apple Application Integration CA 7 - G1',
+      'Apple Root CA - G3',
+    ]);
+    const report = await verifyReaderChain(certs, { anchors: [certs[2]!], now: new Date(a.context.now as string) });
+    expect(report.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['READER_CRL_DP']);
+  });
+});
+
+describe('ISO 18013-5 second edition D.4.1.3 extended request', () => {
+  it('reads: version 1.1, three DocRequests with uniqueDocSetRequired and alternativeDataElements, two use cases', () => {
+    const request = decodeDeviceRequest(fromHex(byId('iso18013_5_ed2_d413_extended_request').data.hex!));
+    expect(request.version).toBe('1.1');
+    expect(request.docRequests.map((d) => d.itemsRequest.value.docType)).toEqual(['org.iso.18013.5.1.mDL', 'org.iso.18013.5.1.mDL', 'org.iso.23220.photoID']);
+    expect(request.docRequests.map((d) => d.itemsRequest.value.docRequestInfo?.uniqueDocSetRequired)).toEqual([true, true, true]);
+    expect(request.docRequests.map((d) => d.itemsRequest.value.docRequestInfo?.alternativeDataElements?.length)).toEqual([3, 2, 6]);
+    expect(request.deviceRequestInfo?.value.useCases).toEqual([
+      { mandatory: false, documentSets: [[0]], purposeHints: new Map([['org.iso.jtc1.sc17', 2]]) },
+      { mandatory: false, documentSets: [[1], [2]], purposeHints: new Map([['org.iso.jtc1.sc17', 1]]) },
+    ]);
   });
 });
