@@ -43,6 +43,13 @@ export const MdocDeviation = {
   EMPTY_KEY_AUTHORIZATIONS: 'EMPTY_KEY_AUTHORIZATIONS',
   /** An optional MSO member (`expectedUpdate`, `keyAuthorizations`, `keyInfo`) sent as `null`: read as absent. */
   MSO_OPTIONAL_NULL: 'MSO_OPTIONAL_NULL',
+  /**
+   * A member sent as CBOR `undefined` (simple value 23) where it should be left out, or a
+   * detached COSE payload sent as `undefined` where RFC 9052 §4.2 says nil: read as absent, and
+   * as nil (a JavaScript encoder writes an object property set to `undefined` so; Credo's 2024
+   * presentations did, in deviceAuth and the MSO).
+   */
+  UNDEFINED_AS_ABSENT: 'UNDEFINED_AS_ABSENT',
   /** A validityInfo date sent as untagged RFC 3339 text where the CDDL says `tdate` (tag 0). */
   VALIDITY_DATE_UNTAGGED: 'VALIDITY_DATE_UNTAGGED',
   /** A validityInfo date sent as a full-date (tag 1004): read as 00:00:00Z of that day. */

@@ -26,13 +26,13 @@
  * ```
  */
 
-import { type CborValue, type EncodedCbor, encode } from '../cbor/index.js';
+import { type CborValue, type EncodedCbor, encode, Tag } from '../cbor/index.js';
 import { type CoseMac0, coseMac0Value, decodeCoseMac0 } from '../cose/mac0.js';
 import { type CoseSign1, coseSign1Value, decodeCoseSign1 } from '../cose/sign1.js';
 import { CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import { decodeIssuerSigned, type IssuerSigned, issuerSignedValue } from './issuer-signed.js';
-import { asArray, asEmbedded, asIdentifier, asInt, asMap, checkCount, checkEmbeddedIn, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asEmbedded, asIdentifier, asInt, asMap, checkCount, checkEmbeddedIn, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed, memberDeviations, undefinedMember } from './structure.js';
 
 /** Status codes of a DeviceResponse (§8.3.2.1.2.3, Table 8). */
 export const DeviceResponseStatus = {
@@ -94,17 +94,39 @@ function decodeDeviceNameSpaces(value: CborValue, path: string, deviations: Devi
   return out;
 }
 
+/**
+ * A COSE_Sign1 or COSE_Mac0 (tagged or not) whose payload is CBOR `undefined`, with nil in its
+ * place (`UNDEFINED_AS_ABSENT`): the detached payload is the verifier's own
+ * DeviceAuthenticationBytes either way. Anything else is returned as it is.
+ */
+function undefinedPayloadAsNil(value: CborValue, path: string, deviations: Deviation[]): CborValue {
+  const tagged = value instanceof Tag;
+  const arr = tagged ? (value as Tag).value : value;
+  if (!Array.isArray(arr) || arr.length !== 4 || arr[2] !== undefined) return value;
+  deviations.push({ id: MdocDeviation.UNDEFINED_AS_ABSENT, path: at(path, 'payload'), detail: 'the detached payload is CBOR undefined: read as nil' });
+  const fixed = [arr[0], arr[1], null, arr[3]];
+  return tagged ? new Tag((value as Tag).tag, fixed) : fixed;
+}
+
 function decodeDeviceSigned(value: CborValue, path: string, deviations: Deviation[]): DeviceSigned {
   const m = asMap(value, path);
-  unknownMembers(m, ['nameSpaces', 'deviceAuth'], path, deviations);
+  memberDeviations(m, ['nameSpaces', 'deviceAuth'], path, deviations);
   const nameSpaces = asEmbedded(field(m, 'nameSpaces', path), at(path, 'nameSpaces')).map((v) => decodeDeviceNameSpaces(v, at(path, 'nameSpaces'), deviations));
   const daPath = at(path, 'deviceAuth');
   const da = asMap(field(m, 'deviceAuth', path), daPath);
+  // A member sent as CBOR undefined (`deviceMac: undefined` beside the signature) is absent.
+  let members = 0;
+  for (const [k, v] of da) {
+    if (v !== undefined) members++;
+    else if (typeof k === 'string') undefinedMember(k, daPath, deviations);
+  }
   const sig = optional(da, 'deviceSignature');
   const mac = optional(da, 'deviceMac');
-  if ((sig === undefined) === (mac === undefined) || da.size !== 1) structureError(daPath, 'expected exactly one of deviceSignature or deviceMac');
+  if ((sig === undefined) === (mac === undefined) || members !== 1) structureError(daPath, 'expected exactly one of deviceSignature or deviceMac');
+  const which = sig !== undefined ? 'deviceSignature' : 'deviceMac';
   try {
-    const deviceAuth: DeviceAuth = sig !== undefined ? { deviceSignature: decodeCoseSign1(sig) } : { deviceMac: decodeCoseMac0(mac) };
+    const cose = undefinedPayloadAsNil(sig ?? mac, at(daPath, which), deviations);
+    const deviceAuth: DeviceAuth = sig !== undefined ? { deviceSignature: decodeCoseSign1(cose) } : { deviceMac: decodeCoseMac0(cose) };
     return { nameSpaces, deviceAuth };
   } catch (e) {
     if (e instanceof CoseError) structureError(daPath, e.message, e);
@@ -132,7 +154,7 @@ function decodeErrors(value: CborValue, path: string, deviations: Deviation[]): 
 export function decodeDocument(value: CborValue, path: string): MdocDocument {
   const m = asMap(value, path);
   const deviations: Deviation[] = [];
-  unknownMembers(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path, deviations);
+  memberDeviations(m, ['docType', 'issuerSigned', 'deviceSigned', 'errors'], path, deviations);
   const errors = optional(m, 'errors');
   const ds = optional(m, 'deviceSigned');
   if (ds === undefined) deviations.push({ id: MdocDeviation.DEVICE_SIGNED_MISSING, path: at(path, 'deviceSigned'), detail: 'the document has no deviceSigned: it cannot be device-authenticated' });
@@ -155,7 +177,7 @@ export function decodeDocument(value: CborValue, path: string): MdocDocument {
 export function decodeDeviceResponse(input: Uint8Array | CborValue, path = 'deviceResponse'): DeviceResponse {
   const m = asMap(decodeInput(input, path), path);
   const deviations: Deviation[] = [];
-  unknownMembers(m, ['version', 'documents', 'documentErrors', 'status'], path, deviations);
+  memberDeviations(m, ['version', 'documents', 'documentErrors', 'status'], path, deviations);
   const nonEmpty = (v: CborValue, p: string, id: MdocDeviation): readonly CborValue[] => {
     const arr = asArray(v, p);
     if (arr.length === 0) deviations.push({ id, path: p, detail: 'an empty array where the CDDL requires at least one entry' });

@@ -26,7 +26,7 @@ import { CborError, CoseError } from '../errors.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { DigestAlgorithm, MobileSecurityObject } from './mso.js';
 import { decodeMobileSecurityObject } from './mso.js';
-import { asArray, asBytes, asEmbedded, asIdentifier, asMap, asUint, at, checkEmbeddedIn, field, isUint, MAX_IDENTIFIER_LENGTH, optional, structureError, textKeyed, unknownMembers } from './structure.js';
+import { asArray, asBytes, asEmbedded, asIdentifier, asMap, asUint, at, checkEmbeddedIn, field, isUint, MAX_IDENTIFIER_LENGTH, optional, structureError, textKeyed, memberDeviations } from './structure.js';
 
 /** One issuer-signed data element. */
 export interface IssuerSignedItem {
@@ -104,7 +104,7 @@ export function decodeIssuerSigned(input: Uint8Array | CborValue, path = 'issuer
   const m = asMap(value, path);
   const nameSpaces = new Map<string, IssuerSignedItemBytes[]>();
   const deviations: Deviation[] = [];
-  unknownMembers(m, ['nameSpaces', 'issuerAuth'], path, deviations);
+  memberDeviations(m, ['nameSpaces', 'issuerAuth'], path, deviations);
   const ns = optional(m, 'nameSpaces');
   if (ns !== undefined) {
     const nsPath = at(path, 'nameSpaces');

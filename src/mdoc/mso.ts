@@ -47,6 +47,7 @@ import {
   optional,
   structureError,
   textKeyed,
+  undefinedMember,
 } from './structure.js';
 
 /** Digest algorithms an MSO may use (ISO 18013-5 §9.1.2.5). */
@@ -237,9 +238,10 @@ export function validityInstant(date: TDate, round: 'floor' | 'ceil'): number {
   return fraction !== undefined && /[1-9]/.test(fraction.slice(4)) ? ms + 1 : ms;
 }
 
-/** An optional member: absent, or `null` read as absent and recorded (`MSO_OPTIONAL_NULL`). */
+/** An optional member: absent, or `null` or CBOR `undefined` read as absent and recorded (`MSO_OPTIONAL_NULL`, `UNDEFINED_AS_ABSENT`). */
 function optionalNonNull(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
   const v = optional(m, key);
+  if (v === undefined && m.has(key)) undefinedMember(key, path, deviations);
   if (v !== null) return v;
   deviations.push({ id: MdocDeviation.MSO_OPTIONAL_NULL, path: at(path, key), detail: `${key} is null: read as absent` });
   return undefined;

@@ -190,13 +190,22 @@ export function textKeyed(map: CborMap, path: string): [string, CborValue][] {
 }
 
 /**
- * Read past keys outside `allowed` in an unsigned map whose CDDL has no extension point
- * (DeviceResponse, Document, IssuerSigned, DeviceSigned): each is ignored and recorded as the
- * `UNKNOWN_MEMBER` deviation, so the caller sees what was left unread.
+ * Read past the members of an unsigned map whose CDDL has no extension point (DeviceResponse,
+ * Document, IssuerSigned, DeviceSigned) that are not what the CDDL says, recording each so the
+ * caller sees what was left unread: a key outside `allowed` is ignored (`UNKNOWN_MEMBER`), and
+ * a member sent as CBOR `undefined` is read as absent (`UNDEFINED_AS_ABSENT`).
  */
-export function unknownMembers(map: CborMap, allowed: readonly string[], path: string, deviations: Deviation[]): void {
-  for (const k of map.keys()) {
-    if (typeof k === 'string' && allowed.includes(k)) continue;
+export function memberDeviations(map: CborMap, allowed: readonly string[], path: string, deviations: Deviation[]): void {
+  for (const [k, v] of map) {
+    if (typeof k === 'string' && allowed.includes(k)) {
+      if (v === undefined) undefinedMember(k, path, deviations);
+      continue;
+    }
     deviations.push({ id: MdocDeviation.UNKNOWN_MEMBER, path, detail: `member ${typeof k === 'string' ? JSON.stringify(k) : describeValue(k as CborValue)} is not in the CDDL: ignored` });
   }
+}
+
+/** Record `key`, present with the value CBOR `undefined`, as read absent (`UNDEFINED_AS_ABSENT`). */
+export function undefinedMember(key: string, path: string, deviations: Deviation[]): void {
+  deviations.push({ id: MdocDeviation.UNDEFINED_AS_ABSENT, path: at(path, key), detail: `${key} is CBOR undefined: read as absent` });
 }

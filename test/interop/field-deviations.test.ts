@@ -50,7 +50,7 @@ describe('vectors/interop/mdoc-deviations.json', () => {
       const strict = await verify(c.hex);
       expect(strict.valid).toBe(false);
       const all = [...strict.checks, ...strict.documents.flatMap((d) => d.checks)];
-      expect(all.filter((x) => x.required && x.status === 'failed').map((x) => x.id)).toEqual([`DEVIATION.${id}`]);
+      expect([...new Set(all.filter((x) => x.required && x.status === 'failed').map((x) => x.id))]).toEqual([`DEVIATION.${id}`]);
       for (const must of ALWAYS) expect(all.some((x) => x.id === must && x.status === 'passed'), must).toBe(true);
 
       const tolerated = await verify(c.hex, [id]);

@@ -427,6 +427,18 @@ export async function generateFieldFixtures(): Promise<FieldFixtures> {
     { name: 'attached payload of another session', hex: await attachedDeviceSignature(p, baselineBytes, true), fails: 'DEVICE_AUTH' },
   ]);
 
+  // Credo 2024 (vectors/interop/captured.json): `deviceMac: undefined` beside the signature, and
+  // the detached payload written as undefined instead of nil. The signature is over the same bytes.
+  {
+    const undefinedAuth = responseMap(baseline);
+    const deviceAuth = ((undefinedAuth.get('documents') as Map<string, CborValue>[])[0]!.get('deviceSigned') as Map<string, CborValue>).get('deviceAuth') as Map<string, CborValue>;
+    const signature = [...(deviceAuth.get('deviceSignature') as CborValue[])];
+    signature[2] = undefined;
+    deviceAuth.set('deviceSignature', signature);
+    deviceAuth.set('deviceMac', undefined);
+    await add('deviceMac and the detached payload as CBOR undefined', 'UNDEFINED_AS_ABSENT', 'JavaScript holder libraries that write an unset member as undefined (Credo, 2024)', encode(undefinedAuth));
+  }
+
   // auth0 < 3 sends an empty DeviceNameSpaces as map16 (b9 00 00) and signs over a0.
   const withDeviceElement = encode(new Map([[NS, new Map([['age_over_18', false]])]]));
   await add('DeviceNameSpaces sent as map16, signed as a0', 'DEVICE_NAMESPACES_REENCODED', 'holder libraries that sign a re-encoding of what they send (@auth0/mdl before 3.0)', deviceNameSpacesSent(baselineBytes, Uint8Array.of(0xb9, 0x00, 0x00)), [
