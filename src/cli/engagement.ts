@@ -336,7 +336,7 @@ export function ndefLines(d: NdefDescription, size: number, indent = ''): string
   const out = [
     `${indent}NFC ${d.kind === 'select' ? 'Handover Select' : 'Handover Request'} (Connection Handover ${versionText(m.version)}), ${m.records.length + 1} records, ${size} bytes`,
   ];
-  if (d.kind === 'request') out.push(`${indent}  collision resolution: ${d.message.collisionResolution}`);
+  if (d.kind === 'request') out.push(`${indent}  collision resolution: ${d.message.collisionResolution ?? '(no cr record)'}`);
   out.push(...carriersBlock(d.carriers, d.kind === 'select' ? 'mdoc' : 'reader', `${indent}  `));
   for (const r of m.otherLocalRecords) out.push(`${indent}  local record: ${recordName(r)}`);
   if (d.kind === 'select') {
@@ -357,7 +357,7 @@ export function ndefJson(d: NdefDescription): Record<string, JsonValue> {
     carriers: d.carriers.map(carrierJson),
     records: records(d.message.records),
   };
-  if (d.kind === 'request') out.collisionResolution = d.message.collisionResolution;
+  if (d.kind === 'request') out.collisionResolution = d.message.collisionResolution ?? null;
   if (d.kind === 'select' && d.engagement !== undefined) {
     out.deviceEngagement = { bytes: toHex(d.engagement.bytes), ...engagementJson(d.engagement.decoded) };
   }

@@ -58,8 +58,13 @@ export interface HandoverSelect {
 /** A Handover Request message. `records` are the records after the Hr record, as received. */
 export interface HandoverRequest {
   readonly version: number;
-  /** The collision resolution random number (cr record), 0..65535. */
-  readonly collisionResolution: number;
+  /**
+   * The collision resolution random number (cr record), 0..65535. Absent when the Handover
+   * Request carries no cr record: Connection Handover asks for one, but a reader that runs
+   * negotiated handover over TNEP, where there is no collision to resolve, may leave it out
+   * (Multipaz's reader does; `vectors/interop/captured-requests.json`). Encoded back as sent.
+   */
+  readonly collisionResolution?: number;
   readonly alternativeCarriers: readonly AlternativeCarrier[];
   /** Local records other than cr and ac; re-encoded after the ac records. */
   readonly otherLocalRecords: readonly NdefRecord[];
@@ -167,16 +172,18 @@ export function decodeHandoverSelect(bytes: Uint8Array): HandoverSelect {
 }
 
 /**
- * Decode a Handover Request message: as {@link decodeHandoverSelect}, and it must hold
- * exactly one cr record and at least one ac record.
+ * Decode a Handover Request message: as {@link decodeHandoverSelect}, and it must hold at
+ * least one ac record and at most one cr record (none is read as `collisionResolution`
+ * absent: see {@link HandoverRequest}).
  *
  * @throws SessionError `ERR_SESSION_NDEF`.
  */
 export function decodeHandoverRequest(bytes: Uint8Array): HandoverRequest {
   const d = decodeHandover(bytes, 'Hr');
-  if (d.cr.length !== 1) ndefFail(`Hr needs exactly one cr record, found ${d.cr.length}`, 'Hr.local');
+  if (d.cr.length > 1) ndefFail(`Hr has ${d.cr.length} cr records, at most one is allowed`, 'Hr.local');
   if (d.acs.length === 0) ndefFail('Hr has no ac record', 'Hr.local');
-  return { version: d.version, collisionResolution: d.cr[0]!, alternativeCarriers: d.acs, otherLocalRecords: d.others, records: d.records };
+  const base = { version: d.version, alternativeCarriers: d.acs, otherLocalRecords: d.others, records: d.records };
+  return d.cr.length === 1 ? { ...base, collisionResolution: d.cr[0]! } : base;
 }
 
 function encodeHandover(type: 'Hs' | 'Hr', version: number, locals: NdefRecord[], records: readonly NdefRecord[]): Uint8Array {
@@ -194,12 +201,12 @@ export function encodeHandoverSelect(hs: HandoverSelect): Uint8Array {
   return encodeHandover('Hs', hs.version, locals, hs.records);
 }
 
-/** Encode a Handover Request message: the Hr record (cr, ac records, other local records), then `records`. */
+/** Encode a Handover Request message: the Hr record (cr when `collisionResolution` is given, ac records, other local records), then `records`. */
 export function encodeHandoverRequest(hr: HandoverRequest): Uint8Array {
   const n = hr.collisionResolution;
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new RangeError('collisionResolution must be 0..65535');
+  if (n !== undefined && (!Number.isInteger(n) || n < 0 || n > 0xffff)) throw new RangeError('collisionResolution must be 0..65535');
   if (hr.alternativeCarriers.length === 0) throw new RangeError('a Handover Request needs at least one alternative carrier');
-  const cr = ndefRecord(TNF.WellKnown, HandoverRecordType.CollisionResolution, Uint8Array.of(n >> 8, n & 0xff));
-  const locals = [cr, ...hr.alternativeCarriers.map((ac, i) => encodeAlternativeCarrier(ac, `alternativeCarriers[${i}]`)), ...hr.otherLocalRecords];
+  const cr = n === undefined ? [] : [ndefRecord(TNF.WellKnown, HandoverRecordType.CollisionResolution, Uint8Array.of(n >> 8, n & 0xff))];
+  const locals = [...cr, ...hr.alternativeCarriers.map((ac, i) => encodeAlternativeCarrier(ac, `alternativeCarriers[${i}]`)), ...hr.otherLocalRecords];
   return encodeHandover('Hr', hr.version, locals, hr.records);
 }

@@ -29,6 +29,7 @@ import {
 import {
   decodeDeviceEngagement,
   decodeHandoverRequest,
+  encodeHandoverRequest,
   decodeNdefMessage,
   decodeNfcEngagement,
   decodeSessionData,
@@ -252,9 +253,12 @@ describe('Multipaz NFC engagement', () => {
     expect(toHex((de.eDeviceKey as EcPublicKey).x)).toBe('7104f7e2c2e95ca76482c0c963d454b7e5d053c5b59ce89d00ff7c7d7ab6ff7d');
   });
 
-  it('negotiated handover: the reader’s Handover Request has no cr record and is refused (ERR_SESSION_NDEF)', () => {
+  it('negotiated handover: the reader’s Handover Request has no cr record and reads with collisionResolution absent, encoding back to the bytes sent', () => {
     const hex = byId('multipaz_nfc_negotiated_handover_request').data.hex!;
-    expect(() => decodeHandoverRequest(fromHex(hex))).toThrow(expect.objectContaining({ code: 'ERR_SESSION_NDEF', message: 'Hr needs exactly one cr record, found 0', path: 'Hr.local' }));
+    const hr = decodeHandoverRequest(fromHex(hex));
+    expect('collisionResolution' in hr).toBe(false);
+    expect(hr.alternativeCarriers.map((ac) => ac.carrierDataReference)).toEqual(['0', 'nfc']);
+    expect(toHex(encodeHandoverRequest(hr))).toBe(hex);
     expect(recordTypes(hex)).toEqual([
       { tnf: 1, type: 'Hr', id: undefined },
       { tnf: 4, type: 'iso.org:18013:readerengagement', id: 'mdocreader' },
