@@ -44,6 +44,15 @@ export const MdocDeviation = {
   /** An optional MSO member (`expectedUpdate`, `keyAuthorizations`, `keyInfo`) sent as `null`: read as absent. */
   MSO_OPTIONAL_NULL: 'MSO_OPTIONAL_NULL',
   /**
+   * An optional member of a DeviceRequest, DocRequest, ItemsRequest, DocRequestInfo,
+   * DeviceRequestInfo or UseCase (`readerAuthAll`, `deviceRequestInfo`, `readerAuth`,
+   * `requestInfo` …) sent as `null` where the CDDL says `? key : value`: read as absent (the
+   * iPhone reader of iOS 26.0 sends `readerAuthAll: null` and `deviceRequestInfo: null`).
+   * Absent grants nothing: a null `readerAuth` is an unsigned request, and ReaderAuthAll is
+   * checked over `DeviceRequestInfoBytes / null` as sent.
+   */
+  REQUEST_OPTIONAL_NULL: 'REQUEST_OPTIONAL_NULL',
+  /**
    * A member sent as CBOR `undefined` (simple value 23) where it should be left out, or a
    * detached COSE payload sent as `undefined` where RFC 9052 §4.2 says nil: read as absent, and
    * as nil (a JavaScript encoder writes an object property set to `undefined` so; Credo's 2024

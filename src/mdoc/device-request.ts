@@ -27,6 +27,10 @@
  * ReaderAuthenticationAll = [ "ReaderAuthenticationAll", SessionTranscript, [* ItemsRequestBytes],
  *                             DeviceRequestInfoBytes / null ]
  * ```
+ *
+ * An optional member sent as `null` (or CBOR `undefined`) is read as absent and named in
+ * `deviations` (REQUEST_OPTIONAL_NULL, UNDEFINED_AS_ABSENT): the iPhone reader of iOS 26.0
+ * sends `readerAuthAll: null` and `deviceRequestInfo: null`.
  */
 
 import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
@@ -38,7 +42,8 @@ import type { Signer } from '../cose/signer.js';
 import type { BackendOptions } from '../crypto/types.js';
 import { CoseError, isShomeiError } from '../errors.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';
-import { asArray, asBool, asBytes, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optional, structureError, textKeyed } from './structure.js';
+import { type Deviation, MdocDeviation } from './deviations.js';
+import { asArray, asBool, asBytes, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, structureError, textKeyed, undefinedMember } from './structure.js';
 
 /** DocRequestInfo (version 1.1): what the reader says about one document request. */
 export interface DocRequestInfo {
@@ -90,31 +95,55 @@ export interface DeviceRequest {
   readonly readerAuthAll?: readonly CoseSign1[];
   /** Other members, kept as received. */
   readonly extensions?: CborMap;
+  /**
+   * Deviations read past anywhere in the request (an optional member sent as `null`:
+   * REQUEST_OPTIONAL_NULL; as CBOR `undefined`: UNDEFINED_AS_ABSENT), each with its path.
+   * Absent when there are none.
+   */
+  readonly deviations?: readonly Deviation[];
 }
 
-function decodeDocRequestInfo(m: CborMap, path: string): DocRequestInfo {
+/**
+ * An optional member: undefined when absent, and when sent as `null` (REQUEST_OPTIONAL_NULL)
+ * or as CBOR `undefined` (UNDEFINED_AS_ABSENT), both recorded in `deviations`.
+ */
+function optionalMember(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
+  if (!m.has(key)) return undefined;
+  const v = m.get(key);
+  if (v === undefined) {
+    undefinedMember(key, path, deviations);
+    return undefined;
+  }
+  if (v === null) {
+    deviations.push({ id: MdocDeviation.REQUEST_OPTIONAL_NULL, path: at(path, key), detail: `${key} is null where the CDDL makes it optional: read as absent` });
+    return undefined;
+  }
+  return v;
+}
+
+function decodeDocRequestInfo(m: CborMap, path: string, deviations: Deviation[]): DocRequestInfo {
   const out: { -readonly [K in keyof DocRequestInfo]: DocRequestInfo[K] } = {};
-  const alt = optional(m, 'alternativeDataElements');
+  const alt = optionalMember(m, 'alternativeDataElements', path, deviations);
   if (alt !== undefined) out.alternativeDataElements = asArray(alt, at(path, 'alternativeDataElements'), true);
-  const ids = optional(m, 'issuerIdentifiers');
+  const ids = optionalMember(m, 'issuerIdentifiers', path, deviations);
   if (ids !== undefined) out.issuerIdentifiers = asArray(ids, at(path, 'issuerIdentifiers'), true).map((v, i) => asBytes(v, `${at(path, 'issuerIdentifiers')}[${i}]`));
-  const unique = optional(m, 'uniqueDocSetRequired');
+  const unique = optionalMember(m, 'uniqueDocSetRequired', path, deviations);
   if (unique !== undefined) out.uniqueDocSetRequired = asBool(unique, at(path, 'uniqueDocSetRequired'));
-  const max = optional(m, 'maximumResponseSize');
+  const max = optionalMember(m, 'maximumResponseSize', path, deviations);
   if (max !== undefined) out.maximumResponseSize = asUint(max, at(path, 'maximumResponseSize'));
   return out;
 }
 
-function decodeDeviceRequestInfo(value: CborValue, path: string): DeviceRequestInfo {
+function decodeDeviceRequestInfo(value: CborValue, path: string, deviations: Deviation[]): DeviceRequestInfo {
   const m = asMap(value, path);
-  const useCases = optional(m, 'useCases');
+  const useCases = optionalMember(m, 'useCases', path, deviations);
   if (useCases === undefined) return {};
   const ucPath = at(path, 'useCases');
   return {
     useCases: asArray(useCases, ucPath, true).map((u, i): UseCase => {
       const p = `${ucPath}[${i}]`;
       const um = asMap(u, p);
-      const hints = optional(um, 'purposeHints');
+      const hints = optionalMember(um, 'purposeHints', p, deviations);
       return {
         mandatory: asBool(field(um, 'mandatory', p), at(p, 'mandatory')),
         documentSets: asArray(field(um, 'documentSets', p), at(p, 'documentSets'), true).map((set, j) =>
@@ -126,7 +155,7 @@ function decodeDeviceRequestInfo(value: CborValue, path: string): DeviceRequestI
   };
 }
 
-function decodeItemsRequest(value: CborValue, path: string): ItemsRequest {
+function decodeItemsRequest(value: CborValue, path: string, deviations: Deviation[]): ItemsRequest {
   const m = asMap(value, path);
   const nsPath = at(path, 'nameSpaces');
   const nameSpaces = new Map<string, Map<string, boolean>>();
@@ -136,12 +165,12 @@ function decodeItemsRequest(value: CborValue, path: string): ItemsRequest {
     for (const [id, intent] of textKeyed(asMap(elements, p), p)) map.set(id, asBool(intent, at(p, id)));
     nameSpaces.set(ns, map);
   }
-  const requestInfo = optional(m, 'requestInfo');
+  const requestInfo = optionalMember(m, 'requestInfo', path, deviations);
   const info = requestInfo === undefined ? undefined : asMap(requestInfo, at(path, 'requestInfo'));
   return {
     docType: asIdentifier(field(m, 'docType', path), at(path, 'docType')),
     nameSpaces,
-    ...(info === undefined ? {} : { requestInfo: info, docRequestInfo: decodeDocRequestInfo(info, at(path, 'requestInfo')) }),
+    ...(info === undefined ? {} : { requestInfo: info, docRequestInfo: decodeDocRequestInfo(info, at(path, 'requestInfo'), deviations) }),
   };
 }
 
@@ -151,11 +180,13 @@ function rest(m: CborMap, known: readonly string[]): CborMap | undefined {
 }
 
 /**
- * Read a DeviceRequest from bytes or its decoded map.
+ * Read a DeviceRequest from bytes or its decoded map. An optional member sent as `null` or
+ * CBOR `undefined` is read as absent and recorded in `deviations`, never thrown.
  * @throws MdocError `ERR_MDOC_STRUCTURE` with the path of the first problem.
  */
 export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'deviceRequest'): DeviceRequest {
   const m = asMap(decodeInput(input, path), path);
+  const deviations: Deviation[] = [];
   const version = asText(field(m, 'version', path), at(path, 'version'));
   const drPath = at(path, 'docRequests');
   const rawRequests = asArray(field(m, 'docRequests', path), drPath, true);
@@ -163,8 +194,8 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   const docRequests = rawRequests.map((raw, i): DocRequest => {
     const p = `${drPath}[${i}]`;
     const dr = asMap(raw, p);
-    const itemsRequest = asEmbedded(field(dr, 'itemsRequest', p), at(p, 'itemsRequest')).map((v) => decodeItemsRequest(v, at(p, 'itemsRequest')));
-    const ra = optional(dr, 'readerAuth');
+    const itemsRequest = asEmbedded(field(dr, 'itemsRequest', p), at(p, 'itemsRequest')).map((v) => decodeItemsRequest(v, at(p, 'itemsRequest'), deviations));
+    const ra = optionalMember(dr, 'readerAuth', p, deviations);
     let readerAuth: CoseSign1 | undefined;
     if (ra !== undefined) {
       try {
@@ -180,9 +211,9 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   let elements = 0;
   for (const dr of docRequests) for (const items of dr.itemsRequest.value.nameSpaces.values()) elements += items.size;
   checkCount(elements, MAX_ELEMENTS, 'requested data elements (MAX_ELEMENTS)', drPath);
-  const dri = optional(m, 'deviceRequestInfo');
-  const deviceRequestInfo = dri === undefined ? undefined : asEmbedded(dri, at(path, 'deviceRequestInfo')).map((v) => decodeDeviceRequestInfo(v, at(path, 'deviceRequestInfo')));
-  const raa = optional(m, 'readerAuthAll');
+  const dri = optionalMember(m, 'deviceRequestInfo', path, deviations);
+  const deviceRequestInfo = dri === undefined ? undefined : asEmbedded(dri, at(path, 'deviceRequestInfo')).map((v) => decodeDeviceRequestInfo(v, at(path, 'deviceRequestInfo'), deviations));
+  const raa = optionalMember(m, 'readerAuthAll', path, deviations);
   let readerAuthAll: CoseSign1[] | undefined;
   if (raa !== undefined) {
     // An array of COSE_Sign1 (second edition); a single COSE_Sign1 is tolerated.
@@ -204,6 +235,7 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
     ...(deviceRequestInfo === undefined ? {} : { deviceRequestInfo }),
     ...(readerAuthAll === undefined ? {} : { readerAuthAll }),
     ...(extensions === undefined ? {} : { extensions }),
+    ...(deviations.length === 0 ? {} : { deviations }),
   };
 }
 
