@@ -13,25 +13,10 @@
 import { CryptoError } from '../errors.js';
 import { assertBytes, constantTimeEqual } from '../internal/bytes.js';
 import { knownConsistent, recordConsistent } from './consistent.js';
+import { curveOrder } from './curve-order.js';
 import { ecPublicFromScalar, okpPublicFromSecret } from './derive-node.js';
 import { curveFieldSize, ecPublicKeyToRaw, isEcCurve, isOkpCurve } from './keys.js';
 import type { EcCurve, EcPrivateKey, OkpCurve, OkpPrivateKey } from './types.js';
-
-/**
- * The order n of each NIST curve's base point, big-endian hex, as published in FIPS 186-4
- * Appendix D.1.2.3-5 (= SP 800-186 §3.2.1, SEC 2 v2 §2.4.2, §2.5.1, §2.6.1). Here rather than
- * beside p and b in `keys.ts`: a verification never needs them.
- */
-const ORDER_HEX: Readonly<Record<EcCurve, string>> = {
-  'P-256': 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
-  'P-384': 'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
-  'P-521': '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
-};
-
-/** The order n of `crv`'s base point (internal). */
-export function curveOrder(crv: EcCurve): bigint {
-  return BigInt(`0x${ORDER_HEX[crv]}`);
-}
 
 function keyError(message: string): CryptoError {
   return new CryptoError('ERR_CRYPTO_KEY', message);

@@ -6,6 +6,7 @@
  * Everything here throws `ERR_JPKI_CMS`; what the parts mean (digests, signatures, the
  * signer's certificate and purpose) is checked in cms.ts.
  */
+import { CURVE_ORDER_HEX } from '../crypto/curve-order.js';
 import { parseEcdsaDer } from '../crypto/ecdsa-der.js';
 import { curveFieldSize } from '../crypto/keys.js';
 import type { EcCurve, HashAlg } from '../crypto/types.js';
@@ -109,21 +110,10 @@ export function algorithmOid(tlv: Tlv, what: string): string {
   return oid;
 }
 
-/**
- * The order n of each NIST curve's base point, big-endian hex, as published in FIPS 186-4
- * Appendix D.1.2.3-5 (= SP 800-186 §3.2.1, SEC 2 v2 §2.4.2, §2.5.1, §2.6.1): an ECDSA r or s
- * is in [1, n-1] (FIPS 186-5 §6.4.2 step 1).
- */
-const ORDER_HEX: Readonly<Record<EcCurve, string>> = {
-  'P-256': 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
-  'P-384': 'ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
-  'P-521': '01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409',
-};
-
-/** Whether the big-endian `value` (the field size, as is `ORDER_HEX[crv]`) is in [1, n-1] on `crv`. */
+/** Whether the big-endian `value` (the field size, as is `CURVE_ORDER_HEX[crv]`) is in [1, n-1] on `crv` (FIPS 186-5 §6.4.2 step 1). */
 function inScalarRange(value: Uint8Array, crv: EcCurve): boolean {
   if (value.every((b) => b === 0)) return false;
-  const n = fromHex(ORDER_HEX[crv]);
+  const n = fromHex(CURVE_ORDER_HEX[crv]);
   for (let i = 0; i < n.length; i++) if (value[i] !== n[i]) return value[i]! < n[i]!;
   return false; // value = n
 }

@@ -25,7 +25,8 @@
 
 import { resolveBackend } from '../crypto/index.js';
 import { ecPublicKeyFromRaw, ecPublicKeyToRaw } from '../crypto/keys.js';
-import { checkEcPrivateKey, curveOrder, ecPrivateKeyFromScalar } from '../crypto/key-from-secret.js';
+import { curveOrder } from '../crypto/curve-order.js';
+import { checkEcPrivateKey, ecPrivateKeyFromScalar } from '../crypto/key-from-secret.js';
 import type { BackendOptions, CryptoBackend, EcPrivateKey, EcPublicKey } from '../crypto/types.js';
 import { OnlineError } from '../errors.js';
 import { assertBytes, concat, utf8Encode } from '../internal/bytes.js';

@@ -19,6 +19,7 @@ import { contextTag, DER_NULL, encodeInteger, encodeOctetString, encodeOid, enco
 import { derToPem } from '../../src/x509/pem.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { derChildren } from '../helpers/der.js';
+import { type Edits, edited } from './ec-cms.js';
 import { rejectsWith, virtualCard } from './helpers.js';
 import { hasOpenssl } from '../helpers/openssl.js';
 
@@ -35,21 +36,6 @@ async function signed(options: { hash?: 'SHA-256' | 'SHA-384' | 'SHA-512'; inclu
   const card = new MyNumberCard(await virtualCard());
   const p7s = await card.cmsSign(content, PASSWORD, { ...options, signingTime: new Date('2025-01-01T00:00:00Z') });
   return { p7s, ca: await card.readSignCaCertificate(), cert: await card.readSignCertificate(PASSWORD) };
-}
-
-interface Edits {
-  readonly signedData?: (elements: Uint8Array[]) => Uint8Array[];
-  readonly signerInfo?: (elements: Uint8Array[]) => Uint8Array[];
-}
-
-/** `p7s` with the SignedData's and its first SignerInfo's elements edited (unsigned parts: the signature covers signedAttrs only). */
-function edited(p7s: Uint8Array, edits: Edits): Uint8Array {
-  const [contentType, wrapper] = derChildren(p7s) as [Uint8Array, Uint8Array];
-  const sd = derChildren(derChildren(wrapper)[0]!);
-  const [first, ...others] = derChildren(sd.at(-1)!);
-  const signerInfo = encodeTlv(Tag.SEQUENCE, ...(edits.signerInfo ?? ((e) => e))(derChildren(first!)));
-  const signedData = [...sd.slice(0, -1), encodeTlv(Tag.SET, signerInfo, ...others)];
-  return encodeSequence(contentType, encodeTlv(contextTag(0, true), encodeSequence(...(edits.signedData ?? ((e) => e))(signedData))));
 }
 
 describe('CMS SignedData with the card', () => {
