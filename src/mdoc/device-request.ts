@@ -394,18 +394,25 @@ export async function verifyReaderAuthSignature(
   }
 }
 
+/** Options of {@link verifyReaderAuthAllSignature}. */
+export interface VerifyReaderAuthAllOptions extends BackendOptions {
+  /** Which ReaderAuthAll signature to verify; default 0. */
+  readonly index?: number;
+}
+
 /**
  * Verify a ReaderAuthAll signature (version 1.1) with the reader's public key over
- * ReaderAuthenticationAllBytes built from this request and `transcript`. False (never
+ * ReaderAuthenticationAllBytes built from this request and `transcript`: the ItemsRequestBytes
+ * and DeviceRequestInfoBytes as received (null when absent or sent as null). False (never
  * throws) when absent or not valid.
  */
 export async function verifyReaderAuthAllSignature(
   request: DeviceRequest,
   transcript: SessionTranscriptBytes,
   key: Parameters<typeof verifyCoseSign1>[1]['key'],
-  options: BackendOptions = {},
+  options: VerifyReaderAuthAllOptions = {},
 ): Promise<boolean> {
-  const signature = request.readerAuthAll?.[0];
+  const signature = request.readerAuthAll?.[options.index ?? 0];
   if (signature === undefined) return false;
   const payload = readerAuthenticationAllBytes(
     transcript,

@@ -1,15 +1,15 @@
 /**
  * The mdoc (holder) side of a proximity session (ISO/IEC 18013-5:2021 §9.1.1, §8.3.2.1):
  * make a DeviceEngagement with a fresh ephemeral key, accept SessionEstablishment, decrypt
- * the DeviceRequest, check ReaderAuth when present, ask the consent callback what to
- * release, build the DeviceResponse and send it encrypted, and handle termination.
+ * the DeviceRequest, check ReaderAuth and the second edition's ReaderAuthAll when present
+ * (see reader-auth.ts), ask the consent callback what to release, build the DeviceResponse
+ * and send it encrypted, and handle termination.
  *
  * Transport-agnostic: bytes in, bytes out. A message that does not decrypt gets the
  * status 10 reply, a message that is not CBOR the status 11 reply, and the session ends.
  */
 
 import type { Certificate } from '../x509/index.js';
-import { parseCertificate, verifyReaderChain } from '../x509/index.js';
 import { resolveBackend } from '../crypto/index.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import type { BackendOptions, EcPrivateKey, EcPublicKey, OkpPrivateKey, OkpPublicKey } from '../crypto/types.js';
@@ -17,6 +17,7 @@ import { isShomeiError, SessionError } from '../errors.js';
 import {
   buildDeviceResponse,
   DATA_NOT_RETURNED,
+  type Deviation,
   type DeviceRequest,
   type DeviceResponse,
   DeviceResponseStatus,
@@ -28,8 +29,8 @@ import {
   encodeDeviceResponse,
   type HeldDocument,
   type MdocDocument,
-  readerAuthCertificates,
   type SessionTranscriptBytes,
+  verifyReaderAuthAllSignature,
   verifyReaderAuthSignature,
 } from '../mdoc/index.js';
 import { SessionCipher } from './cipher.js';
@@ -38,18 +39,10 @@ import { decodeSessionData, decodeSessionEstablishment, encodeSessionData, Sessi
 import type { CarrierConfiguration } from './carriers.js';
 import { encodeHandoverSelect } from './handover.js';
 import { buildHandoverSelect } from './nfc.js';
+import { checkWaiveReaderChecks, combineReaderIdentities, type ReaderIdentity, readerIdentity } from './reader-auth.js';
 import { buildSessionTranscript, deriveSessionKeys, type Handover } from './transcript.js';
 
-/** What the consent callback learns about a reader. */
-export interface ReaderIdentity {
-  /** The reader certificate, when ReaderAuth was present and its certificate parsed. */
-  readonly certificate?: Certificate;
-  /** ReaderAuth's signature verified over this session's transcript. */
-  readonly signatureValid: boolean;
-  /** The reader certificate chained to one of `readerTrust` (false without trust anchors). */
-  readonly trusted: boolean;
-  readonly detail?: string;
-}
+export type { ReaderIdentity } from './reader-auth.js';
 
 /** One document request, as the consent callback sees it. */
 export interface ConsentRequest {
@@ -58,8 +51,19 @@ export interface ConsentRequest {
   readonly requested: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
   /** What the holder could release (held and requested). */
   readonly available: ElementSelection;
-  /** Who asks: undefined without ReaderAuth. */
+  /**
+   * Who asks, from every reader signature present: ReaderAuthAll (over the whole request)
+   * and this DocRequest's ReaderAuth. When both are present both must verify and name one
+   * reader; a failing one makes this invalid or untrusted, with the reason in `detail`.
+   * Undefined when the request is unsigned.
+   */
   readonly reader?: ReaderIdentity;
+  /** This DocRequest's ReaderAuth alone. */
+  readonly readerAuth?: ReaderIdentity;
+  /** Each ReaderAuthAll signature of the request alone (version 1.1). */
+  readonly readerAuthAll?: readonly ReaderIdentity[];
+  /** How the request deviates from the CDDL, read past (e.g. REQUEST_OPTIONAL_NULL): see `DeviceRequest.deviations`. */
+  readonly deviations?: readonly Deviation[];
 }
 
 /** Decide what to release for one document; return the elements to send (a subset of `available`). */
@@ -70,8 +74,14 @@ export interface HolderSessionOptions extends BackendOptions {
   readonly documents: readonly HeldDocument[];
   /** Decides what to release; default: everything available. */
   readonly consent?: ConsentCallback;
-  /** Reader CA certificates to check ReaderAuth against; without them readers are never "trusted". */
+  /** Reader CA certificates to check ReaderAuth and ReaderAuthAll against; without them readers are never "trusted". */
   readonly readerTrust?: readonly (Certificate | Uint8Array)[];
+  /**
+   * Annex B.1.7 reader profile checks to waive, by id (e.g. `READER_CRL_DP`, `READER_EKU`;
+   * B.2 CRL profile checks too), shown as `waived` in `ReaderIdentity.checks`. The chain's own
+   * checks (signature, trust anchor, validity…) cannot be waived (RangeError).
+   */
+  readonly waiveReaderChecks?: readonly string[];
   /** Curve of the ephemeral key; default the first document's device key curve (for deviceMac), else P-256. */
   readonly curve?: 'P-256' | 'P-384' | 'P-521' | 'X25519';
   /** Retrieval methods to advertise in the engagement. */
@@ -82,7 +92,7 @@ export interface HolderSessionOptions extends BackendOptions {
    * key is an external signer) the response is signed instead.
    */
   readonly deviceAuth?: 'mac' | 'signature';
-  /** Validation time for ReaderAuth certificates; default now. */
+  /** Validation time for ReaderAuth and ReaderAuthAll certificates; default now. */
   readonly now?: Date;
 }
 
@@ -141,11 +151,13 @@ export class HolderSession {
 
   /**
    * A new session with a fresh ephemeral key and DeviceEngagement.
-   * @throws MdocError when a held document does not decode.
+   * @throws MdocError when a held document does not decode; RangeError naming the valid ids
+   *   for a `waiveReaderChecks` id that is not a waivable reader profile check.
    */
   static async create(options: HolderSessionOptions): Promise<HolderSession> {
     const backend = resolveBackend(options);
     if (options.documents.length === 0) throw new RangeError('a holder session needs at least one document');
+    checkWaiveReaderChecks(options.waiveReaderChecks);
     const first = options.documents[0]!.deviceKey;
     const curve = options.curve ?? ('kty' in first && first.crv !== 'Ed25519' ? first.crv : 'P-256');
     const key = (await backend.generateKeyPair(curve)) as EcPrivateKey | OkpPrivateKey;
@@ -278,27 +290,21 @@ export class HolderSession {
     return result;
   }
 
-  async #reader(dr: DocRequest, transcript: SessionTranscriptBytes): Promise<ReaderIdentity | undefined> {
+  /** The identity this DocRequest's ReaderAuth proves, or undefined without one. */
+  async #readerAuth(dr: DocRequest, transcript: SessionTranscriptBytes): Promise<ReaderIdentity | undefined> {
     if (dr.readerAuth === undefined) return undefined;
     const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
-    try {
-      const chain = readerAuthCertificates(dr.readerAuth);
-      if (chain.length === 0) return { signatureValid: false, trusted: false, detail: 'ReaderAuth has no x5chain' };
-      const certificate = parseCertificate(chain[0]!);
-      const key = certificate.publicKey;
-      const signatureValid = key !== null && key.kty !== 'RSA' && (await verifyReaderAuthSignature(dr, transcript, key, backend));
-      let trusted = false;
-      let detail: string | undefined;
-      if (this.#options.readerTrust !== undefined && this.#options.readerTrust.length > 0) {
-        const report = await verifyReaderChain(chain, { anchors: this.#options.readerTrust, ...(this.#options.now === undefined ? {} : { now: this.#options.now }), ...backend });
-        trusted = report.valid;
-        if (!report.valid) detail = report.checks.filter((c) => c.status === 'failed').map((c) => c.id).join(', ');
-      }
-      return { certificate, signatureValid, trusted, ...(detail === undefined ? {} : { detail }) };
-    } catch (e) {
-      if (isShomeiError(e)) return { signatureValid: false, trusted: false, detail: e.message };
-      throw e;
+    return readerIdentity(dr.readerAuth, (key) => verifyReaderAuthSignature(dr, transcript, key, backend), this.#options);
+  }
+
+  /** The identity each ReaderAuthAll signature proves over the whole request. */
+  async #readerAuthAll(request: DeviceRequest, transcript: SessionTranscriptBytes): Promise<ReaderIdentity[]> {
+    const backend = this.#options.backend === undefined ? {} : { backend: this.#options.backend };
+    const out: ReaderIdentity[] = [];
+    for (const [index, signature] of (request.readerAuthAll ?? []).entries()) {
+      out.push(await readerIdentity(signature, (key) => verifyReaderAuthAllSignature(request, transcript, key, { ...backend, index }), this.#options));
     }
+    return out;
   }
 
   async #answer(plaintext: Uint8Array, session: Established): Promise<HolderReceiveResult> {
@@ -314,6 +320,8 @@ export class HolderSession {
       return { kind: 'error', error: new SessionError('ERR_SESSION_MESSAGE', `DeviceRequest: ${e.message}`, { cause: e }), reply };
     }
     const decisions: { consent: ConsentRequest; released: ElementSelection }[] = [];
+    // ReaderAuthAll covers every DocRequest: checked once, when a held document is first asked for.
+    let readerAuthAll: ReaderIdentity[] | undefined;
     // deviceMac needs the device key and EReaderKey on one curve (ECDH); otherwise sign.
     const macPossible = this.#options.documents.every((d) => 'kty' in d.deviceKey && d.deviceKey.crv === session.eReaderKey.crv);
     const documents: MdocDocument[] = [];
@@ -327,7 +335,13 @@ export class HolderSession {
         documentErrors.push([docType, DATA_NOT_RETURNED]);
         continue;
       }
-      const reader = await this.#reader(dr, session.transcript);
+      readerAuthAll ??= await this.#readerAuthAll(request, session.transcript);
+      const readerAuth = await this.#readerAuth(dr, session.transcript);
+      const reader = combineReaderIdentities([
+        ...readerAuthAll.map((id, i) => [`readerAuthAll[${i}]`, id] as const),
+        ...(readerAuth === undefined ? [] : [['readerAuth', readerAuth] as const]),
+      ]);
+      const all = readerAuthAll;
       const requested: Record<string, Record<string, boolean>> = Object.create(null);
       for (const [ns, els] of dr.itemsRequest.value.nameSpaces) {
         const items: Record<string, boolean> = Object.create(null);
@@ -340,7 +354,15 @@ export class HolderSession {
         sessionTranscript: session.transcript.tagged,
         ...(this.#options.deviceAuth === 'signature' || !macPossible ? {} : { mac: { eReaderKey: session.eReaderKey } }),
         consent: async (docType, available) => {
-          const consent: ConsentRequest = { docType, requested, available, ...(reader === undefined ? {} : { reader }) };
+          const consent: ConsentRequest = {
+            docType,
+            requested,
+            available,
+            ...(reader === undefined ? {} : { reader }),
+            ...(readerAuth === undefined ? {} : { readerAuth }),
+            ...(all.length === 0 ? {} : { readerAuthAll: all }),
+            ...(request.deviations === undefined ? {} : { deviations: request.deviations }),
+          };
           const released = this.#options.consent === undefined ? available : await this.#options.consent(consent);
           decisions.push({ consent, released });
           return released;

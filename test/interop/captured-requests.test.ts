@@ -15,7 +15,7 @@ import { publicKeyOf } from '../../src/crypto/keys.js';
 import { nobleBackend } from '../../src/crypto/index.js';
 import type { EcPublicKey } from '../../src/crypto/types.js';
 import { fromBase64, fromHex, toHex, utf8Encode } from '../../src/internal/bytes.js';
-import { decodeDeviceRequest, decodeDeviceResponse, readerAuthCertificates, verifyReaderAuthSignature } from '../../src/mdoc/index.js';
+import { decodeDeviceRequest, decodeDeviceResponse, encodeDeviceRequest, readerAuthCertificates, verifyReaderAuthSignature } from '../../src/mdoc/index.js';
 import { decodeCoseSign1 } from '../../src/cose/sign1.js';
 import {
   authenticateClient,
@@ -37,6 +37,7 @@ import {
   deriveSessionKeys,
   encodeSessionEstablishment,
   HolderSession,
+  type HolderSessionOptions,
   latin1Text,
   qrUriToEngagement,
   SessionCipher,
@@ -138,6 +139,23 @@ describe('Multipaz online verifier over the DC API (ISO 18013-7 Annex C, ReaderA
     // The single-use certificate lives 20 minutes: an hour later the chain fails VALIDITY, waiver or not.
     const late = await verifyReaderChain(certs, { anchors: [certs[1]!], now: new Date('2025-12-15T10:00:00Z'), waive: ['READER_EKU', 'READER_CRL_DP'] });
     expect(late.checks.filter((c) => c.status === 'failed').map((c) => c.id)).toEqual(['VALIDITY']);
+  });
+
+  it('a HolderSession given its Reader CA shows this reader trusted only with waiveReaderChecks READER_EKU and READER_CRL_DP', async () => {
+    const w = await readDcApiRequest(dcApiData(a), origin);
+    const ca = readerAuthCertificates(w.deviceRequest.docRequests[0]!.readerAuth!)[1]!;
+    const bytes = encodeDeviceRequest(w.deviceRequest);
+    const now = new Date(a.context.now as string);
+    const strict = (await replayToHolder(bytes, { readerTrust: [ca], now })).decisions[0]!.consent.reader!;
+    expect([strict.trusted, strict.detail]).toEqual([false, 'READER_EKU, READER_CRL_DP']);
+    const waived = (await replayToHolder(bytes, { readerTrust: [ca], now, waiveReaderChecks: ['READER_EKU', 'READER_CRL_DP'] })).decisions[0]!.consent.reader!;
+    expect(waived.trusted).toBe(true);
+    expect(waived.checks?.filter((c) => c.status === 'waived' || c.status === 'failed').map((c) => [c.id, c.status])).toEqual([
+      ['READER_EKU', 'waived'],
+      ['READER_CRL_DP', 'waived'],
+    ]);
+    // Replayed into a proximity session, its signature (over the Annex C transcript) does not verify here.
+    expect(waived.signatureValid).toBe(false);
   });
 });
 
@@ -309,6 +327,21 @@ describe('isomdl QR engagement', () => {
   });
 });
 
+/** Send DeviceRequest bytes to a HolderSession holding an mDL, playing the reader by hand (a ReaderSession would never send them). */
+async function replayToHolder(request: Uint8Array, options: Partial<HolderSessionOptions> = {}) {
+  const backend = nobleBackend;
+  const { device, mdl } = await testMdl(backend);
+  const holder = await HolderSession.create({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend, ...options });
+  const engagement = decodeDeviceEngagement(holder.deviceEngagement);
+  const eReaderKey = await backend.generateKeyPair('P-256');
+  const eReaderKeyBytes = encodeEmbedded(encodeCoseKey(publicKeyOf(eReaderKey))) as EncodedCbor;
+  const transcript = buildSessionTranscript({ deviceEngagement: holder.deviceEngagement, eReaderKey: eReaderKeyBytes.bytes, handover: { kind: 'qr' } });
+  const cipher = new SessionCipher('reader', await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend }), { backend });
+  const result = await holder.receive(encodeSessionEstablishment(eReaderKeyBytes, await cipher.encrypt(request)));
+  if (result.kind !== 'request') throw new Error(`holder: ${result.kind}`);
+  return { result, decisions: result.decisions, response: decodeDeviceResponse(await cipher.decrypt(decodeSessionData(result.reply).data!)) };
+}
+
 describe('Apple iOS 26.0 as a reader (ProximityReader Verifier API): readerAuthAll and deviceRequestInfo written as null', () => {
   const a = byId('apple_ios26_proximity_reader_device_request');
   const bytes = fromHex(a.data.hex!);
@@ -335,24 +368,25 @@ describe('Apple iOS 26.0 as a reader (ProximityReader Verifier API): readerAuthA
     expect(clean.docRequests).toEqual(read.docRequests);
   });
 
-  it('so a HolderSession holding an mDL answers an iPhone reader with the mDL (status 0)', async () => {
-    const backend = nobleBackend;
-    const { device, mdl } = await testMdl(backend);
-    const holder = await HolderSession.create({ documents: [{ issuerSigned: mdl, deviceKey: device }], backend });
-    // Play the reader by hand: the ReaderSession would never send these bytes.
-    const engagement = decodeDeviceEngagement(holder.deviceEngagement);
-    const eReaderKey = await backend.generateKeyPair('P-256');
-    const eReaderKeyBytes = encodeEmbedded(encodeCoseKey(publicKeyOf(eReaderKey))) as EncodedCbor;
-    const transcript = buildSessionTranscript({ deviceEngagement: holder.deviceEngagement, eReaderKey: eReaderKeyBytes.bytes, handover: { kind: 'qr' } });
-    const cipher = new SessionCipher('reader', await deriveSessionKeys(eReaderKey, engagement.eDeviceKey, transcript, { backend }), { backend });
-    const result = await holder.receive(encodeSessionEstablishment(eReaderKeyBytes, await cipher.encrypt(bytes)));
-    if (result.kind !== 'request') throw new Error(result.kind);
+  it('so a HolderSession holding an mDL answers an iPhone reader with the mDL (status 0), the deviations shown to consent', async () => {
+    const { result, response } = await replayToHolder(bytes);
     expect(result.request.deviations?.map((d) => d.id)).toEqual(['REQUEST_OPTIONAL_NULL', 'REQUEST_OPTIONAL_NULL']);
-    const response = decodeDeviceResponse(await cipher.decrypt(decodeSessionData(result.reply).data!));
+    expect(result.decisions[0]!.consent.deviations).toBe(result.request.deviations);
     expect(response.status).toBe(0);
     expect(response.documents?.map((d) => d.docType)).toEqual(['org.iso.18013.5.1.mDL']);
     // The ReaderAuth was signed in Apple's session, not this one: it does not verify here.
     expect(result.decisions[0]!.consent.reader?.signatureValid).toBe(false);
+  });
+
+  it('given Apple Root CA - G3, a HolderSession shows the reader trusted with waiveReaderChecks READER_CRL_DP, and only so', async () => {
+    const root = readerAuthCertificates(decodeDeviceRequest(bytes).docRequests[0]!.readerAuth!)[2]!;
+    const now = new Date(a.context.now as string);
+    const strict = (await replayToHolder(bytes, { readerTrust: [root], now })).result.decisions[0]!.consent.reader!;
+    expect([strict.certificate?.subject.attributes.CN?.[0], strict.trusted, strict.detail]).toEqual(['139e39c237b40af50f1af646c3f6093c4d65c806727dace2e9c0216d20e42db8', false, 'READER_CRL_DP']);
+    const waived = (await replayToHolder(bytes, { readerTrust: [root], now, waiveReaderChecks: ['READER_CRL_DP'] })).result.decisions[0]!.consent.reader!;
+    expect(waived.trusted).toBe(true);
+    expect(waived.checks?.filter((c) => c.status === 'waived' || c.status === 'failed').map((c) => [c.id, c.status])).toEqual([['READER_CRL_DP', 'waived']]);
+    await expect(replayToHolder(bytes, { readerTrust: [root], now, waiveReaderChecks: ['VALIDITY'] })).rejects.toThrow(RangeError);
   });
 
   it('its reader chain to Apple Root CA - G3 fails only READER_CRL_DP', async () => {
