@@ -73,7 +73,7 @@ export async function readerIdentity(signature: CoseSign1, verify: (key: PublicK
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   try {
     const chain = readerAuthCertificates(signature);
-    if (chain.length === 0) return { signatureValid: false, trusted: false, detail: 'no x5chain' };
+    if (chain.length === 0) return { signatureValid: false, trusted: false, detail: 'the signature has no x5chain' };
     const certificate = parseCertificate(chain[0]!);
     const key = certificate.publicKey;
     const signatureValid = key !== null && key.kty !== 'RSA' && (await verify(key));

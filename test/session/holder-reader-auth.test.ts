@@ -159,6 +159,16 @@ describe.each(BACKENDS)('HolderSession reader authentication (%s)', (_name, back
     expect(view(seen[0]!.reader)).toMatchObject({ signatureValid: false, detail: 'readerAuthAll[1]: the signature does not verify' });
   });
 
+  it('a ReaderAuthAll whose certificate does not parse is shown as not valid, with the reason; the request is still answered', async () => {
+    const { transcript, send } = await session();
+    const request = await buildDeviceRequest(DOCS, { readerAuthAll: { signer: readerKey, certificates: [new Uint8Array([0x30, 0x00])], sessionTranscript: transcript }, backend });
+    const { seen, response } = await send(encodeDeviceRequest(request));
+    expect(seen[0]!.reader).toMatchObject({ signatureValid: false, trusted: false });
+    expect(seen[0]!.reader?.certificate).toBeUndefined();
+    expect(seen[0]!.reader?.detail).toEqual(expect.any(String));
+    expect(response.status).toBe(0);
+  });
+
   it('an Apple-shaped request (readerAuthAll and deviceRequestInfo null) signed per document reaches consent verified, its deviations shown', async () => {
     const { transcript, send } = await session();
     const request = await buildDeviceRequest(DOCS, { readerAuth: signer(readerKey, readerCert, transcript), backend });
