@@ -20,7 +20,7 @@ import type { BackendOptions, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
 import { loadOnce } from '../internal/once.js';
-import { checkTrustAnchorUse, countryOf, type TrustAnchorEntry, trustAnchorCertificate } from '../x509/anchors.js';
+import { countryOf, isConstrainedTrustAnchor, type TrustAnchorEntry, trustAnchorCertificate } from '../x509/anchors.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { CRL_PROFILE_CHECK_IDS } from '../x509/crl-profile.js';
 import type { Certificate, CertificateList, ChainReport, CrlCache, VerifyX5ChainOptions } from '../x509/index.js';
@@ -194,34 +194,13 @@ function validityProblem(mso: MobileSecurityObject, now: Date, skewMs: number): 
   return undefined;
 }
 
-/** The x5chain of one bucket alone, or undefined when it is absent or malformed. */
-function bucketChain(value: CborValue): Uint8Array[] | undefined {
-  try {
-    return getX5Chain(new Map([[CoseHeader.x5chain, value]]), new Map());
-  } catch (e) {
-    if (isShomeiError(e)) return undefined;
-    throw e;
-  }
-}
-
-/**
- * An x5chain in both buckets: the protected one (covered by the signature) is the one used;
- * the duplicate is a named deviation. Trust still comes only from the chain verifying to an
- * anchor and the signature verifying with its leaf.
- */
-function x5chainDeviation(auth: IssuerSigned['issuerAuth']): Deviation | undefined {
-  const p = auth.protectedHeaders.get(CoseHeader.x5chain);
-  const u = auth.unprotectedHeaders.get(CoseHeader.x5chain);
-  if (p === undefined || u === undefined) return undefined;
-  const a = bucketChain(p);
-  const b = bucketChain(u);
-  const same = a !== undefined && b !== undefined && a.length === b.length && a.every((c, i) => equalBytes(c, b[i]!));
-  return same
-    ? { id: MdocDeviation.X5CHAIN_BOTH_BUCKETS, path: 'issuerAuth.headers', detail: 'the same x5chain in the protected and unprotected headers' }
-    : { id: MdocDeviation.X5CHAIN_CONFLICT, path: 'issuerAuth.headers', detail: 'different x5chains in the two header buckets: the protected one is used' };
-}
-
 const X5CHAIN_LABEL: readonly CborValue[] = [CoseHeader.x5chain];
+
+/** The deviation of an x5chain sent in both header buckets, loaded by the first IssuerAuth that has one. */
+const x5chainBucketsModule = loadOnce(() => import('./x5chain-buckets.js'));
+
+/** The restrictions of constrained trust anchors, loaded by the first verification given one. */
+const anchorUseModule = loadOnce(() => import('../x509/anchor-use.js'));
 
 /** The status list code (token verification, DEFLATE), loaded by the first verification given `status`. */
 const statusModule = loadOnce(() => import('./status/check.js'));
@@ -267,7 +246,8 @@ function headerDeviations(duplicate: Deviation | undefined, fullySpecified: Devi
 async function issuerAuthChecks(issuerSigned: IssuerSigned, ctx: IssuerContext, list: CheckList): Promise<{ ds?: Certificate; anchor?: Certificate }> {
   const { options } = ctx;
   const auth = issuerSigned.issuerAuth;
-  const duplicate = x5chainDeviation(auth);
+  // An x5chain in both header buckets (rare): its deviation's code is loaded only then.
+  const duplicate = auth.protectedHeaders.has(CoseHeader.x5chain) && auth.unprotectedHeaders.has(CoseHeader.x5chain) ? (await x5chainBucketsModule()).x5chainDeviation(auth) : undefined;
   const fullySpecified = fullySpecifiedAlgDeviation(auth.protectedHeaders, 'issuerAuth.protected');
   let ds: Certificate | undefined;
   let chain: Uint8Array[] = [];
@@ -501,9 +481,9 @@ export async function verifyIssuerPart(
     }
   }
   // The restrictions of a constrained trust anchor (doctypes, countries), when it has any.
-  if (anchor !== undefined) {
+  if (anchor !== undefined && ctx.options.trustAnchors.some(isConstrainedTrustAnchor)) {
     const use = { docType: mso?.docType ?? docType, countries: [countryOf(anchor), ds === undefined ? undefined : countryOf(ds)] };
-    for (const c of checkTrustAnchorUse(ctx.options.trustAnchors, anchor, use)) list.add(c.id, c.ok, c.detail);
+    for (const c of (await anchorUseModule()).checkTrustAnchorUse(ctx.options.trustAnchors, anchor, use)) list.add(c.id, c.ok, c.detail);
   }
   const issuerOk = issuerList.ok && mso !== undefined;
   const status = { ok: issuerOk, ...(anchor === undefined ? {} : { trustAnchor: anchor }) };

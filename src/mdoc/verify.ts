@@ -9,19 +9,17 @@
  * MAC) fails the check that needs it.
  */
 
-import { EncodedCbor, encode, encodeOrderedMap, RawCbor } from '../cbor/index.js';
 import { fullySpecifiedAlgDeviation, verifyMdocSign1 } from './sign1-checks.js';
 import type { CoseMac0 } from '../cose/mac0.js';
 import type { EcPrivateKey, OkpPrivateKey, PublicKey } from '../crypto/types.js';
 import { isShomeiError, MdocError } from '../errors.js';
-import { equalBytes, toHex } from '../internal/bytes.js';
+import { equalBytes } from '../internal/bytes.js';
 import { loadOnce } from '../internal/once.js';
 import { deriveEMacKey, deviceAuthenticationBytes, readSessionTranscript, type SessionTranscriptBytes } from './device-auth.js';
 import type { DeviceRequest } from './device-request.js';
 import { type DeviceNameSpaces, type DeviceResponse, type DeviceSigned, decodeDeviceResponse, type MdocDocument } from './device-response.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
 import type { MobileSecurityObject } from './mso.js';
-import { answerFor } from './answer.js';
 import { type Check, CheckList, errorText, MdocCheckId as C, type VerifiedDocument, type VerifyDeviceResponseResult } from './report.js';
 import { decodeReported, disclosed, type IssuerContext, issuerContext, issuerValues, nullRecord, type VerifyIssuerOptions, verifyIssuerPart } from './verify-issuer.js';
 
@@ -35,10 +33,14 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
   readonly request?: DeviceRequest | Uint8Array;
 }
 
-const AGE_OVER = /^age_over_\d{2}$/;
-
 /** The DeviceRequest decoder, loaded by the first verification given the request as bytes (a verify-only bundle leaves it out otherwise). */
 const deviceRequestModule = loadOnce(() => import('./device-request.js'));
+
+/** Device authentication over a re-encoding of the DeviceNameSpaces, loaded by the first signature or MAC that fails over the bytes sent. */
+const reencodedModule = loadOnce(() => import('./device-auth-reencoded.js'));
+
+/** The checks against the request sent, loaded by the first verification given `request`. */
+const requestChecksModule = loadOnce(() => import('./request-checks.js'));
 
 /** The deviceMac check, loaded by the first deviceMac met (a deviceSignature never needs it). */
 const deviceMacModule = loadOnce(() => import('./device-mac.js'));
@@ -52,21 +54,6 @@ interface Context extends IssuerContext {
   readonly transcript: SessionTranscriptBytes | undefined;
   readonly transcriptError: string | undefined;
   readonly request: DeviceRequest | undefined;
-}
-
-/**
- * The other encodings a holder library may have signed its DeviceNameSpaces in: the
- * received value in core deterministic encoding, and in preferred heads with the received
- * key order. Only those that differ from the received bytes.
- */
-function reencodings(nameSpaces: EncodedCbor<DeviceNameSpaces>): Uint8Array[] {
-  const value = nameSpaces.value;
-  const ordered = encodeOrderedMap([...value].map(([ns, items]) => [ns, new RawCbor(encodeOrderedMap([...items] as never))] as const));
-  const out: Uint8Array[] = [];
-  for (const bytes of [encode(value as never), ordered]) {
-    if (!equalBytes(bytes, nameSpaces.bytes) && !out.some((b) => equalBytes(b, bytes))) out.push(bytes);
-  }
-  return out;
 }
 
 /**
@@ -109,7 +96,7 @@ async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, de
       found = await verifyOver(attached ? undefined : payload);
     } catch (e) {
       if (attached || !isShomeiError(e) || (e.code !== 'ERR_COSE_SIGNATURE' && e.code !== 'ERR_COSE_MAC')) throw e;
-      found = await overReencoded(doc, deviceSigned, ctx, verifyOver, e);
+      found = await (await reencodedModule()).overReencoded(doc, deviceSigned, ctx.transcript!, verifyOver, e);
     }
     list.add(C.DEVICE_AUTH, true, `${'deviceSignature' in auth ? 'deviceSignature' : 'deviceMac'}${how}`);
     for (const d of found) list.deviation(d, ctx.tolerate);
@@ -125,27 +112,6 @@ async function deviceAuthCheck(doc: MdocDocument, deviceSigned: DeviceSigned, de
       ctx.tolerate,
     );
   }
-}
-
-/** Device authentication over a re-encoding of the received DeviceNameSpaces; throws `failure` when none verifies. */
-async function overReencoded(
-  doc: MdocDocument,
-  deviceSigned: DeviceSigned,
-  ctx: Context,
-  verifyOver: (payload: Uint8Array) => Promise<readonly Deviation[]>,
-  failure: unknown,
-): Promise<Deviation[]> {
-  for (const bytes of reencodings(deviceSigned.nameSpaces)) {
-    const payload = deviceAuthenticationBytes(ctx.transcript!, doc.docType, EncodedCbor.wrap(bytes, null));
-    try {
-      const found = await verifyOver(payload);
-      const detail = `signed over DeviceNameSpacesBytes re-encoded as ${toHex(bytes.subarray(0, 8))}…, not the ${toHex(deviceSigned.nameSpaces.bytes.subarray(0, 8))}… sent`;
-      return [...found, { id: MdocDeviation.DEVICE_NAMESPACES_REENCODED, path: 'deviceSigned.nameSpaces', detail }];
-    } catch (e) {
-      if (!isShomeiError(e)) throw e;
-    }
-  }
-  throw failure;
 }
 
 async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undefined, ctx: Context): Promise<CheckList> {
@@ -194,39 +160,9 @@ async function deviceChecks(doc: MdocDocument, mso: MobileSecurityObject | undef
   return list;
 }
 
-function requestChecks(doc: MdocDocument, ctx: Context, list: CheckList): void {
-  if (ctx.request === undefined) return;
-  const dr = ctx.request.docRequests.find((r) => r.itemsRequest.value.docType === doc.docType);
-  list.add(C.REQUESTED_DOCTYPE, dr !== undefined, dr === undefined ? `${doc.docType} was not requested` : undefined);
-  if (dr === undefined) return;
-  const requested = dr.itemsRequest.value.nameSpaces;
-  const returned: [string, string, boolean][] = [];
-  for (const [ns, items] of doc.issuerSigned.nameSpaces) for (const it of items) returned.push([ns, it.value.elementIdentifier, true]);
-  for (const [ns, items] of doc.deviceSigned?.nameSpaces.value ?? NO_NAMESPACES) for (const id of items.keys()) returned.push([ns, id, false]);
-  // Per namespace, the age_over_NN elements that answer a requested age_over_MM (the
-  // nearest-value rule), worked out once: linear in what was returned.
-  const ageAnswers = new Map<string, ReadonlySet<string>>();
-  const answersIn = (ns: string, asked: ReadonlyMap<string, unknown>): ReadonlySet<string> => {
-    let set = ageAnswers.get(ns);
-    if (set === undefined) {
-      const held = new Map((doc.issuerSigned.nameSpaces.get(ns) ?? []).filter((i) => AGE_OVER.test(i.value.elementIdentifier)).map((i) => [i.value.elementIdentifier, i] as const));
-      const found = new Set<string>();
-      for (const want of asked.keys()) if (AGE_OVER.test(want)) found.add(answerFor(want, held)?.value.elementIdentifier ?? '');
-      ageAnswers.set(ns, (set = found));
-    }
-    return set;
-  };
-  for (const [ns, id, issuer] of returned) {
-    const asked = requested.get(ns);
-    let ok = asked?.has(id) ?? false;
-    if (!ok && issuer && AGE_OVER.test(id) && asked !== undefined) ok = answersIn(ns, asked).has(id);
-    list.add(C.REQUESTED_ELEMENT, ok, ok ? undefined : 'not requested', { namespace: ns, element: id });
-  }
-}
-
 async function verifyDocument(doc: MdocDocument, ctx: Context): Promise<VerifiedDocument> {
   const list = new CheckList();
-  requestChecks(doc, ctx, list);
+  if (ctx.request !== undefined) (await requestChecksModule()).requestChecks(doc, ctx.request, list);
   const issued = issuerValues(doc.issuerSigned);
   const values = doc.deviceSigned === undefined ? { issued } : { issued, deviceNameSpaces: doc.deviceSigned.nameSpaces };
   const decodeDeviations = [...(doc.deviations ?? []), ...(doc.issuerSigned.deviations ?? [])];

@@ -23,16 +23,12 @@ export {
   type ConstrainedTrustAnchor,
   type LoadedTrustAnchor,
   type TrustAnchorEntry,
-  type TrustAnchorUse,
-  type TrustAnchorUseCheck,
-  TrustAnchorCheck,
-  checkTrustAnchorUse,
   countryOf,
-  describeTrustAnchor,
   isConstrainedTrustAnchor,
   loadConstrainedTrustAnchor,
   trustAnchorCertificate,
 } from './anchors.js';
+export { type TrustAnchorUse, type TrustAnchorUseCheck, TrustAnchorCheck, checkTrustAnchorUse, describeTrustAnchor } from './anchor-use.js';
 export {
   type BuildCertificateOptions,
   type BuildCrlOptions,

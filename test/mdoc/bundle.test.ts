@@ -106,15 +106,17 @@ async function esbuildSplit(): Promise<Split> {
 const matching = (modules: readonly string[], pattern: RegExp) => modules.filter((m) => pattern.test(m));
 
 describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
-  it('Vite (Rollup): no doctype profile, noble backend, AES, HKDF or CRL module before an import()', async () => {
+  it('Vite (Rollup): no doctype profile, noble backend, AES, HKDF or CRL module, nor the checks of options or rare forms not met (request, constrained anchors, x5chain in both buckets, re-encoded DeviceNameSpaces), before an import()', async () => {
     const { initial, lazy } = await viteSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
     expect(initial).toContain('src/crypto/webcrypto.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation|name-constraints)\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/mdoc\/status\/check\.ts$/, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(crl|revocation|name-constraints|anchor-use)\.ts$/, /^src\/mdoc\/(request-checks|device-auth-reencoded|x5chain-buckets|device-mac)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     // …and they are there, behind an import(), for the calls that need them.
-    for (const m of ['src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts', 'src/x509/name-constraints.ts']) expect(lazy).toContain(m);
+    for (const m of ['src/crypto/noble.ts', 'src/x509/crl.ts', 'src/x509/revocation.ts', 'src/x509/name-constraints.ts', 'src/x509/anchor-use.ts', 'src/mdoc/request-checks.ts', 'src/mdoc/device-auth-reencoded.ts', 'src/mdoc/x5chain-buckets.ts']) {
+      expect(lazy).toContain(m);
+    }
     // The doctype profiles come only with a registry the caller imports: not in this bundle at all.
     expect(matching([...initial, ...lazy], /^src\/mdoc\/doctypes\//)).toEqual([]);
   });
@@ -122,7 +124,7 @@ describe('ES256 verify-only bundle', { timeout: 120_000 }, () => {
   it('esbuild: no doctype profile, noble backend, AES, HKDF or CRL-processing module before an import()', async () => {
     const { initial, lazy } = await esbuildSplit();
     expect(initial).toContain('src/mdoc/verify.ts');
-    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(revocation|name-constraints)\.ts$/]) {
+    for (const pattern of [/^src\/mdoc\/doctypes\//, /^src\/crypto\/noble\.ts$/, /^src\/crypto\/node\.ts$/, /^@noble\/(ciphers|curves|hashes)\//, /^fflate\//, /^src\/x509\/(revocation|name-constraints|anchor-use)\.ts$/, /^src\/mdoc\/(request-checks|device-auth-reencoded|x5chain-buckets)\.ts$/]) {
       expect(matching(initial, pattern), String(pattern)).toEqual([]);
     }
     for (const m of ['src/crypto/noble.ts', 'src/x509/revocation.ts', 'src/x509/name-constraints.ts']) expect(lazy).toContain(m);
