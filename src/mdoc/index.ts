@@ -28,6 +28,7 @@ export {
   type ReaderAuthInput,
   readerAuthCertificates,
   type UseCase,
+  type VerifyReaderAuthAllOptions,
   verifyReaderAuthAllSignature,
   verifyReaderAuthSignature,
 } from './device-request.js';

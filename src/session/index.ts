@@ -47,3 +47,4 @@ export {
   type ReaderIdentity,
 } from './holder.js';
 export { type ReaderReceiveResult, ReaderSession, type ReaderSessionOptions } from './reader.js';
+export { readerWaivableCheckIds } from './reader-auth.js';
