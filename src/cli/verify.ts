@@ -127,7 +127,7 @@ export const verify: Command = {
   help: `
 Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transcript session-transcript.cbor]
                      [--reader-key PRIV] [--request device-request.cbor] [--at ISO-8601] [--waive CHECK]
-                     [--tolerate DEVIATION] [--vical VICAL.cbor --vical-trust ROOT] [--crl FILE]
+                     [--tolerate DEVIATION] [--strict-deviations] [--vical VICAL.cbor --vical-trust ROOT] [--crl FILE]
                      [--status [--require-status]] [--json]
 
   --trust ANCHOR       an IACA certificate, a PEM bundle or a directory of them (repeatable)
@@ -143,6 +143,8 @@ Usage: shomei verify device-response.cbor --trust ANCHOR [--trust ...] [--transc
   --tolerate DEVIATION tolerate a named deviation from the standard (repeatable), e.g.
                        EMPTY_DOCUMENT_ERRORS; shown as tolerated. Signatures, digests, the chain
                        and validity are never tolerable. See docs/verifier.md
+  --strict-deviations  fail the deviations tolerated by default too (TDATE_FRACTIONAL_SECONDS),
+                       unless --tolerate names them
   --vical FILE         also trust the IACAs of this VICAL, each only for the doctypes it lists
   --vical-trust ROOT   the anchor the VICAL signer must chain to (required with --vical)
   --crl FILE           a CRL (DER or PEM) to check the DS chain against (repeatable); a
@@ -164,6 +166,7 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       at: { type: 'string' },
       waive: { type: 'string', multiple: true },
       tolerate: { type: 'string', multiple: true },
+      'strict-deviations': { type: 'boolean', default: false },
       vical: { type: 'string' },
       'vical-trust': { type: 'string', multiple: true },
       crl: { type: 'string', multiple: true },
@@ -208,6 +211,7 @@ Exit status: 0 valid, 1 not valid, 2 usage.
       now,
       waive,
       tolerate,
+      strictDeviations: flag(args, 'strict-deviations'),
       // The doctype profile checks (PROFILE.*, informational) are opt-in in the library; the CLI shows them.
       profiles: defaultRegistry(),
       ...(transcript === undefined ? {} : { sessionTranscript: transcript }),

@@ -83,3 +83,21 @@ describe('shomei pki → issue → present → verify with issuing_jurisdiction 
     expect(verified.code).toBe(0);
   });
 });
+
+describe('shomei verify --strict-deviations', () => {
+  // Google's CMWallet writes validityInfo dates with a fraction of a second (vectors/interop/captured.json).
+  const captured = JSON.parse(readFileSync(new URL('../../vectors/interop/captured.json', import.meta.url), 'utf8')) as { artefacts: { id: string; hex: string; verify: { now: string } }[] };
+  const cmwallet = captured.artefacts.find((a) => a.id === 'google_cmwallet_dcapi_2025')!;
+
+  it('TDATE_FRACTIONAL_SECONDS is tolerated by default, fails with the flag, and --tolerate accepts it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shomei-verify-strict-'));
+    writeFileSync(join(dir, 'r.cbor'), fromHex(cmwallet.hex));
+    writeFileSync(join(dir, 'iaca.pem'), derToPem(fromHex(fixtures.trust_anchor_hex), 'CERTIFICATE'));
+    const base = ['verify', join(dir, 'r.cbor'), '--trust', join(dir, 'iaca.pem'), '--at', cmwallet.verify.now];
+    expect((await run(...base)).out).toMatch(/^ {2}tol {2}DEVIATION\.TDATE_FRACTIONAL_SECONDS /m);
+    const strict = await run(...base, '--strict-deviations');
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/^ {2}FAIL DEVIATION\.TDATE_FRACTIONAL_SECONDS /m);
+    expect((await run(...base, '--strict-deviations', '--tolerate', 'TDATE_FRACTIONAL_SECONDS')).out).toMatch(/^ {2}tol {2}DEVIATION\.TDATE_FRACTIONAL_SECONDS /m);
+  });
+});
