@@ -53,6 +53,11 @@ export const MdocDeviation = {
    */
   REQUEST_OPTIONAL_NULL: 'REQUEST_OPTIONAL_NULL',
   /**
+   * A DeviceRequest's `readerAuthAll` is one COSE_Sign1 where the second edition says an array
+   * of them (`[+ ReaderAuthAll]`): read as a list of one, verified the same way.
+   */
+  READER_AUTH_ALL_SINGLE: 'READER_AUTH_ALL_SINGLE',
+  /**
    * A member sent as CBOR `undefined` (simple value 23) where it should be left out, or a
    * detached COSE payload sent as `undefined` where RFC 9052 §4.2 says nil: read as absent, and
    * as nil (a JavaScript encoder writes an object property set to `undefined` so; Credo's 2024

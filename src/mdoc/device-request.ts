@@ -33,7 +33,7 @@
  * sends `readerAuthAll: null` and `deviceRequestInfo: null`.
  */
 
-import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded } from '../cbor/index.js';
+import { type CborEncodable, type CborMap, type CborValue, type EncodedCbor, encode, encodeEmbedded, Tag } from '../cbor/index.js';
 import { CoseHeader } from '../cose/algorithms.js';
 import { getX5Chain, x5chainValue } from '../cose/headers.js';
 import { type CoseSign1, coseSign1Value, decodeCoseSign1, verifyCoseSign1 } from '../cose/sign1.js';
@@ -216,8 +216,11 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   const raa = optionalMember(m, 'readerAuthAll', path, deviations);
   let readerAuthAll: CoseSign1[] | undefined;
   if (raa !== undefined) {
-    // An array of COSE_Sign1 (second edition); a single COSE_Sign1 is tolerated.
-    const list = Array.isArray(raa) && raa.length > 0 && Array.isArray(raa[0]) ? raa : [raa];
+    // An array of COSE_Sign1 (second edition); a single COSE_Sign1 (its first element the
+    // protected header's bstr, or tag 18 around it) is read as a list of one, and named.
+    const single = raa instanceof Tag || (Array.isArray(raa) && raa[0] instanceof Uint8Array);
+    if (single) deviations.push({ id: MdocDeviation.READER_AUTH_ALL_SINGLE, path: at(path, 'readerAuthAll'), detail: 'one COSE_Sign1, not an array of them: read as a list of one' });
+    const list = single ? [raa] : asArray(raa, at(path, 'readerAuthAll'));
     checkCount(list.length, MAX_DOCUMENTS, 'ReaderAuthAll signatures (MAX_DOCUMENTS)', at(path, 'readerAuthAll'));
     readerAuthAll = list.map((r, i) => {
       try {

@@ -5,7 +5,7 @@
  * checked over `DeviceRequestInfoBytes / null` exactly as sent.
  */
 import { describe, expect, it } from 'vitest';
-import { decode, EncodedCbor, encode, encodeEmbedded } from '../../src/cbor/index.js';
+import { decode, EncodedCbor, encode, encodeEmbedded, Tag } from '../../src/cbor/index.js';
 import { coseSign1Value } from '../../src/cose/sign1.js';
 import type { EcPrivateKey } from '../../src/crypto/types.js';
 import { publicKeyOf } from '../../src/crypto/keys.js';
@@ -128,7 +128,7 @@ describe('decodeDeviceRequest: optional members sent as null or undefined', () =
   it('any other wrong type is still ERR_MDOC_STRUCTURE', () => {
     for (const [key, value, path] of [
       ['deviceRequestInfo', 5, 'deviceRequest.deviceRequestInfo'],
-      ['readerAuthAll', false, 'deviceRequest.readerAuthAll[0]'],
+      ['readerAuthAll', false, 'deviceRequest.readerAuthAll'],
       ['readerAuthAll', [null], 'deviceRequest.readerAuthAll[0]'],
     ] as const) {
       const bytes = edited(fromHex(APPLE_MINIMAL), (m) => m.set(key, value));
@@ -156,5 +156,21 @@ describe.each(BACKENDS)('ReaderAuthAll over a deviceRequestInfo sent as null (%s
     expect(await verifyReaderAuthAllSignature(stripped, transcript, publicKeyOf(key), { backend })).toBe(false);
     // The signature itself is untouched by the reading.
     expect(coseSign1Value(stripped.readerAuthAll![0]!)).toEqual(coseSign1Value(decodeDeviceRequest(withInfo).readerAuthAll![0]!));
+  });
+
+  it('readerAuthAll as one COSE_Sign1 (untagged or tag 18) is READER_AUTH_ALL_SINGLE and verifies; an array of tagged ones is an array', async () => {
+    const key = (await backend.generateKeyPair('P-256')) as EcPrivateKey;
+    const readerAuthAll = { signer: key, certificates: [new Uint8Array([0x30, 0x00])], sessionTranscript: transcript };
+    const plain = encodeDeviceRequest(await buildDeviceRequest([{ docType: MDL, nameSpaces: { [NS]: { age_over_21: false } } }], { readerAuthAll, backend }));
+    const sign1 = coseSign1Value(decodeDeviceRequest(plain).readerAuthAll![0]!);
+    for (const single of [sign1, new Tag(18, sign1)]) {
+      const read = decodeDeviceRequest(edited(plain, (m) => m.set('readerAuthAll', single)));
+      expect(read.deviations).toEqual([expect.objectContaining({ id: 'READER_AUTH_ALL_SINGLE', path: 'deviceRequest.readerAuthAll' })]);
+      expect(await verifyReaderAuthAllSignature(read, transcript, publicKeyOf(key), { backend })).toBe(true);
+    }
+    const tagged = decodeDeviceRequest(edited(plain, (m) => m.set('readerAuthAll', [new Tag(18, sign1), new Tag(18, sign1)])));
+    expect(tagged.readerAuthAll).toHaveLength(2);
+    expect(tagged.deviations).toBeUndefined();
+    expect(await verifyReaderAuthAllSignature(tagged, transcript, publicKeyOf(key), { backend, index: 1 })).toBe(true);
   });
 });
