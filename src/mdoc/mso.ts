@@ -228,12 +228,15 @@ function tdateForm(date: TDate, path: string, deviations: Deviation[]): void {
  * the validation time must not precede (signed, validFrom), `'floor'` for one it must not pass
  * (validUntil). TDate keeps milliseconds; digits below them (`.2541359Z`) are rounded the way
  * that never widens the window, so against a whole-millisecond now the decision is the one
- * the full text gives.
+ * the full text gives; a leap second (`:60`) rounds up to the next second, down to :59.
  */
 export function validityInstant(date: TDate, round: 'floor' | 'ceil'): number {
   const ms = date.date.getTime();
   const text = date.text;
-  if (round === 'floor' || text.length === 20) return ms;
+  if (round === 'floor') return ms;
+  // A leap second (`:60`, which TDate reads as :59) lies after every millisecond of :59: its ceiling is the next second.
+  if (text.charCodeAt(17) === 0x36 && text.charCodeAt(18) === 0x30) return Math.floor(ms / 1000) * 1000 + 1000;
+  if (text.length === 20) return ms;
   const fraction = TDATE_TAIL.exec(text)?.[1];
   return fraction !== undefined && /[1-9]/.test(fraction.slice(4)) ? ms + 1 : ms;
 }
