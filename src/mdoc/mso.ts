@@ -228,7 +228,7 @@ function tdateForm(date: TDate, path: string, deviations: Deviation[]): void {
  * the validation time must not precede (signed, validFrom), `'floor'` for one it must not pass
  * (validUntil). TDate keeps milliseconds; digits below them (`.2541359Z`) are rounded the way
  * that never widens the window, so against a whole-millisecond now the decision is the one
- * the full text gives; a leap second (`:60`) rounds up to the next second, down to :59.
+ * the full text gives. A leap second (`:60`, read as :59) has the next second as its ceiling.
  */
 export function validityInstant(date: TDate, round: 'floor' | 'ceil'): number {
   const ms = date.date.getTime();
