@@ -43,7 +43,7 @@ import type { BackendOptions } from '../crypto/types.js';
 import { CoseError, isShomeiError } from '../errors.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes, type SessionTranscriptBytes } from './device-auth.js';
 import { type Deviation, MdocDeviation } from './deviations.js';
-import { asArray, asBool, asBytes, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, structureError, textKeyed, undefinedMember } from './structure.js';
+import { asArray, asBool, asBytes, asEmbedded, asIdentifier, asInt, asMap, checkCount, MAX_DOCUMENTS, MAX_ELEMENTS, asText, asUint, at, decodeInput, field, optionalMember, structureError, textKeyed } from './structure.js';
 
 /** DocRequestInfo (version 1.1): what the reader says about one document request. */
 export interface DocRequestInfo {
@@ -103,47 +103,34 @@ export interface DeviceRequest {
   readonly deviations?: readonly Deviation[];
 }
 
-/**
- * An optional member: undefined when absent, and when sent as `null` (REQUEST_OPTIONAL_NULL)
- * or as CBOR `undefined` (UNDEFINED_AS_ABSENT), both recorded in `deviations`.
- */
-function optionalMember(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
-  if (!m.has(key)) return undefined;
-  const v = m.get(key);
-  if (v === undefined) {
-    undefinedMember(key, path, deviations);
-    return undefined;
-  }
-  if (v === null) {
-    deviations.push({ id: MdocDeviation.REQUEST_OPTIONAL_NULL, path: at(path, key), detail: `${key} is null where the CDDL makes it optional: read as absent` });
-    return undefined;
-  }
-  return v;
+/** An optional request member; `null` is REQUEST_OPTIONAL_NULL, CBOR `undefined` UNDEFINED_AS_ABSENT. */
+function requestOptional(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
+  return optionalMember(m, key, path, deviations, MdocDeviation.REQUEST_OPTIONAL_NULL);
 }
 
 function decodeDocRequestInfo(m: CborMap, path: string, deviations: Deviation[]): DocRequestInfo {
   const out: { -readonly [K in keyof DocRequestInfo]: DocRequestInfo[K] } = {};
-  const alt = optionalMember(m, 'alternativeDataElements', path, deviations);
+  const alt = requestOptional(m, 'alternativeDataElements', path, deviations);
   if (alt !== undefined) out.alternativeDataElements = asArray(alt, at(path, 'alternativeDataElements'), true);
-  const ids = optionalMember(m, 'issuerIdentifiers', path, deviations);
+  const ids = requestOptional(m, 'issuerIdentifiers', path, deviations);
   if (ids !== undefined) out.issuerIdentifiers = asArray(ids, at(path, 'issuerIdentifiers'), true).map((v, i) => asBytes(v, `${at(path, 'issuerIdentifiers')}[${i}]`));
-  const unique = optionalMember(m, 'uniqueDocSetRequired', path, deviations);
+  const unique = requestOptional(m, 'uniqueDocSetRequired', path, deviations);
   if (unique !== undefined) out.uniqueDocSetRequired = asBool(unique, at(path, 'uniqueDocSetRequired'));
-  const max = optionalMember(m, 'maximumResponseSize', path, deviations);
+  const max = requestOptional(m, 'maximumResponseSize', path, deviations);
   if (max !== undefined) out.maximumResponseSize = asUint(max, at(path, 'maximumResponseSize'));
   return out;
 }
 
 function decodeDeviceRequestInfo(value: CborValue, path: string, deviations: Deviation[]): DeviceRequestInfo {
   const m = asMap(value, path);
-  const useCases = optionalMember(m, 'useCases', path, deviations);
+  const useCases = requestOptional(m, 'useCases', path, deviations);
   if (useCases === undefined) return {};
   const ucPath = at(path, 'useCases');
   return {
     useCases: asArray(useCases, ucPath, true).map((u, i): UseCase => {
       const p = `${ucPath}[${i}]`;
       const um = asMap(u, p);
-      const hints = optionalMember(um, 'purposeHints', p, deviations);
+      const hints = requestOptional(um, 'purposeHints', p, deviations);
       return {
         mandatory: asBool(field(um, 'mandatory', p), at(p, 'mandatory')),
         documentSets: asArray(field(um, 'documentSets', p), at(p, 'documentSets'), true).map((set, j) =>
@@ -165,7 +152,7 @@ function decodeItemsRequest(value: CborValue, path: string, deviations: Deviatio
     for (const [id, intent] of textKeyed(asMap(elements, p), p)) map.set(id, asBool(intent, at(p, id)));
     nameSpaces.set(ns, map);
   }
-  const requestInfo = optionalMember(m, 'requestInfo', path, deviations);
+  const requestInfo = requestOptional(m, 'requestInfo', path, deviations);
   const info = requestInfo === undefined ? undefined : asMap(requestInfo, at(path, 'requestInfo'));
   return {
     docType: asIdentifier(field(m, 'docType', path), at(path, 'docType')),
@@ -195,7 +182,7 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
     const p = `${drPath}[${i}]`;
     const dr = asMap(raw, p);
     const itemsRequest = asEmbedded(field(dr, 'itemsRequest', p), at(p, 'itemsRequest')).map((v) => decodeItemsRequest(v, at(p, 'itemsRequest'), deviations));
-    const ra = optionalMember(dr, 'readerAuth', p, deviations);
+    const ra = requestOptional(dr, 'readerAuth', p, deviations);
     let readerAuth: CoseSign1 | undefined;
     if (ra !== undefined) {
       try {
@@ -211,9 +198,9 @@ export function decodeDeviceRequest(input: Uint8Array | CborValue, path = 'devic
   let elements = 0;
   for (const dr of docRequests) for (const items of dr.itemsRequest.value.nameSpaces.values()) elements += items.size;
   checkCount(elements, MAX_ELEMENTS, 'requested data elements (MAX_ELEMENTS)', drPath);
-  const dri = optionalMember(m, 'deviceRequestInfo', path, deviations);
+  const dri = requestOptional(m, 'deviceRequestInfo', path, deviations);
   const deviceRequestInfo = dri === undefined ? undefined : asEmbedded(dri, at(path, 'deviceRequestInfo')).map((v) => decodeDeviceRequestInfo(v, at(path, 'deviceRequestInfo'), deviations));
-  const raa = optionalMember(m, 'readerAuthAll', path, deviations);
+  const raa = requestOptional(m, 'readerAuthAll', path, deviations);
   let readerAuthAll: CoseSign1[] | undefined;
   if (raa !== undefined) {
     // An array of COSE_Sign1 (second edition); a single COSE_Sign1 (its first element the

@@ -45,9 +45,9 @@ import {
   field,
   isUint,
   optional,
+  optionalMember,
   structureError,
   textKeyed,
-  undefinedMember,
 } from './structure.js';
 
 /** Digest algorithms an MSO may use (ISO 18013-5 §9.1.2.5). */
@@ -241,13 +241,9 @@ export function validityInstant(date: TDate, round: 'floor' | 'ceil'): number {
   return fraction !== undefined && /[1-9]/.test(fraction.slice(4)) ? ms + 1 : ms;
 }
 
-/** An optional member: absent, or `null` or CBOR `undefined` read as absent and recorded (`MSO_OPTIONAL_NULL`, `UNDEFINED_AS_ABSENT`). */
-function optionalNonNull(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
-  const v = optional(m, key);
-  if (v === undefined && m.has(key)) undefinedMember(key, path, deviations);
-  if (v !== null) return v;
-  deviations.push({ id: MdocDeviation.MSO_OPTIONAL_NULL, path: at(path, key), detail: `${key} is null: read as absent` });
-  return undefined;
+/** An optional MSO member; `null` is MSO_OPTIONAL_NULL, CBOR `undefined` UNDEFINED_AS_ABSENT. */
+function msoOptional(m: CborMap, key: string, path: string, deviations: Deviation[]): CborValue {
+  return optionalMember(m, key, path, deviations, MdocDeviation.MSO_OPTIONAL_NULL);
 }
 
 /**
@@ -352,13 +348,13 @@ export function decodeMobileSecurityObject(value: CborValue, path = 'mso'): Mobi
   const dki = asMap(field(m, 'deviceKeyInfo', path), dkPath);
   const deviceKeyCose = field(dki, 'deviceKey', dkPath);
   const key = readDeviceKey(deviceKeyCose, at(dkPath, 'deviceKey'), deviations);
-  const ka = optionalNonNull(dki, 'keyAuthorizations', dkPath, deviations);
-  const ki = optionalNonNull(dki, 'keyInfo', dkPath, deviations);
+  const ka = msoOptional(dki, 'keyAuthorizations', dkPath, deviations);
+  const ki = msoOptional(dki, 'keyInfo', dkPath, deviations);
   if (ki !== undefined) for (const k of asMap(ki, at(dkPath, 'keyInfo')).keys()) asInt(k as CborValue, `${at(dkPath, 'keyInfo')} key`);
 
   const viPath = at(path, 'validityInfo');
   const vi = asMap(field(m, 'validityInfo', path), viPath);
-  const expectedUpdate = optionalNonNull(vi, 'expectedUpdate', viPath, deviations);
+  const expectedUpdate = msoOptional(vi, 'expectedUpdate', viPath, deviations);
   const date = (key: string) => validityDate(field(vi, key, viPath), at(viPath, key), deviations);
   const validityInfo: ValidityInfo = {
     signed: date('signed'),

@@ -205,6 +205,20 @@ export function memberDeviations(map: CborMap, allowed: readonly string[], path:
   }
 }
 
+/**
+ * An optional member: undefined when absent, and read as absent when sent as `null` (recorded
+ * as `nullId`: `MSO_OPTIONAL_NULL`, `REQUEST_OPTIONAL_NULL`) or as CBOR `undefined`
+ * (`UNDEFINED_AS_ABSENT`).
+ */
+export function optionalMember(map: CborMap, key: string, path: string, deviations: Deviation[], nullId: MdocDeviation): CborValue {
+  if (!map.has(key)) return undefined;
+  const v = map.get(key);
+  if (v === undefined) undefinedMember(key, path, deviations);
+  else if (v === null) deviations.push({ id: nullId, path: at(path, key), detail: `${key} is null where the CDDL makes it optional: read as absent` });
+  else return v;
+  return undefined;
+}
+
 /** Record `key`, present with the value CBOR `undefined`, as read absent (`UNDEFINED_AS_ABSENT`). */
 export function undefinedMember(key: string, path: string, deviations: Deviation[]): void {
   deviations.push({ id: MdocDeviation.UNDEFINED_AS_ABSENT, path: at(path, key), detail: `${key} is CBOR undefined: read as absent` });
