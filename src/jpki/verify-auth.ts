@@ -24,6 +24,7 @@
 import { resolveBackend } from '../crypto/index.js';
 import { DIGEST_INFO_PREFIX, rsaPkcs1VerifyDigest, rsaPkcs1VerifyPayload } from '../crypto/rsa.js';
 import type { BackendOptions, HashAlg } from '../crypto/types.js';
+import { JpkiError } from '../errors.js';
 import { equalBytes } from '../internal/bytes.js';
 import { type Certificate, parseCertificate } from '../x509/certificate.js';
 import { type ChainReport, verifyChain } from '../x509/chain.js';
@@ -168,7 +169,9 @@ export async function verifyJpkiAuthentication(input: JpkiAuthenticationInput, o
       }
       if (refused.length === hashes.length) problem = `the ${backend.name} backend cannot verify ECDSA on ${key.crv} with ${refused.join('; ')}`;
     } catch (e) {
-      problem = e instanceof Error ? e.message : String(e);
+      // ecdsaSignatureRaw's ERR_JPKI_CMS (a signature that is no strict ECDSA-Sig-Value); anything else is a bug.
+      if (!(e instanceof JpkiError)) throw e;
+      problem = e.message;
     }
     checks.push(
       check(
